@@ -1,0 +1,10 @@
+# One image for every process of the graph; the command picks the process
+# (for example `npm run start:gateway` or `npm run start:registry`).
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY . .
+ENV HOST=0.0.0.0 NODE_ENV=production
+EXPOSE 4000 4001
+CMD ["npm", "start"]

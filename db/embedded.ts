@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import { sharedParsers } from './types.js';
+
+/**
+ * One embedded PostgreSQL (PGlite) shared by every subgraph of this process.
+ *
+ * PGlite is a single session. Kysely runs a transaction as BEGIN ... COMMIT on one
+ * "connection", so two requests sharing the session could interleave their statements inside
+ * each other's transactions. The gate below hands the session to one connection at a time:
+ * `connect()` waits until the previous holder has called `release()`. Every statement outside
+ * a transaction is its own short turn, and a transaction holds its turn from BEGIN to COMMIT.
+ *
+ * Each subgraph still has its own Postgres schema. On each turn the gate sets `search_path` to
+ * the schema of the subgraph that holds it (only when it changes), so subgraph SQL stays
+ * unqualified and identical on the embedded database and on a server.
+ */
+export class EmbeddedPostgres {
+  private tail: Promise<void> = Promise.resolve();
+  private searchPath: string | undefined;
+  private lockFile: string | undefined;
+
+  private constructor(readonly pg: PGlite) {}
+
+  static async open(dataDir: string | undefined): Promise<EmbeddedPostgres> {
+    let lockFile: string | undefined;
+    if (dataDir) {
+      fs.mkdirSync(dataDir, { recursive: true });
+      lockFile = acquireLock(dataDir);
+    }
+    try {
+      const pg = await PGlite.create({
+        ...(dataDir ? { dataDir } : {}),
+        parsers: sharedParsers,
+        // The embedded database serves local use and tests; losing the last moment of writes
+        // on a power cut is acceptable there, a slower fsync on every commit is not.
+        relaxedDurability: true,
+      });
+      const engine = new EmbeddedPostgres(pg);
+      engine.lockFile = lockFile;
+      return engine;
+    } catch (error) {
+      if (lockFile) fs.rmSync(lockFile, { force: true });
+      throw error;
+    }
+  }
+
+  /** A kysely `PostgresPool` whose connections run in `schema` and take turns on the session. */
+  poolFor(schema: string): PostgresPool {
+    return {
+      connect: async () => {
+        const release = await this.turn();
+        try {
+          if (this.searchPath !== schema) {
+            await this.pg.exec(`SET search_path TO "${schema}", public`);
+            this.searchPath = schema;
+          }
+        } catch (error) {
+          release();
+          throw error;
+        }
+        return this.client(release);
+      },
+      // The engine outlives each subgraph's pool; `close()` ends it.
+      end: async () => {},
+    };
+  }
+
+  /** Runs `fn` with the session to itself (for bulk loading outside kysely). */
+  async exclusive<T>(schema: string, fn: (pg: PGlite) => Promise<T>): Promise<T> {
+    const release = await this.turn();
+    try {
+      await this.pg.exec(`SET search_path TO "${schema}", public`);
+      this.searchPath = schema;
+      return await fn(this.pg);
+    } finally {
+      release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    if (!this.pg.closed) await this.pg.close();
+    if (this.lockFile) fs.rmSync(this.lockFile, { force: true });
+  }
+
+  private turn(): Promise<() => void> {
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const previous = this.tail;
+    this.tail = previous.then(() => mine);
+    let released = false;
+    return previous.then(() => () => {
+      if (!released) {
+        released = true;
+        release();
+      }
+    });
+  }
+
+  private client(release: () => void): PostgresPoolClient {
+    const pg = this.pg;
+    const query = async <R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> => {
+      const result = await pg.query<R>(sql, parameters as unknown[]);
+      const command = ((result as { command?: string }).command ?? 'SELECT').toUpperCase();
+      return {
+        command: command as PostgresQueryResult<R>['command'],
+        rowCount: result.affectedRows ?? result.rows.length,
+        rows: result.rows,
+      };
+    };
+    return { query: query as PostgresPoolClient['query'], release };
+  }
+}
+
+/**
+ * PGlite has no postmaster.pid: two processes opening one data folder would corrupt it. A lock
+ * file with our pid refuses the second one with a clear message instead.
+ */
+function acquireLock(dataDir: string): string {
+  const lockFile = path.join(path.dirname(dataDir), `${path.basename(dataDir)}.lock`);
+  try {
+    fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+    return lockFile;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const pid = Number(fs.readFileSync(lockFile, 'utf8'));
+    if (pid && isAlive(pid)) {
+      throw new Error(
+        `The embedded database in ${dataDir} is in use by process ${pid}. Stop it, or set DATA_DIR ` +
+          `to another folder, or DATABASE_URL to a PostgreSQL server.`,
+      );
+    }
+    // A stale lock from a process that died: take it over.
+    fs.writeFileSync(lockFile, String(process.pid));
+    return lockFile;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,147 @@
+import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
+import pg from 'pg';
+import { databaseTarget, schemaName } from './config.js';
+import { EmbeddedPostgres } from './embedded.js';
+import { sharedParsers } from './types.js';
+
+export { schemaName } from './config.js';
+
+/** Counts the SQL statements each subgraph sent, for the N+1 guards and the benchmarks. */
+export class StatementCounter {
+  private readonly counts = new Map<string, number>();
+  add(subgraph: string): void {
+    this.counts.set(subgraph, (this.counts.get(subgraph) ?? 0) + 1);
+  }
+  get(subgraph?: string): number {
+    if (subgraph) return this.counts.get(subgraph) ?? 0;
+    let total = 0;
+    for (const n of this.counts.values()) total += n;
+    return total;
+  }
+  reset(): void {
+    this.counts.clear();
+  }
+}
+
+export interface DatabasesOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Embedded database in memory instead of on disk (tests). Ignored when a URL is set. */
+  inMemory?: boolean;
+  /** Connections per subgraph pool on a server. */
+  poolSize?: number;
+}
+
+/**
+ * The factory every subgraph gets its Kysely instance from. Each subgraph works inside its own
+ * Postgres schema: on a server through its own pool whose sessions have that `search_path`, on
+ * the embedded database through the shared session's turn-taking gate (see embedded.ts).
+ */
+export class Databases {
+  readonly statements = new StatementCounter();
+  private embedded: Promise<EmbeddedPostgres> | undefined;
+  private readonly instances = new Map<string, Kysely<any>>();
+  private readonly pools: pg.Pool[] = [];
+
+  constructor(private readonly options: DatabasesOptions = {}) {}
+
+  /** True when the named subgraph runs on the embedded database. */
+  isEmbedded(subgraph: string): boolean {
+    return databaseTarget(subgraph, this.env, this.options).kind === 'embedded';
+  }
+
+  /** Describes where a subgraph's data lives, for start-up messages (no passwords). */
+  describe(subgraph: string): string {
+    const target = databaseTarget(subgraph, this.env, this.options);
+    if (target.kind === 'server') {
+      const url = new URL(target.url);
+      return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}, schema ${schemaName(subgraph)}`;
+    }
+    return `embedded PostgreSQL (${target.dataDir ?? 'in memory'}), schema ${schemaName(subgraph)}`;
+  }
+
+  kysely<DB>(subgraph: string): Kysely<DB> {
+    const existing = this.instances.get(subgraph);
+    if (existing) return existing as Kysely<DB>;
+    const schema = schemaName(subgraph);
+    const target = databaseTarget(subgraph, this.env, this.options);
+    let dialect: PostgresDialect;
+    if (target.kind === 'server') {
+      const pool = new pg.Pool({
+        connectionString: target.url,
+        max: this.options.poolSize ?? Number(this.env.DB_POOL_SIZE || 5),
+        options: `-c search_path=${schema},public`,
+        types: { getTypeParser: serverTypeParser as never },
+      });
+      this.pools.push(pool);
+      dialect = new PostgresDialect({ pool });
+    } else {
+      const engine = (this.embedded ??= EmbeddedPostgres.open(target.dataDir));
+      dialect = new PostgresDialect({ pool: async () => (await engine).poolFor(schema) });
+    }
+    const db = new Kysely<DB>({
+      dialect,
+      log: (event) => {
+        if (event.level === 'query') this.statements.add(subgraph);
+      },
+    });
+    this.instances.set(subgraph, db);
+    return db;
+  }
+
+  /** The embedded engine, when one is open (bulk loading uses it directly). */
+  async embeddedEngine(): Promise<EmbeddedPostgres | undefined> {
+    return this.embedded ? await this.embedded : undefined;
+  }
+
+  async close(): Promise<void> {
+    for (const db of this.instances.values()) await db.destroy();
+    this.instances.clear();
+    for (const pool of this.pools) if (!pool.ended) await pool.end().catch(() => {});
+    if (this.embedded) {
+      const engine = await this.embedded.catch(() => undefined);
+      this.embedded = undefined;
+      await engine?.close();
+    }
+  }
+
+  private get env(): NodeJS.ProcessEnv {
+    return this.options.env ?? process.env;
+  }
+}
+
+function serverTypeParser(oid: number, format?: string): (value: string) => unknown {
+  const parse = sharedParsers[oid];
+  if (parse) return parse;
+  return pg.types.getTypeParser(oid, (format ?? 'text') as 'text');
+}
+
+export interface MigrationLog {
+  (message: string): void;
+}
+
+/**
+ * Brings a subgraph's schema up to date: creates its Postgres schema, then runs its kysely
+ * migrations with the migration table inside that schema (so each subgraph tracks its own).
+ * Throws on the first failure, after logging which migration failed.
+ */
+export async function migrateSubgraph(
+  db: Kysely<any>,
+  subgraph: string,
+  migrations: Record<string, Migration>,
+  log: MigrationLog = () => {},
+): Promise<void> {
+  const schema = schemaName(subgraph);
+  await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: schema,
+    migrationTableName: 'kysely_migration',
+    migrationLockTableName: 'kysely_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  for (const result of results ?? []) {
+    log(`${subgraph}: migration ${result.migrationName} ${result.status === 'Success' ? 'applied' : result.status.toLowerCase()}`);
+  }
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

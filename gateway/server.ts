@@ -1,0 +1,22 @@
+import { serveGraphQL } from '../subgraphs/common/http.js';
+import { subgraphs } from '../subgraphs/catalog.js';
+import { createGatewayServer, subgraphUrlsFromEnv } from './gateway.js';
+
+// The gateway alone, for the production topology: subgraphs run elsewhere and are found at the
+// supergraph's routing URLs or at <NAME>_URL.
+const server = createGatewayServer({ subgraphUrls: subgraphUrlsFromEnv(subgraphs.map((s) => s.name)) });
+await server.start();
+const running = await serveGraphQL(server, {
+  port: Number(process.env.PORT || 4000),
+  host: process.env.HOST || '127.0.0.1',
+  title: 'Hanoi poverty-reduction graph: gateway',
+  context: async () => ({}),
+});
+console.log(`gateway ready at ${running.url}`);
+const stop = async () => {
+  await running.close();
+  await server.stop();
+  process.exit(0);
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

@@ -1,0 +1,89 @@
+import { Databases, migrateSubgraph } from '../db/index.js';
+import { createGatewayServer } from '../gateway/gateway.js';
+import { serveGraphQL, type RunningServer } from '../subgraphs/common/http.js';
+import { createSubgraphServer, portFor, type PeerUrls, type SubgraphPackage } from '../subgraphs/common/subgraph.js';
+import { subgraphs as allSubgraphs } from '../subgraphs/catalog.js';
+
+export interface StackOptions {
+  databases: Databases;
+  subgraphs?: SubgraphPackage[];
+  /** 'default': each subgraph on its port (4001...), 'random': free ports chosen by the OS (tests). */
+  ports?: 'default' | 'random';
+  /** Gateway port; 0 picks a free one. */
+  gatewayPort?: number;
+  host?: string;
+  /** Load the demo data set (skipped where it is already there). */
+  seed?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  subgraphUrls: Record<string, string>;
+  databases: Databases;
+  stop(): Promise<void>;
+}
+
+/** Migrates and seeds one subgraph's schema. */
+export async function prepareSubgraph(databases: Databases, pkg: SubgraphPackage, seed: boolean, log: (m: string) => void) {
+  const db = databases.kysely<any>(pkg.name);
+  await migrateSubgraph(db, pkg.name, pkg.migrations, log);
+  if (seed) await pkg.seedDemo(db);
+  return db;
+}
+
+/**
+ * The whole graph in one process: every subgraph on its own HTTP port, and the gateway in
+ * front, talking to them over real HTTP. `npm start`, the tests and the benchmarks use this;
+ * the production topology runs the same servers as separate processes.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { databases } = options;
+  const packages = options.subgraphs ?? allSubgraphs;
+  const log = options.log ?? (() => {});
+  const host = options.host ?? '127.0.0.1';
+  const running: Array<{ close(): Promise<void> }> = [];
+  const subgraphUrls: Record<string, string> = {};
+  try {
+    for (const pkg of packages) await prepareSubgraph(databases, pkg, options.seed ?? true, log);
+    const peers: PeerUrls = { registry: '' };
+    // The registry starts first: the others check household identity against it.
+    for (const pkg of packages) {
+      const built = pkg.buildSubgraph({ db: databases.kysely<any>(pkg.name), peers: { ...peers } });
+      const apollo = createSubgraphServer(built);
+      await apollo.start();
+      running.push({ close: () => apollo.stop() });
+      const server: RunningServer = await serveGraphQL(apollo, {
+        port: options.ports === 'random' ? 0 : portFor(pkg),
+        host,
+        title: `Hanoi poverty-reduction graph: ${pkg.name} subgraph`,
+        context: (req) => built.createContext(req),
+      });
+      running.push(server);
+      subgraphUrls[pkg.name] = server.url;
+      if (pkg.name === 'registry') peers.registry = server.url;
+      log(`${pkg.name} subgraph ready at ${server.url}`);
+    }
+    const gateway = createGatewayServer({ subgraphUrls });
+    await gateway.start();
+    running.push({ close: () => gateway.stop() });
+    const gatewayServer = await serveGraphQL(gateway, {
+      port: options.gatewayPort ?? 4000,
+      host,
+      title: 'Hanoi poverty-reduction graph: gateway',
+      context: async () => ({}),
+    });
+    running.push(gatewayServer);
+    return {
+      gatewayUrl: gatewayServer.url,
+      subgraphUrls,
+      databases,
+      stop: async () => {
+        for (const r of running.reverse()) await r.close();
+      },
+    };
+  } catch (error) {
+    for (const r of running.reverse()) await r.close().catch(() => {});
+    throw error;
+  }
+}

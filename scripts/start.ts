@@ -1,0 +1,38 @@
+import { Databases } from '../db/index.js';
+import { startStack } from './stack.js';
+
+// npm start: the whole graph on this machine. Without DATABASE_URL it runs on the embedded
+// PostgreSQL in .data/ (kept between runs), so nothing else needs installing or starting.
+const started = Date.now();
+const databases = new Databases();
+const log = (message: string) => console.log(message);
+log(`database: ${databases.describe('registry').replace(/, schema .*/, '')}`);
+let stack: Awaited<ReturnType<typeof startStack>>;
+try {
+  stack = await startStack({
+    databases,
+    gatewayPort: Number(process.env.PORT || 4000),
+    host: process.env.HOST || '127.0.0.1',
+    seed: process.env.SEED_DEMO !== 'false',
+    log,
+  });
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  await databases.close();
+  process.exit(1);
+}
+log(`\ngateway ready at ${stack.gatewayUrl} (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+log(`try: curl -s -X POST -H 'content-type: application/json' --data '{"query":"{ communes { code name povertyFigures(year: 2024) { poor nearPoor } } }"}' ${stack.gatewayUrl}`);
+log('Ctrl-C stops it.');
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log(`\n${signal}: stopping`);
+  await stack.stop();
+  await databases.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop('SIGINT'));
+process.once('SIGTERM', () => void stop('SIGTERM'));

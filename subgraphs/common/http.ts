@@ -1,0 +1,142 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+
+/** Extra GET routes a process serves beside /graphql (pages, health). */
+export type Route = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
+
+export interface ServeOptions<TContext extends BaseContext> {
+  port: number;
+  host?: string;
+  /** Builds the per-request context (loaders live here, one set per request). */
+  context: (req: http.IncomingMessage) => Promise<TContext>;
+  /** Shown on the landing page at GET /. */
+  title: string;
+  routes?: Record<string, Route>;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+/**
+ * Serves an Apollo server over plain node:http. We drive `executeHTTPGraphQLRequest` ourselves
+ * (rather than startStandaloneServer) so that the same process can also serve a local landing
+ * page and health routes, and so that nothing here loads a page from an outside host.
+ */
+export async function serveGraphQL<TContext extends BaseContext>(
+  apollo: ApolloServer<TContext>,
+  options: ServeOptions<TContext>,
+): Promise<RunningServer> {
+  const maxBodyBytes = options.maxBodyBytes ?? Number(process.env.MAX_BODY_BYTES || 1_000_000);
+  const routes: Record<string, Route> = {
+    '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    ...options.routes,
+  };
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const route = req.method === 'GET' ? routes[url.pathname] : undefined;
+      const wantsHtml = (req.headers.accept ?? '').includes('text/html');
+      if (route) return await route(req, res);
+      if (req.method === 'GET' && url.pathname === '/' && !url.search) {
+        return sendHtml(res, landingPage(options.title));
+      }
+      if (url.pathname !== '/graphql' && url.pathname !== '/') return sendJson(res, 404, { error: 'not found' });
+      if (req.method === 'GET' && wantsHtml && !url.search) return sendHtml(res, landingPage(options.title));
+
+      const body = req.method === 'POST' ? await readJson(req, maxBodyBytes) : undefined;
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const result = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: () => options.context(req),
+      });
+      res.statusCode = result.status ?? 200;
+      for (const [key, value] of result.headers) res.setHeader(key, value);
+      if (result.body.kind === 'complete') {
+        res.end(result.body.string);
+      } else {
+        for await (const chunk of result.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        return sendJson(res, 413, { errors: [{ message: `Request body exceeds ${maxBodyBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      }
+      if (error instanceof SyntaxError) {
+        return sendJson(res, 400, { errors: [{ message: `Request body is not valid JSON: ${error.message}`, extensions: { code: 'BAD_REQUEST' } }] });
+      }
+      console.error(error);
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
+      else res.end();
+    }
+  });
+  // Keep-alive between gateway and subgraphs saves a TCP handshake per fetch.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}/graphql`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function readJson(req: http.IncomingMessage, limit: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.length ? JSON.parse(text) : undefined;
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+export function sendHtml(res: http.ServerResponse, html: string): void {
+  res.statusCode = 200;
+  res.setHeader('content-type', 'text/html; charset=utf-8');
+  res.end(html);
+}
+
+/** A self-contained page (no script or style from any other host) that says how to query. */
+function landingPage(title: string): string {
+  const example = JSON.stringify({ query: '{ __typename }' });
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}code,pre{background:#f4f4f4;padding:.1rem .3rem}</style>
+</head><body>
+<h1>${escapeHtml(title)}</h1>
+<p>This is a GraphQL endpoint. Send a POST request with a JSON body to <code>/graphql</code>:</p>
+<pre>curl -s -X POST -H 'content-type: application/json' \\
+  --data '${escapeHtml(example)}' http://HOST/graphql</pre>
+<p>Health: <a href="/health">/health</a>.</p>
+</body></html>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,41 @@
+import { Databases, migrateSubgraph } from '../../db/index.js';
+import { serveGraphQL } from './http.js';
+import { createSubgraphServer, portFor, type SubgraphPackage } from './subgraph.js';
+
+/**
+ * Runs one subgraph alone (the department's own process): migrate, seed the demo data on the
+ * embedded database unless SEED_DEMO=false, serve on its port.
+ */
+export async function runSubgraph(pkg: SubgraphPackage): Promise<void> {
+  const databases = new Databases();
+  const db = databases.kysely<any>(pkg.name);
+  try {
+    await migrateSubgraph(db, pkg.name, pkg.migrations, (m) => console.log(m));
+    if (process.env.SEED_DEMO !== 'false') await pkg.seedDemo(db);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    await databases.close();
+    process.exit(1);
+  }
+  const built = pkg.buildSubgraph({
+    db,
+    peers: { registry: process.env.REGISTRY_URL || 'http://127.0.0.1:4001/graphql' },
+  });
+  const apollo = createSubgraphServer(built);
+  await apollo.start();
+  const server = await serveGraphQL(apollo, {
+    port: portFor(pkg),
+    host: process.env.HOST || '127.0.0.1',
+    title: `Hanoi poverty-reduction graph: ${pkg.name} subgraph`,
+    context: (req) => built.createContext(req),
+  });
+  console.log(`${pkg.name} subgraph ready at ${server.url} (${databases.describe(pkg.name)})`);
+  const stop = async () => {
+    await server.close();
+    await apollo.stop();
+    await databases.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}

@@ -1,0 +1,212 @@
+import type { Kysely } from 'kysely';
+
+// Reference data, frozen in time like every migration: the 126 communes and wards of Hanoi
+// since 1 July 2025 (codes from official letter 1027/CTK-CSCL, 25 June 2025), and the poverty
+// standards as versioned rule sets. A later standard is a later migration, never an edit here.
+
+const communes: Array<[code: string, name: string, kind: 'ward' | 'rural']> = [
+  ['00070', 'Hoàn Kiếm', 'ward'],
+  ['00082', 'Cửa Nam', 'ward'],
+  ['00004', 'Ba Đình', 'ward'],
+  ['00008', 'Ngọc Hà', 'ward'],
+  ['00025', 'Giảng Võ', 'ward'],
+  ['00256', 'Hai Bà Trưng', 'ward'],
+  ['00283', 'Vĩnh Tuy', 'ward'],
+  ['00292', 'Bạch Mai', 'ward'],
+  ['00235', 'Đống Đa', 'ward'],
+  ['00229', 'Kim Liên', 'ward'],
+  ['00226', 'Văn Miếu - Quốc Tử Giám', 'ward'],
+  ['00199', 'Láng', 'ward'],
+  ['00190', 'Ô Chợ Dừa', 'ward'],
+  ['00097', 'Hồng Hà', 'ward'],
+  ['00328', 'Lĩnh Nam', 'ward'],
+  ['00331', 'Hoàng Mai', 'ward'],
+  ['00301', 'Vĩnh Hưng', 'ward'],
+  ['00322', 'Tương Mai', 'ward'],
+  ['00316', 'Định Công', 'ward'],
+  ['00337', 'Hoàng Liệt', 'ward'],
+  ['00340', 'Yên Sở', 'ward'],
+  ['00367', 'Thanh Xuân', 'ward'],
+  ['00364', 'Khương Đình', 'ward'],
+  ['00352', 'Phương Liệt', 'ward'],
+  ['00166', 'Cầu Giấy', 'ward'],
+  ['00160', 'Nghĩa Đô', 'ward'],
+  ['00175', 'Yên Hòa', 'ward'],
+  ['00103', 'Tây Hồ', 'ward'],
+  ['00091', 'Phú Thượng', 'ward'],
+  ['00613', 'Tây Tựu', 'ward'],
+  ['00619', 'Phú Diễn', 'ward'],
+  ['00611', 'Xuân Đỉnh', 'ward'],
+  ['00602', 'Đông Ngạc', 'ward'],
+  ['00598', 'Thượng Cát', 'ward'],
+  ['00592', 'Từ Liêm', 'ward'],
+  ['00622', 'Xuân Phương', 'ward'],
+  ['00634', 'Tây Mỗ', 'ward'],
+  ['00637', 'Đại Mỗ', 'ward'],
+  ['00145', 'Long Biên', 'ward'],
+  ['00118', 'Bồ Đề', 'ward'],
+  ['00127', 'Việt Hưng', 'ward'],
+  ['00136', 'Phúc Lợi', 'ward'],
+  ['09556', 'Hà Đông', 'ward'],
+  ['09886', 'Dương Nội', 'ward'],
+  ['09562', 'Yên Nghĩa', 'ward'],
+  ['09568', 'Phú Lương', 'ward'],
+  ['09552', 'Kiến Hưng', 'ward'],
+  ['00640', 'Thanh Trì', 'rural'],
+  ['00664', 'Đại Thanh', 'rural'],
+  ['00685', 'Nam Phù', 'rural'],
+  ['00679', 'Ngọc Hồi', 'rural'],
+  ['00643', 'Thanh Liệt', 'ward'],
+  ['10231', 'Thượng Phúc', 'rural'],
+  ['10183', 'Thường Tín', 'rural'],
+  ['10237', 'Chương Dương', 'rural'],
+  ['10210', 'Hồng Vân', 'rural'],
+  ['10273', 'Phú Xuyên', 'rural'],
+  ['10279', 'Phượng Dực', 'rural'],
+  ['10330', 'Chuyên Mỹ', 'rural'],
+  ['10342', 'Đại Xuyên', 'rural'],
+  ['10114', 'Thanh Oai', 'rural'],
+  ['10126', 'Bình Minh', 'rural'],
+  ['10144', 'Tam Hưng', 'rural'],
+  ['10180', 'Dân Hòa', 'rural'],
+  ['10354', 'Vân Đình', 'rural'],
+  ['10369', 'Ứng Thiên', 'rural'],
+  ['10417', 'Hòa Xá', 'rural'],
+  ['10402', 'Ứng Hòa', 'rural'],
+  ['10441', 'Mỹ Đức', 'rural'],
+  ['10465', 'Hồng Sơn', 'rural'],
+  ['10459', 'Phúc Sơn', 'rural'],
+  ['10489', 'Hương Sơn', 'rural'],
+  ['10015', 'Chương Mỹ', 'ward'],
+  ['10030', 'Phú Nghĩa', 'rural'],
+  ['10045', 'Xuân Mai', 'rural'],
+  ['10081', 'Trần Phú', 'rural'],
+  ['10096', 'Hòa Phú', 'rural'],
+  ['10072', 'Quảng Bị', 'rural'],
+  ['09661', 'Minh Châu', 'rural'],
+  ['09619', 'Quảng Oai', 'rural'],
+  ['09664', 'Vật Lại', 'rural'],
+  ['09634', 'Cổ Đô', 'rural'],
+  ['09676', 'Bất Bạt', 'rural'],
+  ['09694', 'Suối Hai', 'rural'],
+  ['09700', 'Ba Vì', 'rural'],
+  ['09706', 'Yên Bài', 'rural'],
+  ['09574', 'Sơn Tây', 'ward'],
+  ['09604', 'Tùng Thiện', 'ward'],
+  ['09616', 'Đoài Phương', 'rural'],
+  ['09715', 'Phúc Thọ', 'rural'],
+  ['09739', 'Phúc Lộc', 'rural'],
+  ['09772', 'Hát Môn', 'rural'],
+  ['09955', 'Thạch Thất', 'rural'],
+  ['09982', 'Hạ Bằng', 'rural'],
+  ['10003', 'Tây Phương', 'rural'],
+  ['09988', 'Hòa Lạc', 'rural'],
+  ['04930', 'Yên Xuân', 'rural'],
+  ['09895', 'Quốc Oai', 'rural'],
+  ['09931', 'Hưng Đạo', 'rural'],
+  ['09910', 'Kiều Phú', 'rural'],
+  ['09952', 'Phú Cát', 'rural'],
+  ['09832', 'Hoài Đức', 'rural'],
+  ['09856', 'Dương Hòa', 'rural'],
+  ['09871', 'Sơn Đồng', 'rural'],
+  ['09877', 'An Khánh', 'rural'],
+  ['09784', 'Đan Phượng', 'rural'],
+  ['09817', 'Ô Diên', 'rural'],
+  ['09787', 'Liên Minh', 'rural'],
+  ['00565', 'Gia Lâm', 'rural'],
+  ['00562', 'Thuận An', 'rural'],
+  ['00577', 'Bát Tràng', 'rural'],
+  ['00541', 'Phù Đổng', 'rural'],
+  ['00475', 'Thư Lâm', 'rural'],
+  ['00454', 'Đông Anh', 'rural'],
+  ['00466', 'Phúc Thịnh', 'rural'],
+  ['00493', 'Thiên Lộc', 'rural'],
+  ['00508', 'Vĩnh Thanh', 'rural'],
+  ['09022', 'Mê Linh', 'rural'],
+  ['08980', 'Yên Lãng', 'rural'],
+  ['08995', 'Tiến Thắng', 'rural'],
+  ['08974', 'Quang Minh', 'rural'],
+  ['00376', 'Sóc Sơn', 'rural'],
+  ['00430', 'Đa Phúc', 'rural'],
+  ['00433', 'Nội Bài', 'rural'],
+  ['00385', 'Trung Giã', 'rural'],
+  ['00382', 'Kim Anh', 'rural'],];
+
+// The twelve deprivation indicators of Decree 07/2021/NĐ-CP in six basic services. The
+// 2027-2030 standard keeps them until its own list is published (it may add indicators).
+const indicators: Array<[code: string, dimension: string, name: string, description: string]> = [
+  ['employment', 'employment', 'Employment', 'A working-age member is unemployed or in wage work without a labour contract.'],
+  ['dependants', 'employment', 'Dependants', 'Dependants make up more than half of the household.'],
+  ['nutrition', 'health', 'Nutrition', 'A child under 16 is stunted or underweight.'],
+  ['health_insurance', 'health', 'Health insurance', 'A member aged 6 or over has no health insurance.'],
+  ['adult_education', 'education', 'Adult education level', 'A member aged 16 to 30 has no training fit for their age.'],
+  ['school_attendance', 'education', "Children's school attendance", 'A child aged 3 to 16 is not at the right school level.'],
+  ['housing_quality', 'housing', 'Housing quality', 'The house is non-durable or makeshift.'],
+  ['floor_area', 'housing', 'Floor area per person', 'Less than 8 m² of floor area per person.'],
+  ['water_source', 'water_and_sanitation', 'Domestic water source', 'No safe domestic water source.'],
+  ['latrine', 'water_and_sanitation', 'Hygienic latrine', 'No hygienic latrine.'],
+  ['telecommunication', 'information', 'Use of telecommunication services', 'No member uses telecommunication or internet services.'],
+  ['information_access', 'information', 'Means of accessing information', 'No device for accessing information.'],
+];
+
+const standards = [
+  {
+    code: '2022-2025',
+    name: 'Multidimensional poverty standard 2022-2025',
+    legal_basis: 'Decree 07/2021/NĐ-CP; extended to the end of 2026',
+    valid_from: '2022-01-01',
+    valid_to: '2026-12-31',
+    // The review at the end of 2021 already drew the 2022 lists under this standard.
+    first_review_year: 2021,
+    last_review_year: 2026,
+    rural_income_line: 1_500_000,
+    urban_income_line: 2_000_000,
+    // Middle-income band: above the line up to 1.5 times it (unconfirmed in the domain brief).
+    rural_middle_income_line: 2_250_000,
+    urban_middle_income_line: 3_000_000,
+    poor_min_deprivations: 3,
+  },
+  {
+    code: '2027-2030',
+    name: 'Multidimensional poverty standard 2027-2030',
+    legal_basis: 'Announced income lines for 2027-2030; indicator list as 2022-2025 until published',
+    valid_from: '2027-01-01',
+    valid_to: '2030-12-31',
+    first_review_year: 2027,
+    last_review_year: 2030,
+    rural_income_line: 2_200_000,
+    urban_income_line: 2_800_000,
+    rural_middle_income_line: 3_300_000,
+    urban_middle_income_line: 4_200_000,
+    poor_min_deprivations: 3,
+  },
+];
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db
+    .insertInto('commune')
+    .values(communes.map(([code, name, kind], i) => ({ code, name, kind, position: i + 1 })))
+    .execute();
+  await db.insertInto('poverty_standard').values(standards).execute();
+  await db
+    .insertInto('poverty_indicator')
+    .values(
+      standards.flatMap((s) =>
+        indicators.map(([code, dimension, name, description], i) => ({
+          standard_code: s.code,
+          code,
+          position: i + 1,
+          dimension,
+          name,
+          description,
+        })),
+      ),
+    )
+    .execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.deleteFrom('poverty_indicator').execute();
+  await db.deleteFrom('poverty_standard').execute();
+  await db.deleteFrom('commune').execute();
+}

@@ -1,0 +1,25 @@
+import type { SubgraphPackage } from '../common/subgraph.js';
+import { loadTypeDefs } from '../common/subgraph.js';
+import type { RegistryContext } from './context.js';
+import { migrations } from './db/migrations/index.js';
+import type { RegistryDatabase } from './db/tables.js';
+import { createLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
+import { seedDemo } from './seed.js';
+
+const schemaFile = new URL('./schema.graphql', import.meta.url);
+
+/** The registry: communes and wards, households and their members, poverty standards and reviews. */
+export const registry: SubgraphPackage<RegistryDatabase> = {
+  name: 'registry',
+  defaultPort: 4001,
+  schemaFile,
+  migrations,
+  seedDemo,
+  buildSubgraph: ({ db }) => ({
+    name: 'registry',
+    typeDefs: loadTypeDefs(schemaFile),
+    resolvers,
+    createContext: async (): Promise<RegistryContext> => ({ db, loaders: createLoaders(db) }),
+  }),
+};

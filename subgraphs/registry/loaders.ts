@@ -1,0 +1,128 @@
+import DataLoader from 'dataloader';
+import type { Kysely } from 'kysely';
+import type { Commune, Household, HouseholdMember, PovertyIndicator, PovertyReview, PovertyStandard, RegistryDatabase } from './db/tables.js';
+import * as repo from './repository.js';
+
+/** Poverty figures of one area and year, before GraphQL naming. */
+export interface Figures {
+  year: number;
+  households: number | null;
+  counts: Omit<repo.PovertyCounts, 'commune_code'>;
+}
+
+const EMPTY_COUNTS: Figures['counts'] = {
+  reviewed: 0,
+  poor: 0,
+  near_poor: 0,
+  newly_poor: 0,
+  escaped_poverty: 0,
+  newly_near_poor: 0,
+  escaped_near_poverty: 0,
+};
+
+/** Groups rows by a key, in the order of `keys`, with `[]` for a key that has none. */
+export function groupBy<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): T[][] {
+  const map = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = keyOf(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return keys.map((k) => map.get(k) ?? []);
+}
+
+/** One row per key in key order, `undefined` for a miss. */
+export function byKey<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): Array<T | undefined> {
+  const map = new Map<K, T>();
+  for (const row of rows) map.set(keyOf(row), row);
+  return keys.map((k) => map.get(k));
+}
+
+/** One set of loaders per request: each batched lookup is one SQL statement per tick. */
+export function createLoaders(db: Kysely<RegistryDatabase>) {
+  const householdCount = new DataLoader<string, number | null>(async (keys) => {
+    const parsed = keys.map((k) => {
+      const [code, year] = k.split('|');
+      return { code: code!, year: Number(year) };
+    });
+    const rows = await repo.householdCounts(db, parsed);
+    return byKey(keys, rows, (r) => `${r.code}|${r.year}`).map((r) => r?.households ?? null);
+  });
+
+  const cityHouseholdCount = new DataLoader<number, number | null>(async (years) => {
+    const rows = await repo.cityHouseholdCounts(db, years);
+    return byKey(years, rows, (r) => r.year).map((r) => (r?.households == null ? null : Number(r.households)));
+  });
+
+  // Counts for every commune of a year come from one statement; the loader caches them per year.
+  const communeCountsByYear = new DataLoader<number, Map<string, repo.PovertyCounts>>(async (years) =>
+    Promise.all(
+      years.map(async (year) => new Map((await repo.povertyCounts(db, year, true)).map((r) => [r.commune_code!, r]))),
+    ),
+  );
+
+  return {
+    communeByCode: new DataLoader<string, Commune | undefined>(async (codes) =>
+      byKey(codes, await repo.findCommunes(db, { codes }), (c) => c.code),
+    ),
+    householdById: new DataLoader<number, Household | undefined>(async (ids) =>
+      byKey(ids, await repo.findHouseholdsByIds(db, ids), (h) => h.id),
+    ),
+    membersByHousehold: new DataLoader<number, HouseholdMember[]>(async (ids) =>
+      groupBy(ids, await repo.findMembersByHouseholdIds(db, ids), (m) => m.household_id),
+    ),
+    memberById: new DataLoader<number, HouseholdMember | undefined>(async (ids) =>
+      byKey(ids, await repo.findMembersByIds(db, ids), (m) => m.id),
+    ),
+    reviewsByHousehold: new DataLoader<number, PovertyReview[]>(async (ids) =>
+      groupBy(ids, await repo.findReviewsByHouseholdIds(db, ids), (r) => r.household_id),
+    ),
+    standardByCode: new DataLoader<string, PovertyStandard | undefined>(async (codes) =>
+      byKey(codes, await repo.findStandardsByCodes(db, codes), (s) => s.code),
+    ),
+    indicatorsByStandard: new DataLoader<string, PovertyIndicator[]>(async (codes) =>
+      groupBy(codes, await repo.findIndicatorsByStandards(db, codes), (i) => i.standard_code),
+    ),
+    householdCount,
+    cityHouseholdCount,
+    /** Key "code|year". */
+    communeFigures: new DataLoader<string, Figures>(async (keys) => {
+      const parsed = keys.map((k) => {
+        const [code, year] = k.split('|');
+        return { code: code!, year: Number(year) };
+      });
+      const [counts, denominators] = await Promise.all([
+        communeCountsByYear.loadMany([...new Set(parsed.map((p) => p.year))]),
+        householdCount.loadMany(keys),
+      ]);
+      const byYear = new Map<number, Map<string, repo.PovertyCounts>>();
+      [...new Set(parsed.map((p) => p.year))].forEach((year, i) => {
+        const c = counts[i];
+        if (c instanceof Error) throw c;
+        byYear.set(year, c!);
+      });
+      return parsed.map(({ code, year }, i) => {
+        const denominator = denominators[i];
+        if (denominator instanceof Error) throw denominator;
+        const row = byYear.get(year)?.get(code);
+        return { year, households: denominator ?? null, counts: row ? strip(row) : EMPTY_COUNTS };
+      });
+    }),
+    cityFigures: new DataLoader<number, Figures>(async (years) =>
+      Promise.all(
+        years.map(async (year) => {
+          const [rows, households] = await Promise.all([repo.povertyCounts(db, year, false), cityHouseholdCount.load(year)]);
+          return { year, households, counts: rows[0] ? strip(rows[0]) : EMPTY_COUNTS };
+        }),
+      ),
+    ),
+  };
+}
+
+function strip(row: repo.PovertyCounts): Figures['counts'] {
+  const { commune_code: _ignored, ...counts } = row;
+  return counts;
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

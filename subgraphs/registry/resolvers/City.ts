@@ -1,0 +1,34 @@
+import type { RegistryContext } from '../context.js';
+import * as repo from '../repository.js';
+import { toPovertyFigures, yearRange } from './figures.js';
+
+/** Hanoi's province code; the graph covers one city. */
+export const CITY_CODE = '01';
+
+export const City = {
+  __resolveReference: (ref: { code: string }) => (ref.code === CITY_CODE ? { code: CITY_CODE } : null),
+  name: () => 'Hà Nội',
+  communeCount: async (_: unknown, __: unknown, ctx: RegistryContext) => (await allCommunes(ctx)).length,
+  wardCount: async (_: unknown, __: unknown, ctx: RegistryContext) => (await allCommunes(ctx)).filter((c) => c.kind === 'ward').length,
+  ruralCommuneCount: async (_: unknown, __: unknown, ctx: RegistryContext) =>
+    (await allCommunes(ctx)).filter((c) => c.kind === 'rural').length,
+  householdCount: (_: unknown, { year }: { year: number }, ctx: RegistryContext) => ctx.loaders.cityHouseholdCount.load(year),
+  povertyFigures: async (_: unknown, { year }: { year: number }, ctx: RegistryContext) =>
+    toPovertyFigures(await ctx.loaders.cityFigures.load(year)),
+  povertyTrend: async (_: unknown, { fromYear, toYear }: { fromYear: number; toYear: number }, ctx: RegistryContext) =>
+    (await ctx.loaders.cityFigures.loadMany(yearRange(fromYear, toYear))).map((f) => {
+      if (f instanceof Error) throw f;
+      return toPovertyFigures(f);
+    }),
+};
+
+// The three counts in one query share the list: memoised on the request's loaders object.
+const communeLists = new WeakMap<object, ReturnType<typeof repo.findCommunes>>();
+function allCommunes(ctx: RegistryContext) {
+  let list = communeLists.get(ctx.loaders);
+  if (!list) {
+    list = repo.findCommunes(ctx.db);
+    communeLists.set(ctx.loaders, list);
+  }
+  return list;
+}

@@ -1,0 +1,169 @@
+import { badInput, isUniqueViolation } from '../../common/errors.js';
+import { todayInHanoi } from '../../common/scalars.js';
+import type { RegistryContext } from '../context.js';
+import type { Relation, ReviewKind, Sex } from '../db/tables.js';
+import * as repo from '../repository.js';
+import { rulesOf, score, transition } from '../standard.js';
+
+interface MemberInput {
+  fullName: string;
+  birthYear: number;
+  sex: Sex;
+  relation: Relation;
+  nationalId?: string | null;
+}
+
+interface RegisterHouseholdInput {
+  communeCode: string;
+  address: string;
+  members: MemberInput[];
+}
+
+interface RecordPovertyReviewInput {
+  householdId: string;
+  year: number;
+  kind?: ReviewKind | null;
+  reviewDate: string;
+  incomePerPersonMonthly: number;
+  indicators: Array<{ code: string; deprived: boolean }>;
+  standard?: string | null;
+}
+
+const NATIONAL_ID = /^\d{12}$/;
+const MAX_MEMBERS = 50;
+
+/** Checks that need no database; throws the first problem, naming its field. */
+function validateHousehold(input: RegisterHouseholdInput, today: string): void {
+  if (!input.address.trim()) throw badInput('address', 'address must not be empty');
+  if (input.address.length > 500) throw badInput('address', 'address must be at most 500 characters');
+  if (input.members.length === 0) throw badInput('members', 'a household needs at least one member');
+  if (input.members.length > MAX_MEMBERS) throw badInput('members', `a household has at most ${MAX_MEMBERS} members`);
+  const heads = input.members.filter((m) => m.relation === 'head').length;
+  if (heads !== 1) throw badInput('members', `a household has exactly one head, got ${heads}`);
+  const thisYear = Number(today.slice(0, 4));
+  const seen = new Set<string>();
+  input.members.forEach((m, i) => {
+    if (!m.fullName.trim()) throw badInput(`members[${i}].fullName`, 'fullName must not be empty');
+    if (m.birthYear < 1900 || m.birthYear > thisYear) {
+      throw badInput(`members[${i}].birthYear`, `birthYear must be between 1900 and ${thisYear}, got ${m.birthYear}`);
+    }
+    if (m.nationalId != null) {
+      if (!NATIONAL_ID.test(m.nationalId)) throw badInput(`members[${i}].nationalId`, 'nationalId must be 12 digits');
+      if (seen.has(m.nationalId)) throw badInput(`members[${i}].nationalId`, 'the same nationalId is given twice');
+      seen.add(m.nationalId);
+    }
+  });
+}
+
+export const Mutation = {
+  registerHousehold: async (_: unknown, { input }: { input: RegisterHouseholdInput }, ctx: RegistryContext) => {
+    validateHousehold(input, todayInHanoi());
+    try {
+      const household = await ctx.db.transaction().execute(async (trx) => {
+        if (!(await repo.findCommune(trx, input.communeCode))) {
+          throw badInput('communeCode', `unknown commune code "${input.communeCode}"`);
+        }
+        const ids = input.members.flatMap((m) => (m.nationalId ? [m.nationalId] : []));
+        if (ids.length) {
+          const taken = await repo.findNationalIds(trx, ids);
+          if (taken.length) {
+            const index = input.members.findIndex((m) => m.nationalId === taken[0]!.national_id);
+            throw badInput(`members[${index}].nationalId`, `nationalId is already registered in household ${taken[0]!.household_id}`);
+          }
+        }
+        const created = await repo.insertHousehold(trx, { commune_code: input.communeCode, address: input.address.trim() });
+        await repo.insertMembers(
+          trx,
+          input.members.map((m) => ({
+            household_id: created.id,
+            full_name: m.fullName.trim(),
+            birth_year: m.birthYear,
+            sex: m.sex,
+            relation: m.relation,
+            national_id: m.nationalId ?? null,
+          })),
+        );
+        return created;
+      });
+      return { household };
+    } catch (error) {
+      // Two registrations racing for the same national ID: the unique index decides.
+      if (isUniqueViolation(error)) throw badInput('members', 'a nationalId is already registered in another household');
+      throw error;
+    }
+  },
+
+  recordPovertyReview: async (_: unknown, { input }: { input: RecordPovertyReviewInput }, ctx: RegistryContext) => {
+    const householdId = Number(input.householdId);
+    if (!Number.isSafeInteger(householdId) || householdId <= 0) throw badInput('householdId', `unknown household "${input.householdId}"`);
+    if (input.incomePerPersonMonthly < 0) {
+      throw badInput('incomePerPersonMonthly', 'incomePerPersonMonthly must be zero or more');
+    }
+    if (Number(input.reviewDate.slice(0, 4)) !== input.year) {
+      throw badInput('reviewDate', `reviewDate ${input.reviewDate} is not in the review year ${input.year}`);
+    }
+    if (input.reviewDate > todayInHanoi()) throw badInput('reviewDate', `reviewDate ${input.reviewDate} is in the future`);
+
+    try {
+      const review = await ctx.db.transaction().execute(async (trx) => {
+        const standard = input.standard
+          ? await repo.findStandardsByCodes(trx, [input.standard]).then((s) => s[0])
+          : await repo.findStandardForYear(trx, input.year);
+        if (!standard) {
+          if (input.standard) throw badInput('standard', `unknown poverty standard "${input.standard}"`);
+          throw badInput('year', `no poverty standard covers review year ${input.year}`);
+        }
+        if (input.year < standard.first_review_year || input.year > standard.last_review_year) {
+          throw badInput(
+            'year',
+            `year ${input.year} is outside standard ${standard.code} (review years ${standard.first_review_year}-${standard.last_review_year})`,
+          );
+        }
+        const indicators = await repo.findIndicatorsByStandards(trx, [standard.code]);
+        const codes = indicators.map((i) => i.code);
+        const given = new Set<string>();
+        input.indicators.forEach((answer, i) => {
+          if (!codes.includes(answer.code)) {
+            throw badInput(`indicators[${i}].code`, `"${answer.code}" is not an indicator of standard ${standard.code}`);
+          }
+          if (given.has(answer.code)) throw badInput(`indicators[${i}].code`, `indicator "${answer.code}" is given twice`);
+          given.add(answer.code);
+        });
+        const missing = codes.filter((c) => !given.has(c));
+        if (missing.length) throw badInput('indicators', `missing indicator${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
+
+        const household = await repo.lockHousehold(trx, householdId);
+        if (!household) throw badInput('householdId', `unknown household "${input.householdId}"`);
+        const previous = await repo.findLatestReview(trx, householdId);
+        if (previous && input.reviewDate < previous.review_date) {
+          throw badInput('reviewDate', `reviewDate is before the household's latest review (${previous.review_date})`);
+        }
+        const deprivations = input.indicators.filter((a) => a.deprived).map((a) => a.code);
+        const scored = score(rulesOf(standard, codes), {
+          communeKind: household.commune_kind,
+          incomePerPersonMonthly: input.incomePerPersonMonthly,
+          deprivations,
+        });
+        const inserted = await repo.insertReview(trx, {
+          household_id: householdId,
+          commune_code: household.commune_code,
+          year: input.year,
+          kind: input.kind ?? 'periodic',
+          review_date: input.reviewDate,
+          income_per_person_monthly: input.incomePerPersonMonthly,
+          standard_code: standard.code,
+          deprivations,
+          deprivation_count: scored.deprivationCount,
+          classification: scored.classification,
+          transition: transition(previous?.classification, scored.classification),
+        });
+        await repo.touchHousehold(trx, householdId);
+        return inserted;
+      });
+      return { review };
+    } catch (error) {
+      if (isUniqueViolation(error)) throw badInput('year', `household ${input.householdId} already has a periodic review for ${input.year}`);
+      throw error;
+    }
+  },
+};

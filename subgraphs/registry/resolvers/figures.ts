@@ -1,0 +1,28 @@
+import { badInput } from '../../common/errors.js';
+import type { Figures } from '../loaders.js';
+
+/** PovertyFigures as GraphQL shows them: the one mapping place from counts to fields. */
+export function toPovertyFigures(f: Figures) {
+  const rate = (n: number) => (f.households ? (n / f.households) * 100 : null);
+  return {
+    year: f.year,
+    households: f.households,
+    reviewedHouseholds: f.counts.reviewed,
+    poor: f.counts.poor,
+    nearPoor: f.counts.near_poor,
+    poorRatePercent: rate(f.counts.poor),
+    nearPoorRatePercent: rate(f.counts.near_poor),
+    newlyPoor: f.counts.newly_poor,
+    escapedPoverty: f.counts.escaped_poverty,
+    newlyNearPoor: f.counts.newly_near_poor,
+    escapedNearPoverty: f.counts.escaped_near_poverty,
+  };
+}
+
+export const MAX_TREND_YEARS = 20;
+
+export function yearRange(fromYear: number, toYear: number): number[] {
+  if (toYear < fromYear) throw badInput('toYear', `toYear (${toYear}) is before fromYear (${fromYear})`);
+  if (toYear - fromYear + 1 > MAX_TREND_YEARS) throw badInput('toYear', `at most ${MAX_TREND_YEARS} years at once`);
+  return Array.from({ length: toYear - fromYear + 1 }, (_, i) => fromYear + i);
+}

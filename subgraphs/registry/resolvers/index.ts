@@ -1,0 +1,26 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { DateScalar, DateTime, Money } from '../../common/scalars.js';
+import type { RegistryContext } from '../context.js';
+import { City } from './City.js';
+import { Commune } from './Commune.js';
+import { enums } from './enums.js';
+import { Household, HouseholdMember } from './Household.js';
+import { Mutation } from './Mutation.js';
+import { PovertyIndicator, PovertyReview, PovertyStandard } from './PovertyReview.js';
+import { Query } from './Query.js';
+
+export const resolvers = {
+  Money,
+  Date: DateScalar,
+  DateTime,
+  ...enums,
+  Query,
+  Mutation,
+  Commune,
+  City,
+  Household,
+  HouseholdMember,
+  PovertyReview,
+  PovertyStandard,
+  PovertyIndicator,
+} as unknown as GraphQLResolverMap<RegistryContext>;

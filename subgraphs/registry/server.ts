@@ -1,0 +1,5 @@
+import { runSubgraph } from '../common/run.js';
+import { registry } from './index.js';
+
+// The registry subgraph alone: `npm run start:registry`.
+await runSubgraph(registry);

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Databases, migrateSubgraph } from '../db/index.js';
+import { migrations } from '../subgraphs/registry/db/migrations/index.js';
+import type { RegistryDatabase } from '../subgraphs/registry/db/tables.js';
+import { testDatabases } from './support/stack.js';
+
+const embedded = !process.env.DATABASE_URL;
+
+describe('database layer', () => {
+  let databases: Databases;
+  let dispose: () => Promise<void>;
+  let db: Kysely<RegistryDatabase>;
+
+  beforeAll(async () => {
+    ({ databases, dispose } = await testDatabases());
+    db = databases.kysely<RegistryDatabase>('registry');
+    await migrateSubgraph(db, 'registry', migrations);
+  });
+  afterAll(async () => {
+    await dispose?.();
+  });
+
+  it('keeps the subgraph\'s tables in its own schema, with its own migration table', async () => {
+    const { rows } = await sql<{ table_schema: string; table_name: string }>`
+      SELECT table_schema, table_name FROM information_schema.tables
+      WHERE table_name IN ('household', 'kysely_migration') ORDER BY 1, 2`.execute(db);
+    expect(rows).toEqual([
+      { table_schema: 'registry', table_name: 'household' },
+      { table_schema: 'registry', table_name: 'kysely_migration' },
+    ]);
+  });
+
+  it('never lets a concurrent request see inside another request\'s transaction', async () => {
+    const before = (await db.selectFrom('household').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    let insideTransaction!: () => void;
+    const inserted = new Promise<void>((resolve) => (insideTransaction = resolve));
+    const rolledBack = db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.insertInto('household').values({ commune_code: '00070', address: 'uncommitted' }).execute();
+        insideTransaction();
+        await new Promise((r) => setTimeout(r, 150));
+        throw new Error('roll back');
+      })
+      .catch((e: Error) => e.message);
+    await inserted;
+    // Issued while the transaction above is open, from "another request".
+    const seen = await db.selectFrom('household').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(await rolledBack).toBe('roll back');
+    expect(seen.n).toBe(before);
+    const after = await db.selectFrom('household').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before);
+  });
+
+  it('reads bigint, date and timestamptz the same way on both databases', async () => {
+    const row = await sql<{ big: number; day: string; at: Date; num: string }>`
+      SELECT 23243000000000::int8 AS big, '2024-12-31'::date AS day, now() AS at, 1.5::numeric AS num`.execute(db);
+    expect(row.rows[0]).toMatchObject({ big: 23_243_000_000_000, day: '2024-12-31', num: '1.5' });
+    expect(row.rows[0]!.at).toBeInstanceOf(Date);
+  });
+});
+
+describe.runIf(embedded)('embedded database on disk', () => {
+  it('keeps what was written across a restart, and refuses a second process on the same folder', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-'));
+    const env = { DATA_DIR: dir };
+    const first = new Databases({ env });
+    const db1 = first.kysely<RegistryDatabase>('registry');
+    await migrateSubgraph(db1, 'registry', migrations);
+    await db1.insertInto('household').values({ commune_code: '00070', address: 'kept' }).execute();
+
+    // The lock file names this (live) process: a second opener is refused with a clear message.
+    const second = new Databases({ env });
+    await expect(second.kysely<RegistryDatabase>('registry').selectFrom('commune').selectAll().execute()).rejects.toThrow(/in use by process/);
+    await second.close();
+    await first.close();
+
+    const reopened = new Databases({ env });
+    const db2 = reopened.kysely<RegistryDatabase>('registry');
+    await migrateSubgraph(db2, 'registry', migrations);
+    const rows = await db2.selectFrom('household').select('address').execute();
+    expect(rows).toEqual([{ address: 'kept' }]);
+    await reopened.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
