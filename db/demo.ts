@@ -1,3 +1,4 @@
+import { COMMUNES } from './communes.js';
 import { Random } from './random.js';
 
 /**
@@ -91,7 +92,7 @@ function reviewFor(random: Random, kind: 'ward' | 'rural', band: 'poor' | 'near_
  * through 2022-2024 in which poor households mostly escape, as the city reported (no poor
  * household left after the 2024 review).
  */
-export function demoPopulation(communes: readonly DemoCommune[], householdCount = 300, seed = DEMO_SEED): DemoHousehold[] {
+export function demoPopulation(communes: readonly DemoCommune[] = COMMUNES, householdCount = 300, seed = DEMO_SEED): DemoHousehold[] {
   const random = new Random(seed);
   const rural = communes.filter((c) => c.kind === 'rural');
   const households: DemoHousehold[] = [];
@@ -143,7 +144,7 @@ export function demoPopulation(communes: readonly DemoCommune[], householdCount 
  * Plausible total households per commune and year (the rate denominators): wards larger than
  * rural communes, a little growth each year, summing to about 2.3 million for the city.
  */
-export function demoHouseholdCounts(communes: readonly DemoCommune[], years: readonly number[], seed = DEMO_SEED) {
+export function demoHouseholdCounts(communes: readonly DemoCommune[] = COMMUNES, years: readonly number[] = [2021, 2022, 2023, 2024, 2025], seed = DEMO_SEED) {
   const random = new Random(seed + 1);
   return communes.flatMap((c) => {
     const base = c.kind === 'ward' ? random.int(17_000, 25_000) : random.int(13_000, 20_000);

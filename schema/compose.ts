@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { subgraphs } from '../subgraphs/catalog.js';
+import type { SubgraphPackage } from '../subgraphs/common/subgraph.js';
+import { subgraphs as allSubgraphs } from '../subgraphs/catalog.js';
 
 export const SUPERGRAPH_FILE = new URL('./supergraph.graphql', import.meta.url);
 
@@ -14,7 +15,7 @@ export function defaultRoutingUrl(port: number): string {
  * Composes the supergraph from every subgraph's SDL file, with @apollo/composition, exactly
  * as `npm run schema:compose` writes it. Throws with every composition error listed.
  */
-export function composeSupergraph(): string {
+export function composeSupergraph(subgraphs: readonly SubgraphPackage[] = allSubgraphs): string {
   const result = composeServices(
     subgraphs.map((s) => ({
       name: s.name,

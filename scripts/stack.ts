@@ -1,5 +1,6 @@
 import { Databases, migrateSubgraph } from '../db/index.js';
 import { createGatewayServer } from '../gateway/gateway.js';
+import { composeSupergraph } from '../schema/compose.js';
 import { serveGraphQL, type RunningServer } from '../subgraphs/common/http.js';
 import { createSubgraphServer, portFor, type PeerUrls, type SubgraphPackage } from '../subgraphs/common/subgraph.js';
 import { subgraphs as allSubgraphs } from '../subgraphs/catalog.js';
@@ -64,7 +65,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (pkg.name === 'registry') peers.registry = server.url;
       log(`${pkg.name} subgraph ready at ${server.url}`);
     }
-    const gateway = createGatewayServer({ subgraphUrls });
+    // A chosen subset of subgraphs (tests of one department) gets a supergraph composed for it;
+    // the full set uses the committed one, which a test keeps equal to a fresh composition.
+    const gateway = createGatewayServer({
+      subgraphUrls,
+      ...(options.subgraphs ? { supergraphSdl: composeSupergraph(packages) } : {}),
+    });
     await gateway.start();
     running.push({ close: () => gateway.stop() });
     const gatewayServer = await serveGraphQL(gateway, {

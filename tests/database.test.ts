@@ -88,3 +88,18 @@ describe.runIf(embedded)('embedded database on disk', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('the shared commune list', () => {
+  it('is the registry\'s list: same codes, names, kinds and order', async () => {
+    const { COMMUNES } = await import('../db/communes.js');
+    const { databases, dispose } = await testDatabases();
+    try {
+      const db = databases.kysely<RegistryDatabase>('registry');
+      await migrateSubgraph(db, 'registry', migrations);
+      const rows = await db.selectFrom('commune').select(['code', 'name', 'kind']).orderBy('position').execute();
+      expect(rows).toEqual(COMMUNES.map((c) => ({ ...c })));
+    } finally {
+      await dispose();
+    }
+  });
+});

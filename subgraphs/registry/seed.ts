@@ -13,7 +13,7 @@ export async function seedDemo(db: Kysely<RegistryDatabase>): Promise<void> {
   const existing = await db.selectFrom('household').select('id').limit(1).executeTakeFirst();
   if (existing) return;
   const communes = await repo.findCommunes(db);
-  const population = demoPopulation(communes);
+  const population = demoPopulation();
   const standard = await repo.findStandardForYear(db, 2022);
   if (!standard) throw new Error('the 2022-2025 poverty standard is missing; run the migrations first');
   const indicators = (await repo.findIndicatorsByStandards(db, [standard.code])).map((i) => i.code);
@@ -21,7 +21,7 @@ export async function seedDemo(db: Kysely<RegistryDatabase>): Promise<void> {
   const kindOf = new Map(communes.map((c) => [c.code, c.kind]));
 
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('commune_household_count').values(demoHouseholdCounts(communes, [2021, 2022, 2023, 2024, 2025])).execute();
+    await trx.insertInto('commune_household_count').values(demoHouseholdCounts()).execute();
     await trx
       .insertInto('household')
       .values(population.map((h) => ({ id: h.id, commune_code: h.communeCode, address: h.address })))

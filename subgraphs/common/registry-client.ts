@@ -1,0 +1,123 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * How a programme subgraph learns what the registry knows about households and people.
+ *
+ * Household identity belongs to the registry, and a subgraph never reads another's tables, so
+ * programme subgraphs ask the registry subgraph over HTTP, the same way the gateway does: an
+ * `_entities` query for many representations at once. One request carries up to
+ * `BATCH_SIZE` households, so validating a bulk import of 100,000 loans costs 100,000 / 500 =
+ * 200 requests (and the registry answers each with a constant number of SQL statements), not
+ * 100,000. Asking the registry subgraph directly rather than the gateway keeps the check
+ * working when only the registry and the one programme subgraph run.
+ *
+ * Call it before opening a transaction: on the embedded database the registry needs the
+ * shared session to answer, and an open transaction holds it.
+ */
+export const BATCH_SIZE = 500;
+
+export type RegistryClassification = 'POOR' | 'NEAR_POOR' | 'MIDDLE_INCOME' | 'ABOVE_MIDDLE_INCOME';
+
+export interface RegistryHousehold {
+  id: string;
+  communeCode: string;
+  communeKind: 'WARD' | 'RURAL_COMMUNE';
+  /** Classification of the household's latest review in each requested year; null when not reviewed. */
+  classificationByYear: Record<number, RegistryClassification | null>;
+}
+
+export interface RegistryMember {
+  id: string;
+  householdId: string;
+  communeCode: string;
+  birthYear: number;
+}
+
+export class RegistryUnavailable extends GraphQLError {
+  constructor(detail: string) {
+    super(`The registry could not be asked about households: ${detail}`, { extensions: { code: 'REGISTRY_UNAVAILABLE' } });
+  }
+}
+
+export class RegistryClient {
+  constructor(
+    private readonly url: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
+
+  /**
+   * The registry's households for these ids (unknown ids are absent from the map), with the
+   * classification of each requested review year.
+   */
+  async households(ids: readonly string[], years: readonly number[] = []): Promise<Map<string, RegistryHousehold>> {
+    for (const y of years) if (!Number.isInteger(y)) throw new TypeError(`year must be an integer, got ${y}`);
+    const yearFields = years.map((y) => `y${y}: latestReview(year: ${y}) { classification }`).join(' ');
+    const query = `query($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Household { id commune { code kind } ${yearFields} } } }`;
+    const result = new Map<string, RegistryHousehold>();
+    for (const chunk of chunks(unique(ids).filter(isId), BATCH_SIZE)) {
+      const entities = await this.entities(query, chunk.map((id) => ({ __typename: 'Household', id })));
+      for (const e of entities) {
+        if (!e) continue;
+        const classificationByYear: Record<number, RegistryClassification | null> = {};
+        for (const y of years) classificationByYear[y] = (e[`y${y}`] as { classification: RegistryClassification } | null)?.classification ?? null;
+        const commune = e.commune as { code: string; kind: RegistryHousehold['communeKind'] };
+        result.set(String(e.id), { id: String(e.id), communeCode: commune.code, communeKind: commune.kind, classificationByYear });
+      }
+    }
+    return result;
+  }
+
+  /** The registry's people (household members) for these ids; unknown ids are absent. */
+  async members(ids: readonly string[]): Promise<Map<string, RegistryMember>> {
+    const query = `query($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on HouseholdMember { id birthYear household { id commune { code } } } } }`;
+    const result = new Map<string, RegistryMember>();
+    for (const chunk of chunks(unique(ids).filter(isId), BATCH_SIZE)) {
+      const entities = await this.entities(query, chunk.map((id) => ({ __typename: 'HouseholdMember', id })));
+      for (const e of entities) {
+        if (!e) continue;
+        const household = e.household as { id: string; commune: { code: string } };
+        result.set(String(e.id), {
+          id: String(e.id),
+          householdId: household.id,
+          communeCode: household.commune.code,
+          birthYear: e.birthYear as number,
+        });
+      }
+    }
+    return result;
+  }
+
+  private async entities(query: string, representations: unknown[]): Promise<Array<Record<string, unknown> | null>> {
+    let response: Response;
+    try {
+      response = await fetch(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...this.headers },
+        body: JSON.stringify({ query, variables: { representations } }),
+      });
+    } catch (error) {
+      throw new RegistryUnavailable(`${this.url} did not answer (${(error as Error).message})`);
+    }
+    const body = (await response.json().catch(() => ({}))) as { data?: { _entities?: Array<Record<string, unknown> | null> }; errors?: Array<{ message: string }> };
+    if (!response.ok || body.errors?.length || !body.data?._entities) {
+      throw new RegistryUnavailable(body.errors?.map((e) => e.message).join('; ') || `HTTP ${response.status}`);
+    }
+    return body.data._entities;
+  }
+}
+
+function isId(id: string): boolean {
+  return /^\d{1,15}$/.test(id);
+}
+
+function unique(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
