@@ -18,6 +18,12 @@ export interface DemoMember {
 
 export interface DemoReview {
   year: number;
+  /**
+   * What the 2022-2025 standard makes of this review (the plan picks income and deprivations
+   * inside the band). Programme seeds use it to pick eligible households; the registry scores
+   * the review itself when seeding, and a test holds the two equal.
+   */
+  classification: 'poor' | 'near_poor' | 'middle_income' | 'above_middle_income';
   reviewDate: string;
   incomePerPersonMonthly: number;
   deprivations: string[];
@@ -79,8 +85,10 @@ function reviewFor(random: Random, kind: 'ward' | 'rural', band: 'poor' | 'near_
   }
   const month = random.int(9, 11);
   const day = random.int(1, 28);
+  const classification = ({ poor: 'poor', near_poor: 'near_poor', middle: 'middle_income', above: 'above_middle_income' } as const)[band];
   return {
     year,
+    classification,
     reviewDate: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
     incomePerPersonMonthly: income,
     deprivations: shuffled.slice(0, deprived).sort(),

@@ -236,3 +236,17 @@ describe('what-if scoring', () => {
     expect(unknown.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'standard' });
   });
 });
+
+describe('demo data', () => {
+  it('scores every demo review as the shared demo plan says (programme seeds rely on it)', async () => {
+    const { demoPopulation } = await import('../db/demo.js');
+    const plan = demoPopulation();
+    const r = await stack.query(`{ households(first: 100, filter: { year: 2023 }) { edges { node { id reviews { year classification } } } } }`);
+    const byId = new Map(plan.map((h) => [String(h.id), h]));
+    expect(r.data.households.edges.length).toBe(100);
+    for (const { node } of r.data.households.edges) {
+      const planned = byId.get(node.id)!;
+      expect(node.reviews.slice(0, 3).map((x: any) => x.classification.toLowerCase())).toEqual(planned.reviews.map((x) => x.classification));
+    }
+  });
+});
