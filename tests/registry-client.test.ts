@@ -49,3 +49,14 @@ describe('the registry client programme subgraphs use', () => {
     expect(members.get('1')).toMatchObject({ householdId: '1' });
   });
 });
+
+describe('communes and household members', () => {
+  it('knows the communes and the members of each household', async () => {
+    const client = new RegistryClient(stack.subgraphUrls.registry!);
+    const communes = await client.communes(['00070', '99999', 'abc']);
+    expect([...communes.values()]).toEqual([{ code: '00070', kind: 'WARD' }]);
+    const members = await client.householdMembers(['1', '888888']);
+    const direct = await stack.query(`{ household(id: "1") { members { id } } }`);
+    expect([...members.entries()]).toEqual([['1', direct.data.household.members.map((m: any) => m.id)]]);
+  });
+});

@@ -89,6 +89,32 @@ export class RegistryClient {
     return result;
   }
 
+  /** The registry's communes for these codes; unknown codes are absent. */
+  async communes(codes: readonly string[]): Promise<Map<string, { code: string; kind: RegistryHousehold['communeKind'] }>> {
+    const query = `query($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Commune { code kind } } }`;
+    const result = new Map<string, { code: string; kind: RegistryHousehold['communeKind'] }>();
+    for (const chunk of chunks(unique(codes).filter((c) => /^\d{5}$/.test(c)), BATCH_SIZE)) {
+      for (const e of await this.entities(query, chunk.map((code) => ({ __typename: 'Commune', code })))) {
+        if (e) result.set(String(e.code), { code: String(e.code), kind: e.kind as RegistryHousehold['communeKind'] });
+      }
+    }
+    return result;
+  }
+
+  /** The member ids of each known household, head first; unknown households are absent. */
+  async householdMembers(householdIds: readonly string[]): Promise<Map<string, string[]>> {
+    const query = `query($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Household { id members { id } } } }`;
+    const result = new Map<string, string[]>();
+    for (const chunk of chunks(unique(householdIds).filter(isId), BATCH_SIZE)) {
+      for (const e of await this.entities(query, chunk.map((id) => ({ __typename: 'Household', id })))) {
+        if (e) result.set(String(e.id), (e.members as Array<{ id: string }>).map((m) => m.id));
+      }
+    }
+    return result;
+  }
+
   private async entities(query: string, representations: unknown[]): Promise<Array<Record<string, unknown> | null>> {
     let response: Response;
     try {
