@@ -30,6 +30,9 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer 
   return new ApolloServer({
     gateway,
     introspection: true,
+    // Our processes handle SIGINT/SIGTERM themselves and stop every server in order; Apollo's
+    // own handler would race that stop and hang it.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

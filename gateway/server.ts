@@ -13,10 +13,13 @@ const running = await serveGraphQL(server, {
   context: async () => ({}),
 });
 console.log(`gateway ready at ${running.url}`);
+let stopping = false;
 const stop = async () => {
+  if (stopping) return;
+  stopping = true;
   await running.close();
   await server.stop();
   process.exit(0);
 };
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

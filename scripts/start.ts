@@ -25,6 +25,7 @@ log(`\ngateway ready at ${stack.gatewayUrl} (started in ${((Date.now() - started
 log(`try: curl -s -X POST -H 'content-type: application/json' --data '{"query":"{ communes { code name povertyFigures(year: 2024) { poor nearPoor } } }"}' ${stack.gatewayUrl}`);
 log('Ctrl-C stops it.');
 
+// Ctrl-C reaches every process of the group (npm, tsx, node), often more than once: stop once.
 let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
@@ -34,5 +35,5 @@ const stop = async (signal: string) => {
   await databases.close();
   process.exit(0);
 };
-process.once('SIGINT', () => void stop('SIGINT'));
-process.once('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

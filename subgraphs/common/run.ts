@@ -30,12 +30,15 @@ export async function runSubgraph(pkg: SubgraphPackage): Promise<void> {
     context: (req) => built.createContext(req),
   });
   console.log(`${pkg.name} subgraph ready at ${server.url} (${databases.describe(pkg.name)})`);
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     await server.close();
     await apollo.stop();
     await databases.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 }

@@ -56,6 +56,9 @@ export function createSubgraphServer<TContext extends BaseContext>(built: BuiltS
   return new ApolloServer<TContext>({
     schema: buildSubgraphSchema([{ typeDefs: built.typeDefs, resolvers: built.resolvers }]),
     introspection: true,
+    // Our processes handle SIGINT/SIGTERM themselves and stop every server in order; Apollo's
+    // own handler would race that stop and hang it.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
