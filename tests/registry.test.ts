@@ -250,3 +250,25 @@ describe('demo data', () => {
     }
   });
 });
+
+describe('poverty status on a date', () => {
+  it('counts each household by its latest review on or before the date, regular reviews included', async () => {
+    const q = `query($d: Date!) { city { povertyStatus(asOf: $d) { poor nearPoor communesWithNoPoor communesWithNoPoorOrNearPoor } }
+      communes { code povertyStatus(asOf: $d) { poor nearPoor } } }`;
+    const endOf2022 = await stack.query(q, { d: '2022-12-31' });
+    expect(endOf2022.errors).toBeUndefined();
+    const year2022 = await stack.query(`{ city { povertyFigures(year: 2022) { poor nearPoor } } }`);
+    // Before any household's 2023 review, the status is the 2022 review's result for the demo households.
+    const status = endOf2022.data.city.povertyStatus;
+    expect(status.poor).toBeGreaterThanOrEqual(year2022.data.city.povertyFigures.poor);
+    const communes = endOf2022.data.communes;
+    expect(status.poor).toBe(communes.reduce((s: number, c: any) => s + c.povertyStatus.poor, 0));
+    expect(status.communesWithNoPoor).toBe(communes.filter((c: any) => c.povertyStatus.poor === 0).length);
+    expect(status.communesWithNoPoorOrNearPoor).toBe(
+      communes.filter((c: any) => c.povertyStatus.poor === 0 && c.povertyStatus.nearPoor === 0).length,
+    );
+    expect(status.communesWithNoPoor).toBeLessThan(126);
+    const before = await stack.query(q, { d: '2020-01-01' });
+    expect(before.data.city.povertyStatus).toEqual({ poor: 0, nearPoor: 0, communesWithNoPoor: 126, communesWithNoPoorOrNearPoor: 126 });
+  });
+});

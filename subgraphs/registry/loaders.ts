@@ -63,6 +63,10 @@ export function createLoaders(db: Kysely<RegistryDatabase>) {
   );
 
   return {
+    /** Per date: each commune's poor and near-poor counts (one statement per distinct date). */
+    povertyStatusByDate: new DataLoader<string, Map<string, { poor: number; near_poor: number }>>(async (dates) =>
+      Promise.all(dates.map(async (d) => new Map((await repo.povertyStatusCounts(db, d)).map((r) => [r.commune_code, r])))),
+    ),
     communeByCode: new DataLoader<string, Commune | undefined>(async (codes) =>
       byKey(codes, await repo.findCommunes(db, { codes }), (c) => c.code),
     ),

@@ -174,6 +174,20 @@ export async function povertyCounts(db: DB, year: number, perCommune: boolean): 
   return rows;
 }
 
+/** Per commune: poor and near-poor households by each household's latest review on or before `asOf`. */
+export async function povertyStatusCounts(db: DB, asOf: string): Promise<Array<{ commune_code: string; poor: number; near_poor: number }>> {
+  const { rows } = await sql<{ commune_code: string; poor: number; near_poor: number }>`
+    WITH latest AS (
+      SELECT DISTINCT ON (household_id) commune_code, classification
+      FROM poverty_review WHERE review_date <= ${asOf}::date
+      ORDER BY household_id, review_date DESC, id DESC)
+    SELECT commune_code,
+      count(*) FILTER (WHERE classification = 'poor')::int AS poor,
+      count(*) FILTER (WHERE classification = 'near_poor')::int AS near_poor
+    FROM latest GROUP BY commune_code`.execute(db);
+  return rows;
+}
+
 export interface WhatIfRow {
   commune_code: string;
   reviewed: number;

@@ -20,6 +20,21 @@ export const City = {
       if (f instanceof Error) throw f;
       return toPovertyFigures(f);
     }),
+  povertyStatus: async (_: unknown, { asOf }: { asOf: string }, ctx: RegistryContext) => {
+    const [byCommune, communes] = await Promise.all([ctx.loaders.povertyStatusByDate.load(asOf), allCommunes(ctx)]);
+    let poor = 0;
+    let nearPoor = 0;
+    let communesWithNoPoor = 0;
+    let communesWithNoPoorOrNearPoor = 0;
+    for (const c of communes) {
+      const row = byCommune.get(c.code);
+      poor += row?.poor ?? 0;
+      nearPoor += row?.near_poor ?? 0;
+      if (!row?.poor) communesWithNoPoor++;
+      if (!row?.poor && !row?.near_poor) communesWithNoPoorOrNearPoor++;
+    }
+    return { asOf, poor, nearPoor, communesWithNoPoor, communesWithNoPoorOrNearPoor };
+  },
 };
 
 // The three counts in one query share the list: memoised on the request's loaders object.

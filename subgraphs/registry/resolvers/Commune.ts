@@ -14,6 +14,10 @@ export const Commune = {
     const figures = await Promise.all(years.map((y) => ctx.loaders.communeFigures.load(`${c.code}|${y}`)));
     return figures.map(toPovertyFigures);
   },
+  povertyStatus: async (c: CommuneRow, { asOf }: { asOf: string }, ctx: RegistryContext) => {
+    const row = (await ctx.loaders.povertyStatusByDate.load(asOf)).get(c.code);
+    return { asOf, poor: row?.poor ?? 0, nearPoor: row?.near_poor ?? 0 };
+  },
   households: (c: CommuneRow, args: HouseholdListArgs, ctx: RegistryContext) =>
     householdPage(ctx, { ...args, filter: { ...args.filter, communeCode: c.code } }),
 };
