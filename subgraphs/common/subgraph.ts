@@ -11,6 +11,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type DocumentNode } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
+import type { CityPlan } from '../../db/generate/plan.js';
 
 /** What `buildSubgraph` returns: everything needed to serve or compose one subgraph. */
 export interface BuiltSubgraph<TContext extends BaseContext> {
@@ -41,6 +42,11 @@ export interface SubgraphPackage<DB = any> {
   /** Writes the small demo data set; does nothing when it is already there. */
   seedDemo(db: Kysely<DB>): Promise<void>;
   buildSubgraph(deps: SubgraphDeps<DB>): BuiltSubgraph<any>;
+  /**
+   * Replaces the subgraph's data with its share of the city-scale data set drawn from `plan`
+   * (`npm run generate`). Writes only the subgraph's own schema.
+   */
+  generateCity?(db: Kysely<DB>, plan: CityPlan, log: (message: string) => void): Promise<void>;
 }
 
 export function loadTypeDefs(file: URL): DocumentNode {

@@ -3,6 +3,7 @@ import { loadTypeDefs } from '../common/subgraph.js';
 import type { RegistryContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import type { RegistryDatabase } from './db/tables.js';
+import { generateCity } from './generate.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDemo } from './seed.js';
@@ -16,6 +17,7 @@ export const registry: SubgraphPackage<RegistryDatabase> = {
   schemaFile,
   migrations,
   seedDemo,
+  generateCity,
   buildSubgraph: ({ db }) => ({
     name: 'registry',
     typeDefs: loadTypeDefs(schemaFile),

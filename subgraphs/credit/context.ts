@@ -1,0 +1,11 @@
+import type { Kysely } from 'kysely';
+import type { RegistryClient } from '../common/registry-client.js';
+import type { CreditDatabase } from './db/tables.js';
+import type { Loaders } from './loaders.js';
+
+export interface CreditContext {
+  db: Kysely<CreditDatabase>;
+  loaders: Loaders;
+  /** Asks the registry about households; call it before opening a transaction, never inside one. */
+  registry: RegistryClient;
+}

@@ -1,0 +1,9 @@
+import type { Migration } from 'kysely';
+import * as createCredit from './2026_11_28_1000_create_credit.js';
+import * as seedLoanProgrammes from './2026_11_28_1010_seed_loan_programmes.js';
+
+/** In order; names are timestamps so that they sort the way they were written. */
+export const migrations: Record<string, Migration> = {
+  '2026_11_28_1000_create_credit': createCredit,
+  '2026_11_28_1010_seed_loan_programmes': seedLoanProgrammes,
+};

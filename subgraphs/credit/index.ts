@@ -1,0 +1,32 @@
+import { RegistryClient } from '../common/registry-client.js';
+import type { SubgraphPackage } from '../common/subgraph.js';
+import { loadTypeDefs } from '../common/subgraph.js';
+import type { CreditContext } from './context.js';
+import { migrations } from './db/migrations/index.js';
+import type { CreditDatabase } from './db/tables.js';
+import { createLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
+import { seedDemo } from './seed.js';
+
+const schemaFile = new URL('./schema.graphql', import.meta.url);
+
+/**
+ * Credit: the Vietnam Bank for Social Policies (VBSP), Hanoi branch. Loan programmes, loans to
+ * registry households, repayments and outstanding balances, capital the city entrusted.
+ */
+export const credit: SubgraphPackage<CreditDatabase> = {
+  name: 'credit',
+  defaultPort: 4002,
+  schemaFile,
+  migrations,
+  seedDemo,
+  buildSubgraph: ({ db, peers }) => {
+    const registry = new RegistryClient(peers.registry);
+    return {
+      name: 'credit',
+      typeDefs: loadTypeDefs(schemaFile),
+      resolvers,
+      createContext: async (): Promise<CreditContext> => ({ db, loaders: createLoaders(db), registry }),
+    };
+  },
+};

@@ -1,0 +1,32 @@
+import { badInput } from '../../common/errors.js';
+import type { CreditContext } from '../context.js';
+import * as repo from '../repository.js';
+import { periodKey, toCreditFigures, toCreditOutstanding } from './figures.js';
+
+/** Hanoi's province code; the graph covers one city. */
+export const CITY_CODE = '01';
+
+export const City = {
+  __resolveReference: (ref: { code: string }) => (ref.code === CITY_CODE ? { code: CITY_CODE } : null),
+  creditFigures: async (_: unknown, { from, to }: { from: string; to: string }, ctx: CreditContext) => {
+    const [area, programmes] = await Promise.all([
+      ctx.loaders.cityDisbursements.load(periodKey(from, to)),
+      ctx.loaders.allProgrammes.load('all'),
+    ]);
+    return toCreditFigures(from, to, area, programmes);
+  },
+  creditOutstanding: async (_: unknown, { asOf }: { asOf: string }, ctx: CreditContext) => {
+    const [area, programmes] = await Promise.all([ctx.loaders.cityOutstanding.load(asOf), ctx.loaders.allProgrammes.load('all')]);
+    return toCreditOutstanding(asOf, area, programmes);
+  },
+  capitalEntrusted: async (_: unknown, { fromYear, toYear }: { fromYear: number; toYear: number }, ctx: CreditContext) => {
+    if (toYear < fromYear) throw badInput('toYear', `toYear (${toYear}) is before fromYear (${fromYear})`);
+    const rows = await repo.findCapitalEntrusted(ctx.db, fromYear, toYear);
+    return {
+      fromYear,
+      toYear,
+      total: rows.reduce((sum, r) => sum + r.amount, 0),
+      entries: rows.map((r) => ({ year: r.year, amount: r.amount, sourceNote: r.source_note })),
+    };
+  },
+};

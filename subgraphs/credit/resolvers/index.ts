@@ -1,0 +1,24 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { DateScalar, Money } from '../../common/scalars.js';
+import type { CreditContext } from '../context.js';
+import { City } from './City.js';
+import { Commune } from './Commune.js';
+import { enums } from './enums.js';
+import { Household } from './Household.js';
+import { Loan, LoanProgramme, LoanRepayment } from './Loan.js';
+import { Mutation } from './Mutation.js';
+import { Query } from './Query.js';
+
+export const resolvers = {
+  Money,
+  Date: DateScalar,
+  ...enums,
+  Query,
+  Mutation,
+  Household,
+  Commune,
+  City,
+  Loan,
+  LoanRepayment,
+  LoanProgramme,
+} as unknown as GraphQLResolverMap<CreditContext>;

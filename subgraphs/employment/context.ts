@@ -1,0 +1,11 @@
+import type { Kysely } from 'kysely';
+import type { RegistryClient } from '../common/registry-client.js';
+import type { EmploymentDatabase } from './db/tables.js';
+import type { Loaders } from './loaders.js';
+
+export interface EmploymentContext {
+  db: Kysely<EmploymentDatabase>;
+  loaders: Loaders;
+  /** Household and person identity: asked before any transaction opens, never inside one. */
+  registry: RegistryClient;
+}

@@ -1,0 +1,32 @@
+import { RegistryClient } from '../common/registry-client.js';
+import type { SubgraphPackage } from '../common/subgraph.js';
+import { loadTypeDefs } from '../common/subgraph.js';
+import type { EmploymentContext } from './context.js';
+import { migrations } from './db/migrations/index.js';
+import type { EmploymentDatabase } from './db/tables.js';
+import { createLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
+import { seedDemo } from './seed.js';
+
+const schemaFile = new URL('./schema.graphql', import.meta.url);
+
+/**
+ * Employment services: job placements (domestic and overseas contract labour) and how they came
+ * about, job fairs and their hires, vocational-training enrolments, and the city's labour statistics.
+ */
+export const employment: SubgraphPackage<EmploymentDatabase> = {
+  name: 'employment',
+  defaultPort: 4005,
+  schemaFile,
+  migrations,
+  seedDemo,
+  buildSubgraph: ({ db, peers }) => {
+    const registry = new RegistryClient(peers.registry);
+    return {
+      name: 'employment',
+      typeDefs: loadTypeDefs(schemaFile),
+      resolvers,
+      createContext: async (): Promise<EmploymentContext> => ({ db, loaders: createLoaders(db), registry }),
+    };
+  },
+};

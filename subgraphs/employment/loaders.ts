@@ -1,0 +1,184 @@
+import DataLoader from 'dataloader';
+import type { Kysely } from 'kysely';
+import type {
+  EmploymentDatabase,
+  JobFair,
+  JobPlacement,
+  LabourStatistics,
+  PlacementChannel,
+  TrainingEnrolment,
+  TrainingLevel,
+} from './db/tables.js';
+import * as repo from './repository.js';
+
+export const CHANNELS: readonly PlacementChannel[] = ['job_fair', 'employment_service_centre', 'budget_funded_support', 'loan_created_job'];
+export const LEVELS: readonly TrainingLevel[] = ['under_3_months', 'elementary', 'intermediate', 'college'];
+
+/** Employment figures of one area and year, before GraphQL naming. */
+export interface EmploymentCounts {
+  year: number;
+  placements: number;
+  workers: number;
+  overseas: number;
+  poorOrNearPoorPlacements: number;
+  byChannel: Record<PlacementChannel, number>;
+  fairs: number;
+  fairEmployers: number;
+  fairParticipants: number;
+  fairHires: number;
+  fairHiresAbroad: number;
+  enrolments: number;
+  poorOrNearPoorEnrolments: number;
+  byLevel: Record<TrainingLevel, number>;
+  completions: number;
+}
+
+function emptyCounts(year: number): EmploymentCounts {
+  return {
+    year,
+    placements: 0,
+    workers: 0,
+    overseas: 0,
+    poorOrNearPoorPlacements: 0,
+    byChannel: { job_fair: 0, employment_service_centre: 0, budget_funded_support: 0, loan_created_job: 0 },
+    fairs: 0,
+    fairEmployers: 0,
+    fairParticipants: 0,
+    fairHires: 0,
+    fairHiresAbroad: 0,
+    enrolments: 0,
+    poorOrNearPoorEnrolments: 0,
+    byLevel: { under_3_months: 0, elementary: 0, intermediate: 0, college: 0 },
+    completions: 0,
+  };
+}
+
+/**
+ * One year's figures for the given communes (or, with `communeCodes` undefined, for the city
+ * under the key null): three statements whatever the number of communes.
+ */
+async function figuresOfYear(
+  db: Kysely<EmploymentDatabase>,
+  year: number,
+  communeCodes: readonly string[] | undefined,
+): Promise<Map<string | null, EmploymentCounts>> {
+  const [placements, fairs, training] = await Promise.all([
+    repo.placementCounts(db, year, communeCodes),
+    repo.jobFairCounts(db, year, communeCodes),
+    repo.trainingCounts(db, year, communeCodes),
+  ]);
+  const result = new Map<string | null, EmploymentCounts>();
+  const of = (code: string | null) => {
+    let c = result.get(code);
+    if (!c) result.set(code, (c = emptyCounts(year)));
+    return c;
+  };
+  for (const p of placements) {
+    const c = of(p.commune_code);
+    if (p.channel === null) {
+      c.placements = p.placements;
+      c.workers = p.workers;
+      c.overseas = p.overseas;
+      c.poorOrNearPoorPlacements = p.poor_or_near_poor;
+    } else {
+      c.byChannel[p.channel] = p.placements;
+    }
+  }
+  for (const f of fairs) {
+    Object.assign(of(f.commune_code), {
+      fairs: f.fairs,
+      fairEmployers: f.employers,
+      fairParticipants: f.participants,
+      fairHires: f.hires,
+      fairHiresAbroad: f.hires_abroad,
+    });
+  }
+  for (const t of training) {
+    const c = of(t.commune_code);
+    c.enrolments += t.enrolments;
+    c.poorOrNearPoorEnrolments += t.poor_or_near_poor;
+    c.completions += t.completions;
+    c.byLevel[t.level] = t.enrolments;
+  }
+  return result;
+}
+
+/** Groups rows by a key, in the order of `keys`, with `[]` for a key that has none. */
+export function groupBy<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): T[][] {
+  const map = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = keyOf(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return keys.map((k) => map.get(k) ?? []);
+}
+
+/** One row per key in key order, `undefined` for a miss. */
+export function byKey<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): Array<T | undefined> {
+  const map = new Map<K, T>();
+  for (const row of rows) map.set(keyOf(row), row);
+  return keys.map((k) => map.get(k));
+}
+
+function parseKey(key: string): { code: string; year: number } {
+  const [code, year] = key.split('|');
+  return { code: code!, year: Number(year) };
+}
+
+/** One set of loaders per request: each batched lookup is one SQL statement per tick. */
+export function createLoaders(db: Kysely<EmploymentDatabase>) {
+  return {
+    jobFairById: new DataLoader<number, JobFair | undefined>(async (ids) => byKey(ids, await repo.findJobFairsByIds(db, ids), (f) => f.id)),
+    placementById: new DataLoader<number, JobPlacement | undefined>(async (ids) =>
+      byKey(ids, await repo.findPlacementsByIds(db, ids), (p) => p.id),
+    ),
+    enrolmentById: new DataLoader<number, TrainingEnrolment | undefined>(async (ids) =>
+      byKey(ids, await repo.findEnrolmentsByIds(db, ids), (e) => e.id),
+    ),
+    placementsByHousehold: new DataLoader<number, JobPlacement[]>(async (ids) =>
+      groupBy(ids, await repo.findPlacementsByHouseholdIds(db, ids), (p) => p.household_id),
+    ),
+    placementsByFair: new DataLoader<number, JobPlacement[]>(async (ids) =>
+      groupBy(ids, await repo.findPlacementsByFairIds(db, ids), (p) => p.job_fair_id!),
+    ),
+    enrolmentsByHousehold: new DataLoader<number, TrainingEnrolment[]>(async (ids) =>
+      groupBy(ids, await repo.findEnrolmentsByHouseholdIds(db, ids), (e) => e.household_id),
+    ),
+    labourStatisticsByYear: new DataLoader<number, LabourStatistics | undefined>(async (years) =>
+      byKey(years, await repo.findLabourStatistics(db, years), (s) => s.year),
+    ),
+    /** Key "code|year": one batch per distinct year, each three GROUP BY commune_code statements. */
+    communeFigures: new DataLoader<string, EmploymentCounts>(async (keys) => {
+      const parsed = keys.map(parseKey);
+      const years = [...new Set(parsed.map((p) => p.year))];
+      const byYear = new Map(
+        await Promise.all(
+          years.map(async (year) => {
+            const codes = [...new Set(parsed.filter((p) => p.year === year).map((p) => p.code))];
+            return [year, await figuresOfYear(db, year, codes)] as const;
+          }),
+        ),
+      );
+      return parsed.map(({ code, year }) => byYear.get(year)?.get(code) ?? emptyCounts(year));
+    }),
+    /** Key: year. The whole city, three statements per year. */
+    cityFigures: new DataLoader<number, EmploymentCounts>(async (years) =>
+      Promise.all(years.map(async (year) => (await figuresOfYear(db, year, undefined)).get(null) ?? emptyCounts(year))),
+    ),
+    /** Key "code|year": one statement per distinct year. */
+    jobFairsByCommuneYear: new DataLoader<string, JobFair[]>(async (keys) => {
+      const parsed = keys.map(parseKey);
+      const years = [...new Set(parsed.map((p) => p.year))];
+      const rows = (
+        await Promise.all(
+          years.map((year) => repo.findJobFairs(db, year, [...new Set(parsed.filter((p) => p.year === year).map((p) => p.code))])),
+        )
+      ).flat();
+      return groupBy(keys, rows, (f) => `${f.commune_code}|${Number(f.held_on.slice(0, 4))}`);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,232 @@
+import { badInput } from '../../common/errors.js';
+import type { RegistryMember } from '../../common/registry-client.js';
+import { todayInHanoi } from '../../common/scalars.js';
+import type { EmploymentContext } from '../context.js';
+import type { ContractKind, HouseholdClassification, LabourStatisticsBasis, PlacementChannel, TrainingLevel } from '../db/tables.js';
+import * as repo from '../repository.js';
+import { parseId } from './ids.js';
+
+// Every mutation: validate the input, then ask the registry, then write in one transaction.
+// The registry is asked BEFORE the transaction opens: on the embedded database an open
+// transaction holds the one shared session the registry needs to answer.
+
+interface RecordJobPlacementInput {
+  workerId: string;
+  householdId?: string | null;
+  employer: string;
+  sector: string;
+  channel: PlacementChannel;
+  contract: ContractKind;
+  destinationCountry?: string | null;
+  placedOn: string;
+  monthlyWage: number;
+  jobFairId?: string | null;
+}
+
+interface RecordJobFairInput {
+  communeCode: string;
+  heldOn: string;
+  name?: string | null;
+  employers: number;
+  participants: number;
+  hires: number;
+  hiresAbroad: number;
+}
+
+interface EnrolInTrainingInput {
+  personId: string;
+  course: string;
+  level: TrainingLevel;
+  startedOn: string;
+  completedOn?: string | null;
+  certificate?: string | null;
+}
+
+interface CompleteTrainingInput {
+  enrolmentId: string;
+  completedOn: string;
+  certificate?: string | null;
+}
+
+interface RecordLabourStatisticsInput {
+  year: number;
+  urbanUnemploymentRatePercent: number;
+  trainedWorkerSharePercent: number;
+  basis?: LabourStatisticsBasis | null;
+  source: string;
+}
+
+/** Trimmed text, or a refusal naming the field when it is blank. */
+function required(field: string, value: string): string {
+  const text = value.trim();
+  if (!text) throw badInput(field, `${field} must not be blank`);
+  return text;
+}
+
+/** Trimmed text, or null when absent or blank. */
+function optional(value: string | null | undefined): string | null {
+  const text = value?.trim();
+  return text ? text : null;
+}
+
+function notInFuture(field: string, date: string, today: string): void {
+  if (date > today) throw badInput(field, `${field} ${date} is in the future (today in Hanoi is ${today})`);
+}
+
+/** The registry's person for `id`, or a refusal naming `field`. */
+async function registryMember(ctx: EmploymentContext, field: string, id: string): Promise<RegistryMember> {
+  const member = parseId(id) === undefined ? undefined : (await ctx.registry.members([id])).get(id);
+  if (!member) throw badInput(field, `unknown person "${id}": the registry has no such household member`);
+  return member;
+}
+
+/**
+ * The classification of the poor / near-poor lists in force on `date` for a household.
+ * Rule: the lists in force during calendar year Y are those drawn by the periodic review at the
+ * end of Y-1, so a record dated in Y takes the household's latest review of review year Y-1
+ * (null when the household was not reviewed that year).
+ */
+async function classificationInForce(ctx: EmploymentContext, householdId: string, date: string): Promise<HouseholdClassification | null> {
+  const reviewYear = Number(date.slice(0, 4)) - 1;
+  const household = (await ctx.registry.households([householdId], [reviewYear])).get(householdId);
+  const c = household?.classificationByYear[reviewYear];
+  return c ? (c.toLowerCase() as HouseholdClassification) : null;
+}
+
+export const Mutation = {
+  recordJobPlacement: async (_: unknown, { input }: { input: RecordJobPlacementInput }, ctx: EmploymentContext) => {
+    const today = todayInHanoi();
+    const employer = required('employer', input.employer);
+    const sector = required('sector', input.sector);
+    if (input.monthlyWage < 0) throw badInput('monthlyWage', 'monthlyWage must be zero or more');
+    const destination = optional(input.destinationCountry);
+    if (input.contract === 'overseas' && !destination) {
+      throw badInput('destinationCountry', 'an overseas contract needs its destinationCountry');
+    }
+    if (input.contract === 'domestic' && destination) {
+      throw badInput('destinationCountry', 'destinationCountry is only for an overseas contract');
+    }
+    notInFuture('placedOn', input.placedOn, today);
+    let jobFairId: number | null = null;
+    if (input.jobFairId != null) {
+      if (input.channel !== 'job_fair') throw badInput('jobFairId', 'jobFairId is only for a placement through channel JOB_FAIR');
+      const n = parseId(input.jobFairId);
+      if (n === undefined) throw badInput('jobFairId', `unknown job fair "${input.jobFairId}"`);
+      jobFairId = n;
+    }
+
+    const member = await registryMember(ctx, 'workerId', input.workerId);
+    if (input.householdId != null && input.householdId !== member.householdId) {
+      throw badInput('householdId', `worker ${input.workerId} is not a member of household "${input.householdId}" in the registry`);
+    }
+    const classification = await classificationInForce(ctx, member.householdId, input.placedOn);
+
+    const placement = await ctx.db.transaction().execute(async (trx) => {
+      if (jobFairId !== null) {
+        const fair = await repo.findJobFairForShare(trx, jobFairId);
+        if (!fair) throw badInput('jobFairId', `unknown job fair "${input.jobFairId}"`);
+        if (input.placedOn < fair.held_on) throw badInput('placedOn', `placedOn is before the job fair it came from (${fair.held_on})`);
+      }
+      return repo.insertPlacement(trx, {
+        member_id: Number(member.id),
+        household_id: Number(member.householdId),
+        commune_code: member.communeCode,
+        household_classification: classification,
+        employer,
+        sector,
+        channel: input.channel,
+        contract: input.contract,
+        destination_country: destination,
+        placed_on: input.placedOn,
+        monthly_wage: input.monthlyWage,
+        job_fair_id: jobFairId,
+      });
+    });
+    return { placement };
+  },
+
+  recordJobFair: async (_: unknown, { input }: { input: RecordJobFairInput }, ctx: EmploymentContext) => {
+    for (const field of ['employers', 'participants', 'hires', 'hiresAbroad'] as const) {
+      if (input[field] < 0) throw badInput(field, `${field} must be zero or more`);
+    }
+    if (input.hires > input.participants) throw badInput('hires', `hires (${input.hires}) exceed participants (${input.participants})`);
+    if (input.hiresAbroad > input.hires) throw badInput('hiresAbroad', `hiresAbroad (${input.hiresAbroad}) exceed hires (${input.hires})`);
+    notInFuture('heldOn', input.heldOn, todayInHanoi());
+
+    const communes = await ctx.registry.communes([input.communeCode]);
+    if (!communes.has(input.communeCode)) throw badInput('communeCode', `unknown commune code "${input.communeCode}"`);
+
+    // One statement: atomic without an explicit transaction.
+    const jobFair = await repo.insertJobFair(ctx.db, {
+      commune_code: input.communeCode,
+      held_on: input.heldOn,
+      name: optional(input.name),
+      employers: input.employers,
+      participants: input.participants,
+      hires: input.hires,
+      hires_abroad: input.hiresAbroad,
+    });
+    return { jobFair };
+  },
+
+  enrolInTraining: async (_: unknown, { input }: { input: EnrolInTrainingInput }, ctx: EmploymentContext) => {
+    const today = todayInHanoi();
+    const course = required('course', input.course);
+    notInFuture('startedOn', input.startedOn, today);
+    const certificate = optional(input.certificate);
+    if (input.completedOn != null) {
+      if (input.completedOn < input.startedOn) throw badInput('completedOn', `completedOn is before startedOn (${input.startedOn})`);
+      notInFuture('completedOn', input.completedOn, today);
+    } else if (certificate) {
+      throw badInput('certificate', 'a certificate needs completedOn');
+    }
+
+    const member = await registryMember(ctx, 'personId', input.personId);
+    const classification = await classificationInForce(ctx, member.householdId, input.startedOn);
+
+    const enrolment = await repo.insertEnrolment(ctx.db, {
+      member_id: Number(member.id),
+      household_id: Number(member.householdId),
+      commune_code: member.communeCode,
+      household_classification: classification,
+      course,
+      level: input.level,
+      started_on: input.startedOn,
+      completed_on: input.completedOn ?? null,
+      certificate,
+    });
+    return { enrolment };
+  },
+
+  completeTraining: async (_: unknown, { input }: { input: CompleteTrainingInput }, ctx: EmploymentContext) => {
+    notInFuture('completedOn', input.completedOn, todayInHanoi());
+    const id = parseId(input.enrolmentId);
+    if (id === undefined) throw badInput('enrolmentId', `unknown enrolment "${input.enrolmentId}"`);
+    const enrolment = await ctx.db.transaction().execute(async (trx) => {
+      const found = await repo.lockEnrolment(trx, id);
+      if (!found) throw badInput('enrolmentId', `unknown enrolment "${input.enrolmentId}"`);
+      if (found.completed_on !== null) throw badInput('enrolmentId', `enrolment ${id} was already completed on ${found.completed_on}`);
+      if (input.completedOn < found.started_on) throw badInput('completedOn', `completedOn is before the start of the course (${found.started_on})`);
+      return repo.completeEnrolment(trx, id, input.completedOn, optional(input.certificate));
+    });
+    return { enrolment };
+  },
+
+  recordLabourStatistics: async (_: unknown, { input }: { input: RecordLabourStatisticsInput }, ctx: EmploymentContext) => {
+    const thisYear = Number(todayInHanoi().slice(0, 4));
+    if (input.year < 1990 || input.year > thisYear) throw badInput('year', `year must be between 1990 and ${thisYear}, got ${input.year}`);
+    for (const field of ['urbanUnemploymentRatePercent', 'trainedWorkerSharePercent'] as const) {
+      const v = input[field];
+      if (!Number.isFinite(v) || v < 0 || v > 100) throw badInput(field, `${field} must be a percentage from 0 to 100, got ${v}`);
+    }
+    const source = required('source', input.source);
+    const labourStatistics = await repo.insertLabourStatistics(ctx.db, {
+      year: input.year,
+      urban_unemployment_rate_percent: String(input.urbanUnemploymentRatePercent),
+      trained_worker_share_percent: String(input.trainedWorkerSharePercent),
+      basis: input.basis ?? 'reported',
+      source,
+    });
+    return { labourStatistics };
+  },
+};

@@ -1,0 +1,30 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { DateScalar, DateTime, Money } from '../../common/scalars.js';
+import type { EmploymentContext } from '../context.js';
+import { City } from './City.js';
+import { Commune } from './Commune.js';
+import { enums } from './enums.js';
+import { Household, HouseholdEmployment } from './Household.js';
+import { JobFair } from './JobFair.js';
+import { JobPlacement } from './JobPlacement.js';
+import { LabourStatistics } from './LabourStatistics.js';
+import { Mutation } from './Mutation.js';
+import { Query } from './Query.js';
+import { TrainingEnrolment } from './TrainingEnrolment.js';
+
+export const resolvers = {
+  Money,
+  Date: DateScalar,
+  DateTime,
+  ...enums,
+  Query,
+  Mutation,
+  Household,
+  HouseholdEmployment,
+  Commune,
+  City,
+  JobPlacement,
+  JobFair,
+  TrainingEnrolment,
+  LabourStatistics,
+} as unknown as GraphQLResolverMap<EmploymentContext>;

@@ -1,0 +1,5 @@
+import { runSubgraph } from '../common/run.js';
+import { employment } from './index.js';
+
+// The employment subgraph alone: `npm run start:employment` (REGISTRY_URL names the registry).
+await runSubgraph(employment);

@@ -1,0 +1,32 @@
+import { RegistryClient } from '../common/registry-client.js';
+import type { SubgraphPackage } from '../common/subgraph.js';
+import { loadTypeDefs } from '../common/subgraph.js';
+import type { HousingContext } from './context.js';
+import { migrations } from './db/migrations/index.js';
+import type { HousingDatabase } from './db/tables.js';
+import { createLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
+import { seedDemo } from './seed.js';
+
+const schemaFile = new URL('./schema.graphql', import.meta.url);
+
+/**
+ * Housing: house building and renovation support per household (cases, their funding lines by
+ * source, start and completion) and the Fund for the Poor's contributions.
+ */
+export const housing: SubgraphPackage<HousingDatabase> = {
+  name: 'housing',
+  defaultPort: 4003,
+  schemaFile,
+  migrations,
+  seedDemo,
+  buildSubgraph: ({ db, peers }) => {
+    const registry = new RegistryClient(peers.registry);
+    return {
+      name: 'housing',
+      typeDefs: loadTypeDefs(schemaFile),
+      resolvers,
+      createContext: async (): Promise<HousingContext> => ({ db, loaders: createLoaders(db), registry }),
+    };
+  },
+};

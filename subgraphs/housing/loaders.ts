@@ -1,0 +1,92 @@
+import DataLoader from 'dataloader';
+import type { Kysely } from 'kysely';
+import type { HousingCase, HousingDatabase, HousingFundingLine, HousingFundingSource } from './db/tables.js';
+import * as repo from './repository.js';
+
+/** Groups rows by a key, in the order of `keys`, with `[]` for a key that has none. */
+export function groupBy<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): T[][] {
+  const map = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = keyOf(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return keys.map((k) => map.get(k) ?? []);
+}
+
+/** One row per key in key order, `undefined` for a miss. */
+export function byKey<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): Array<T | undefined> {
+  const map = new Map<K, T>();
+  for (const row of rows) map.set(keyOf(row), row);
+  return keys.map((k) => map.get(k));
+}
+
+/** A period, both dates inclusive: the key of every figure loader. */
+export interface Period {
+  from: string;
+  to: string;
+}
+
+export function periodKey(p: Period): string {
+  return `${p.from}|${p.to}`;
+}
+
+function parsePeriod(key: string): Period {
+  const [from, to] = key.split('|');
+  return { from: from!, to: to! };
+}
+
+/** Every commune's housing figures of one period, from a constant number of statements. */
+export interface PeriodFigures {
+  counts: Map<string, repo.HousingCounts>;
+  funding: Map<string, Map<HousingFundingSource, number>>;
+}
+
+/** One set of loaders per request: each batched lookup is one SQL statement per tick. */
+export function createLoaders(db: Kysely<HousingDatabase>) {
+  return {
+    caseById: new DataLoader<number, HousingCase | undefined>(async (ids) =>
+      byKey(ids, await repo.findCasesByIds(db, ids), (c) => c.id),
+    ),
+    casesByHousehold: new DataLoader<number, HousingCase[]>(async (ids) =>
+      groupBy(ids, await repo.findCasesByHouseholdIds(db, ids), (c) => c.household_id),
+    ),
+    fundingLinesByCase: new DataLoader<number, HousingFundingLine[]>(async (ids) =>
+      groupBy(ids, await repo.findFundingLinesByCaseIds(db, ids), (l) => l.case_id),
+    ),
+    /**
+     * Key "from|to". Two GROUP BY commune statements per distinct period, however many communes
+     * ask (the city's figures are the sum of the same rows, so the two always agree).
+     */
+    periodFigures: new DataLoader<string, PeriodFigures>(async (keys) =>
+      Promise.all(
+        keys.map(async (key) => {
+          const { from, to } = parsePeriod(key);
+          const [counts, funding] = await Promise.all([
+            repo.housingCountsByCommune(db, from, to),
+            repo.fundingByCommuneAndSource(db, from, to),
+          ]);
+          const bySource = new Map<string, Map<HousingFundingSource, number>>();
+          for (const row of funding) {
+            let m = bySource.get(row.commune_code);
+            if (!m) bySource.set(row.commune_code, (m = new Map()));
+            m.set(row.source, row.amount);
+          }
+          return { counts: new Map(counts.map((r) => [r.commune_code, r])), funding: bySource };
+        }),
+      ),
+    ),
+    /** Key "from|to": the Fund for the Poor's contributions of the period, per kind of donor. */
+    contributionsByPeriod: new DataLoader<string, repo.ContributionTotals[]>(async (keys) =>
+      Promise.all(
+        keys.map((key) => {
+          const { from, to } = parsePeriod(key);
+          return repo.contributionsByDonorKind(db, from, to);
+        }),
+      ),
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,24 @@
+import type { HousingContext } from '../context.js';
+import { periodKey } from '../loaders.js';
+import { checkPeriod, cityTotals, toFundFigures, toHousingFigures } from './figures.js';
+
+/** Hanoi's province code; the graph covers one city. */
+export const CITY_CODE = '01';
+
+export const City = {
+  __resolveReference: (ref: { code: string }) => (ref.code === CITY_CODE ? { code: CITY_CODE } : null),
+  housingFigures: async (_: unknown, { from, to }: { from: string; to: string }, ctx: HousingContext) => {
+    const period = checkPeriod(from, to);
+    const { counts, funding } = cityTotals(await ctx.loaders.periodFigures.load(periodKey(period)));
+    return toHousingFigures(period, counts, funding);
+  },
+  fundForThePoor: async (_: unknown, { from, to }: { from: string; to: string }, ctx: HousingContext) => {
+    const period = checkPeriod(from, to);
+    const key = periodKey(period);
+    const [contributions, figures] = await Promise.all([
+      ctx.loaders.contributionsByPeriod.load(key),
+      ctx.loaders.periodFigures.load(key),
+    ]);
+    return toFundFigures(period, contributions, cityTotals(figures));
+  },
+};

@@ -1,0 +1,203 @@
+import type { Transaction } from 'kysely';
+import { badInput } from '../../common/errors.js';
+import { todayInHanoi } from '../../common/scalars.js';
+import type { HousingContext } from '../context.js';
+import type { FundDonorKind, HousingCase, HousingCaseKind, HousingDatabase, HousingFundingSource } from '../db/tables.js';
+import * as repo from '../repository.js';
+import { eligibleForHousing, listReviewYear, transition, type HousingAction } from '../rules.js';
+import { parseId } from './ids.js';
+
+interface FundingLineInput {
+  source: HousingFundingSource;
+  amount: number;
+}
+
+interface ApproveHousingCaseInput {
+  householdId: string;
+  kind: HousingCaseKind;
+  approvalDate: string;
+  fundingLines: FundingLineInput[];
+}
+
+interface RecordHousingProgressInput {
+  caseId: string;
+  startDate: string;
+  fundingLines?: FundingLineInput[] | null;
+}
+
+interface CompleteHousingCaseInput {
+  caseId: string;
+  completionDate: string;
+}
+
+interface CancelHousingCaseInput {
+  caseId: string;
+  cancellationDate: string;
+  reason?: string | null;
+}
+
+interface AddFundContributionInput {
+  donorKind: FundDonorKind;
+  donorName?: string | null;
+  amount: number;
+  contributionDate: string;
+  communeCode?: string | null;
+}
+
+const MAX_FUNDING_LINES = 20;
+const MAX_REASON = 500;
+const MAX_DONOR_NAME = 200;
+
+function notInFuture(date: string, field: string): void {
+  const today = todayInHanoi();
+  if (date > today) throw badInput(field, `${field} ${date} is in the future (today in Hanoi is ${today})`);
+}
+
+function checkFundingLines(lines: readonly FundingLineInput[], required: boolean): void {
+  if (required && lines.length === 0) throw badInput('fundingLines', 'a case needs at least one funding line');
+  if (lines.length > MAX_FUNDING_LINES) throw badInput('fundingLines', `at most ${MAX_FUNDING_LINES} funding lines at once`);
+  lines.forEach((line, i) => {
+    if (line.amount <= 0) throw badInput(`fundingLines[${i}].amount`, `amount must be more than zero, got ${line.amount}`);
+  });
+}
+
+function caseIdOf(input: { caseId: string }): number {
+  const id = parseId(input.caseId);
+  if (id === undefined) throw badInput('caseId', `unknown housing case "${input.caseId}"`);
+  return id;
+}
+
+/**
+ * Runs one state-machine step on a case in one transaction: locks the case row (SELECT ... FOR
+ * UPDATE, so two transitions of the same case at once cannot both pass validation), checks the
+ * transition and the dates against the locked row, then writes.
+ */
+async function step(
+  ctx: HousingContext,
+  caseId: number,
+  action: HousingAction,
+  apply: (locked: HousingCase, to: HousingCase['status'], trx: Transaction<HousingDatabase>) => Promise<HousingCase>,
+): Promise<{ housingCase: HousingCase }> {
+  const housingCase = await ctx.db.transaction().execute(async (trx) => {
+    const locked = await repo.lockCase(trx, caseId);
+    if (!locked) throw badInput('caseId', `unknown housing case "${caseId}"`);
+    const result = transition(locked.status, action);
+    if (!result.ok) throw badInput('caseId', `case ${caseId}: ${result.reason}`);
+    return apply(locked, result.to, trx);
+  });
+  return { housingCase };
+}
+
+export const Mutation = {
+  approveHousingCase: async (_: unknown, { input }: { input: ApproveHousingCaseInput }, ctx: HousingContext) => {
+    const householdId = parseId(input.householdId);
+    if (householdId === undefined) throw badInput('householdId', `unknown household "${input.householdId}"`);
+    notInFuture(input.approvalDate, 'approvalDate');
+    checkFundingLines(input.fundingLines, true);
+
+    // Ask the registry before any transaction opens (on the embedded database an open
+    // transaction holds the session the registry needs to answer).
+    // Eligibility: the poor / near-poor lists in force during calendar year Y are those of
+    // review year Y-1 (the periodic review at the end of Y-1 draws the lists for Y), so a case
+    // approved in Y needs POOR or NEAR_POOR in review year Y-1.
+    const reviewYear = listReviewYear(input.approvalDate);
+    const household = (await ctx.registry.households([String(householdId)], [reviewYear])).get(String(householdId));
+    if (!household) throw badInput('householdId', `unknown household "${input.householdId}"`);
+    const classification = household.classificationByYear[reviewYear];
+    if (!eligibleForHousing(classification)) {
+      throw badInput(
+        'householdId',
+        `household ${householdId} is not on the poor or near-poor list in force on ${input.approvalDate} ` +
+          `(review ${reviewYear}: ${classification ?? 'not reviewed'})`,
+      );
+    }
+
+    const housingCase = await ctx.db.transaction().execute(async (trx) => {
+      const created = await repo.insertCase(trx, {
+        household_id: householdId,
+        commune_code: household.communeCode,
+        kind: input.kind,
+        status: 'approved',
+        approval_date: input.approvalDate,
+        start_date: null,
+        completion_date: null,
+        cancellation_date: null,
+        cancellation_reason: null,
+      });
+      await repo.insertFundingLines(
+        trx,
+        input.fundingLines.map((l) => ({ case_id: created.id, source: l.source, amount: l.amount, committed_on: input.approvalDate })),
+      );
+      return created;
+    });
+    return { housingCase };
+  },
+
+  recordHousingProgress: async (_: unknown, { input }: { input: RecordHousingProgressInput }, ctx: HousingContext) => {
+    const caseId = caseIdOf(input);
+    notInFuture(input.startDate, 'startDate');
+    const lines = input.fundingLines ?? [];
+    checkFundingLines(lines, false);
+    return step(ctx, caseId, 'start', async (locked, to, trx) => {
+      if (input.startDate < locked.approval_date) {
+        throw badInput('startDate', `startDate ${input.startDate} is before the approval date ${locked.approval_date}`);
+      }
+      const updated = await repo.updateCase(trx, caseId, { status: to, start_date: input.startDate });
+      if (lines.length) {
+        await repo.insertFundingLines(
+          trx,
+          lines.map((l) => ({ case_id: caseId, source: l.source, amount: l.amount, committed_on: input.startDate })),
+        );
+      }
+      return updated;
+    });
+  },
+
+  completeHousingCase: async (_: unknown, { input }: { input: CompleteHousingCaseInput }, ctx: HousingContext) => {
+    const caseId = caseIdOf(input);
+    notInFuture(input.completionDate, 'completionDate');
+    return step(ctx, caseId, 'complete', async (locked, to, trx) => {
+      // A BUILDING case always has a start date (a check constraint holds it).
+      if (input.completionDate < locked.start_date!) {
+        throw badInput('completionDate', `completionDate ${input.completionDate} is before the start date ${locked.start_date}`);
+      }
+      return repo.updateCase(trx, caseId, { status: to, completion_date: input.completionDate });
+    });
+  },
+
+  cancelHousingCase: async (_: unknown, { input }: { input: CancelHousingCaseInput }, ctx: HousingContext) => {
+    const caseId = caseIdOf(input);
+    notInFuture(input.cancellationDate, 'cancellationDate');
+    const reason = input.reason?.trim() || null;
+    if (reason && reason.length > MAX_REASON) throw badInput('reason', `reason must be at most ${MAX_REASON} characters`);
+    return step(ctx, caseId, 'cancel', async (locked, to, trx) => {
+      const earliest = locked.start_date ?? locked.approval_date;
+      if (input.cancellationDate < earliest) {
+        throw badInput('cancellationDate', `cancellationDate ${input.cancellationDate} is before ${locked.start_date ? 'the start' : 'the approval'} date ${earliest}`);
+      }
+      return repo.updateCase(trx, caseId, { status: to, cancellation_date: input.cancellationDate, cancellation_reason: reason });
+    });
+  },
+
+  addFundContribution: async (_: unknown, { input }: { input: AddFundContributionInput }, ctx: HousingContext) => {
+    if (input.amount <= 0) throw badInput('amount', `amount must be more than zero, got ${input.amount}`);
+    notInFuture(input.contributionDate, 'contributionDate');
+    const donorName = input.donorName?.trim() || null;
+    if (donorName && donorName.length > MAX_DONOR_NAME) throw badInput('donorName', `donorName must be at most ${MAX_DONOR_NAME} characters`);
+    const communeCode = input.communeCode ?? null;
+    if (communeCode !== null) {
+      // Asked before writing: the registry owns the communes.
+      const known = await ctx.registry.communes([communeCode]);
+      if (!known.has(communeCode)) throw badInput('communeCode', `unknown commune code "${communeCode}"`);
+    }
+    // One statement: atomic on its own.
+    const contribution = await repo.insertContribution(ctx.db, {
+      donor_kind: input.donorKind,
+      donor_name: donorName,
+      amount: input.amount,
+      contribution_date: input.contributionDate,
+      commune_code: communeCode,
+    });
+    return { contribution };
+  },
+};

@@ -1,0 +1,9 @@
+import type { HousingContext } from '../context.js';
+import { parseId } from './ids.js';
+
+export const Query = {
+  housingCase: (_: unknown, { id }: { id: string }, ctx: HousingContext) => {
+    const n = parseId(id);
+    return n === undefined ? null : ctx.loaders.caseById.load(n);
+  },
+};

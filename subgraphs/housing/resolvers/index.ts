@@ -1,0 +1,24 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { DateScalar, Money } from '../../common/scalars.js';
+import type { HousingContext } from '../context.js';
+import { City } from './City.js';
+import { Commune } from './Commune.js';
+import { enums } from './enums.js';
+import { Household } from './Household.js';
+import { FundContribution, HousingCase, HousingFundingLine } from './HousingCase.js';
+import { Mutation } from './Mutation.js';
+import { Query } from './Query.js';
+
+export const resolvers = {
+  Money,
+  Date: DateScalar,
+  ...enums,
+  Query,
+  Mutation,
+  Household,
+  Commune,
+  City,
+  HousingCase,
+  HousingFundingLine,
+  FundContribution,
+} as unknown as GraphQLResolverMap<HousingContext>;

@@ -1,0 +1,11 @@
+import type { Kysely } from 'kysely';
+import type { RegistryClient } from '../common/registry-client.js';
+import type { LivelihoodsDatabase } from './db/tables.js';
+import type { Loaders } from './loaders.js';
+
+export interface LivelihoodsContext {
+  db: Kysely<LivelihoodsDatabase>;
+  loaders: Loaders;
+  /** Household and commune identity: asked before any transaction opens, never inside one. */
+  registry: RegistryClient;
+}

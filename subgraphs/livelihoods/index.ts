@@ -1,0 +1,32 @@
+import { RegistryClient } from '../common/registry-client.js';
+import type { SubgraphPackage } from '../common/subgraph.js';
+import { loadTypeDefs } from '../common/subgraph.js';
+import type { LivelihoodsContext } from './context.js';
+import { migrations } from './db/migrations/index.js';
+import type { LivelihoodsDatabase } from './db/tables.js';
+import { createLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
+import { seedDemo } from './seed.js';
+
+const schemaFile = new URL('./schema.graphql', import.meta.url);
+
+/**
+ * Livelihoods (Department of Agriculture): livelihood projects and their budgets, households
+ * taking part with their activity and support in kind and in cash, high-tech agriculture models.
+ */
+export const livelihoods: SubgraphPackage<LivelihoodsDatabase> = {
+  name: 'livelihoods',
+  defaultPort: 4006,
+  schemaFile,
+  migrations,
+  seedDemo,
+  buildSubgraph: ({ db, peers }) => {
+    const registry = new RegistryClient(peers.registry);
+    return {
+      name: 'livelihoods',
+      typeDefs: loadTypeDefs(schemaFile),
+      resolvers,
+      createContext: async (): Promise<LivelihoodsContext> => ({ db, loaders: createLoaders(db), registry }),
+    };
+  },
+};

@@ -1,0 +1,102 @@
+import DataLoader from 'dataloader';
+import type { Kysely } from 'kysely';
+import type { LivelihoodHighTechModel, LivelihoodParticipant, LivelihoodProject, LivelihoodsDatabase, LivelihoodSupportItem } from './db/tables.js';
+import { toLivelihoodFigures, type LivelihoodFigures } from './figures.js';
+import * as repo from './repository.js';
+
+/** Groups rows by a key, in the order of `keys`, with `[]` for a key that has none. */
+export function groupBy<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): T[][] {
+  const map = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = keyOf(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return keys.map((k) => map.get(k) ?? []);
+}
+
+/** One row per key in key order, `undefined` for a miss. */
+export function byKey<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): Array<T | undefined> {
+  const map = new Map<K, T>();
+  for (const row of rows) map.set(keyOf(row), row);
+  return keys.map((k) => map.get(k));
+}
+
+/** Period keys are "from|to"; commune figure keys "code|from|to". */
+export function periodKey(period: repo.Period): string {
+  return `${period.from}|${period.to}`;
+}
+
+function parsePeriod(key: string): repo.Period {
+  const [from, to] = key.split('|');
+  return { from: from!, to: to! };
+}
+
+/** One set per request: built in the context factory, so nothing is cached across requests. */
+export function createLoaders(db: Kysely<LivelihoodsDatabase>) {
+  return {
+    projectByCode: new DataLoader<string, LivelihoodProject | undefined>(async (codes) =>
+      byKey(codes, await repo.findProjectsByCodes(db, codes), (p) => p.code),
+    ),
+    projectTotals: new DataLoader<string, repo.ProjectTotalsRow | undefined>(async (codes) =>
+      byKey(codes, await repo.projectTotals(db, codes), (t) => t.project_code),
+    ),
+    participantsByHousehold: new DataLoader<number, LivelihoodParticipant[]>(async (ids) =>
+      groupBy(ids, await repo.findParticipantsByHouseholdIds(db, ids), (p) => p.household_id),
+    ),
+    itemsByParticipant: new DataLoader<number, LivelihoodSupportItem[]>(async (ids) =>
+      groupBy(ids, await repo.findItemsByParticipantIds(db, ids), (i) => i.participant_id),
+    ),
+    modelsByCommune: new DataLoader<string, LivelihoodHighTechModel[]>(async (codes) =>
+      groupBy(codes, await repo.findModelsByCommunes(db, codes), (m) => m.commune_code),
+    ),
+    /**
+     * Key "code|from|to". Two statements per distinct period in the batch (participations and
+     * models, each grouped by commune), however many communes ask.
+     */
+    communeFigures: new DataLoader<string, LivelihoodFigures>(async (keys) => {
+      const parsed = keys.map((k) => {
+        const [code, from, to] = k.split('|');
+        return { code: code!, period: `${from}|${to}` };
+      });
+      const codesByPeriod = new Map<string, Set<string>>();
+      for (const { code, period } of parsed) {
+        const codes = codesByPeriod.get(period) ?? new Set<string>();
+        codes.add(code);
+        codesByPeriod.set(period, codes);
+      }
+      // Rows of each period, grouped by commune: key "code|from|to".
+      const participationRows = new Map<string, repo.ParticipationFiguresRow[]>();
+      const modelRows = new Map<string, repo.ModelFiguresRow[]>();
+      const push = <T>(map: Map<string, T[]>, key: string, row: T) => map.set(key, [...(map.get(key) ?? []), row]);
+      for (const [key, codes] of codesByPeriod) {
+        const period = parsePeriod(key);
+        const [participations, models] = await Promise.all([
+          repo.participationFigures(db, period, [...codes]),
+          repo.modelFigures(db, period, [...codes]),
+        ]);
+        for (const row of participations) push(participationRows, `${row.commune_code}|${key}`, row);
+        for (const row of models) push(modelRows, `${row.commune_code}|${key}`, row);
+      }
+      return parsed.map(({ code, period }) =>
+        toLivelihoodFigures(parsePeriod(period), participationRows.get(`${code}|${period}`) ?? [], modelRows.get(`${code}|${period}`) ?? []),
+      );
+    }),
+    /** Key "from|to": two statements per period. */
+    cityFigures: new DataLoader<string, LivelihoodFigures>(async (keys) =>
+      Promise.all(
+        keys.map(async (key) => {
+          const period = parsePeriod(key);
+          const [participations, models] = await Promise.all([
+            repo.participationFigures(db, period, null),
+            repo.modelFigures(db, period, null),
+          ]);
+          return toLivelihoodFigures(period, participations, models);
+        }),
+      ),
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,220 @@
+import { badInput, isUniqueViolation } from '../../common/errors.js';
+import { todayInHanoi } from '../../common/scalars.js';
+import type { LivelihoodsContext } from '../context.js';
+import type { HighTechModelKind, LivelihoodActivity } from '../db/tables.js';
+import * as repo from '../repository.js';
+
+interface CreateProjectInput {
+  code: string;
+  name: string;
+  budget: number;
+  fundingSource: string;
+  startDate: string;
+  endDate: string;
+}
+
+interface SupportItemInput {
+  item: string;
+  quantity?: number | null;
+  value: number;
+}
+
+interface EnrolInput {
+  householdId: string;
+  projectCode: string;
+  activity: LivelihoodActivity;
+  inKindSupport?: SupportItemInput[] | null;
+  cashSupport: number;
+  startDate: string;
+}
+
+interface RecordModelInput {
+  communeCode: string;
+  name: string;
+  kind: HighTechModelKind;
+  technology: string;
+  areaHectares: number;
+  householdsInvolved: number;
+  startDate?: string | null;
+  startYear?: number | null;
+}
+
+const PROJECT_CODE = /^[A-Z0-9][A-Z0-9_-]{1,39}$/;
+const MAX_ITEMS = 50;
+const MAX_TEXT = 500;
+/** An area beyond this is a typing error, not a model (Hanoi is about 335,000 ha). */
+const MAX_AREA_HECTARES = 100_000;
+const FIRST_MODEL_YEAR = 1990;
+
+/** The registry's classifications that may take part (see `eligibleYear`). */
+const ELIGIBLE = new Set(['POOR', 'NEAR_POOR']);
+
+function text(field: string, value: string): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw badInput(field, `${field} must not be empty`);
+  if (trimmed.length > MAX_TEXT) throw badInput(field, `${field} must be at most ${MAX_TEXT} characters`);
+  return trimmed;
+}
+
+function householdIdOf(input: { householdId: string }): number {
+  const id = /^\d{1,15}$/.test(input.householdId) ? Number(input.householdId) : NaN;
+  if (!Number.isSafeInteger(id) || id <= 0) throw badInput('householdId', `unknown household "${input.householdId}"`);
+  return id;
+}
+
+/** Checks that need no database or registry; returns the cleaned items and the support total. */
+function validateEnrolment(input: EnrolInput, today: string) {
+  if (input.cashSupport < 0) throw badInput('cashSupport', 'cashSupport must be zero or more');
+  const items = input.inKindSupport ?? [];
+  if (items.length > MAX_ITEMS) throw badInput('inKindSupport', `at most ${MAX_ITEMS} items in kind`);
+  const cleaned = items.map((line, i) => {
+    const item = text(`inKindSupport[${i}].item`, line.item);
+    const quantity = line.quantity ?? 1;
+    if (!Number.isInteger(quantity) || quantity < 1) throw badInput(`inKindSupport[${i}].quantity`, 'quantity must be at least 1');
+    if (line.value < 0) throw badInput(`inKindSupport[${i}].value`, 'value must be zero or more');
+    return { item, quantity, value: line.value };
+  });
+  const total = cleaned.reduce((sum, line) => sum + line.value, input.cashSupport);
+  if (!Number.isSafeInteger(total)) throw badInput('cashSupport', 'the support adds up to more than can be recorded');
+  if (input.startDate > today) throw badInput('startDate', `startDate ${input.startDate} is in the future`);
+  return { items: cleaned, total };
+}
+
+export const Mutation = {
+  createLivelihoodProject: async (_: unknown, { input }: { input: CreateProjectInput }, ctx: LivelihoodsContext) => {
+    if (!PROJECT_CODE.test(input.code)) {
+      throw badInput('code', 'code must be 2 to 40 capital letters, digits, "_" or "-", starting with a letter or digit');
+    }
+    const name = text('name', input.name);
+    if (input.budget < 0) throw badInput('budget', 'budget must be zero or more');
+    const fundingSource = text('fundingSource', input.fundingSource);
+    if (input.endDate < input.startDate) throw badInput('endDate', `endDate ${input.endDate} is before startDate ${input.startDate}`);
+    // A project may be created before its period starts (a plan), so no future-date refusal here.
+    try {
+      const project = await repo.insertProject(ctx.db, {
+        code: input.code,
+        name,
+        budget: input.budget,
+        funding_source: fundingSource,
+        start_date: input.startDate,
+        end_date: input.endDate,
+      });
+      return { project };
+    } catch (error) {
+      if (isUniqueViolation(error)) throw badInput('code', `a project with code "${input.code}" already exists`);
+      throw error;
+    }
+  },
+
+  enrolLivelihoodParticipant: async (_: unknown, { input }: { input: EnrolInput }, ctx: LivelihoodsContext) => {
+    const householdId = householdIdOf(input);
+    const { items, total } = validateEnrolment(input, todayInHanoi());
+    const project = await repo.findProject(ctx.db, input.projectCode);
+    if (!project) throw badInput('projectCode', `unknown livelihood project "${input.projectCode}"`);
+    if (input.startDate < project.start_date || input.startDate > project.end_date) {
+      throw badInput(
+        'startDate',
+        `startDate ${input.startDate} is outside the project's period (${project.start_date} to ${project.end_date})`,
+      );
+    }
+
+    // Eligibility: the poor / near-poor lists in force during calendar year Y are those of the
+    // registry's review year Y-1 (the periodic review at the end of Y-1 draws the lists for Y).
+    // So a household starting on 2024-03-01 must have been classified POOR or NEAR_POOR by its
+    // latest review of 2023.
+    const listYear = Number(input.startDate.slice(0, 4)) - 1;
+    // Asked before the transaction opens: on the embedded database the registry needs the
+    // shared session that an open transaction would hold.
+    const household = (await ctx.registry.households([String(householdId)], [listYear])).get(String(householdId));
+    if (!household) throw badInput('householdId', `unknown household "${input.householdId}"`);
+    const classification = household.classificationByYear[listYear];
+    if (!classification || !ELIGIBLE.has(classification)) {
+      throw badInput(
+        'householdId',
+        `household ${householdId} is not on the poor or near-poor list in force on ${input.startDate} ` +
+          `(review ${listYear}: ${classification ?? 'not reviewed'})`,
+      );
+    }
+
+    try {
+      // One transaction: the participant and all its items, or nothing. Only `trx` inside.
+      const participant = await ctx.db.transaction().execute(async (trx) => {
+        const locked = await repo.lockProject(trx, project.code);
+        if (!locked) throw badInput('projectCode', `unknown livelihood project "${input.projectCode}"`);
+        const given = await repo.supportGiven(trx, locked.code);
+        if (given + total > locked.budget) {
+          // Name the amount that was typed: the cash when there is some, else the items.
+          throw badInput(
+            input.cashSupport > 0 || items.length === 0 ? 'cashSupport' : 'inKindSupport',
+            `support of ${total} đồng is beyond the project's remaining budget of ${locked.budget - given} đồng`,
+          );
+        }
+        const created = await repo.insertParticipant(trx, {
+          project_code: locked.code,
+          household_id: householdId,
+          commune_code: household.communeCode,
+          activity: input.activity,
+          cash_support: input.cashSupport,
+          start_date: input.startDate,
+        });
+        if (items.length) {
+          await repo.insertItems(
+            trx,
+            items.map((line, position) => ({ participant_id: created.id, position, ...line })),
+          );
+        }
+        return created;
+      });
+      return { participation: participant };
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw badInput('householdId', `household ${householdId} already takes part in project ${project.code}`);
+      }
+      throw error;
+    }
+  },
+
+  recordHighTechModel: async (_: unknown, { input }: { input: RecordModelInput }, ctx: LivelihoodsContext) => {
+    if (!/^\d{5}$/.test(input.communeCode)) throw badInput('communeCode', `unknown commune code "${input.communeCode}"`);
+    const name = text('name', input.name);
+    const technology = text('technology', input.technology);
+    if (!Number.isFinite(input.areaHectares) || input.areaHectares < 0) throw badInput('areaHectares', 'areaHectares must be zero or more');
+    if (input.areaHectares > MAX_AREA_HECTARES) throw badInput('areaHectares', `areaHectares must be at most ${MAX_AREA_HECTARES}`);
+    if (input.householdsInvolved < 0) throw badInput('householdsInvolved', 'householdsInvolved must be zero or more');
+    const today = todayInHanoi();
+    let startedOn: string;
+    let precision: 'day' | 'year';
+    if (input.startDate != null) {
+      if (input.startDate > today) throw badInput('startDate', `startDate ${input.startDate} is in the future`);
+      if (input.startYear != null && input.startYear !== Number(input.startDate.slice(0, 4))) {
+        throw badInput('startYear', `startYear ${input.startYear} does not agree with startDate ${input.startDate}`);
+      }
+      startedOn = input.startDate;
+      precision = 'day';
+    } else if (input.startYear != null) {
+      if (input.startYear > Number(today.slice(0, 4))) throw badInput('startYear', `startYear ${input.startYear} is in the future`);
+      if (input.startYear < FIRST_MODEL_YEAR) throw badInput('startYear', `startYear must be ${FIRST_MODEL_YEAR} or later`);
+      startedOn = `${input.startYear}-01-01`;
+      precision = 'year';
+    } else {
+      throw badInput('startDate', 'give startDate or, when the day is not known, startYear');
+    }
+
+    // The registry decides which communes exist; asked before anything is written.
+    const communes = await ctx.registry.communes([input.communeCode]);
+    if (!communes.has(input.communeCode)) throw badInput('communeCode', `unknown commune code "${input.communeCode}"`);
+
+    // One statement, so atomic without an explicit transaction.
+    const model = await repo.insertModel(ctx.db, {
+      commune_code: input.communeCode,
+      name,
+      kind: input.kind,
+      technology,
+      area_hectares: String(input.areaHectares),
+      households_involved: input.householdsInvolved,
+      started_on: startedOn,
+      start_precision: precision,
+    });
+    return { model };
+  },
+};

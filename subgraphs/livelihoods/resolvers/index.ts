@@ -1,0 +1,26 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { DateScalar, Money } from '../../common/scalars.js';
+import type { LivelihoodsContext } from '../context.js';
+import { City } from './City.js';
+import { Commune } from './Commune.js';
+import { enums } from './enums.js';
+import { Household } from './Household.js';
+import { LivelihoodHighTechModel } from './LivelihoodHighTechModel.js';
+import { LivelihoodParticipation } from './LivelihoodParticipation.js';
+import { LivelihoodProject } from './LivelihoodProject.js';
+import { Mutation } from './Mutation.js';
+import { Query } from './Query.js';
+
+export const resolvers = {
+  Money,
+  Date: DateScalar,
+  ...enums,
+  Query,
+  Mutation,
+  Household,
+  Commune,
+  City,
+  LivelihoodProject,
+  LivelihoodParticipation,
+  LivelihoodHighTechModel,
+} as unknown as GraphQLResolverMap<LivelihoodsContext>;

@@ -1,0 +1,11 @@
+import type { Kysely } from 'kysely';
+import type { RegistryClient } from '../common/registry-client.js';
+import type { SocialInsuranceDatabase } from './db/tables.js';
+import type { Loaders } from './loaders.js';
+
+export interface SocialInsuranceContext {
+  db: Kysely<SocialInsuranceDatabase>;
+  loaders: Loaders;
+  /** Asks the registry about households and people; call it before any transaction. */
+  registry: RegistryClient;
+}

@@ -1,0 +1,33 @@
+import { RegistryClient } from '../common/registry-client.js';
+import type { SubgraphPackage } from '../common/subgraph.js';
+import { loadTypeDefs } from '../common/subgraph.js';
+import type { SocialInsuranceContext } from './context.js';
+import { migrations } from './db/migrations/index.js';
+import type { SocialInsuranceDatabase } from './db/tables.js';
+import { createLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
+import { seedDemo } from './seed.js';
+
+const schemaFile = new URL('./schema.graphql', import.meta.url);
+
+/**
+ * Social insurance and social protection: budget-supported health-insurance cards, voluntary
+ * social-insurance contribution support, tuition support, electricity subsidies, monthly social
+ * allowances and emergency relief.
+ */
+export const socialInsurance: SubgraphPackage<SocialInsuranceDatabase> = {
+  name: 'social_insurance',
+  defaultPort: 4004,
+  schemaFile,
+  migrations,
+  seedDemo,
+  buildSubgraph: ({ db, peers }) => {
+    const registry = new RegistryClient(peers.registry);
+    return {
+      name: 'social_insurance',
+      typeDefs: loadTypeDefs(schemaFile),
+      resolvers,
+      createContext: async (): Promise<SocialInsuranceContext> => ({ db, loaders: createLoaders(db), registry }),
+    };
+  },
+};

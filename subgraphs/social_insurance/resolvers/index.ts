@@ -1,0 +1,36 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { DateScalar, DateTime, Money } from '../../common/scalars.js';
+import type { SocialInsuranceContext } from '../context.js';
+import { City } from './City.js';
+import { Commune } from './Commune.js';
+import { enums } from './enums.js';
+import { Household, HouseholdSocialSupport } from './Household.js';
+import { Mutation } from './Mutation.js';
+import { Query } from './Query.js';
+import {
+  ElectricitySubsidy,
+  EmergencyRelief,
+  HealthInsuranceSupport,
+  SocialAllowance,
+  TuitionSupport,
+  VoluntaryInsuranceSupport,
+} from './records.js';
+
+export const resolvers = {
+  Money,
+  Date: DateScalar,
+  DateTime,
+  ...enums,
+  Query,
+  Mutation,
+  Household,
+  HouseholdSocialSupport,
+  Commune,
+  City,
+  HealthInsuranceSupport,
+  VoluntaryInsuranceSupport,
+  TuitionSupport,
+  ElectricitySubsidy,
+  SocialAllowance,
+  EmergencyRelief,
+} as unknown as GraphQLResolverMap<SocialInsuranceContext>;

@@ -1,0 +1,5 @@
+import { runSubgraph } from '../common/run.js';
+import { socialInsurance } from './index.js';
+
+// The social-insurance subgraph alone: `npm run start:social_insurance` (REGISTRY_URL says where the registry is).
+await runSubgraph(socialInsurance);

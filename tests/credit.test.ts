@@ -1,0 +1,423 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { todayInHanoi } from '../subgraphs/common/scalars.js';
+import { credit } from '../subgraphs/credit/index.js';
+import { registry } from '../subgraphs/registry/index.js';
+import { onlyError, startTestStack, type TestStack } from './support/stack.js';
+
+// The credit subgraph (VBSP) with the registry, through the gateway, on the demo data.
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({ subgraphs: [registry, credit] });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+const DISBURSE = `mutation($input: DisburseLoanInput!) {
+  disburseLoan(input: $input) { loan { id household { id } commune { code } programme { code } principal disbursedOn termMonths
+    maturityDate annualRatePercent priorityRate jobsCreated status massOrganisation savingsGroup purpose outstanding } }
+}`;
+const REPAY = `mutation($input: RecordLoanRepaymentInput!) {
+  recordRepayment(input: $input) { repayment { id paidOn principal interest loan { id } } loan { id status principalRepaid outstanding } }
+}`;
+
+async function rowCounts(): Promise<{ loans: number; repayments: number }> {
+  const { rows } = await sql<{ loans: number; repayments: number }>`
+    SELECT (SELECT count(*) FROM loan)::int AS loans, (SELECT count(*) FROM loan_repayment)::int AS repayments`.execute(
+    stack.databases.kysely<any>('credit'),
+  );
+  return rows[0]!;
+}
+
+/** Registry households of a review year and classification, with their classifications by year. */
+async function householdsWith(year: number, classification: string) {
+  const r = await stack.query(
+    `query($year: Int!, $c: Classification!) { households(first: 100, filter: { year: $year, classification: $c }) { edges { node {
+      id commune { code } reviews { year classification } } } } }`,
+    { year, c: classification },
+  );
+  expect(r.errors).toBeUndefined();
+  return r.data.households.edges.map((e: any) => ({
+    id: e.node.id as string,
+    communeCode: e.node.commune.code as string,
+    byYear: Object.fromEntries(e.node.reviews.map((rv: any) => [rv.year, rv.classification])) as Record<number, string>,
+  }));
+}
+
+function loanInput(householdId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    householdId,
+    programmeCode: 'POOR_HOUSEHOLDS',
+    amount: '50000000',
+    disbursedOn: '2024-03-01',
+    termMonths: 36,
+    purpose: 'Raising pigs',
+    massOrganisation: 'WOMENS_UNION',
+    savingsGroup: 'Tổ TK&VV test-01',
+    ...overrides,
+  };
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+describe('loan programmes', () => {
+  it('holds the domain brief programmes as data', async () => {
+    const r = await stack.query(`{ loanProgrammes { code eligibility annualRatePercent priorityRatePercent maxAmount maxTermMonths graceMonths recordsJobs } }`);
+    expect(r.errors).toBeUndefined();
+    const byCode = Object.fromEntries(r.data.loanProgrammes.map((p: any) => [p.code, p]));
+    expect(r.data.loanProgrammes).toHaveLength(9);
+    expect(byCode.POOR_HOUSEHOLDS).toMatchObject({ eligibility: 'POOR', annualRatePercent: 6.6, maxAmount: '100000000', priorityRatePercent: null });
+    expect(byCode.NEAR_POOR_HOUSEHOLDS).toMatchObject({ eligibility: 'NEAR_POOR', annualRatePercent: 7.92 });
+    expect(byCode.NEWLY_ESCAPED_POVERTY).toMatchObject({ eligibility: 'NEWLY_ESCAPED', annualRatePercent: 8.25 });
+    expect(byCode.JOB_CREATION).toMatchObject({ eligibility: 'ANY_REGISTERED', annualRatePercent: 7.92, priorityRatePercent: 3.96, maxAmount: '100000000', recordsJobs: true });
+    expect(byCode.OVERSEAS_LABOUR).toMatchObject({ annualRatePercent: 6.6, priorityRatePercent: 3.3 });
+    expect(byCode.CLEAN_WATER_SANITATION).toMatchObject({ annualRatePercent: 9 });
+    expect(byCode.HOUSING_POOR).toMatchObject({ eligibility: 'POOR', annualRatePercent: 3, maxTermMonths: 180, graceMonths: 60 });
+    expect(byCode.DISADVANTAGED_STUDENTS.annualRatePercent).toBe(6.6);
+    expect(byCode.RELEASED_PRISONERS.eligibility).toBe('ANY_REGISTERED');
+  });
+});
+
+describe('households and their loans through the gateway', () => {
+  it("reads a household's registry data beside its loans and credit summary", async () => {
+    const asOf = '2025-06-30';
+    const r = await stack.query(
+      `query($asOf: Date!) { loan(id: "1") { id household { id address commune { code name } members { fullName }
+        loans { id principal disbursedOn status programme { code } commune { code } repayments { paidOn principal interest } principalRepaid outstanding(asOf: $asOf) writtenOffOn }
+        creditSummary(asOf: $asOf) { asOf loans totalBorrowed outstanding } } } }`,
+      { asOf },
+    );
+    expect(r.errors).toBeUndefined();
+    const h = r.data.loan.household;
+    expect(h.address.length).toBeGreaterThan(0);
+    expect(h.members.length).toBeGreaterThan(0);
+    expect(h.commune.name.length).toBeGreaterThan(0);
+    expect(h.loans.map((l: any) => l.id)).toContain('1');
+    const inForce = h.loans.filter((l: any) => l.disbursedOn <= asOf);
+    expect(h.creditSummary).toEqual({
+      asOf,
+      loans: inForce.length,
+      totalBorrowed: String(sum(inForce.map((l: any) => Number(l.principal)))),
+      outstanding: String(sum(inForce.map((l: any) => Number(l.outstanding)))),
+    });
+    for (const l of h.loans) {
+      // Derived balance: principal minus principal repaid up to the date.
+      const repaid = sum(l.repayments.filter((p: any) => p.paidOn <= asOf).map((p: any) => Number(p.principal)));
+      const expected = l.disbursedOn > asOf || (l.writtenOffOn && l.writtenOffOn <= asOf) ? 0 : Number(l.principal) - repaid;
+      expect(Number(l.outstanding)).toBe(expected);
+      expect(Number(l.principalRepaid)).toBe(sum(l.repayments.map((p: any) => Number(p.principal))));
+      if (l.status === 'REPAID') expect(l.principalRepaid).toBe(l.principal);
+    }
+  });
+
+  it('seeds programme loans only for households that were eligible in the review year before the loan', async () => {
+    let checked = 0;
+    let after: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const r: any = await stack.query(
+        `query($after: String) { households(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node {
+          id commune { code } reviews { year classification } loans { disbursedOn commune { code } programme { eligibility } } } } } }`,
+        { after },
+      );
+      expect(r.errors).toBeUndefined();
+      for (const { node } of r.data.households.edges) {
+        const byYear = Object.fromEntries(node.reviews.map((rv: any) => [rv.year, rv.classification]));
+        for (const loan of node.loans) {
+          expect(loan.commune.code).toBe(node.commune.code);
+          const y = Number(loan.disbursedOn.slice(0, 4)) - 1;
+          const e = loan.programme.eligibility;
+          if (e === 'POOR') expect(byYear[y]).toBe('POOR');
+          if (e === 'NEAR_POOR') expect(byYear[y]).toBe('NEAR_POOR');
+          if (e === 'NEWLY_ESCAPED') {
+            expect(byYear[y]).toBeDefined();
+            expect(byYear[y]).not.toBe('POOR');
+            expect([y - 3, y - 2, y - 1].some((x) => byYear[x] === 'POOR')).toBe(true);
+          }
+          checked++;
+        }
+      }
+      if (!r.data.households.pageInfo.hasNextPage) break;
+      after = r.data.households.pageInfo.endCursor;
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+});
+
+describe('commune and city figures', () => {
+  const from = '2021-01-01';
+  const to = '2024-12-31';
+  const asOf = '2024-12-31';
+
+  it('reads all 126 communes and the city, and the city equals the sum of its communes', async () => {
+    const r = await stack.query(
+      `query($from: Date!, $to: Date!, $asOf: Date!) {
+        communes { code name
+          creditFigures(from: $from, to: $to) { from to amountDisbursed loans borrowingHouseholds jobsCreated byProgramme { programme { code } amountDisbursed loans borrowingHouseholds jobsCreated } }
+          creditOutstanding(asOf: $asOf) { asOf outstanding loansWithBalance borrowersWithBalance byProgramme { programme { code } outstanding loansWithBalance } } }
+        city { name
+          creditFigures(from: $from, to: $to) { amountDisbursed loans borrowingHouseholds jobsCreated byProgramme { programme { code } amountDisbursed loans borrowingHouseholds } }
+          creditOutstanding(asOf: $asOf) { outstanding loansWithBalance borrowersWithBalance byProgramme { programme { code } outstanding } }
+          capitalEntrusted(fromYear: 2021, toYear: 2024) { fromYear toYear total entries { year amount sourceNote } } } }`,
+      { from, to, asOf },
+    );
+    expect(r.errors).toBeUndefined();
+    const communes = r.data.communes;
+    const city = r.data.city;
+    expect(communes).toHaveLength(126);
+    expect(city.name).toBe('Hà Nội');
+    const n = (x: string) => Number(x);
+    for (const key of ['amountDisbursed', 'loans', 'jobsCreated'] as const) {
+      expect(sum(communes.map((c: any) => n(c.creditFigures[key])))).toBe(n(city.creditFigures[key]));
+    }
+    expect(sum(communes.map((c: any) => n(c.creditOutstanding.outstanding)))).toBe(n(city.creditOutstanding.outstanding));
+    expect(sum(communes.map((c: any) => c.creditOutstanding.loansWithBalance))).toBe(city.creditOutstanding.loansWithBalance);
+    // A household is counted once: the city's distinct borrowers are at most the communes' sum.
+    expect(city.creditFigures.borrowingHouseholds).toBeLessThanOrEqual(sum(communes.map((c: any) => c.creditFigures.borrowingHouseholds)));
+    expect(city.creditFigures.loans).toBeGreaterThan(50);
+    expect(n(city.creditOutstanding.outstanding)).toBeGreaterThan(0);
+    // By programme: every programme listed, adding up to the total.
+    expect(city.creditFigures.byProgramme).toHaveLength(9);
+    expect(sum(city.creditFigures.byProgramme.map((p: any) => n(p.amountDisbursed)))).toBe(n(city.creditFigures.amountDisbursed));
+    expect(sum(city.creditOutstanding.byProgramme.map((p: any) => n(p.outstanding)))).toBe(n(city.creditOutstanding.outstanding));
+    city.creditFigures.byProgramme.forEach((p: any, i: number) => {
+      expect(sum(communes.map((c: any) => n(c.creditFigures.byProgramme[i].amountDisbursed)))).toBe(n(p.amountDisbursed));
+      expect(communes[0].creditFigures.byProgramme[i].programme.code).toBe(p.programme.code);
+    });
+    const busiest = communes.reduce((a: any, b: any) => (b.creditFigures.loans > a.creditFigures.loans ? b : a));
+    expect(busiest.creditFigures).toMatchObject({ from, to });
+    expect(sum(busiest.creditFigures.byProgramme.map((p: any) => p.loans))).toBe(busiest.creditFigures.loans);
+    expect(city.capitalEntrusted).toMatchObject({ fromYear: 2021, toYear: 2024, total: '8718000000000' });
+    expect(city.capitalEntrusted.entries.map((e: any) => e.year)).toEqual([2021, 2022, 2023, 2024]);
+  });
+
+  it("matches the city's outstanding balance and disbursements to the loans one by one", async () => {
+    let outstanding = 0;
+    let disbursed = 0;
+    let loans = 0;
+    const borrowers = new Set<string>();
+    let after: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const r: any = await stack.query(
+        `query($after: String, $asOf: Date!) { households(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node {
+          id loans { principal disbursedOn outstanding(asOf: $asOf) } } } } }`,
+        { after, asOf },
+      );
+      for (const { node } of r.data.households.edges) {
+        for (const l of node.loans) {
+          outstanding += Number(l.outstanding);
+          if (l.disbursedOn >= from && l.disbursedOn <= to) {
+            disbursed += Number(l.principal);
+            loans++;
+            borrowers.add(node.id);
+          }
+        }
+      }
+      if (!r.data.households.pageInfo.hasNextPage) break;
+      after = r.data.households.pageInfo.endCursor;
+    }
+    const city = await stack.query(
+      `query($from: Date!, $to: Date!, $asOf: Date!) { city { creditFigures(from: $from, to: $to) { amountDisbursed loans borrowingHouseholds }
+        creditOutstanding(asOf: $asOf) { outstanding } } }`,
+      { from, to, asOf },
+    );
+    expect(city.data.city.creditOutstanding.outstanding).toBe(String(outstanding));
+    expect(city.data.city.creditFigures).toEqual({ amountDisbursed: String(disbursed), loans, borrowingHouseholds: borrowers.size });
+  });
+
+  it('refuses a period that ends before it starts', async () => {
+    const error = onlyError(await stack.query(`{ commune(code: "00070") { creditFigures(from: "2024-01-01", to: "2023-01-01") { loans } } }`));
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+  });
+});
+
+describe('disbursing and repaying loans', () => {
+  it('disburses a poor-household loan, counts it in the figures, and repays it to REPAID', async () => {
+    const poor2023 = (await householdsWith(2023, 'POOR'))[0]!;
+    const day = '2024-03-01';
+    const figuresQ = `query($code: ID!) { commune(code: $code) { creditFigures(from: "${day}", to: "${day}") { amountDisbursed loans }
+      creditOutstanding(asOf: "2024-12-31") { outstanding } } }`;
+    const before = (await stack.query(figuresQ, { code: poor2023.communeCode })).data.commune;
+
+    const r = await stack.query(DISBURSE, { input: loanInput(poor2023.id, { amount: 60000000, disbursedOn: day }) });
+    expect(r.errors).toBeUndefined();
+    const loan = r.data.disburseLoan.loan;
+    expect(loan).toMatchObject({
+      household: { id: poor2023.id },
+      commune: { code: poor2023.communeCode },
+      programme: { code: 'POOR_HOUSEHOLDS' },
+      principal: '60000000',
+      disbursedOn: day,
+      termMonths: 36,
+      maturityDate: '2027-03-01',
+      annualRatePercent: 6.6,
+      priorityRate: false,
+      jobsCreated: 0,
+      status: 'CURRENT',
+      massOrganisation: 'WOMENS_UNION',
+      outstanding: '60000000',
+    });
+    const after = (await stack.query(figuresQ, { code: poor2023.communeCode })).data.commune;
+    expect(Number(after.creditFigures.amountDisbursed) - Number(before.creditFigures.amountDisbursed)).toBe(60_000_000);
+    expect(after.creditFigures.loans - before.creditFigures.loans).toBe(1);
+    expect(Number(after.creditOutstanding.outstanding) - Number(before.creditOutstanding.outstanding)).toBe(60_000_000);
+
+    const first = await stack.query(REPAY, { input: { loanId: loan.id, paidOn: '2024-09-01', principal: '20000000', interest: '1980000' } });
+    expect(first.errors).toBeUndefined();
+    expect(first.data.recordRepayment).toMatchObject({
+      repayment: { paidOn: '2024-09-01', principal: '20000000', interest: '1980000', loan: { id: loan.id } },
+      loan: { status: 'CURRENT', principalRepaid: '20000000', outstanding: '40000000' },
+    });
+    const final = await stack.query(REPAY, { input: { loanId: loan.id, paidOn: '2025-03-01', principal: 40000000, interest: 1320000 } });
+    expect(final.errors).toBeUndefined();
+    expect(final.data.recordRepayment.loan).toMatchObject({ status: 'REPAID', principalRepaid: '60000000', outstanding: '0' });
+    const at = await stack.query(`{ loan(id: "${loan.id}") { status a: outstanding(asOf: "2024-03-01") b: outstanding(asOf: "2024-12-31") c: outstanding(asOf: "2025-03-01") d: outstanding(asOf: "2024-02-29") } }`);
+    expect(at.data.loan).toEqual({ status: 'REPAID', a: '60000000', b: '40000000', c: '0', d: '0' });
+  });
+
+  it('applies the priority rate and records jobs for a job-creation loan', async () => {
+    const r = await stack.query(DISBURSE, {
+      input: loanInput('7', { programmeCode: 'JOB_CREATION', priorityRate: true, jobsCreated: 2, amount: '100000000', termMonths: 120, massOrganisation: 'YOUTH_UNION', disbursedOn: '2025-05-05' }),
+    });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.disburseLoan.loan).toMatchObject({ annualRatePercent: 3.96, priorityRate: true, jobsCreated: 2, massOrganisation: 'YOUTH_UNION' });
+  });
+
+  it('lends to a household that escaped poverty within three years', async () => {
+    const escaped = (await householdsWith(2022, 'POOR')).find((h: any) => h.byYear[2023] !== 'POOR')!;
+    const r = await stack.query(DISBURSE, { input: loanInput(escaped.id, { programmeCode: 'NEWLY_ESCAPED_POVERTY', disbursedOn: '2024-06-01' }) });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.disburseLoan.loan.annualRatePercent).toBe(8.25);
+  });
+
+  it('refuses bad loans naming the field, writing nothing', async () => {
+    const poor2023 = (await householdsWith(2023, 'POOR'))[0]!;
+    const poor2022 = await householdsWith(2022, 'POOR');
+    const escaped = poor2022.find((h: any) => h.byYear[2023] !== 'POOR')!;
+    const neverPoor = (await householdsWith(2022, 'MIDDLE_INCOME')).find((h: any) => !Object.values(h.byYear).includes('POOR'))!;
+    expect(escaped && neverPoor).toBeTruthy();
+    const tomorrow = new Date(Date.now() + 7 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+    const ok = loanInput(poor2023.id);
+    const before = await rowCounts();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ ...ok, householdId: '987654321' }, 'householdId'],
+      [{ ...ok, householdId: 'abc' }, 'householdId'],
+      [{ ...ok, programmeCode: 'LOTTERY' }, 'programmeCode'],
+      [{ ...ok, amount: '0' }, 'amount'],
+      [{ ...ok, amount: '-5000000' }, 'amount'],
+      [{ ...ok, amount: '100000001' }, 'amount'],
+      [{ ...ok, termMonths: 0 }, 'termMonths'],
+      [{ ...ok, termMonths: 121 }, 'termMonths'],
+      [{ ...ok, disbursedOn: tomorrow }, 'disbursedOn'],
+      [{ ...ok, disbursedOn: '2099-01-01' }, 'disbursedOn'],
+      // Poor in review 2022 but not in 2023: a poor-household loan in 2024 uses the 2023 list.
+      [{ ...ok, householdId: escaped.id, disbursedOn: '2024-03-01' }, 'programmeCode'],
+      // A household on the poor list is not near-poor.
+      [{ ...ok, programmeCode: 'NEAR_POOR_HOUSEHOLDS' }, 'programmeCode'],
+      // Never poor: did not escape poverty.
+      [{ ...ok, householdId: neverPoor.id, programmeCode: 'NEWLY_ESCAPED_POVERTY' }, 'programmeCode'],
+      // Still poor in the lists in force: not escaped.
+      [{ ...ok, programmeCode: 'NEWLY_ESCAPED_POVERTY' }, 'programmeCode'],
+      // No 2025 review in the registry: no poor list in force for 2026.
+      [{ ...ok, disbursedOn: '2026-01-15' }, 'programmeCode'],
+      [{ ...ok, programmeCode: 'HOUSING_POOR', amount: '40000001', termMonths: 120 }, 'amount'],
+      [{ ...ok, priorityRate: true }, 'priorityRate'],
+      [{ ...ok, jobsCreated: 3 }, 'jobsCreated'],
+      [{ ...ok, programmeCode: 'JOB_CREATION', jobsCreated: -1 }, 'jobsCreated'],
+      [{ ...ok, purpose: '   ' }, 'purpose'],
+      [{ ...ok, savingsGroup: '' }, 'savingsGroup'],
+    ];
+    for (const [input, field] of cases) {
+      const error = onlyError(await stack.query(DISBURSE, { input }));
+      expect(error.extensions, JSON.stringify(input)).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    // The same household is accepted in 2023, under the 2022 list on which it was poor.
+    expect(await rowCounts()).toEqual(before);
+    const accepted = await stack.query(DISBURSE, { input: { ...ok, householdId: escaped.id, disbursedOn: '2023-04-01' } });
+    expect(accepted.errors).toBeUndefined();
+    expect(await rowCounts()).toEqual({ loans: before.loans + 1, repayments: before.repayments });
+  });
+
+  it('refuses bad repayments naming the field, writing nothing', async () => {
+    const poor2023 = (await householdsWith(2023, 'POOR'))[1]!;
+    const made = await stack.query(DISBURSE, { input: loanInput(poor2023.id, { amount: '30000000', disbursedOn: '2024-05-10' }) });
+    const loanId = made.data.disburseLoan.loan.id as string;
+    expect((await stack.query(REPAY, { input: { loanId, paidOn: '2025-05-10', principal: '10000000', interest: '0' } })).errors).toBeUndefined();
+    const { rows } = await sql<{ id: number }>`SELECT id FROM loan WHERE status = 'written_off' ORDER BY id LIMIT 1`.execute(stack.databases.kysely<any>('credit'));
+    const writtenOff = rows[0];
+    expect(writtenOff).toBeDefined();
+    const tomorrow = new Date(Date.now() + 7 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+    const ok = { loanId, paidOn: '2025-06-10', principal: '5000000', interest: '100000' };
+    const before = await rowCounts();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ ...ok, loanId: '987654321' }, 'loanId'],
+      [{ ...ok, loanId: 'x' }, 'loanId'],
+      [{ ...ok, loanId: String(writtenOff!.id) }, 'loanId'],
+      // 20,000,000 is outstanding: more is refused, on that date and on a back date.
+      [{ ...ok, principal: '20000001' }, 'principal'],
+      [{ ...ok, paidOn: '2024-12-01', principal: '25000000' }, 'principal'],
+      [{ ...ok, principal: '-1' }, 'principal'],
+      [{ ...ok, principal: '0', interest: '0' }, 'principal'],
+      [{ ...ok, interest: '-1' }, 'interest'],
+      [{ ...ok, paidOn: '2024-05-09' }, 'paidOn'],
+      [{ ...ok, paidOn: tomorrow }, 'paidOn'],
+    ];
+    for (const [input, field] of cases) {
+      const error = onlyError(await stack.query(REPAY, { input }));
+      expect(error.extensions, JSON.stringify(input)).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    expect(await rowCounts()).toEqual(before);
+    const loan = await stack.query(`{ loan(id: "${loanId}") { status principalRepaid repayments { principal } } }`);
+    expect(loan.data.loan).toEqual({ status: 'CURRENT', principalRepaid: '10000000', repayments: [{ principal: '10000000' }] });
+  });
+
+  it('checks concurrent repayments against the balance one after the other', async () => {
+    const poor2023 = (await householdsWith(2023, 'POOR'))[2]!;
+    const made = await stack.query(DISBURSE, { input: loanInput(poor2023.id, { amount: '10000000', disbursedOn: '2024-05-10' }) });
+    const loanId = made.data.disburseLoan.loan.id as string;
+    const results = await Promise.all(
+      [1, 2, 3].map(() => stack.query(REPAY, { input: { loanId, paidOn: '2025-01-10', principal: '6000000', interest: '0' } })),
+    );
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    for (const r of results.filter((x) => x.errors)) expect(onlyError(r).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'principal' });
+    const loan = await stack.query(`{ loan(id: "${loanId}") { principalRepaid outstanding } }`);
+    expect(loan.data.loan).toEqual({ principalRepaid: '6000000', outstanding: '4000000' });
+  });
+});
+
+describe('N+1 guards (credit)', () => {
+  async function statementsFor(query: string, variables?: Record<string, unknown>, url?: string) {
+    stack.databases.statements.reset();
+    const r = await stack.query(query, variables, url);
+    expect(r.errors).toBeUndefined();
+    return { statements: stack.databases.statements.get('credit'), data: r.data };
+  }
+
+  it('credit figures for all 126 communes cost the same statements as for 2', async () => {
+    const q = `query($codes: [ID!]) { communes(filter: { codes: $codes }) { code
+      creditFigures(from: "2021-01-01", to: "2024-12-31") { amountDisbursed loans borrowingHouseholds jobsCreated byProgramme { programme { code name } amountDisbursed loans } }
+      creditOutstanding(asOf: "2024-12-31") { outstanding borrowersWithBalance byProgramme { programme { code } outstanding } } }
+      city { creditFigures(from: "2021-01-01", to: "2024-12-31") { amountDisbursed byProgramme { programme { code } loans } } creditOutstanding(asOf: "2024-12-31") { outstanding } } }`;
+    const small = await statementsFor(q, { codes: ['00070', '00004'] });
+    const large = await statementsFor(q, { codes: null });
+    expect(large.data.communes).toHaveLength(126);
+    expect(small.statements).toBeGreaterThan(0);
+    expect(large.statements).toBe(small.statements);
+    console.log(`N+1 guard: credit figures of 126 communes and the city = ${large.statements} SQL statements`);
+  });
+
+  it('_entities for 500 households with loans and creditSummary is a constant number of statements', async () => {
+    const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Household {
+      id loans { id principal status programme { code annualRatePercent } repayments { principal paidOn loan { id } } principalRepaid outstanding(asOf: "2024-12-31") }
+      creditSummary(asOf: "2025-06-30") { loans totalBorrowed outstanding } } } }`;
+    const reps = (n: number) => Array.from({ length: n }, (_, i) => ({ __typename: 'Household', id: String(i + 1) }));
+    const small = await statementsFor(q, { r: reps(5) }, stack.subgraphUrls.credit);
+    const large = await statementsFor(q, { r: reps(500) }, stack.subgraphUrls.credit);
+    expect(large.data._entities).toHaveLength(500);
+    const withLoans = large.data._entities.filter((e: any) => e.loans.length > 0).length;
+    expect(withLoans).toBeGreaterThan(100);
+    expect(large.statements).toBe(small.statements);
+    console.log(`N+1 guard: _entities for 500 households (${withLoans} with loans) = ${large.statements} SQL statements`);
+  });
+});
