@@ -19,7 +19,7 @@ import { Random } from '../random.js';
  *   the rest escape; of the near-poor about 1% fall into poverty and 72% stay; the lists are
  *   then filled to the year's published total with newly reviewed households.
  * - Households: the poverty population first (ids 1..P), then the rest of the programme
- *   population (borrowers, workers...); 1 to 6 members in the poverty population, 1 to 3 elsewhere
+ *   population (borrowers, workers...); 2 to 6 members in the reviewed population, 1 to 3 elsewhere
  */
 
 export interface CityTargets {
@@ -35,6 +35,11 @@ export interface CityTargets {
   communesWithoutPoverty: number;
   /** Households that appear as registry records (the programme population). */
   programmeHouseholds: number;
+  /**
+   * Middle-income households in farming, forestry or fishery, reviewed each year: the third
+   * group whose health insurance the budget supports.
+   */
+  middleIncomeAgricultural: number;
 }
 
 /**
@@ -51,6 +56,9 @@ export const CITY_TARGETS: CityTargets = {
   nearPoorEscaped2025: 103,
   communesWithoutPoverty: 43,
   programmeHouseholds: 480_000,
+  // Sized so that poor, near-poor and middle-income people with supported health insurance
+  // over 2022-2024 exceed the published 179,000.
+  middleIncomeAgricultural: 26_000,
 };
 
 export const REVIEW_YEARS = [2021, 2022, 2023, 2024] as const;
@@ -81,8 +89,13 @@ export interface CityPlan {
   /** Per member (indexed by member id - 1): birth year and sex (0 female, 1 male). Member 0 of a household is its head. */
   memberBirthYear: Uint16Array;
   memberSex: Uint8Array;
-  /** Households reviewed: ids 1..povertyPopulation. */
+  /**
+   * Households reviewed: ids 1..povertyPopulation (the poor and near-poor of any year, those
+   * who escaped, and, last, the middle-income agricultural households).
+   */
   povertyPopulation: number;
+  /** First id of the middle-income agricultural households (they run to povertyPopulation). */
+  middleIncomeStart: number;
   /** Band of each poverty-population household in each review year (255 = not reviewed that year). */
   bands: Record<number, Uint8Array>;
   /** Household ids (near-poor after the 2024 review) that escaped in a 2025 regular review. */
@@ -184,6 +197,12 @@ export function buildCityPlan(scale = 1, seed = 2025, targets: CityTargets = CIT
   const candidates = shuffle(random, [...perCommune.values()].flatMap((ids) => ids.slice(1)));
   const escaped2025 = Int32Array.from(candidates.slice(0, scaled(targets.nearPoorEscaped2025, scale)).sort((a, b) => a - b));
 
+  // The middle-income agricultural households: reviewed every year, always middle income.
+  for (let k = 0; k < scaled(targets.middleIncomeAgricultural, scale); k++) {
+    const id = newHousehold();
+    bandsByHousehold[id - 1] = REVIEW_YEARS.map(() => MIDDLE);
+  }
+
   const povertyPopulation = bandsByHousehold.length;
   const householdCount = Math.max(povertyPopulation, scaled(targets.programmeHouseholds, scale));
   const householdCommune = new Uint8Array(householdCount);
@@ -213,7 +232,7 @@ export function buildCityPlan(scale = 1, seed = 2025, targets: CityTargets = CIT
   const memberCount = new Uint8Array(householdCount);
   let next = 1;
   for (let i = 0; i < householdCount; i++) {
-    const n = i < povertyPopulation ? random.int(1, 6) : random.int(1, 3);
+    const n = i < povertyPopulation ? random.int(2, 6) : random.int(1, 3);
     memberStart[i] = next;
     memberCount[i] = n;
     next += n;
@@ -242,6 +261,7 @@ export function buildCityPlan(scale = 1, seed = 2025, targets: CityTargets = CIT
     memberBirthYear,
     memberSex,
     povertyPopulation,
+    middleIncomeStart: povertyPopulation - scaled(targets.middleIncomeAgricultural, scale) + 1,
     bands,
     escaped2025,
   };
