@@ -1,0 +1,23 @@
+import fs from 'node:fs';
+
+export const OPERATIONS_DIR = new URL('./operations/', import.meta.url);
+
+export interface DashboardOperation {
+  name: string;
+  document: string;
+  /** Example variables, from the file's `Variables: {...}` comment. */
+  variables: Record<string, unknown>;
+}
+
+/** The dashboard operations in schema/operations/, each with its example variables. */
+export function loadOperations(): DashboardOperation[] {
+  return fs
+    .readdirSync(OPERATIONS_DIR)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((file) => {
+      const document = fs.readFileSync(new URL(file, OPERATIONS_DIR), 'utf8');
+      const match = /Variables:\s*(\{.*\})\s*$/m.exec(document);
+      return { name: file.replace(/\.graphql$/, ''), document, variables: match ? JSON.parse(match[1]!) : {} };
+    });
+}
