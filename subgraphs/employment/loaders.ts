@@ -10,6 +10,7 @@ import type {
   TrainingLevel,
 } from './db/tables.js';
 import * as repo from './repository.js';
+import { byKey, groupBy } from '../common/batch.js';
 
 export const CHANNELS: readonly PlacementChannel[] = ['job_fair', 'employment_service_centre', 'budget_funded_support', 'loan_created_job'];
 export const LEVELS: readonly TrainingLevel[] = ['under_3_months', 'elementary', 'intermediate', 'college'];
@@ -101,25 +102,6 @@ async function figuresOfYear(
     c.byLevel[t.level] = t.enrolments;
   }
   return result;
-}
-
-/** Groups rows by a key, in the order of `keys`, with `[]` for a key that has none. */
-export function groupBy<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): T[][] {
-  const map = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = keyOf(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return keys.map((k) => map.get(k) ?? []);
-}
-
-/** One row per key in key order, `undefined` for a miss. */
-export function byKey<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): Array<T | undefined> {
-  const map = new Map<K, T>();
-  for (const row of rows) map.set(keyOf(row), row);
-  return keys.map((k) => map.get(k));
 }
 
 function parseKey(key: string): { code: string; year: number } {

@@ -3,25 +3,7 @@ import type { Kysely } from 'kysely';
 import type { LivelihoodHighTechModel, LivelihoodParticipant, LivelihoodProject, LivelihoodsDatabase, LivelihoodSupportItem } from './db/tables.js';
 import { toLivelihoodFigures, type LivelihoodFigures } from './figures.js';
 import * as repo from './repository.js';
-
-/** Groups rows by a key, in the order of `keys`, with `[]` for a key that has none. */
-export function groupBy<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): T[][] {
-  const map = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = keyOf(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return keys.map((k) => map.get(k) ?? []);
-}
-
-/** One row per key in key order, `undefined` for a miss. */
-export function byKey<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): Array<T | undefined> {
-  const map = new Map<K, T>();
-  for (const row of rows) map.set(keyOf(row), row);
-  return keys.map((k) => map.get(k));
-}
+import { byKey, groupBy } from '../common/batch.js';
 
 /** Period keys are "from|to"; commune figure keys "code|from|to". */
 export function periodKey(period: repo.Period): string {

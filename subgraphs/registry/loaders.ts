@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { Commune, Household, HouseholdMember, PovertyIndicator, PovertyReview, PovertyStandard, RegistryDatabase } from './db/tables.js';
 import * as repo from './repository.js';
+import { byKey, groupBy } from '../common/batch.js';
 
 /** Poverty figures of one area and year, before GraphQL naming. */
 export interface Figures {
@@ -19,25 +20,6 @@ const EMPTY_COUNTS: Figures['counts'] = {
   newly_near_poor: 0,
   escaped_near_poverty: 0,
 };
-
-/** Groups rows by a key, in the order of `keys`, with `[]` for a key that has none. */
-export function groupBy<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): T[][] {
-  const map = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = keyOf(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return keys.map((k) => map.get(k) ?? []);
-}
-
-/** One row per key in key order, `undefined` for a miss. */
-export function byKey<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): Array<T | undefined> {
-  const map = new Map<K, T>();
-  for (const row of rows) map.set(keyOf(row), row);
-  return keys.map((k) => map.get(k));
-}
 
 /** One set of loaders per request: each batched lookup is one SQL statement per tick. */
 export function createLoaders(db: Kysely<RegistryDatabase>) {

@@ -11,6 +11,7 @@ import type {
   VoluntaryInsuranceSupport,
 } from './db/tables.js';
 import * as repo from './repository.js';
+import { groupBy } from '../common/batch.js';
 
 /** Social figures of one area and period, before GraphQL naming. */
 export interface Figures {
@@ -25,18 +26,6 @@ export interface Figures {
 }
 
 const GROUPS: SupportGroup[] = ['poor', 'near_poor', 'middle_income_agriculture'];
-
-/** Groups rows by a key, in the order of `keys`, with `[]` for a key that has none. */
-export function groupBy<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row: T) => K): T[][] {
-  const map = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = keyOf(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return keys.map((k) => map.get(k) ?? []);
-}
 
 /** Period keys are "from|to". */
 export function periodKey(from: string, to: string): string {
