@@ -10,7 +10,7 @@ import { startStack } from './stack.js';
 const databases = new Databases();
 let failed = false;
 try {
-  const stack = await startStack({ databases, ports: 'random', gatewayPort: 0, seed: false });
+  const stack = await startStack({ databases, ports: 'random', gatewayPort: 0, data: 'none' });
   try {
     const results = await runFigureChecks(allFigures, (q) => postGraphQL(stack.gatewayUrl, q));
     console.log(formatTable(results));

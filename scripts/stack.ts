@@ -1,3 +1,4 @@
+import { generateCityData, registryIsEmpty } from '../db/generate/run.js';
 import { Databases, migrateSubgraph } from '../db/index.js';
 import { createGatewayServer } from '../gateway/gateway.js';
 import { composeSupergraph } from '../schema/compose.js';
@@ -13,8 +14,15 @@ export interface StackOptions {
   /** Gateway port; 0 picks a free one. */
   gatewayPort?: number;
   host?: string;
-  /** Load the demo data set (skipped where it is already there). */
-  seed?: boolean;
+  /**
+   * The data to load into a fresh database: 'demo' (a few hundred households, the default),
+   * 'city' (the calibrated city-scale data set, generated when the registry is empty) or
+   * 'none'. Data already there is kept.
+   */
+  data?: 'demo' | 'city' | 'none';
+  /** Scale and seed of the city data set. */
+  scale?: number;
+  seed?: number;
   log?: (message: string) => void;
 }
 
@@ -25,12 +33,18 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Migrates and seeds one subgraph's schema. */
-export async function prepareSubgraph(databases: Databases, pkg: SubgraphPackage, seed: boolean, log: (m: string) => void) {
-  const db = databases.kysely<any>(pkg.name);
-  await migrateSubgraph(db, pkg.name, pkg.migrations, log);
-  if (seed) await pkg.seedDemo(db);
-  return db;
+/** Migrates every subgraph, then loads the chosen data set where the database is fresh. */
+export async function prepareData(
+  databases: Databases,
+  packages: readonly SubgraphPackage[],
+  options: { data: 'demo' | 'city' | 'none'; scale?: number; seed?: number; log: (m: string) => void },
+): Promise<void> {
+  for (const pkg of packages) await migrateSubgraph(databases.kysely(pkg.name), pkg.name, pkg.migrations, options.log);
+  if (options.data === 'demo') {
+    for (const pkg of packages) await pkg.seedDemo(databases.kysely(pkg.name));
+  } else if (options.data === 'city' && (await registryIsEmpty(databases))) {
+    await generateCityData(databases, packages, { scale: options.scale ?? 1, seed: options.seed ?? 2025, log: options.log });
+  }
 }
 
 /**
@@ -46,7 +60,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const running: Array<{ close(): Promise<void> }> = [];
   const subgraphUrls: Record<string, string> = {};
   try {
-    for (const pkg of packages) await prepareSubgraph(databases, pkg, options.seed ?? true, log);
+    await prepareData(databases, packages, {
+      data: options.data ?? 'demo',
+      ...(options.scale !== undefined ? { scale: options.scale } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      log,
+    });
     const peers: PeerUrls = { registry: '' };
     // The registry starts first: the others check household identity against it.
     for (const pkg of packages) {

@@ -4,6 +4,14 @@ import { startStack } from './stack.js';
 // npm start: the whole graph on this machine. Without DATABASE_URL it runs on the embedded
 // PostgreSQL in .data/ (kept between runs), so nothing else needs installing or starting.
 const started = Date.now();
+
+/** DATA_SET: the data a fresh database gets ('city', 'demo' or 'none'). */
+function dataSet(): 'city' | 'demo' | 'none' {
+  const value = process.env.DATA_SET || 'demo';
+  if (value === 'city' || value === 'demo' || value === 'none') return value;
+  console.error(`DATA_SET must be city, demo or none; got "${value}"`);
+  process.exit(2);
+}
 const databases = new Databases();
 const log = (message: string) => console.log(message);
 log(`database: ${databases.describe('registry').replace(/, schema .*/, '')}`);
@@ -13,7 +21,9 @@ try {
     databases,
     gatewayPort: Number(process.env.PORT || 4000),
     host: process.env.HOST || '127.0.0.1',
-    seed: process.env.SEED_DEMO !== 'false',
+    data: dataSet(),
+    scale: Number(process.env.SCALE || 1),
+    seed: Number(process.env.SEED || 2025),
     log,
   });
 } catch (error) {

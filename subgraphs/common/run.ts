@@ -4,14 +4,15 @@ import { createSubgraphServer, portFor, type SubgraphPackage } from './subgraph.
 
 /**
  * Runs one subgraph alone (the department's own process): migrate, seed the demo data on the
- * embedded database unless SEED_DEMO=false, serve on its port.
+ * embedded database unless DATA_SET is not 'demo', serve on its port.
  */
 export async function runSubgraph(pkg: SubgraphPackage): Promise<void> {
   const databases = new Databases();
   const db = databases.kysely<any>(pkg.name);
   try {
     await migrateSubgraph(db, pkg.name, pkg.migrations, (m) => console.log(m));
-    if (process.env.SEED_DEMO !== 'false') await pkg.seedDemo(db);
+    // Alone, a subgraph can load its demo share; the city data set comes from `npm run generate`.
+    if ((process.env.DATA_SET || 'demo') === 'demo') await pkg.seedDemo(db);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     await databases.close();

@@ -61,7 +61,7 @@ export async function postGraphQL<T = any>(url: string, query: string, variables
 }
 
 /** The whole graph with demo data, over real HTTP on free ports. */
-export async function startTestStack(options: { subgraphs?: SubgraphPackage[]; seed?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(options: { subgraphs?: SubgraphPackage[]; data?: 'demo' | 'city' | 'none'; scale?: number } = {}): Promise<TestStack> {
   const { databases, dispose } = await testDatabases();
   let stack: Stack;
   try {
@@ -69,7 +69,8 @@ export async function startTestStack(options: { subgraphs?: SubgraphPackage[]; s
       databases,
       ports: 'random',
       gatewayPort: 0,
-      seed: options.seed ?? true,
+      data: options.data ?? 'demo',
+      ...(options.scale !== undefined ? { scale: options.scale } : {}),
       ...(options.subgraphs ? { subgraphs: options.subgraphs } : {}),
     });
   } catch (error) {
