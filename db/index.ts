@@ -124,6 +124,23 @@ export interface MigrationLog {
  * migrations with the migration table inside that schema (so each subgraph tracks its own).
  * Throws on the first failure, after logging which migration failed.
  */
+function migratorFor(db: Kysely<any>, subgraph: string, migrations: Record<string, Migration>): Migrator {
+  const schema = schemaName(subgraph);
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: schema,
+    migrationTableName: 'kysely_migration',
+    migrationLockTableName: 'kysely_migration_lock',
+  });
+}
+
+/** Names of the subgraph's migrations that have not run yet (readiness). */
+export async function pendingMigrations(db: Kysely<any>, subgraph: string, migrations: Record<string, Migration>): Promise<string[]> {
+  const all = await migratorFor(db, subgraph, migrations).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}
+
 export async function migrateSubgraph(
   db: Kysely<any>,
   subgraph: string,
@@ -132,14 +149,7 @@ export async function migrateSubgraph(
 ): Promise<void> {
   const schema = schemaName(subgraph);
   await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableSchema: schema,
-    migrationTableName: 'kysely_migration',
-    migrationLockTableName: 'kysely_migration_lock',
-  });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migratorFor(db, subgraph, migrations).migrateToLatest();
   for (const result of results ?? []) {
     log(`${subgraph}: migration ${result.migrationName} ${result.status === 'Success' ? 'applied' : result.status.toLowerCase()}`);
   }

@@ -1,19 +1,60 @@
 import fs from 'node:fs';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
+import type { DestinationStream } from 'pino';
+import { serveGraphQL, type RunningServer } from '../subgraphs/common/http.js';
+import { Observability, REQUEST_ID_HEADER, type Readiness } from '../subgraphs/common/observability.js';
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
+
+/** What the gateway keeps per request: the id it forwards to every subgraph it calls. */
+export interface GatewayContext {
+  requestId?: string;
+}
 
 export interface GatewayOptions {
   /** The composed supergraph; by default the committed schema/supergraph.graphql. */
   supergraphSdl?: string;
   /** Subgraph URLs by name, overriding the routing URLs in the supergraph. */
   subgraphUrls?: Record<string, string>;
+  observability?: Observability;
+}
+
+/**
+ * A subgraph as the gateway calls it: forwards the request id, and times each fetch per
+ * subgraph for the metrics.
+ */
+class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    private readonly name: string,
+    url: string,
+    private readonly observability: Observability | undefined,
+  ) {
+    super({ url });
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    if (context?.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const end = this.observability?.fetchDuration.startTimer({ subgraph: this.name });
+    try {
+      const response = await super.process(options);
+      if (response.errors?.length) this.observability?.fetchErrors.inc({ subgraph: this.name });
+      return response;
+    } catch (error) {
+      this.observability?.fetchErrors.inc({ subgraph: this.name });
+      throw error;
+    } finally {
+      end?.();
+    }
+  }
 }
 
 /**
@@ -21,13 +62,13 @@ export interface GatewayOptions {
  * (no managed federation), and usage reporting, schema reporting and the CDN-loaded landing
  * page are all off.
  */
-export function createGatewayServer(options: GatewayOptions = {}): ApolloServer {
+export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<GatewayContext> {
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new RemoteGraphQLDataSource({ url: options.subgraphUrls?.[name] ?? url }),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url!, options.observability),
   });
-  return new ApolloServer({
+  return new ApolloServer<GatewayContext>({
     gateway,
     introspection: true,
     // Our processes handle SIGINT/SIGTERM themselves and stop every server in order; Apollo's
@@ -37,8 +78,63 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer 
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      ...(options.observability ? [options.observability.plugin<GatewayContext>()] : []),
     ],
   });
+}
+
+/** Ready when every subgraph answers its /health. */
+async function gatewayReadiness(subgraphUrls: Record<string, string>): Promise<Readiness> {
+  const checks: Record<string, string> = {};
+  await Promise.all(
+    Object.entries(subgraphUrls).map(async ([name, url]) => {
+      try {
+        const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(2000) });
+        checks[name] = response.ok ? 'ok' : `HTTP ${response.status}`;
+      } catch (error) {
+        checks[name] = `unreachable: ${(error as Error).message}`;
+      }
+    }),
+  );
+  return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+}
+
+/** The routing URL of every subgraph in a supergraph, by subgraph name. */
+export function routingUrls(supergraphSdl: string): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const m of supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)) urls[m[1]!] = m[2]!;
+  return urls;
+}
+
+/** Serves the gateway over HTTP: /graphql, /health, /ready (its subgraphs) and /metrics. */
+export async function serveGateway(
+  options: GatewayOptions & { port: number; host: string; logDestination?: DestinationStream },
+): Promise<RunningServer> {
+  const observability = options.observability ?? new Observability('gateway', options.logDestination);
+  const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const server = createGatewayServer({ ...options, supergraphSdl, observability });
+  await server.start();
+  const urls = { ...routingUrls(supergraphSdl), ...options.subgraphUrls };
+  try {
+    const running = await serveGraphQL(server, {
+      port: options.port,
+      host: options.host,
+      title: 'Hanoi poverty-reduction graph: gateway',
+      context: async (req) => ({ requestId: req.headers[REQUEST_ID_HEADER] as string | undefined }),
+      observability,
+      ready: () => gatewayReadiness(urls),
+    });
+    return {
+      ...running,
+      close: async () => {
+        await running.close();
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }
 
 /** `<NAME>_URL` variables override where the gateway finds each subgraph. */

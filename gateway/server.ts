@@ -1,16 +1,12 @@
-import { serveGraphQL } from '../subgraphs/common/http.js';
 import { subgraphs } from '../subgraphs/catalog.js';
-import { createGatewayServer, subgraphUrlsFromEnv } from './gateway.js';
+import { serveGateway, subgraphUrlsFromEnv } from './gateway.js';
 
 // The gateway alone, for the production topology: subgraphs run elsewhere and are found at the
 // supergraph's routing URLs or at <NAME>_URL.
-const server = createGatewayServer({ subgraphUrls: subgraphUrlsFromEnv(subgraphs.map((s) => s.name)) });
-await server.start();
-const running = await serveGraphQL(server, {
+const running = await serveGateway({
+  subgraphUrls: subgraphUrlsFromEnv(subgraphs.map((s) => s.name)),
   port: Number(process.env.PORT || 4000),
   host: process.env.HOST || '127.0.0.1',
-  title: 'Hanoi poverty-reduction graph: gateway',
-  context: async () => ({}),
 });
 console.log(`gateway ready at ${running.url}`);
 let stopping = false;
@@ -18,7 +14,6 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   await running.close();
-  await server.stop();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

@@ -1,9 +1,10 @@
+import type { DestinationStream } from 'pino';
 import { generateCityData, registryIsEmpty } from '../db/generate/run.js';
 import { Databases, migrateSubgraph } from '../db/index.js';
-import { createGatewayServer } from '../gateway/gateway.js';
+import { serveGateway } from '../gateway/gateway.js';
 import { composeSupergraph } from '../schema/compose.js';
-import { serveGraphQL, type RunningServer } from '../subgraphs/common/http.js';
-import { createSubgraphServer, portFor, type PeerUrls, type SubgraphPackage } from '../subgraphs/common/subgraph.js';
+import { serveSubgraph } from '../subgraphs/common/serve.js';
+import { portFor, type PeerUrls, type SubgraphPackage } from '../subgraphs/common/subgraph.js';
 import { subgraphs as allSubgraphs } from '../subgraphs/catalog.js';
 
 export interface StackOptions {
@@ -24,6 +25,8 @@ export interface StackOptions {
   scale?: number;
   seed?: number;
   log?: (message: string) => void;
+  /** Where every server's JSON request log goes (standard output by default). */
+  logDestination?: DestinationStream;
 }
 
 export interface Stack {
@@ -69,15 +72,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const peers: PeerUrls = { registry: '' };
     // The registry starts first: the others check household identity against it.
     for (const pkg of packages) {
-      const built = pkg.buildSubgraph({ db: databases.kysely<any>(pkg.name), peers: { ...peers } });
-      const apollo = createSubgraphServer(built);
-      await apollo.start();
-      running.push({ close: () => apollo.stop() });
-      const server: RunningServer = await serveGraphQL(apollo, {
+      const server = await serveSubgraph(pkg, {
+        db: databases.kysely<any>(pkg.name),
+        peers: { ...peers },
         port: options.ports === 'random' ? 0 : portFor(pkg),
         host,
-        title: `Hanoi poverty-reduction graph: ${pkg.name} subgraph`,
-        context: (req) => built.createContext(req),
+        ...(options.logDestination ? { logDestination: options.logDestination } : {}),
       });
       running.push(server);
       subgraphUrls[pkg.name] = server.url;
@@ -86,17 +86,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     // A chosen subset of subgraphs (tests of one department) gets a supergraph composed for it;
     // the full set uses the committed one, which a test keeps equal to a fresh composition.
-    const gateway = createGatewayServer({
+    const gatewayServer = await serveGateway({
       subgraphUrls,
       ...(options.subgraphs ? { supergraphSdl: composeSupergraph(packages) } : {}),
-    });
-    await gateway.start();
-    running.push({ close: () => gateway.stop() });
-    const gatewayServer = await serveGraphQL(gateway, {
       port: options.gatewayPort ?? 4000,
       host,
-      title: 'Hanoi poverty-reduction graph: gateway',
-      context: async () => ({}),
+      ...(options.logDestination ? { logDestination: options.logDestination } : {}),
     });
     running.push(gatewayServer);
     return {

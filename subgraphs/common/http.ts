@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { REQUEST_ID_HEADER, requestIdOf, type Observability, type Readiness } from './observability.js';
 
 /** Extra GET routes a process serves beside /graphql (pages, health). */
 export type Route = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
@@ -15,6 +16,10 @@ export interface ServeOptions<TContext extends BaseContext> {
   routes?: Record<string, Route>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Serves /metrics from its registry. */
+  observability?: Observability;
+  /** Serves /ready: 200 when every check passes, 503 otherwise. */
+  ready?: () => Promise<Readiness>;
 }
 
 export interface RunningServer {
@@ -37,10 +42,23 @@ export async function serveGraphQL<TContext extends BaseContext>(
   const maxBodyBytes = options.maxBodyBytes ?? Number(process.env.MAX_BODY_BYTES || 1_000_000);
   const routes: Record<string, Route> = {
     '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    '/ready': async (_req, res) => {
+      const readiness = options.ready ? await options.ready().catch((e: Error) => ({ ready: false, checks: { error: e.message } })) : { ready: true, checks: {} };
+      sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks });
+    },
+    ...(options.observability
+      ? {
+          '/metrics': async (_req: http.IncomingMessage, res: http.ServerResponse) => {
+            res.setHeader('content-type', options.observability!.registry.contentType);
+            res.end(await options.observability!.registry.metrics());
+          },
+        }
+      : {}),
     ...options.routes,
   };
   const server = http.createServer(async (req, res) => {
     try {
+      res.setHeader(REQUEST_ID_HEADER, requestIdOf(req));
       const url = new URL(req.url ?? '/', 'http://localhost');
       const route = req.method === 'GET' ? routes[url.pathname] : undefined;
       const wantsHtml = (req.headers.accept ?? '').includes('text/html');

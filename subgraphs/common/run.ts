@@ -1,10 +1,10 @@
 import { Databases, migrateSubgraph } from '../../db/index.js';
-import { serveGraphQL } from './http.js';
-import { createSubgraphServer, portFor, type SubgraphPackage } from './subgraph.js';
+import { serveSubgraph } from './serve.js';
+import { portFor, type SubgraphPackage } from './subgraph.js';
 
 /**
- * Runs one subgraph alone (the department's own process): migrate, seed the demo data on the
- * embedded database unless DATA_SET is not 'demo', serve on its port.
+ * Runs one subgraph alone (the department's own process): migrate, load its demo share on a
+ * fresh database unless DATA_SET is not 'demo', serve on its port.
  */
 export async function runSubgraph(pkg: SubgraphPackage): Promise<void> {
   const databases = new Databases();
@@ -18,17 +18,11 @@ export async function runSubgraph(pkg: SubgraphPackage): Promise<void> {
     await databases.close();
     process.exit(1);
   }
-  const built = pkg.buildSubgraph({
+  const server = await serveSubgraph(pkg, {
     db,
     peers: { registry: process.env.REGISTRY_URL || 'http://127.0.0.1:4001/graphql' },
-  });
-  const apollo = createSubgraphServer(built);
-  await apollo.start();
-  const server = await serveGraphQL(apollo, {
     port: portFor(pkg),
     host: process.env.HOST || '127.0.0.1',
-    title: `Hanoi poverty-reduction graph: ${pkg.name} subgraph`,
-    context: (req) => built.createContext(req),
   });
   console.log(`${pkg.name} subgraph ready at ${server.url} (${databases.describe(pkg.name)})`);
   let stopping = false;
@@ -36,7 +30,6 @@ export async function runSubgraph(pkg: SubgraphPackage): Promise<void> {
     if (stopping) return;
     stopping = true;
     await server.close();
-    await apollo.stop();
     await databases.close();
     process.exit(0);
   };

@@ -12,6 +12,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { parse, type DocumentNode } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
 import type { CityPlan } from '../../db/generate/plan.js';
+import type { Observability } from './observability.js';
 
 /** What `buildSubgraph` returns: everything needed to serve or compose one subgraph. */
 export interface BuiltSubgraph<TContext extends BaseContext> {
@@ -58,7 +59,7 @@ export function loadTypeDefs(file: URL): DocumentNode {
  * call leaves the machine even when APOLLO_KEY happens to be set), and so is the default
  * landing page, which loads its page from a CDN.
  */
-export function createSubgraphServer<TContext extends BaseContext>(built: BuiltSubgraph<TContext>): ApolloServer<TContext> {
+export function createSubgraphServer<TContext extends BaseContext>(built: BuiltSubgraph<TContext>, observability?: Observability): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
     schema: buildSubgraphSchema([{ typeDefs: built.typeDefs, resolvers: built.resolvers }]),
     introspection: true,
@@ -72,6 +73,7 @@ export function createSubgraphServer<TContext extends BaseContext>(built: BuiltS
       ApolloServerPluginSchemaReportingDisabled(),
       // Traces for Apollo's cloud reporting, which we never send.
       ApolloServerPluginInlineTraceDisabled(),
+      ...(observability ? [observability.plugin<TContext>()] : []),
     ],
   });
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { Databases } from '../../db/index.js';
 import type { SubgraphPackage } from '../../subgraphs/common/subgraph.js';
-import { startStack, type Stack } from '../../scripts/stack.js';
+import { startStack, type Stack, type StackOptions } from '../../scripts/stack.js';
 
 export interface GraphQLResponse<T = any> {
   data?: T;
@@ -61,7 +61,9 @@ export async function postGraphQL<T = any>(url: string, query: string, variables
 }
 
 /** The whole graph with demo data, over real HTTP on free ports. */
-export async function startTestStack(options: { subgraphs?: SubgraphPackage[]; data?: 'demo' | 'city' | 'none'; scale?: number } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { subgraphs?: SubgraphPackage[]; data?: 'demo' | 'city' | 'none'; scale?: number; logDestination?: StackOptions['logDestination'] } = {},
+): Promise<TestStack> {
   const { databases, dispose } = await testDatabases();
   let stack: Stack;
   try {
@@ -72,6 +74,7 @@ export async function startTestStack(options: { subgraphs?: SubgraphPackage[]; d
       data: options.data ?? 'demo',
       ...(options.scale !== undefined ? { scale: options.scale } : {}),
       ...(options.subgraphs ? { subgraphs: options.subgraphs } : {}),
+      ...(options.logDestination ? { logDestination: options.logDestination } : {}),
     });
   } catch (error) {
     await dispose();

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import client from 'prom-client';
+
+/** The header that carries one request's id from the gateway into every subgraph it calls. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** The request's id: the caller's (the gateway's) when it sent one, else a new one. */
+export function requestIdOf(req: http.IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+  req.headers[REQUEST_ID_HEADER] = id;
+  return id;
+}
+
+/**
+ * Metrics (Prometheus, one registry per server) and structured JSON logs (pino) for one
+ * process of the graph: a subgraph or the gateway.
+ */
+export class Observability {
+  readonly registry = new client.Registry();
+  readonly logger: Logger;
+  private readonly requests: client.Counter<'operation'>;
+  private readonly errors: client.Counter<'operation' | 'code'>;
+  private readonly duration: client.Histogram<'operation'>;
+  readonly fetchDuration: client.Histogram<'subgraph'>;
+  readonly fetchErrors: client.Counter<'subgraph'>;
+
+  constructor(
+    readonly service: string,
+    /** Where the JSON log lines go (standard output by default). */
+    logDestination?: DestinationStream,
+  ) {
+    this.registry.setDefaultLabels({ service });
+    client.collectDefaultMetrics({ register: this.registry });
+    const registers = [this.registry];
+    this.requests = new client.Counter({ name: 'graphql_requests_total', help: 'GraphQL requests by operation name.', labelNames: ['operation'], registers });
+    this.errors = new client.Counter({ name: 'graphql_errors_total', help: 'GraphQL errors by operation name and error code.', labelNames: ['operation', 'code'], registers });
+    this.duration = new client.Histogram({
+      name: 'graphql_request_duration_seconds',
+      help: 'GraphQL request latency by operation name.',
+      labelNames: ['operation'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.fetchDuration = new client.Histogram({
+      name: 'gateway_subgraph_fetch_duration_seconds',
+      help: 'Latency of the fetches the gateway makes to each subgraph.',
+      labelNames: ['subgraph'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.fetchErrors = new client.Counter({ name: 'gateway_subgraph_fetch_errors_total', help: 'Failed fetches to each subgraph.', labelNames: ['subgraph'], registers });
+    // Tests run quiet unless LOG_LEVEL asks otherwise.
+    const level = process.env.LOG_LEVEL || (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
+    this.logger = logDestination ? pino({ level: process.env.LOG_LEVEL || 'info', base: { service } }, logDestination) : pino({ level, base: { service } });
+  }
+
+  /** Counts, times and logs every GraphQL request, with the request id. */
+  plugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+    const obs = this;
+    return {
+      async requestDidStart({ request }) {
+        const started = process.hrtime.bigint();
+        const requestId = request.http?.headers.get(REQUEST_ID_HEADER) ?? undefined;
+        return {
+          async willSendResponse({ operationName, errors }) {
+            const operation = operationName ?? 'anonymous';
+            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+            obs.requests.inc({ operation });
+            obs.duration.observe({ operation }, seconds);
+            for (const e of errors ?? []) obs.errors.inc({ operation, code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+            obs.logger.info(
+              { requestId, operation, ms: Math.round(seconds * 1000), errors: errors?.length ?? 0 },
+              'graphql request',
+            );
+          },
+        };
+      },
+    };
+  }
+}
+
+/** Result of a readiness check: ready or not, with each check's outcome. */
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, string>;
+}
