@@ -1,5 +1,7 @@
 import type { FigureCheck } from './types.js';
+import { figures as housing } from './housing.js';
+import { figures as livelihoods } from './livelihoods.js';
 import { figures as registry } from './registry.js';
 
 /** Every published figure, each as a gateway query. */
-export const allFigures: FigureCheck[] = [...registry];
+export const allFigures: FigureCheck[] = [...registry, ...housing, ...livelihoods];
