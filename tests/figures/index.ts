@@ -1,7 +1,8 @@
 import type { FigureCheck } from './types.js';
+import { figures as credit } from './credit.js';
 import { figures as housing } from './housing.js';
 import { figures as livelihoods } from './livelihoods.js';
 import { figures as registry } from './registry.js';
 
 /** Every published figure, each as a gateway query. */
-export const allFigures: FigureCheck[] = [...registry, ...housing, ...livelihoods];
+export const allFigures: FigureCheck[] = [...registry, ...credit, ...housing, ...livelihoods];
