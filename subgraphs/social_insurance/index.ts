@@ -4,6 +4,7 @@ import { loadTypeDefs } from '../common/subgraph.js';
 import type { SocialInsuranceContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import type { SocialInsuranceDatabase } from './db/tables.js';
+import { generateCity } from './generate.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDemo } from './seed.js';
@@ -21,6 +22,7 @@ export const socialInsurance: SubgraphPackage<SocialInsuranceDatabase> = {
   schemaFile,
   migrations,
   seedDemo,
+  generateCity,
   buildSubgraph: ({ db, peers }) => {
     const registry = new RegistryClient(peers.registry);
     return {

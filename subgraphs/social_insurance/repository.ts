@@ -262,3 +262,14 @@ export function insertAllowance(db: DB, row: NewSocialAllowance): Promise<Social
 export function insertRelief(db: DB, row: NewEmergencyRelief): Promise<EmergencyRelief> {
   return db.insertInto('emergency_relief').values(row).returningAll().executeTakeFirstOrThrow();
 }
+
+/** The latest report of each reported statistic. */
+export function findReportedStatistics(db: DB) {
+  return db
+    .selectFrom('reported_statistic')
+    .distinctOn('code')
+    .select(['code', 'name', 'period', 'value', 'unit', 'source'])
+    .orderBy('code')
+    .orderBy('id', 'desc')
+    .execute();
+}

@@ -84,7 +84,20 @@ export interface EmergencyReliefTable {
   created_at: Generated<Date>;
 }
 
+/** A figure the city reports, kept with its source (numeric kept exact as a string). */
+export interface ReportedStatisticTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  period: string;
+  value: string;
+  unit: string;
+  source: string;
+  recorded_at: Generated<Date>;
+}
+
 export interface SocialInsuranceDatabase {
+  reported_statistic: ReportedStatisticTable;
   health_insurance_support: HealthInsuranceSupportTable;
   voluntary_insurance_support: VoluntaryInsuranceSupportTable;
   tuition_support: TuitionSupportTable;

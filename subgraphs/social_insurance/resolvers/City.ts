@@ -1,6 +1,7 @@
 import type { SocialInsuranceContext } from '../context.js';
 import { periodKey } from '../loaders.js';
 import { checkPeriod } from './figures.js';
+import { findReportedStatistics } from '../repository.js';
 
 /** Hanoi's province code; the graph covers one city. */
 export const CITY_CODE = '01';
@@ -11,4 +12,6 @@ export const City = {
     checkPeriod(from, to);
     return ctx.loaders.cityFigures.load(periodKey(from, to));
   },
+  socialReportedStatistics: async (_: unknown, __: unknown, ctx: SocialInsuranceContext) =>
+    (await findReportedStatistics(ctx.db)).map((s) => ({ ...s, value: Number(s.value) })),
 };
