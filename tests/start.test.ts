@@ -57,7 +57,7 @@ async function interrupt(child: ChildProcess): Promise<number | null> {
 describe.runIf(!process.env.DATABASE_URL)('npm start', () => {
   it('serves the graph, stops cleanly on Ctrl-C, and keeps what was written across a restart', { timeout: 240_000 }, async () => {
     // NODE_ENV as a user has it (vitest sets 'test', which changes Apollo's signal handling).
-    const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', DATA_DIR: dataDir, DATABASE_URL: '', PORT: String(await freePort()) };
+    const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', DATA_SET: 'demo', DATA_DIR: dataDir, DATABASE_URL: '', PORT: String(await freePort()) };
     for (const s of subgraphs) {
       env[`${s.name.toUpperCase()}_PORT`] = String(await freePort());
       env[`${s.name.toUpperCase()}_DATABASE_URL`] = '';

@@ -4,6 +4,7 @@ import { loadTypeDefs } from '../common/subgraph.js';
 import type { EmploymentContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import type { EmploymentDatabase } from './db/tables.js';
+import { generateCity } from './generate.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDemo } from './seed.js';
@@ -20,6 +21,7 @@ export const employment: SubgraphPackage<EmploymentDatabase> = {
   schemaFile,
   migrations,
   seedDemo,
+  generateCity,
   buildSubgraph: ({ db, peers }) => {
     const registry = new RegistryClient(peers.registry);
     return {
