@@ -148,7 +148,10 @@ export async function migrateSubgraph(
   log: MigrationLog = () => {},
 ): Promise<void> {
   const schema = schemaName(subgraph);
-  await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
+  // PostgreSQL checks CREATE on the database even for IF NOT EXISTS; a subgraph role that owns
+  // its schema (npm run start:cluster) has no such right, so create the schema only when missing.
+  const { rows } = await sql<{ found: number }>`SELECT 1 AS found FROM pg_namespace WHERE nspname = ${schema}`.execute(db);
+  if (rows.length === 0) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
   const { error, results } = await migratorFor(db, subgraph, migrations).migrateToLatest();
   for (const result of results ?? []) {
     log(`${subgraph}: migration ${result.migrationName} ${result.status === 'Success' ? 'applied' : result.status.toLowerCase()}`);
