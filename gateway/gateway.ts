@@ -9,6 +9,7 @@ import {
 import type { DestinationStream } from 'pino';
 import { serveGraphQL, type RunningServer } from '../subgraphs/common/http.js';
 import { Observability, REQUEST_ID_HEADER, type Readiness } from '../subgraphs/common/observability.js';
+import { gatewayPages } from '../subgraphs/common/pages.js';
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
 
@@ -115,11 +116,16 @@ export async function serveGateway(
   const server = createGatewayServer({ ...options, supergraphSdl, observability });
   await server.start();
   const urls = { ...routingUrls(supergraphSdl), ...options.subgraphUrls };
+  const title = 'Hanoi poverty-reduction graph: gateway';
+  // GET / is the playground (GraphiQL) and GET /dashboard the dashboard, both built locally.
+  const pages = gatewayPages(title);
   try {
     const running = await serveGraphQL(server, {
       port: options.port,
       host: options.host,
-      title: 'Hanoi poverty-reduction graph: gateway',
+      title,
+      landingPage: pages.landingPage,
+      routes: pages.routes,
       context: async (req) => ({ requestId: req.headers[REQUEST_ID_HEADER] as string | undefined }),
       observability,
       ready: () => gatewayReadiness(urls),

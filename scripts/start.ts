@@ -1,4 +1,5 @@
 import { Databases } from '../db/index.js';
+import { buildAssets } from '../subgraphs/common/assets.js';
 import { startStack } from './stack.js';
 
 // npm start: the whole graph on this machine. Without DATABASE_URL it runs on the embedded
@@ -34,6 +35,8 @@ try {
 log(`\ngateway ready at ${stack.gatewayUrl} (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 log(`try: curl -s -X POST -H 'content-type: application/json' --data '{"query":"{ communes { code name povertyFigures(year: 2024) { poor nearPoor } } }"}' ${stack.gatewayUrl}`);
 log('Ctrl-C stops it.');
+// Bundle the playground and dashboard now, so the first visit does not wait for it.
+void buildAssets().catch((e) => console.error('page assets failed to build:', e));
 
 // Ctrl-C reaches every process of the group (npm, tsx, node), often more than once: stop once.
 let stopping = false;

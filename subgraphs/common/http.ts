@@ -13,6 +13,11 @@ export interface ServeOptions<TContext extends BaseContext> {
   context: (req: http.IncomingMessage) => Promise<TContext>;
   /** Shown on the landing page at GET /. */
   title: string;
+  /**
+   * Serves GET / (and /graphql to a browser) instead of the small built-in landing page: the
+   * gateway and the subgraphs serve their playground here (subgraphs/common/pages.ts).
+   */
+  landingPage?: Route;
   routes?: Record<string, Route>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
@@ -63,11 +68,10 @@ export async function serveGraphQL<TContext extends BaseContext>(
       const route = req.method === 'GET' ? routes[url.pathname] : undefined;
       const wantsHtml = (req.headers.accept ?? '').includes('text/html');
       if (route) return await route(req, res);
-      if (req.method === 'GET' && url.pathname === '/' && !url.search) {
-        return sendHtml(res, landingPage(options.title));
-      }
+      const landing = options.landingPage ?? ((_req: http.IncomingMessage, res: http.ServerResponse) => sendHtml(res, landingPage(options.title)));
+      if (req.method === 'GET' && url.pathname === '/' && !url.search) return await landing(req, res);
       if (url.pathname !== '/graphql' && url.pathname !== '/') return sendJson(res, 404, { error: 'not found' });
-      if (req.method === 'GET' && wantsHtml && !url.search) return sendHtml(res, landingPage(options.title));
+      if (req.method === 'GET' && wantsHtml && !url.search) return await landing(req, res);
 
       const body = req.method === 'POST' ? await readJson(req, maxBodyBytes) : undefined;
       const headers = new HeaderMap();

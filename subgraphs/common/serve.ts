@@ -3,6 +3,8 @@ import { pendingMigrations } from '../../db/index.js';
 import { serveGraphQL, type RunningServer } from './http.js';
 import type { DestinationStream } from 'pino';
 import { Observability, type Readiness } from './observability.js';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { subgraphPages } from './pages.js';
 import { createSubgraphServer, type PeerUrls, type SubgraphPackage } from './subgraph.js';
 
 /** Ready when the database answers and every migration of the subgraph has run. */
@@ -34,11 +36,16 @@ export async function serveSubgraph(
   const observability = new Observability(pkg.name, options.logDestination);
   const apollo = createSubgraphServer(built, observability);
   await apollo.start();
+  const title = `Hanoi poverty-reduction graph: ${pkg.name} subgraph`;
+  // The playground at GET /, with the dashboard operations that this subgraph alone can answer.
+  const pages = subgraphPages(title, () => buildSubgraphSchema([{ typeDefs: built.typeDefs }]));
   try {
     const server = await serveGraphQL(apollo, {
       port: options.port,
       host: options.host,
-      title: `Hanoi poverty-reduction graph: ${pkg.name} subgraph`,
+      title,
+      landingPage: pages.landingPage,
+      routes: pages.routes,
       context: (req) => built.createContext(req),
       observability,
       ready: () => subgraphReadiness(options.db, pkg),

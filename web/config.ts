@@ -1,0 +1,5 @@
+/** The JSON the server writes into the page's <script id="config"> (subgraphs/common/pages.ts). */
+export function readConfig<T>(): T {
+  const text = document.getElementById('config')?.textContent ?? '{}';
+  return JSON.parse(text) as T;
+}
