@@ -5,14 +5,14 @@ import { postGraphQL } from '../tests/support/stack.js';
 import { startStack } from './stack.js';
 
 // npm run figures: every figure the city published, asked of the graph through the gateway,
-// beside the published number. Reads the data already loaded (run `npm run generate` first for
-// the city-scale data set). Exits non-zero when a figure does not match.
+// beside the published number. Reads the data already loaded; on a fresh database it first
+// generates the city-scale data set. Exits non-zero when a figure does not match.
 // The table is the output; per-request logs would drown it.
 process.env.LOG_LEVEL ??= 'warn';
 const databases = new Databases();
 let failed = false;
 try {
-  const stack = await startStack({ databases, ports: 'random', gatewayPort: 0, data: 'none' });
+  const stack = await startStack({ databases, ports: 'random', gatewayPort: 0, data: 'city', log: (m) => console.log(m) });
   try {
     const results = await runFigureChecks(allFigures, (q) => postGraphQL(stack.gatewayUrl, q));
     console.log(formatTable(results));

@@ -8,7 +8,7 @@ const started = Date.now();
 
 /** DATA_SET: the data a fresh database gets ('city', 'demo' or 'none'). */
 function dataSet(): 'city' | 'demo' | 'none' {
-  const value = process.env.DATA_SET || 'demo';
+  const value = process.env.DATA_SET || 'city';
   if (value === 'city' || value === 'demo' || value === 'none') return value;
   console.error(`DATA_SET must be city, demo or none; got "${value}"`);
   process.exit(2);
