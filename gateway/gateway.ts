@@ -10,6 +10,7 @@ import type { DestinationStream } from 'pino';
 import { serveGraphQL, type RunningServer } from '../subgraphs/common/http.js';
 import { Observability, REQUEST_ID_HEADER, type Readiness } from '../subgraphs/common/observability.js';
 import { gatewayPages } from '../subgraphs/common/pages.js';
+import { inRequestSpan, injectTraceContext, withClientSpan } from '../subgraphs/common/tracing.js';
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
 
@@ -27,26 +28,35 @@ export interface GatewayOptions {
 }
 
 /**
- * A subgraph as the gateway calls it: forwards the request id, and times each fetch per
- * subgraph for the metrics.
+ * A subgraph as the gateway calls it: forwards the request id, times each fetch per subgraph
+ * for the metrics and, when tracing is on, makes each fetch a client span whose traceparent
+ * goes with the request, so the subgraph's spans join the gateway's trace.
  */
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     private readonly name: string,
-    url: string,
+    private readonly subgraphUrl: string,
     private readonly observability: Observability | undefined,
   ) {
-    super({ url });
+    super({ url: subgraphUrl });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     if (context?.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    // Runs inside the fetch's client span (process below); a no-op when tracing is off.
+    if (request.http) injectTraceContext(request.http.headers);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const end = this.observability?.fetchDuration.startTimer({ subgraph: this.name });
     try {
-      const response = await super.process(options);
+      const response = await withClientSpan(
+        this.observability?.service ?? 'gateway',
+        `POST ${this.name}`,
+        { 'graphql.subgraph.name': this.name, 'http.request.method': 'POST', 'url.full': this.subgraphUrl },
+        () => super.process(options),
+        (r) => (r.errors?.length ? r.errors[0]!.message : undefined),
+      );
       if (response.errors?.length) this.observability?.fetchErrors.inc({ subgraph: this.name });
       return response;
     } catch (error) {
@@ -70,7 +80,7 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
     buildService: ({ name, url }) => new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url!, options.observability),
   });
   return new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: withRequestSpans(gateway),
     introspection: true,
     // Our processes handle SIGINT/SIGTERM themselves and stop every server in order; Apollo's
     // own handler would race that stop and hang it.
@@ -82,6 +92,25 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
       ...(options.observability ? [options.observability.plugin<GatewayContext>()] : []),
     ],
   });
+}
+
+/**
+ * The gateway with each request's execution run inside that request's server span (started by
+ * the observability plugin), so the fetches to subgraphs and @apollo/gateway's own spans
+ * (gateway.plan, gateway.fetch, ...) are its children. Apollo plugins can only observe a
+ * request, not wrap it, hence this thin wrapper around the executor; without a span (tracing
+ * off) the executor runs as it is.
+ */
+function withRequestSpans(gateway: ApolloGateway) {
+  return {
+    load: async (options: Parameters<ApolloGateway['load']>[0]) => {
+      const loaded = await gateway.load(options);
+      const executor = loaded.executor;
+      return { ...loaded, executor: (requestContext: Parameters<typeof executor>[0]) => inRequestSpan(requestContext.context, () => executor(requestContext)) };
+    },
+    onSchemaLoadOrUpdate: gateway.onSchemaLoadOrUpdate.bind(gateway),
+    stop: () => gateway.stop(),
+  };
 }
 
 /** Ready when every subgraph answers its /health. */

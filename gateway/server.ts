@@ -1,8 +1,12 @@
 import { subgraphs } from '../subgraphs/catalog.js';
+import { startTracing } from '../subgraphs/common/tracing.js';
 import { serveGateway, subgraphUrlsFromEnv } from './gateway.js';
 
 // The gateway alone, for the production topology: subgraphs run elsewhere and are found at the
 // supergraph's routing URLs or at <NAME>_URL.
+// Tracing first (only when an OTLP endpoint is configured), so the first request is traced.
+const tracing = await startTracing('gateway');
+if (tracing) console.log(`tracing: spans to ${tracing.endpoint}`);
 const running = await serveGateway({
   subgraphUrls: subgraphUrlsFromEnv(subgraphs.map((s) => s.name)),
   port: Number(process.env.PORT || 4000),
@@ -14,6 +18,8 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   await running.close();
+  // Sends the spans still buffered before the process goes.
+  await tracing?.shutdown();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

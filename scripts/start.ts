@@ -1,5 +1,6 @@
 import { Databases } from '../db/index.js';
 import { buildAssets } from '../subgraphs/common/assets.js';
+import { startTracing } from '../subgraphs/common/tracing.js';
 import { startStack } from './stack.js';
 
 // npm start: the whole graph on this machine. Without DATABASE_URL it runs on the embedded
@@ -13,8 +14,13 @@ function dataSet(): 'city' | 'demo' | 'none' {
   console.error(`DATA_SET must be city, demo or none; got "${value}"`);
   process.exit(2);
 }
-const databases = new Databases();
 const log = (message: string) => console.log(message);
+// Tracing (only when an OTLP endpoint is configured). Each server still reports under its own
+// service name (gateway, registry, ...) although they share this process; the gateway's is the
+// process's global provider, for @apollo/gateway's own spans (tracing.ts).
+const tracing = await startTracing('gateway');
+if (tracing) log(`tracing: spans to ${tracing.endpoint}`);
+const databases = new Databases();
 log(`database: ${databases.describe('registry').replace(/, schema .*/, '')}`);
 let stack: Awaited<ReturnType<typeof startStack>>;
 try {
@@ -30,6 +36,7 @@ try {
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   await databases.close();
+  await tracing?.shutdown();
   process.exit(1);
 }
 log(`\ngateway ready at ${stack.gatewayUrl} (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -46,6 +53,8 @@ const stop = async (signal: string) => {
   log(`\n${signal}: stopping`);
   await stack.stop();
   await databases.close();
+  // Sends the spans still buffered before the process goes.
+  await tracing?.shutdown();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop('SIGINT'));

@@ -3,6 +3,7 @@ import type http from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import client from 'prom-client';
+import { endRequestSpan, nameRequestSpan, startRequestSpan } from './tracing.js';
 
 /** The header that carries one request's id from the gateway into every subgraph it calls. */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -58,15 +59,23 @@ export class Observability {
     this.logger = logDestination ? pino({ level: process.env.LOG_LEVEL || 'info', base: { service } }, logDestination) : pino({ level, base: { service } });
   }
 
-  /** Counts, times and logs every GraphQL request, with the request id. */
+  /**
+   * Counts, times and logs every GraphQL request, with the request id; and, when tracing is on
+   * (tracing.ts), makes each request a server span that continues the caller's trace.
+   */
   plugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
     const obs = this;
     return {
-      async requestDidStart({ request }) {
+      async requestDidStart({ request, contextValue }) {
         const started = process.hrtime.bigint();
         const requestId = request.http?.headers.get(REQUEST_ID_HEADER) ?? undefined;
+        const span = startRequestSpan(obs.service, request.http?.headers, contextValue, requestId ? { 'app.request_id': requestId } : {});
         return {
+          async didResolveOperation({ operation, operationName }) {
+            nameRequestSpan(span, operation?.operation, operationName ?? undefined);
+          },
           async willSendResponse({ operationName, errors }) {
+            endRequestSpan(span, errors);
             const operation = operationName ?? 'anonymous';
             const seconds = Number(process.hrtime.bigint() - started) / 1e9;
             obs.requests.inc({ operation });

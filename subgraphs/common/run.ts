@@ -1,5 +1,6 @@
 import { Databases, migrateSubgraph } from '../../db/index.js';
 import { serveSubgraph } from './serve.js';
+import { startTracing } from './tracing.js';
 import { portFor, type SubgraphPackage } from './subgraph.js';
 
 /**
@@ -7,6 +8,9 @@ import { portFor, type SubgraphPackage } from './subgraph.js';
  * fresh database unless DATA_SET is not 'demo', serve on its port.
  */
 export async function runSubgraph(pkg: SubgraphPackage): Promise<void> {
+  // Only when an OTLP endpoint is configured; the subgraph alone reports under its own name.
+  const tracing = await startTracing(pkg.name);
+  if (tracing) console.log(`tracing: spans to ${tracing.endpoint}`);
   const databases = new Databases();
   const db = databases.kysely<any>(pkg.name);
   try {
@@ -31,6 +35,8 @@ export async function runSubgraph(pkg: SubgraphPackage): Promise<void> {
     stopping = true;
     await server.close();
     await databases.close();
+    // Sends the spans still buffered before the process goes.
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
