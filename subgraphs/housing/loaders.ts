@@ -3,21 +3,13 @@ import type { Kysely } from 'kysely';
 import type { HousingCase, HousingDatabase, HousingFundingLine, HousingFundingSource } from './db/tables.js';
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../common/batch.js';
+import { parsePeriodKey, periodKey } from '../common/period.js';
 
 /** A period, both dates inclusive: the key of every figure loader. */
-export interface Period {
-  from: string;
-  to: string;
-}
+export type { Period } from '../common/period.js';
 
-export function periodKey(p: Period): string {
-  return `${p.from}|${p.to}`;
-}
-
-function parsePeriod(key: string): Period {
-  const [from, to] = key.split('|');
-  return { from: from!, to: to! };
-}
+export { periodKey };
+const parsePeriod = parsePeriodKey;
 
 /** Every commune's housing figures of one period, from a constant number of statements. */
 export interface PeriodFigures {

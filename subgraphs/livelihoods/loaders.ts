@@ -4,16 +4,11 @@ import type { LivelihoodHighTechModel, LivelihoodParticipant, LivelihoodProject,
 import { toLivelihoodFigures, type LivelihoodFigures } from './figures.js';
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../common/batch.js';
+import { parsePeriodKey, periodKey } from '../common/period.js';
 
 /** Period keys are "from|to"; commune figure keys "code|from|to". */
-export function periodKey(period: repo.Period): string {
-  return `${period.from}|${period.to}`;
-}
-
-function parsePeriod(key: string): repo.Period {
-  const [from, to] = key.split('|');
-  return { from: from!, to: to! };
-}
+export { periodKey };
+const parsePeriod = parsePeriodKey;
 
 /** One set per request: built in the context factory, so nothing is cached across requests. */
 export function createLoaders(db: Kysely<LivelihoodsDatabase>) {

@@ -12,6 +12,7 @@ import type {
 } from './db/tables.js';
 import * as repo from './repository.js';
 import { groupBy } from '../common/batch.js';
+import { parsePeriodKey, periodKey as commonPeriodKey } from '../common/period.js';
 
 /** Social figures of one area and period, before GraphQL naming. */
 export interface Figures {
@@ -29,13 +30,10 @@ const GROUPS: SupportGroup[] = ['poor', 'near_poor', 'middle_income_agriculture'
 
 /** Period keys are "from|to". */
 export function periodKey(from: string, to: string): string {
-  return `${from}|${to}`;
+  return commonPeriodKey({ from, to });
 }
 
-function parsePeriod(key: string): repo.Period {
-  const [from, to] = key.split('|');
-  return { from: from!, to: to! };
-}
+const parsePeriod = parsePeriodKey;
 
 /**
  * Runs the six figure statements of one period (per commune or for the city) and assembles

@@ -1,4 +1,4 @@
-import { badInput } from '../../common/errors.js';
+import { checkPeriod, periodKey as commonPeriodKey } from '../../common/period.js';
 import type { LoanProgramme } from '../db/tables.js';
 import type { AreaFigures } from '../loaders.js';
 import type { DisbursementRow, OutstandingRow } from '../repository.js';
@@ -7,9 +7,9 @@ import type { DisbursementRow, OutstandingRow } from '../repository.js';
 // fields. Every programme is listed (zeros where it lent nothing), so that a dashboard's columns
 // do not move.
 
+/** The DataLoader key of a figures period, refused (naming `to`) when it ends before it starts. */
 export function periodKey(from: string, to: string): string {
-  if (to < from) throw badInput('to', `to (${to}) is before from (${from})`);
-  return `${from}|${to}`;
+  return commonPeriodKey(checkPeriod(from, to));
 }
 
 const disbursed = (r: DisbursementRow | undefined) => ({

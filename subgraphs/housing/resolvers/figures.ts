@@ -1,4 +1,3 @@
-import { badInput } from '../../common/errors.js';
 import { DONOR_KINDS, FUNDING_SOURCES, type HousingFundingSource } from '../db/tables.js';
 import type { Period, PeriodFigures } from '../loaders.js';
 import type { ContributionTotals, HousingCounts } from '../repository.js';
@@ -14,11 +13,7 @@ const NO_COUNTS: Counts = {
   cases_cancelled: 0,
 };
 
-/** Refuses a period that ends before it starts, naming `to`. */
-export function checkPeriod(from: string, to: string): Period {
-  if (to < from) throw badInput('to', `to (${to}) is before from (${from})`);
-  return { from, to };
-}
+export { checkPeriod } from '../../common/period.js';
 
 /** HousingFigures as GraphQL shows them: the one mapping place from counts to fields. */
 export function toHousingFigures(period: Period, counts: Counts | undefined, funding: ReadonlyMap<HousingFundingSource, number> | undefined) {

@@ -1,8 +1,6 @@
-import { badInput } from '../../common/errors.js';
-import type { Period } from '../repository.js';
+import { checkPeriod, type Period } from '../../common/period.js';
 
 /** The period of a figures field; refused when it ends before it starts. */
 export function periodOf(args: { from: string; to: string }): Period {
-  if (args.to < args.from) throw badInput('to', `to (${args.to}) is before from (${args.from})`);
-  return { from: args.from, to: args.to };
+  return checkPeriod(args.from, args.to);
 }
