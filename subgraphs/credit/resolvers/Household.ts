@@ -1,7 +1,7 @@
 import { todayInHanoi } from '../../common/scalars.js';
 import { outstandingOf } from '../balance.js';
 import type { CreditContext } from '../context.js';
-import { parseId } from '../ids.js';
+import { parseId } from '../../common/ids.js';
 
 type HouseholdRef = { id: string };
 

@@ -3,7 +3,7 @@ import { todayInHanoi } from '../../common/scalars.js';
 import type { CreditContext } from '../context.js';
 import type { MassOrganisation } from '../db/tables.js';
 import { checkEligibility, reviewYearsFor } from '../eligibility.js';
-import { parseId } from '../ids.js';
+import { parseId } from '../../common/ids.js';
 import * as repo from '../repository.js';
 
 interface DisburseLoanInput {

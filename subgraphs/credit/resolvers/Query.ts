@@ -1,5 +1,5 @@
 import type { CreditContext } from '../context.js';
-import { parseId } from '../ids.js';
+import { parseId } from '../../common/ids.js';
 
 export const Query = {
   loanProgrammes: (_: unknown, __: unknown, ctx: CreditContext) => ctx.loaders.allProgrammes.load('all'),

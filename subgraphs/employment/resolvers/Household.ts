@@ -1,5 +1,5 @@
 import type { EmploymentContext } from '../context.js';
-import { parseId } from './ids.js';
+import { parseId } from '../../common/ids.js';
 
 /** The registry owns households; this subgraph adds their employment records. */
 export const Household = {

@@ -4,7 +4,7 @@ import { todayInHanoi } from '../../common/scalars.js';
 import type { EmploymentContext } from '../context.js';
 import type { ContractKind, HouseholdClassification, LabourStatisticsBasis, PlacementChannel, TrainingLevel } from '../db/tables.js';
 import * as repo from '../repository.js';
-import { parseId } from './ids.js';
+import { parseId } from '../../common/ids.js';
 
 // Every mutation: validate the input, then ask the registry, then write in one transaction.
 // The registry is asked BEFORE the transaction opens: on the embedded database an open

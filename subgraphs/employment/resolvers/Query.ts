@@ -1,6 +1,6 @@
 import type { EmploymentContext } from '../context.js';
 import * as repo from '../repository.js';
-import { parseId } from './ids.js';
+import { parseId } from '../../common/ids.js';
 
 export const Query = {
   jobPlacement: (_: unknown, { id }: { id: string }, ctx: EmploymentContext) => {

@@ -5,7 +5,7 @@ import type { HousingContext } from '../context.js';
 import type { FundDonorKind, HousingCase, HousingCaseKind, HousingDatabase, HousingFundingSource } from '../db/tables.js';
 import * as repo from '../repository.js';
 import { eligibleForHousing, listReviewYear, transition, type HousingAction } from '../rules.js';
-import { parseId } from './ids.js';
+import { parseId } from '../../common/ids.js';
 
 interface FundingLineInput {
   source: HousingFundingSource;

@@ -1,5 +1,5 @@
 import type { HousingContext } from '../context.js';
-import { parseId } from './ids.js';
+import { parseId } from '../../common/ids.js';
 
 export const Query = {
   housingCase: (_: unknown, { id }: { id: string }, ctx: HousingContext) => {

@@ -1,10 +1,11 @@
 import type { RegistryContext } from '../context.js';
 import type { Household as HouseholdRow, HouseholdMember as MemberRow } from '../db/tables.js';
+import { parseId } from '../../common/ids.js';
 
 export const Household = {
   __resolveReference: (ref: { id: string }, ctx: RegistryContext) => {
-    const id = Number(ref.id);
-    return Number.isSafeInteger(id) && id > 0 ? ctx.loaders.householdById.load(id) : null;
+    const id = parseId(ref.id);
+    return id ? ctx.loaders.householdById.load(id) : null;
   },
   id: (h: HouseholdRow) => String(h.id),
   commune: (h: HouseholdRow, _: unknown, ctx: RegistryContext) => ctx.loaders.communeByCode.load(h.commune_code),
@@ -21,8 +22,8 @@ export const Household = {
 
 export const HouseholdMember = {
   __resolveReference: (ref: { id: string }, ctx: RegistryContext) => {
-    const id = Number(ref.id);
-    return Number.isSafeInteger(id) && id > 0 ? ctx.loaders.memberById.load(id) : null;
+    const id = parseId(ref.id);
+    return id ? ctx.loaders.memberById.load(id) : null;
   },
   id: (m: MemberRow) => String(m.id),
   household: (m: MemberRow, _: unknown, ctx: RegistryContext) => ctx.loaders.householdById.load(m.household_id),

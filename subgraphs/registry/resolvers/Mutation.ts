@@ -1,4 +1,5 @@
 import { badInput, isUniqueViolation } from '../../common/errors.js';
+import { parseId } from '../../common/ids.js';
 import { todayInHanoi } from '../../common/scalars.js';
 import type { RegistryContext } from '../context.js';
 import type { Relation, ReviewKind, Sex } from '../db/tables.js';
@@ -94,8 +95,8 @@ export const Mutation = {
   },
 
   recordPovertyReview: async (_: unknown, { input }: { input: RecordPovertyReviewInput }, ctx: RegistryContext) => {
-    const householdId = Number(input.householdId);
-    if (!Number.isSafeInteger(householdId) || householdId <= 0) throw badInput('householdId', `unknown household "${input.householdId}"`);
+    const householdId = parseId(input.householdId);
+    if (!householdId) throw badInput('householdId', `unknown household "${input.householdId}"`);
     if (input.incomePerPersonMonthly < 0) {
       throw badInput('incomePerPersonMonthly', 'incomePerPersonMonthly must be zero or more');
     }

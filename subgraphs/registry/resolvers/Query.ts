@@ -3,6 +3,7 @@ import { decodeCursor, pageSize, toConnection } from '../../common/pagination.js
 import type { RegistryContext } from '../context.js';
 import type { Classification, CommuneKind } from '../db/tables.js';
 import * as repo from '../repository.js';
+import { parseId } from '../../common/ids.js';
 
 export const HOUSEHOLD_CURSOR = 'household';
 
@@ -52,8 +53,8 @@ export const Query = {
   city: () => ({ code: '01' }),
 
   household: (_: unknown, { id }: { id: string }, ctx: RegistryContext) => {
-    const n = Number(id);
-    return Number.isSafeInteger(n) && n > 0 ? ctx.loaders.householdById.load(n) : null;
+    const n = parseId(id);
+    return n ? ctx.loaders.householdById.load(n) : null;
   },
 
   households: (_: unknown, args: HouseholdListArgs, ctx: RegistryContext) => householdPage(ctx, args),

@@ -1,4 +1,5 @@
 import type { SocialInsuranceContext } from '../context.js';
+import { parseId } from '../../common/ids.js';
 
 /** What Household.socialSupport resolves to: the registry id, or null when it cannot be one. */
 interface SupportOf {
@@ -6,8 +7,7 @@ interface SupportOf {
 }
 
 function householdIdOf(id: string): number | null {
-  const n = Number(id);
-  return Number.isSafeInteger(n) && n > 0 ? n : null;
+  return parseId(id) ?? null;
 }
 
 export const Household = {
