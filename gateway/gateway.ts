@@ -1,22 +1,31 @@
 import fs from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { DestinationStream } from 'pino';
+import { parse } from 'graphql';
+import { accessRules, checkAccess, checkLimits, findWithheldCounts, limitsFromEnv, RequestAuth, type AccessRules, type RequestLimits } from '../subgraphs/common/access.js';
+import type { Authenticator } from '../subgraphs/common/auth.js';
 import { serveGraphQL, type RunningServer } from '../subgraphs/common/http.js';
+import { introspectionFromEnv } from '../subgraphs/common/serve.js';
 import { Observability, REQUEST_ID_HEADER, type Readiness } from '../subgraphs/common/observability.js';
 import { gatewayPages } from '../subgraphs/common/pages.js';
 import { inRequestSpan, injectTraceContext, withClientSpan } from '../subgraphs/common/tracing.js';
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
 
-/** What the gateway keeps per request: the id it forwards to every subgraph it calls. */
+/**
+ * What the gateway keeps per request: the id and the bearer token it forwards to every
+ * subgraph it calls, and the caller's verified access state.
+ */
 export interface GatewayContext {
   requestId?: string;
+  authorization?: string;
+  auth: RequestAuth;
 }
 
 export interface GatewayOptions {
@@ -25,6 +34,10 @@ export interface GatewayOptions {
   /** Subgraph URLs by name, overriding the routing URLs in the supergraph. */
   subgraphUrls?: Record<string, string>;
   observability?: Observability;
+  /** Depth, alias, cost and page-size limits; by default from the environment. */
+  limits?: RequestLimits;
+  /** Schema introspection (on by default, for local use; INTROSPECTION=false turns it off). */
+  introspection?: boolean;
 }
 
 /**
@@ -43,6 +56,8 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     if (context?.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    // The caller's own token: each subgraph verifies it again and enforces its own rules.
+    if (context?.authorization) request.http?.headers.set('authorization', context.authorization);
     // Runs inside the fetch's client span (process below); a no-op when tracing is off.
     if (request.http) injectTraceContext(request.http.headers);
   }
@@ -79,9 +94,14 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
     supergraphSdl,
     buildService: ({ name, url }) => new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url!, options.observability),
   });
+  const rules = accessRules(parse(supergraphSdl));
+  const limits = options.limits ?? limitsFromEnv();
   return new ApolloServer<GatewayContext>({
     gateway: withRequestSpans(gateway),
-    introspection: true,
+    introspection: options.introspection ?? introspectionFromEnv(),
+    // Apollo's CSRF prevention stays on (its default): a simple cross-site form post or GET
+    // without a preflight-forcing header is refused.
+    csrfPrevention: true,
     // Our processes handle SIGINT/SIGTERM themselves and stop every server in order; Apollo's
     // own handler would race that stop and hang it.
     stopOnTerminationSignals: false,
@@ -90,8 +110,35 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ...(options.observability ? [options.observability.plugin<GatewayContext>()] : []),
+      gatewayAccessPlugin(rules, limits),
     ],
   });
+}
+
+/**
+ * Refuses, before any subgraph is asked, what the limits or the caller's scopes do not allow
+ * (the subgraphs check again), and reports the counts the subgraphs withheld.
+ */
+function gatewayAccessPlugin(rules: AccessRules, limits: RequestLimits): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, document, schema, operationName, request }) {
+          contextValue.auth.operationName = operationName ?? null;
+          const tooMuch = checkLimits(schema, document, operationName, request.variables, limits);
+          if (tooMuch) throw tooMuch;
+          const denial = checkAccess(schema, document, rules, contextValue.auth.viewer);
+          if (denial) throw denial;
+        },
+        async willSendResponse({ contextValue, response, document, schema, operationName }) {
+          if (response.body.kind !== 'single' || !document || contextValue.auth.viewer.has('counts:exact')) return;
+          const result = response.body.singleResult;
+          const withheld = findWithheldCounts(schema, document, operationName, result.data, rules, contextValue.auth.smallCountThreshold);
+          if (withheld.length) result.extensions = { ...result.extensions, withheld };
+        },
+      };
+    },
+  };
 }
 
 /**
@@ -138,8 +185,9 @@ export function routingUrls(supergraphSdl: string): Record<string, string> {
 
 /** Serves the gateway over HTTP: /graphql, /health, /ready (its subgraphs) and /metrics. */
 export async function serveGateway(
-  options: GatewayOptions & { port: number; host: string; logDestination?: DestinationStream },
+  options: GatewayOptions & { port: number; host: string; auth: Authenticator; logDestination?: DestinationStream; corsOrigins?: string[] },
 ): Promise<RunningServer> {
+  const { auth } = options;
   const observability = options.observability ?? new Observability('gateway', options.logDestination);
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
   const server = createGatewayServer({ ...options, supergraphSdl, observability });
@@ -155,7 +203,15 @@ export async function serveGateway(
       title,
       landingPage: pages.landingPage,
       routes: pages.routes,
-      context: async (req) => ({ requestId: req.headers[REQUEST_ID_HEADER] as string | undefined }),
+      // An invalid token is refused here (401), never downgraded to the public role.
+      context: async (req) => {
+        const requestId = req.headers[REQUEST_ID_HEADER] as string | undefined;
+        const authorization = req.headers.authorization;
+        const viewer = await auth.viewerOf(authorization);
+        return { requestId, ...(authorization ? { authorization } : {}), auth: new RequestAuth(viewer, auth.policy.smallCountThreshold, requestId) };
+      },
+      corsOrigins: options.corsOrigins ?? corsOriginsFromEnv(),
+      maxBodyBytes: Number(process.env.MAX_BODY_BYTES || 100_000),
       observability,
       ready: () => gatewayReadiness(urls),
     });
@@ -180,4 +236,9 @@ export function subgraphUrlsFromEnv(names: readonly string[], env: NodeJS.Proces
     if (url) urls[name] = url;
   }
   return urls;
+}
+
+/** CORS_ORIGINS: the other origins whose pages may call the gateway (comma-separated); none by default. */
+export function corsOriginsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
 }

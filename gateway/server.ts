@@ -1,4 +1,5 @@
 import { subgraphs } from '../subgraphs/catalog.js';
+import { Authenticator, authConfigFromEnv } from '../subgraphs/common/auth.js';
 import { startTracing } from '../subgraphs/common/tracing.js';
 import { serveGateway, subgraphUrlsFromEnv } from './gateway.js';
 
@@ -11,6 +12,7 @@ const running = await serveGateway({
   subgraphUrls: subgraphUrlsFromEnv(subgraphs.map((s) => s.name)),
   port: Number(process.env.PORT || 4000),
   host: process.env.HOST || '127.0.0.1',
+  auth: new Authenticator(authConfigFromEnv()),
 });
 console.log(`gateway ready at ${running.url}`);
 let stopping = false;

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { schemaName } from '../db/config.js';
 import { subgraphs as allSubgraphs } from '../subgraphs/catalog.js';
+import { Authenticator, authConfigFromEnv } from '../subgraphs/common/auth.js';
 
 // npm run start:cluster: the production topology on this machine. Each subgraph and the
 // gateway run as OS processes of their own against a PostgreSQL server, and each subgraph
@@ -41,6 +42,8 @@ export interface TopologyOptions {
   /** Each subgraph's database URL: its own role, its own credentials. */
   databaseUrl: (subgraph: string) => string;
   dataSet?: string;
+  /** The shared secret every process verifies tokens with (empty: each uses its local one). */
+  authSecret?: string;
 }
 
 /** The role a subgraph connects as. */
@@ -69,6 +72,7 @@ export function clusterTopology(options: TopologyOptions): ProcessSpec[] {
       HOST: host,
       REGISTRY_URL: url(registry),
       DATA_SET: options.dataSet ?? 'demo',
+      AUTH_SECRET: options.authSecret ?? '',
     },
   }));
   const gatewayPort = options.ports?.gateway ?? 4000;
@@ -76,7 +80,7 @@ export function clusterTopology(options: TopologyOptions): ProcessSpec[] {
     name: 'gateway',
     script: 'gateway/server.ts',
     port: gatewayPort,
-    env: { PORT: String(gatewayPort), HOST: host, ...Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_URL`, url(s)])) },
+    env: { PORT: String(gatewayPort), HOST: host, AUTH_SECRET: options.authSecret ?? '', ...Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_URL`, url(s)])) },
   });
   return specs;
 }
@@ -166,6 +170,8 @@ export interface Cluster {
   urls: Record<string, string>;
   roles: SubgraphRole[];
   databaseUrls: Record<string, string>;
+  /** Verifies (and, with a shared secret, mints) the tokens every process accepts. */
+  auth: Authenticator;
   stop(): Promise<void>;
 }
 
@@ -206,9 +212,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const roles = subgraphs.map((s) => ({ subgraph: s.name, role: roleName(s.name, options.rolePrefix), password: randomBytes(18).toString('base64url') }));
   await prepareClusterDatabase(options.adminUrl, options.database, roles);
   const databaseUrls = Object.fromEntries(roles.map((r) => [r.subgraph, roleUrl(options.adminUrl, options.database, r)]));
+  // Every process verifies tokens with the same key: AUTH_SECRET when set, else this
+  // machine's local secret, handed to each process explicitly.
+  const authConfig = authConfigFromEnv(process.env);
   const specs = clusterTopology({
     subgraphs,
     host,
+    ...(authConfig.secret ? { authSecret: authConfig.secret } : {}),
     databaseUrl: (name) => databaseUrls[name]!,
     ...(options.ports ? { ports: options.ports } : {}),
     ...(options.dataSet ? { dataSet: options.dataSet } : {}),
@@ -220,6 +230,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   for (const [key, value] of Object.entries(process.env)) {
     if (!/DATABASE_URL$|_URL$|_PORT$|^PORT$|^HOST$|^DATA_SET$/.test(key)) baseEnv[key] = value;
   }
+  if (process.env.AUTH_JWKS_URL) baseEnv.AUTH_JWKS_URL = process.env.AUTH_JWKS_URL;
   const children: Array<{ spec: ProcessSpec; child: ChildProcess }> = [];
   const start = (spec: ProcessSpec) => {
     const child = spawn(process.execPath, ['--import', 'tsx', spec.script], {
@@ -259,6 +270,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     urls: Object.fromEntries(specs.map((s) => [s.name, `http://${host}:${s.port}/graphql`])),
     roles,
     databaseUrls,
+    auth: new Authenticator(authConfig),
     stop,
   };
 }

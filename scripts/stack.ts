@@ -3,6 +3,7 @@ import { generateCityData, registryIsEmpty } from '../db/generate/run.js';
 import { Databases, migrateSubgraph } from '../db/index.js';
 import { serveGateway } from '../gateway/gateway.js';
 import { composeSupergraph } from '../schema/compose.js';
+import { Authenticator, authConfigFromEnv, type AuthConfig } from '../subgraphs/common/auth.js';
 import { serveSubgraph } from '../subgraphs/common/serve.js';
 import { portFor, type PeerUrls, type SubgraphPackage } from '../subgraphs/common/subgraph.js';
 import { subgraphs as allSubgraphs } from '../subgraphs/catalog.js';
@@ -27,12 +28,16 @@ export interface StackOptions {
   log?: (message: string) => void;
   /** Where every server's JSON request log goes (standard output by default). */
   logDestination?: DestinationStream;
+  /** Token verification and the access policy; by default from the environment (auth.ts). */
+  auth?: AuthConfig;
 }
 
 export interface Stack {
   gatewayUrl: string;
   subgraphUrls: Record<string, string>;
   databases: Databases;
+  /** The gateway's and every subgraph's token verifier (and, with a shared secret, minter). */
+  auth: Authenticator;
   stop(): Promise<void>;
 }
 
@@ -62,6 +67,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const host = options.host ?? '127.0.0.1';
   const running: Array<{ close(): Promise<void> }> = [];
   const subgraphUrls: Record<string, string> = {};
+  const auth = new Authenticator(options.auth ?? authConfigFromEnv());
   try {
     await prepareData(databases, packages, {
       data: options.data ?? 'demo',
@@ -77,6 +83,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         peers: { ...peers },
         port: options.ports === 'random' ? 0 : portFor(pkg),
         host,
+        auth,
         ...(options.logDestination ? { logDestination: options.logDestination } : {}),
       });
       running.push(server);
@@ -91,6 +98,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...(options.subgraphs ? { supergraphSdl: composeSupergraph(packages) } : {}),
       port: options.gatewayPort ?? 4000,
       host,
+      auth,
       ...(options.logDestination ? { logDestination: options.logDestination } : {}),
     });
     running.push(gatewayServer);
@@ -98,6 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       gatewayUrl: gatewayServer.url,
       subgraphUrls,
       databases,
+      auth,
       stop: async () => {
         for (const r of running.reverse()) await r.close();
       },

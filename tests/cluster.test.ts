@@ -86,7 +86,8 @@ describe.skipIf(!adminUrl)('npm run start:cluster (separate processes, one datab
 
   it('serves a dashboard operation from schema/operations through the gateway', async () => {
     const op = loadOperations().find((o) => o.name === 'household-360')!;
-    const r = await postGraphQL(cluster!.gatewayUrl, op.document, op.variables);
+    const token = await cluster!.auth.mint({ sub: 'cluster-test', roles: ['administrator'] });
+    const r = await postGraphQL(cluster!.gatewayUrl, op.document, op.variables, token);
     expect(r.errors).toBeUndefined();
     expect(r.data.household.id).toBe(String(op.variables.id));
     expect(r.data.household.members.length).toBeGreaterThan(0);

@@ -421,3 +421,133 @@ describe('N+1 guards (credit)', () => {
     console.log(`N+1 guard: _entities for 500 households (${withLoans} with loans) = ${large.statements} SQL statements`);
   });
 });
+
+describe('the audit trail (credit)', () => {
+  const TRAIL = `query($h: ID) { creditAuditTrail(first: 10, filter: { householdId: $h }) { totalCount
+    edges { node { id subject roles action operation fields householdIds occurredAt } } } }`;
+  const trail = async (householdId?: string) => {
+    const r = await stack.query(TRAIL, { h: householdId ?? null });
+    expect(r.errors).toBeUndefined();
+    return r.data.creditAuditTrail as { totalCount: number; edges: Array<{ node: any }> };
+  };
+
+  it('records an accepted write once, naming its household, and refused writes not at all', async () => {
+    const household = (await householdsWith(2023, 'POOR'))[3]!;
+    const writer = await stack.token({ sub: 'test-credit-writer', roles: ['credit-writer'] });
+    const analyst = await stack.token({ sub: 'test-analyst', roles: ['analyst'] });
+    const before = await trail();
+    const loansBefore = await rowCounts();
+
+    // Refused by the access rules (before any resolver) and by the business rules (inside).
+    const denied = await stack.query(DISBURSE, { input: loanInput(household.id) }, undefined, analyst);
+    expect(onlyError(denied).extensions?.code).toBe('FORBIDDEN');
+    const anonymous = await stack.query(DISBURSE, { input: loanInput(household.id) }, stack.subgraphUrls.credit, null);
+    expect(onlyError(anonymous).extensions?.code).toBe('UNAUTHENTICATED');
+    const invalid = await stack.query(DISBURSE, { input: loanInput(household.id, { amount: '0' }) }, undefined, writer);
+    expect(onlyError(invalid).extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await trail()).totalCount).toBe(before.totalCount);
+    expect(await rowCounts()).toEqual(loansBefore);
+
+    const ok = await stack.query(`mutation Disburse($input: DisburseLoanInput!) { disburseLoan(input: $input) { loan { id } } }`,
+      { input: loanInput(household.id, { disbursedOn: '2024-04-02' }) }, undefined, writer);
+    expect(ok.errors).toBeUndefined();
+    const after = await trail();
+    expect(after.totalCount).toBe(before.totalCount + 1);
+    expect(after.edges[0]!.node).toMatchObject({
+      subject: 'test-credit-writer',
+      roles: ['credit-writer'],
+      action: 'WRITE',
+      // Through the gateway the subgraph sees the query planner's name for its part of the
+      // operation ("Disburse__credit__0"); the client's name is its prefix.
+      operation: expect.stringMatching(/^Disburse(__credit__\d+)?$/),
+      fields: ['disburseLoan'],
+      householdIds: [household.id],
+    });
+
+    // A repayment names the loan's household (the input names only the loan).
+    const repaid = await stack.query(REPAY, { input: { loanId: ok.data.disburseLoan.loan.id, paidOn: '2024-05-02', principal: '1000000', interest: '0' } }, undefined, writer);
+    expect(repaid.errors).toBeUndefined();
+    const ofHousehold = await trail(household.id);
+    expect(ofHousehold.edges.map((e) => e.node.fields[0]).slice(0, 2)).toEqual(['recordRepayment', 'disburseLoan']);
+    expect(ofHousehold.edges[0]!.node.householdIds).toEqual([household.id]);
+  });
+
+  it('rolls the write back when its audit record cannot be written (one transaction)', async () => {
+    const household = (await householdsWith(2023, 'POOR'))[4]!;
+    const db = stack.databases.kysely<any>('credit');
+    // Refuse audit rows of one subject only, so that nothing else in the file is affected.
+    await sql`ALTER TABLE audit_event ADD CONSTRAINT test_refuse_subject CHECK (subject <> 'test-audit-breaker') NOT VALID`.execute(db);
+    try {
+      const breaker = await stack.token({ sub: 'test-audit-breaker', roles: ['credit-writer'] });
+      const before = await rowCounts();
+      const r = await stack.query(DISBURSE, { input: loanInput(household.id) }, undefined, breaker);
+      expect(r.errors?.length).toBeGreaterThan(0);
+      expect(await rowCounts()).toEqual(before);
+    } finally {
+      await sql`ALTER TABLE audit_event DROP CONSTRAINT test_refuse_subject`.execute(db);
+    }
+  });
+
+  it('is for administrators only', async () => {
+    for (const roles of [['analyst'], ['credit-writer']]) {
+      const r = await stack.query(`{ creditAuditTrail { totalCount } }`, undefined, undefined, await stack.token({ roles }));
+      expect(onlyError(r).extensions?.code).toBe('FORBIDDEN');
+    }
+    expect(onlyError(await stack.query(`{ creditAuditTrail { totalCount } }`, undefined, undefined, null)).extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('commune scope (credit)', () => {
+  it("shows a caseworker the loans of its communes and leaves the others out; refuses another commune's loan by id", async () => {
+    const admin = await stack.query(`{ households(first: 100) { edges { node { id commune { code } loans { id commune { code } } } } } }`);
+    expect(admin.errors).toBeUndefined();
+    const node = admin.data.households.edges.map((e: any) => e.node).find((n: any) => n.loans.length > 0)!;
+    const elsewhere = node.commune.code === '00004' ? '00007' : '00004';
+    const here = await stack.token({ roles: ['caseworker'], communes: [node.commune.code] });
+    const there = await stack.token({ roles: ['caseworker'], communes: [elsewhere] });
+    const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Household { id loans { id } creditSummary(asOf: "2030-01-01") { loans totalBorrowed } } } }`;
+    const reps = { r: [{ __typename: 'Household', id: node.id }] };
+
+    const seen = await stack.query(q, reps, stack.subgraphUrls.credit, here);
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data._entities[0].loans.map((l: any) => l.id)).toEqual(node.loans.filter((l: any) => l.commune.code === node.commune.code).map((l: any) => l.id));
+    const hidden = await stack.query(q, reps, stack.subgraphUrls.credit, there);
+    expect(hidden.errors).toBeUndefined();
+    expect(hidden.data._entities[0]).toEqual({ id: node.id, loans: [], creditSummary: { loans: 0, totalBorrowed: '0' } });
+
+    const byId = `query($id: ID!) { loan(id: $id) { id } }`;
+    expect((await stack.query(byId, { id: node.loans[0].id }, undefined, here)).data.loan).toEqual({ id: node.loans[0].id });
+    expect(onlyError(await stack.query(byId, { id: node.loans[0].id }, undefined, there)).extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('small counts (credit)', () => {
+  it('withholds counts from 1 to 4 from the public, with the reason, and shows them to analysts', async () => {
+    const q = `{ communes { code creditFigures(from: "2024-01-01", to: "2024-06-30") { amountDisbursed loans borrowingHouseholds jobsCreated
+      byProgramme { programme { code } loans borrowingHouseholds jobsCreated } }
+      creditOutstanding(asOf: "2024-06-30") { outstanding loansWithBalance borrowersWithBalance byProgramme { loansWithBalance borrowersWithBalance } } } }`;
+    const exact = await stack.query(q, undefined, undefined, await stack.token({ roles: ['analyst'] }));
+    const pub = await stack.query(q, undefined, undefined, null);
+    expect(exact.errors).toBeUndefined();
+    expect(pub.errors).toBeUndefined();
+    const small = (n: number | null) => n !== null && n >= 1 && n <= 4;
+    let withheld = 0;
+    exact.data.communes.forEach((c: any, i: number) => {
+      const p = pub.data.communes[i];
+      for (const key of ['loans', 'borrowingHouseholds', 'jobsCreated'] as const) {
+        expect(p.creditFigures[key]).toBe(small(c.creditFigures[key]) ? null : c.creditFigures[key]);
+        if (small(c.creditFigures[key])) withheld++;
+      }
+      for (const key of ['loansWithBalance', 'borrowersWithBalance'] as const) {
+        expect(p.creditOutstanding[key]).toBe(small(c.creditOutstanding[key]) ? null : c.creditOutstanding[key]);
+      }
+      // Amounts are not counts: shown to everyone.
+      expect(p.creditFigures.amountDisbursed).toBe(c.creditFigures.amountDisbursed);
+    });
+    // The demo data has small communes: the test is not vacuous.
+    expect(withheld).toBeGreaterThan(0);
+    expect((pub as any).extensions.withheld.length).toBeGreaterThanOrEqual(withheld);
+    expect((pub as any).extensions.withheld[0]).toMatchObject({ coordinate: expect.stringMatching(/^Credit\w+\.\w+$/), reason: expect.stringContaining('withheld') });
+    expect((exact as any).extensions?.withheld).toBeUndefined();
+  });
+});

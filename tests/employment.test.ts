@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { COMMUNES } from '../db/communes.js';
 import { demoPopulation } from '../db/demo.js';
 import { SOURCE } from '../subgraphs/employment/db/migrations/2026_11_28_1010_seed_labour_statistics.js';
@@ -382,6 +382,125 @@ describe('refusals: BAD_USER_INPUT naming the field, nothing written', () => {
       [{ ...ok, trainedWorkerSharePercent: 100.5 }, 'trainedWorkerSharePercent'],
       [{ ...ok, source: ' ' }, 'source'],
     ]);
+  });
+});
+
+describe('the audit trail (employment)', () => {
+  const TRAIL = `query($filter: AuditTrailFilter) { employmentAuditTrail(filter: $filter, first: 5) {
+    totalCount edges { node { subject roles action operation fields householdIds } } } }`;
+  async function trail(filter: Record<string, unknown> = {}) {
+    const r = await stack.query(TRAIL, { filter });
+    expect(r.errors).toBeUndefined();
+    return r.data.employmentAuditTrail;
+  }
+
+  it('a refused mutation leaves no audit event; an accepted one leaves exactly one, naming the household', async () => {
+    const person = adultOf(notPoor);
+    const input = { personId: String(person.id), course: 'audited welding', level: 'INTERMEDIATE', startedOn: '2025-02-10' };
+    const before = await trail();
+    const rows = await rowCounts();
+
+    // Refused by role (nothing runs), and refused inside the transaction (it rolls back).
+    const analyst = await stack.token({ roles: ['analyst'] });
+    expect(onlyError(await stack.query(ENROL, { input }, undefined, analyst)).extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(onlyError(await stack.query(ENROL, { input }, undefined, null)).extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+    const completed = plan.enrolments.find((e) => e.completed_on !== null)!;
+    expect(onlyError(await stack.query(COMPLETE, { input: { enrolmentId: String(completed.id), completedOn: '2025-12-30' } })).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+    });
+    expect(await rowCounts()).toEqual(rows);
+    expect((await trail()).totalCount).toBe(before.totalCount);
+
+    const writer = await stack.token({ sub: 'employment-clerk', roles: ['employment-writer'] });
+    const accepted = await stack.query(
+      `mutation EnrolForAudit($input: EnrolInTrainingInput!) { enrolInTraining(input: $input) { enrolment { id household { id } } } }`,
+      { input },
+      undefined,
+      writer,
+    );
+    expect(accepted.errors).toBeUndefined();
+    expect(accepted.data.enrolInTraining.enrolment.household).toEqual({ id: String(notPoor.id) });
+    const after = await trail();
+    expect(after.totalCount).toBe(before.totalCount + 1);
+    // Through the gateway the subgraph sees the query planner's name for the operation
+    // ("EnrolForAudit__employment__0"): the client's name with a suffix.
+    expect(after.edges[0].node).toEqual({
+      subject: 'employment-clerk', roles: ['employment-writer'], action: 'WRITE', operation: expect.stringMatching(/^EnrolForAudit(__employment__\d+)?$/),
+      fields: ['enrolInTraining'], householdIds: [String(notPoor.id)],
+    });
+    const mine = await trail({ householdId: String(notPoor.id), action: 'WRITE', subject: 'employment-clerk' });
+    expect(mine.totalCount).toBe(1);
+  });
+
+  it('commits a write and its audit record together: when the record cannot be written, the write is not either', async () => {
+    const person = adultOf(notPoor);
+    const rows = await rowCounts();
+    const before = await trail();
+    // Every insert into the audit trail now fails (the constraint checks new rows only).
+    await sql`ALTER TABLE audit_event ADD CONSTRAINT audit_blocked_by_test CHECK (false) NOT VALID`.execute(db);
+    try {
+      const r = await stack.query(ENROL, { input: { personId: String(person.id), course: 'unrecorded course', level: 'ELEMENTARY', startedOn: '2025-02-11' } });
+      expect(r.errors).toHaveLength(1);
+      expect(r.data?.enrolInTraining ?? null).toBeNull();
+    } finally {
+      await sql`ALTER TABLE audit_event DROP CONSTRAINT audit_blocked_by_test`.execute(db);
+    }
+    expect(await rowCounts()).toEqual(rows);
+    expect((await trail()).totalCount).toBe(before.totalCount);
+  });
+
+  it('records each read of a certificate number as a personal read naming the household; a refused read records nothing', async () => {
+    const enrolment = plan.enrolments.find((e) => e.certificate !== null)!;
+    const household = population.find((h) => h.id === enrolment.household_id)!;
+    const q = `query CertificateCheck($id: ID!) { trainingEnrolment(id: $id) { id certificate } }`;
+    const before = await trail({ action: 'READ_PERSONAL' });
+
+    const writer = await stack.token({ roles: ['employment-writer'] });
+    expect(onlyError(await stack.query(q, { id: String(enrolment.id) }, undefined, writer)).extensions).toMatchObject({ code: 'FORBIDDEN' });
+    const elsewhere = COMMUNES.find((c) => c.code !== household.communeCode)!.code;
+    const outsider = await stack.token({ roles: ['caseworker'], communes: [elsewhere] });
+    expect(onlyError(await stack.query(q, { id: String(enrolment.id) }, undefined, outsider)).extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await trail({ action: 'READ_PERSONAL' })).totalCount).toBe(before.totalCount);
+
+    const caseworker = await stack.token({ sub: 'commune-officer', roles: ['caseworker'], communes: [household.communeCode] });
+    const r = await stack.query(q, { id: String(enrolment.id) }, undefined, caseworker);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.trainingEnrolment.certificate).toBe(enrolment.certificate);
+    const after = await trail({ action: 'READ_PERSONAL' });
+    expect(after.totalCount).toBe(before.totalCount + 1);
+    expect(after.edges[0].node).toEqual({
+      subject: 'commune-officer', roles: ['caseworker'], action: 'READ_PERSONAL', operation: expect.stringMatching(/^CertificateCheck(__employment__\d+)?$/),
+      fields: ['TrainingEnrolment.certificate'], householdIds: [String(household.id)],
+    });
+  });
+});
+
+describe('commune scope (employment)', () => {
+  it("leaves other communes' records out of a caseworker's answers, and refuses them by id", async () => {
+    const placement = plan.placements.find((p) => p.job_fair_id !== null)!;
+    const elsewhere = COMMUNES.find((c) => c.code !== placement.commune_code)!.code;
+    const inside = await stack.token({ roles: ['caseworker'], communes: [placement.commune_code] });
+    const outside = await stack.token({ roles: ['caseworker'], communes: [elsewhere] });
+    const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Household { employment { placements { id } trainingEnrolments { id } } } } }`;
+    const reps = { r: [{ __typename: 'Household', id: String(placement.household_id) }] };
+
+    const seen = await stack.query(entities, reps, stack.subgraphUrls.employment, inside);
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data._entities[0].employment.placements.map((p: any) => p.id)).toContain(String(placement.id));
+    const hidden = await stack.query(entities, reps, stack.subgraphUrls.employment, outside);
+    expect(hidden.errors).toBeUndefined();
+    expect(hidden.data._entities[0].employment).toEqual({ placements: [], trainingEnrolments: [] });
+
+    const fair = `query($id: ID!) { jobFair(id: $id) { placements { id commune { code } } } }`;
+    const all = await stack.query(fair, { id: String(placement.job_fair_id) });
+    const scoped = await stack.query(fair, { id: String(placement.job_fair_id) }, undefined, inside);
+    expect(scoped.data.jobFair.placements.map((p: any) => p.id)).toContain(String(placement.id));
+    expect(scoped.data.jobFair.placements).toEqual(all.data.jobFair.placements.filter((p: any) => p.commune.code === placement.commune_code));
+
+    const byId = `query($id: ID!) { jobPlacement(id: $id) { id } }`;
+    expect((await stack.query(byId, { id: String(placement.id) }, undefined, inside)).data.jobPlacement).toEqual({ id: String(placement.id) });
+    const refused = await stack.query(byId, { id: String(placement.id) }, undefined, outside);
+    expect(onlyError(refused).extensions).toMatchObject({ code: 'FORBIDDEN' });
   });
 });
 

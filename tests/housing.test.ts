@@ -1,10 +1,11 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPopulation } from '../db/demo.js';
 import { housing } from '../subgraphs/housing/index.js';
 import { demoHousing } from '../subgraphs/housing/seed.js';
 import { registry } from '../subgraphs/registry/index.js';
 import { todayInHanoi } from '../subgraphs/common/scalars.js';
-import { onlyError, startTestStack, type TestStack } from './support/stack.js';
+import { onlyError, startTestStack, type GraphQLResponse, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -377,6 +378,127 @@ describe('refusals: BAD_USER_INPUT naming the field, nothing written', () => {
     await expectRefused(CONTRIBUTE, { ...good, contributionDate: tomorrow }, 'contributionDate');
     await expectRefused(CONTRIBUTE, { ...good, communeCode: '99999' }, 'communeCode');
     await expectRefused(CONTRIBUTE, { ...good, donorName: 'x'.repeat(201) }, 'donorName');
+  });
+});
+
+describe('access: the audit trail and small counts', () => {
+  const TRAIL = `query($filter: AuditTrailFilter) { housingAuditTrail(filter: $filter, first: 5) { totalCount
+    edges { node { id subject roles action operation fields householdIds } } } }`;
+
+  async function trail(filter: Record<string, unknown> = {}) {
+    const r = await stack.query(TRAIL, { filter });
+    expect(r.errors).toBeUndefined();
+    return r.data.housingAuditTrail as { totalCount: number; edges: Array<{ node: any }> };
+  }
+
+  it('records an accepted mutation once, in the transaction of its write, naming the household', async () => {
+    const writer = await stack.token({ sub: 'audit-housing-writer', roles: ['housing-writer'] });
+    const before = await trail();
+    const r = await stack.query(
+      `mutation ApproveForAudit($input: ApproveHousingCaseInput!) { approveHousingCase(input: $input) { housingCase { id } } }`,
+      { input: approveInput({ approvalDate: '2025-09-01' }) },
+      undefined,
+      writer,
+    );
+    expect(r.errors).toBeUndefined();
+    const caseId = Number(r.data.approveHousingCase.housingCase.id);
+
+    const after = await trail();
+    expect(after.totalCount).toBe(before.totalCount + 1);
+    const mine = await trail({ householdId: String(eligible2025.id), action: 'WRITE', subject: 'audit-housing-writer' });
+    expect(mine.totalCount).toBe(1);
+    const event = mine.edges[0]!.node;
+    expect(event).toMatchObject({
+      subject: 'audit-housing-writer',
+      roles: ['housing-writer'],
+      action: 'WRITE',
+      operation: 'ApproveForAudit',
+      fields: ['approveHousingCase'],
+      householdIds: [String(eligible2025.id)],
+    });
+    // One transaction: now() is the transaction's start, so the event and the case it wrote
+    // carry the very same timestamp (two transactions could not).
+    const db = stack.databases.kysely<any>('housing');
+    const same = await sql<{ same: boolean }>`SELECT a.occurred_at = c.created_at AS same
+      FROM audit_event a, housing_case c WHERE a.id = ${Number(event.id)} AND c.id = ${caseId}`.execute(db);
+    expect(same.rows).toEqual([{ same: true }]);
+
+    // A state-machine step names the case's household too.
+    const started = await stack.query(PROGRESS, { input: { caseId: String(caseId), startDate: '2025-09-10' } }, undefined, writer);
+    expect(started.errors).toBeUndefined();
+    const steps = await trail({ householdId: String(eligible2025.id), subject: 'audit-housing-writer' });
+    expect(steps.edges[0]!.node).toMatchObject({ fields: ['recordHousingProgress'], householdIds: [String(eligible2025.id)] });
+  });
+
+  it('leaves no audit event for a refused mutation, whether refused by access or by its input', async () => {
+    const before = await trail();
+    const snap = await snapshot();
+    const analyst = await stack.token({ roles: ['analyst'] });
+    const denied = onlyError(await stack.query(APPROVE, { input: approveInput() }, undefined, analyst));
+    expect(denied.extensions?.code).toBe('FORBIDDEN');
+    const direct = onlyError(await stack.query(APPROVE, { input: approveInput() }, stack.subgraphUrls.housing, analyst));
+    expect(direct.extensions?.code).toBe('FORBIDDEN');
+    const anonymous = onlyError(await stack.query(CONTRIBUTE, { input: { donorKind: 'INDIVIDUAL', amount: '1000', contributionDate: '2025-06-01' } }, undefined, null));
+    expect(anonymous.extensions?.code).toBe('UNAUTHENTICATED');
+    // Refused inside the transaction, after the case row was locked: the audit record rolls back with it.
+    const done = await approve({ approvalDate: '2025-09-02' });
+    await mutate(CANCEL, { caseId: done, cancellationDate: '2025-09-03' });
+    const afterSetUp = await trail();
+    await expectRefused(COMPLETE, { caseId: done, completionDate: '2025-09-04' }, 'caseId');
+    expect((await trail()).totalCount).toBe(afterSetUp.totalCount);
+    expect(afterSetUp.totalCount).toBe(before.totalCount + 2);
+    expect((await snapshot()).contributions).toBe(snap.contributions);
+  });
+
+  it('records a read of a donor’s name as a personal read; the housing writer may not read it', async () => {
+    const q = `mutation($input: AddFundContributionInput!) { addFundContribution(input: $input) { contribution { id donorName } } }`;
+    const input = { donorKind: 'INDIVIDUAL', donorName: 'Trần Thị Audit', amount: '500000', contributionDate: '2025-06-20' };
+    const writer = await stack.token({ roles: ['housing-writer'] });
+    const before = await snapshot();
+    expect(onlyError(await stack.query(q, { input }, undefined, writer)).extensions?.code).toBe('FORBIDDEN');
+    expect((await snapshot()).contributions).toBe(before.contributions);
+
+    const reads = (await trail({ action: 'READ_PERSONAL' })).totalCount;
+    const r = await stack.query(q, { input });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.addFundContribution.contribution.donorName).toBe('Trần Thị Audit');
+    const after = await trail({ action: 'READ_PERSONAL' });
+    expect(after.totalCount).toBe(reads + 1);
+    expect(after.edges[0]!.node).toMatchObject({ subject: 'test-admin', fields: ['FundContribution.donorName'], householdIds: [] });
+  });
+
+  it('shows the audit trail to administrators only', async () => {
+    const writer = await stack.token({ roles: ['housing-writer'] });
+    expect(onlyError(await stack.query(TRAIL, {}, undefined, writer)).extensions?.code).toBe('FORBIDDEN');
+    expect(onlyError(await stack.query(TRAIL, {}, stack.subgraphUrls.housing, null)).extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('withholds a commune’s small counts from the public, saying so in extensions.withheld', async () => {
+    // Houses completed in 2024 per commune, from the demo plan: a commune with 1 to 4 of them.
+    const completed2024 = new Map<string, number>();
+    for (const c of plan.cases) {
+      if (c.status === 'completed' && inPeriod(c.completion_date, '2024-01-01', '2024-12-31')) {
+        completed2024.set(c.commune_code, (completed2024.get(c.commune_code) ?? 0) + 1);
+      }
+    }
+    const [code, n] = [...completed2024].find(([, count]) => count >= 1 && count <= 4)!;
+    const q = `query($code: ID!) { commune(code: $code) { housingFigures(from: "2024-01-01", to: "2024-12-31") { housesCompleted totalFunding } } }`;
+    const exact = await stack.query(q, { code }, undefined, await stack.token({ roles: ['analyst'] }));
+    expect(exact.data.commune.housingFigures.housesCompleted).toBe(n);
+    for (const url of [undefined, stack.subgraphUrls.housing]) {
+      const r = (await stack.query(
+        url ? `query($code: ID!) { commune: _entities(representations: [{ __typename: "Commune", code: $code }]) { ... on Commune {
+          housingFigures(from: "2024-01-01", to: "2024-12-31") { housesCompleted totalFunding } } } }` : q,
+        { code },
+        url,
+        null,
+      )) as GraphQLResponse & { extensions?: any };
+      expect(r.errors).toBeUndefined();
+      const figures = Array.isArray(r.data.commune) ? r.data.commune[0].housingFigures : r.data.commune.housingFigures;
+      expect(figures.housesCompleted).toBeNull();
+      expect(figures.totalFunding).toBe(exact.data.commune.housingFigures.totalFunding);
+      expect(r.extensions?.withheld).toContainEqual(expect.objectContaining({ coordinate: 'HousingFigures.housesCompleted' }));
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMUNES } from '../db/communes.js';
 import { demoPopulation } from '../db/demo.js';
@@ -307,6 +308,109 @@ describe('mutations', () => {
     expect(yearOnly.data.recordHighTechModel.model).toMatchObject({ kind: 'AQUACULTURE', startYear: 2023, startDate: null });
     const after = await counts();
     expect(after.city.livelihoodFigures.highTechModels.count).toBe(before.city.livelihoodFigures.highTechModels.count + 2);
+  });
+});
+
+describe('access: the audit trail and small counts', () => {
+  const TRAIL = `query($filter: AuditTrailFilter) { livelihoodsAuditTrail(filter: $filter, first: 5) { totalCount
+    edges { node { id subject roles action operation fields householdIds } } } }`;
+
+  async function trail(filter: Record<string, unknown> = {}) {
+    const r = await stack.query(TRAIL, { filter });
+    expect(r.errors).toBeUndefined();
+    return r.data.livelihoodsAuditTrail as { totalCount: number; edges: Array<{ node: any }> };
+  }
+
+  // Eligible for a start in 2024: poor or near-poor in the 2023 review.
+  const household = householdWith(2023, ['poor', 'near_poor']);
+  const auditProject = { code: 'AUDIT_TEST', name: 'Audit test project', budget: '100000000', fundingSource: 'city budget', startDate: '2024-01-01', endDate: '2024-12-31' };
+
+  it('records an accepted enrolment once, in the transaction of its write, naming the household', async () => {
+    const writer = await stack.token({ sub: 'audit-livelihoods-writer', roles: ['livelihoods-writer'] });
+    const created = await stack.query(CREATE_PROJECT, { input: auditProject }, undefined, writer);
+    expect(created.errors).toBeUndefined();
+    const before = await trail();
+    const r = await stack.query(
+      `mutation EnrolForAudit($input: EnrolLivelihoodParticipantInput!) { enrolLivelihoodParticipant(input: $input) { participation { id } } }`,
+      { input: { householdId: String(household), projectCode: 'AUDIT_TEST', activity: 'TRADE_AND_SERVICES', cashSupport: '3000000', startDate: '2024-04-01',
+        inKindSupport: [{ item: 'sugarcane press', value: '9000000' }] } },
+      undefined,
+      writer,
+    );
+    expect(r.errors).toBeUndefined();
+    const participantId = Number(r.data.enrolLivelihoodParticipant.participation.id);
+
+    const after = await trail();
+    expect(after.totalCount).toBe(before.totalCount + 1);
+    const mine = await trail({ householdId: String(household), subject: 'audit-livelihoods-writer' });
+    expect(mine.totalCount).toBe(1);
+    const event = mine.edges[0]!.node;
+    expect(event).toMatchObject({
+      subject: 'audit-livelihoods-writer',
+      roles: ['livelihoods-writer'],
+      action: 'WRITE',
+      operation: 'EnrolForAudit',
+      fields: ['enrolLivelihoodParticipant'],
+      householdIds: [String(household)],
+    });
+    // One transaction: now() is the transaction's start, so the event and the participant it
+    // wrote carry the very same timestamp (two transactions could not).
+    const db = stack.databases.kysely<any>('livelihoods');
+    const same = await sql<{ same: boolean }>`SELECT a.occurred_at = p.created_at AS same
+      FROM audit_event a, livelihood_participant p WHERE a.id = ${Number(event.id)} AND p.id = ${participantId}`.execute(db);
+    expect(same.rows).toEqual([{ same: true }]);
+
+    // Writes that touch no household are recorded too, naming none.
+    const project = await trail({ subject: 'audit-livelihoods-writer', action: 'WRITE' });
+    expect(project.edges.map((e) => e.node.fields)).toEqual([['enrolLivelihoodParticipant'], ['createLivelihoodProject']]);
+    expect(project.edges[1]!.node.householdIds).toEqual([]);
+  });
+
+  it('leaves no audit event for a refused mutation, whether refused by access or by its input', async () => {
+    const before = await trail();
+    const figures = await counts();
+    const input = { householdId: String(household), projectCode: 'AUDIT_TEST', activity: 'AGRICULTURAL_PRODUCTION', cashSupport: '1000000', startDate: '2024-05-01' };
+    const caseworker = await stack.token({ roles: ['caseworker'], communes: [population.find((h) => h.id === household)!.communeCode] });
+    expect(onlyError(await stack.query(ENROL, { input: { ...input, projectCode: DEMO_PROJECT_CODE } }, undefined, caseworker)).extensions?.code).toBe('FORBIDDEN');
+    const otherWriter = await stack.token({ roles: ['housing-writer'] });
+    expect(onlyError(await stack.query(CREATE_PROJECT, { input: { ...auditProject, code: 'AUDIT_OTHER' } }, stack.subgraphUrls.livelihoods, otherWriter)).extensions?.code).toBe('FORBIDDEN');
+    expect(onlyError(await stack.query(RECORD_MODEL, { input: {
+      communeCode: '00070', name: 'x', kind: 'CROPS', technology: 'x', areaHectares: 1, householdsInvolved: 1, startYear: 2024 } }, undefined, null)).extensions?.code).toBe('UNAUTHENTICATED');
+    // Refused inside the transaction (the household already takes part in the project): the
+    // audit record rolls back with the rest.
+    expectRefused(await stack.query(ENROL, { input }), 'householdId');
+    // Refused inside the transaction by the budget check, after the project row was locked.
+    expectRefused(await stack.query(ENROL, { input: { ...input, householdId: String(householdWith(2023, ['poor', 'near_poor'], [household])), cashSupport: '100000000' } }), 'cashSupport');
+    expect((await trail()).totalCount).toBe(before.totalCount);
+    expect(await counts()).toEqual(figures);
+  });
+
+  it('shows the audit trail to administrators only', async () => {
+    const writer = await stack.token({ roles: ['livelihoods-writer'] });
+    expect(onlyError(await stack.query(TRAIL, {}, undefined, writer)).extensions?.code).toBe('FORBIDDEN');
+    expect(onlyError(await stack.query(TRAIL, {}, stack.subgraphUrls.livelihoods, null)).extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('withholds a commune’s small counts from the public, saying so in extensions.withheld', async () => {
+    const perCommune = new Map<string, number>();
+    for (const p of plan.participants) perCommune.set(p.communeCode, (perCommune.get(p.communeCode) ?? 0) + 1);
+    const [code, n] = [...perCommune].find(([, count]) => count >= 1 && count <= 4)!;
+    const q = `query($code: ID!) { commune(code: $code) { livelihoodFigures(from: "2022-01-01", to: "2025-12-31") { participations supportValue } } }`;
+    const exact = await stack.query(q, { code }, undefined, await stack.token({ roles: ['analyst'] }));
+    expect(exact.data.commune.livelihoodFigures.participations).toBe(n);
+    const r = (await stack.query(q, { code }, undefined, null)) as GraphQLResponse & { extensions?: any };
+    expect(r.errors).toBeUndefined();
+    expect(r.data.commune.livelihoodFigures).toEqual({ participations: null, supportValue: exact.data.commune.livelihoodFigures.supportValue });
+    expect(r.extensions?.withheld).toContainEqual(expect.objectContaining({ coordinate: 'LivelihoodFigures.participations' }));
+    const direct = (await stack.query(
+      `query($code: ID!) { _entities(representations: [{ __typename: "Commune", code: $code }]) { ... on Commune {
+        livelihoodFigures(from: "2022-01-01", to: "2025-12-31") { participations } } } }`,
+      { code },
+      stack.subgraphUrls.livelihoods,
+      null,
+    )) as GraphQLResponse & { extensions?: any };
+    expect(direct.data._entities[0].livelihoodFigures.participations).toBeNull();
+    expect(direct.extensions?.withheld).toContainEqual(expect.objectContaining({ path: ['_entities', 0, 'livelihoodFigures', 'participations'] }));
   });
 });
 

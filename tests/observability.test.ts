@@ -53,7 +53,7 @@ describe('health, readiness and metrics', () => {
     const requestId = `test-${Date.now()}`;
     const response = await fetch(stack.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+      headers: { 'content-type': 'application/json', 'x-request-id': requestId, authorization: `Bearer ${stack.adminToken}` },
       body: JSON.stringify({ query: 'query Traced { household(id: "2") { id housingSupport { id } employment { placements { id } } } }' }),
     });
     expect(response.headers.get('x-request-id')).toBe(requestId);

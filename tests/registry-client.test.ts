@@ -13,7 +13,7 @@ afterAll(async () => {
 
 describe('the registry client programme subgraphs use', () => {
   it('returns the registry\'s commune and yearly classification for known households only', async () => {
-    const client = new RegistryClient(stack.subgraphUrls.registry!);
+    const client = new RegistryClient(stack.subgraphUrls.registry!, () => stack.auth.serviceHeaders('test'));
     const found = await client.households(['1', '2', '999999', 'not-an-id'], [2022, 2024]);
     expect([...found.keys()].sort()).toEqual(['1', '2']);
     const direct = await stack.query(`{ household(id: "1") { commune { code kind } a: latestReview(year: 2022) { classification } b: latestReview(year: 2024) { classification } } }`);
@@ -26,7 +26,7 @@ describe('the registry client programme subgraphs use', () => {
   });
 
   it('asks in batches: a constant number of statements per batch of up to 500 households', async () => {
-    const client = new RegistryClient(stack.subgraphUrls.registry!);
+    const client = new RegistryClient(stack.subgraphUrls.registry!, () => stack.auth.serviceHeaders('test'));
     const ids = (n: number) => Array.from({ length: n }, (_, i) => String(i + 1));
     const statementsFor = async (n: number) => {
       stack.databases.statements.reset();
@@ -43,7 +43,7 @@ describe('the registry client programme subgraphs use', () => {
   });
 
   it('knows members and their households', async () => {
-    const client = new RegistryClient(stack.subgraphUrls.registry!);
+    const client = new RegistryClient(stack.subgraphUrls.registry!, () => stack.auth.serviceHeaders('test'));
     const members = await client.members(['1', '424242']);
     expect([...members.keys()]).toEqual(['1']);
     expect(members.get('1')).toMatchObject({ householdId: '1' });
@@ -52,7 +52,7 @@ describe('the registry client programme subgraphs use', () => {
 
 describe('communes and household members', () => {
   it('knows the communes and the members of each household', async () => {
-    const client = new RegistryClient(stack.subgraphUrls.registry!);
+    const client = new RegistryClient(stack.subgraphUrls.registry!, () => stack.auth.serviceHeaders('test'));
     const communes = await client.communes(['00070', '99999', 'abc']);
     expect([...communes.values()]).toEqual([{ code: '00070', kind: 'WARD' }]);
     const members = await client.householdMembers(['1', '888888']);

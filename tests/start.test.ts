@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -63,12 +63,21 @@ describe.runIf(!process.env.DATABASE_URL)('npm start', () => {
       env[`${s.name.toUpperCase()}_DATABASE_URL`] = '';
     }
     const first = await start(env);
+    // Without a token: the public aggregates.
     const communes = await postGraphQL(first.url, '{ communes { code povertyFigures(year: 2024) { poor nearPoor } } }');
     expect(communes.data.communes).toHaveLength(126);
+    // `npm run token` mints with the secret the first start made in the data folder.
+    const minted = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--role', 'administrator'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    expect(minted.status, minted.stderr).toBe(0);
+    const token = minted.stdout.trim();
+    const denied = await postGraphQL(first.url, `{ households(first: 1) { edges { node { address } } } }`);
+    expect(denied.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const registered = await postGraphQL(
       first.url,
       `mutation { registerHousehold(input: { communeCode: "00070", address: "kept across restarts",
         members: [{ fullName: "Lê Thị Bền", birthYear: 1975, sex: FEMALE, relation: HEAD }] }) { household { id } } }`,
+      undefined,
+      token,
     );
     const id = registered.data.registerHousehold.household.id;
     expect(await interrupt(first.child)).toBe(0);
@@ -76,7 +85,7 @@ describe.runIf(!process.env.DATABASE_URL)('npm start', () => {
     expect(fs.existsSync(`${path.join(dataDir, 'pglite')}.lock`)).toBe(false);
 
     const second = await start(env);
-    const again = await postGraphQL(second.url, `{ household(id: "${id}") { address } households(first: 1) { totalCount } }`);
+    const again = await postGraphQL(second.url, `{ household(id: "${id}") { address } households(first: 1) { totalCount } }`, undefined, token);
     expect(again.data.household).toEqual({ address: 'kept across restarts' });
     // The demo data was not loaded a second time.
     expect(again.data.households.totalCount).toBe(301);

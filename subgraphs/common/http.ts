@@ -21,6 +21,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   routes?: Record<string, Route>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Origins whose pages may call this server from a browser (CORS); none when empty. */
+  corsOrigins?: readonly string[];
   /** Serves /metrics from its registry. */
   observability?: Observability;
   /** Serves /ready: 200 when every check passes, 503 otherwise. */
@@ -65,6 +67,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
     try {
       res.setHeader(REQUEST_ID_HEADER, requestIdOf(req));
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (allowCors(req, res, options.corsOrigins ?? [])) return;
       const route = req.method === 'GET' ? routes[url.pathname] : undefined;
       const wantsHtml = (req.headers.accept ?? '').includes('text/html');
       if (route) return await route(req, res);
@@ -92,6 +95,9 @@ export async function serveGraphQL<TContext extends BaseContext>(
       }
     } catch (error) {
       if (error instanceof BodyTooLarge) {
+        // The rest of the body is never read: close the connection rather than leave it unread
+        // on a keep-alive socket, where the client's next request would wait behind it.
+        res.setHeader('connection', 'close');
         return sendJson(res, 413, { errors: [{ message: `Request body exceeds ${maxBodyBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
       }
       if (error instanceof SyntaxError) {
@@ -118,6 +124,28 @@ export async function serveGraphQL<TContext extends BaseContext>(
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * Adds the CORS headers for an allowed origin; answers a preflight (true: nothing more to do).
+ * A page from any other origin gets no CORS headers, so its browser keeps the answer from it.
+ */
+function allowCors(req: http.IncomingMessage, res: http.ServerResponse, origins: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  const allowed = origin !== undefined && (origins.includes('*') || origins.includes(origin));
+  if (allowed) {
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('vary', 'Origin');
+  }
+  if (req.method !== 'OPTIONS') return false;
+  if (allowed) {
+    res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+    res.setHeader('access-control-allow-headers', `content-type, authorization, ${REQUEST_ID_HEADER}, apollo-require-preflight`);
+    res.setHeader('access-control-max-age', '600');
+  }
+  res.statusCode = 204;
+  res.end();
+  return true;
 }
 
 async function readJson(req: http.IncomingMessage, limit: number): Promise<unknown> {

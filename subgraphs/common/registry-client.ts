@@ -42,7 +42,8 @@ export class RegistryUnavailable extends GraphQLError {
 export class RegistryClient {
   constructor(
     private readonly url: string,
-    private readonly headers: Record<string, string> = {},
+    /** Identifies the asking subgraph to the registry (a `service` token); none in unit tests. */
+    private readonly headers: () => Promise<Record<string, string>> = async () => ({}),
   ) {}
 
   /**
@@ -120,7 +121,7 @@ export class RegistryClient {
     try {
       response = await fetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...this.headers },
+        headers: { 'content-type': 'application/json', ...(await this.headers()) },
         body: JSON.stringify({ query, variables: { representations } }),
       });
     } catch (error) {

@@ -1,4 +1,5 @@
 import { Databases, migrateSubgraph } from '../../db/index.js';
+import { Authenticator, authConfigFromEnv } from './auth.js';
 import { serveSubgraph } from './serve.js';
 import { startTracing } from './tracing.js';
 import { portFor, type SubgraphPackage } from './subgraph.js';
@@ -13,7 +14,9 @@ export async function runSubgraph(pkg: SubgraphPackage): Promise<void> {
   if (tracing) console.log(`tracing: spans to ${tracing.endpoint}`);
   const databases = new Databases();
   const db = databases.kysely<any>(pkg.name);
+  let auth: Authenticator;
   try {
+    auth = new Authenticator(authConfigFromEnv());
     await migrateSubgraph(db, pkg.name, pkg.migrations, (m) => console.log(m));
     // Alone, a subgraph can load its demo share; the city data set comes from `npm run generate`.
     if ((process.env.DATA_SET || 'demo') === 'demo') await pkg.seedDemo(db);
@@ -27,6 +30,7 @@ export async function runSubgraph(pkg: SubgraphPackage): Promise<void> {
     peers: { registry: process.env.REGISTRY_URL || 'http://127.0.0.1:4001/graphql' },
     port: portFor(pkg),
     host: process.env.HOST || '127.0.0.1',
+    auth,
   });
   console.log(`${pkg.name} subgraph ready at ${server.url} (${databases.describe(pkg.name)})`);
   let stopping = false;

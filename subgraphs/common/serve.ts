@@ -2,7 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import { pendingMigrations } from '../../db/index.js';
 import { serveGraphQL, type RunningServer } from './http.js';
 import type { DestinationStream } from 'pino';
-import { Observability, type Readiness } from './observability.js';
+import { Observability, REQUEST_ID_HEADER, type Readiness } from './observability.js';
+import { RequestAuth } from './access.js';
+import { recordPersonalReads } from './audit.js';
+import type { Authenticator } from './auth.js';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { subgraphPages } from './pages.js';
 import { createSubgraphServer, type PeerUrls, type SubgraphPackage } from './subgraph.js';
@@ -30,11 +33,16 @@ export async function subgraphReadiness(db: Kysely<any>, pkg: SubgraphPackage): 
  */
 export async function serveSubgraph(
   pkg: SubgraphPackage,
-  options: { db: Kysely<any>; peers: PeerUrls; port: number; host: string; logDestination?: DestinationStream },
+  options: { db: Kysely<any>; peers: PeerUrls; port: number; host: string; auth: Authenticator; logDestination?: DestinationStream },
 ): Promise<RunningServer> {
-  const built = pkg.buildSubgraph({ db: options.db, peers: options.peers });
+  const { auth } = options;
+  const built = pkg.buildSubgraph({ db: options.db, peers: options.peers, serviceHeaders: () => auth.serviceHeaders(pkg.name) });
   const observability = new Observability(pkg.name, options.logDestination);
-  const apollo = createSubgraphServer(built, observability);
+  const apollo = createSubgraphServer(built, {
+    observability,
+    audit: (context: { auth: RequestAuth }) => recordPersonalReads(options.db, context.auth),
+    introspection: introspectionFromEnv(),
+  });
   await apollo.start();
   const title = `Hanoi poverty-reduction graph: ${pkg.name} subgraph`;
   // The playground at GET /, with the dashboard operations that this subgraph alone can answer.
@@ -46,7 +54,11 @@ export async function serveSubgraph(
       title,
       landingPage: pages.landingPage,
       routes: pages.routes,
-      context: (req) => built.createContext(req),
+      // The token is verified here, again, even behind the gateway: a subgraph trusts no caller.
+      context: async (req) => {
+        const viewer = await auth.viewerOf(req.headers.authorization);
+        return built.createContext(new RequestAuth(viewer, auth.policy.smallCountThreshold, req.headers[REQUEST_ID_HEADER] as string | undefined));
+      },
       observability,
       ready: () => subgraphReadiness(options.db, pkg),
     });
@@ -61,4 +73,12 @@ export async function serveSubgraph(
     await apollo.stop();
     throw error;
   }
+}
+
+/** INTROSPECTION=false turns schema introspection off (it is on by default, for local use). */
+export function introspectionFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.INTROSPECTION;
+  if (value === undefined || value === '') return true;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new Error(`INTROSPECTION must be true or false, got "${value}"`);
 }

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import type http from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
@@ -12,6 +11,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { parse, type DocumentNode } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
 import type { CityPlan } from '../../db/generate/plan.js';
+import { accessPlugin, accessRules, enforceFieldRules, type RequestAuth } from './access.js';
 import type { Observability } from './observability.js';
 
 /** What `buildSubgraph` returns: everything needed to serve or compose one subgraph. */
@@ -19,7 +19,8 @@ export interface BuiltSubgraph<TContext extends BaseContext> {
   name: string;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<TContext>;
-  createContext(req?: http.IncomingMessage): Promise<TContext>;
+  /** The per-request context (one DataLoader set per request), around the caller's access state. */
+  createContext(auth: RequestAuth): Promise<TContext>;
 }
 
 /** Lets a subgraph ask another (the registry, for household identity) over HTTP. */
@@ -30,6 +31,8 @@ export interface PeerUrls {
 export interface SubgraphDeps<DB> {
   db: Kysely<DB>;
   peers: PeerUrls;
+  /** Headers that identify this subgraph (the `service` role) when it asks a peer. */
+  serviceHeaders: () => Promise<Record<string, string>>;
 }
 
 /** One department's subgraph as the platform sees it: start-up, migrations, demo data. */
@@ -58,11 +61,22 @@ export function loadTypeDefs(file: URL): DocumentNode {
  * An Apollo server for one subgraph. Apollo's usage and schema reporting are off explicitly (no
  * call leaves the machine even when APOLLO_KEY happens to be set), and so is the default
  * landing page, which loads its page from a CDN.
+ *
+ * Access control is enforced here, by the subgraph that owns the data, whoever calls it (the
+ * gateway or anyone who reaches the port): the SDL's `@access`, `@personal` and `@count`
+ * directives, and `<subgraph>:write` for its mutations (subgraphs/common/access.ts).
  */
-export function createSubgraphServer<TContext extends BaseContext>(built: BuiltSubgraph<TContext>, observability?: Observability): ApolloServer<TContext> {
+export function createSubgraphServer<TContext extends BaseContext & { auth: RequestAuth }>(
+  built: BuiltSubgraph<TContext>,
+  options: { observability?: Observability; audit?: (context: TContext) => Promise<void>; introspection?: boolean } = {},
+): ApolloServer<TContext> {
+  const { observability } = options;
+  const schema = buildSubgraphSchema([{ typeDefs: built.typeDefs, resolvers: built.resolvers }]);
+  const rules = accessRules(built.typeDefs, built.name);
+  enforceFieldRules(schema, rules);
   return new ApolloServer<TContext>({
-    schema: buildSubgraphSchema([{ typeDefs: built.typeDefs, resolvers: built.resolvers }]),
-    introspection: true,
+    schema,
+    introspection: options.introspection ?? true,
     // Our processes handle SIGINT/SIGTERM themselves and stop every server in order; Apollo's
     // own handler would race that stop and hang it.
     stopOnTerminationSignals: false,
@@ -74,6 +88,7 @@ export function createSubgraphServer<TContext extends BaseContext>(built: BuiltS
       // Traces for Apollo's cloud reporting, which we never send.
       ApolloServerPluginInlineTraceDisabled(),
       ...(observability ? [observability.plugin<TContext>()] : []),
+      accessPlugin<TContext>({ rules, ...(options.audit ? { audit: options.audit } : {}) }),
     ],
   });
 }

@@ -1,4 +1,4 @@
-import type { Loan, LoanRepayment } from './db/tables.js';
+import type { Loan, LoanRepayment, RollupGrain } from './db/tables.js';
 
 /**
  * Principal outstanding on a loan at the end of `asOf`: the principal if it was disbursed on or
@@ -20,4 +20,373 @@ export function addMonths(date: string, months: number): string {
   const month = (index % 12) + 1;
   const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, lastDay)).padStart(2, '0')}`;
+}
+
+/** A run of rollup rows of one grain: those whose period starts from `from` to `to` inclusive. */
+export interface DateSegment {
+  grain: 'year' | 'month' | 'day';
+  from: string;
+  to: string;
+}
+
+/** The first day the rollups can hold: a prefix "up to `date`" is the period from here. */
+export const FIRST_DAY = '0001-01-01';
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+const dateOf = (y: number, m: number, d: number) => `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`;
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+// Not Date.UTC: it reads years 0-99 as 1900-1999.
+const daysIn = (y: number, m: number) => (m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
+
+/** The day after `date` (ISO, proleptic Gregorian, no time zone involved). */
+export function nextDay(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  if (d < daysIn(y, m)) return dateOf(y, m, d + 1);
+  return m < 12 ? dateOf(y, m + 1, 1) : dateOf(y + 1, 1, 1);
+}
+
+/**
+ * The days from `from` to `to` inclusive as at most five runs of rollup rows: the days up to
+ * the first month boundary, the months up to the first year boundary, the whole years, then the
+ * months and the days of the last year. A period of whole years is one run of year rows, so
+ * the usual dashboard periods read a handful of rows per area whatever the data.
+ */
+export function dateSegments(from: string, to: string): DateSegment[] {
+  const segments: DateSegment[] = [];
+  const [toY, toM, toD] = to.split('-').map(Number) as [number, number, number];
+  const toIsMonthEnd = toD === daysIn(toY, toM);
+  let start = from;
+  while (start <= to) {
+    const [y, m, d] = start.split('-').map(Number) as [number, number, number];
+    let end: string;
+    if (m === 1 && d === 1 && `${String(y).padStart(4, '0')}-12-31` <= to) {
+      const lastYear = toIsMonthEnd && toM === 12 ? toY : toY - 1;
+      segments.push({ grain: 'year', from: start, to: dateOf(lastYear, 1, 1) });
+      end = dateOf(lastYear, 12, 31);
+    } else if (d === 1 && dateOf(y, m, daysIn(y, m)) <= to) {
+      const lastMonth = toY > y ? 12 : toIsMonthEnd ? toM : toM - 1;
+      segments.push({ grain: 'month', from: start, to: dateOf(y, lastMonth, 1) });
+      end = dateOf(y, lastMonth, daysIn(y, lastMonth));
+    } else {
+      const monthEnd = dateOf(y, m, daysIn(y, m));
+      end = monthEnd < to ? monthEnd : to;
+      segments.push({ grain: 'day', from: start, to: end });
+    }
+    if (end >= to) break;
+    start = nextDay(end);
+  }
+  return segments;
+}
+
+// ---- rollups: the rules, once (see the migration 2026_11_29_0900_create_credit_rollups) ----
+//
+// The city data set, the demo data and every write to a household's loans derive the rollups
+// with `creditRollups`; the migration's backfill applies the same rules in SQL to a database
+// that had loans before the rollups existed (tests/rollups.test.ts holds the two together).
+
+/** The measures of a rollup row, in the table's column order. */
+export const ROLLUP_MEASURES = [
+  'amount_disbursed',
+  'loans_disbursed',
+  'jobs_created',
+  'balance_change',
+  'loans_closed',
+  'borrowers_started',
+  'borrowers_stopped',
+  'balance_holders_started',
+  'balance_holders_stopped',
+] as const;
+
+export type RollupMeasure = (typeof ROLLUP_MEASURES)[number];
+
+/** One rollup row: what happened in an area over one year, month or day. */
+export type RollupRow = { grain: RollupGrain; period_start: string; commune_code: string; programme_code: string } & Record<RollupMeasure, number>;
+
+/**
+ * The four kinds of area, as bits: a gap row counts in each kind of area whose bit it has.
+ * '' in an area's commune or programme stands for every commune or every programme.
+ */
+export const AREA = { communeProgramme: 1, commune: 2, programme: 4, city: 8 } as const;
+const AREAS = [AREA.communeProgramme, AREA.commune, AREA.programme, AREA.city] as const;
+
+/** What the rollups need to know of a loan. */
+export interface LoanFacts {
+  id: number;
+  household_id: number;
+  commune_code: string;
+  programme_code: string;
+  principal: number;
+  disbursed_on: string;
+  jobs_created: number;
+  written_off_on: string | null;
+}
+
+/** What the rollups need to know of a repayment. */
+export interface RepaymentFacts {
+  loan_id: number;
+  paid_on: string;
+  principal: number;
+}
+
+/**
+ * Days of a household in one area on which it borrowed nothing between two borrowing days
+ * ('borrowing'), or owed nothing between two spells with a balance ('balance'): [starts, ends).
+ * One row stands for every kind of area (`areas`) whose loans of the household are the same.
+ */
+export interface GapRow {
+  household_id: number;
+  measure: 'borrowing' | 'balance';
+  commune_code: string;
+  programme_code: string;
+  areas: number;
+  starts: string;
+  ends: string;
+}
+
+/** No end: sorts after every date ('i' comes after the digits). */
+const OPEN = 'infinity';
+
+const later = (a: string, b: string) => (a > b ? a : b);
+
+/**
+ * The rollup rows and gaps of some households' loans (all their loans, with all their
+ * repayments), by these rules:
+ *
+ * - A repayment counts from the later of its date and the disbursement (never before the loan).
+ * - A loan's balance closes on the first day its repayments reach the principal, or on the day
+ *   it is written off, whichever comes first (never before the disbursement). Until then it is
+ *   the principal less the repayments so far; from then on it is nothing, whatever comes later.
+ *   So the sum of balance_change up to a date is the principal outstanding at its end, as
+ *   outstandingOf gives it loan by loan, and loans_disbursed less loans_closed the loans with a
+ *   balance.
+ * - A household's borrowing days in an area give the day it started borrowing there (its
+ *   first), the day it stopped (the day after its last) and its gaps (see GapRow). Its balance
+ *   spells in an area are its loans' balances merged where they overlap or touch; they give the
+ *   day it first had a balance there, the day its last balance closed and its gaps. Distinct
+ *   households over a period are those started by its end, less those stopped by its start,
+ *   less those in a gap covering it.
+ *
+ * Rows where every measure is zero are left out.
+ */
+export function creditRollups(loans: readonly LoanFacts[], repayments: readonly RepaymentFacts[]): { rows: RollupRow[]; gaps: GapRow[] } {
+  const days = new DayTotals();
+  const closedOn = new Map<number, string | null>();
+  const repaid = new Map<number, RepaymentFacts[]>();
+  for (const r of repayments) {
+    const list = repaid.get(r.loan_id);
+    if (list) list.push(r);
+    else repaid.set(r.loan_id, [r]);
+  }
+  for (const loan of loans) {
+    const closed = loanDays(loan, repaid.get(loan.id) ?? [], days);
+    closedOn.set(loan.id, closed);
+  }
+  const households = new Map<number, LoanFacts[]>();
+  for (const loan of loans) {
+    const list = households.get(loan.household_id);
+    if (list) list.push(loan);
+    else households.set(loan.household_id, [loan]);
+  }
+  const gaps: GapRow[] = [];
+  for (const [householdId, own] of households) gaps.push(...householdDays(householdId, own, closedOn, days));
+  gaps.sort((a, b) => a.household_id - b.household_id || cmp(a.measure, b.measure) || cmp(a.starts, b.starts) || a.areas - b.areas || cmp(a.commune_code, b.commune_code) || cmp(a.programme_code, b.programme_code));
+  return { rows: days.rows(), gaps };
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** One loan's flows, added to `days`; returns the day its balance closed (null while open). */
+function loanDays(loan: LoanFacts, repayments: readonly RepaymentFacts[], days: DayTotals): string | null {
+  const paid = repayments.map((r) => ({ day: later(r.paid_on, loan.disbursed_on), principal: r.principal })).sort((a, b) => cmp(a.day, b.day));
+  let paidOff: string | null = null;
+  let total = 0;
+  for (let i = 0; i < paid.length && paidOff === null; i++) {
+    total += paid[i]!.principal;
+    const lastOfDay = i === paid.length - 1 || paid[i + 1]!.day !== paid[i]!.day;
+    if (lastOfDay && total >= loan.principal) paidOff = paid[i]!.day;
+  }
+  const ends = [loan.written_off_on, paidOff].filter((d): d is string => d !== null).sort(cmp)[0] ?? null;
+  const closed = ends === null ? null : later(ends, loan.disbursed_on);
+  const { commune_code: c, programme_code: p } = loan;
+  days.leaf(c, p, loan.disbursed_on, { amount_disbursed: loan.principal, loans_disbursed: 1, jobs_created: loan.jobs_created, balance_change: loan.principal });
+  let repaidOpen = 0;
+  for (const r of paid) {
+    if (closed !== null && r.day >= closed) continue;
+    days.leaf(c, p, r.day, { balance_change: -r.principal });
+    repaidOpen += r.principal;
+  }
+  if (closed !== null) days.leaf(c, p, closed, { balance_change: -(loan.principal - repaidOpen), loans_closed: 1 });
+  return closed;
+}
+
+/** One household's counters in every area it borrowed in, added to `days`; returns its gaps. */
+function householdDays(householdId: number, loans: readonly LoanFacts[], closedOn: ReadonlyMap<number, string | null>, days: DayTotals): GapRow[] {
+  const gaps = new Map<string, GapRow>();
+  const gap = (measure: GapRow['measure'], starts: string, ends: string, area: number, c: string, p: string, signature: string) => {
+    const key = `${measure}|${starts}|${ends}|${signature}`;
+    const existing = gaps.get(key);
+    if (existing) {
+      existing.areas |= area;
+      existing.commune_code = later(existing.commune_code, c);
+      existing.programme_code = later(existing.programme_code, p);
+    } else {
+      gaps.set(key, { household_id: householdId, measure, commune_code: c, programme_code: p, areas: area, starts, ends });
+    }
+  };
+  for (const area of AREAS) {
+    const partitions = new Map<string, LoanFacts[]>();
+    for (const loan of loans) {
+      const key = `${areaCommune(area, loan.commune_code)}|${areaProgramme(area, loan.programme_code)}`;
+      const list = partitions.get(key);
+      if (list) list.push(loan);
+      else partitions.set(key, [loan]);
+    }
+    for (const own of partitions.values()) {
+      const c = areaCommune(area, own[0]!.commune_code);
+      const p = areaProgramme(area, own[0]!.programme_code);
+      // Areas whose loans of the household are the same have the same gaps: one row for them.
+      const signature = own.map((l) => l.id).sort((a, b) => a - b).join(',');
+      const borrowed = [...new Set(own.map((l) => l.disbursed_on))].sort(cmp);
+      days.area(c, p, borrowed[0]!, { borrowers_started: 1 });
+      days.area(c, p, nextDay(borrowed[borrowed.length - 1]!), { borrowers_stopped: 1 });
+      for (let i = 1; i < borrowed.length; i++) {
+        const starts = nextDay(borrowed[i - 1]!);
+        if (starts < borrowed[i]!) gap('borrowing', starts, borrowed[i]!, area, c, p, signature);
+      }
+      const spells = balanceSpells(own, closedOn);
+      if (spells.length === 0) continue;
+      days.area(c, p, spells[0]!.starts, { balance_holders_started: 1 });
+      const last = spells[spells.length - 1]!;
+      if (last.ends !== OPEN) days.area(c, p, last.ends, { balance_holders_stopped: 1 });
+      for (let i = 1; i < spells.length; i++) gap('balance', spells[i - 1]!.ends, spells[i]!.starts, area, c, p, signature);
+    }
+  }
+  return [...gaps.values()];
+}
+
+/** The loans' balances [disbursed, closed) merged where they overlap or touch, in order. */
+function balanceSpells(loans: readonly LoanFacts[], closedOn: ReadonlyMap<number, string | null>): Array<{ starts: string; ends: string }> {
+  const live = loans
+    .map((l) => ({ id: l.id, starts: l.disbursed_on, ends: closedOn.get(l.id) ?? OPEN }))
+    .filter((l) => l.ends > l.starts)
+    .sort((a, b) => cmp(a.starts, b.starts) || cmp(a.ends, b.ends) || a.id - b.id);
+  const spells: Array<{ starts: string; ends: string }> = [];
+  for (const l of live) {
+    const current = spells[spells.length - 1];
+    if (current && l.starts <= current.ends) current.ends = later(current.ends, l.ends);
+    else spells.push({ starts: l.starts, ends: l.ends });
+  }
+  return spells;
+}
+
+const areaCommune = (area: number, code: string) => (area & (AREA.communeProgramme | AREA.commune) ? code : '');
+const areaProgramme = (area: number, code: string) => (area & (AREA.communeProgramme | AREA.programme) ? code : '');
+
+/**
+ * Measures per area and day, then per year, month and day. Loans' flows are kept per loan area
+ * (commune, programme) and spread to the wider areas once at the end; measures are vectors in
+ * ROLLUP_MEASURES order, looked up through nested maps (millions of flows at city scale).
+ */
+class DayTotals {
+  private readonly loanFlows = new Cells();
+  private readonly counters = new Cells();
+
+  /** A loan's flow: counts in its (commune, programme) and in the three wider areas. */
+  leaf(c: string, p: string, day: string, values: Partial<Record<RollupMeasure, number>>): void {
+    this.loanFlows.add(c, p, day, values);
+  }
+
+  /** A household counter of one area. */
+  area(c: string, p: string, day: string, values: Partial<Record<RollupMeasure, number>>): void {
+    this.counters.add(c, p, day, values);
+  }
+
+  rows(): RollupRow[] {
+    const all = new Cells();
+    for (const [c, p, days] of this.loanFlows.entries()) {
+      for (const [cc, pp] of [[c, p], [c, ''], ['', p], ['', '']] as const) all.addVectors(cc, pp, days);
+    }
+    for (const [c, p, days] of this.counters.entries()) all.addVectors(c, p, days);
+    const rows: RollupRow[] = [];
+    for (const [c, p, days] of all.entries()) {
+      const months = new Map<string, Float64Array>();
+      const years = new Map<string, Float64Array>();
+      for (const [day, v] of [...days].sort((a, b) => cmp(a[0], b[0]))) {
+        if (v.every((x) => x === 0)) continue;
+        rows.push(row('day', day, c, p, v));
+        addVector(months, `${day.slice(0, 7)}-01`, v);
+        addVector(years, `${day.slice(0, 4)}-01-01`, v);
+      }
+      for (const [start, v] of months) if (v.some((x) => x !== 0)) rows.push(row('month', start, c, p, v));
+      for (const [start, v] of years) if (v.some((x) => x !== 0)) rows.push(row('year', start, c, p, v));
+    }
+    return rows;
+  }
+}
+
+/** Vectors of measures per area (commune, programme) and day. */
+class Cells {
+  private readonly byCommune = new Map<string, Map<string, Map<string, Float64Array>>>();
+
+  days(c: string, p: string): Map<string, Float64Array> {
+    let programmes = this.byCommune.get(c);
+    if (!programmes) this.byCommune.set(c, (programmes = new Map()));
+    let days = programmes.get(p);
+    if (!days) programmes.set(p, (days = new Map()));
+    return days;
+  }
+
+  add(c: string, p: string, day: string, values: Partial<Record<RollupMeasure, number>>): void {
+    const days = this.days(c, p);
+    let v = days.get(day);
+    if (!v) days.set(day, (v = new Float64Array(ROLLUP_MEASURES.length)));
+    for (const m in values) {
+      const i = MEASURE_INDEX[m as RollupMeasure];
+      v[i] = v[i]! + values[m as RollupMeasure]!;
+    }
+  }
+
+  addVectors(c: string, p: string, from: ReadonlyMap<string, Float64Array>): void {
+    const days = this.days(c, p);
+    for (const [day, v] of from) addVector(days, day, v);
+  }
+
+  *entries(): Generator<[string, string, Map<string, Float64Array>]> {
+    for (const [c, programmes] of this.byCommune) for (const [p, days] of programmes) yield [c, p, days];
+  }
+}
+
+const MEASURE_INDEX = Object.fromEntries(ROLLUP_MEASURES.map((m, i) => [m, i])) as Record<RollupMeasure, number>;
+
+function addVector(map: Map<string, Float64Array>, key: string, v: Float64Array): void {
+  const existing = map.get(key);
+  if (existing) for (let i = 0; i < v.length; i++) existing[i] = existing[i]! + v[i]!;
+  else map.set(key, Float64Array.from(v));
+}
+
+function row(grain: RollupGrain, start: string, c: string, p: string, v: Float64Array): RollupRow {
+  const r = { grain, period_start: start, commune_code: c, programme_code: p } as RollupRow;
+  ROLLUP_MEASURES.forEach((m, i) => (r[m] = v[i]!));
+  return r;
+}
+
+function zeros(): Record<RollupMeasure, number> {
+  return Object.fromEntries(ROLLUP_MEASURES.map((m) => [m, 0])) as Record<RollupMeasure, number>;
+}
+
+const ROLLUP_KEY = ['grain', 'period_start', 'commune_code', 'programme_code'] as const;
+
+/** `after - before`, key by key, leaving out keys where nothing changed. */
+export function rollupDelta(before: readonly RollupRow[], after: readonly RollupRow[]): RollupRow[] {
+  const keyOf = (r: RollupRow) => ROLLUP_KEY.map((k) => r[k]).join('|');
+  const delta = new Map<string, RollupRow>();
+  const add = (row: RollupRow, sign: 1 | -1) => {
+    const key = keyOf(row);
+    let d = delta.get(key);
+    if (!d) delta.set(key, (d = { ...row, ...zeros() }));
+    for (const m of ROLLUP_MEASURES) d[m] += sign * row[m];
+  };
+  for (const row of before) add(row, -1);
+  for (const row of after) add(row, 1);
+  return [...delta.values()].filter((d) => ROLLUP_MEASURES.some((m) => d[m] !== 0));
 }

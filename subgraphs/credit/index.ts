@@ -22,13 +22,13 @@ export const credit: SubgraphPackage<CreditDatabase> = {
   migrations,
   seedDemo,
   generateCity,
-  buildSubgraph: ({ db, peers }) => {
-    const registry = new RegistryClient(peers.registry);
+  buildSubgraph: ({ db, peers, serviceHeaders }) => {
+    const registry = new RegistryClient(peers.registry, serviceHeaders);
     return {
       name: 'credit',
       typeDefs: loadTypeDefs(schemaFile),
       resolvers,
-      createContext: async (): Promise<CreditContext> => ({ db, loaders: createLoaders(db), registry }),
+      createContext: async (auth): Promise<CreditContext> => ({ db, loaders: createLoaders(db), registry, auth }),
     };
   },
 };

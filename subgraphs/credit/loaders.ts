@@ -28,9 +28,35 @@ function splitPeriod(key: string): [string, string] {
   return [from!, to!];
 }
 
+const NO_FIGURES = <R>(): AreaFigures<R> => ({ total: undefined, byProgramme: new Map() });
+
 /**
- * One set of loaders per request. Area figures come from one GROUP BY statement per distinct
- * period (or date), whatever the number of communes asked for.
+ * Batches keys "commune|rest" into one statement per distinct `rest` (a period or a date) for
+ * all the communes asked with it, and hands each key its commune's figures.
+ */
+function perCommune<R extends { commune_code: string | null; programme_code: string | null }>(
+  fetch: (rest: string, communes: readonly string[]) => Promise<readonly R[]>,
+) {
+  return new DataLoader<string, AreaFigures<R>>(async (keys) => {
+    const asked = new Map<string, Set<string>>();
+    for (const key of keys) {
+      const i = key.indexOf('|');
+      const rest = key.slice(i + 1);
+      asked.set(rest, (asked.get(rest) ?? new Set()).add(key.slice(0, i)));
+    }
+    const answers = new Map(
+      await Promise.all([...asked].map(async ([rest, communes]) => [rest, toAreas(await fetch(rest, [...communes]))] as const)),
+    );
+    return keys.map((key) => {
+      const i = key.indexOf('|');
+      return answers.get(key.slice(i + 1))?.get(key.slice(0, i)) ?? NO_FIGURES<R>();
+    });
+  });
+}
+
+/**
+ * One set of loaders per request. Area figures come from one statement per distinct period (or
+ * date), whatever the number of communes asked for; a statement reads only the communes asked.
  */
 export function createLoaders(db: Kysely<CreditDatabase>) {
   const allProgrammes = new DataLoader<'all', LoanProgramme[]>(async (keys) => {
@@ -50,25 +76,17 @@ export function createLoaders(db: Kysely<CreditDatabase>) {
     repaymentsByLoan: new DataLoader<number, LoanRepayment[]>(async (ids) =>
       groupBy(ids, await repo.findRepaymentsByLoanIds(db, ids), (r) => r.loan_id),
     ),
-    /** Key "from|to": every commune's disbursement figures of the period. */
-    communeDisbursements: new DataLoader<string, Map<string | null, AreaFigures<repo.DisbursementRow>>>(async (periods) =>
-      Promise.all(periods.map(async (p) => toAreas(await repo.disbursementFigures(db, ...splitPeriod(p), true)))),
-    ),
+    /** Key "commune|from|to": a commune's disbursement figures of the period. */
+    communeDisbursements: perCommune((period, communes) => repo.disbursementFigures(db, ...splitPeriod(period), communes)),
     /** Key "from|to": the city's disbursement figures of the period. */
     cityDisbursements: new DataLoader<string, AreaFigures<repo.DisbursementRow>>(async (periods) =>
-      Promise.all(
-        periods.map(async (p) => toAreas(await repo.disbursementFigures(db, ...splitPeriod(p), false)).get(null) ?? { total: undefined, byProgramme: new Map() }),
-      ),
+      Promise.all(periods.map(async (p) => toAreas(await repo.disbursementFigures(db, ...splitPeriod(p), undefined)).get(null) ?? NO_FIGURES<repo.DisbursementRow>())),
     ),
-    /** Key asOf: every commune's outstanding balances on that date. */
-    communeOutstanding: new DataLoader<string, Map<string | null, AreaFigures<repo.OutstandingRow>>>(async (dates) =>
-      Promise.all(dates.map(async (d) => toAreas(await repo.outstandingFigures(db, d, true)))),
-    ),
+    /** Key "commune|asOf": a commune's outstanding balances on that date. */
+    communeOutstanding: perCommune((asOf, communes) => repo.outstandingFigures(db, asOf, communes)),
     /** Key asOf: the city's outstanding balances on that date. */
     cityOutstanding: new DataLoader<string, AreaFigures<repo.OutstandingRow>>(async (dates) =>
-      Promise.all(
-        dates.map(async (d) => toAreas(await repo.outstandingFigures(db, d, false)).get(null) ?? { total: undefined, byProgramme: new Map() }),
-      ),
+      Promise.all(dates.map(async (d) => toAreas(await repo.outstandingFigures(db, d, undefined)).get(null) ?? NO_FIGURES<repo.OutstandingRow>())),
     ),
   };
 }

@@ -5,6 +5,7 @@ import type { RegistryClassification } from '../common/registry-client.js';
 import { addMonths } from './balance.js';
 import type { CreditDatabase, LoanProgramme, LoanStatus, MassOrganisation, NewLoan, NewLoanRepayment } from './db/tables.js';
 import { checkEligibility } from './eligibility.js';
+import { writeRollups } from './repository.js';
 
 /** Repayments in the demo stop here, so that the data set is the same whatever day it loads. */
 const DEMO_CUTOFF = '2025-12-31';
@@ -131,6 +132,11 @@ export async function seedDemo(db: Kysely<CreditDatabase>): Promise<void> {
     if (repayments.length) await trx.insertInto('loan_repayment').values(repayments).execute();
     // Explicit ids were written: move the identity sequence past them.
     await sql`SELECT setval(pg_get_serial_sequence('loan', 'id'), (SELECT max(id) FROM loan))`.execute(trx);
+    await writeRollups(
+      trx,
+      loans.map((l) => ({ ...l, jobs_created: l.jobs_created ?? 0, written_off_on: l.written_off_on ?? null })),
+      repayments,
+    );
     // An illustrative yearly split of the total the city published (8,718 billion VND).
     const B = 1_000_000_000;
     await trx

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { RequestAuth } from '../common/access.js';
 import type { RegistryClient } from '../common/registry-client.js';
 import type { EmploymentDatabase } from './db/tables.js';
 import type { Loaders } from './loaders.js';
@@ -8,4 +9,6 @@ export interface EmploymentContext {
   loaders: Loaders;
   /** Household and person identity: asked before any transaction opens, never inside one. */
   registry: RegistryClient;
+  /** Who is asking, and what this request must report or audit. */
+  auth: RequestAuth;
 }

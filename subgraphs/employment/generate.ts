@@ -3,6 +3,7 @@ import { bulkInsert } from '../../db/bulk.js';
 import { apportion, NEAR_POOR, POOR, type CityPlan } from '../../db/generate/plan.js';
 import { Random } from '../../db/random.js';
 import type { EmploymentDatabase, HouseholdClassification, PlacementChannel, TrainingLevel } from './db/tables.js';
+import { refreshRollups } from './repository.js';
 
 /**
  * The employment subgraph's share of the city data set: job fairs, job placements and
@@ -568,5 +569,9 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
   for (const index of indexes) await sql.raw(index.definition).execute(db);
   log(`employment: ${indexes.length} indexes rebuilt`);
   await sql`SELECT setval(pg_get_serial_sequence('job_fair', 'id'), greatest(1, (SELECT max(id) FROM job_fair)))`.execute(db);
-  for (const table of ['job_fair', 'job_placement', 'training_enrolment']) await sql`ANALYZE ${sql.table(table)}`.execute(db);
+  await refreshRollups(db);
+  log('employment: rollups of placements and training derived');
+  for (const table of ['job_fair', 'job_placement', 'training_enrolment', 'employment_placement_rollup', 'employment_training_rollup']) {
+    await sql`ANALYZE ${sql.table(table)}`.execute(db);
+  }
 }

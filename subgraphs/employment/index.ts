@@ -22,13 +22,13 @@ export const employment: SubgraphPackage<EmploymentDatabase> = {
   migrations,
   seedDemo,
   generateCity,
-  buildSubgraph: ({ db, peers }) => {
-    const registry = new RegistryClient(peers.registry);
+  buildSubgraph: ({ db, peers, serviceHeaders }) => {
+    const registry = new RegistryClient(peers.registry, serviceHeaders);
     return {
       name: 'employment',
       typeDefs: loadTypeDefs(schemaFile),
       resolvers,
-      createContext: async (): Promise<EmploymentContext> => ({ db, loaders: createLoaders(db), registry }),
+      createContext: async (auth): Promise<EmploymentContext> => ({ db, loaders: createLoaders(db), registry, auth }),
     };
   },
 };

@@ -101,23 +101,15 @@ export interface PlacementCounts {
 
 /**
  * Placements of `year` per commune (`communeCodes` given) or for the city (undefined): one row
- * per area and channel plus one total row per area (channel null), in one statement for any
- * number of communes (GROUPING SETS, so that distinct workers are counted over all channels).
+ * per area and channel plus one total row per area (channel null), read from the rollup (one
+ * row per year, area and channel, kept current by every placement written).
  */
 export async function placementCounts(db: DB, year: number, communeCodes: readonly string[] | undefined): Promise<PlacementCounts[]> {
-  const { from, to } = yearSpan(year);
-  const area = communeCodes ? sql`commune_code` : sql`NULL::char(5)`;
-  const sets = communeCodes ? sql`GROUPING SETS ((commune_code, channel), (commune_code))` : sql`GROUPING SETS ((channel), ())`;
-  const communeFilter = communeCodes ? sql`AND commune_code = any(${[...communeCodes]}::text[])` : sql``;
   const { rows } = await sql<PlacementCounts>`
-    SELECT ${area} AS commune_code, channel,
-      count(*)::int AS placements,
-      count(*) FILTER (WHERE contract = 'overseas')::int AS overseas,
-      count(*) FILTER (WHERE household_classification IN ('poor', 'near_poor'))::int AS poor_or_near_poor,
-      count(DISTINCT member_id)::int AS workers
-    FROM job_placement
-    WHERE placed_on BETWEEN ${from}::date AND ${to}::date ${communeFilter}
-    GROUP BY ${sets}`.execute(db);
+    SELECT nullif(commune_code, '') AS commune_code, nullif(channel, '') AS channel, placements::int AS placements,
+      overseas::int AS overseas, poor_or_near_poor::int AS poor_or_near_poor, workers::int AS workers
+    FROM employment_placement_rollup
+    WHERE year = ${year} AND ${communeCodes ? sql`commune_code = any(${[...communeCodes]}::text[])` : sql`commune_code = ''`}`.execute(db);
   return rows;
 }
 
@@ -156,23 +148,15 @@ export interface TrainingCounts {
 }
 
 /**
- * Enrolments that started in `year` and enrolments completed in `year`, by commune and level:
- * one statement reading both date indexes.
+ * Enrolments that started in `year` and enrolments completed in `year`, by commune (or for the
+ * city) and level, read from the rollup.
  */
 export async function trainingCounts(db: DB, year: number, communeCodes: readonly string[] | undefined): Promise<TrainingCounts[]> {
-  const { from, to } = yearSpan(year);
-  const group = communeCodes ? sql`commune_code` : sql`NULL::char(5)`;
-  const communeFilter = communeCodes ? sql`AND commune_code = any(${[...communeCodes]}::text[])` : sql``;
   const { rows } = await sql<TrainingCounts>`
-    SELECT ${group} AS commune_code, level,
-      count(*) FILTER (WHERE started_on BETWEEN ${from}::date AND ${to}::date)::int AS enrolments,
-      count(*) FILTER (WHERE started_on BETWEEN ${from}::date AND ${to}::date
-        AND household_classification IN ('poor', 'near_poor'))::int AS poor_or_near_poor,
-      count(*) FILTER (WHERE completed_on BETWEEN ${from}::date AND ${to}::date)::int AS completions
-    FROM training_enrolment
-    WHERE (started_on BETWEEN ${from}::date AND ${to}::date OR completed_on BETWEEN ${from}::date AND ${to}::date)
-      ${communeFilter}
-    GROUP BY 1, level`.execute(db);
+    SELECT nullif(commune_code, '') AS commune_code, level, enrolments::int AS enrolments,
+      poor_or_near_poor::int AS poor_or_near_poor, completions::int AS completions
+    FROM employment_training_rollup
+    WHERE year = ${year} AND ${communeCodes ? sql`commune_code = any(${[...communeCodes]}::text[])` : sql`commune_code = ''`}`.execute(db);
   return rows;
 }
 
@@ -185,12 +169,29 @@ export function findJobFairForShare(db: DB, id: number): Promise<JobFair | undef
   return db.selectFrom('job_fair').selectAll().where('id', '=', id).forShare().executeTakeFirst();
 }
 
+/**
+ * Writes a placement and counts it in the rollup in the same transaction (the caller's, or one
+ * of its own). The worker is locked first, so that two placements of one worker at once (on a
+ * server) take turns: each sees whether the worker was already placed that year.
+ */
 export function insertPlacement(db: DB, placement: NewJobPlacement): Promise<JobPlacement> {
-  return db.insertInto('job_placement').values(placement).returningAll().executeTakeFirstOrThrow();
+  return inTransaction(db, async (trx) => {
+    await lockWorker(trx, placement.member_id);
+    const year = Number(placement.placed_on.slice(0, 4));
+    const placedBefore = await workerPlacedIn(trx, placement.member_id, year, placement.commune_code);
+    const written = await trx.insertInto('job_placement').values(placement).returningAll().executeTakeFirstOrThrow();
+    await countPlacement(trx, written, { newInCommune: !placedBefore.inCommune, newInCity: !placedBefore.inYear });
+    return written;
+  });
 }
 
+/** Writes an enrolment and counts it (and its completion, if any) in the rollup, in one transaction. */
 export function insertEnrolment(db: DB, enrolment: NewTrainingEnrolment): Promise<TrainingEnrolment> {
-  return db.insertInto('training_enrolment').values(enrolment).returningAll().executeTakeFirstOrThrow();
+  return inTransaction(db, async (trx) => {
+    const written = await trx.insertInto('training_enrolment').values(enrolment).returningAll().executeTakeFirstOrThrow();
+    await addToTrainingRollup(trx, trainingChanges(written, 1));
+    return written;
+  });
 }
 
 /** Locks the enrolment row, so that two completions of one enrolment happen one after the other. */
@@ -198,15 +199,141 @@ export function lockEnrolment(db: DB, id: number): Promise<TrainingEnrolment | u
   return db.selectFrom('training_enrolment').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+/**
+ * Records a completion and moves it in the rollup, in the same transaction: the enrolment is
+ * counted out as it was and in as it is now, so a completion date that changes stays counted once.
+ */
 export function completeEnrolment(db: DB, id: number, completedOn: string, certificate: string | null): Promise<TrainingEnrolment> {
-  return db
-    .updateTable('training_enrolment')
-    .set({ completed_on: completedOn, certificate, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return inTransaction(db, async (trx) => {
+    const before = await lockEnrolment(trx, id);
+    const after = await trx
+      .updateTable('training_enrolment')
+      .set({ completed_on: completedOn, certificate, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await addToTrainingRollup(trx, [...(before ? trainingChanges(before, -1) : []), ...trainingChanges(after, 1)]);
+    return after;
+  });
 }
 
 export function insertLabourStatistics(db: DB, row: NewLabourStatistics): Promise<LabourStatistics> {
   return db.insertInto('labour_statistics').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+// ---- rollups: kept current in the transaction of every placement and enrolment written ----
+
+/** Runs `fn` in the caller's transaction, or in one of its own. */
+function inTransaction<T>(db: DB, fn: (trx: DB) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
+/** A transaction-scoped lock on one worker's placements (released at commit or rollback). */
+export async function lockWorker(db: DB, memberId: number): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`employment.worker:${memberId}`}, 0))`.execute(db);
+}
+
+/** Whether the worker already has a placement in `year`: in the commune, and anywhere. */
+export async function workerPlacedIn(db: DB, memberId: number, year: number, communeCode: string): Promise<{ inCommune: boolean; inYear: boolean }> {
+  const { from, to } = yearSpan(year);
+  const { rows } = await sql<{ in_commune: boolean | null; in_year: boolean }>`
+    SELECT bool_or(commune_code = ${communeCode}) AS in_commune, count(*) > 0 AS in_year
+    FROM job_placement WHERE member_id = ${memberId} AND placed_on BETWEEN ${from}::date AND ${to}::date`.execute(db);
+  return { inCommune: rows[0]?.in_commune ?? false, inYear: rows[0]?.in_year ?? false };
+}
+
+/**
+ * Counts one placement in its commune and channel, its commune, its channel city-wide and the
+ * city; a worker not placed before that year in the commune (or anywhere) is a new worker there.
+ */
+export async function countPlacement(db: DB, p: JobPlacement, worker: { newInCommune: boolean; newInCity: boolean }): Promise<void> {
+  const overseas = p.contract === 'overseas' ? 1 : 0;
+  const poor = p.household_classification === 'poor' || p.household_classification === 'near_poor' ? 1 : 0;
+  const commune = p.commune_code.trim();
+  const areas: Array<[string, string, number]> = [
+    ['', '', worker.newInCity ? 1 : 0],
+    ['', p.channel, 0],
+    [commune, '', worker.newInCommune ? 1 : 0],
+    [commune, p.channel, 0],
+  ];
+  const year = Number(p.placed_on.slice(0, 4));
+  await sql`
+    INSERT INTO employment_placement_rollup (year, commune_code, channel, placements, overseas, poor_or_near_poor, workers)
+    SELECT ${year}, commune_code, channel, 1, ${overseas}, ${poor}, workers
+    FROM unnest(${areas.map((a) => a[0])}::text[], ${areas.map((a) => a[1])}::text[], ${areas.map((a) => a[2])}::int8[])
+      AS a(commune_code, channel, workers)
+    ORDER BY commune_code, channel
+    ON CONFLICT (year, commune_code, channel) DO UPDATE SET
+      placements = employment_placement_rollup.placements + excluded.placements,
+      overseas = employment_placement_rollup.overseas + excluded.overseas,
+      poor_or_near_poor = employment_placement_rollup.poor_or_near_poor + excluded.poor_or_near_poor,
+      workers = employment_placement_rollup.workers + excluded.workers`.execute(db);
+}
+
+interface TrainingChange {
+  year: number;
+  commune_code: string;
+  level: string;
+  enrolments: number;
+  poor_or_near_poor: number;
+  completions: number;
+}
+
+/** What an enrolment counts in the rollup (times `sign`): its start, and its completion if any. */
+function trainingChanges(e: TrainingEnrolment, sign: 1 | -1): TrainingChange[] {
+  const poor = e.household_classification === 'poor' || e.household_classification === 'near_poor' ? 1 : 0;
+  const changes: TrainingChange[] = [];
+  for (const commune of [e.commune_code.trim(), '']) {
+    changes.push({ year: Number(e.started_on.slice(0, 4)), commune_code: commune, level: e.level, enrolments: sign, poor_or_near_poor: sign * poor, completions: 0 });
+    if (e.completed_on !== null) {
+      changes.push({ year: Number(e.completed_on.slice(0, 4)), commune_code: commune, level: e.level, enrolments: 0, poor_or_near_poor: 0, completions: sign });
+    }
+  }
+  return changes;
+}
+
+/** Adds the changes, summed per row first (one statement may touch a row once), in key order. */
+export async function addToTrainingRollup(db: DB, changes: readonly TrainingChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const column = <K extends keyof TrainingChange>(name: K) => changes.map((c) => c[name]);
+  await sql`
+    INSERT INTO employment_training_rollup (year, commune_code, level, enrolments, poor_or_near_poor, completions)
+    SELECT year, commune_code, level, sum(enrolments), sum(poor_or_near_poor), sum(completions)
+    FROM unnest(${column('year')}::int[], ${column('commune_code')}::text[], ${column('level')}::text[],
+      ${column('enrolments')}::int8[], ${column('poor_or_near_poor')}::int8[], ${column('completions')}::int8[])
+      AS c(year, commune_code, level, enrolments, poor_or_near_poor, completions)
+    GROUP BY year, commune_code, level
+    ORDER BY year, commune_code, level
+    ON CONFLICT (year, commune_code, level) DO UPDATE SET
+      enrolments = employment_training_rollup.enrolments + excluded.enrolments,
+      poor_or_near_poor = employment_training_rollup.poor_or_near_poor + excluded.poor_or_near_poor,
+      completions = employment_training_rollup.completions + excluded.completions`.execute(db);
+}
+
+/**
+ * Derives the rollups from every placement and enrolment (the city data set and the demo data
+ * call this once they are written): the same counts the figures used to make on each request.
+ */
+export async function refreshRollups(db: DB): Promise<void> {
+  await sql`TRUNCATE employment_placement_rollup, employment_training_rollup`.execute(db);
+  await sql`
+    INSERT INTO employment_placement_rollup (year, commune_code, channel, placements, overseas, poor_or_near_poor, workers)
+    SELECT year, coalesce(commune_code, ''), coalesce(channel, ''), count(*), count(*) FILTER (WHERE contract = 'overseas'),
+      count(*) FILTER (WHERE household_classification IN ('poor', 'near_poor')),
+      CASE WHEN grouping(channel) = 1 THEN count(DISTINCT member_id) ELSE 0 END
+    FROM (SELECT extract(year FROM placed_on)::int AS year, commune_code::text AS commune_code, channel, contract, household_classification, member_id
+      FROM job_placement) p
+    GROUP BY GROUPING SETS ((year, commune_code, channel), (year, commune_code), (year, channel), (year))`.execute(db);
+  await sql`
+    INSERT INTO employment_training_rollup (year, commune_code, level, enrolments, poor_or_near_poor, completions)
+    SELECT year, coalesce(commune_code, ''), level, sum(enrolments), sum(poor_or_near_poor), sum(completions)
+    FROM (
+      SELECT extract(year FROM started_on)::int AS year, commune_code::text AS commune_code, level, 1 AS enrolments,
+        CASE WHEN household_classification IN ('poor', 'near_poor') THEN 1 ELSE 0 END AS poor_or_near_poor, 0 AS completions
+      FROM training_enrolment
+      UNION ALL
+      SELECT extract(year FROM completed_on)::int, commune_code::text, level, 0, 0, 1
+      FROM training_enrolment WHERE completed_on IS NOT NULL
+    ) t
+    GROUP BY GROUPING SETS ((year, commune_code, level), (year, level))`.execute(db);
 }

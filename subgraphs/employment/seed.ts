@@ -11,6 +11,7 @@ import type {
   TrainingEnrolment,
   TrainingLevel,
 } from './db/tables.js';
+import { refreshRollups } from './repository.js';
 
 type Planned<T> = Omit<T, 'created_at' | 'updated_at'>;
 
@@ -162,5 +163,6 @@ export async function seedDemo(db: Kysely<EmploymentDatabase>): Promise<void> {
     for (const table of ['job_fair', 'job_placement', 'training_enrolment']) {
       await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), (SELECT max(id) FROM ${sql.table(table)}))`.execute(trx);
     }
+    await refreshRollups(trx);
   });
 }

@@ -22,13 +22,13 @@ export const housing: SubgraphPackage<HousingDatabase> = {
   migrations,
   seedDemo,
   generateCity,
-  buildSubgraph: ({ db, peers }) => {
-    const registry = new RegistryClient(peers.registry);
+  buildSubgraph: ({ db, peers, serviceHeaders }) => {
+    const registry = new RegistryClient(peers.registry, serviceHeaders);
     return {
       name: 'housing',
       typeDefs: loadTypeDefs(schemaFile),
       resolvers,
-      createContext: async (): Promise<HousingContext> => ({ db, loaders: createLoaders(db), registry }),
+      createContext: async (auth): Promise<HousingContext> => ({ db, loaders: createLoaders(db), registry, auth }),
     };
   },
 };

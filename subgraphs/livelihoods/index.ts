@@ -22,13 +22,13 @@ export const livelihoods: SubgraphPackage<LivelihoodsDatabase> = {
   migrations,
   seedDemo,
   generateCity,
-  buildSubgraph: ({ db, peers }) => {
-    const registry = new RegistryClient(peers.registry);
+  buildSubgraph: ({ db, peers, serviceHeaders }) => {
+    const registry = new RegistryClient(peers.registry, serviceHeaders);
     return {
       name: 'livelihoods',
       typeDefs: loadTypeDefs(schemaFile),
       resolvers,
-      createContext: async (): Promise<LivelihoodsContext> => ({ db, loaders: createLoaders(db), registry }),
+      createContext: async (auth): Promise<LivelihoodsContext> => ({ db, loaders: createLoaders(db), registry, auth }),
     };
   },
 };

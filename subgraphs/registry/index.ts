@@ -22,6 +22,6 @@ export const registry: SubgraphPackage<RegistryDatabase> = {
     name: 'registry',
     typeDefs: loadTypeDefs(schemaFile),
     resolvers,
-    createContext: async (): Promise<RegistryContext> => ({ db, loaders: createLoaders(db) }),
+    createContext: async (auth): Promise<RegistryContext> => ({ db, loaders: createLoaders(db), auth }),
   }),
 };

@@ -92,6 +92,8 @@ export function findReviewsByHouseholdIds(db: DB, householdIds: readonly number[
 
 export interface HouseholdListQuery {
   communeCode?: string | undefined;
+  /** Only households in these communes (a caseworker's scope). */
+  communeCodes?: readonly string[] | undefined;
   /** With `year`: only households whose latest review that year gave this classification. */
   classification?: Classification | undefined;
   year?: number | undefined;
@@ -125,6 +127,7 @@ function reviewedInYear(db: DB, year: number, classification: Classification | u
 function householdListBase(db: DB, query: HouseholdListQuery) {
   let q = db.selectFrom('household as h');
   if (query.communeCode) q = q.where('h.commune_code', '=', query.communeCode);
+  if (query.communeCodes) q = query.communeCodes.length ? q.where('h.commune_code', 'in', [...query.communeCodes]) : q.where(sql<boolean>`false`);
   if (query.year !== undefined) q = q.where('h.id', 'in', reviewedInYear(db, query.year, query.classification));
   return q;
 }

@@ -3,6 +3,7 @@ import { bulkInsert } from '../../db/bulk.js';
 import { NEAR_POOR, POOR, type CityPlan } from '../../db/generate/plan.js';
 import { Random } from '../../db/random.js';
 import type { SocialInsuranceDatabase, SupportGroup } from './db/tables.js';
+import { writeCoverageRollups } from './repository.js';
 
 /**
  * The social-insurance share of the city data set, written as if every record had gone through
@@ -282,6 +283,22 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
   order.sort((a, b) => member[a]! - member[b]! || cardYear[a]! - cardYear[b]!);
   await bulkInsert(db, 'health_insurance_support', cards.columns, cards.data.map((column) => order.map((i) => column[i])));
   log(`social_insurance: ${cards.length} health-insurance cards (${middleCards} middle-income agricultural)`);
+  // The rollups, from the cards just written (ids follow the insert order, the identity restarted).
+  const column = <T>(name: string) => cards.data[cards.columns.findIndex((c) => c.name === name)] as T[];
+  const coverage = await writeCoverageRollups(
+    db,
+    order.map((i, k) => ({
+      id: k + 1,
+      member_id: member[i]!,
+      commune_code: column<string>('commune_code')[i]!,
+      support_group: column<SupportGroup>('support_group')[i]!,
+      valid_from: column<string>('valid_from')[i]!,
+      valid_to: column<string>('valid_to')[i]!,
+      budget_amount: column<number>('budget_amount')[i]!,
+      granted_on: column<string>('granted_on')[i]!,
+    })),
+  );
+  log(`social_insurance: ${coverage.rows} health-insurance rollup rows, ${coverage.gaps} cover gaps`);
 
   // ---------------------------------------------------------------- electricity
   const power = new Columns([
@@ -484,7 +501,7 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
   await bulkInsert(db, 'emergency_relief', relief.columns, relief.data);
   log(`social_insurance: ${relief.length} emergency reliefs`);
 
-  for (const table of ['health_insurance_support', 'voluntary_insurance_support', 'tuition_support', 'electricity_subsidy', 'social_allowance', 'emergency_relief']) {
+  for (const table of ['health_insurance_support', 'voluntary_insurance_support', 'tuition_support', 'electricity_subsidy', 'social_allowance', 'emergency_relief', 'health_insurance_rollup', 'health_insurance_gap']) {
     await sql`ANALYZE ${sql.table(table)}`.execute(db);
   }
 }

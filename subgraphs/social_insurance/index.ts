@@ -23,13 +23,13 @@ export const socialInsurance: SubgraphPackage<SocialInsuranceDatabase> = {
   migrations,
   seedDemo,
   generateCity,
-  buildSubgraph: ({ db, peers }) => {
-    const registry = new RegistryClient(peers.registry);
+  buildSubgraph: ({ db, peers, serviceHeaders }) => {
+    const registry = new RegistryClient(peers.registry, serviceHeaders);
     return {
       name: 'social_insurance',
       typeDefs: loadTypeDefs(schemaFile),
       resolvers,
-      createContext: async (): Promise<SocialInsuranceContext> => ({ db, loaders: createLoaders(db), registry }),
+      createContext: async (auth): Promise<SocialInsuranceContext> => ({ db, loaders: createLoaders(db), registry, auth }),
     };
   },
 };

@@ -14,10 +14,8 @@ import * as repo from './repository.js';
 import { groupBy } from '../common/batch.js';
 import { parsePeriodKey, periodKey as commonPeriodKey } from '../common/period.js';
 
-/** Social figures of one area and period, before GraphQL naming. */
-export interface Figures {
-  from: string;
-  to: string;
+/** Each kind of social figures of one area and period, before GraphQL naming. */
+interface KindFigures {
   healthInsurance: { people: number; budget: number; byGroup: Array<{ group: SupportGroup; people: number; budget: number }> };
   voluntaryInsurance: { people: number; months: number; amount: number };
   tuition: { pupils: number; amount: number };
@@ -25,6 +23,14 @@ export interface Figures {
   allowances: { recipients: number; amount: number };
   emergencyRelief: { events: number; households: number; cash: number; inKindValue: number };
 }
+type Kind = keyof KindFigures;
+
+/**
+ * Social figures of one area and period as GraphQL reads them: each kind is a function that
+ * GraphQL's default resolver calls only when the query selects that kind, so a dashboard that
+ * asks for health insurance alone runs the health-insurance statement alone.
+ */
+export type Figures = { from: string; to: string } & { [K in Kind]: () => Promise<KindFigures[K]> };
 
 const GROUPS: SupportGroup[] = ['poor', 'near_poor', 'middle_income_agriculture'];
 
@@ -35,70 +41,85 @@ export function periodKey(from: string, to: string): string {
 
 const parsePeriod = parsePeriodKey;
 
-/**
- * Runs the six figure statements of one period (per commune or for the city) and assembles
- * the figures of each area code ('' for the city). Areas without records get zeros.
- */
-async function figuresOfPeriod(db: Kysely<SocialInsuranceDatabase>, period: repo.Period, byCommune: boolean) {
-  const [hi, vol, tuition, electricity, allowances, relief] = await Promise.all([
-    repo.healthInsuranceFigures(db, period, byCommune),
-    repo.voluntaryFigures(db, period, byCommune),
-    repo.tuitionFigures(db, period, byCommune),
-    repo.electricityFigures(db, period, byCommune),
-    repo.allowanceFigures(db, period, byCommune),
-    repo.reliefFigures(db, period, byCommune),
-  ]);
-  const areas = new Map<string, Figures>();
-  const area = (code: string | null) => {
-    const key = code ?? '';
-    let f = areas.get(key);
-    if (!f) {
-      f = emptyFigures(period);
-      areas.set(key, f);
+const EMPTY: { [K in Kind]: () => KindFigures[K] } = {
+  healthInsurance: () => ({ people: 0, budget: 0, byGroup: GROUPS.map((group) => ({ group, people: 0, budget: 0 })) }),
+  voluntaryInsurance: () => ({ people: 0, months: 0, amount: 0 }),
+  tuition: () => ({ pupils: 0, amount: 0 }),
+  electricity: () => ({ households: 0, amount: 0 }),
+  allowances: () => ({ recipients: 0, amount: 0 }),
+  emergencyRelief: () => ({ events: 0, households: 0, cash: 0, inKindValue: 0 }),
+};
+
+/** One statement per kind: the figures of every area of a period, by area code ('' for the city). */
+const FETCH: { [K in Kind]: (db: Kysely<SocialInsuranceDatabase>, period: repo.Period, byCommune: boolean) => Promise<Map<string, KindFigures[K]>> } = {
+  healthInsurance: async (db, period, byCommune) => {
+    const areas = new Map<string, KindFigures['healthInsurance']>();
+    for (const r of await repo.healthInsuranceFigures(db, period, byCommune)) {
+      const key = r.commune_code ?? '';
+      let f = areas.get(key);
+      if (!f) areas.set(key, (f = EMPTY.healthInsurance()));
+      if (r.support_group == null) {
+        f.people = r.people;
+        f.budget = r.budget;
+      } else {
+        const g = f.byGroup.find((x) => x.group === r.support_group)!;
+        g.people = r.people;
+        g.budget = r.budget;
+      }
     }
-    return f;
-  };
-  for (const r of hi) {
-    const f = area(r.commune_code);
-    if (r.support_group == null) {
-      f.healthInsurance.people = r.people;
-      f.healthInsurance.budget = r.budget;
-    } else {
-      const g = f.healthInsurance.byGroup.find((x) => x.group === r.support_group)!;
-      g.people = r.people;
-      g.budget = r.budget;
-    }
-  }
-  for (const r of vol) area(r.commune_code).voluntaryInsurance = { people: r.people, months: r.months, amount: r.amount };
-  for (const r of tuition) area(r.commune_code).tuition = { pupils: r.pupils, amount: r.amount };
-  for (const r of electricity) area(r.commune_code).electricity = { households: r.households, amount: r.amount };
-  for (const r of allowances) area(r.commune_code).allowances = { recipients: r.recipients, amount: r.amount };
-  for (const r of relief) {
-    area(r.commune_code).emergencyRelief = { events: r.events, households: r.households, cash: r.cash, inKindValue: r.in_kind_value };
-  }
-  return areas;
+    return areas;
+  },
+  voluntaryInsurance: async (db, period, byCommune) =>
+    new Map((await repo.voluntaryFigures(db, period, byCommune)).map((r) => [r.commune_code ?? '', { people: r.people, months: r.months, amount: r.amount }])),
+  tuition: async (db, period, byCommune) =>
+    new Map((await repo.tuitionFigures(db, period, byCommune)).map((r) => [r.commune_code ?? '', { pupils: r.pupils, amount: r.amount }])),
+  electricity: async (db, period, byCommune) =>
+    new Map((await repo.electricityFigures(db, period, byCommune)).map((r) => [r.commune_code ?? '', { households: r.households, amount: r.amount }])),
+  allowances: async (db, period, byCommune) =>
+    new Map((await repo.allowanceFigures(db, period, byCommune)).map((r) => [r.commune_code ?? '', { recipients: r.recipients, amount: r.amount }])),
+  emergencyRelief: async (db, period, byCommune) =>
+    new Map(
+      (await repo.reliefFigures(db, period, byCommune)).map((r) => [
+        r.commune_code ?? '',
+        { events: r.events, households: r.households, cash: r.cash, inKindValue: r.in_kind_value },
+      ]),
+    ),
+};
+
+const KINDS = Object.keys(EMPTY) as Kind[];
+
+/** Per kind, a loader keyed by period whose value is every area's figures of that kind. */
+function kindLoaders(db: Kysely<SocialInsuranceDatabase>, byCommune: boolean) {
+  return Object.fromEntries(
+    KINDS.map((kind) => [
+      kind,
+      new DataLoader<string, Map<string, unknown>>(async (keys) => Promise.all(keys.map((key) => FETCH[kind](db, parsePeriod(key), byCommune)))),
+    ]),
+  ) as { [K in Kind]: DataLoader<string, Map<string, KindFigures[K]>> };
 }
 
-export function emptyFigures(period: repo.Period): Figures {
+/** The figures of one area ('' for the city) for a period key, each kind loaded when asked. */
+function areaFigures(loaders: ReturnType<typeof kindLoaders>, key: string, area: string): Figures {
+  const { from, to } = parsePeriod(key);
+  const lazy = <K extends Kind>(kind: K) => async () => ((await loaders[kind].load(key)) as Map<string, KindFigures[K]>).get(area) ?? EMPTY[kind]();
   return {
-    from: period.from,
-    to: period.to,
-    healthInsurance: { people: 0, budget: 0, byGroup: GROUPS.map((group) => ({ group, people: 0, budget: 0 })) },
-    voluntaryInsurance: { people: 0, months: 0, amount: 0 },
-    tuition: { pupils: 0, amount: 0 },
-    electricity: { households: 0, amount: 0 },
-    allowances: { recipients: 0, amount: 0 },
-    emergencyRelief: { events: 0, households: 0, cash: 0, inKindValue: 0 },
+    from,
+    to,
+    healthInsurance: lazy('healthInsurance'),
+    voluntaryInsurance: lazy('voluntaryInsurance'),
+    tuition: lazy('tuition'),
+    electricity: lazy('electricity'),
+    allowances: lazy('allowances'),
+    emergencyRelief: lazy('emergencyRelief'),
   };
 }
 
 /** One set of loaders per request: each batched lookup is one SQL statement per tick. */
 export function createLoaders(db: Kysely<SocialInsuranceDatabase>) {
-  // Every commune's figures for a period come from six statements (GROUP BY commune_code); the
-  // loader caches them per period, so 126 communes cost what 2 do.
-  const communeFiguresByPeriod = new DataLoader<string, Map<string, Figures>>(async (keys) =>
-    Promise.all(keys.map((key) => figuresOfPeriod(db, parsePeriod(key), true))),
-  );
+  // Every commune's figures of one kind for a period are one statement (GROUP BY commune_code);
+  // the loaders cache them per period, so 126 communes cost what 2 do.
+  const communeKinds = kindLoaders(db, true);
+  const cityKinds = kindLoaders(db, false);
 
   return {
     healthInsuranceByHousehold: new DataLoader<number, HealthInsuranceSupport[]>(async (ids) =>
@@ -120,30 +141,14 @@ export function createLoaders(db: Kysely<SocialInsuranceDatabase>) {
       groupBy(ids, await repo.findReliefByHouseholds(db, ids), (r) => r.household_id),
     ),
     /** Key "code|from|to". */
-    communeFigures: new DataLoader<string, Figures>(async (keys) => {
-      const parsed = keys.map((k) => {
+    communeFigures: new DataLoader<string, Figures>(async (keys) =>
+      keys.map((k) => {
         const i = k.indexOf('|');
-        return { code: k.slice(0, i), period: k.slice(i + 1) };
-      });
-      const periods = [...new Set(parsed.map((p) => p.period))];
-      const maps = await communeFiguresByPeriod.loadMany(periods);
-      const byPeriod = new Map<string, Map<string, Figures>>();
-      periods.forEach((p, i) => {
-        const m = maps[i];
-        if (m instanceof Error) throw m;
-        byPeriod.set(p, m!);
-      });
-      return parsed.map(({ code, period }) => byPeriod.get(period)!.get(code) ?? emptyFigures(parsePeriod(period)));
-    }),
-    /** Key "from|to": the whole city, people counted once across communes. */
-    cityFigures: new DataLoader<string, Figures>(async (keys) =>
-      Promise.all(
-        keys.map(async (key) => {
-          const period = parsePeriod(key);
-          return (await figuresOfPeriod(db, period, false)).get('') ?? emptyFigures(period);
-        }),
-      ),
+        return areaFigures(communeKinds, k.slice(i + 1), k.slice(0, i));
+      }),
     ),
+    /** Key "from|to": the whole city, people counted once across communes. */
+    cityFigures: new DataLoader<string, Figures>(async (keys) => keys.map((key) => areaFigures(cityKinds, key, ''))),
   };
 }
 

@@ -1,4 +1,16 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { bulkInsert } from '../../db/bulk.js';
+import {
+  AREA,
+  coverageDelta,
+  dateSegments,
+  FIRST_DAY,
+  healthInsuranceRollups,
+  type CardFacts,
+  type DateSegment,
+  type CoverageGapRow,
+  type CoverageRow,
+} from './coverage.js';
 import type {
   ElectricitySubsidy,
   EmergencyRelief,
@@ -115,23 +127,61 @@ export interface HealthInsuranceRow {
 
 /**
  * People: distinct persons with a card valid on at least one day of the period. Budget: the
- * cards granted in the period. GROUPING SETS give the totals and the split by group in one
- * statement (a person under two groups counts once in the total).
+ * cards granted in the period. Per commune and group, per commune, per group and for the city
+ * (a person under two groups counts once in the total), read from the rollups (see the
+ * migration 2026_11_29_0900_create_health_insurance_rollups): the budget is a sum over the
+ * period's rows; the people are those whose cover in the area had started by `to`, less those
+ * whose cover there had stopped by `from`, less those between two spells of cover throughout.
  */
 export async function healthInsuranceFigures(db: DB, period: Period, byCommune: boolean): Promise<HealthInsuranceRow[]> {
-  const grouping = byCommune
-    ? sql`GROUPING SETS ((commune_code, support_group), (commune_code))`
-    : sql`GROUPING SETS ((support_group), ())`;
-  const commune = byCommune ? sql`commune_code` : sql`NULL::text`;
+  const inPeriod = dateSegments(period.from, period.to);
+  const upToTo = dateSegments(FIRST_DAY, period.to);
+  const upToFrom = dateSegments(FIRST_DAY, period.from);
   const { rows } = await sql<HealthInsuranceRow>`
-    SELECT ${commune} AS commune_code, support_group,
-      count(DISTINCT member_id) FILTER (WHERE valid_from <= ${period.to}::date AND valid_to >= ${period.from}::date)::int8 AS people,
-      coalesce(sum(budget_amount) FILTER (WHERE granted_on BETWEEN ${period.from}::date AND ${period.to}::date), 0)::int8 AS budget
-    FROM health_insurance_support
-    WHERE (valid_from <= ${period.to}::date AND valid_to >= ${period.from}::date)
-       OR granted_on BETWEEN ${period.from}::date AND ${period.to}::date
-    GROUP BY ${grouping}`.execute(db);
+    WITH flows AS (
+      SELECT commune_code, support_group,
+        coalesce(sum(budget) FILTER (WHERE ${inSegments(inPeriod)}), 0) AS budget,
+        coalesce(sum(people_started) FILTER (WHERE ${inSegments(upToTo)}), 0)
+          - coalesce(sum(people_stopped) FILTER (WHERE ${inSegments(upToFrom)}), 0) AS people
+      FROM health_insurance_rollup
+      WHERE (${inSegments([...inPeriod, ...upToTo, ...upToFrom])}) AND ${byCommune ? sql`commune_code <> ''` : sql`commune_code = ''`}
+      GROUP BY commune_code, support_group),
+    covering AS (${coveringGaps(sql`gap @> daterange(${period.from}::date, ${period.to}::date, '[]')`, byCommune)})
+    SELECT nullif(f.commune_code, '') AS commune_code, nullif(f.support_group, '') AS support_group,
+      (f.people - coalesce(c.people, 0))::int8 AS people, f.budget::int8 AS budget
+    FROM flows f LEFT JOIN covering c ON c.commune_code = f.commune_code AND c.support_group = f.support_group`.execute(db);
   return rows;
+}
+
+/**
+ * Rollup rows in the runs of `segments`, as conditions the planner turns into index range scans
+ * on the primary key (a join with the runs as a table gets planned as a scan of every row).
+ */
+function inSegments(segments: readonly DateSegment[]): RawBuilder<unknown> {
+  return sql`(${sql.join(
+    segments.map((s) => sql`(grain = ${s.grain} AND period_start BETWEEN ${s.from}::date AND ${s.to}::date)`),
+    sql` OR `,
+  )})`;
+}
+
+/**
+ * People per area in a gap matching `condition`, in one pass: a gap row counts in every kind of
+ * area its `areas` bits name. Per commune: (commune, group) and (commune); for the city: (group)
+ * and the city.
+ */
+function coveringGaps(condition: RawBuilder<unknown>, byCommune: boolean): RawBuilder<unknown> {
+  const [byGroup, total] = byCommune ? [AREA.communeGroup, AREA.commune] : [AREA.group, AREA.city];
+  const commune = byCommune ? sql`commune_code` : sql`''::text`;
+  const people = sql`CASE WHEN grouping(support_group) = 0 THEN count(*) FILTER (WHERE areas & ${sql.lit(byGroup)} <> 0)
+    ELSE count(*) FILTER (WHERE areas & ${sql.lit(total)} <> 0) END`;
+  // A gap row of a person's whole commune (or city) has group '' and no per-group bit: its group
+  // in the per-group set counts nothing, and is dropped so as not to shadow the total row.
+  return sql`
+    SELECT ${commune} AS commune_code, coalesce(support_group, '') AS support_group, ${people} AS people
+    FROM health_insurance_gap
+    WHERE ${condition} AND areas & ${sql.lit(byGroup | total)} <> 0
+    GROUP BY GROUPING SETS ((${commune}, support_group), (${commune}))
+    HAVING ${people} > 0`;
 }
 
 export interface VoluntaryRow {
@@ -239,8 +289,14 @@ export async function reliefFigures(db: DB, period: Period, byCommune: boolean):
 
 // ---- writes ----
 
+/**
+ * Writes a card and brings the health-insurance rollups up to date in the same transaction (the
+ * caller's, or one of its own when called outside one): a refused card changes nothing.
+ */
 export function insertHealthInsurance(db: DB, row: NewHealthInsuranceSupport): Promise<HealthInsuranceSupport> {
-  return db.insertInto('health_insurance_support').values(row).returningAll().executeTakeFirstOrThrow();
+  return inTransaction(db, (trx) =>
+    withMemberCoverage(trx, row.member_id, () => trx.insertInto('health_insurance_support').values(row).returningAll().executeTakeFirstOrThrow()),
+  );
 }
 
 export function insertVoluntary(db: DB, row: NewVoluntaryInsuranceSupport): Promise<VoluntaryInsuranceSupport> {
@@ -272,4 +328,118 @@ export function findReportedStatistics(db: DB) {
     .orderBy('code')
     .orderBy('id', 'desc')
     .execute();
+}
+
+// ---- health-insurance rollups: kept current in the transaction of every card written ----
+
+/** Runs `fn` in the caller's transaction, or in one of its own. */
+function inTransaction<T>(db: DB, fn: (trx: DB) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
+/**
+ * Runs `write` (which changes one person's cards) and moves the rollups by the difference it
+ * made to that person's share of them, computed by healthInsuranceRollups from the person's
+ * cards before and after; the person's gaps are rewritten. The person is locked first, so that
+ * two grants for them at once (on a server) take turns and each sees the other's card.
+ */
+export async function withMemberCoverage<T>(db: DB, memberId: number, write: () => Promise<T>): Promise<T> {
+  await lockMember(db, memberId);
+  const before = healthInsuranceRollups(await findCardsOfMember(db, memberId));
+  const result = await write();
+  const after = healthInsuranceRollups(await findCardsOfMember(db, memberId));
+  await addToCoverageRollup(db, coverageDelta(before.rows, after.rows));
+  await deleteMemberGaps(db, memberId);
+  await insertCoverageGaps(db, after.gaps);
+  return result;
+}
+
+/** A transaction-scoped lock on one person's cards (released at commit or rollback). */
+export async function lockMember(db: DB, memberId: number): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`social_insurance.member:${memberId}`}, 0))`.execute(db);
+}
+
+export function findCardsOfMember(db: DB, memberId: number): Promise<HealthInsuranceSupport[]> {
+  return db.selectFrom('health_insurance_support').selectAll().where('member_id', '=', memberId).orderBy('id').execute();
+}
+
+/** Adds `rows` to the rollup, in key order (so that concurrent writers lock rows in one order). */
+export async function addToCoverageRollup(db: DB, rows: readonly CoverageRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <K extends keyof CoverageRow>(name: K) => rows.map((r) => r[name]);
+  await sql`
+    INSERT INTO health_insurance_rollup (grain, period_start, commune_code, support_group, budget, people_started, people_stopped)
+    SELECT * FROM unnest(${column('grain')}::text[], ${column('period_start')}::date[], ${column('commune_code')}::text[],
+      ${column('support_group')}::text[], ${column('budget')}::int8[], ${column('people_started')}::int8[], ${column('people_stopped')}::int8[])
+    ORDER BY 1, 2, 3, 4
+    ON CONFLICT (grain, period_start, commune_code, support_group) DO UPDATE SET
+      budget = health_insurance_rollup.budget + excluded.budget,
+      people_started = health_insurance_rollup.people_started + excluded.people_started,
+      people_stopped = health_insurance_rollup.people_stopped + excluded.people_stopped`.execute(db);
+}
+
+export async function deleteMemberGaps(db: DB, memberId: number): Promise<void> {
+  await db.deleteFrom('health_insurance_gap').where('member_id', '=', memberId).execute();
+}
+
+export async function insertCoverageGaps(db: DB, gaps: readonly CoverageGapRow[]): Promise<void> {
+  if (gaps.length === 0) return;
+  const column = <K extends keyof CoverageGapRow>(name: K) => gaps.map((g) => g[name]);
+  await sql`
+    INSERT INTO health_insurance_gap (member_id, commune_code, support_group, areas, gap)
+    SELECT member_id, commune_code, support_group, areas, daterange(starts, ends)
+    FROM unnest(${column('member_id')}::int8[], ${column('commune_code')}::text[], ${column('support_group')}::text[],
+      ${column('areas')}::int2[], ${column('starts')}::date[], ${column('ends')}::date[])
+      AS g(member_id, commune_code, support_group, areas, starts, ends)`.execute(db);
+}
+
+/**
+ * Replaces the health-insurance rollups by those of `cards` (every card there is: the city data
+ * set and the demo data call this once they are written).
+ */
+export async function writeCoverageRollups(db: DB, cards: readonly CardFacts[]): Promise<{ rows: number; gaps: number }> {
+  const { rows, gaps } = healthInsuranceRollups(cards);
+  await sql`TRUNCATE health_insurance_rollup, health_insurance_gap`.execute(db);
+  // In primary-key order: each insert then lands at the right edge of the index.
+  const ordered = [...rows].sort(
+    (a, b) => cmp(a.grain, b.grain) || cmp(a.period_start, b.period_start) || cmp(a.commune_code, b.commune_code) || cmp(a.support_group, b.support_group),
+  );
+  const column = <K extends keyof CoverageRow>(name: K) => ordered.map((r) => r[name]);
+  await bulkInsert(
+    db,
+    'health_insurance_rollup',
+    [
+      { name: 'grain', type: 'text' },
+      { name: 'period_start', type: 'date' },
+      { name: 'commune_code', type: 'text' },
+      { name: 'support_group', type: 'text' },
+      { name: 'budget', type: 'int8' },
+      { name: 'people_started', type: 'int8' },
+      { name: 'people_stopped', type: 'int8' },
+    ],
+    [column('grain'), column('period_start'), column('commune_code'), column('support_group'), column('budget'), column('people_started'), column('people_stopped')],
+  );
+  await withoutIndexes(db, 'health_insurance_gap', async () => {
+    for (let i = 0; i < gaps.length; i += GAP_CHUNK) await insertCoverageGaps(db, gaps.slice(i, i + GAP_CHUNK));
+  });
+  return { rows: rows.length, gaps: gaps.length };
+}
+
+const GAP_CHUNK = 50_000;
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Runs `load` with the table's secondary indexes dropped, then builds them again from their own
+ * definitions: several times faster than keeping a GiST index up row by row. Call it inside a
+ * transaction, which keeps the table without its indexes invisible to everyone else.
+ */
+async function withoutIndexes(db: DB, table: string, load: () => Promise<void>): Promise<void> {
+  const { rows: indexes } = await sql<{ name: string; definition: string }>`
+    SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+    WHERE i.schemaname = current_schema() AND i.tablename = ${table}
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)
+    ORDER BY i.indexname`.execute(db);
+  for (const index of indexes) await sql`DROP INDEX ${sql.ref(index.name)}`.execute(db);
+  await load();
+  for (const index of indexes) await sql.raw(index.definition).execute(db);
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { DEMO_SEED, demoPopulation, type DemoHousehold } from '../../db/demo.js';
 import { Random } from '../../db/random.js';
+import { writeCoverageRollups } from './repository.js';
 import type {
   NewElectricitySubsidy,
   NewEmergencyRelief,
@@ -124,7 +125,10 @@ export async function seedDemo(db: Kysely<SocialInsuranceDatabase>): Promise<voi
   if (existing) return;
   const records = demoSocialRecords();
   await db.transaction().execute(async (trx) => {
-    if (records.cards.length) await trx.insertInto('health_insurance_support').values(records.cards).execute();
+    if (records.cards.length) {
+      const cards = await trx.insertInto('health_insurance_support').values(records.cards).returningAll().execute();
+      await writeCoverageRollups(trx, cards);
+    }
     if (records.voluntary.length) await trx.insertInto('voluntary_insurance_support').values(records.voluntary).execute();
     if (records.tuition.length) await trx.insertInto('tuition_support').values(records.tuition).execute();
     if (records.electricity.length) await trx.insertInto('electricity_subsidy').values(records.electricity).execute();

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Databases } from '../../db/index.js';
 import type { SubgraphPackage } from '../../subgraphs/common/subgraph.js';
 import { startStack, type Stack, type StackOptions } from '../../scripts/stack.js';
+import { loadAccessPolicy, type AuthConfig, type TokenClaims } from '../../subgraphs/common/auth.js';
 
 export interface GraphQLResponse<T = any> {
   data?: T;
@@ -9,9 +10,23 @@ export interface GraphQLResponse<T = any> {
 }
 
 export interface TestStack extends Stack {
-  /** POSTs a GraphQL operation to the gateway (or to `url`). */
-  query<T = any>(query: string, variables?: Record<string, unknown>, url?: string): Promise<GraphQLResponse<T>>;
+  /**
+   * POSTs a GraphQL operation to the gateway (or to `url`), as an administrator unless `as`
+   * says otherwise: a token, or null for no token (the public role).
+   */
+  query<T = any>(query: string, variables?: Record<string, unknown>, url?: string, as?: string | null): Promise<GraphQLResponse<T>>;
+  /** A token for these claims, signed with the stack's key (valid for an hour). */
+  token(claims: Partial<TokenClaims> & { roles: string[] }): Promise<string>;
+  /** The administrator token `query` uses by default. */
+  adminToken: string;
   close(): Promise<void>;
+}
+
+/** Tests sign their tokens with this secret (the stack verifies with it). */
+export const TEST_AUTH_SECRET = 'test-secret-for-the-test-suite-only-0123456789';
+
+export function testAuthConfig(env: NodeJS.ProcessEnv = {}): AuthConfig {
+  return { issuer: 'hanoi-poverty-graph', audience: 'hanoi-poverty-graph', secret: TEST_AUTH_SECRET, policy: loadAccessPolicy(env), keySource: 'tests' };
 }
 
 /**
@@ -51,10 +66,10 @@ export async function testDatabases(): Promise<{ databases: Databases; dispose()
   };
 }
 
-export async function postGraphQL<T = any>(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+export async function postGraphQL<T = any>(url: string, query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as GraphQLResponse<T>;
@@ -62,7 +77,14 @@ export async function postGraphQL<T = any>(url: string, query: string, variables
 
 /** The whole graph with demo data, over real HTTP on free ports. */
 export async function startTestStack(
-  options: { subgraphs?: SubgraphPackage[]; data?: 'demo' | 'city' | 'none'; scale?: number; logDestination?: StackOptions['logDestination'] } = {},
+  options: {
+    subgraphs?: SubgraphPackage[];
+    data?: 'demo' | 'city' | 'none';
+    scale?: number;
+    logDestination?: StackOptions['logDestination'];
+    /** Environment for the access policy (ACCESS_POLICY_FILE, SMALL_COUNT_THRESHOLD). */
+    authEnv?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<TestStack> {
   const { databases, dispose } = await testDatabases();
   let stack: Stack;
@@ -75,14 +97,19 @@ export async function startTestStack(
       ...(options.scale !== undefined ? { scale: options.scale } : {}),
       ...(options.subgraphs ? { subgraphs: options.subgraphs } : {}),
       ...(options.logDestination ? { logDestination: options.logDestination } : {}),
+      auth: testAuthConfig(options.authEnv),
     });
   } catch (error) {
     await dispose();
     throw error;
   }
+  const token: TestStack['token'] = (claims) => stack.auth.mint({ sub: claims.sub ?? `test-${claims.roles.join('+')}`, ...claims });
+  const adminToken = await token({ sub: 'test-admin', roles: ['administrator'] });
   return {
     ...stack,
-    query: (query, variables, url) => postGraphQL(url ?? stack.gatewayUrl, query, variables),
+    token,
+    adminToken,
+    query: (query, variables, url, as) => postGraphQL(url ?? stack.gatewayUrl, query, variables, as === undefined ? adminToken : as),
     close: async () => {
       await stack.stop();
       await dispose();

@@ -23,8 +23,11 @@ export async function graphql<T>(query: string, variables: Record<string, unknow
   const token = bearerToken();
   if (token) headers.authorization = `Bearer ${token}`;
   const response = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json().catch(() => ({}))) as { data?: T | null; errors?: GraphQLResult<T>['errors'] };
+  const body = (await response.json().catch(() => ({}))) as { data?: T | null; errors?: GraphQLResult<T>['errors']; extensions?: { withheld?: unknown[] } };
   const errors = body.errors ?? (response.ok ? [] : [{ message: `HTTP ${response.status}` }]);
+  // Without a token small counts come back null (withheld); the page says how many.
+  const withheld = body.extensions?.withheld?.length ?? 0;
+  if (withheld) window.dispatchEvent(new CustomEvent('withheld', { detail: withheld }));
   return { data: body.data ?? null, errors };
 }
 

@@ -18,9 +18,21 @@ const app = document.getElementById('app')!;
 const communePanel = el('section', { id: 'commune', class: 'panel', hidden: true });
 const sections = SECTIONS.map((s) => el('section', { id: s.id, class: 'panel' }, el('p', { class: 'muted' }, 'Loading…')));
 
+// Counts from 1 to 4 are withheld from the public (a small number can identify a family): the
+// tables show "–" for them, and this line says so.
+const withheldNote = el('p', { id: 'withheld', class: 'muted', hidden: true });
+let withheldCount = 0;
+window.addEventListener('withheld', (event) => {
+  withheldCount += (event as CustomEvent<number>).detail;
+  withheldNote.hidden = false;
+  withheldNote.textContent = `${withheldCount} small counts (from 1 to 4 households) are withheld without a token and shown as "–": a small number can identify a family. Paste a token to see them.`;
+});
+
 /** Loads every section at once (their queries run in parallel); marks the page ready when all are in. */
 async function loadAll(): Promise<void> {
   app.removeAttribute('data-ready');
+  withheldCount = 0;
+  withheldNote.hidden = true;
   const started = performance.now();
   await Promise.all(SECTIONS.map((s, i) => s.render(sections[i]!).catch((e: Error) => sections[i]!.replaceChildren(el('div', { class: 'error' }, e.message)))));
   // The browser test waits for this and reads the time the data took.
@@ -54,6 +66,7 @@ app.replaceChildren(
     el('h1', {}, 'Hanoi sustainable poverty reduction'),
     el('nav', {}, ...SECTIONS.map((s) => el('a', { href: `#${s.id}` }, s.label)), el('a', { href: '/' }, 'Playground')),
     tokenField(),
+    withheldNote,
   ),
   el('main', {}, communePanel, ...sections),
 );

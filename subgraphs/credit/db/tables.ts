@@ -61,6 +61,8 @@ export interface CreditDatabase {
   loan: LoanTable;
   loan_repayment: LoanRepaymentTable;
   capital_entrusted: CapitalEntrustedTable;
+  credit_rollup: CreditRollupTable;
+  credit_household_gap: CreditHouseholdGapTable;
 }
 
 export type LoanProgramme = Selectable<LoanProgrammeTable>;
@@ -70,3 +72,49 @@ export type LoanRepayment = Selectable<LoanRepaymentTable>;
 export type NewLoanRepayment = Insertable<LoanRepaymentTable>;
 export type CapitalEntrusted = Selectable<CapitalEntrustedTable>;
 export type NewCapitalEntrusted = Insertable<CapitalEntrustedTable>;
+export type CreditRollup = Selectable<CreditRollupTable>;
+
+/**
+ * Rollup of the credit figures per area and calendar year, month or day (see the migration
+ * 2026_11_29_0900_create_credit_rollups): what happened on the days of the period. '' in
+ * commune_code or programme_code stands for every commune (the city) or every programme.
+ */
+export interface CreditRollupTable {
+  grain: RollupGrain;
+  period_start: string;
+  commune_code: string;
+  programme_code: string;
+  amount_disbursed: number;
+  loans_disbursed: number;
+  jobs_created: number;
+  /** Change of the principal outstanding at the end of each day: disbursed, less repaid, less closed balances. */
+  balance_change: number;
+  /** Loans whose balance stopped counting (paid off or written off). */
+  loans_closed: number;
+  /** Households whose first borrowing day in the area is in the period. */
+  borrowers_started: number;
+  /** Households whose last borrowing day in the area is the day before one in the period. */
+  borrowers_stopped: number;
+  /** Households whose first day with a balance in the area is in the period. */
+  balance_holders_started: number;
+  /** Households whose balance in the area ended for good on a day of the period (first day without). */
+  balance_holders_stopped: number;
+}
+
+export type RollupGrain = 'year' | 'month' | 'day';
+
+/**
+ * Days of a household in an area on which it borrowed nothing between two borrowing days
+ * ('borrowing'), or owed nothing between two spells with a balance ('balance'). One row counts
+ * in each kind of area its `areas` bits name (AREA in balance.ts), under its commune and
+ * programme.
+ */
+export interface CreditHouseholdGapTable {
+  household_id: number;
+  measure: 'borrowing' | 'balance';
+  commune_code: string;
+  programme_code: string;
+  areas: number;
+  /** daterange [first day without, first day with again), written and compared in SQL only. */
+  gap: string;
+}

@@ -7,14 +7,14 @@ export const Commune = {
   // The registry owns communes; the reference is all this subgraph needs to hang figures on.
   __resolveReference: (ref: CommuneRef) => ({ code: ref.code }),
   creditFigures: async (c: CommuneRef, { from, to }: { from: string; to: string }, ctx: CreditContext) => {
-    const [areas, programmes] = await Promise.all([
-      ctx.loaders.communeDisbursements.load(periodKey(from, to)),
+    const [area, programmes] = await Promise.all([
+      ctx.loaders.communeDisbursements.load(`${c.code}|${periodKey(from, to)}`),
       ctx.loaders.allProgrammes.load('all'),
     ]);
-    return toCreditFigures(from, to, areas.get(c.code), programmes);
+    return toCreditFigures(from, to, area, programmes);
   },
   creditOutstanding: async (c: CommuneRef, { asOf }: { asOf: string }, ctx: CreditContext) => {
-    const [areas, programmes] = await Promise.all([ctx.loaders.communeOutstanding.load(asOf), ctx.loaders.allProgrammes.load('all')]);
-    return toCreditOutstanding(asOf, areas.get(c.code), programmes);
+    const [area, programmes] = await Promise.all([ctx.loaders.communeOutstanding.load(`${c.code}|${asOf}`), ctx.loaders.allProgrammes.load('all')]);
+    return toCreditOutstanding(asOf, area, programmes);
   },
 };

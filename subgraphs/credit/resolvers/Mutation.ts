@@ -1,3 +1,4 @@
+import { auditedWrite } from '../../common/audit.js';
 import { badInput } from '../../common/errors.js';
 import { todayInHanoi } from '../../common/scalars.js';
 import type { CreditContext } from '../context.js';
@@ -77,9 +78,14 @@ export const Mutation = {
       throw badInput('programmeCode', `household ${householdId} is not eligible for ${programme.code}: ${eligible.reason}`);
     }
 
-    // 4. One statement in one transaction.
-    const loan = await ctx.db.transaction().execute((trx) =>
-      repo.insertLoan(trx, {
+    // A commune-scoped writer (none in the default policy, but roles are data) writes only in
+    // its communes; refused before anything is written.
+    ctx.auth.requireCommune(household.communeCode, `Household ${householdId}`);
+
+    // 4. The loan and its audit record in one transaction.
+    const loan = await auditedWrite(ctx.db, ctx.auth, 'disburseLoan', (trx, audit) => {
+      audit.household(householdId);
+      return repo.insertLoan(trx, {
         household_id: householdId,
         commune_code: household.communeCode,
         programme_code: programme.code,
@@ -94,8 +100,8 @@ export const Mutation = {
         jobs_created: jobsCreated,
         status: 'current',
         written_off_on: null,
-      }),
-    );
+      });
+    });
     return { loan };
   },
 
@@ -108,10 +114,13 @@ export const Mutation = {
     if (input.paidOn > todayInHanoi()) throw badInput('paidOn', `paidOn ${input.paidOn} is in the future`);
 
     // No registry question here: the loan already carries its household. Everything below
-    // runs on `trx`, with the loan row locked so that concurrent repayments are checked in turn.
-    return ctx.db.transaction().execute(async (trx) => {
+    // runs on `trx`, with the loan row locked so that concurrent repayments are checked in turn,
+    // and the audit record is written in the same transaction.
+    return auditedWrite(ctx.db, ctx.auth, 'recordRepayment', async (trx, audit) => {
       const loan = await repo.lockLoan(trx, loanId);
       if (!loan) throw badInput('loanId', `unknown loan "${input.loanId}"`);
+      ctx.auth.requireCommune(loan.commune_code, `Loan ${loanId}`);
+      audit.household(loan.household_id);
       if (loan.status === 'written_off') throw badInput('loanId', `loan ${loanId} was written off on ${loan.written_off_on}`);
       if (input.paidOn < loan.disbursed_on) {
         throw badInput('paidOn', `paidOn ${input.paidOn} is before the disbursement on ${loan.disbursed_on}`);

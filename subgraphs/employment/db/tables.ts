@@ -67,6 +67,8 @@ export interface EmploymentDatabase {
   job_placement: JobPlacementTable;
   training_enrolment: TrainingEnrolmentTable;
   labour_statistics: LabourStatisticsTable;
+  employment_placement_rollup: PlacementRollupTable;
+  employment_training_rollup: TrainingRollupTable;
 }
 
 export type JobFair = Selectable<JobFairTable>;
@@ -77,3 +79,30 @@ export type TrainingEnrolment = Selectable<TrainingEnrolmentTable>;
 export type NewTrainingEnrolment = Insertable<TrainingEnrolmentTable>;
 export type LabourStatistics = Selectable<LabourStatisticsTable>;
 export type NewLabourStatistics = Insertable<LabourStatisticsTable>;
+
+/**
+ * One calendar year of placements in an area (commune, or '' for the city) and channel (or ''
+ * for every channel); see the migration 2026_11_29_0900_create_employment_rollups.
+ */
+export interface PlacementRollupTable {
+  year: number;
+  commune_code: string;
+  channel: PlacementChannel | '';
+  placements: number;
+  overseas: number;
+  poor_or_near_poor: number;
+  /** Distinct workers placed in the area that year: on the every-channel rows only (0 elsewhere). */
+  workers: number;
+}
+
+/** One calendar year of vocational training in an area (commune, or '' for the city) and level. */
+export interface TrainingRollupTable {
+  year: number;
+  commune_code: string;
+  level: TrainingLevel;
+  /** Enrolments that started in the year. */
+  enrolments: number;
+  poor_or_near_poor: number;
+  /** Enrolments completed in the year, whenever they started. */
+  completions: number;
+}

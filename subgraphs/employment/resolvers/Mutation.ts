@@ -1,3 +1,4 @@
+import { auditedWrite } from '../../common/audit.js';
 import { badInput } from '../../common/errors.js';
 import type { RegistryMember } from '../../common/registry-client.js';
 import { todayInHanoi } from '../../common/scalars.js';
@@ -6,7 +7,8 @@ import type { ContractKind, HouseholdClassification, LabourStatisticsBasis, Plac
 import * as repo from '../repository.js';
 import { parseId } from '../../common/ids.js';
 
-// Every mutation: validate the input, then ask the registry, then write in one transaction.
+// Every mutation: validate the input, then ask the registry, then write in one transaction
+// together with its audit record (auditedWrite), naming the households it touched.
 // The registry is asked BEFORE the transaction opens: on the embedded database an open
 // transaction holds the one shared session the registry needs to answer.
 
@@ -121,7 +123,8 @@ export const Mutation = {
     }
     const classification = await classificationInForce(ctx, member.householdId, input.placedOn);
 
-    const placement = await ctx.db.transaction().execute(async (trx) => {
+    const placement = await auditedWrite(ctx.db, ctx.auth, 'recordJobPlacement', async (trx, audit) => {
+      audit.household(member.householdId);
       if (jobFairId !== null) {
         const fair = await repo.findJobFairForShare(trx, jobFairId);
         if (!fair) throw badInput('jobFairId', `unknown job fair "${input.jobFairId}"`);
@@ -156,16 +159,19 @@ export const Mutation = {
     const communes = await ctx.registry.communes([input.communeCode]);
     if (!communes.has(input.communeCode)) throw badInput('communeCode', `unknown commune code "${input.communeCode}"`);
 
-    // One statement: atomic without an explicit transaction.
-    const jobFair = await repo.insertJobFair(ctx.db, {
-      commune_code: input.communeCode,
-      held_on: input.heldOn,
-      name: optional(input.name),
-      employers: input.employers,
-      participants: input.participants,
-      hires: input.hires,
-      hires_abroad: input.hiresAbroad,
-    });
+    // A fair is commune-level: it names no household. Its audit record is written in the same
+    // transaction as the fair, so neither exists without the other.
+    const jobFair = await auditedWrite(ctx.db, ctx.auth, 'recordJobFair', (trx) =>
+      repo.insertJobFair(trx, {
+        commune_code: input.communeCode,
+        held_on: input.heldOn,
+        name: optional(input.name),
+        employers: input.employers,
+        participants: input.participants,
+        hires: input.hires,
+        hires_abroad: input.hiresAbroad,
+      }),
+    );
     return { jobFair };
   },
 
@@ -184,16 +190,19 @@ export const Mutation = {
     const member = await registryMember(ctx, 'personId', input.personId);
     const classification = await classificationInForce(ctx, member.householdId, input.startedOn);
 
-    const enrolment = await repo.insertEnrolment(ctx.db, {
-      member_id: Number(member.id),
-      household_id: Number(member.householdId),
-      commune_code: member.communeCode,
-      household_classification: classification,
-      course,
-      level: input.level,
-      started_on: input.startedOn,
-      completed_on: input.completedOn ?? null,
-      certificate,
+    const enrolment = await auditedWrite(ctx.db, ctx.auth, 'enrolInTraining', (trx, audit) => {
+      audit.household(member.householdId);
+      return repo.insertEnrolment(trx, {
+        member_id: Number(member.id),
+        household_id: Number(member.householdId),
+        commune_code: member.communeCode,
+        household_classification: classification,
+        course,
+        level: input.level,
+        started_on: input.startedOn,
+        completed_on: input.completedOn ?? null,
+        certificate,
+      });
     });
     return { enrolment };
   },
@@ -202,9 +211,10 @@ export const Mutation = {
     notInFuture('completedOn', input.completedOn, todayInHanoi());
     const id = parseId(input.enrolmentId);
     if (id === undefined) throw badInput('enrolmentId', `unknown enrolment "${input.enrolmentId}"`);
-    const enrolment = await ctx.db.transaction().execute(async (trx) => {
+    const enrolment = await auditedWrite(ctx.db, ctx.auth, 'completeTraining', async (trx, audit) => {
       const found = await repo.lockEnrolment(trx, id);
       if (!found) throw badInput('enrolmentId', `unknown enrolment "${input.enrolmentId}"`);
+      audit.household(found.household_id);
       if (found.completed_on !== null) throw badInput('enrolmentId', `enrolment ${id} was already completed on ${found.completed_on}`);
       if (input.completedOn < found.started_on) throw badInput('completedOn', `completedOn is before the start of the course (${found.started_on})`);
       return repo.completeEnrolment(trx, id, input.completedOn, optional(input.certificate));
@@ -220,13 +230,16 @@ export const Mutation = {
       if (!Number.isFinite(v) || v < 0 || v > 100) throw badInput(field, `${field} must be a percentage from 0 to 100, got ${v}`);
     }
     const source = required('source', input.source);
-    const labourStatistics = await repo.insertLabourStatistics(ctx.db, {
-      year: input.year,
-      urban_unemployment_rate_percent: String(input.urbanUnemploymentRatePercent),
-      trained_worker_share_percent: String(input.trainedWorkerSharePercent),
-      basis: input.basis ?? 'reported',
-      source,
-    });
+    // City-wide figures: no household is touched, but the write is audited like every other.
+    const labourStatistics = await auditedWrite(ctx.db, ctx.auth, 'recordLabourStatistics', (trx) =>
+      repo.insertLabourStatistics(trx, {
+        year: input.year,
+        urban_unemployment_rate_percent: String(input.urbanUnemploymentRatePercent),
+        trained_worker_share_percent: String(input.trainedWorkerSharePercent),
+        basis: input.basis ?? 'reported',
+        source,
+      }),
+    );
     return { labourStatistics };
   },
 };

@@ -1,11 +1,16 @@
+import { auditTrail, type AuditTrailArgs } from '../../common/audit.js';
 import type { EmploymentContext } from '../context.js';
 import * as repo from '../repository.js';
 import { parseId } from '../../common/ids.js';
 
 export const Query = {
-  jobPlacement: (_: unknown, { id }: { id: string }, ctx: EmploymentContext) => {
+  // A record asked for by its id outside the caller's communes is refused (FORBIDDEN), not
+  // answered with null: null would claim the record does not exist.
+  jobPlacement: async (_: unknown, { id }: { id: string }, ctx: EmploymentContext) => {
     const n = parseId(id);
-    return n === undefined ? null : ctx.loaders.placementById.load(n);
+    const placement = n === undefined ? undefined : await ctx.loaders.placementById.load(n);
+    if (placement) ctx.auth.requireCommune(placement.commune_code, `JobPlacement ${id}`);
+    return placement ?? null;
   },
   jobFair: (_: unknown, { id }: { id: string }, ctx: EmploymentContext) => {
     const n = parseId(id);
@@ -16,9 +21,12 @@ export const Query = {
     for (const f of fairs) ctx.loaders.jobFairById.prime(f.id, f);
     return fairs;
   },
-  trainingEnrolment: (_: unknown, { id }: { id: string }, ctx: EmploymentContext) => {
+  trainingEnrolment: async (_: unknown, { id }: { id: string }, ctx: EmploymentContext) => {
     const n = parseId(id);
-    return n === undefined ? null : ctx.loaders.enrolmentById.load(n);
+    const enrolment = n === undefined ? undefined : await ctx.loaders.enrolmentById.load(n);
+    if (enrolment) ctx.auth.requireCommune(enrolment.commune_code, `TrainingEnrolment ${id}`);
+    return enrolment ?? null;
   },
   labourStatistics: (_: unknown, { year }: { year: number }, ctx: EmploymentContext) => ctx.loaders.labourStatisticsByYear.load(year),
+  employmentAuditTrail: (_: unknown, args: AuditTrailArgs, ctx: EmploymentContext) => auditTrail(ctx.db, args),
 };

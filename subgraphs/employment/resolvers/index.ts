@@ -1,4 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { AuditEvent } from '../../common/audit.js';
 import { DateScalar, DateTime, Money } from '../../common/scalars.js';
 import type { EmploymentContext } from '../context.js';
 import { City } from './City.js';
@@ -11,6 +12,7 @@ import { LabourStatistics } from './LabourStatistics.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { TrainingEnrolment } from './TrainingEnrolment.js';
+import { EmploymentFigures } from './withheld.js';
 
 export const resolvers = {
   Money,
@@ -27,4 +29,6 @@ export const resolvers = {
   JobFair,
   TrainingEnrolment,
   LabourStatistics,
+  EmploymentFigures,
+  AuditEvent,
 } as unknown as GraphQLResolverMap<EmploymentContext>;

@@ -4,8 +4,12 @@ import { parseId } from '../../common/ids.js';
 export const Household = {
   // The registry owns households; this subgraph only adds fields keyed by the id.
   __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-  housingSupport: (h: { id: string }, _: unknown, ctx: HousingContext) => {
+  housingSupport: async (h: { id: string }, _: unknown, ctx: HousingContext) => {
     const id = parseId(h.id);
-    return id === undefined ? [] : ctx.loaders.casesByHousehold.load(id);
+    if (id === undefined) return [];
+    // Loaded for every household at once (one statement), then narrowed: a commune-scoped viewer
+    // sees only the cases approved in its communes, and the others are left out, not nulled.
+    const cases = await ctx.loaders.casesByHousehold.load(id);
+    return cases.filter((c) => ctx.auth.canSeeCommune(c.commune_code));
   },
 };

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { auditedWrite } from '../../common/audit.js';
 import { badInput } from '../../common/errors.js';
 import { todayInHanoi } from '../../common/scalars.js';
 import type { HousingContext } from '../context.js';
@@ -68,19 +69,25 @@ function caseIdOf(input: { caseId: string }): number {
 }
 
 /**
- * Runs one state-machine step on a case in one transaction: locks the case row (SELECT ... FOR
- * UPDATE, so two transitions of the same case at once cannot both pass validation), checks the
- * transition and the dates against the locked row, then writes.
+ * Runs one state-machine step on a case in one transaction, with its audit record: locks the
+ * case row (SELECT ... FOR UPDATE, so two transitions of the same case at once cannot both pass
+ * validation), checks the transition and the dates against the locked row, then writes.
+ * `mutation` is the mutation field's name, as the audit trail records it.
  */
 async function step(
   ctx: HousingContext,
+  mutation: string,
   caseId: number,
   action: HousingAction,
   apply: (locked: HousingCase, to: HousingCase['status'], trx: Transaction<HousingDatabase>) => Promise<HousingCase>,
 ): Promise<{ housingCase: HousingCase }> {
-  const housingCase = await ctx.db.transaction().execute(async (trx) => {
+  const housingCase = await auditedWrite(ctx.db, ctx.auth, mutation, async (trx, audit) => {
     const locked = await repo.lockCase(trx, caseId);
     if (!locked) throw badInput('caseId', `unknown housing case "${caseId}"`);
+    // No role that writes is commune-scoped today, but roles are data: a commune-scoped writer
+    // must not change another commune's case (refused, the transaction rolls back).
+    ctx.auth.requireCommune(locked.commune_code, `HousingCase ${caseId}`);
+    audit.household(locked.household_id);
     const result = transition(locked.status, action);
     if (!result.ok) throw badInput('caseId', `case ${caseId}: ${result.reason}`);
     return apply(locked, result.to, trx);
@@ -112,7 +119,11 @@ export const Mutation = {
       );
     }
 
-    const housingCase = await ctx.db.transaction().execute(async (trx) => {
+    // As in `step`: no writer is commune-scoped today, but a scoped one stays in its communes.
+    ctx.auth.requireCommune(household.communeCode, `Household ${householdId}`);
+
+    const housingCase = await auditedWrite(ctx.db, ctx.auth, 'approveHousingCase', async (trx, audit) => {
+      audit.household(householdId);
       const created = await repo.insertCase(trx, {
         household_id: householdId,
         commune_code: household.communeCode,
@@ -138,7 +149,7 @@ export const Mutation = {
     notInFuture(input.startDate, 'startDate');
     const lines = input.fundingLines ?? [];
     checkFundingLines(lines, false);
-    return step(ctx, caseId, 'start', async (locked, to, trx) => {
+    return step(ctx, 'recordHousingProgress', caseId, 'start', async (locked, to, trx) => {
       if (input.startDate < locked.approval_date) {
         throw badInput('startDate', `startDate ${input.startDate} is before the approval date ${locked.approval_date}`);
       }
@@ -156,7 +167,7 @@ export const Mutation = {
   completeHousingCase: async (_: unknown, { input }: { input: CompleteHousingCaseInput }, ctx: HousingContext) => {
     const caseId = caseIdOf(input);
     notInFuture(input.completionDate, 'completionDate');
-    return step(ctx, caseId, 'complete', async (locked, to, trx) => {
+    return step(ctx, 'completeHousingCase', caseId, 'complete', async (locked, to, trx) => {
       // A BUILDING case always has a start date (a check constraint holds it).
       if (input.completionDate < locked.start_date!) {
         throw badInput('completionDate', `completionDate ${input.completionDate} is before the start date ${locked.start_date}`);
@@ -170,7 +181,7 @@ export const Mutation = {
     notInFuture(input.cancellationDate, 'cancellationDate');
     const reason = input.reason?.trim() || null;
     if (reason && reason.length > MAX_REASON) throw badInput('reason', `reason must be at most ${MAX_REASON} characters`);
-    return step(ctx, caseId, 'cancel', async (locked, to, trx) => {
+    return step(ctx, 'cancelHousingCase', caseId, 'cancel', async (locked, to, trx) => {
       const earliest = locked.start_date ?? locked.approval_date;
       if (input.cancellationDate < earliest) {
         throw badInput('cancellationDate', `cancellationDate ${input.cancellationDate} is before ${locked.start_date ? 'the start' : 'the approval'} date ${earliest}`);
@@ -190,14 +201,17 @@ export const Mutation = {
       const known = await ctx.registry.communes([communeCode]);
       if (!known.has(communeCode)) throw badInput('communeCode', `unknown commune code "${communeCode}"`);
     }
-    // One statement: atomic on its own.
-    const contribution = await repo.insertContribution(ctx.db, {
-      donor_kind: input.donorKind,
-      donor_name: donorName,
-      amount: input.amount,
-      contribution_date: input.contributionDate,
-      commune_code: communeCode,
-    });
+    // One insert, in a transaction with its audit record. A contribution is no household's record,
+    // so the event names none.
+    const contribution = await auditedWrite(ctx.db, ctx.auth, 'addFundContribution', (trx) =>
+      repo.insertContribution(trx, {
+        donor_kind: input.donorKind,
+        donor_name: donorName,
+        amount: input.amount,
+        contribution_date: input.contributionDate,
+        commune_code: communeCode,
+      }),
+    );
     return { contribution };
   },
 };

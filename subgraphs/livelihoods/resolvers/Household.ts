@@ -4,8 +4,12 @@ import { parseId } from '../../common/ids.js';
 /** The registry owns households; this subgraph only adds their livelihood support. */
 export const Household = {
   __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-  livelihoodSupport: (h: { id: string }, _: unknown, ctx: LivelihoodsContext) => {
+  livelihoodSupport: async (h: { id: string }, _: unknown, ctx: LivelihoodsContext) => {
     const id = parseId(h.id);
-    return id ? ctx.loaders.participantsByHousehold.load(id) : [];
+    if (!id) return [];
+    // Loaded for every household at once (one statement), then narrowed: a commune-scoped viewer
+    // sees only the participations enrolled in its communes; the others are left out, not nulled.
+    const participations = await ctx.loaders.participantsByHousehold.load(id);
+    return participations.filter((p) => ctx.auth.canSeeCommune(p.commune_code));
   },
 };

@@ -1,3 +1,4 @@
+import { auditedWrite } from '../../common/audit.js';
 import { badInput, isUniqueViolation } from '../../common/errors.js';
 import { todayInHanoi } from '../../common/scalars.js';
 import type { LivelihoodsContext } from '../context.js';
@@ -91,14 +92,17 @@ export const Mutation = {
     if (input.endDate < input.startDate) throw badInput('endDate', `endDate ${input.endDate} is before startDate ${input.startDate}`);
     // A project may be created before its period starts (a plan), so no future-date refusal here.
     try {
-      const project = await repo.insertProject(ctx.db, {
-        code: input.code,
-        name,
-        budget: input.budget,
-        funding_source: fundingSource,
-        start_date: input.startDate,
-        end_date: input.endDate,
-      });
+      // One insert, in a transaction with its audit record (a project is no household's record).
+      const project = await auditedWrite(ctx.db, ctx.auth, 'createLivelihoodProject', (trx) =>
+        repo.insertProject(trx, {
+          code: input.code,
+          name,
+          budget: input.budget,
+          funding_source: fundingSource,
+          start_date: input.startDate,
+          end_date: input.endDate,
+        }),
+      );
       return { project };
     } catch (error) {
       if (isUniqueViolation(error)) throw badInput('code', `a project with code "${input.code}" already exists`);
@@ -136,9 +140,15 @@ export const Mutation = {
       );
     }
 
+    // No role that writes is commune-scoped today, but roles are data: a commune-scoped writer
+    // must not enrol another commune's household.
+    ctx.auth.requireCommune(household.communeCode, `Household ${householdId}`);
+
     try {
-      // One transaction: the participant and all its items, or nothing. Only `trx` inside.
-      const participant = await ctx.db.transaction().execute(async (trx) => {
+      // One transaction: the participant, all its items and the audit record, or nothing. Only
+      // `trx` inside.
+      const participant = await auditedWrite(ctx.db, ctx.auth, 'enrolLivelihoodParticipant', async (trx, audit) => {
+        audit.household(householdId);
         const locked = await repo.lockProject(trx, project.code);
         if (!locked) throw badInput('projectCode', `unknown livelihood project "${input.projectCode}"`);
         const given = await repo.supportGiven(trx, locked.code);
@@ -204,17 +214,19 @@ export const Mutation = {
     const communes = await ctx.registry.communes([input.communeCode]);
     if (!communes.has(input.communeCode)) throw badInput('communeCode', `unknown commune code "${input.communeCode}"`);
 
-    // One statement, so atomic without an explicit transaction.
-    const model = await repo.insertModel(ctx.db, {
-      commune_code: input.communeCode,
-      name,
-      kind: input.kind,
-      technology,
-      area_hectares: String(input.areaHectares),
-      households_involved: input.householdsInvolved,
-      started_on: startedOn,
-      start_precision: precision,
-    });
+    // One insert, in a transaction with its audit record (a model is a commune's, no household's).
+    const model = await auditedWrite(ctx.db, ctx.auth, 'recordHighTechModel', (trx) =>
+      repo.insertModel(trx, {
+        commune_code: input.communeCode,
+        name,
+        kind: input.kind,
+        technology,
+        area_hectares: String(input.areaHectares),
+        households_involved: input.householdsInvolved,
+        started_on: startedOn,
+        start_precision: precision,
+      }),
+    );
     return { model };
   },
 };

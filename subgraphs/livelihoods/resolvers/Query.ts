@@ -1,3 +1,4 @@
+import { auditTrail, type AuditTrailArgs } from '../../common/audit.js';
 import type { LivelihoodsContext } from '../context.js';
 import * as repo from '../repository.js';
 
@@ -9,4 +10,5 @@ export const Query = {
   },
   livelihoodProject: async (_: unknown, { code }: { code: string }, ctx: LivelihoodsContext) =>
     (await ctx.loaders.projectByCode.load(code)) ?? null,
+  livelihoodsAuditTrail: (_: unknown, args: AuditTrailArgs, ctx: LivelihoodsContext) => auditTrail(ctx.db, args),
 };

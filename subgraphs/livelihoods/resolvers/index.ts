@@ -1,5 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { DateScalar, Money } from '../../common/scalars.js';
+import { AuditEvent } from '../../common/audit.js';
+import { DateScalar, DateTime, Money } from '../../common/scalars.js';
 import type { LivelihoodsContext } from '../context.js';
 import { City } from './City.js';
 import { Commune } from './Commune.js';
@@ -14,6 +15,7 @@ import { Query } from './Query.js';
 export const resolvers = {
   Money,
   Date: DateScalar,
+  DateTime,
   ...enums,
   Query,
   Mutation,
@@ -23,4 +25,5 @@ export const resolvers = {
   LivelihoodProject,
   LivelihoodParticipation,
   LivelihoodHighTechModel,
+  AuditEvent,
 } as unknown as GraphQLResolverMap<LivelihoodsContext>;

@@ -3,9 +3,12 @@ import type { Household as HouseholdRow, HouseholdMember as MemberRow } from '..
 import { parseId } from '../../common/ids.js';
 
 export const Household = {
-  __resolveReference: (ref: { id: string }, ctx: RegistryContext) => {
+  // Asked for by another subgraph or the gateway (`_entities`): a household outside the
+  // viewer's communes is left out (null), like an unknown one.
+  __resolveReference: async (ref: { id: string }, ctx: RegistryContext) => {
     const id = parseId(ref.id);
-    return id ? ctx.loaders.householdById.load(id) : null;
+    const household = id ? await ctx.loaders.householdById.load(id) : null;
+    return household && ctx.auth.canSeeCommune(household.commune_code) ? household : null;
   },
   id: (h: HouseholdRow) => String(h.id),
   commune: (h: HouseholdRow, _: unknown, ctx: RegistryContext) => ctx.loaders.communeByCode.load(h.commune_code),
@@ -21,9 +24,12 @@ export const Household = {
 };
 
 export const HouseholdMember = {
-  __resolveReference: (ref: { id: string }, ctx: RegistryContext) => {
+  __resolveReference: async (ref: { id: string }, ctx: RegistryContext) => {
     const id = parseId(ref.id);
-    return id ? ctx.loaders.memberById.load(id) : null;
+    const member = id ? await ctx.loaders.memberById.load(id) : null;
+    if (!member) return null;
+    const household = await ctx.loaders.householdById.load(member.household_id);
+    return household && ctx.auth.canSeeCommune(household.commune_code) ? member : null;
   },
   id: (m: MemberRow) => String(m.id),
   household: (m: MemberRow, _: unknown, ctx: RegistryContext) => ctx.loaders.householdById.load(m.household_id),

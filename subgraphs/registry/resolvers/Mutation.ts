@@ -1,3 +1,4 @@
+import { auditedWrite } from '../../common/audit.js';
 import { badInput, isUniqueViolation } from '../../common/errors.js';
 import { parseId } from '../../common/ids.js';
 import { todayInHanoi } from '../../common/scalars.js';
@@ -60,7 +61,7 @@ export const Mutation = {
   registerHousehold: async (_: unknown, { input }: { input: RegisterHouseholdInput }, ctx: RegistryContext) => {
     validateHousehold(input, todayInHanoi());
     try {
-      const household = await ctx.db.transaction().execute(async (trx) => {
+      const household = await auditedWrite(ctx.db, ctx.auth, 'registerHousehold', async (trx, audit) => {
         if (!(await repo.findCommune(trx, input.communeCode))) {
           throw badInput('communeCode', `unknown commune code "${input.communeCode}"`);
         }
@@ -73,6 +74,7 @@ export const Mutation = {
           }
         }
         const created = await repo.insertHousehold(trx, { commune_code: input.communeCode, address: input.address.trim() });
+        audit.household(created.id);
         await repo.insertMembers(
           trx,
           input.members.map((m) => ({
@@ -106,7 +108,8 @@ export const Mutation = {
     if (input.reviewDate > todayInHanoi()) throw badInput('reviewDate', `reviewDate ${input.reviewDate} is in the future`);
 
     try {
-      const review = await ctx.db.transaction().execute(async (trx) => {
+      const review = await auditedWrite(ctx.db, ctx.auth, 'recordPovertyReview', async (trx, audit) => {
+        audit.household(householdId);
         const standard = input.standard
           ? await repo.findStandardsByCodes(trx, [input.standard]).then((s) => s[0])
           : await repo.findStandardForYear(trx, input.year);

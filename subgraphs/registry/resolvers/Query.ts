@@ -1,3 +1,4 @@
+import { auditTrail, type AuditTrailArgs } from '../../common/audit.js';
 import { badInput } from '../../common/errors.js';
 import { decodeCursor, pageSize, toConnection } from '../../common/pagination.js';
 import type { RegistryContext } from '../context.js';
@@ -20,8 +21,11 @@ export async function householdPage(ctx: RegistryContext, args: HouseholdListArg
   if (filter.classification && filter.year == null) {
     throw badInput('filter.year', 'filter.classification needs filter.year: a classification belongs to a review year');
   }
+  // A commune-scoped viewer's list holds only its communes' households: the others are left
+  // out (not shown as nulls), and the count and pages agree with what is shown.
   const query: repo.HouseholdListQuery = {
     communeCode: filter.communeCode ?? undefined,
+    communeCodes: ctx.auth.communeScope ?? undefined,
     classification: filter.classification ?? undefined,
     year: filter.year ?? undefined,
   };
@@ -52,12 +56,16 @@ export const Query = {
 
   city: () => ({ code: '01' }),
 
-  household: (_: unknown, { id }: { id: string }, ctx: RegistryContext) => {
+  household: async (_: unknown, { id }: { id: string }, ctx: RegistryContext) => {
     const n = parseId(id);
-    return n ? ctx.loaders.householdById.load(n) : null;
+    const household = n ? await ctx.loaders.householdById.load(n) : null;
+    if (household) ctx.auth.requireCommune(household.commune_code, `Household ${id}`);
+    return household;
   },
 
   households: (_: unknown, args: HouseholdListArgs, ctx: RegistryContext) => householdPage(ctx, args),
+
+  registryAuditTrail: (_: unknown, args: AuditTrailArgs, ctx: RegistryContext) => auditTrail(ctx.db, args),
 
   povertyStandards: (_: unknown, __: unknown, ctx: RegistryContext) => repo.findStandards(ctx.db),
 

@@ -1,4 +1,7 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { unlessWithheld } from '../../common/access.js';
 import { badInput } from '../../common/errors.js';
+import type { RegistryContext } from '../context.js';
 import type { Figures } from '../loaders.js';
 
 /** PovertyFigures as GraphQL shows them: the one mapping place from counts to fields. */
@@ -18,6 +21,16 @@ export function toPovertyFigures(f: Figures) {
     escapedNearPoverty: f.counts.escaped_near_poverty,
   };
 }
+
+type PovertyFiguresShape = ReturnType<typeof toPovertyFigures>;
+
+/** Rates give their counts away (rate × households), so they are withheld with them. */
+export const PovertyFigures = {
+  poorRatePercent: (f: PovertyFiguresShape, _: unknown, ctx: RegistryContext, info: GraphQLResolveInfo) =>
+    unlessWithheld(f.poor, f.poorRatePercent, ctx.auth, info),
+  nearPoorRatePercent: (f: PovertyFiguresShape, _: unknown, ctx: RegistryContext, info: GraphQLResolveInfo) =>
+    unlessWithheld(f.nearPoor, f.nearPoorRatePercent, ctx.auth, info),
+};
 
 export const MAX_TREND_YEARS = 20;
 

@@ -2,7 +2,9 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { DateScalar, DateTime, Money } from '../../common/scalars.js';
 import type { RegistryContext } from '../context.js';
 import { City } from './City.js';
+import { AuditEvent } from '../../common/audit.js';
 import { Commune } from './Commune.js';
+import { PovertyFigures } from './figures.js';
 import { enums } from './enums.js';
 import { Household, HouseholdMember } from './Household.js';
 import { Mutation } from './Mutation.js';
@@ -23,4 +25,6 @@ export const resolvers = {
   PovertyReview,
   PovertyStandard,
   PovertyIndicator,
+  PovertyFigures,
+  AuditEvent,
 } as unknown as GraphQLResolverMap<RegistryContext>;

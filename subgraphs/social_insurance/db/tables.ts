@@ -104,6 +104,8 @@ export interface SocialInsuranceDatabase {
   electricity_subsidy: ElectricitySubsidyTable;
   social_allowance: SocialAllowanceTable;
   emergency_relief: EmergencyReliefTable;
+  health_insurance_rollup: HealthInsuranceRollupTable;
+  health_insurance_gap: HealthInsuranceGapTable;
 }
 
 export type HealthInsuranceSupport = Selectable<HealthInsuranceSupportTable>;
@@ -118,3 +120,33 @@ export type SocialAllowance = Selectable<SocialAllowanceTable>;
 export type NewSocialAllowance = Insertable<SocialAllowanceTable>;
 export type EmergencyRelief = Selectable<EmergencyReliefTable>;
 export type NewEmergencyRelief = Insertable<EmergencyReliefTable>;
+
+export type HealthInsuranceRollupGrain = 'year' | 'month' | 'day';
+
+/**
+ * Rollup of the health-insurance figures per area and calendar year, month or day (see the
+ * migration 2026_11_29_0900_create_health_insurance_rollups and coverage.ts). '' in
+ * commune_code or support_group stands for every commune (the city) or every group.
+ */
+export interface HealthInsuranceRollupTable {
+  grain: HealthInsuranceRollupGrain;
+  period_start: string;
+  commune_code: string;
+  support_group: string;
+  /** Budget of the cards granted on the days of the period. */
+  budget: number;
+  /** People whose first card in the area began on a day of the period. */
+  people_started: number;
+  /** People whose last card in the area ended the day before a day of the period. */
+  people_stopped: number;
+}
+
+/** Days between two spells of a person's cover in an area (one row for every area in `areas`). */
+export interface HealthInsuranceGapTable {
+  member_id: number;
+  commune_code: string;
+  support_group: string;
+  areas: number;
+  /** daterange [first day without, first day with again), written and compared in SQL only. */
+  gap: string;
+}

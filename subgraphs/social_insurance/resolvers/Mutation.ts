@@ -1,3 +1,4 @@
+import { auditedWrite } from '../../common/audit.js';
 import { badInput, isUniqueViolation } from '../../common/errors.js';
 import type { RegistryClassification, RegistryMember } from '../../common/registry-client.js';
 import { todayInHanoi } from '../../common/scalars.js';
@@ -7,7 +8,7 @@ import * as repo from '../repository.js';
 
 // Every mutation: validate the input, then ask the registry (never inside a transaction: on the
 // embedded database the registry needs the shared session to answer), then write. Each writes
-// one row with one INSERT, which is its own transaction: a refusal writes nothing.
+// one row and its audit record in one transaction (auditedWrite): a refusal writes neither.
 
 export interface GrantHealthInsuranceSupportInput {
   memberId: string;
@@ -88,6 +89,9 @@ async function knownMember(ctx: SocialInsuranceContext, memberId: string): Promi
   const id = registryId(memberId, 'memberId', 'person');
   const member = (await ctx.registry.members([id])).get(id);
   if (!member) throw badInput('memberId', `unknown person "${memberId}": the registry has no such household member`);
+  // A commune-scoped writer (none in the default policy, but roles are data) writes only for
+  // households in its communes; refused before anything is written.
+  ctx.auth.requireCommune(member.communeCode, `Household ${member.householdId}`);
   return member;
 }
 
@@ -95,6 +99,7 @@ async function knownHousehold(ctx: SocialInsuranceContext, householdId: string) 
   const id = registryId(householdId, 'householdId', 'household');
   const household = (await ctx.registry.households([id])).get(id);
   if (!household) throw badInput('householdId', `unknown household "${householdId}": the registry has no such household`);
+  ctx.auth.requireCommune(household.communeCode, `Household ${household.id}`);
   return household;
 }
 
@@ -136,17 +141,20 @@ export const Mutation = {
       );
     }
     try {
-      const healthInsuranceSupport = await repo.insertHealthInsurance(ctx.db, {
-        member_id: Number(member.id),
-        household_id: Number(member.householdId),
-        commune_code: member.communeCode,
-        year: input.year,
-        valid_from: input.validFrom,
-        valid_to: input.validTo,
-        support_group: input.supportGroup,
-        budget_share_percent: share,
-        budget_amount: input.budgetAmount,
-        granted_on: input.grantedOn,
+      const healthInsuranceSupport = await auditedWrite(ctx.db, ctx.auth, 'grantHealthInsuranceSupport', (trx, audit) => {
+        audit.household(member.householdId);
+        return repo.insertHealthInsurance(trx, {
+          member_id: Number(member.id),
+          household_id: Number(member.householdId),
+          commune_code: member.communeCode,
+          year: input.year,
+          valid_from: input.validFrom,
+          valid_to: input.validTo,
+          support_group: input.supportGroup,
+          budget_share_percent: share,
+          budget_amount: input.budgetAmount,
+          granted_on: input.grantedOn,
+        });
       });
       return { healthInsuranceSupport };
     } catch (error) {
@@ -162,13 +170,16 @@ export const Mutation = {
     notNegative(input.amount, 'amount');
     notInFuture(input.paidOn, 'paidOn', todayInHanoi());
     const member = await knownMember(ctx, input.memberId);
-    const voluntaryInsuranceSupport = await repo.insertVoluntary(ctx.db, {
-      member_id: Number(member.id),
-      household_id: Number(member.householdId),
-      commune_code: member.communeCode,
-      paid_on: input.paidOn,
-      months: input.months,
-      amount: input.amount,
+    const voluntaryInsuranceSupport = await auditedWrite(ctx.db, ctx.auth, 'supportVoluntaryContribution', (trx, audit) => {
+      audit.household(member.householdId);
+      return repo.insertVoluntary(trx, {
+        member_id: Number(member.id),
+        household_id: Number(member.householdId),
+        commune_code: member.communeCode,
+        paid_on: input.paidOn,
+        months: input.months,
+        amount: input.amount,
+      });
     });
     return { voluntaryInsuranceSupport };
   },
@@ -181,14 +192,17 @@ export const Mutation = {
     notNegative(input.amount, 'amount');
     notInFuture(input.grantedOn, 'grantedOn', todayInHanoi());
     const member = await knownMember(ctx, input.memberId);
-    const tuitionSupport = await repo.insertTuition(ctx.db, {
-      member_id: Number(member.id),
-      household_id: Number(member.householdId),
-      commune_code: member.communeCode,
-      school_year: input.schoolYear.trim(),
-      kind: input.kind,
-      amount: input.amount,
-      granted_on: input.grantedOn,
+    const tuitionSupport = await auditedWrite(ctx.db, ctx.auth, 'grantTuitionSupport', (trx, audit) => {
+      audit.household(member.householdId);
+      return repo.insertTuition(trx, {
+        member_id: Number(member.id),
+        household_id: Number(member.householdId),
+        commune_code: member.communeCode,
+        school_year: input.schoolYear.trim(),
+        kind: input.kind,
+        amount: input.amount,
+        granted_on: input.grantedOn,
+      });
     });
     return { tuitionSupport };
   },
@@ -200,14 +214,17 @@ export const Mutation = {
     notNegative(input.amount, 'amount');
     notInFuture(input.paidOn, 'paidOn', todayInHanoi());
     const household = await knownHousehold(ctx, input.householdId);
-    const electricitySubsidy = await repo.insertElectricity(ctx.db, {
-      household_id: Number(household.id),
-      commune_code: household.communeCode,
-      period_from: input.periodFrom,
-      period_to: input.periodTo,
-      months: monthsSpanned(input.periodFrom, input.periodTo),
-      amount: input.amount,
-      paid_on: input.paidOn,
+    const electricitySubsidy = await auditedWrite(ctx.db, ctx.auth, 'grantElectricitySubsidy', (trx, audit) => {
+      audit.household(household.id);
+      return repo.insertElectricity(trx, {
+        household_id: Number(household.id),
+        commune_code: household.communeCode,
+        period_from: input.periodFrom,
+        period_to: input.periodTo,
+        months: monthsSpanned(input.periodFrom, input.periodTo),
+        amount: input.amount,
+        paid_on: input.paidOn,
+      });
     });
     return { electricitySubsidy };
   },
@@ -219,14 +236,17 @@ export const Mutation = {
       throw badInput('endDate', `endDate (${input.endDate}) is before startDate (${input.startDate})`);
     }
     const member = await knownMember(ctx, input.memberId);
-    const socialAllowance = await repo.insertAllowance(ctx.db, {
-      member_id: Number(member.id),
-      household_id: Number(member.householdId),
-      commune_code: member.communeCode,
-      category: input.category,
-      monthly_amount: input.monthlyAmount,
-      start_date: input.startDate,
-      end_date: input.endDate ?? null,
+    const socialAllowance = await auditedWrite(ctx.db, ctx.auth, 'startSocialAllowance', (trx, audit) => {
+      audit.household(member.householdId);
+      return repo.insertAllowance(trx, {
+        member_id: Number(member.id),
+        household_id: Number(member.householdId),
+        commune_code: member.communeCode,
+        category: input.category,
+        monthly_amount: input.monthlyAmount,
+        start_date: input.startDate,
+        end_date: input.endDate ?? null,
+      });
     });
     return { socialAllowance };
   },
@@ -245,15 +265,18 @@ export const Mutation = {
     if (inKindValue > 0 && !description) throw badInput('inKindDescription', 'say what was given in kind when inKindValue is more than zero');
     if (input.cashAmount === 0 && inKindValue === 0) throw badInput('cashAmount', 'relief must give cash or support in kind');
     const household = await knownHousehold(ctx, input.householdId);
-    const emergencyRelief = await repo.insertRelief(ctx.db, {
-      household_id: Number(household.id),
-      commune_code: household.communeCode,
-      event_kind: input.eventKind,
-      event_date: input.eventDate,
-      relief_date: input.reliefDate,
-      cash_amount: input.cashAmount,
-      in_kind_description: description,
-      in_kind_value: inKindValue,
+    const emergencyRelief = await auditedWrite(ctx.db, ctx.auth, 'recordEmergencyRelief', (trx, audit) => {
+      audit.household(household.id);
+      return repo.insertRelief(trx, {
+        household_id: Number(household.id),
+        commune_code: household.communeCode,
+        event_kind: input.eventKind,
+        event_date: input.eventDate,
+        relief_date: input.reliefDate,
+        cash_amount: input.cashAmount,
+        in_kind_description: description,
+        in_kind_value: inKindValue,
+      });
     });
     return { emergencyRelief };
   },

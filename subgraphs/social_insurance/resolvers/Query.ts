@@ -1,3 +1,4 @@
+import { auditTrail, type AuditTrailArgs } from '../../common/audit.js';
 import { badInput } from '../../common/errors.js';
 import type { SocialInsuranceContext } from '../context.js';
 import type { HealthInsuranceSupport } from '../db/tables.js';
@@ -19,6 +20,18 @@ export const Query = {
     householdIds.forEach((id, i) => {
       if (!members.has(id)) throw badInput(`householdIds[${i}]`, `unknown household "${id}"`);
     });
+    // Households asked for by id: one outside a commune-scoped viewer's communes is refused
+    // (FORBIDDEN), not answered as empty. The gate is the household's commune now (the
+    // registry's), since coverage is about the household as it is; asked only for such
+    // viewers, so that everyone else costs no second registry request.
+    if (ctx.auth.communeScope) {
+      const households = await ctx.registry.households(householdIds);
+      householdIds.forEach((id, i) => {
+        const household = households.get(id);
+        if (!household) throw badInput(`householdIds[${i}]`, `unknown household "${id}"`);
+        ctx.auth.requireCommune(household.communeCode, `Household ${id}`);
+      });
+    }
     const memberIds = [...new Set([...members.values()].flat())].map(Number);
     const cards = memberIds.length ? await repo.findValidCards(ctx.db, memberIds, date) : [];
     const cardsOf = new Map<string, HealthInsuranceSupport[]>();
@@ -40,4 +53,6 @@ export const Query = {
       };
     });
   },
+
+  socialInsuranceAuditTrail: (_: unknown, args: AuditTrailArgs, ctx: SocialInsuranceContext) => auditTrail(ctx.db, args),
 };

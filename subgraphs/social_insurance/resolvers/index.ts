@@ -1,4 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { AuditEvent } from '../../common/audit.js';
 import { DateScalar, DateTime, Money } from '../../common/scalars.js';
 import type { SocialInsuranceContext } from '../context.js';
 import { City } from './City.js';
@@ -33,4 +34,5 @@ export const resolvers = {
   ElectricitySubsidy,
   SocialAllowance,
   EmergencyRelief,
+  AuditEvent,
 } as unknown as GraphQLResolverMap<SocialInsuranceContext>;

@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as createRegistry from './2026_11_28_0900_create_registry.js';
 import * as seedReferenceData from './2026_11_28_0910_seed_reference_data.js';
+import { AUDIT_MIGRATION_NAME, auditMigration } from '../../../common/audit.js';
 
 /** In order; names are timestamps so that they sort the way they were written. */
 export const migrations: Record<string, Migration> = {
   '2026_11_28_0900_create_registry': createRegistry,
   '2026_11_28_0910_seed_reference_data': seedReferenceData,
+  [AUDIT_MIGRATION_NAME]: auditMigration,
 };

@@ -1,0 +1,53 @@
+import http from 'node:http';
+
+// One keep-alive agent for every request this process makes outside autocannon (the
+// differential check, the query plan's fetches replayed): a closed-loop client reuses its
+// connection like autocannon's do, so neither side pays a TCP handshake per request.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+export interface RawResponse {
+  status: number;
+  body: string;
+}
+
+export function postRaw(url: string, body: string, headers: Record<string, string>): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+export interface GraphQLResult {
+  data?: any;
+  errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>;
+  extensions?: Record<string, unknown>;
+}
+
+export async function postGraphQL(url: string, payload: { query: string; variables?: Record<string, unknown>; operationName?: string }, headers: Record<string, string>): Promise<{ status: number; body: string; json: GraphQLResult }> {
+  const response = await postRaw(url, JSON.stringify(payload), headers);
+  let json: GraphQLResult;
+  try {
+    json = JSON.parse(response.body) as GraphQLResult;
+  } catch {
+    throw new Error(`${url} answered HTTP ${response.status} with a body that is not JSON: ${response.body.slice(0, 300)}`);
+  }
+  return { ...response, json };
+}
+
+export function closeAgent(): void {
+  agent.destroy();
+}

@@ -1,0 +1,96 @@
+import type { BenchConfig } from './config.js';
+import type { Comparison } from './floor.js';
+import type { LoadResult } from './lib/load.js';
+
+// The shape of bench/results/latest.json: everything the markdown table is made from.
+
+export interface GatewayRun extends LoadResult {
+  /** Peak resident memory of the gateway process during the run, in MiB. */
+  peakMemoryMiB: number;
+}
+
+export interface OperationRun {
+  clients: number;
+  ours: GatewayRun;
+  hive: GatewayRun;
+  /** Our gateway with fixes from bench/experiments (`ours+dedup`, ...) and Hive without deduplication, when asked for. */
+  extras: Record<string, GatewayRun>;
+  /** The query plan's fetches sent straight to the subgraphs (no gateway). */
+  direct: LoadResult;
+  /** Sum along the plan's critical path of each fetch's median during the direct run. */
+  criticalPathP50: number;
+  criticalPath: string[];
+  /** Our throughput divided by Hive Gateway's. */
+  throughputVsHive: number;
+  /** Our median divided by the critical path's. */
+  p50VsCriticalPath: number;
+}
+
+export interface StatementVariant {
+  variant: string;
+  /** What the answer holds, for the reader ("126 communes", "100 households"). */
+  holds: string;
+  statements: number;
+}
+
+export interface OperationResult {
+  name: string;
+  variables: Record<string, unknown>;
+  answerBytes: number;
+  /** Our gateway's answer against Hive Gateway's (and every extra gateway's). */
+  differential: { identical: boolean; detail?: string };
+  /** The capturing planner's answer equals our gateway's (so the replay does the same work). */
+  captureMatches: boolean;
+  plan: string;
+  statementsPerRequest: { ours: number; hive: number; bySubgraph: Record<string, number> };
+  statementVariants: StatementVariant[];
+  runs: OperationRun[];
+}
+
+export interface FloorRun {
+  clients: number;
+  floor: LoadResult;
+  ours: { p50: number; throughput: number };
+  /** Our median over the floor's, and the floor's throughput over ours. */
+  p50VsFloor: number;
+  throughputFloorVsOurs: number;
+}
+
+export interface FloorResult {
+  operation: string;
+  statements: number;
+  comparison: Comparison;
+  runs: FloorRun[];
+}
+
+export interface GrowthResult {
+  operation: string;
+  scale: number;
+  households: number;
+  statementsPerRequest: number;
+  runs: LoadResult[];
+}
+
+export interface Target {
+  name: string;
+  goal: string;
+  measured: string;
+  met: boolean;
+}
+
+export interface BenchResults {
+  mode: 'quick' | 'full';
+  startedAt: string;
+  finishedAt: string;
+  seconds: number;
+  config: BenchConfig;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; postgres: string };
+  datasets: Array<{ scale: number; database: string; households: number; generatedSeconds: number; generatedAt: string }>;
+  operations: OperationResult[];
+  floor: FloorResult[];
+  growth: GrowthResult[];
+  memory: { oursPeakMiBAt50: number | null; hivePeakMiBAt50: number | null; oursPeakMiB: number; hivePeakMiB: number };
+  targets: Target[];
+  /** Checks that failed (differential, floor, errors under load): the run exits non-zero. */
+  failures: string[];
+}

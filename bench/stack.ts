@@ -1,0 +1,100 @@
+import { fileURLToPath } from 'node:url';
+import { freePort, MemorySampler, spawnChild, type Child } from './lib/children.js';
+
+export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
+
+export interface Gateway {
+  name: string;
+  url: string;
+  child: Child;
+  memory: MemorySampler;
+}
+
+/**
+ * What one measured configuration runs: the subgraphs in one process on the data set's
+ * database, and in front of those same processes our gateway (its own production entry point,
+ * gateway/server.ts) and Hive Gateway, each an OS process of its own so that its memory is its
+ * own. Only one gateway is under load at a time.
+ */
+export class BenchStack {
+  private nextId = 0;
+  private readonly children: Child[] = [];
+  private constructor(
+    readonly subgraphUrls: Record<string, string>,
+    private readonly subgraphs: Child,
+  ) {
+    this.children.push(subgraphs);
+  }
+
+  static async start(databaseUrl: string, poolSize: number): Promise<BenchStack> {
+    const { child, ready } = await spawnChild({
+      name: 'subgraphs',
+      script: 'bench/processes/subgraphs.ts',
+      ipc: true,
+      readyMessage: 'ready',
+      env: { BENCH_DATABASE_URL: databaseUrl, BENCH_POOL_SIZE: String(poolSize) },
+    });
+    return new BenchStack(ready.message.subgraphUrls as Record<string, string>, child);
+  }
+
+  /** Our gateway, as `npm run start:gateway` runs it, pointed at the subgraphs by `<NAME>_URL`. */
+  /**
+   * `patches`: fixes tried without editing gateway/ (bench/experiments/gateway-patches.ts);
+   * `nodeArgs`: for example --cpu-prof.
+   */
+  async startOurs(options: { nodeArgs?: string[]; patches?: string[] } = {}): Promise<Gateway> {
+    const port = await freePort();
+    const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1' };
+    const name = options.patches?.length ? `ours+${options.patches.join('+')}` : 'ours';
+    if (options.patches?.length) env.BENCH_GATEWAY_PATCHES = options.patches.join(',');
+    for (const [name, url] of Object.entries(this.subgraphUrls)) env[`${name.toUpperCase()}_URL`] = url;
+    const { child, ready } = await spawnChild({
+      name,
+      script: 'gateway/server.ts',
+      env,
+      ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+      ...(options.patches?.length ? { imports: ['./bench/experiments/gateway-patches.ts'] } : {}),
+      readyLine: /gateway ready at (\S+)/,
+    });
+    this.children.push(child);
+    return { name, url: ready.line![1]!, child, memory: new MemorySampler(child.pid).start() };
+  }
+
+  async startHive(options: { noDedup?: boolean } = {}): Promise<Gateway> {
+    const port = await freePort();
+    const { child, ready } = await spawnChild({
+      name: options.noDedup ? 'hive-no-dedup' : 'hive',
+      script: 'bench/processes/hive.ts',
+      env: {
+        PORT: String(port),
+        BENCH_SUPERGRAPH_PATH: fileURLToPath(SUPERGRAPH_PATH),
+        BENCH_SUBGRAPH_URLS: JSON.stringify(this.subgraphUrls),
+        ...(options.noDedup ? { BENCH_HIVE_NO_DEDUP: '1' } : {}),
+      },
+      readyLine: /hive gateway ready at (\S+)/,
+    });
+    this.children.push(child);
+    return { name: options.noDedup ? 'hive-no-dedup' : 'hive', url: ready.line![1]!, child, memory: new MemorySampler(child.pid).start() };
+  }
+
+  /** SQL statements the subgraphs sent since the last reset (then resets). */
+  statements(): Promise<{ count: number; bySubgraph: Record<string, number> }> {
+    const id = this.nextId++;
+    const proc = this.subgraphs.process;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the subgraphs process did not report its statement count')), 10_000);
+      const onMessage = (message: any) => {
+        if (message?.type !== 'statements' || message.id !== id) return;
+        clearTimeout(timer);
+        proc.off('message', onMessage);
+        resolve({ count: message.count, bySubgraph: message.bySubgraph });
+      };
+      proc.on('message', onMessage);
+      proc.send({ type: 'statements', id, reset: true });
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const child of this.children.reverse()) await child.stop().catch(() => {});
+  }
+}

@@ -1,0 +1,268 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { GraphQLError } from 'graphql';
+
+/**
+ * Identity: who is asking. Bearer JWTs, verified with `jose` by the gateway and again by every
+ * subgraph, so a subgraph reached directly grants nothing that the token does not.
+ *
+ * Roles and what they grant are data (config/access-policy.json, or ACCESS_POLICY_FILE): a
+ * token names roles, the policy turns them into scopes. Code checks scopes, never role names.
+ */
+
+export interface RolePolicy {
+  description?: string;
+  scopes: string[];
+  /** The role sees only the communes its token names (the `communes` claim). */
+  communeScoped?: boolean;
+}
+
+export interface AccessPolicy {
+  /** For the roles without `counts:exact`, counts from 1 to this are withheld. */
+  smallCountThreshold: number;
+  roles: Record<string, RolePolicy>;
+}
+
+export const DEFAULT_POLICY_FILE = new URL('../../config/access-policy.json', import.meta.url);
+
+/** The role of a request with no token. */
+export const PUBLIC_ROLE = 'public';
+
+export function loadAccessPolicy(env: NodeJS.ProcessEnv = process.env): AccessPolicy {
+  const file = env.ACCESS_POLICY_FILE ? path.resolve(env.ACCESS_POLICY_FILE) : DEFAULT_POLICY_FILE;
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<AccessPolicy>;
+  const policy = validatePolicy(raw, String(file));
+  if (env.SMALL_COUNT_THRESHOLD) {
+    const threshold = Number(env.SMALL_COUNT_THRESHOLD);
+    if (!Number.isInteger(threshold) || threshold < 0) throw new Error(`SMALL_COUNT_THRESHOLD must be a whole number ≥ 0, got "${env.SMALL_COUNT_THRESHOLD}"`);
+    policy.smallCountThreshold = threshold;
+  }
+  return policy;
+}
+
+function validatePolicy(raw: Partial<AccessPolicy>, source: string): AccessPolicy {
+  const fail = (message: string): never => {
+    throw new Error(`access policy ${source}: ${message}`);
+  };
+  if (!raw.roles || typeof raw.roles !== 'object') fail('"roles" must be an object of role name → { scopes }');
+  const roles = raw.roles!;
+  if (!roles[PUBLIC_ROLE]) fail(`a "${PUBLIC_ROLE}" role is required: it is what a request without a token gets`);
+  for (const [name, role] of Object.entries(roles)) {
+    if (!Array.isArray(role.scopes) || role.scopes.some((s) => typeof s !== 'string')) fail(`role "${name}" needs "scopes": an array of strings`);
+  }
+  const threshold = raw.smallCountThreshold ?? 4;
+  if (!Number.isInteger(threshold) || threshold < 0) fail('"smallCountThreshold" must be a whole number ≥ 0');
+  return { smallCountThreshold: threshold, roles };
+}
+
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  /** HS256 shared secret: local use. The one kind of key that can also mint tokens. */
+  secret?: string;
+  /** A PEM public key (SPKI) for tokens signed elsewhere, with its algorithm (RS256 by default). */
+  publicKey?: string;
+  algorithm?: string;
+  /** A JWKS address for tokens signed by an identity provider. */
+  jwksUrl?: string;
+  /**
+   * The token a subgraph sends when it asks another subgraph (the registry) about households.
+   * Needed only where tokens are signed elsewhere; with a shared secret the subgraph mints one.
+   */
+  serviceToken?: string;
+  policy: AccessPolicy;
+  /** Where the key came from, for start-up messages. */
+  keySource: string;
+}
+
+export const DEFAULT_ISSUER = 'hanoi-poverty-graph';
+export const DEFAULT_AUDIENCE = 'hanoi-poverty-graph';
+
+/**
+ * AUTH_SECRET, AUTH_PUBLIC_KEY (+ AUTH_ALGORITHM) or AUTH_JWKS_URL choose the key. With none of
+ * them, local use: a random secret kept in DATA_DIR/auth-secret (made on first start), which
+ * `npm run token` reads to mint tokens for this machine only.
+ */
+export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthConfig {
+  const base = {
+    issuer: env.AUTH_ISSUER || DEFAULT_ISSUER,
+    audience: env.AUTH_AUDIENCE || DEFAULT_AUDIENCE,
+    policy: loadAccessPolicy(env),
+    ...(env.AUTH_SERVICE_TOKEN ? { serviceToken: env.AUTH_SERVICE_TOKEN } : {}),
+  };
+  if (env.AUTH_JWKS_URL) return { ...base, jwksUrl: env.AUTH_JWKS_URL, keySource: `JWKS at ${env.AUTH_JWKS_URL}` };
+  if (env.AUTH_PUBLIC_KEY) {
+    return { ...base, publicKey: env.AUTH_PUBLIC_KEY, algorithm: env.AUTH_ALGORITHM || 'RS256', keySource: 'AUTH_PUBLIC_KEY' };
+  }
+  if (env.AUTH_SECRET) {
+    if (env.AUTH_SECRET.length < 32) throw new Error('AUTH_SECRET must be at least 32 characters');
+    return { ...base, secret: env.AUTH_SECRET, keySource: 'AUTH_SECRET' };
+  }
+  const file = localSecretFile(env);
+  return { ...base, secret: readOrCreateSecret(file), keySource: `local secret in ${file}` };
+}
+
+export function localSecretFile(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.DATA_DIR || '.data', 'auth-secret');
+}
+
+/** Several processes may start at once (the cluster): the first to create the file wins. */
+function readOrCreateSecret(file: string): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const secret = fs.readFileSync(file, 'utf8').trim();
+  if (secret.length < 32) throw new Error(`${file} holds no usable secret; delete it and start again`);
+  return secret;
+}
+
+/** Who is asking, after the token is verified: roles, the scopes they grant, and any commune scope. */
+export class Viewer {
+  constructor(
+    /** The token's subject; null for a request without a token. */
+    readonly subject: string | null,
+    readonly roles: readonly string[],
+    readonly scopes: ReadonlySet<string>,
+    /** The communes a commune-scoped role may see; null when not limited. */
+    readonly communes: ReadonlySet<string> | null,
+  ) {}
+
+  static public(policy: AccessPolicy): Viewer {
+    return new Viewer(null, [PUBLIC_ROLE], new Set(policy.roles[PUBLIC_ROLE]!.scopes), null);
+  }
+
+  get isPublic(): boolean {
+    return this.subject === null;
+  }
+
+  has(scope: string): boolean {
+    return this.scopes.has('*') || this.scopes.has(scope);
+  }
+
+  canSeeCommune(code: string): boolean {
+    return this.communes === null || this.communes.has(code);
+  }
+
+  describe(): string {
+    return this.isPublic ? 'no token (public)' : `${this.subject} (${this.roles.join(', ')})`;
+  }
+}
+
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+}
+
+export interface TokenClaims {
+  sub: string;
+  roles: string[];
+  communes?: string[];
+}
+
+/** Verifies tokens (and, with a shared secret, mints them). One per process or server. */
+export class Authenticator {
+  private readonly verifyKey: Promise<Uint8Array | CryptoKey | JWTVerifyGetKey>;
+  private service: { token: string; expires: number } | undefined;
+
+  constructor(readonly config: AuthConfig) {
+    if (config.jwksUrl) this.verifyKey = Promise.resolve(createRemoteJWKSet(new URL(config.jwksUrl)));
+    else if (config.publicKey) this.verifyKey = importSPKI(config.publicKey, config.algorithm ?? 'RS256');
+    else if (config.secret) this.verifyKey = Promise.resolve(new TextEncoder().encode(config.secret));
+    else throw new Error('auth: configure AUTH_SECRET, AUTH_PUBLIC_KEY or AUTH_JWKS_URL');
+    // A rejected key import surfaces on the first request; keep it from being "unhandled" first.
+    this.verifyKey.catch(() => {});
+  }
+
+  get policy(): AccessPolicy {
+    return this.config.policy;
+  }
+
+  /**
+   * The viewer of a request from its Authorization header. No header: the public role. A
+   * header that is not a valid token (expired, wrong key, wrong issuer or audience, unknown
+   * role): UNAUTHENTICATED, never a silent downgrade to public.
+   */
+  async viewerOf(authorization: string | undefined): Promise<Viewer> {
+    if (!authorization) return Viewer.public(this.policy);
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"');
+    let payload: Record<string, unknown>;
+    try {
+      const key = await this.verifyKey;
+      const options = { issuer: this.config.issuer, audience: this.config.audience, clockTolerance: 5 };
+      const verified = typeof key === 'function' ? await jwtVerify(match[1]!, key, options) : await jwtVerify(match[1]!, key, options);
+      payload = verified.payload as Record<string, unknown>;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const reason =
+        code === 'ERR_JWT_EXPIRED' ? 'the token has expired'
+        : code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? 'the token is not signed with a key this graph trusts'
+        : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? `the token's claims do not fit this graph (${(error as Error).message})`
+        : `the token could not be verified (${(error as Error).message})`;
+      throw unauthenticated(`Not authenticated: ${reason}`);
+    }
+    return this.viewerFromClaims(payload);
+  }
+
+  private viewerFromClaims(payload: Record<string, unknown>): Viewer {
+    const subject = typeof payload.sub === 'string' && payload.sub ? payload.sub : null;
+    if (!subject) throw unauthenticated('Not authenticated: the token has no subject (sub)');
+    const roles = Array.isArray(payload.roles) ? payload.roles : typeof payload.role === 'string' ? [payload.role] : [];
+    if (!roles.length || roles.some((r) => typeof r !== 'string')) throw unauthenticated('Not authenticated: the token names no roles (a "roles" array of strings)');
+    const scopes = new Set<string>();
+    let communeScoped = false;
+    for (const role of roles as string[]) {
+      const policy = this.policy.roles[role];
+      if (!policy) throw unauthenticated(`Not authenticated: the token's role "${role}" is not in the access policy`);
+      for (const s of policy.scopes) scopes.add(s);
+      communeScoped ||= policy.communeScoped === true;
+    }
+    let communes: Set<string> | null = null;
+    if (communeScoped) {
+      const claim = payload.communes;
+      if (!Array.isArray(claim) || !claim.length || claim.some((c) => typeof c !== 'string' || !/^\d{5}$/.test(c))) {
+        throw unauthenticated('Not authenticated: a commune-scoped role needs a "communes" claim, a list of five-digit commune codes');
+      }
+      communes = new Set(claim as string[]);
+    }
+    return new Viewer(subject, roles as string[], scopes, communes);
+  }
+
+  /** A signed token (shared-secret configurations only): `npm run token`, tests, service calls. */
+  async mint(claims: TokenClaims, options: { expiresInSeconds?: number; secret?: string } = {}): Promise<string> {
+    const secret = options.secret ?? this.config.secret;
+    if (!secret) throw new Error('tokens can be minted only with a shared secret (AUTH_SECRET or the local secret)');
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ roles: claims.roles, ...(claims.communes ? { communes: claims.communes } : {}) })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(claims.sub)
+      .setIssuer(this.config.issuer)
+      .setAudience(this.config.audience)
+      .setIssuedAt(now)
+      .setExpirationTime(now + (options.expiresInSeconds ?? 3600))
+      .sign(new TextEncoder().encode(secret));
+  }
+
+  /**
+   * Headers for one subgraph asking another: AUTH_SERVICE_TOKEN where tokens are signed
+   * elsewhere, else a short-lived token of the `service` role minted here and renewed before
+   * it expires.
+   */
+  async serviceHeaders(caller: string): Promise<Record<string, string>> {
+    if (this.config.serviceToken) return { authorization: `Bearer ${this.config.serviceToken}` };
+    const now = Date.now();
+    if (!this.service || this.service.expires - now < 60_000) {
+      const token = await this.mint({ sub: `service:${caller}`, roles: ['service'] }, { expiresInSeconds: 600 });
+      this.service = { token, expires: now + 600_000 };
+    }
+    return { authorization: `Bearer ${this.service.token}` };
+  }
+}

@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import { parse, Kind } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessRules } from '../subgraphs/common/access.js';
+import { onlyError, startTestStack, type TestStack } from './support/stack.js';
+
+// What the gateway guards besides the access matrix: small counts for the public, request
+// limits, CSRF and CORS, and the audit trail of personal reads. The SMALL_COUNT threshold and
+// CORS origins come from the environment, as a deployment sets them.
+
+process.env.CORS_ORIGINS = 'http://dashboards.example.test';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('small counts for the public', () => {
+  const QUERY = `{ communes { code povertyFigures(year: 2024) { poor nearPoor poorRatePercent } } }`;
+
+  it('withholds counts from 1 to 4 (null, with the path and reason in extensions) and shows 0 and larger counts', async () => {
+    const exact = await stack.query(QUERY);
+    const pub = await stack.query(QUERY, undefined, undefined, null);
+    expect(exact.errors).toBeUndefined();
+    expect(pub.errors).toBeUndefined();
+    const withheld = (pub as any).extensions?.withheld as Array<{ path: Array<string | number>; coordinate: string; reason: string }>;
+    let small = 0;
+    let shown = 0;
+    exact.data.communes.forEach((c: any, i: number) => {
+      const p = pub.data.communes[i].povertyFigures;
+      for (const field of ['poor', 'nearPoor'] as const) {
+        const n = c.povertyFigures[field];
+        if (n >= 1 && n <= 4) {
+          small++;
+          expect(p[field], `${c.code} ${field}`).toBeNull();
+          expect(withheld).toContainEqual(expect.objectContaining({ path: ['communes', i, 'povertyFigures', field], coordinate: `PovertyFigures.${field}` }));
+        } else {
+          shown++;
+          expect(p[field], `${c.code} ${field}`).toBe(n);
+        }
+      }
+      // A rate would give a withheld count away, so it goes with it.
+      const poor = c.povertyFigures.poor;
+      if (poor >= 1 && poor <= 4) expect(p.poorRatePercent).toBeNull();
+      else expect(p.poorRatePercent).toBe(c.povertyFigures.poorRatePercent);
+    });
+    // The demo data has both kinds, or this test would prove nothing.
+    expect(small).toBeGreaterThan(0);
+    expect(shown).toBeGreaterThan(0);
+    expect(withheld.filter((w) => w.coordinate !== 'PovertyFigures.poorRatePercent')).toHaveLength(small);
+    expect(withheld[0]!.reason).toMatch(/withheld/);
+  });
+
+  it('shows every count to an analyst', async () => {
+    const analyst = await stack.token({ roles: ['analyst'] });
+    const r = await stack.query(QUERY, undefined, undefined, analyst);
+    expect((r as any).extensions?.withheld).toBeUndefined();
+    expect(r.data.communes.every((c: any) => c.povertyFigures.poor !== null)).toBe(true);
+  });
+});
+
+describe('request limits', () => {
+  it('refuses a query nested too deep', async () => {
+    const deep = `{ households(first: 1) { edges { node { members { household { members { household { members { household { members { household { members { household { id } } } } } } } } } } } } } }`;
+    const error = onlyError(await stack.query(deep));
+    expect(error.extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'depth', actual: 14, maximum: 12 });
+  });
+
+  it('refuses too many aliases', async () => {
+    const aliased = `{ ${Array.from({ length: 51 }, (_, i) => `a${i}: city { code }`).join(' ')} }`;
+    const error = onlyError(await stack.query(aliased));
+    expect(error.extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'aliases', actual: 51 });
+  });
+
+  it('refuses an estimated cost above the limit, counting lists by their page size', async () => {
+    const costly = `{ households(first: 100) { edges { node { members { household { reviews { indicators { deprived } } } } } } } }`;
+    const error = onlyError(await stack.query(costly));
+    expect(error.extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'cost' });
+    expect(error.message).toMatch(/estimated cost/);
+  });
+
+  it('refuses a page larger than 100, also through a variable, before any subgraph is asked', async () => {
+    const error = onlyError(await stack.query(`query($n: Int) { households(first: $n) { totalCount } }`, { n: 500 }));
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first', limit: 'pageSize', actual: 500 });
+  });
+
+  it('lets the dashboard operations and the playground’s introspection through', async () => {
+    const introspection = await stack.query(`{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }`);
+    expect(introspection.errors).toBeUndefined();
+  });
+
+  it('refuses a request body over the limit with 413', async () => {
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ city { code } }`, variables: { padding: 'x'.repeat(200_000) } }),
+    });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as any).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('CSRF and CORS', () => {
+  it('blocks a GET without a preflight-forcing header (CSRF prevention)', async () => {
+    const response = await fetch(`${stack.gatewayUrl}?query=${encodeURIComponent('{ city { code } }')}`);
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/Cross-Site Request Forgery/);
+  });
+
+  it('answers a preflight from a configured origin, and gives another origin no CORS headers', async () => {
+    const allowed = await fetch(stack.gatewayUrl, { method: 'OPTIONS', headers: { origin: 'http://dashboards.example.test', 'access-control-request-method': 'POST' } });
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://dashboards.example.test');
+    expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+    const other = await fetch(stack.gatewayUrl, { method: 'OPTIONS', headers: { origin: 'http://elsewhere.example.test', 'access-control-request-method': 'POST' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('the supergraph and the audit trail', () => {
+  it('shows which fields are personal, which types are household-level and which fields are counts', () => {
+    const supergraph = parse(fs.readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8'));
+    const rules = accessRules(supergraph);
+    expect([...rules.personal]).toEqual(expect.arrayContaining(['Household.address', 'HouseholdMember.fullName', 'HouseholdMember.nationalId']));
+    expect(rules.typeScopes.get('Household')).toBe('records:read');
+    expect(rules.counts.has('PovertyFigures.poor')).toBe(true);
+    expect(rules.mutationOwners.get('registerHousehold')).toBe('registry');
+    const directives = supergraph.definitions.filter((d) => d.kind === Kind.DIRECTIVE_DEFINITION).map((d) => (d as any).name.value);
+    expect(directives).toEqual(expect.arrayContaining(['personal', 'access', 'count']));
+  });
+
+  it('records a caseworker’s read of personal fields with the households read, for the administrator', async () => {
+    const list = await stack.query(`{ households(first: 1) { edges { node { id commune { code } } } } }`);
+    const { id, commune } = list.data.households.edges[0].node;
+    const caseworker = await stack.token({ sub: 'officer-17', roles: ['caseworker'], communes: [commune.code] });
+    const read = await postAs(caseworker, `query ReadFamily($id: ID!) { household(id: $id) { address members { fullName } } }`, { id });
+    expect(read.errors).toBeUndefined();
+    const trail = await stack.query(`query($id: ID!) { registryAuditTrail(filter: { householdId: $id, action: READ_PERSONAL }, first: 5) {
+      edges { node { subject roles action operation fields householdIds requestId occurredAt } } } }`, { id });
+    expect(trail.errors).toBeUndefined();
+    const event = trail.data.registryAuditTrail.edges.map((e: any) => e.node).find((n: any) => n.subject === 'officer-17');
+    expect(event).toMatchObject({
+      roles: ['caseworker'], action: 'READ_PERSONAL', operation: 'ReadFamily', fields: ['Household.address', 'HouseholdMember.fullName'], householdIds: [id],
+    });
+    expect(event.requestId).toEqual(expect.any(String));
+  });
+
+  async function postAs(token: string, query: string, variables: Record<string, unknown>) {
+    return stack.query(query, variables, undefined, token);
+  }
+});
