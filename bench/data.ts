@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { generateCityData } from '../db/generate/run.js';
 import { Databases, migrateSubgraph } from '../db/index.js';
@@ -180,4 +179,3 @@ async function migrateAll(url: string, log: (m: string) => void): Promise<void> 
   if (applied) await withClient(url, (client) => client.query('ANALYZE'));
 }
 
-export const REPOSITORY_ROOT = fileURLToPath(ROOT);

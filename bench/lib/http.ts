@@ -10,7 +10,22 @@ export interface RawResponse {
   body: string;
 }
 
-export function postRaw(url: string, body: string, headers: Record<string, string>): Promise<RawResponse> {
+/**
+ * POSTs a body and reads the whole answer. A request sent on a kept-alive socket that the
+ * server closed meanwhile (its keep-alive timeout ran out while the client waited on another
+ * fetch of the plan) fails with ECONNRESET before anything was processed; it is sent again once,
+ * as Node's documentation advises (`request.reusedSocket`). Every request here is a query.
+ */
+export async function postRaw(url: string, body: string, headers: Record<string, string>): Promise<RawResponse> {
+  try {
+    return await send(url, body, headers);
+  } catch (error) {
+    if ((error as { reusedSocket?: boolean }).reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') return send(url, body, headers);
+    throw error;
+  }
+}
+
+function send(url: string, body: string, headers: Record<string, string>): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
@@ -26,7 +41,7 @@ export function postRaw(url: string, body: string, headers: Record<string, strin
         response.on('error', reject);
       },
     );
-    request.on('error', reject);
+    request.on('error', (error) => reject(Object.assign(error, { reusedSocket: request.reusedSocket })));
     request.end(body);
   });
 }
