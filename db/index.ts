@@ -72,6 +72,10 @@ export class Databases {
         options: `-c search_path=${schema},public`,
         types: { getTypeParser: serverTypeParser as never },
       });
+      // A session that dies while idle in the pool (a server restart, a terminated backend) is
+      // reported here and dropped; the next query opens a new one. Without a listener, node-postgres
+      // raises it as an unhandled error and takes the process down.
+      pool.on('error', (error) => console.error(`database session of ${subgraph} closed: ${error.message}`));
       this.pools.push(pool);
       dialect = new PostgresDialect({ pool });
     } else {

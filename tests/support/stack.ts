@@ -60,6 +60,13 @@ export async function testDatabases(): Promise<{ databases: Databases; dispose()
       await databases.close();
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
+      // A pool's end() resolves while its sessions may still be closing: wait for them, since
+      // FORCE would kill a closing session, whose client then reports an unhandled error.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+        if (!rows[0]?.n) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },
