@@ -25,6 +25,18 @@ const SUBGRAPH_SHARES: Record<string, string> = {
   livelihoods: `livelihoodFigures(from: $from, to: $to) { householdsSupported supportValue }`,
 };
 
+/** Each programme subgraph's fields of the city overview, as the gateway asks them. */
+const OVERVIEW_SHARES: Record<string, string> = {
+  credit: `creditFigures(from: $from, to: $to) { amountDisbursed loans borrowingHouseholds jobsCreated byProgramme { programme { code name } amountDisbursed borrowingHouseholds } }
+    creditOutstanding(asOf: $asOf) { outstanding borrowersWithBalance } capitalEntrusted(fromYear: 2021, toYear: $year) { total }`,
+  employment: `employmentFigures(year: $year) { workersPlaced budgetFundedPlacements jobFairHires jobFairHiresAbroad trainingEnrolments }
+    labourStatistics(year: $year) { urbanUnemploymentRatePercent trainedWorkerSharePercent source }`,
+  social_insurance: `socialFigures(from: $from, to: $to) { healthInsurance { people budget } allowances { recipients amount } emergencyRelief { events } }`,
+  housing: `housingFigures(from: $from, to: $to) { housesSupported housesCompleted newHousesCompleted renovationsCompleted totalFunding }
+    fundForThePoor(from: $from, to: $to) { amountMobilised housesFunded }`,
+  livelihoods: `livelihoodFigures(from: $from, to: $to) { householdsSupported supportValue highTechModels { count } }`,
+};
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function time(label: string, ask: () => Promise<{ errors?: unknown[] }>): Promise<void> {
@@ -60,6 +72,14 @@ try {
     if (codes.length !== 126) throw new Error(`expected 126 communes, got ${codes.length}`);
     await time('commune-scorecard (gateway)', () => postGraphQL(stack.gatewayUrl, operations.get('commune-scorecard')!, VARIABLES));
     await time('city-overview (gateway)', () => postGraphQL(stack.gatewayUrl, operations.get('city-overview')!, VARIABLES));
+    await time('scorecard share: registry', () =>
+      postGraphQL(
+        stack.subgraphUrls.registry!,
+        `query($year: Int!) { communes { code name kind householdCount(year: $year)
+          povertyFigures(year: $year) { poor nearPoor poorRatePercent nearPoorRatePercent } } }`,
+        { year: VARIABLES.year },
+      ),
+    );
     const representations = codes.map((code) => ({ __typename: 'Commune', code }));
     for (const [name, fields] of Object.entries(SUBGRAPH_SHARES)) {
       const url = stack.subgraphUrls[name];
@@ -71,6 +91,24 @@ try {
       const used = Object.fromEntries(Object.entries(variables).filter(([k]) => k === 'r' || fields.includes(`$${k}`)));
       const declared = query.replace(/, \$(\w+): [A-Za-z]+!/g, (m, k: string) => (k in used ? m : ''));
       await time(`scorecard share: ${name}`, () => postGraphQL(url, declared, used));
+    }
+    await time('overview share: registry', () =>
+      postGraphQL(
+        stack.subgraphUrls.registry!,
+        `query($year: Int!, $asOf: Date!) { city { name communeCount wardCount ruralCommuneCount householdCount(year: $year)
+          povertyTrend(fromYear: 2022, toYear: $year) { year households poor nearPoor poorRatePercent nearPoorRatePercent escapedPoverty }
+          povertyStatus(asOf: $asOf) { poor nearPoor communesWithNoPoor communesWithNoPoorOrNearPoor } } }`,
+        { year: VARIABLES.year, asOf: VARIABLES.asOf },
+      ),
+    );
+    for (const [name, fields] of Object.entries(OVERVIEW_SHARES)) {
+      const url = stack.subgraphUrls[name];
+      if (!url) continue;
+      const variables = { r: [{ __typename: 'City', code: '01' }], ...VARIABLES };
+      const used = Object.fromEntries(Object.entries(variables).filter(([k]) => k === 'r' || fields.includes(`$${k}`)));
+      const declared = `query($r: [_Any!]!${Object.keys(used).filter((k) => k !== 'r').map((k) => `, $${k}: ${k === 'year' ? 'Int' : 'Date'}!`).join('')}) {
+        _entities(representations: $r) { ... on City { ${fields} } } }`;
+      await time(`overview share: ${name}`, () => postGraphQL(url, declared, used));
     }
   } finally {
     await stack.stop();

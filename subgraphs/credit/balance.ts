@@ -3,7 +3,8 @@ import type { Loan, LoanRepayment, RollupGrain } from './db/tables.js';
 /**
  * Principal outstanding on a loan at the end of `asOf`: the principal if it was disbursed on or
  * before that date, minus the principal repaid on or before it; zero once the loan is written
- * off. Derived, never stored. `outstandingFigures` in repository.ts applies the same rule in SQL.
+ * off. Derived, never stored per loan; the area figures (outstandingFigures in repository.ts)
+ * sum the same rule from the rollups that creditRollups below derives.
  */
 export function outstandingOf(loan: Loan, repayments: readonly LoanRepayment[], asOf: string): number {
   if (loan.disbursed_on > asOf) return 0;

@@ -95,7 +95,7 @@ export interface PlacementCounts {
   placements: number;
   overseas: number;
   poor_or_near_poor: number;
-  /** Distinct workers: a worker placed twice in the year counts once. */
+  /** Distinct workers on the area's total row (a worker placed twice in the year counts once); 0 on channel rows. */
   workers: number;
 }
 
