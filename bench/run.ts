@@ -5,7 +5,7 @@ import pg from 'pg';
 import { loadOperations, type DashboardOperation } from '../schema/operations.js';
 import { benchHeaders } from './auth.js';
 import { parseConfig, type BenchConfig } from './config.js';
-import { ensureDataset, type Dataset } from './data.js';
+import { ensureDataset, withClient, type Dataset } from './data.js';
 import { compareWithFloor, FLOORS, runFloor, type FloorVariables } from './floor.js';
 import { closeAgent, postGraphQL, postRaw } from './lib/http.js';
 import { httpTask, warmAndMeasure, type LoadResult } from './lib/load.js';
@@ -130,16 +130,6 @@ async function statementVariants(stack: BenchStack, gatewayUrl: string, prepared
     results.push({ variant: v.variant, holds: v.holds, statements: perRequest });
   }
   return results;
-}
-
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 async function measureMain(config: BenchConfig, dataset: Dataset, operations: Prepared[], results: BenchResults): Promise<void> {

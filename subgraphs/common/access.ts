@@ -228,18 +228,17 @@ export function enforceFieldRules(schema: GraphQLSchema, rules: AccessRules): vo
       const coordinate = `${type.name}.${field.name}`;
       const resolve = field.resolve ?? defaultFieldResolver;
       if (rules.counts.has(coordinate)) {
-        const withhold = (value: unknown, auth: RequestAuth | undefined, path: Array<string | number>) => {
+        const withhold = (value: unknown, auth: RequestAuth | undefined, info: GraphQLResolveInfo) => {
           // Without an access state (never in a served request) the safe answer is to withhold.
           if (auth ? auth.withholds(value) : typeof value === 'number' && value >= 1) {
-            auth?.noteWithheld(path, coordinate);
+            auth?.noteWithheld(responsePathAsArray(info.path), coordinate);
             return null;
           }
           return value;
         };
         field.resolve = (source, args, context: WithAuth, info) => {
           const value = resolve(source, args, context, info);
-          const path = responsePathAsArray(info.path);
-          return value instanceof Promise ? value.then((v) => withhold(v, context.auth, path)) : withhold(value, context.auth, path);
+          return value instanceof Promise ? value.then((v) => withhold(v, context.auth, info)) : withhold(value, context.auth, info);
         };
       } else if (rules.personal.has(coordinate)) {
         field.resolve = (source, args, context: WithAuth, info) => {

@@ -1,13 +1,11 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { bulkInsert } from '../../db/bulk.js';
+import { bulkInsert, withoutIndexes } from '../../db/bulk.js';
+import { dateSegments, FIRST_DAY, inSegments } from '../common/date-segments.js';
 import {
   AREA,
   creditRollups,
-  dateSegments,
-  FIRST_DAY,
   ROLLUP_MEASURES,
   rollupDelta,
-  type DateSegment,
   type GapRow,
   type LoanFacts,
   type RepaymentFacts,
@@ -130,17 +128,6 @@ export async function outstandingFigures(db: DB, asOf: string, communes: Areas):
       f.outstanding::int8 AS outstanding, f.loans::int AS loans, (f.households - coalesce(b.households, 0))::int AS households
     FROM flows f LEFT JOIN between_spells b ON b.commune_code = f.commune_code AND b.programme_code = f.programme_code`.execute(db);
   return rows;
-}
-
-/**
- * Rollup rows in the runs of `segments`, as conditions the planner turns into index range scans
- * on the primary key (a join with the runs as a table gets planned as a scan of every row).
- */
-function inSegments(segments: readonly DateSegment[]): RawBuilder<unknown> {
-  return sql`(${sql.join(
-    segments.map((s) => sql`(grain = ${s.grain} AND period_start BETWEEN ${s.from}::date AND ${s.to}::date)`),
-    sql` OR `,
-  )})`;
 }
 
 /** Rows of the given communes (with their per-programme rows), or of the city. */
@@ -329,18 +316,3 @@ export async function writeRollups(db: DB, loans: readonly LoanFacts[], repaymen
 const GAP_CHUNK = 50_000;
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * Runs `load` with the table's secondary indexes dropped, then builds them again from their own
- * definitions: several times faster than keeping a GiST index up row by row. Call it inside a
- * transaction, which keeps the table without its indexes invisible to everyone else.
- */
-async function withoutIndexes(db: DB, table: string, load: () => Promise<void>): Promise<void> {
-  const { rows: indexes } = await sql<{ name: string; definition: string }>`
-    SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
-    WHERE i.schemaname = current_schema() AND i.tablename = ${table}
-      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)
-    ORDER BY i.indexname`.execute(db);
-  for (const index of indexes) await sql`DROP INDEX ${sql.ref(index.name)}`.execute(db);
-  await load();
-  for (const index of indexes) await sql.raw(index.definition).execute(db);
-}

@@ -1,13 +1,11 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { bulkInsert } from '../../db/bulk.js';
+import { bulkInsert, withoutIndexes } from '../../db/bulk.js';
+import { dateSegments, FIRST_DAY, inSegments } from '../common/date-segments.js';
 import {
   AREA,
   coverageDelta,
-  dateSegments,
-  FIRST_DAY,
   healthInsuranceRollups,
   type CardFacts,
-  type DateSegment,
   type CoverageGapRow,
   type CoverageRow,
 } from './coverage.js';
@@ -151,17 +149,6 @@ export async function healthInsuranceFigures(db: DB, period: Period, byCommune: 
       (f.people - coalesce(c.people, 0))::int8 AS people, f.budget::int8 AS budget
     FROM flows f LEFT JOIN covering c ON c.commune_code = f.commune_code AND c.support_group = f.support_group`.execute(db);
   return rows;
-}
-
-/**
- * Rollup rows in the runs of `segments`, as conditions the planner turns into index range scans
- * on the primary key (a join with the runs as a table gets planned as a scan of every row).
- */
-function inSegments(segments: readonly DateSegment[]): RawBuilder<unknown> {
-  return sql`(${sql.join(
-    segments.map((s) => sql`(grain = ${s.grain} AND period_start BETWEEN ${s.from}::date AND ${s.to}::date)`),
-    sql` OR `,
-  )})`;
 }
 
 /**
@@ -428,18 +415,3 @@ export async function writeCoverageRollups(db: DB, cards: readonly CardFacts[]):
 const GAP_CHUNK = 50_000;
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * Runs `load` with the table's secondary indexes dropped, then builds them again from their own
- * definitions: several times faster than keeping a GiST index up row by row. Call it inside a
- * transaction, which keeps the table without its indexes invisible to everyone else.
- */
-async function withoutIndexes(db: DB, table: string, load: () => Promise<void>): Promise<void> {
-  const { rows: indexes } = await sql<{ name: string; definition: string }>`
-    SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
-    WHERE i.schemaname = current_schema() AND i.tablename = ${table}
-      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)
-    ORDER BY i.indexname`.execute(db);
-  for (const index of indexes) await sql`DROP INDEX ${sql.ref(index.name)}`.execute(db);
-  await load();
-  for (const index of indexes) await sql.raw(index.definition).execute(db);
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as credit from '../../subgraphs/credit/balance.js';
 import * as coverage from '../../subgraphs/social_insurance/coverage.js';
+import { dateSegments, FIRST_DAY, nextDay } from '../../subgraphs/common/date-segments.js';
 
 // The rollup rules, checked without a database: figures summed from the rollup rows (as the
 // figure queries sum them) must equal the same figures counted record by record from their
@@ -25,12 +26,13 @@ function random(seed: number) {
 /** Every day from `from` to `to`, inclusive. */
 function days(from: string, to: string): string[] {
   const out: string[] = [];
-  for (let d = from; d <= to; d = credit.nextDay(d)) out.push(d);
+  for (let d = from; d <= to; d = nextDay(d)) out.push(d);
   return out;
 }
 
 describe('dateSegments', () => {
-  const implementations = { credit: credit.dateSegments, social_insurance: coverage.dateSegments };
+  // One implementation (subgraphs/common/date-segments.ts), used by credit and health insurance.
+  const implementations = { common: dateSegments };
   for (const [name, segmentsOf] of Object.entries(implementations)) {
     it(`${name}: covers exactly the days of the period, in order, in at most five runs`, () => {
       const r = random(7);
@@ -64,8 +66,8 @@ describe('dateSegments', () => {
 
     it(`${name}: reads a whole year as one row and a prefix from the first day in few runs`, () => {
       expect(segmentsOf('2024-01-01', '2024-12-31')).toEqual([{ grain: 'year', from: '2024-01-01', to: '2024-01-01' }]);
-      expect(segmentsOf(credit.FIRST_DAY, '2024-12-31')).toEqual([{ grain: 'year', from: '0001-01-01', to: '2024-01-01' }]);
-      expect(segmentsOf(credit.FIRST_DAY, '2024-06-15')).toEqual([
+      expect(segmentsOf(FIRST_DAY, '2024-12-31')).toEqual([{ grain: 'year', from: '0001-01-01', to: '2024-01-01' }]);
+      expect(segmentsOf(FIRST_DAY, '2024-06-15')).toEqual([
         { grain: 'year', from: '0001-01-01', to: '2023-01-01' },
         { grain: 'month', from: '2024-01-01', to: '2024-05-01' },
         { grain: 'day', from: '2024-06-01', to: '2024-06-15' },
@@ -74,19 +76,19 @@ describe('dateSegments', () => {
   }
 
   it('nextDay crosses months, years and leap days', () => {
-    expect(credit.nextDay('2024-02-28')).toBe('2024-02-29');
-    expect(credit.nextDay('2024-02-29')).toBe('2024-03-01');
-    expect(credit.nextDay('2023-02-28')).toBe('2023-03-01');
-    expect(credit.nextDay('1900-02-28')).toBe('1900-03-01');
-    expect(credit.nextDay('2000-02-28')).toBe('2000-02-29');
-    expect(credit.nextDay('2024-12-31')).toBe('2025-01-01');
-    expect(credit.nextDay('0001-01-31')).toBe('0001-02-01');
+    expect(nextDay('2024-02-28')).toBe('2024-02-29');
+    expect(nextDay('2024-02-29')).toBe('2024-03-01');
+    expect(nextDay('2023-02-28')).toBe('2023-03-01');
+    expect(nextDay('1900-02-28')).toBe('1900-03-01');
+    expect(nextDay('2000-02-28')).toBe('2000-02-29');
+    expect(nextDay('2024-12-31')).toBe('2025-01-01');
+    expect(nextDay('0001-01-31')).toBe('0001-02-01');
   });
 });
 
 function lastDayOfMonth(monthStart: string): string {
   let d = monthStart;
-  while (credit.nextDay(d).slice(0, 7) === monthStart.slice(0, 7)) d = credit.nextDay(d);
+  while (nextDay(d).slice(0, 7) === monthStart.slice(0, 7)) d = nextDay(d);
   return d;
 }
 
@@ -100,7 +102,7 @@ const AREAS = (c: string, p: string) => [
 const inArea = (c: string, p: string, area: readonly [string, string, number]) => (area[0] === '' || area[0] === c) && (area[1] === '' || area[1] === p);
 
 /** Sums a measure of the rollup rows of one area over the runs of [from, to]. */
-function sum<R extends { grain: string; period_start: string }>(rows: readonly R[], match: (r: R) => boolean, segments: ReturnType<typeof credit.dateSegments>, value: (r: R) => number): number {
+function sum<R extends { grain: string; period_start: string }>(rows: readonly R[], match: (r: R) => boolean, segments: ReturnType<typeof dateSegments>, value: (r: R) => number): number {
   let total = 0;
   for (const r of rows) {
     if (!match(r)) continue;
@@ -157,7 +159,7 @@ describe('creditRollups', () => {
             loansWithBalance++;
             holders.add(l.household_id);
           }
-          const upTo = credit.dateSegments(credit.FIRST_DAY, asOf);
+          const upTo = dateSegments(FIRST_DAY, asOf);
           const between = gaps.filter((g) => g.measure === 'balance' && gapsHere(g) && g.starts <= asOf && asOf < g.ends).length;
           expect(
             {
@@ -172,15 +174,15 @@ describe('creditRollups', () => {
           const [from, to] = [r.pick(dates), r.pick(dates)].sort() as [string, string];
           const lent = loans.filter((l) => own(l) && l.disbursed_on >= from && l.disbursed_on <= to);
           const covering = gaps.filter((g) => g.measure === 'borrowing' && gapsHere(g) && g.starts <= from && to < g.ends).length;
-          const period = credit.dateSegments(from, to);
+          const period = dateSegments(from, to);
           expect(
             {
               amount: sum(rows, rowsHere, period, (x) => x.amount_disbursed),
               loans: sum(rows, rowsHere, period, (x) => x.loans_disbursed),
               jobs: sum(rows, rowsHere, period, (x) => x.jobs_created),
               households:
-                sum(rows, rowsHere, credit.dateSegments(credit.FIRST_DAY, to), (x) => x.borrowers_started) -
-                sum(rows, rowsHere, credit.dateSegments(credit.FIRST_DAY, from), (x) => x.borrowers_stopped) -
+                sum(rows, rowsHere, dateSegments(FIRST_DAY, to), (x) => x.borrowers_started) -
+                sum(rows, rowsHere, dateSegments(FIRST_DAY, from), (x) => x.borrowers_stopped) -
                 covering,
             },
             `${area.join('/')} ${from}..${to}`,
@@ -223,7 +225,7 @@ describe('healthInsuranceRollups', () => {
         const from = day();
         const length = r.pick([0, 10, 30, 60, 120]);
         let to = from;
-        for (let k = 0; k < length; k++) to = coverage.nextDay(to);
+        for (let k = 0; k < length; k++) to = nextDay(to);
         cards.push({
           id,
           member_id: member,
@@ -251,10 +253,10 @@ describe('healthInsuranceRollups', () => {
           ).length;
           expect(
             {
-              budget: sum(rows, rowsHere, coverage.dateSegments(from, to), (x) => x.budget),
+              budget: sum(rows, rowsHere, dateSegments(from, to), (x) => x.budget),
               people:
-                sum(rows, rowsHere, coverage.dateSegments(coverage.FIRST_DAY, to), (x) => x.people_started) -
-                sum(rows, rowsHere, coverage.dateSegments(coverage.FIRST_DAY, from), (x) => x.people_stopped) -
+                sum(rows, rowsHere, dateSegments(FIRST_DAY, to), (x) => x.people_started) -
+                sum(rows, rowsHere, dateSegments(FIRST_DAY, from), (x) => x.people_stopped) -
                 covering,
             },
             `${area.join('/')} ${from}..${to}`,
