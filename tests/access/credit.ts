@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { AccessCase, CaseContext, Outcome, Role } from './types.js';
+import { adminOnly, departmentWrite, everyone, memo } from './outcomes.js';
 
 // The credit subgraph's cells of the access matrix (tests/access.test.ts plays them).
 //
@@ -12,10 +13,6 @@ import type { AccessCase, CaseContext, Outcome, Role } from './types.js';
 // Writes use days in December 2025 that only one case writes to, so that each case's probe
 // (the city's figures of its day, and the audit trail) shows a denial wrote nothing.
 
-const everyone = (outcome: Outcome): Record<Role, Outcome> => ({
-  public: outcome, analyst: outcome, caseworker: outcome, caseworkerElsewhere: outcome, ownWriter: outcome, otherWriter: outcome, administrator: outcome,
-});
-
 /** A household-level read (credit has no personal field): every role with records:read. */
 const records: Record<Role, Outcome> = {
   public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
@@ -27,15 +24,6 @@ const records: Record<Role, Outcome> = {
  */
 const personal: Record<Role, Outcome> = {
   public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'FORBIDDEN', otherWriter: 'allowed', administrator: 'allowed',
-};
-
-/** A write of the credit subgraph: its writer and administrators only. */
-const creditWrite: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'FORBIDDEN', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'FORBIDDEN', administrator: 'allowed',
-};
-
-const adminOnly: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'FORBIDDEN', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'FORBIDDEN', otherWriter: 'FORBIDDEN', administrator: 'allowed',
 };
 
 const LOAN = `id principal disbursedOn status commune { code } programme { code } repayments { paidOn principal } principalRepaid outstanding`;
@@ -73,12 +61,7 @@ function checkFigures(figures: any, outstanding: any, role: Role): void {
 }
 
 /** Ids found once per run through the administrator, shared by the cells that need them. */
-const found = new Map<string, Promise<unknown>>();
-function once<T>(key: string, find: () => Promise<T>): Promise<T> {
-  let p = found.get(key);
-  if (!p) found.set(key, (p = find()));
-  return p as Promise<T>;
-}
+const once = memo();
 
 /** One of the fixture household's loans (the runner's fixture has some). */
 function fixtureLoanId({ fx, admin }: CaseContext): Promise<string> {
@@ -197,7 +180,7 @@ export const cases: AccessCase[] = [
     subgraph: 'credit',
     query: DISBURSE,
     variables: ({ fx }) => ({ input: loanInput(fx, '2025-12-10', ++written) }),
-    expect: creditWrite,
+    expect: departmentWrite,
     check: (data, { fx }) => expect(data.disburseLoan.loan).toMatchObject({ status: 'CURRENT', household: { id: fx.household.id }, principal: '10000000' }),
     unchangedProbe: probeDay('2025-12-10'),
   },
@@ -211,7 +194,7 @@ export const cases: AccessCase[] = [
       const loan = await ctx.admin(DISBURSE, { input: loanInput(ctx.fx, '2025-12-20', ++written) });
       return { input: { loanId: loan.disburseLoan.loan.id, paidOn: '2025-12-21', principal: '1000000', interest: '55000' } };
     },
-    expect: creditWrite,
+    expect: departmentWrite,
     check: (data) => expect(data.recordRepayment.loan.principalRepaid).toBe('1000000'),
     unchangedProbe: probeDay('2025-12-21'),
   },

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { AccessCase, CaseContext, Outcome, Role } from './types.js';
+import { adminOnly, departmentWrite, everyone, memo } from './outcomes.js';
 
 // The employment subgraph's cells of the access matrix (tests/access.test.ts plays them).
 //
@@ -7,10 +8,6 @@ import type { AccessCase, CaseContext, Outcome, Role } from './types.js';
 // a caseworker from another commune (FORBIDDEN); asked directly, the employment subgraph
 // answers `_entities` for that household with its records left out (empty lists). Hence the
 // gateway and direct cells of a household-level read are separate cases below.
-
-const everyone = (outcome: Outcome): Record<Role, Outcome> => ({
-  public: outcome, analyst: outcome, caseworker: outcome, caseworkerElsewhere: outcome, ownWriter: outcome, otherWriter: outcome, administrator: outcome,
-});
 
 /** A household-level read without personal fields: every role with records:read. */
 const deIdentified: Record<Role, Outcome> = {
@@ -23,15 +20,6 @@ const deIdentified: Record<Role, Outcome> = {
  */
 const personal: Record<Role, Outcome> = {
   public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'FORBIDDEN', otherWriter: 'allowed', administrator: 'allowed',
-};
-
-/** A write of the employment subgraph: its writer and administrators only. */
-const employmentWrite: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'FORBIDDEN', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'FORBIDDEN', administrator: 'allowed',
-};
-
-const adminOnly: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'FORBIDDEN', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'FORBIDDEN', otherWriter: 'FORBIDDEN', administrator: 'allowed',
 };
 
 const householdVars = ({ fx }: CaseContext) => ({ id: fx.household.id });
@@ -75,12 +63,7 @@ function checkFigures(figures: any, role: Role): void {
 }
 
 /** Ids found once per run through the administrator, shared by the cells that need them. */
-const found = new Map<string, Promise<any>>();
-function once<T>(key: string, find: () => Promise<T>): Promise<T> {
-  let p = found.get(key);
-  if (!p) found.set(key, (p = find()));
-  return p as Promise<T>;
-}
+const once = memo();
 
 /** A placement and an enrolment in the fixture household's commune (its own when it has them). */
 function recordsInCommune({ fx, admin }: CaseContext): Promise<{ placementId: string; enrolmentId: string }> {
@@ -279,7 +262,7 @@ export const cases: AccessCase[] = [
         channel: 'EMPLOYMENT_SERVICE_CENTRE', contract: 'DOMESTIC', placedOn: '2025-06-02', monthlyWage: '7000000',
       },
     }),
-    expect: employmentWrite,
+    expect: departmentWrite,
     check: (data, { fx }) => expect(data.recordJobPlacement.placement.household).toEqual({ id: fx.household.id }),
     unchangedProbe: {
       query: `query($id: ID!) { household(id: $id) { employment { placements { id } } } ${auditCount} }`,
@@ -293,7 +276,7 @@ export const cases: AccessCase[] = [
     variables: ({ fx }) => ({
       input: { communeCode: fx.household.communeCode, heldOn: '2025-05-05', name: `Matrix fair ${++written}`, employers: 10, participants: 120, hires: 30, hiresAbroad: 5 },
     }),
-    expect: employmentWrite,
+    expect: departmentWrite,
     unchangedProbe: {
       query: `query($code: ID!) { commune(code: $code) { jobFairs(year: 2025) { id } } ${auditCount} }`,
       variables: (fx) => ({ code: fx.household.communeCode }),
@@ -306,7 +289,7 @@ export const cases: AccessCase[] = [
     variables: ({ fx }) => ({
       input: { personId: fx.household.memberIds[0], course: `Matrix course ${++written}`, level: 'ELEMENTARY', startedOn: '2025-03-03' },
     }),
-    expect: employmentWrite,
+    expect: departmentWrite,
     check: (data, { fx }) => expect(data.enrolInTraining.enrolment.household).toEqual({ id: fx.household.id }),
     unchangedProbe: {
       query: `query($id: ID!) { household(id: $id) { employment { trainingEnrolments { id } } } ${auditCount} }`,
@@ -325,7 +308,7 @@ export const cases: AccessCase[] = [
       });
       return { input: { enrolmentId: made.enrolInTraining.enrolment.id, completedOn: '2025-06-15', certificate: `MX-${written}` } };
     },
-    expect: employmentWrite,
+    expect: departmentWrite,
     check: (data) => expect(data.completeTraining.enrolment).toMatchObject({ completedOn: '2025-06-15', certified: true }),
     unchangedProbe: {
       query: `query($id: ID!) { household(id: $id) { employment { trainingEnrolments { id completedOn certified } } } ${auditCount} }`,
@@ -339,7 +322,7 @@ export const cases: AccessCase[] = [
     variables: () => ({
       input: { year: 2025, urbanUnemploymentRatePercent: 2.5, trainedWorkerSharePercent: 75, basis: 'ESTIMATE', source: `Matrix estimate ${++written}` },
     }),
-    expect: employmentWrite,
+    expect: departmentWrite,
     unchangedProbe: { query: `{ labourStatistics(year: 2025) { source recordedAt } ${auditCount} }` },
   },
 

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { AccessCase, CaseContext, Outcome, Role } from './types.js';
+import { adminOnly, departmentWrite, everyone, memo } from './outcomes.js';
 
 // The housing subgraph's cells of the access matrix (tests/access.test.ts plays them).
 //
@@ -12,27 +13,9 @@ import type { AccessCase, CaseContext, Outcome, Role } from './types.js';
 // one in the demo data), a different day for each case, so that each case's probe looks at a
 // day only that case writes to.
 
-const everyone = (outcome: Outcome): Record<Role, Outcome> => ({
-  public: outcome, analyst: outcome, caseworker: outcome, caseworkerElsewhere: outcome, ownWriter: outcome, otherWriter: outcome, administrator: outcome,
-});
-
 /** A household-level read (housing has no personal field on it): every role with records:read. */
 const records: Record<Role, Outcome> = {
   public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
-};
-
-/** A write of the housing subgraph: its writer and administrators only. */
-const housingWrite: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'FORBIDDEN', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'FORBIDDEN', administrator: 'allowed',
-};
-
-/**
- * A write that reads a donor's name back: needs housing:write and personal:read, which only an
- * administrator has together (housing-writer lacks personal:read; registry-writer, the matrix's
- * other writer, lacks housing:write).
- */
-const adminOnly: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'FORBIDDEN', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'FORBIDDEN', otherWriter: 'FORBIDDEN', administrator: 'allowed',
 };
 
 const CASE = `id kind status approvalDate commune { code } fundingLines { id source amount committedOn } totalFunding`;
@@ -67,12 +50,7 @@ function checkFigures(housing: any, fund: any, role: Role): void {
 }
 
 /** Ids found once per run through the administrator, shared by the cells that need them. */
-const found = new Map<string, Promise<any>>();
-function once<T>(key: string, find: () => Promise<T>): Promise<T> {
-  let p = found.get(key);
-  if (!p) found.set(key, (p = find()));
-  return p as Promise<T>;
-}
+const once = memo();
 
 /** One of the fixture household's cases (the runner's fixture has some). */
 function fixtureCaseId({ fx, admin }: CaseContext): Promise<string> {
@@ -179,7 +157,7 @@ export const cases: AccessCase[] = [
     variables: async (ctx) => ({
       input: { householdId: await eligibleHousehold(ctx), kind: 'NEW_HOUSE', approvalDate: '2025-12-01', fundingLines: [{ source: 'CITY_BUDGET', amount: '40000000' }] },
     }),
-    expect: housingWrite,
+    expect: departmentWrite,
     check: (data) => expect(data.approveHousingCase.housingCase.status).toBe('APPROVED'),
     unchangedProbe: probeDay('2025-12-01'),
   },
@@ -191,7 +169,7 @@ export const cases: AccessCase[] = [
     variables: async (ctx) => ({
       input: { caseId: await setUpCase(ctx, '2025-12-02'), startDate: '2025-12-03', fundingLines: [{ source: 'SOCIAL_MOBILISATION', amount: '5000000' }] },
     }),
-    expect: housingWrite,
+    expect: departmentWrite,
     check: (data) => expect(data.recordHousingProgress.housingCase.status).toBe('BUILDING'),
     unchangedProbe: probeDay('2025-12-03'),
   },
@@ -200,7 +178,7 @@ export const cases: AccessCase[] = [
     subgraph: 'housing',
     query: `mutation($input: CompleteHousingCaseInput!) { completeHousingCase(input: $input) { housingCase { id status completionDate } } }`,
     variables: async (ctx) => ({ input: { caseId: await setUpCase(ctx, '2025-12-04', '2025-12-05'), completionDate: '2025-12-06' } }),
-    expect: housingWrite,
+    expect: departmentWrite,
     check: (data) => expect(data.completeHousingCase.housingCase.status).toBe('COMPLETED'),
     unchangedProbe: probeDay('2025-12-06'),
   },
@@ -210,7 +188,7 @@ export const cases: AccessCase[] = [
     query: `mutation($input: CancelHousingCaseInput!) { cancelHousingCase(input: $input) { housingCase { id status cancellationReason } } }`,
     // Cancelling counts against the approval day: the probe's casesCancelled of 2025-12-07.
     variables: async (ctx) => ({ input: { caseId: await setUpCase(ctx, '2025-12-07'), cancellationDate: '2025-12-08', reason: 'matrix' } }),
-    expect: housingWrite,
+    expect: departmentWrite,
     check: (data) => expect(data.cancelHousingCase.housingCase.status).toBe('CANCELLED'),
     unchangedProbe: probeDay('2025-12-07'),
   },
@@ -221,7 +199,7 @@ export const cases: AccessCase[] = [
     variables: ({ fx }) => ({
       input: { donorKind: 'INDIVIDUAL', donorName: `Matrix donor ${++contributions}`, amount: '1000000', contributionDate: '2025-12-09', communeCode: fx.household.communeCode },
     }),
-    expect: housingWrite,
+    expect: departmentWrite,
     check: (data) => expect(data.addFundContribution.contribution).toMatchObject({ donorKind: 'INDIVIDUAL', amount: '1000000' }),
     unchangedProbe: probeDay('2025-12-09'),
   },
@@ -230,6 +208,8 @@ export const cases: AccessCase[] = [
     subgraph: 'housing',
     query: `mutation($input: AddFundContributionInput!) { addFundContribution(input: $input) { contribution { id who: donorName } } }`,
     variables: () => ({ input: { donorKind: 'INDIVIDUAL', donorName: `Matrix donor ${++contributions}`, amount: '2000000', contributionDate: '2025-12-10' } }),
+    // Needs housing:write and personal:read, which only an administrator has together
+    // (housing-writer lacks personal:read; registry-writer, the other writer, housing:write).
     expect: adminOnly,
     check: (data) => expect(data.addFundContribution.contribution.who).toMatch(/^Matrix donor /),
     unchangedProbe: probeDay('2025-12-10'),

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { AccessCase, CaseContext, Outcome, Role } from './types.js';
+import { adminOnly, departmentWrite, everyone, memo } from './outcomes.js';
 
 // The livelihoods subgraph's cells of the access matrix (tests/access.test.ts plays them).
 //
@@ -11,22 +12,9 @@ import type { AccessCase, CaseContext, Outcome, Role } from './types.js';
 // The livelihoods subgraph has no personal field (participations name no person; a model's name
 // is a farm's), so there is no alias or fragment case for one here.
 
-const everyone = (outcome: Outcome): Record<Role, Outcome> => ({
-  public: outcome, analyst: outcome, caseworker: outcome, caseworkerElsewhere: outcome, ownWriter: outcome, otherWriter: outcome, administrator: outcome,
-});
-
 /** A household-level read: every role with records:read. */
 const records: Record<Role, Outcome> = {
   public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
-};
-
-/** A write of the livelihoods subgraph: its writer and administrators only. */
-const livelihoodsWrite: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'FORBIDDEN', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'FORBIDDEN', administrator: 'allowed',
-};
-
-const adminOnly: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'FORBIDDEN', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'FORBIDDEN', otherWriter: 'FORBIDDEN', administrator: 'allowed',
 };
 
 const PARTICIPATION = `id activity cashSupport inKindValue supportValue startDate commune { code } project { code }
@@ -70,12 +58,7 @@ function checkHouseholdCount(n: unknown, role: Role): void {
 }
 
 /** Ids found once per run through the administrator, shared by the cells that need them. */
-const found = new Map<string, Promise<any>>();
-function once<T>(key: string, find: () => Promise<T>): Promise<T> {
-  let p = found.get(key);
-  if (!p) found.set(key, (p = find()));
-  return p as Promise<T>;
-}
+const once = memo();
 
 /** A household on the poor or near-poor list in force during 2024 (its 2023 review), so it may take part then. */
 function eligibleHousehold({ admin }: CaseContext): Promise<string> {
@@ -174,7 +157,7 @@ export const cases: AccessCase[] = [
     variables: () => ({
       input: { code: freshCode(), name: 'Matrix project', budget: '1000000000', fundingSource: 'city budget', startDate: '2024-01-01', endDate: '2024-12-31' },
     }),
-    expect: livelihoodsWrite,
+    expect: departmentWrite,
     check: (data) => expect(data.createLivelihoodProject.project.totals.remainingBudget).toBe('1000000000'),
     unchangedProbe: probeDay('2024-12-20'),
   },
@@ -195,7 +178,7 @@ export const cases: AccessCase[] = [
         },
       };
     },
-    expect: livelihoodsWrite,
+    expect: departmentWrite,
     check: (data) => expect(data.enrolLivelihoodParticipant.participation.supportValue).toBe('7000000'),
     unchangedProbe: probeDay('2024-12-21'),
   },
@@ -209,7 +192,7 @@ export const cases: AccessCase[] = [
         areaHectares: 1.5, householdsInvolved: 12, startDate: '2024-12-22',
       },
     }),
-    expect: livelihoodsWrite,
+    expect: departmentWrite,
     check: (data) => expect(data.recordHighTechModel.model).toMatchObject({ kind: 'CROPS', householdsInvolved: 12 }),
     unchangedProbe: probeDay('2024-12-22'),
   },

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { AccessCase, CaseContext, Outcome, Role } from './types.js';
+import { adminOnly, departmentWrite, everyone } from './outcomes.js';
 
 // The registry's cells of the access matrix (tests/access.test.ts plays them).
 
@@ -7,10 +8,6 @@ const INDICATORS = [
   'employment', 'dependants', 'nutrition', 'health_insurance', 'adult_education', 'school_attendance',
   'housing_quality', 'floor_area', 'water_source', 'latrine', 'telecommunication', 'information_access',
 ];
-
-const everyone = (outcome: Outcome): Record<Role, Outcome> => ({
-  public: outcome, analyst: outcome, caseworker: outcome, caseworkerElsewhere: outcome, ownWriter: outcome, otherWriter: outcome, administrator: outcome,
-});
 
 /** A household-level read without personal fields: every role with records:read. */
 const deIdentified: Record<Role, Outcome> = {
@@ -20,15 +17,6 @@ const deIdentified: Record<Role, Outcome> = {
 /** Personal fields: caseworkers in the commune, the registry's own staff and administrators. */
 const personal: Record<Role, Outcome> = {
   public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'FORBIDDEN', administrator: 'allowed',
-};
-
-/** A write of the registry: its writer and administrators only. */
-const registryWrite: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'FORBIDDEN', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'FORBIDDEN', administrator: 'allowed',
-};
-
-const adminOnly: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'FORBIDDEN', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'FORBIDDEN', otherWriter: 'FORBIDDEN', administrator: 'allowed',
 };
 
 const householdVars = ({ fx }: CaseContext) => ({ id: fx.household.id });
@@ -151,7 +139,7 @@ export const cases: AccessCase[] = [
         members: [{ fullName: 'Nguyễn Văn Matrix', birthYear: 1975, sex: 'MALE', relation: 'HEAD' }],
       },
     }),
-    expect: registryWrite,
+    expect: departmentWrite,
     unchangedProbe: { query: `{ households(first: 1) { totalCount } registryAuditTrail(first: 1) { totalCount } }` },
   },
   {
@@ -168,7 +156,7 @@ export const cases: AccessCase[] = [
         indicators: INDICATORS.map((code) => ({ code, deprived: code === 'employment' })),
       },
     }),
-    expect: registryWrite,
+    expect: departmentWrite,
     unchangedProbe: {
       query: `query($id: ID!) { household(id: $id) { reviews { id } } registryAuditTrail(first: 1) { totalCount } }`,
       variables: (fx) => ({ id: fx.household.id }),

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { AccessCase, CaseContext, Outcome, Role } from './types.js';
+import { adminOnly, departmentWrite, everyone, memo } from './outcomes.js';
 
 // The social_insurance subgraph's cells of the access matrix (tests/access.test.ts plays them).
 //
@@ -10,10 +11,6 @@ import type { AccessCase, CaseContext, Outcome, Role } from './types.js';
 //
 // The subgraph has no personal field of its own; the registry's (a member's name) are reached
 // through its records, so two gateway cases check that path, by an alias and by fragments.
-
-const everyone = (outcome: Outcome): Record<Role, Outcome> => ({
-  public: outcome, analyst: outcome, caseworker: outcome, caseworkerElsewhere: outcome, ownWriter: outcome, otherWriter: outcome, administrator: outcome,
-});
 
 /** A household-level read: every role with records:read. */
 const records: Record<Role, Outcome> = {
@@ -26,15 +23,6 @@ const records: Record<Role, Outcome> = {
  */
 const personal: Record<Role, Outcome> = {
   public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'FORBIDDEN', otherWriter: 'allowed', administrator: 'allowed',
-};
-
-/** A write of the social_insurance subgraph: its writer and administrators only. */
-const socialWrite: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'FORBIDDEN', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'FORBIDDEN', administrator: 'allowed',
-};
-
-const adminOnly: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'FORBIDDEN', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'FORBIDDEN', otherWriter: 'FORBIDDEN', administrator: 'allowed',
 };
 
 const SUPPORT = `socialSupport {
@@ -75,12 +63,7 @@ function checkFigures(f: any, role: Role): void {
 }
 
 /** Values found once per run through the administrator, shared by the cells that need them. */
-const found = new Map<string, Promise<unknown>>();
-function once<T>(key: string, find: () => Promise<T>): Promise<T> {
-  let p = found.get(key);
-  if (!p) found.set(key, (p = find()));
-  return p as Promise<T>;
-}
+const once = memo();
 
 interface CardCandidate {
   memberId: string;
@@ -224,7 +207,7 @@ export const cases: AccessCase[] = [
         },
       };
     },
-    expect: socialWrite,
+    expect: departmentWrite,
     check: (data) => expect(data.grantHealthInsuranceSupport.healthInsuranceSupport.id).toEqual(expect.any(String)),
     unchangedProbe: probe,
   },
@@ -233,7 +216,7 @@ export const cases: AccessCase[] = [
     subgraph: 'social_insurance',
     query: `mutation($input: SupportVoluntaryContributionInput!) { supportVoluntaryContribution(input: $input) { voluntaryInsuranceSupport { id months household { id } } } }`,
     variables: (ctx) => ({ input: { memberId: member(ctx), paidOn: '2025-11-03', months: 1 + (++written % 12), amount: '99000' } }),
-    expect: socialWrite,
+    expect: departmentWrite,
     check: (data, { fx }) => expect(data.supportVoluntaryContribution.voluntaryInsuranceSupport.household.id).toBe(fx.household.id),
     unchangedProbe: probe,
   },
@@ -242,7 +225,7 @@ export const cases: AccessCase[] = [
     subgraph: 'social_insurance',
     query: `mutation($input: GrantTuitionSupportInput!) { grantTuitionSupport(input: $input) { tuitionSupport { id schoolYear household { id } } } }`,
     variables: (ctx) => ({ input: { memberId: member(ctx), schoolYear: '2025-2026', kind: 'STUDY_COST', amount: String(300000 + ++written), grantedOn: '2025-09-15' } }),
-    expect: socialWrite,
+    expect: departmentWrite,
     check: (data, { fx }) => expect(data.grantTuitionSupport.tuitionSupport.household.id).toBe(fx.household.id),
     unchangedProbe: probe,
   },
@@ -251,7 +234,7 @@ export const cases: AccessCase[] = [
     subgraph: 'social_insurance',
     query: `mutation($input: GrantElectricitySubsidyInput!) { grantElectricitySubsidy(input: $input) { electricitySubsidy { id months household { id } } } }`,
     variables: ({ fx }) => ({ input: { householdId: fx.household.id, periodFrom: '2025-10-01', periodTo: '2025-10-31', amount: String(54000 + ++written), paidOn: '2025-11-05' } }),
-    expect: socialWrite,
+    expect: departmentWrite,
     check: (data) => expect(data.grantElectricitySubsidy.electricitySubsidy.months).toBe(1),
     unchangedProbe: probe,
   },
@@ -260,7 +243,7 @@ export const cases: AccessCase[] = [
     subgraph: 'social_insurance',
     query: `mutation($input: StartSocialAllowanceInput!) { startSocialAllowance(input: $input) { socialAllowance { id category household { id } } } }`,
     variables: (ctx) => ({ input: { memberId: member(ctx), category: 'OTHER', monthlyAmount: String(400000 + ++written), startDate: '2025-11-01', endDate: '2025-12-31' } }),
-    expect: socialWrite,
+    expect: departmentWrite,
     check: (data) => expect(data.startSocialAllowance.socialAllowance.category).toBe('OTHER'),
     unchangedProbe: probe,
   },
@@ -271,7 +254,7 @@ export const cases: AccessCase[] = [
     variables: ({ fx }) => ({
       input: { householdId: fx.household.id, eventKind: 'OTHER_INCIDENT', eventDate: '2025-11-10', reliefDate: '2025-11-11', cashAmount: String(1000000 + ++written) },
     }),
-    expect: socialWrite,
+    expect: departmentWrite,
     check: (data, { fx }) => expect(data.recordEmergencyRelief.emergencyRelief.household.id).toBe(fx.household.id),
     unchangedProbe: probe,
   },
