@@ -141,7 +141,7 @@ async function measureMain(config: BenchConfig, dataset: Dataset, operations: Pr
     const ours = await stack.startOurs(config.profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(config.profileDir)}`] } : {});
     const hive = await stack.startHive();
     const extras: Gateway[] = [];
-    for (const patches of config.variants) extras.push(await stack.startOurs({ patches }));
+    for (const variant of config.variants) extras.push(await stack.startOurs({ variant }));
     if (config.hiveNoDedup) extras.push(await stack.startHive({ noDedup: true }));
     gateways.push(ours, hive, ...extras);
     await capture.start();

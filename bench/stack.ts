@@ -16,6 +16,12 @@ export interface Gateway {
  * gateway/server.ts) and Hive Gateway, each an OS process of its own so that its memory is its
  * own. Only one gateway is under load at a time.
  */
+/** Our gateway's optimisations that can be turned off, by name, as the environment that does it. */
+export const OUR_VARIANTS: Record<string, Record<string, string>> = {
+  /** Identical read fetches in flight at once each sent (gateway/gateway.ts, SubgraphDataSource). */
+  'no-sharing': { SUBGRAPH_FETCH_SHARING: 'false' },
+};
+
 export class BenchStack {
   private nextId = 0;
   private readonly children: Child[] = [];
@@ -39,21 +45,24 @@ export class BenchStack {
 
   /** Our gateway, as `npm run start:gateway` runs it, pointed at the subgraphs by `<NAME>_URL`. */
   /**
-   * `patches`: fixes tried without editing gateway/ (bench/experiments/gateway-patches.ts);
-   * `nodeArgs`: for example --cpu-prof.
+   * `variant`: our gateway with one of its optimisations turned off (OUR_VARIANTS), to measure
+   * what it buys in the same run; `nodeArgs`: for example --cpu-prof.
    */
-  async startOurs(options: { nodeArgs?: string[]; patches?: string[] } = {}): Promise<Gateway> {
+  async startOurs(options: { nodeArgs?: string[]; variant?: string } = {}): Promise<Gateway> {
     const port = await freePort();
     const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1' };
-    const name = options.patches?.length ? `ours+${options.patches.join('+')}` : 'ours';
-    if (options.patches?.length) env.BENCH_GATEWAY_PATCHES = options.patches.join(',');
+    const name = options.variant ? `ours-${options.variant}` : 'ours';
+    if (options.variant) {
+      const settings = OUR_VARIANTS[options.variant];
+      if (!settings) throw new Error(`unknown variant ${options.variant} (known: ${Object.keys(OUR_VARIANTS).join(', ')})`);
+      Object.assign(env, settings);
+    }
     for (const [name, url] of Object.entries(this.subgraphUrls)) env[`${name.toUpperCase()}_URL`] = url;
     const { child, ready } = await spawnChild({
       name,
       script: 'gateway/server.ts',
       env,
       ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
-      ...(options.patches?.length ? { imports: ['./bench/experiments/gateway-patches.ts'] } : {}),
       readyLine: /gateway ready at (\S+)/,
     });
     this.children.push(child);

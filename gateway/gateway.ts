@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -7,7 +8,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { DestinationStream } from 'pino';
-import { parse } from 'graphql';
+import { getOperationAST, parse } from 'graphql';
 import { accessRules, checkAccess, checkLimits, findWithheldCounts, limitsFromEnv, RequestAuth, type AccessRules, type RequestLimits } from '../subgraphs/common/access.js';
 import type { Authenticator } from '../subgraphs/common/auth.js';
 import { serveGraphQL, type RunningServer } from '../subgraphs/common/http.js';
@@ -26,6 +27,11 @@ export interface GatewayContext {
   requestId?: string;
   authorization?: string;
   auth: RequestAuth;
+  /**
+   * Whether this request's subgraph fetches may be shared with identical ones in flight (see
+   * SubgraphDataSource): set once the operation is known to be a read without personal fields.
+   */
+  shareFetches?: boolean;
 }
 
 export interface GatewayOptions {
@@ -38,20 +44,62 @@ export interface GatewayOptions {
   limits?: RequestLimits;
   /** Schema introspection (on by default, for local use; INTROSPECTION=false turns it off). */
   introspection?: boolean;
+  /**
+   * Identical read fetches in flight at once sent once (see SubgraphDataSource); on by
+   * default, SUBGRAPH_FETCH_SHARING=false turns it off.
+   */
+  shareFetches?: boolean;
+}
+
+/**
+ * Whether a request's subgraph fetches may be shared with identical fetches of other requests
+ * in flight at the same moment (see SubgraphDataSource). Set per request by the access plugin;
+ * read by the fetcher through AsyncLocalStorage, because @apollo/gateway hands the fetcher only
+ * a URL and a request body.
+ */
+const fetchSharing = new AsyncLocalStorage<boolean>();
+
+/** A subgraph's answer as read once, so that every request that waited for it gets its own copy. */
+type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type FetcherRequestInit = NonNullable<Parameters<Fetcher>[1]>;
+type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+
+interface SharedAnswer {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  body: string;
 }
 
 /**
  * A subgraph as the gateway calls it: forwards the request id, times each fetch per subgraph
  * for the metrics and, when tracing is on, makes each fetch a client span whose traceparent
  * goes with the request, so the subgraph's spans join the gateway's trace.
+ *
+ * Fetches go through Node's own fetch (undici, keep-alive) rather than @apollo/gateway's
+ * default make-fetch-happen, whose HTTP-cache layer costs CPU on every fetch and caches nothing
+ * for POSTs. And identical read fetches in flight at once are sent once: when fifty dashboards
+ * poll the same scorecard, the subgraphs compute it once and the gateway hands each request
+ * its own parsed copy (the gateway merges into the objects it is given, so they cannot be
+ * shared). Identical means the same subgraph, the same query and variables and the same
+ * Authorization header: each subgraph applies the caller's own rules (scoping, withholding),
+ * so answers are never shared between callers with different tokens. Requests that may not
+ * share (mutations, whose follow-up reads must see the write; reads of personal fields, each
+ * of which the subgraph audits) always fetch on their own. A request that joins another's
+ * fetch is not seen by the subgraph: its x-request-id and trace context are not sent.
  */
-class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly inflight = new Map<string, Promise<SharedAnswer>>();
+  /** Fetches answered by joining an identical one in flight (for the metrics and tests). */
+  sharedFetches = 0;
+
   constructor(
     private readonly name: string,
     private readonly subgraphUrl: string,
     private readonly observability: Observability | undefined,
   ) {
     super({ url: subgraphUrl });
+    this.fetcher = (url, init) => this.fetchOnceInFlight(url, init ?? {});
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
@@ -65,12 +113,14 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const end = this.observability?.fetchDuration.startTimer({ subgraph: this.name });
     try {
-      const response = await withClientSpan(
-        this.observability?.service ?? 'gateway',
-        `POST ${this.name}`,
-        { 'graphql.subgraph.name': this.name, 'http.request.method': 'POST', 'url.full': this.subgraphUrl },
-        () => super.process(options),
-        (r) => (r.errors?.length ? r.errors[0]!.message : undefined),
+      const response = await fetchSharing.run(options.context?.shareFetches === true, () =>
+        withClientSpan(
+          this.observability?.service ?? 'gateway',
+          `POST ${this.name}`,
+          { 'graphql.subgraph.name': this.name, 'http.request.method': 'POST', 'url.full': this.subgraphUrl },
+          () => super.process(options),
+          (r) => (r.errors?.length ? r.errors[0]!.message : undefined),
+        ),
       );
       if (response.errors?.length) this.observability?.fetchErrors.inc({ subgraph: this.name });
       return response;
@@ -80,6 +130,29 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     } finally {
       end?.();
     }
+  }
+
+  private async fetchOnceInFlight(url: string, init: FetcherRequestInit): Promise<FetcherResponse> {
+    const body = typeof init.body === 'string' ? init.body : undefined;
+    const headers = init.headers ?? {};
+    // Node's Response is a FetcherResponse at run time; its Headers type in our TypeScript lib
+    // settings lacks the iterator methods Apollo's interface lists.
+    if (!fetchSharing.getStore() || body === undefined) return (await fetch(url, init as RequestInit)) as unknown as FetcherResponse;
+    const authorization = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1] ?? '';
+    const key = `${url}\n${authorization}\n${body}`;
+    let answer = this.inflight.get(key);
+    if (answer) {
+      this.sharedFetches++;
+      this.observability?.fetchesShared.inc({ subgraph: this.name });
+    } else {
+      answer = (async () => {
+        const response = await fetch(url, init as RequestInit);
+        return { status: response.status, statusText: response.statusText, headers: response.headers, body: await response.text() };
+      })().finally(() => this.inflight.delete(key));
+      this.inflight.set(key, answer);
+    }
+    const { status, statusText, headers: responseHeaders, body: text } = await answer;
+    return new Response(text, { status, statusText, headers: responseHeaders }) as unknown as FetcherResponse;
   }
 }
 
@@ -96,6 +169,7 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
   });
   const rules = accessRules(parse(supergraphSdl));
   const limits = options.limits ?? limitsFromEnv();
+  const shareFetches = options.shareFetches ?? process.env.SUBGRAPH_FETCH_SHARING !== 'false';
   return new ApolloServer<GatewayContext>({
     gateway: withRequestSpans(gateway),
     introspection: options.introspection ?? introspectionFromEnv(),
@@ -110,7 +184,7 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ...(options.observability ? [options.observability.plugin<GatewayContext>()] : []),
-      gatewayAccessPlugin(rules, limits),
+      gatewayAccessPlugin(rules, limits, shareFetches),
     ],
   });
 }
@@ -119,7 +193,7 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
  * Refuses, before any subgraph is asked, what the limits or the caller's scopes do not allow
  * (the subgraphs check again), and reports the counts the subgraphs withheld.
  */
-function gatewayAccessPlugin(rules: AccessRules, limits: RequestLimits): ApolloServerPlugin<GatewayContext> {
+function gatewayAccessPlugin(rules: AccessRules, limits: RequestLimits, shareFetches: boolean): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
@@ -127,8 +201,11 @@ function gatewayAccessPlugin(rules: AccessRules, limits: RequestLimits): ApolloS
           contextValue.auth.operationName = operationName ?? null;
           const tooMuch = checkLimits(schema, document, operationName, request.variables, limits);
           if (tooMuch) throw tooMuch;
-          const denial = checkAccess(schema, document, rules, contextValue.auth.viewer);
+          const selected = { personal: false };
+          const denial = checkAccess(schema, document, rules, contextValue.auth.viewer, selected);
           if (denial) throw denial;
+          const operation = getOperationAST(document, operationName);
+          contextValue.shareFetches = shareFetches && operation?.operation === 'query' && !selected.personal;
         },
         async willSendResponse({ contextValue, response, document, schema, operationName }) {
           if (response.body.kind !== 'single' || !document || contextValue.auth.viewer.has('counts:exact')) return;

@@ -108,9 +108,17 @@ function enumArgument(directive: DirectiveNode | undefined, name: string): strin
 /**
  * The first thing in the document (any operation, any fragment, under any alias) that the
  * viewer may not select, as an error; null when all of it is allowed. Checking the whole
- * document before anything runs means a denied request reads and writes nothing.
+ * document before anything runs means a denied request reads and writes nothing. `selected`,
+ * when given, learns whether the document selects any personal field (the gateway never
+ * shares such a request's fetches, so that each read is audited).
  */
-export function checkAccess(schema: GraphQLSchema, document: DocumentNode, rules: AccessRules, viewer: Viewer): GraphQLError | null {
+export function checkAccess(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  rules: AccessRules,
+  viewer: Viewer,
+  selected?: { personal: boolean },
+): GraphQLError | null {
   const typeInfo = new TypeInfo(schema);
   const mutationType = schema.getMutationType();
   let denial: GraphQLError | null = null;
@@ -129,6 +137,7 @@ export function checkAccess(schema: GraphQLSchema, document: DocumentNode, rules
         const parent = typeInfo.getParentType();
         if (!parent || name.startsWith('__')) return undefined;
         const coordinate = `${parent.name}.${name}`;
+        if (selected && rules.personal.has(coordinate)) selected.personal = true;
         const typeScope = rules.typeScopes.get(parent.name);
         if (typeScope && !viewer.has(typeScope)) {
           deny(coordinate, typeScope, typeScope === RECORDS_SCOPE ? 'part of a household-level record' : 'restricted');

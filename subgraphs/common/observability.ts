@@ -28,6 +28,7 @@ export class Observability {
   private readonly duration: client.Histogram<'operation'>;
   readonly fetchDuration: client.Histogram<'subgraph'>;
   readonly fetchErrors: client.Counter<'subgraph'>;
+  readonly fetchesShared: client.Counter<'subgraph'>;
 
   constructor(
     readonly service: string,
@@ -54,6 +55,12 @@ export class Observability {
       registers,
     });
     this.fetchErrors = new client.Counter({ name: 'gateway_subgraph_fetch_errors_total', help: 'Failed fetches to each subgraph.', labelNames: ['subgraph'], registers });
+    this.fetchesShared = new client.Counter({
+      name: 'gateway_subgraph_fetches_shared_total',
+      help: 'Subgraph fetches answered by an identical fetch already in flight for another request (same query, variables and token).',
+      labelNames: ['subgraph'],
+      registers,
+    });
     // Tests run quiet unless LOG_LEVEL asks otherwise.
     const level = process.env.LOG_LEVEL || (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
     this.logger = logDestination ? pino({ level: process.env.LOG_LEVEL || 'info', base: { service } }, logDestination) : pino({ level, base: { service } });
