@@ -7,6 +7,7 @@ import type { CreditDatabase } from '../subgraphs/credit/db/tables.js';
 import * as creditRepo from '../subgraphs/credit/repository.js';
 import { backfill as employmentBackfill } from '../subgraphs/employment/db/migrations/2026_11_29_0900_create_employment_rollups.js';
 import { employment } from '../subgraphs/employment/index.js';
+import { backfill as registryBackfill } from '../subgraphs/registry/db/migrations/2026_11_29_1100_create_poverty_rollups.js';
 import { registry } from '../subgraphs/registry/index.js';
 import { backfill as coverageBackfill } from '../subgraphs/social_insurance/db/migrations/2026_11_29_0900_create_health_insurance_rollups.js';
 import { socialInsurance } from '../subgraphs/social_insurance/index.js';
@@ -14,7 +15,7 @@ import type { SocialInsuranceDatabase } from '../subgraphs/social_insurance/db/t
 import * as socialRepo from '../subgraphs/social_insurance/repository.js';
 import { onlyError, startTestStack, type TestStack } from './support/stack.js';
 
-// The rollups behind the credit, health-insurance and employment figures must answer exactly
+// The rollups behind the poverty, credit, health-insurance and employment figures must answer exactly
 // what the records say, for any period or date, and stay so through every write: each figure
 // read through the gateway is compared with the same figure computed straight from the base
 // tables (the queries the figures ran before there were rollups), before and after writes made
@@ -570,5 +571,144 @@ describe('employment rollups', () => {
     });
     expect(onlyError(unknownFair).extensions?.field).toBe('jobFairId');
     expect(await snapshot(db('employment'), EMPLOYMENT_TABLES)).toEqual(before);
+  }, SLOW);
+});
+
+// ---------------------------------------------------------------------------------- registry
+
+const REGISTRY_TABLES = [
+  ['poverty_year_rollup', 'year, commune_code', ['reviewed']],
+  ['poverty_whatif_rollup', 'year, standard_code, commune_code', ['poor', 'near_poor']],
+  ['poverty_status_change', 'commune_code, change_date', ['poor', 'near_poor']],
+] as const;
+
+/** A year's figures per commune from the reviews themselves (the query before the rollups). */
+async function yearFromReviews(year: number) {
+  const { rows } = await sql<any>`
+    WITH latest AS (
+      SELECT DISTINCT ON (household_id) commune_code, classification, transition FROM poverty_review WHERE year = ${year}
+      ORDER BY household_id, review_date DESC, id DESC)
+    SELECT commune_code, count(*)::int AS reviewed,
+      count(*) FILTER (WHERE classification = 'poor')::int AS poor, count(*) FILTER (WHERE classification = 'near_poor')::int AS near_poor,
+      count(*) FILTER (WHERE transition = 'newly_poor')::int AS newly_poor, count(*) FILTER (WHERE transition = 'escaped_poverty')::int AS escaped_poverty
+    FROM latest GROUP BY commune_code`.execute(db('registry'));
+  return new Map(rows.map((r: any) => [r.commune_code.trim(), r]));
+}
+
+/** Poor and near-poor per commune on `asOf`, by each household's latest review up to it. */
+async function statusFromReviews(asOf: string) {
+  const { rows } = await sql<any>`
+    WITH latest AS (
+      SELECT DISTINCT ON (household_id) commune_code, classification FROM poverty_review WHERE review_date <= ${asOf}::date
+      ORDER BY household_id, review_date DESC, id DESC)
+    SELECT commune_code, count(*) FILTER (WHERE classification = 'poor')::int AS poor, count(*) FILTER (WHERE classification = 'near_poor')::int AS near_poor
+    FROM latest GROUP BY commune_code`.execute(db('registry'));
+  return new Map(rows.map((r: any) => [r.commune_code.trim(), r]));
+}
+
+/** The what-if counts per commune, scored from the reviews (the query before the rollups). */
+async function whatIfFromReviews(year: number, standard: string) {
+  const { rows } = await sql<any>`
+    WITH latest AS (
+      SELECT DISTINCT ON (household_id) commune_code, income_per_person_monthly, deprivations FROM poverty_review WHERE year = ${year}
+      ORDER BY household_id, review_date DESC, id DESC),
+    s AS (SELECT s.*, array(SELECT i.code FROM poverty_indicator i WHERE i.standard_code = s.code) AS codes FROM poverty_standard s WHERE s.code = ${standard}),
+    scored AS (
+      SELECT l.commune_code,
+        l.income_per_person_monthly <= CASE WHEN c.kind = 'ward' THEN s.urban_income_line ELSE s.rural_income_line END AS under,
+        cardinality(array(SELECT DISTINCT d FROM unnest(l.deprivations) d WHERE d = ANY (s.codes))) >= s.poor_min_deprivations AS enough
+      FROM latest l JOIN commune c ON c.code = l.commune_code CROSS JOIN s)
+    SELECT commune_code, count(*) FILTER (WHERE under AND enough)::int AS poor, count(*) FILTER (WHERE under AND NOT enough)::int AS near_poor
+    FROM scored GROUP BY commune_code`.execute(db('registry'));
+  return new Map(rows.map((r: any) => [r.commune_code.trim(), r]));
+}
+
+const POVERTY_QUERY = `query($year: Int!, $asOf: Date!, $standard: ID!) {
+  communes { code
+    povertyFigures(year: $year) { reviewedHouseholds poor nearPoor newlyPoor escapedPoverty }
+    povertyStatus(asOf: $asOf) { poor nearPoor } }
+  city { povertyFigures(year: $year) { reviewedHouseholds poor nearPoor newlyPoor escapedPoverty } povertyStatus(asOf: $asOf) { poor nearPoor communesWithNoPoor } }
+  povertyWhatIf(year: $year, standard: $standard) { city { poor nearPoor } communes { commune { code } counts { reviewedHouseholds currentPoor poor nearPoor } } } }`;
+
+/** Every commune's and the city's poverty figures through the gateway, against the reviews. */
+async function expectPovertyMatchesReviews(year: number, asOf: string, standard: string): Promise<void> {
+  const r = await stack.query(POVERTY_QUERY, { year, asOf, standard });
+  expect(r.errors).toBeUndefined();
+  const [figures, status, whatIf] = await Promise.all([yearFromReviews(year), statusFromReviews(asOf), whatIfFromReviews(year, standard)]);
+  const sum = (m: Map<string, any>, f: string) => [...m.values()].reduce((s, row) => s + row[f], 0);
+  const where = `${year} / ${asOf} / ${standard}`;
+  const figuresOf = (row: any) => ({ reviewedHouseholds: row?.reviewed ?? 0, poor: row?.poor ?? 0, nearPoor: row?.near_poor ?? 0, newlyPoor: row?.newly_poor ?? 0, escapedPoverty: row?.escaped_poverty ?? 0 });
+  for (const c of r.data.communes) {
+    expect(c.povertyFigures, `${c.code} ${where}`).toEqual(figuresOf(figures.get(c.code)));
+    expect(c.povertyStatus, `${c.code} ${where}`).toEqual({ poor: status.get(c.code)?.poor ?? 0, nearPoor: status.get(c.code)?.near_poor ?? 0 });
+  }
+  expect(r.data.city.povertyFigures, where).toEqual({
+    reviewedHouseholds: sum(figures, 'reviewed'), poor: sum(figures, 'poor'), nearPoor: sum(figures, 'near_poor'), newlyPoor: sum(figures, 'newly_poor'), escapedPoverty: sum(figures, 'escaped_poverty'),
+  });
+  expect(r.data.city.povertyStatus, where).toEqual({
+    poor: sum(status, 'poor'), nearPoor: sum(status, 'near_poor'),
+    communesWithNoPoor: r.data.communes.filter((c: any) => !status.get(c.code)?.poor).length,
+  });
+  for (const c of r.data.povertyWhatIf.communes) {
+    const code = c.commune.code;
+    expect(c.counts, `${code} ${where}`).toEqual({
+      reviewedHouseholds: figures.get(code)?.reviewed ?? 0, currentPoor: figures.get(code)?.poor ?? 0, poor: whatIf.get(code)?.poor ?? 0, nearPoor: whatIf.get(code)?.near_poor ?? 0,
+    });
+  }
+  expect(r.data.povertyWhatIf.communes.length).toBe(r.data.communes.length);
+  expect(r.data.povertyWhatIf.city, where).toEqual({ poor: sum(whatIf, 'poor'), nearPoor: sum(whatIf, 'near_poor') });
+}
+
+const REVIEW = `mutation($input: RecordPovertyReviewInput!) { recordPovertyReview(input: $input) { review { id classification } } }`;
+const INDICATOR_CODES = ['employment', 'dependants', 'nutrition', 'health_insurance', 'adult_education', 'school_attendance',
+  'housing_quality', 'floor_area', 'water_source', 'latrine', 'telecommunication', 'information_access'];
+const indicators = (deprived: string[]) => INDICATOR_CODES.map((code) => ({ code, deprived: deprived.includes(code) }));
+
+describe('poverty rollups', () => {
+  const CHECKS: Array<[year: number, asOf: string, standard: string]> = [
+    [2022, '2022-01-01', '2027-2030'],
+    [2023, '2023-10-15', '2022-2025'],
+    [2024, '2024-12-20', '2027-2030'],
+    [2024, '2024-12-31', '2022-2025'],
+    [2025, '2025-10-01', '2027-2030'],
+    [2025, '2026-01-01', '2022-2025'],
+  ];
+
+  it('answer what the reviews say, for every year, date and standard', async () => {
+    for (const [year, asOf, standard] of CHECKS) await expectPovertyMatchesReviews(year, asOf, standard);
+  }, SLOW);
+
+  it('stay exact through reviews recorded through the graph: a year’s latest replaced, a new year, two on one day', async () => {
+    // Two households of different communes, one of them near-poor in 2024 (the demo has no
+    // poor household left in 2024).
+    const poor = population.find((h) => classification(h, 2024) === 'near_poor')!;
+    const other = population.find((h) => h.communeCode !== poor.communeCode && classification(h, 2024) === 'middle_income')!;
+    const reviews = [
+      // Replaces the household's 2024 review as the year's latest (near-poor → middle income).
+      { householdId: String(poor.id), year: 2024, kind: 'REGULAR', reviewDate: '2024-12-20', incomePerPersonMonthly: '4000000', indicators: indicators([]) },
+      // A first review of 2025 for the other, then a second on the same day.
+      { householdId: String(other.id), year: 2025, reviewDate: '2025-10-01', incomePerPersonMonthly: '1000000', indicators: indicators(['employment', 'nutrition', 'latrine']) },
+      { householdId: String(other.id), year: 2025, kind: 'REGULAR', reviewDate: '2025-10-01', incomePerPersonMonthly: '1200000', indicators: indicators(['employment']) },
+      // And the first household again in 2025, poor.
+      { householdId: String(poor.id), year: 2025, reviewDate: '2025-11-03', incomePerPersonMonthly: '900000', indicators: indicators(['employment', 'nutrition', 'latrine', 'floor_area']) },
+    ];
+    for (const input of reviews) {
+      const r = await stack.query(REVIEW, { input });
+      expect(r.errors, JSON.stringify(input)).toBeUndefined();
+    }
+    for (const [year, asOf, standard] of CHECKS) await expectPovertyMatchesReviews(year, asOf, standard);
+    await expectSameAsRecomputed('registry', REGISTRY_TABLES, registryBackfill);
+  }, SLOW);
+
+  it('leave the rollups as they were when a review is refused', async () => {
+    const before = await snapshot(db('registry'), REGISTRY_TABLES);
+    const h = population[3]!;
+    const early = await stack.query(REVIEW, { input: { householdId: String(h.id), year: 2022, reviewDate: '2022-01-02', incomePerPersonMonthly: '1', indicators: indicators([]) } });
+    expect(onlyError(early).extensions?.field).toBe('reviewDate');
+    const unknown = await stack.query(REVIEW, {
+      input: { householdId: String(h.id), year: 2025, reviewDate: '2025-12-01', incomePerPersonMonthly: '1', indicators: [...indicators([]), { code: 'pets', deprived: true }] },
+    });
+    expect(onlyError(unknown).extensions?.field).toMatch(/^indicators/);
+    expect(await snapshot(db('registry'), REGISTRY_TABLES)).toEqual(before);
   }, SLOW);
 });

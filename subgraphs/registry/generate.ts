@@ -165,4 +165,6 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
   await sql`SELECT setval(pg_get_serial_sequence('household', 'id'), (SELECT max(id) FROM household))`.execute(db);
   await sql`SELECT setval(pg_get_serial_sequence('household_member', 'id'), (SELECT max(id) FROM household_member))`.execute(db);
   for (const table of ['household', 'household_member', 'poverty_review']) await sql`ANALYZE ${sql.table(table)}`.execute(db);
+  await repo.rebuildPovertyRollups(db);
+  log('registry: poverty rollups derived');
 }

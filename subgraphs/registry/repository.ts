@@ -11,6 +11,7 @@ import type {
   PovertyReview,
   PovertyStandard,
   RegistryDatabase,
+  PovertyYearRollupTable,
 } from './db/tables.js';
 
 // Small kysely functions: `db` first, one statement each, `undefined` for a miss.
@@ -143,51 +144,33 @@ export async function countHouseholds(db: DB, query: HouseholdListQuery): Promis
   return Number(row.n);
 }
 
-export interface PovertyCounts {
-  commune_code: string | null;
-  reviewed: number;
-  poor: number;
-  near_poor: number;
-  newly_poor: number;
-  escaped_poverty: number;
-  newly_near_poor: number;
-  escaped_near_poverty: number;
-}
+/** A year's counts for a commune, or for the city (`commune_code` null). */
+export type PovertyCounts = Omit<PovertyYearRollupTable, 'year' | 'commune_code'> & { commune_code: string | null };
 
 /**
  * Poverty counts of one review year, per commune (`perCommune`) or for the city, each household
- * counted once by its latest review in the year.
+ * counted once by its latest review in the year: sums of poverty_year_rollup, which every
+ * review keeps current in its own transaction (refreshReviewYearRollups).
  */
 export async function povertyCounts(db: DB, year: number, perCommune: boolean): Promise<PovertyCounts[]> {
-  const group = perCommune ? sql`commune_code` : sql`NULL::char(5)`;
+  const group = perCommune ? sql`commune_code` : sql`NULL::text`;
   const { rows } = await sql<PovertyCounts>`
-    WITH latest AS (
-      SELECT DISTINCT ON (household_id) household_id, commune_code, classification, transition
-      FROM poverty_review WHERE year = ${year}
-      ORDER BY household_id, review_date DESC, id DESC)
     SELECT ${group} AS commune_code,
-      count(*)::int AS reviewed,
-      count(*) FILTER (WHERE classification = 'poor')::int AS poor,
-      count(*) FILTER (WHERE classification = 'near_poor')::int AS near_poor,
-      count(*) FILTER (WHERE transition = 'newly_poor')::int AS newly_poor,
-      count(*) FILTER (WHERE transition = 'escaped_poverty')::int AS escaped_poverty,
-      count(*) FILTER (WHERE transition = 'newly_near_poor')::int AS newly_near_poor,
-      count(*) FILTER (WHERE transition = 'escaped_near_poverty')::int AS escaped_near_poverty
-    FROM latest GROUP BY 1`.execute(db);
+      sum(reviewed)::int AS reviewed, sum(poor)::int AS poor, sum(near_poor)::int AS near_poor,
+      sum(newly_poor)::int AS newly_poor, sum(escaped_poverty)::int AS escaped_poverty,
+      sum(newly_near_poor)::int AS newly_near_poor, sum(escaped_near_poverty)::int AS escaped_near_poverty
+    FROM poverty_year_rollup WHERE year = ${year} GROUP BY 1`.execute(db);
   return rows;
 }
 
-/** Per commune: poor and near-poor households by each household's latest review on or before `asOf`. */
+/**
+ * Per commune: poor and near-poor households by each household's latest review on or before
+ * `asOf`, as the sum of the day-by-day changes up to that date (poverty_status_change).
+ */
 export async function povertyStatusCounts(db: DB, asOf: string): Promise<Array<{ commune_code: string; poor: number; near_poor: number }>> {
   const { rows } = await sql<{ commune_code: string; poor: number; near_poor: number }>`
-    WITH latest AS (
-      SELECT DISTINCT ON (household_id) commune_code, classification
-      FROM poverty_review WHERE review_date <= ${asOf}::date
-      ORDER BY household_id, review_date DESC, id DESC)
-    SELECT commune_code,
-      count(*) FILTER (WHERE classification = 'poor')::int AS poor,
-      count(*) FILTER (WHERE classification = 'near_poor')::int AS near_poor
-    FROM latest GROUP BY commune_code`.execute(db);
+    SELECT commune_code, sum(poor)::int AS poor, sum(near_poor)::int AS near_poor
+    FROM poverty_status_change WHERE change_date <= ${asOf}::date GROUP BY commune_code`.execute(db);
   return rows;
 }
 
@@ -201,35 +184,119 @@ export interface WhatIfRow {
 }
 
 /**
- * Re-scores each household's latest review of `year` under `standardCode`, per commune. The
- * rules are the same as `score()` in standard.ts (a test holds the two to the same answers):
- * at or below the line for the commune's kind, poor with at least `poor_min_deprivations` of
- * the standard's indicators, near-poor with fewer.
+ * Each household's latest review of `year` scored under `standardCode`, per commune, from the
+ * rollups (see refreshReviewYearRollups for the rules).
  */
 export async function whatIfCounts(db: DB, year: number, standardCode: string): Promise<WhatIfRow[]> {
   const { rows } = await sql<WhatIfRow>`
-    WITH latest AS (
-      SELECT DISTINCT ON (household_id) household_id, commune_code, classification, income_per_person_monthly, deprivations
-      FROM poverty_review WHERE year = ${year}
-      ORDER BY household_id, review_date DESC, id DESC),
-    standard AS (
-      SELECT s.*, array(SELECT i.code FROM poverty_indicator i WHERE i.standard_code = s.code) AS indicator_codes
-      FROM poverty_standard s WHERE s.code = ${standardCode}),
+    SELECT y.commune_code, y.reviewed, y.poor AS current_poor, y.near_poor AS current_near_poor, w.poor, w.near_poor
+    FROM poverty_year_rollup y
+    JOIN poverty_whatif_rollup w ON w.year = y.year AND w.commune_code = y.commune_code AND w.standard_code = ${standardCode}
+    WHERE y.year = ${year}`.execute(db);
+  return rows;
+}
+
+/**
+ * Recomputes the review-year rollups of `year` from the reviews: for the communes given (the
+ * ones a new review touched), or for every commune. Each household counts once, by its latest
+ * review of the year. The what-if rows score that review again under every standard, with the
+ * same rules as `score()` in standard.ts (a test holds the two to the same answers): at or
+ * below the line for the commune's kind, poor with at least `poor_min_deprivations` of the
+ * standard's indicators, near-poor with fewer.
+ */
+export async function refreshReviewYearRollups(db: DB, year: number, communeCodes?: readonly string[]): Promise<void> {
+  const codes = communeCodes ? [...communeCodes] : undefined;
+  const inCommunes = codes ? sql`AND commune_code = ANY (${codes}::text[])` : sql``;
+  // The households whose latest review of the year can be in those communes: those with a
+  // review of the year there.
+  const households = codes
+    ? sql`AND household_id IN (SELECT household_id FROM poverty_review WHERE year = ${year} AND commune_code = ANY (${codes}::text[]))`
+    : sql``;
+  const latest = sql`
+    SELECT * FROM (
+      SELECT DISTINCT ON (household_id) household_id, year, commune_code, classification, transition, income_per_person_monthly, deprivations
+      FROM poverty_review WHERE year = ${year} ${households}
+      ORDER BY household_id, review_date DESC, id DESC) l
+    WHERE true ${inCommunes}`;
+  await sql`DELETE FROM poverty_year_rollup WHERE year = ${year} ${inCommunes}`.execute(db);
+  await sql`DELETE FROM poverty_whatif_rollup WHERE year = ${year} ${inCommunes}`.execute(db);
+  await sql`
+    INSERT INTO poverty_year_rollup (year, commune_code, reviewed, poor, near_poor, newly_poor, escaped_poverty, newly_near_poor, escaped_near_poverty)
+    SELECT year, commune_code, count(*)::int,
+      count(*) FILTER (WHERE classification = 'poor')::int,
+      count(*) FILTER (WHERE classification = 'near_poor')::int,
+      count(*) FILTER (WHERE transition = 'newly_poor')::int,
+      count(*) FILTER (WHERE transition = 'escaped_poverty')::int,
+      count(*) FILTER (WHERE transition = 'newly_near_poor')::int,
+      count(*) FILTER (WHERE transition = 'escaped_near_poverty')::int
+    FROM (${latest}) latest GROUP BY year, commune_code`.execute(db);
+  await sql`
+    WITH standard AS (
+      SELECT s.*, array(SELECT i.code FROM poverty_indicator i WHERE i.standard_code = s.code) AS indicator_codes FROM poverty_standard s),
     scored AS (
-      SELECT l.commune_code, l.classification,
+      SELECT l.year, l.commune_code, s.code AS standard_code,
         l.income_per_person_monthly <= CASE WHEN c.kind = 'ward' THEN s.urban_income_line ELSE s.rural_income_line END AS under_line,
         cardinality(array(SELECT DISTINCT d FROM unnest(l.deprivations) d WHERE d = ANY (s.indicator_codes))) AS deprivation_count,
         s.poor_min_deprivations
-      FROM latest l JOIN commune c ON c.code = l.commune_code CROSS JOIN standard s)
-    SELECT commune_code,
-      count(*)::int AS reviewed,
-      count(*) FILTER (WHERE classification = 'poor')::int AS current_poor,
-      count(*) FILTER (WHERE classification = 'near_poor')::int AS current_near_poor,
-      count(*) FILTER (WHERE under_line AND deprivation_count >= poor_min_deprivations)::int AS poor,
-      count(*) FILTER (WHERE under_line AND deprivation_count < poor_min_deprivations)::int AS near_poor
-    FROM scored GROUP BY commune_code`.execute(db);
-  return rows;
+      FROM (${latest}) l JOIN commune c ON c.code = l.commune_code CROSS JOIN standard s)
+    INSERT INTO poverty_whatif_rollup (year, commune_code, standard_code, poor, near_poor)
+    SELECT year, commune_code, standard_code,
+      count(*) FILTER (WHERE under_line AND deprivation_count >= poor_min_deprivations)::int,
+      count(*) FILTER (WHERE under_line AND deprivation_count < poor_min_deprivations)::int
+    FROM scored GROUP BY year, commune_code, standard_code`.execute(db);
 }
+
+/**
+ * A new review changes the status counts from its date on: its classification counts in its
+ * commune, and the household's previous review (the latest until now) stops counting in its
+ * own. Reviews are never dated before a household's latest, so nothing later changes.
+ */
+export async function addStatusChanges(
+  db: DB,
+  previous: Pick<PovertyReview, 'commune_code' | 'classification'> | undefined,
+  review: Pick<PovertyReview, 'commune_code' | 'classification' | 'review_date'>,
+): Promise<void> {
+  const changes = [{ commune: review.commune_code, sign: 1, classification: review.classification }];
+  if (previous) changes.push({ commune: previous.commune_code, sign: -1, classification: previous.classification });
+  for (const change of changes) {
+    const poor = change.classification === 'poor' ? change.sign : 0;
+    const nearPoor = change.classification === 'near_poor' ? change.sign : 0;
+    if (!poor && !nearPoor) continue;
+    await sql`
+      INSERT INTO poverty_status_change AS s (commune_code, change_date, poor, near_poor)
+      VALUES (${change.commune}, ${review.review_date}::date, ${poor}, ${nearPoor})
+      ON CONFLICT (commune_code, change_date) DO UPDATE SET poor = s.poor + excluded.poor, near_poor = s.near_poor + excluded.near_poor`.execute(db);
+  }
+}
+
+/**
+ * Every poverty rollup recomputed from the reviews (after a bulk load): a year at a time, and
+ * the status changes a slice of households at a time (one statement over every review runs
+ * the embedded database short of memory at city scale).
+ */
+export async function rebuildPovertyRollups(db: DB): Promise<void> {
+  await sql`TRUNCATE poverty_year_rollup, poverty_whatif_rollup, poverty_status_change`.execute(db);
+  const { rows: years } = await sql<{ year: number }>`SELECT DISTINCT year FROM poverty_review ORDER BY year`.execute(db);
+  for (const { year } of years) await refreshReviewYearRollups(db, year);
+  const { rows } = await sql<{ max: string | null }>`SELECT max(household_id)::text AS max FROM poverty_review`.execute(db);
+  const maxId = Number(rows[0]?.max ?? 0);
+  for (let from = 0; from <= maxId; from += STATUS_SLICE) {
+    await sql`
+      WITH r AS (
+        SELECT commune_code, review_date, classification,
+          lead(review_date) OVER (PARTITION BY household_id ORDER BY review_date, id) AS next_date
+        FROM poverty_review WHERE household_id > ${from} AND household_id <= ${from + STATUS_SLICE}),
+      changes AS (
+        SELECT commune_code, review_date AS change_date, (classification = 'poor')::int AS poor, (classification = 'near_poor')::int AS near_poor FROM r
+        UNION ALL
+        SELECT commune_code, next_date, -(classification = 'poor')::int, -(classification = 'near_poor')::int FROM r WHERE next_date IS NOT NULL)
+      INSERT INTO poverty_status_change AS s (commune_code, change_date, poor, near_poor)
+      SELECT commune_code, change_date, sum(poor)::int, sum(near_poor)::int FROM changes GROUP BY commune_code, change_date
+      ON CONFLICT (commune_code, change_date) DO UPDATE SET poor = s.poor + excluded.poor, near_poor = s.near_poor + excluded.near_poor`.execute(db);
+  }
+}
+
+const STATUS_SLICE = 100_000;
 
 export function findStandards(db: DB): Promise<PovertyStandard[]> {
   return db.selectFrom('poverty_standard').selectAll().orderBy('valid_from').execute();

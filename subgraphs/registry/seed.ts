@@ -71,5 +71,6 @@ export async function seedDemo(db: Kysely<RegistryDatabase>): Promise<void> {
     // Explicit ids were written: move the identity sequences past them.
     await sql`SELECT setval(pg_get_serial_sequence('household', 'id'), (SELECT max(id) FROM household))`.execute(trx);
     await sql`SELECT setval(pg_get_serial_sequence('household_member', 'id'), (SELECT max(id) FROM household_member))`.execute(trx);
+    await repo.rebuildPovertyRollups(trx);
   });
 }

@@ -81,6 +81,36 @@ export interface PovertyReviewTable {
   created_at: Generated<Date>;
 }
 
+/** Per review year and commune: households by their latest review of the year (rollup). */
+export interface PovertyYearRollupTable {
+  year: number;
+  commune_code: string;
+  reviewed: number;
+  poor: number;
+  near_poor: number;
+  newly_poor: number;
+  escaped_poverty: number;
+  newly_near_poor: number;
+  escaped_near_poverty: number;
+}
+
+/** The same households scored under each standard (the what-if view's rollup). */
+export interface PovertyWhatIfRollupTable {
+  year: number;
+  commune_code: string;
+  standard_code: string;
+  poor: number;
+  near_poor: number;
+}
+
+/** Per commune and day: the change in poor and near-poor households by latest review. */
+export interface PovertyStatusChangeTable {
+  commune_code: string;
+  change_date: string;
+  poor: number;
+  near_poor: number;
+}
+
 export interface RegistryDatabase {
   commune: CommuneTable;
   commune_household_count: CommuneHouseholdCountTable;
@@ -89,6 +119,9 @@ export interface RegistryDatabase {
   household: HouseholdTable;
   household_member: HouseholdMemberTable;
   poverty_review: PovertyReviewTable;
+  poverty_year_rollup: PovertyYearRollupTable;
+  poverty_whatif_rollup: PovertyWhatIfRollupTable;
+  poverty_status_change: PovertyStatusChangeTable;
 }
 
 export type Commune = Selectable<CommuneTable>;
