@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { buildGateway, GATEWAY_BUNDLE } from '../scripts/build-gateway.js';
 import { freePort, MemorySampler, spawnChild, type Child } from './lib/children.js';
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
@@ -10,18 +11,23 @@ export interface Gateway {
   memory: MemorySampler;
 }
 
+/** The gateway built once per run (scripts/build-gateway.ts). */
+let gatewayBuilt: Promise<string> | undefined;
+
+/** Our gateway's optimisations that can be turned off, by name: the environment or entry point that does it. */
+export const OUR_VARIANTS: Record<string, { env?: Record<string, string>; script?: string }> = {
+  /** Identical read fetches in flight at once each sent (gateway/gateway.ts, SubgraphDataSource). */
+  'no-sharing': { env: { SUBGRAPH_FETCH_SHARING: 'false' } },
+  /** The TypeScript run through tsx, as before the gateway was built (its loader's memory included). */
+  tsx: { script: 'gateway/server.ts' },
+};
+
 /**
  * What one measured configuration runs: the subgraphs in one process on the data set's
  * database, and in front of those same processes our gateway (its own production entry point,
- * gateway/server.ts) and Hive Gateway, each an OS process of its own so that its memory is its
+ * gateway/server.ts, built) and Hive Gateway, each an OS process of its own so that its memory is its
  * own. Only one gateway is under load at a time.
  */
-/** Our gateway's optimisations that can be turned off, by name, as the environment that does it. */
-export const OUR_VARIANTS: Record<string, Record<string, string>> = {
-  /** Identical read fetches in flight at once each sent (gateway/gateway.ts, SubgraphDataSource). */
-  'no-sharing': { SUBGRAPH_FETCH_SHARING: 'false' },
-};
-
 export class BenchStack {
   private nextId = 0;
   private readonly children: Child[] = [];
@@ -43,24 +49,24 @@ export class BenchStack {
     return new BenchStack(ready.message.subgraphUrls as Record<string, string>, child);
   }
 
-  /** Our gateway, as `npm run start:gateway` runs it, pointed at the subgraphs by `<NAME>_URL`. */
   /**
-   * `variant`: our gateway with one of its optimisations turned off (OUR_VARIANTS), to measure
-   * what it buys in the same run; `nodeArgs`: for example --cpu-prof.
+   * Our gateway, as `npm run start:gateway` runs it (built, with plain node), pointed at the
+   * subgraphs by `<NAME>_URL`. `variant`: with one of its optimisations turned off
+   * (OUR_VARIANTS), to measure what it buys in the same run; `nodeArgs`: for example --cpu-prof.
    */
   async startOurs(options: { nodeArgs?: string[]; variant?: string } = {}): Promise<Gateway> {
     const port = await freePort();
     const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1' };
     const name = options.variant ? `ours-${options.variant}` : 'ours';
-    if (options.variant) {
-      const settings = OUR_VARIANTS[options.variant];
-      if (!settings) throw new Error(`unknown variant ${options.variant} (known: ${Object.keys(OUR_VARIANTS).join(', ')})`);
-      Object.assign(env, settings);
-    }
+    const variant = options.variant ? OUR_VARIANTS[options.variant] : {};
+    if (!variant) throw new Error(`unknown variant ${options.variant} (known: ${Object.keys(OUR_VARIANTS).join(', ')})`);
+    Object.assign(env, variant.env);
     for (const [name, url] of Object.entries(this.subgraphUrls)) env[`${name.toUpperCase()}_URL`] = url;
+    gatewayBuilt ??= buildGateway();
+    await gatewayBuilt;
     const { child, ready } = await spawnChild({
       name,
-      script: 'gateway/server.ts',
+      script: variant.script ?? GATEWAY_BUNDLE,
       env,
       ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
       readyLine: /gateway ready at (\S+)/,

@@ -13,11 +13,12 @@ import { accessRules, checkAccess, checkLimits, findWithheldCounts, limitsFromEn
 import type { Authenticator } from '../subgraphs/common/auth.js';
 import { serveGraphQL, type RunningServer } from '../subgraphs/common/http.js';
 import { introspectionFromEnv } from '../subgraphs/common/serve.js';
+import { projectUrl } from '../subgraphs/common/paths.js';
 import { Observability, REQUEST_ID_HEADER, type Readiness } from '../subgraphs/common/observability.js';
 import { gatewayPages } from '../subgraphs/common/pages.js';
 import { inRequestSpan, injectTraceContext, withClientSpan } from '../subgraphs/common/tracing.js';
 
-export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
+export const SUPERGRAPH_PATH = projectUrl('schema/supergraph.graphql');
 
 /**
  * What the gateway keeps per request: the id and the bearer token it forwards to every

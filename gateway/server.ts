@@ -1,7 +1,7 @@
-import { subgraphs } from '../subgraphs/catalog.js';
+import fs from 'node:fs';
 import { Authenticator, authConfigFromEnv } from '../subgraphs/common/auth.js';
 import { startTracing } from '../subgraphs/common/tracing.js';
-import { serveGateway, subgraphUrlsFromEnv } from './gateway.js';
+import { routingUrls, serveGateway, subgraphUrlsFromEnv, SUPERGRAPH_PATH } from './gateway.js';
 
 // The gateway alone, for the production topology: subgraphs run elsewhere and are found at the
 // supergraph's routing URLs or at <NAME>_URL.
@@ -9,7 +9,7 @@ import { serveGateway, subgraphUrlsFromEnv } from './gateway.js';
 const tracing = await startTracing('gateway');
 if (tracing) console.log(`tracing: spans to ${tracing.endpoint}`);
 const running = await serveGateway({
-  subgraphUrls: subgraphUrlsFromEnv(subgraphs.map((s) => s.name)),
+  subgraphUrls: subgraphUrlsFromEnv(Object.keys(routingUrls(fs.readFileSync(SUPERGRAPH_PATH, 'utf8')))),
   port: Number(process.env.PORT || 4000),
   host: process.env.HOST || '127.0.0.1',
   auth: new Authenticator(authConfigFromEnv()),

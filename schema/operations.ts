@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import { projectUrl } from '../subgraphs/common/paths.js';
 
-export const OPERATIONS_DIR = new URL('./operations/', import.meta.url);
+export const OPERATIONS_DIR = projectUrl('schema/operations/');
 
 export interface DashboardOperation {
   name: string;

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { schemaName } from '../db/config.js';
 import { subgraphs as allSubgraphs } from '../subgraphs/catalog.js';
 import { Authenticator, authConfigFromEnv } from '../subgraphs/common/auth.js';
+import { buildGateway, GATEWAY_BUNDLE } from './build-gateway.js';
 
 // npm run start:cluster: the production topology on this machine. Each subgraph and the
 // gateway run as OS processes of their own against a PostgreSQL server, and each subgraph
@@ -28,7 +29,10 @@ export interface SubgraphRef {
 /** One OS process of the topology: the script it runs, its port and its environment. */
 export interface ProcessSpec {
   name: string;
-  /** Relative to the repository root; run as `node --import tsx <script>`. */
+  /**
+   * Relative to the repository root; run as `node --import tsx <script>`, or with plain node
+   * when it is built JavaScript (`.mjs`: the gateway, see scripts/build-gateway.ts).
+   */
   script: string;
   port: number;
   env: Record<string, string>;
@@ -78,7 +82,7 @@ export function clusterTopology(options: TopologyOptions): ProcessSpec[] {
   const gatewayPort = options.ports?.gateway ?? 4000;
   specs.push({
     name: 'gateway',
-    script: 'gateway/server.ts',
+    script: GATEWAY_BUNDLE,
     port: gatewayPort,
     env: { PORT: String(gatewayPort), HOST: host, AUTH_SECRET: options.authSecret ?? '', ...Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_URL`, url(s)])) },
   });
@@ -233,7 +237,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   if (process.env.AUTH_JWKS_URL) baseEnv.AUTH_JWKS_URL = process.env.AUTH_JWKS_URL;
   const children: Array<{ spec: ProcessSpec; child: ChildProcess }> = [];
   const start = (spec: ProcessSpec) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', spec.script], {
+    const args = spec.script.endsWith('.mjs') ? ['--enable-source-maps', spec.script] : ['--import', 'tsx', spec.script];
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...baseEnv, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -260,6 +265,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const gateway = specs.find((s) => s.name === 'gateway')!;
     await waitReady(registry!, host, start(registry!), timeout);
     await Promise.all(rest.map((spec) => waitReady(spec, host, start(spec), timeout)));
+    await buildGateway();
     await waitReady(gateway, host, start(gateway), timeout);
   } catch (error) {
     await stop();

@@ -103,7 +103,8 @@ describe('docker-compose.yml and the process topology (npm run start:cluster) ag
     const proc = spec('gateway');
     expect(Object.keys(env).sort()).toEqual(Object.keys(proc.env).sort());
     expect(services.gateway!.command).toEqual(['npm', 'run', 'start:gateway']);
-    expect(packageScripts['start:gateway']).toBe(`tsx ${proc.script}`);
+    // The gateway runs built (scripts/build-gateway.ts), with plain node.
+    expect(packageScripts['start:gateway']).toBe(`tsx scripts/build-gateway.ts && node --enable-source-maps ${proc.script}`);
     expect(env.PORT).toBe(String(proc.port));
     expect(services.gateway!.ports).toEqual([`${proc.port}:${proc.port}`]);
     for (const s of subgraphs) {

@@ -17,13 +17,14 @@ export interface Child {
 
 export interface SpawnOptions {
   name: string;
-  /** Relative to the repository root; run as `node --import tsx <script>` (as `npm start` does). */
+  /**
+   * Relative to the repository root; run as `node --import tsx <script>` (as `npm start` does),
+   * or with plain node when it is built JavaScript (`.mjs`).
+   */
   script: string;
   env?: Record<string, string>;
   /** Extra node flags (for example --cpu-prof, which NODE_OPTIONS does not accept). */
   nodeArgs?: string[];
-  /** Modules loaded with --import after tsx (so they may be TypeScript), before the script. */
-  imports?: string[];
   ipc?: boolean;
   /** Ready when a line of standard output matches. */
   readyLine?: RegExp;
@@ -38,7 +39,9 @@ export interface SpawnOptions {
  * load generator, in this process, must not pay for parsing them) except for a short tail.
  */
 export async function spawnChild(options: SpawnOptions): Promise<{ child: Child; ready: { line?: RegExpMatchArray; message?: any } }> {
-  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', ...(options.imports ?? []).flatMap((m) => ['--import', m]), options.script], {
+  // Built JavaScript (the gateway, dist/gateway.mjs) runs with plain node, as in production.
+  const loader = options.script.endsWith('.mjs') ? [] : ['--import', 'tsx'];
+  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.script], {
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import type http from 'node:http';
+import { projectUrl } from './paths.js';
 
 /** One built file, served from memory. */
 export interface Asset {
@@ -13,7 +14,7 @@ export interface Asset {
   hash: string;
 }
 
-export const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+export const WEB_DIR = fileURLToPath(projectUrl('web/'));
 
 /** The bundles the pages load: each entry's JS and CSS. */
 export const ENTRIES = { playground: 'playground/main.tsx', dashboard: 'dashboard/main.ts' } as const;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { GraphQLError } from 'graphql';
+import { projectUrl } from './paths.js';
 
 /**
  * Identity: who is asking. Bearer JWTs, verified with `jose` by the gateway and again by every
@@ -25,7 +26,7 @@ export interface AccessPolicy {
   roles: Record<string, RolePolicy>;
 }
 
-export const DEFAULT_POLICY_FILE = new URL('../../config/access-policy.json', import.meta.url);
+export const DEFAULT_POLICY_FILE = projectUrl('config/access-policy.json');
 
 /** The role of a request with no token. */
 export const PUBLIC_ROLE = 'public';
