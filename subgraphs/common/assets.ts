@@ -17,7 +17,7 @@ export interface Asset {
 export const WEB_DIR = fileURLToPath(projectUrl('web/'));
 
 /** The bundles the pages load: each entry's JS and CSS. */
-export const ENTRIES = { playground: 'playground/main.tsx', dashboard: 'dashboard/main.ts' } as const;
+export const ENTRIES = { playground: 'playground/main.tsx', dashboard: 'dashboard/main.ts', 'dashboard-prefetch': 'dashboard/prefetch.ts' } as const;
 export type Entry = keyof typeof ENTRIES;
 
 let building: Promise<Map<string, Asset>> | undefined;

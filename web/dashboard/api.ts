@@ -17,14 +17,50 @@ export interface GraphQLResult<T> {
   errors: Array<{ message: string; path?: Array<string | number> }>;
 }
 
-/** POSTs one operation; `Authorization: Bearer ...` when a token was given. */
-export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
+/** An answer as it came: the HTTP status and the parsed body ({} when it was not JSON). */
+interface RawAnswer {
+  ok: boolean;
+  status: number;
+  body: unknown;
+}
+
+declare global {
+  interface Window {
+    /**
+     * Requests sent early by prefetch.ts, by token and body. On window, because prefetch.ts is
+     * a bundle of its own, with its own copy of this module.
+     */
+    dashboardPrefetched?: Map<string, Promise<RawAnswer>>;
+  }
+}
+
+async function post(body: string, token: string): Promise<RawAnswer> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  const token = bearerToken();
   if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json().catch(() => ({}))) as { data?: T | null; errors?: GraphQLResult<T>['errors']; extensions?: { withheld?: unknown[] } };
-  const errors = body.errors ?? (response.ok ? [] : [{ message: `HTTP ${response.status}` }]);
+  const response = await fetch('/graphql', { method: 'POST', headers, body });
+  return { ok: response.ok, status: response.status, body: await response.json().catch(() => ({})) };
+}
+
+/** Sends a request now, for graphql() to take when a section asks for the same one. */
+export function prefetch(query: string, variables: Record<string, unknown> = {}): void {
+  const token = bearerToken();
+  const body = JSON.stringify({ query, variables });
+  (window.dashboardPrefetched ??= new Map()).set(`${token}\n${body}`, post(body, token));
+}
+
+/**
+ * POSTs one operation; `Authorization: Bearer ...` when a token was given. The answer to the
+ * same request sent early (prefetch) is taken once, if there is one.
+ */
+export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
+  const token = bearerToken();
+  const request = JSON.stringify({ query, variables });
+  const key = `${token}\n${request}`;
+  const early = window.dashboardPrefetched?.get(key);
+  window.dashboardPrefetched?.delete(key);
+  const answer = await (early ?? post(request, token));
+  const body = answer.body as { data?: T | null; errors?: GraphQLResult<T>['errors']; extensions?: { withheld?: unknown[] } };
+  const errors = body.errors ?? (answer.ok ? [] : [{ message: `HTTP ${answer.status}` }]);
   // Without a token small counts come back null (withheld); the page says how many.
   const withheld = body.extensions?.withheld?.length ?? 0;
   if (withheld) window.dispatchEvent(new CustomEvent('withheld', { detail: withheld }));

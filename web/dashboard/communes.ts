@@ -1,9 +1,9 @@
-import communeScorecard from '../../schema/operations/commune-scorecard.graphql';
-import { exampleVariables, graphql } from './api.js';
+import { graphql } from './api.js';
 import { el, errorBox, formatBillions, formatNumber, formatPercent } from './dom.js';
+import { SCORECARD } from './queries.js';
 import { SortableTable, type Column } from './table.js';
 
-const VARIABLES = exampleVariables(communeScorecard);
+const VARIABLES = SCORECARD.variables;
 
 interface ScorecardRow {
   code: string;
@@ -42,7 +42,7 @@ const COLUMNS: Column<ScorecardRow>[] = [
 
 /** The 126 communes and wards with every department's figures (commune-scorecard.graphql). */
 export async function renderCommunes(target: HTMLElement): Promise<void> {
-  const { data, errors } = await graphql<{ communes: ScorecardRow[] }>(communeScorecard, VARIABLES);
+  const { data, errors } = await graphql<{ communes: ScorecardRow[] }>(SCORECARD.query, VARIABLES);
   target.replaceChildren(
     el('h2', {}, 'Communes and wards'),
     el('p', { class: 'muted' }, `Review ${VARIABLES.year}; programme figures from ${VARIABLES.from} to ${VARIABLES.to}; balances on ${VARIABLES.asOf}. Click a header to sort, a row to open the commune.`),

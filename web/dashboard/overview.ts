@@ -1,10 +1,10 @@
-import cityOverview from '../../schema/operations/city-overview.graphql';
-import { exampleVariables, graphql } from './api.js';
+import { graphql } from './api.js';
 import { chartCard } from './charts.js';
 import { el, errorBox, formatBillions, formatNumber } from './dom.js';
+import { OVERVIEW } from './queries.js';
 
 /** The period the overview shows: the operation file's own example variables. */
-export const OVERVIEW_VARIABLES = exampleVariables(cityOverview);
+export const OVERVIEW_VARIABLES = OVERVIEW.variables;
 
 function kpi(label: string, value: string, id: string): HTMLElement {
   return el('div', { class: 'card kpi', id }, el('div', { class: 'kpi-value' }, value), el('div', { class: 'kpi-label' }, label));
@@ -12,7 +12,7 @@ function kpi(label: string, value: string, id: string): HTMLElement {
 
 /** City overview: KPI cards and charts from schema/operations/city-overview.graphql. */
 export async function renderOverview(target: HTMLElement): Promise<void> {
-  const { data, errors } = await graphql<{ city: any }>(cityOverview, OVERVIEW_VARIABLES);
+  const { data, errors } = await graphql<{ city: any }>(OVERVIEW.query, OVERVIEW.variables);
   const city = data?.city;
   const period = `${OVERVIEW_VARIABLES.from} to ${OVERVIEW_VARIABLES.to}`;
   target.replaceChildren(el('h2', {}, 'City overview'), el('p', { class: 'muted' }, `Money and programme figures from ${period}; poverty by review year; balances on ${OVERVIEW_VARIABLES.asOf}.`));

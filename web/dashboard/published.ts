@@ -1,6 +1,7 @@
 import { graphql } from './api.js';
 import { el, errorBox, formatNumber, formatPercent } from './dom.js';
-import { FIGURES, FIGURES_QUERY, type DashboardFigure } from './figures.js';
+import { FIGURES, type DashboardFigure } from './figures.js';
+import { PUBLISHED } from './queries.js';
 
 function show(figure: DashboardFigure, value: number | null): string {
   if (value === null) return '–';
@@ -9,7 +10,7 @@ function show(figure: DashboardFigure, value: number | null): string {
 
 /** The published figures next to the graph's numbers for the same periods. */
 export async function renderPublished(target: HTMLElement): Promise<void> {
-  const { data, errors } = await graphql<unknown>(FIGURES_QUERY);
+  const { data, errors } = await graphql<unknown>(PUBLISHED.query, PUBLISHED.variables);
   target.replaceChildren(
     el('h2', {}, 'Published figures'),
     el('p', { class: 'muted' }, 'What the city published for 2022-2025, and what the graph holds for the same period. With the city data set loaded the two agree; with the demo data the graph column shows the demo numbers.'),

@@ -1,11 +1,11 @@
-import whatIf from '../../schema/operations/what-if.graphql';
-import { exampleVariables, graphql } from './api.js';
+import { graphql } from './api.js';
 import { chartCard } from './charts.js';
 import { KIND_LABEL } from './communes.js';
 import { el, errorBox, formatNumber } from './dom.js';
+import { WHAT_IF } from './queries.js';
 import { SortableTable, type Column } from './table.js';
 
-const VARIABLES = exampleVariables(whatIf);
+const VARIABLES = WHAT_IF.variables;
 
 interface Counts {
   currentPoor: number;
@@ -37,7 +37,7 @@ function signed(n: number): string {
 
 /** The what-if view: poor and near-poor under the current and the 2027-2030 lines (what-if.graphql). */
 export async function renderWhatIf(target: HTMLElement): Promise<void> {
-  const { data, errors } = await graphql<{ povertyWhatIf: any }>(whatIf, VARIABLES);
+  const { data, errors } = await graphql<{ povertyWhatIf: any }>(WHAT_IF.query, VARIABLES);
   const result = data?.povertyWhatIf;
   target.replaceChildren(el('h2', {}, `What if: the ${VARIABLES.year} review under the ${VARIABLES.standard} lines`));
   if (errors.length) target.append(errorBox(errors.map((e) => e.message)));
