@@ -51,7 +51,8 @@ const HELP = `npm run bench [-- options]
   --hive-no-dedup         also run Hive Gateway with its upstream request deduplication off
   --variants A,B          also run our gateway with one optimisation off, beside it as shipped
                           (no-sharing: identical subgraph fetches in flight each sent;
-                          tsx: the TypeScript run through tsx instead of the built gateway)
+                          tsx: the TypeScript run through tsx instead of the built gateway;
+                          no-heap-cap: without --max-old-space-size)
   --profile DIR           write CPU profiles of our gateway (node --cpu-prof) into DIR
   --out DIR               where latest.json and latest.md go (default bench/results)
 `;

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { buildGateway, GATEWAY_BUNDLE } from '../scripts/build-gateway.js';
+import { buildGateway, GATEWAY_BUNDLE, gatewayNodeArgs } from '../scripts/build-gateway.js';
 import { freePort, MemorySampler, spawnChild, type Child } from './lib/children.js';
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
@@ -15,11 +15,13 @@ export interface Gateway {
 let gatewayBuilt: Promise<string> | undefined;
 
 /** Our gateway's optimisations that can be turned off, by name: the environment or entry point that does it. */
-export const OUR_VARIANTS: Record<string, { env?: Record<string, string>; script?: string }> = {
+export const OUR_VARIANTS: Record<string, { env?: Record<string, string>; script?: string; nodeArgs?: string[] }> = {
   /** Identical read fetches in flight at once each sent (gateway/gateway.ts, SubgraphDataSource). */
   'no-sharing': { env: { SUBGRAPH_FETCH_SHARING: 'false' } },
   /** The TypeScript run through tsx, as before the gateway was built (its loader's memory included). */
-  tsx: { script: 'gateway/server.ts' },
+  tsx: { script: 'gateway/server.ts', nodeArgs: [] },
+  /** Built, without the old-space cap (scripts/build-gateway.ts, gatewayNodeArgs). */
+  'no-heap-cap': { nodeArgs: ['--enable-source-maps'] },
 };
 
 /**
@@ -68,7 +70,7 @@ export class BenchStack {
       name,
       script: variant.script ?? GATEWAY_BUNDLE,
       env,
-      ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+      nodeArgs: [...(variant.nodeArgs ?? gatewayNodeArgs()), ...(options.nodeArgs ?? [])],
       readyLine: /gateway ready at (\S+)/,
     });
     this.children.push(child);

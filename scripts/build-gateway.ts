@@ -10,6 +10,18 @@ import { PROJECT_ROOT } from '../subgraphs/common/paths.js';
 
 export const GATEWAY_BUNDLE = 'dist/gateway.mjs';
 
+/**
+ * The node flags the built gateway runs with (as `npm run start:gateway` writes them in
+ * package.json). The old-space cap (GATEWAY_HEAP_MB, default 224 MiB) makes V8 collect before
+ * the heap grows: under 50 clients the gateway otherwise lets garbage pile up to 350-530 MiB
+ * resident; with the cap it stays near 200-260 MiB, for at most a tenth of its throughput
+ * (docs/performance.md). The request limits (page size, cost) bound what one request holds; a
+ * deployment expecting far more concurrent requests raises GATEWAY_HEAP_MB.
+ */
+export function gatewayNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  return [`--max-old-space-size=${env.GATEWAY_HEAP_MB || 224}`, '--enable-source-maps'];
+}
+
 export async function buildGateway(): Promise<string> {
   const esbuild = await import('esbuild');
   const outfile = path.join(PROJECT_ROOT, GATEWAY_BUNDLE);

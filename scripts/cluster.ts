@@ -6,7 +6,7 @@ import pg from 'pg';
 import { schemaName } from '../db/config.js';
 import { subgraphs as allSubgraphs } from '../subgraphs/catalog.js';
 import { Authenticator, authConfigFromEnv } from '../subgraphs/common/auth.js';
-import { buildGateway, GATEWAY_BUNDLE } from './build-gateway.js';
+import { buildGateway, GATEWAY_BUNDLE, gatewayNodeArgs } from './build-gateway.js';
 
 // npm run start:cluster: the production topology on this machine. Each subgraph and the
 // gateway run as OS processes of their own against a PostgreSQL server, and each subgraph
@@ -237,7 +237,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   if (process.env.AUTH_JWKS_URL) baseEnv.AUTH_JWKS_URL = process.env.AUTH_JWKS_URL;
   const children: Array<{ spec: ProcessSpec; child: ChildProcess }> = [];
   const start = (spec: ProcessSpec) => {
-    const args = spec.script.endsWith('.mjs') ? ['--enable-source-maps', spec.script] : ['--import', 'tsx', spec.script];
+    const args = spec.script.endsWith('.mjs') ? [...gatewayNodeArgs(), spec.script] : ['--import', 'tsx', spec.script];
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...baseEnv, ...spec.env },

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { clusterTopology, roleName, rolesFromEnv, type ProcessSpec } from '../scripts/cluster.js';
+import { gatewayNodeArgs } from '../scripts/build-gateway.js';
 import { subgraphs } from '../subgraphs/catalog.js';
 
 // docker-compose.yml and the process topology (scripts/cluster.ts, `npm run start:cluster`)
@@ -104,7 +105,8 @@ describe('docker-compose.yml and the process topology (npm run start:cluster) ag
     expect(Object.keys(env).sort()).toEqual(Object.keys(proc.env).sort());
     expect(services.gateway!.command).toEqual(['npm', 'run', 'start:gateway']);
     // The gateway runs built (scripts/build-gateway.ts), with plain node.
-    expect(packageScripts['start:gateway']).toBe(`tsx scripts/build-gateway.ts && node --enable-source-maps ${proc.script}`);
+    expect(packageScripts['start:gateway']).toBe(`tsx scripts/build-gateway.ts && node --max-old-space-size=\${GATEWAY_HEAP_MB:-224} --enable-source-maps ${proc.script}`);
+    expect(gatewayNodeArgs({})).toEqual(['--max-old-space-size=224', '--enable-source-maps']);
     expect(env.PORT).toBe(String(proc.port));
     expect(services.gateway!.ports).toEqual([`${proc.port}:${proc.port}`]);
     for (const s of subgraphs) {
