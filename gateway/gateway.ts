@@ -1,7 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
@@ -79,9 +77,9 @@ interface SharedAnswer {
  * for the metrics and, when tracing is on, makes each fetch a client span whose traceparent
  * goes with the request, so the subgraph's spans join the gateway's trace.
  *
- * Fetches go through node:http with keep-alive agents (see post() below) rather than
- * @apollo/gateway's default make-fetch-happen, whose HTTP-cache layer costs CPU on every fetch
- * and caches nothing for POSTs. And identical read fetches in flight at once are sent once: when fifty dashboards
+ * Fetches go through Node's own fetch (undici, keep-alive) rather than @apollo/gateway's
+ * default make-fetch-happen, whose HTTP-cache layer costs CPU on every fetch and caches nothing
+ * for POSTs. And identical read fetches in flight at once are sent once: when fifty dashboards
  * poll the same scorecard, the subgraphs compute it once and the gateway hands each request
  * its own parsed copy (the gateway merges into the objects it is given, so they cannot be
  * shared). Identical means the same subgraph, the same query and variables and the same
@@ -138,7 +136,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private async fetchOnceInFlight(url: string, init: FetcherRequestInit): Promise<FetcherResponse> {
     const body = typeof init.body === 'string' ? init.body : undefined;
     const headers = init.headers ?? {};
-    if (!fetchSharing.getStore() || body === undefined) return asFetcherResponse(url, await post(url, init));
+    // Node's Response is a FetcherResponse at run time; its Headers type in our TypeScript lib
+    // settings lacks the iterator methods Apollo's interface lists.
+    if (!fetchSharing.getStore() || body === undefined) return (await fetch(url, init as RequestInit)) as unknown as FetcherResponse;
     const authorization = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1] ?? '';
     const key = `${url}\n${authorization}\n${body}`;
     let answer = this.inflight.get(key);
@@ -146,77 +146,15 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       this.sharedFetches++;
       this.observability?.fetchesShared.inc({ subgraph: this.name });
     } else {
-      answer = post(url, init).finally(() => this.inflight.delete(key));
+      answer = (async () => {
+        const response = await fetch(url, init as RequestInit);
+        return { status: response.status, statusText: response.statusText, headers: response.headers, body: await response.text() };
+      })().finally(() => this.inflight.delete(key));
       this.inflight.set(key, answer);
     }
-    return asFetcherResponse(url, await answer);
+    const { status, statusText, headers: responseHeaders, body: text } = await answer;
+    return new Response(text, { status, statusText, headers: responseHeaders }) as unknown as FetcherResponse;
   }
-}
-
-// Subgraph requests go out through node:http with keep-alive agents rather than fetch: a
-// profile of the gateway under load put undici's fetch and its web streams first among the
-// gateway's own costs, for requests that are one small JSON body out and one JSON body back.
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
-  'https:': new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
-};
-
-/** POSTs to a subgraph and reads the whole answer as text. */
-function post(url: string, init: FetcherRequestInit): Promise<SharedAnswer> {
-  return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const client = target.protocol === 'https:' ? https : http;
-    const request = client.request(
-      target,
-      { method: init.method ?? 'POST', headers: init.headers, agent: agents[target.protocol as keyof typeof agents] },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const responseHeaders = new Headers();
-          for (let i = 0; i < response.rawHeaders.length; i += 2) responseHeaders.append(response.rawHeaders[i]!, response.rawHeaders[i + 1]!);
-          resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: responseHeaders, body: Buffer.concat(chunks).toString('utf8') });
-        });
-      },
-    );
-    request.on('error', reject);
-    request.end(init.body);
-  });
-}
-
-/**
- * An answer as @apollo/gateway reads it (status, headers, json()). Each request gets its own,
- * so each parses its own copy of a shared answer.
- */
-function asFetcherResponse(url: string, answer: SharedAnswer): FetcherResponse {
-  let used = false;
-  const read = () => {
-    if (used) throw new TypeError('body already read');
-    used = true;
-    return answer.body;
-  };
-  const response = {
-    url,
-    redirected: false,
-    status: answer.status,
-    statusText: answer.statusText,
-    ok: answer.status >= 200 && answer.status < 300,
-    // Node's Headers is iterable at run time; its type in our TypeScript lib settings lacks the
-    // iterator methods Apollo's interface lists.
-    headers: answer.headers as unknown as FetcherResponse['headers'],
-    get bodyUsed() {
-      return used;
-    },
-    text: async () => read(),
-    json: async () => JSON.parse(read()) as unknown,
-    arrayBuffer: async () => {
-      const bytes = Buffer.from(read(), 'utf8');
-      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    },
-    clone: () => asFetcherResponse(url, answer),
-  };
-  return response;
 }
 
 /**
