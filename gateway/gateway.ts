@@ -91,8 +91,6 @@ interface SharedAnswer {
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly inflight = new Map<string, Promise<SharedAnswer>>();
-  /** Fetches answered by joining an identical one in flight (for the metrics and tests). */
-  sharedFetches = 0;
 
   constructor(
     private readonly name: string,
@@ -143,7 +141,6 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const key = `${url}\n${authorization}\n${body}`;
     let answer = this.inflight.get(key);
     if (answer) {
-      this.sharedFetches++;
       this.observability?.fetchesShared.inc({ subgraph: this.name });
     } else {
       answer = (async () => {
