@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPopulation } from '../db/demo.js';
 import { backfill as creditBackfill } from '../subgraphs/credit/db/migrations/2026_11_29_0900_create_credit_rollups.js';
+import { ROLLUP_MEASURES } from '../subgraphs/credit/balance.js';
 import { credit } from '../subgraphs/credit/index.js';
 import type { CreditDatabase } from '../subgraphs/credit/db/tables.js';
 import * as creditRepo from '../subgraphs/credit/repository.js';
@@ -84,19 +85,8 @@ class Rollback extends Error {}
 
 // ------------------------------------------------------------------------------------ credit
 
-const CREDIT_MEASURES = [
-  'amount_disbursed',
-  'loans_disbursed',
-  'jobs_created',
-  'balance_change',
-  'loans_closed',
-  'borrowers_started',
-  'borrowers_stopped',
-  'balance_holders_started',
-  'balance_holders_stopped',
-];
 const CREDIT_TABLES = [
-  ['credit_rollup', 'grain, period_start, commune_code, programme_code', CREDIT_MEASURES],
+  ['credit_rollup', 'grain, period_start, commune_code, programme_code', ROLLUP_MEASURES],
   ['credit_household_gap', 'household_id, measure, commune_code, programme_code, areas, gap', []],
 ] as const;
 
