@@ -60,11 +60,11 @@ export interface GatewayOptions {
  */
 const fetchSharing = new AsyncLocalStorage<boolean>();
 
-/** A subgraph's answer as read once, so that every request that waited for it gets its own copy. */
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherRequestInit = NonNullable<Parameters<Fetcher>[1]>;
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 
+/** A subgraph's answer as read once, so that every request that waited for it gets its own copy. */
 interface SharedAnswer {
   status: number;
   statusText: string;
@@ -89,7 +89,7 @@ interface SharedAnswer {
  * of which the subgraph audits) always fetch on their own. A request that joins another's
  * fetch is not seen by the subgraph: its x-request-id and trace context are not sent.
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly inflight = new Map<string, Promise<SharedAnswer>>();
 
   constructor(
