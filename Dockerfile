@@ -5,6 +5,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
-ENV HOST=0.0.0.0 NODE_ENV=production
+# Every server listens on loopback unless HOST says otherwise (docker-compose.yml sets it per
+# service, beside SUBGRAPH_REQUIRE_GATEWAY for the subgraphs).
+ENV NODE_ENV=production
 EXPOSE 4000 4001 4002 4003 4004 4005 4006
 CMD ["npm", "start"]

@@ -8,6 +8,9 @@ const graphqlMain = createRequire(import.meta.url).resolve('graphql');
 
 export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: graphqlMain }] },
+  // The dashboard's modules import schema/operations/*.graphql as text (esbuild's text loader in
+  // the page bundle); tests that import those modules read them the same way.
+  plugins: [{ name: 'graphql-as-text', transform: (code: string, id: string) => (id.endsWith('.graphql') ? `export default ${JSON.stringify(code)};` : undefined) }],
   test: {
     projects: [
       {
@@ -18,7 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['tests/*.test.ts'],
+          include: ['tests/*.test.ts', 'tests/attacks/**/*.test.ts'],
           // Each file starts the graph (embedded PostgreSQL boots in a few seconds).
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -8,10 +8,16 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { DestinationStream } from 'pino';
-import { getOperationAST, parse } from 'graphql';
-import { accessRules, checkAccess, checkLimits, findWithheldCounts, limitsFromEnv, RequestAuth, type AccessRules, type RequestLimits } from '../subgraphs/common/access.js';
+import { getOperationAST, GraphQLError, GraphQLScalarType, parse, type GraphQLSchema } from 'graphql';
+import { DateScalar, DateTime, Money } from '../subgraphs/common/scalars.js';
+import { accessRules, checkAccess, RequestAuth, type AccessRules } from '../subgraphs/common/access.js';
+import { checkLimits, limitsFromEnv, type RequestLimits } from '../subgraphs/common/limits.js';
+import { isIntrospectionOnly, publicOperationsFromEnv, TrustedDocuments } from './trusted-documents.js';
+import { findWithheldCounts } from './withheld.js';
 import type { Authenticator } from '../subgraphs/common/auth.js';
-import { serveGraphQL, type RunningServer } from '../subgraphs/common/http.js';
+import { errorsPlugin, formatErrorSafely } from '../subgraphs/common/errors.js';
+import { CALLER_REQUEST_ID_HEADER, GATEWAY_PROOF_HEADER, gatewayProof } from '../subgraphs/common/gateway-proof.js';
+import { sendJson, serveGraphQL, type RunningServer } from '../subgraphs/common/http.js';
 import { introspectionFromEnv } from '../subgraphs/common/serve.js';
 import { projectUrl } from '../subgraphs/common/paths.js';
 import { Observability, REQUEST_ID_HEADER, type Readiness } from '../subgraphs/common/observability.js';
@@ -20,13 +26,21 @@ import { inRequestSpan, injectTraceContext, withClientSpan } from '../subgraphs/
 
 export const SUPERGRAPH_PATH = projectUrl('schema/supergraph.graphql');
 
+/** A client's key for a write it may retry: passed on to the subgraph, which answers a repeat once. */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
 /**
  * What the gateway keeps per request: the id and the bearer token it forwards to every
  * subgraph it calls, and the caller's verified access state.
  */
 export interface GatewayContext {
+  /** The gateway's own id for the request (never the caller's; see identifyRequest). */
   requestId?: string;
+  /** The x-request-id the caller sent, passed on beside ours. */
+  callerRequestId?: string;
   authorization?: string;
+  /** The caller's Idempotency-Key header, passed on to the subgraphs with a mutation. */
+  idempotencyKey?: string;
   auth: RequestAuth;
   /**
    * Whether this request's subgraph fetches may be shared with identical ones in flight (see
@@ -50,6 +64,9 @@ export interface GatewayOptions {
    * default, SUBGRAPH_FETCH_SHARING=false turns it off.
    */
   shareFetches?: boolean;
+  /** What a caller without a token may run: the registered operations (default) or any document. */
+  publicOperations?: 'registered' | 'any';
+  trustedDocuments?: TrustedDocuments;
 }
 
 /**
@@ -102,11 +119,17 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    if (context?.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    const headers = request.http?.headers;
+    if (!headers) return;
+    if (context?.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (context?.callerRequestId) headers.set(CALLER_REQUEST_ID_HEADER, context.callerRequestId);
+    // Proves to the subgraph that the request came through here (SUBGRAPH_REQUIRE_GATEWAY).
+    headers.set(GATEWAY_PROOF_HEADER, gatewayProof());
     // The caller's own token: each subgraph verifies it again and enforces its own rules.
-    if (context?.authorization) request.http?.headers.set('authorization', context.authorization);
+    if (context?.authorization) headers.set('authorization', context.authorization);
+    if (context?.idempotencyKey) headers.set(IDEMPOTENCY_KEY_HEADER, context.idempotencyKey);
     // Runs inside the fetch's client span (process below); a no-op when tracing is off.
-    if (request.http) injectTraceContext(request.http.headers);
+    injectTraceContext(headers);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
@@ -168,6 +191,8 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
   const rules = accessRules(parse(supergraphSdl));
   const limits = options.limits ?? limitsFromEnv();
   const shareFetches = options.shareFetches ?? process.env.SUBGRAPH_FETCH_SHARING !== 'false';
+  const publicOperations = options.publicOperations ?? publicOperationsFromEnv();
+  const trusted = options.trustedDocuments ?? TrustedDocuments.fromOperations();
   return new ApolloServer<GatewayContext>({
     gateway: withRequestSpans(gateway),
     introspection: options.introspection ?? introspectionFromEnv(),
@@ -177,36 +202,63 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
     // Our processes handle SIGINT/SIGTERM themselves and stop every server in order; Apollo's
     // own handler would race that stop and hang it.
     stopOnTerminationSignals: false,
+    includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
+    formatError: formatErrorSafely,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
-      ...(options.observability ? [options.observability.plugin<GatewayContext>()] : []),
-      gatewayAccessPlugin(rules, limits, shareFetches),
+      ...(options.observability ? [options.observability.plugin<GatewayContext>(), errorsPlugin<GatewayContext>(options.observability.logger)] : []),
+      gatewayAccessPlugin({ rules, limits, shareFetches, publicOperations, trusted, ...(options.observability ? { observability: options.observability } : {}) }),
     ],
   });
 }
 
 /**
- * Refuses, before any subgraph is asked, what the limits or the caller's scopes do not allow
- * (the subgraphs check again), and reports the counts the subgraphs withheld.
+ * Refuses, before any subgraph is asked, what the limits, the public safelist or the caller's
+ * scopes do not allow (the subgraphs check again), logs each refusal for the audit log, and
+ * reports the counts the subgraphs withheld.
  */
-function gatewayAccessPlugin(rules: AccessRules, limits: RequestLimits, shareFetches: boolean): ApolloServerPlugin<GatewayContext> {
+function gatewayAccessPlugin(options: {
+  rules: AccessRules;
+  limits: RequestLimits;
+  shareFetches: boolean;
+  publicOperations: 'registered' | 'any';
+  trusted: TrustedDocuments;
+  observability?: Observability;
+}): ApolloServerPlugin<GatewayContext> {
+  const { rules, limits, trusted } = options;
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, document, schema, operationName, request }) {
-          contextValue.auth.operationName = operationName ?? null;
+          const auth = contextValue.auth;
+          auth.operationName = operationName ?? null;
+          const refuse = (error: GraphQLError): never => {
+            options.observability?.refusal({
+              requestId: auth.requestId,
+              callerRequestId: auth.callerRequestId,
+              subject: auth.viewer.subject,
+              roles: auth.viewer.roles,
+              operation: operationName ?? null,
+              code: String(error.extensions.code),
+              reason: error.message,
+            });
+            throw error;
+          };
+          if (auth.viewer.isPublic && options.publicOperations === 'registered' && !isIntrospectionOnly(document) && !trusted.nameOf(document)) {
+            refuse(unregisteredOperation());
+          }
           const tooMuch = checkLimits(schema, document, operationName, request.variables, limits);
-          if (tooMuch) throw tooMuch;
+          if (tooMuch) refuse(tooMuch);
           const selected = { personal: false };
-          const denial = checkAccess(schema, document, rules, contextValue.auth.viewer, selected);
-          if (denial) throw denial;
+          const denial = checkAccess(schema, document, rules, auth.viewer, selected);
+          if (denial) refuse(denial);
           const operation = getOperationAST(document, operationName);
-          contextValue.shareFetches = shareFetches && operation?.operation === 'query' && !selected.personal;
+          contextValue.shareFetches = options.shareFetches && operation?.operation === 'query' && !selected.personal;
         },
         async willSendResponse({ contextValue, response, document, schema, operationName }) {
-          if (response.body.kind !== 'single' || !document || contextValue.auth.viewer.has('counts:exact')) return;
+          if (response.body.kind !== 'single' || !document || contextValue.auth.exact) return;
           const result = response.body.singleResult;
           const withheld = findWithheldCounts(schema, document, operationName, result.data, rules, contextValue.auth.smallCountThreshold);
           if (withheld.length) result.extensions = { ...result.extensions, withheld };
@@ -214,6 +266,14 @@ function gatewayAccessPlugin(rules: AccessRules, limits: RequestLimits, shareFet
       };
     },
   };
+}
+
+/** A caller without a token sent a document that is not one of the registered operations. */
+function unregisteredOperation(): GraphQLError {
+  return new GraphQLError(
+    'Without a token, only the registered operations may run: the ones in schema/operations/ (listed at /operations; send the text or {"documentId": "<name>"}), or schema introspection. To run your own queries, send a bearer token (npm run token -- --role analyst).',
+    { extensions: { code: 'UNAUTHENTICATED', reason: 'UNREGISTERED_OPERATION', operations: '/operations', http: { status: 401 } } },
+  );
 }
 
 /**
@@ -227,12 +287,27 @@ function withRequestSpans(gateway: ApolloGateway) {
   return {
     load: async (options: Parameters<ApolloGateway['load']>[0]) => {
       const loaded = await gateway.load(options);
+      useOurScalars(loaded.schema);
       const executor = loaded.executor;
       return { ...loaded, executor: (requestContext: Parameters<typeof executor>[0]) => inRequestSpan(requestContext.context, () => executor(requestContext)) };
     },
     onSchemaLoadOrUpdate: gateway.onSchemaLoadOrUpdate.bind(gateway),
     stop: () => gateway.stop(),
   };
+}
+
+/**
+ * The supergraph's custom scalars (Money, Date, DateTime) parse as the subgraphs parse them, at
+ * the gateway: a bad value in a variable is refused here as BAD_USER_INPUT, naming the variable,
+ * instead of being passed on for a subgraph to answer "400: Bad Request".
+ */
+function useOurScalars(schema: GraphQLSchema): void {
+  for (const ours of [Money, DateScalar, DateTime]) {
+    const type = schema.getType(ours.name);
+    if (!(type instanceof GraphQLScalarType)) continue;
+    type.parseValue = ours.parseValue;
+    type.parseLiteral = ours.parseLiteral;
+  }
 }
 
 /** Ready when every subgraph answers its /health. */
@@ -265,12 +340,14 @@ export async function serveGateway(
   const { auth } = options;
   const observability = options.observability ?? new Observability('gateway', options.logDestination);
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
-  const server = createGatewayServer({ ...options, supergraphSdl, observability });
+  const trusted = options.trustedDocuments ?? TrustedDocuments.fromOperations();
+  const server = createGatewayServer({ ...options, supergraphSdl, observability, trustedDocuments: trusted });
   await server.start();
   const urls = { ...routingUrls(supergraphSdl), ...options.subgraphUrls };
   const title = 'Hanoi poverty-reduction graph: gateway';
   // GET / is the playground (GraphiQL) and GET /dashboard the dashboard, both built locally.
   const pages = gatewayPages(title);
+  pages.routes['/operations'] = (_req, res) => sendJson(res, 200, { operations: trusted.list() });
   try {
     const running = await serveGraphQL(server, {
       port: options.port,
@@ -280,11 +357,27 @@ export async function serveGateway(
       routes: pages.routes,
       // An invalid token is refused here (401), never downgraded to the public role.
       context: async (req) => {
+        // Set by the HTTP layer: our own id, and the caller's beside it (identifyRequest).
         const requestId = req.headers[REQUEST_ID_HEADER] as string | undefined;
+        const callerRequestId = req.headers[CALLER_REQUEST_ID_HEADER] as string | undefined;
         const authorization = req.headers.authorization;
-        const viewer = await auth.viewerOf(authorization);
-        return { requestId, ...(authorization ? { authorization } : {}), auth: new RequestAuth(viewer, auth.policy.smallCountThreshold, requestId) };
+        const idempotencyKey = req.headers[IDEMPOTENCY_KEY_HEADER];
+        let viewer;
+        try {
+          viewer = await auth.viewerOf(authorization);
+        } catch (error) {
+          observability.refusal({ requestId, callerRequestId, subject: null, roles: [], code: 'UNAUTHENTICATED', reason: (error as Error).message });
+          throw error;
+        }
+        return {
+          ...(requestId ? { requestId } : {}),
+          ...(callerRequestId ? { callerRequestId } : {}),
+          ...(authorization !== undefined ? { authorization } : {}),
+          ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
+          auth: new RequestAuth(viewer, auth.policy.disclosure, requestId, callerRequestId),
+        };
       },
+      documentById: (id) => trusted.document(id),
       corsOrigins: options.corsOrigins ?? corsOriginsFromEnv(),
       maxBodyBytes: Number(process.env.MAX_BODY_BYTES || 100_000),
       observability,

@@ -77,6 +77,8 @@ export function clusterTopology(options: TopologyOptions): ProcessSpec[] {
       REGISTRY_URL: url(registry),
       DATA_SET: options.dataSet ?? 'demo',
       AUTH_SECRET: options.authSecret ?? '',
+      // Only the gateway (and the other subgraphs' service calls) may call a subgraph.
+      SUBGRAPH_REQUIRE_GATEWAY: 'true',
     },
   }));
   const gatewayPort = options.ports?.gateway ?? 4000;

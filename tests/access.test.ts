@@ -6,6 +6,11 @@ import { ROLES, type AccessCase, type CaseContext, type Fixture, type Role } fro
 // The access matrix: every case of tests/access/<subgraph>.ts, as every role, through the
 // gateway and directly against the subgraph that owns it. Each cell asserts allowed or denied
 // (with its code), and a denied write is shown to have written nothing.
+//
+// The matrix is about scopes, so callers without a token may send any document here; the
+// gateway's safelist for them (registered operations only) is attacked in
+// tests/attacks/catalogue.test.ts.
+process.env.PUBLIC_OPERATIONS = 'any';
 
 const caseFiles = fs
   .readdirSync(new URL('./access/', import.meta.url))
@@ -82,13 +87,18 @@ async function playCell(c: AccessCase, via: 'gateway' | 'direct', role: Role): P
   expect(url, `no subgraph ${c.subgraph}`).toBeDefined();
   const query = via === 'direct' ? (c.directQuery ?? c.query) : c.query;
   const variables = (await c.variables?.(ctx)) ?? {};
-  const denied = expected === 'UNAUTHENTICATED' || expected === 'FORBIDDEN';
+  const denied = expected === 'UNAUTHENTICATED' || expected === 'FORBIDDEN' || expected === 'BAD_USER_INPUT';
   const probe = denied && c.unchangedProbe ? await admin(c.unchangedProbe.query, c.unchangedProbe.variables?.(fx)) : undefined;
   const response = await postGraphQL(url!, query, variables, await tokenFor(role, c.subgraph));
   cells++;
   if (denied) {
     expect(codes(response), label).toContain(expected);
     if (probe !== undefined) expect(await admin(c.unchangedProbe!.query, c.unchangedProbe!.variables?.(fx)), `${label}: the denied write changed something`).toEqual(probe);
+  } else if (expected === 'hidden') {
+    expect(response.errors, label).toBeUndefined();
+    const roots = Object.values(response.data ?? {});
+    expect(roots.length, label).toBeGreaterThan(0);
+    expect(roots.every((v) => v === null || (Array.isArray(v) && v.every((x) => x === null))), `${label}: ${JSON.stringify(response.data)}`).toBe(true);
   } else {
     expect(response.errors, label).toBeUndefined();
     expect(response.data, label).toBeTruthy();

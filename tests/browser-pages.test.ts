@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { loadOperations } from '../schema/operations.js';
 import { FIGURES } from '../web/dashboard/figures.js';
 import { allFigures } from './figures/index.js';
 import { publishedValue, runFigureChecks, type FigureResult } from './figures/compare.js';
@@ -72,8 +73,9 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 120_000 }
     const page = await context.newPage();
     await page.goto(gateway + '/');
     await page.waitForSelector('.graphiql-container');
-    // Every dashboard operation is a tab.
-    await expect.poll(() => page.locator('.graphiql-tab').allInnerTexts()).toEqual(['CityOverview', 'CommuneScorecard', 'CoverageGaps', 'Household360', 'WhatIf']);
+    // Every registered operation (the dashboard's and the README's) is a tab.
+    const names = loadOperations().map((o) => /(?:query|mutation)\s+(\w+)/.exec(o.document)![1]);
+    await expect.poll(() => page.locator('.graphiql-tab').allInnerTexts()).toEqual(names);
     // The documentation explorer (the sidebar's book) shows the schema from introspection.
     await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
     await page.waitForSelector('.graphiql-doc-explorer-root-type >> text=Query');
@@ -96,7 +98,7 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 120_000 }
     const page = await context.newPage();
     await page.goto(new URL(stack.subgraphUrls.registry!).origin + '/');
     await page.waitForSelector('.graphiql-container');
-    await expect.poll(() => page.locator('.graphiql-tab').allInnerTexts()).toEqual(['WhatIf']);
+    await expect.poll(() => page.locator('.graphiql-tab').allInnerTexts()).toEqual(['Communes', 'WhatIf']);
     await page.close();
   });
 
@@ -156,8 +158,11 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 120_000 }
     const { page } = await openDashboard('/dashboard#commune/00070');
     await page.waitForSelector('#commune-years');
     expect(await page.locator('#commune h2').innerText()).toContain('Hoàn Kiếm');
-    // Without a token, as the page is: a small count is withheld and shown as "–".
-    const nearPoor2024 = (await stack.query('{ commune(code: "00070") { povertyFigures(year: 2024) { nearPoor } } }', undefined, undefined, null)).data.commune.povertyFigures.nearPoor;
+    // Without a token, as the page is (the registered operation it sends): a small count is
+    // withheld and shown as "–".
+    const communeYears = loadOperations().find((o) => o.name === 'commune-years')!.document;
+    const trend = (await stack.query(communeYears, { code: '00070' }, undefined, null)).data.commune.povertyTrend;
+    const nearPoor2024 = trend.find((t: any) => t.year === 2024).nearPoor;
     const row = page.locator('#commune-years tr', { hasText: 'near-poor' }).first();
     expect(await row.locator('td').nth(3).innerText()).toBe(nearPoor2024 === null ? '–' : String(nearPoor2024)); // columns 2021..2025
     await page.locator('#commune').screenshot({ path: new URL('commune.png', SCREENSHOTS).pathname });

@@ -5,6 +5,10 @@ import { serveGateway } from '../gateway/gateway.js';
 import type { RunningServer } from '../subgraphs/common/http.js';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.js';
 
+// Sharing is about reads of any document; callers without a token may send any here (the
+// gateway's safelist for them is attacked in tests/attacks/catalogue.test.ts).
+process.env.PUBLIC_OPERATIONS = 'any';
+
 // The gateway sends identical read fetches that are in flight at the same moment once (see
 // SubgraphDataSource). To make "at the same moment" certain rather than likely, a second
 // gateway here calls the real subgraphs through gates: each gate holds every request that

@@ -49,16 +49,19 @@ describe('health, readiness and metrics', () => {
     expect(creditMetrics).toMatch(/graphql_request_duration_seconds_count\{service="credit",operation="MetricsProbe__credit__1"\} 1/);
   });
 
-  it('carries the caller\'s request id from the gateway into every subgraph it calls', async () => {
-    const requestId = `test-${Date.now()}`;
+  it('gives each request its own id, carried from the gateway into every subgraph it calls, with the caller\'s id beside it', async () => {
+    const callerRequestId = `test-${Date.now()}`;
     const response = await fetch(stack.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': requestId, authorization: `Bearer ${stack.adminToken}` },
+      headers: { 'content-type': 'application/json', 'x-request-id': callerRequestId, authorization: `Bearer ${stack.adminToken}` },
       body: JSON.stringify({ query: 'query Traced { household(id: "2") { id housingSupport { id } employment { placements { id } } } }' }),
     });
-    expect(response.headers.get('x-request-id')).toBe(requestId);
+    // The server's own id, never the caller's (which could collide with, or forge, another's).
+    const requestId = response.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     await response.json();
-    const services = new Set(logLines.filter((l) => l.requestId === requestId).map((l) => l.service));
-    expect([...services].sort()).toEqual(['employment', 'gateway', 'housing', 'registry']);
+    const lines = logLines.filter((l) => l.requestId === requestId);
+    expect([...new Set(lines.map((l) => l.service))].sort()).toEqual(['employment', 'gateway', 'housing', 'registry']);
+    expect(lines.every((l) => l.callerRequestId === callerRequestId)).toBe(true);
   });
 });

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onlyError, startTestStack, type TestStack } from './support/stack.js';
 
+// These tests are about this department's answers, so callers without a token may send any
+// document; the gateway's safelist for them is attacked in tests/attacks/catalogue.test.ts.
+process.env.PUBLIC_OPERATIONS = 'any';
+
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack();

@@ -6,6 +6,11 @@ import { registry } from '../subgraphs/registry/index.js';
 import { socialInsurance } from '../subgraphs/social_insurance/index.js';
 import { demoSocialRecords } from '../subgraphs/social_insurance/seed.js';
 import { onlyError, startTestStack, type TestStack } from './support/stack.js';
+import { expectPublicAmount, expectPublicCount } from './support/disclosure.js';
+
+// These tests are about this department's answers, so callers without a token may send any
+// document; the gateway's safelist for them is attacked in tests/attacks/catalogue.test.ts.
+process.env.PUBLIC_OPERATIONS = 'any';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -417,7 +422,8 @@ describe('N+1 guards (social_insurance)', () => {
 });
 
 describe('the audit trail (social_insurance)', () => {
-  const TRAIL = `query($h: ID) { socialInsuranceAuditTrail(first: 10, filter: { householdId: $h }) { totalCount
+  // Writes: refused attempts are audited too, as REFUSED events (counted below).
+  const TRAIL = `query($h: ID) { socialInsuranceAuditTrail(first: 10, filter: { householdId: $h, action: WRITE }) { totalCount
     edges { node { subject roles action fields householdIds } } } }`;
   const trail = async (householdId?: string) => {
     const r = await stack.query(TRAIL, { h: householdId ?? null });
@@ -427,23 +433,27 @@ describe('the audit trail (social_insurance)', () => {
   /** Near-poor in review 2024 and untouched by the tests above: a 2025 card is new for it. */
   const subject = population.find((h) => classification(h, 2024) === 'near_poor' && h.id !== poorThenNear.id && h.id !== nearPoor2024.id)!;
 
-  it('records each accepted write once, naming its household, and refused writes not at all', async () => {
+  it('records each accepted write once, naming its household, and a refused one as a refusal, never as a write', async () => {
     const writer = await stack.token({ sub: 'test-si-writer', roles: ['social_insurance-writer'] });
     const person = String(subject.members[0]!.id);
     const household = String(subject.id);
     const before = await trail();
+    const refusals = async () => (await stack.query(`{ socialInsuranceAuditTrail(filter: { action: REFUSED }) { totalCount } }`)).data.socialInsuranceAuditTrail.totalCount as number;
+    const refusedBefore = await refusals();
     const rowsBefore = await rowCounts();
 
     const relief = { householdId: household, eventKind: 'FIRE', eventDate: '2025-02-01', reliefDate: '2025-02-02', cashAmount: '1000000' };
-    const refusals = [
+    const refused = [
       // Refused by the access rules (a registry writer, an analyst, no token) and by the business rules.
       [await stack.query(RELIEF, { input: relief }, undefined, await stack.token({ roles: ['registry-writer'] })), 'FORBIDDEN'],
       [await stack.query(RELIEF, { input: relief }, undefined, await stack.token({ roles: ['analyst'] })), 'FORBIDDEN'],
       [await stack.query(RELIEF, { input: relief }, stack.subgraphUrls.social_insurance, null), 'UNAUTHENTICATED'],
       [await stack.query(RELIEF, { input: { ...relief, cashAmount: '0' } }, undefined, writer), 'BAD_USER_INPUT'],
     ] as const;
-    for (const [r, code] of refusals) expect(onlyError(r).extensions?.code).toBe(code);
+    for (const [r, code] of refused) expect(onlyError(r).extensions?.code).toBe(code);
     expect((await trail()).totalCount).toBe(before.totalCount);
+    // The two refusals the subgraph saw (the other two were refused at the gateway).
+    expect(await refusals()).toBe(refusedBefore + 2);
     expect(await rowCounts()).toEqual(rowsBefore);
 
     const writes: Array<[string, string, Record<string, unknown>]> = [
@@ -509,14 +519,17 @@ describe('commune scope (social_insurance)', () => {
     });
   });
 
-  it('refuses coverage of a household outside the caseworker’s communes', async () => {
+  it('refuses coverage of a household outside the caseworker’s communes exactly as of an unknown one', async () => {
     const q = `query($ids: [ID!]!) { healthInsuranceCoverage(householdIds: $ids, date: "2024-06-30") { household { id } memberCount cards { id } } }`;
     const ids = { ids: [String(poor2023.id)] };
     const here = await stack.query(q, ids, undefined, await stack.token({ roles: ['caseworker'], communes: [poor2023.communeCode] }));
     expect(here.errors).toBeUndefined();
     expect(here.data.healthInsuranceCoverage[0].cards.length).toBeGreaterThan(0);
-    const there = await stack.query(q, ids, undefined, await stack.token({ roles: ['caseworker'], communes: [elsewhere(poor2023.communeCode)] }));
-    expect(onlyError(there).extensions?.code).toBe('FORBIDDEN');
+    const outsider = await stack.token({ roles: ['caseworker'], communes: [elsewhere(poor2023.communeCode)] });
+    const there = await stack.query(q, ids, undefined, outsider);
+    expect(onlyError(there).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'householdIds[0]' });
+    const unknown = await stack.query(q, { ids: ['987654321'] }, undefined, outsider);
+    expect(JSON.stringify(there).replaceAll(String(poor2023.id), '<id>')).toBe(JSON.stringify(unknown).replaceAll('987654321', '<id>'));
   });
 });
 
@@ -527,7 +540,6 @@ describe('small counts (social_insurance)', () => {
     const pub = await stack.query(q, undefined, undefined, null);
     expect(exact.errors).toBeUndefined();
     expect(pub.errors).toBeUndefined();
-    const small = (n: number) => n >= 1 && n <= 4;
     const counts = (f: any): Array<[string, number | null]> => [
       ['people', f.healthInsurance.people], ['voluntary', f.voluntaryInsurance.people], ['pupils', f.tuition.pupils],
       ['households', f.electricity.households], ['recipients', f.allowances.recipients],
@@ -538,11 +550,13 @@ describe('small counts (social_insurance)', () => {
     exact.data.communes.forEach((c: any, i: number) => {
       const shown = counts(pub.data.communes[i].socialFigures);
       counts(c.socialFigures).forEach(([name, n], j) => {
-        expect(shown[j], `${c.code} ${name}`).toEqual([name, small(n!) ? null : n]);
-        if (small(n!)) withheld++;
+        expect(shown[j]![0]).toBe(name);
+        if (expectPublicCount(shown[j]![1], n, `${c.code} ${name}`) === 'withheld') withheld++;
       });
-      // Months and amounts are not counts of people: shown to everyone.
+      // Months are not counts of people: shown to everyone as they are.
       expect(pub.data.communes[i].socialFigures.voluntaryInsurance.months).toBe(c.socialFigures.voluntaryInsurance.months);
+      const f = pub.data.communes[i].socialFigures;
+      expectPublicAmount(f.electricity.amount, c.socialFigures.electricity.amount, f.electricity.households === null, `${c.code} electricity amount`);
     });
     expect(withheld).toBeGreaterThan(0);
     expect((pub as any).extensions.withheld.length).toBeGreaterThanOrEqual(withheld);

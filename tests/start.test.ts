@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadOperations } from '../schema/operations.js';
 import { subgraphs } from '../subgraphs/catalog.js';
 import { postGraphQL } from './support/stack.js';
 
@@ -64,7 +65,8 @@ describe.runIf(!process.env.DATABASE_URL)('npm start', () => {
     }
     const first = await start(env);
     // Without a token: the public aggregates.
-    const communes = await postGraphQL(first.url, '{ communes { code povertyFigures(year: 2024) { poor nearPoor } } }');
+    // The README's first query, as a new user sends it.
+    const communes = await postGraphQL(first.url, loadOperations().find((o) => o.name === 'readme-communes')!.document);
     expect(communes.data.communes).toHaveLength(126);
     // `npm run token` mints with the secret the first start made in the data folder.
     const minted = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--role', 'administrator'], { env: { ...process.env, ...env }, encoding: 'utf8' });

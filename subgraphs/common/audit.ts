@@ -3,7 +3,9 @@ import type { RequestAuth } from './access.js';
 import { badInput } from './errors.js';
 import { parseId } from './ids.js';
 import { decodeCursor, pageSize, toConnection, type Connection } from './pagination.js';
+import type { Migration } from 'kysely';
 import * as auditEventMigration from './migrations/2026_11_29_0100_audit_event.js';
+import * as auditRefusalsMigration from './migrations/2026_12_04_0100_audit_refusals.js';
 
 /**
  * The audit trail: every mutation and every read of a personal field, recorded by the subgraph
@@ -12,11 +14,13 @@ import * as auditEventMigration from './migrations/2026_11_29_0100_audit_event.j
  * rolled back).
  */
 
-/** Register under this name in each subgraph's migrations. */
-export const AUDIT_MIGRATION_NAME = '2026_11_29_0100_audit_event';
-export const auditMigration = auditEventMigration;
+/** The audit trail's migrations, by name: every subgraph with an audit trail registers them all. */
+export const auditMigrations: Record<string, Migration> = {
+  '2026_11_29_0100_audit_event': auditEventMigration,
+  '2026_12_04_0100_audit_refusals': auditRefusalsMigration,
+};
 
-type AuditAction = 'write' | 'read_personal';
+type AuditAction = 'write' | 'read_personal' | 'refused';
 
 async function insertAuditEvent(
   db: Kysely<any> | Transaction<any>,
@@ -24,11 +28,21 @@ async function insertAuditEvent(
   action: AuditAction,
   fields: readonly string[],
   householdIds: Iterable<string>,
+  errorCode: string | null = null,
 ): Promise<void> {
   const ids = [...new Set(householdIds)].filter((id) => /^\d{1,15}$/.test(id)).map(Number);
-  await sql`INSERT INTO audit_event (subject, roles, action, operation, fields, household_ids, request_id)
+  await sql`INSERT INTO audit_event (subject, roles, action, operation, fields, household_ids, request_id, caller_request_id, error_code)
     VALUES (${auth.viewer.subject ?? 'public'}, ${[...auth.viewer.roles]}::text[], ${action}, ${auth.operationName},
-            ${[...fields]}::text[], ${ids}::bigint[], ${auth.requestId ?? null})`.execute(db);
+            ${[...fields]}::text[], ${ids}::bigint[], ${auth.requestId ?? null}, ${auth.callerRequestId ?? null}, ${errorCode})`.execute(db);
+}
+
+/**
+ * Records a refused attempt (a write's input refused, a scope missing, a token refused at this
+ * subgraph): who, when, what (the fields asked for) and why (the error code). Outside any
+ * transaction, since the refused write's own rolled back.
+ */
+export async function recordRefusal(db: Kysely<any>, auth: RequestAuth, fields: readonly string[], errorCode: string): Promise<void> {
+  await insertAuditEvent(db, auth, 'refused', fields, [], errorCode);
 }
 
 /** What a write tells the audit trail while it runs: the households it touched. */
@@ -62,6 +76,8 @@ export async function recordPersonalReads(db: Kysely<any>, auth: RequestAuth): P
   await insertAuditEvent(db, auth, 'read_personal', [...auth.personalReads.keys()].sort(), households);
 }
 
+const ACTIONS = { WRITE: 'write', READ_PERSONAL: 'read_personal', REFUSED: 'refused' } as const satisfies Record<string, AuditAction>;
+
 interface AuditRow {
   id: number;
   occurred_at: Date | string;
@@ -72,10 +88,12 @@ interface AuditRow {
   fields: string[];
   household_ids: Array<number | string>;
   request_id: string | null;
+  caller_request_id: string | null;
+  error_code: string | null;
 }
 
 export interface AuditTrailArgs {
-  filter?: { householdId?: string | null; action?: 'WRITE' | 'READ_PERSONAL' | null; subject?: string | null } | null;
+  filter?: { householdId?: string | null; action?: 'WRITE' | 'READ_PERSONAL' | 'REFUSED' | null; subject?: string | null } | null;
   first?: number | null;
   after?: string | null;
 }
@@ -93,7 +111,7 @@ export async function auditTrail(db: Kysely<any>, args: AuditTrailArgs): Promise
   }
   const conditions = [sql`true`];
   if (householdId !== undefined) conditions.push(sql`household_ids @> ARRAY[${householdId}]::bigint[]`);
-  if (filter.action) conditions.push(sql`action = ${filter.action === 'WRITE' ? 'write' : 'read_personal'}`);
+  if (filter.action) conditions.push(sql`action = ${ACTIONS[filter.action]}`);
   if (filter.subject) conditions.push(sql`subject = ${filter.subject}`);
   const where = sql.join(conditions, sql` AND `);
   const page = before === undefined ? where : sql`${where} AND id < ${before}`;
@@ -106,7 +124,9 @@ export async function auditTrail(db: Kysely<any>, args: AuditTrailArgs): Promise
 export const AuditEvent = {
   id: (r: AuditRow) => String(r.id),
   occurredAt: (r: AuditRow) => r.occurred_at,
-  action: (r: AuditRow) => (r.action === 'write' ? 'WRITE' : 'READ_PERSONAL'),
+  action: (r: AuditRow) => (Object.keys(ACTIONS) as Array<keyof typeof ACTIONS>).find((k) => ACTIONS[k] === r.action),
   householdIds: (r: AuditRow) => r.household_ids.map(String),
   requestId: (r: AuditRow) => r.request_id,
+  callerRequestId: (r: AuditRow) => r.caller_request_id,
+  errorCode: (r: AuditRow) => r.error_code,
 };

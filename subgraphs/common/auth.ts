@@ -1,9 +1,10 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { GraphQLError } from 'graphql';
+import { DEFAULT_DISCLOSURE, type DisclosurePolicy } from './disclosure.js';
 import { projectUrl } from './paths.js';
+import { localSecretFile, masterSecretFromEnv, readOrCreateSecret, useMasterSecret } from './secrets.js';
 
 /**
  * Identity: who is asking. Bearer JWTs, verified with `jose` by the gateway and again by every
@@ -23,6 +24,8 @@ export interface RolePolicy {
 export interface AccessPolicy {
   /** For the roles without `counts:exact`, counts from 1 to this are withheld. */
   smallCountThreshold: number;
+  /** Disclosure control for the roles without `counts:exact` (disclosure.ts, docs/privacy.md). */
+  disclosure: DisclosurePolicy;
   roles: Record<string, RolePolicy>;
 }
 
@@ -33,17 +36,18 @@ export const PUBLIC_ROLE = 'public';
 
 export function loadAccessPolicy(env: NodeJS.ProcessEnv = process.env): AccessPolicy {
   const file = env.ACCESS_POLICY_FILE ? path.resolve(env.ACCESS_POLICY_FILE) : DEFAULT_POLICY_FILE;
-  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<AccessPolicy>;
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Parameters<typeof validatePolicy>[0];
   const policy = validatePolicy(raw, String(file));
   if (env.SMALL_COUNT_THRESHOLD) {
     const threshold = Number(env.SMALL_COUNT_THRESHOLD);
     if (!Number.isInteger(threshold) || threshold < 0) throw new Error(`SMALL_COUNT_THRESHOLD must be a whole number ≥ 0, got "${env.SMALL_COUNT_THRESHOLD}"`);
     policy.smallCountThreshold = threshold;
+    policy.disclosure.threshold = threshold;
   }
   return policy;
 }
 
-function validatePolicy(raw: Partial<AccessPolicy>, source: string): AccessPolicy {
+function validatePolicy(raw: Partial<Omit<AccessPolicy, 'disclosure'>> & { disclosure?: Partial<DisclosurePolicy> }, source: string): AccessPolicy {
   const fail = (message: string): never => {
     throw new Error(`access policy ${source}: ${message}`);
   };
@@ -55,7 +59,13 @@ function validatePolicy(raw: Partial<AccessPolicy>, source: string): AccessPolic
   }
   const threshold = raw.smallCountThreshold ?? 4;
   if (!Number.isInteger(threshold) || threshold < 0) fail('"smallCountThreshold" must be a whole number ≥ 0');
-  return { smallCountThreshold: threshold, roles };
+  const disclosure: DisclosurePolicy = { ...DEFAULT_DISCLOSURE, ...raw.disclosure, threshold };
+  if (typeof disclosure.noiseRatio !== 'number' || !(disclosure.noiseRatio >= 0 && disclosure.noiseRatio < 1)) fail('"disclosure.noiseRatio" must be a number from 0 (no noise) to below 1');
+  if (!Number.isSafeInteger(disclosure.moneyUnit) || disclosure.moneyUnit < 1) fail('"disclosure.moneyUnit" must be a whole number of đồng ≥ 1');
+  if (!Array.isArray(disclosure.publicSpans) || disclosure.publicSpans.some((s) => !Array.isArray(s) || s.length !== 2 || !s.every(Number.isInteger) || s[0]! > s[1]!)) {
+    fail('"disclosure.publicSpans" must be a list of [fromYear, toYear] pairs');
+  }
+  return { smallCountThreshold: threshold, disclosure, roles };
 }
 
 export interface AuthConfig {
@@ -76,6 +86,11 @@ export interface AuthConfig {
   policy: AccessPolicy;
   /** Where the key came from, for start-up messages. */
   keySource: string;
+  /**
+   * The master secret of this deployment's internal keys (cursors, disclosure control, the
+   * gateway's proof to the subgraphs; see secrets.ts). Every process must have the same one.
+   */
+  internalSecret: string;
 }
 
 export const DEFAULT_ISSUER = 'hanoi-poverty-graph';
@@ -91,9 +106,10 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
     issuer: env.AUTH_ISSUER || DEFAULT_ISSUER,
     audience: env.AUTH_AUDIENCE || DEFAULT_AUDIENCE,
     policy: loadAccessPolicy(env),
+    internalSecret: masterSecretFromEnv(env),
     ...(env.AUTH_SERVICE_TOKEN ? { serviceToken: env.AUTH_SERVICE_TOKEN } : {}),
   };
-  if (env.AUTH_JWKS_URL) return { ...base, jwksUrl: env.AUTH_JWKS_URL, keySource: `JWKS at ${env.AUTH_JWKS_URL}` };
+  if (env.AUTH_JWKS_URL) return { ...base, jwksUrl: env.AUTH_JWKS_URL, algorithm: env.AUTH_ALGORITHM || 'RS256', keySource: `JWKS at ${env.AUTH_JWKS_URL}` };
   if (env.AUTH_PUBLIC_KEY) {
     return { ...base, publicKey: env.AUTH_PUBLIC_KEY, algorithm: env.AUTH_ALGORITHM || 'RS256', keySource: 'AUTH_PUBLIC_KEY' };
   }
@@ -103,23 +119,6 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
   }
   const file = localSecretFile(env);
   return { ...base, secret: readOrCreateSecret(file), keySource: `local secret in ${file}` };
-}
-
-export function localSecretFile(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.DATA_DIR || '.data', 'auth-secret');
-}
-
-/** Several processes may start at once (the cluster): the first to create the file wins. */
-function readOrCreateSecret(file: string): string {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  try {
-    fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  const secret = fs.readFileSync(file, 'utf8').trim();
-  if (secret.length < 32) throw new Error(`${file} holds no usable secret; delete it and start again`);
-  return secret;
 }
 
 /** Who is asking, after the token is verified: roles, the scopes they grant, and any commune scope. */
@@ -159,7 +158,7 @@ export function unauthenticated(message: string): GraphQLError {
 }
 
 export function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
 }
 
 export interface TokenClaims {
@@ -174,6 +173,7 @@ export class Authenticator {
   private service: { token: string; expires: number } | undefined;
 
   constructor(readonly config: AuthConfig) {
+    useMasterSecret(config.internalSecret);
     if (config.jwksUrl) this.verifyKey = Promise.resolve(createRemoteJWKSet(new URL(config.jwksUrl)));
     else if (config.publicKey) this.verifyKey = importSPKI(config.publicKey, config.algorithm ?? 'RS256');
     else if (config.secret) this.verifyKey = Promise.resolve(new TextEncoder().encode(config.secret));
@@ -187,18 +187,21 @@ export class Authenticator {
   }
 
   /**
-   * The viewer of a request from its Authorization header. No header: the public role. A
-   * header that is not a valid token (expired, wrong key, wrong issuer or audience, unknown
-   * role): UNAUTHENTICATED, never a silent downgrade to public.
+   * The viewer of a request from its Authorization header. No header at all: the public role.
+   * Anything else that is not a valid token (an empty header, another scheme, expired, no
+   * expiry, wrong key or algorithm, wrong issuer or audience, unknown role): UNAUTHENTICATED,
+   * never a silent downgrade to public.
    */
   async viewerOf(authorization: string | undefined): Promise<Viewer> {
-    if (!authorization) return Viewer.public(this.policy);
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-    if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"');
+    if (authorization === undefined) return Viewer.public(this.policy);
+    const match = /^Bearer +([A-Za-z0-9_.~+/=-]+)$/i.exec(authorization.trim());
+    if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"; send no Authorization header at all for public access');
     let payload: Record<string, unknown>;
     try {
       const key = await this.verifyKey;
-      const options = { issuer: this.config.issuer, audience: this.config.audience, clockTolerance: 5 };
+      // One algorithm per key, pinned: a token may not choose how it is checked. Every token
+      // must expire (a token without exp would be valid forever).
+      const options = { issuer: this.config.issuer, audience: this.config.audience, clockTolerance: 5, algorithms: [this.algorithm], requiredClaims: ['exp', 'sub'] };
       const verified = typeof key === 'function' ? await jwtVerify(match[1]!, key, options) : await jwtVerify(match[1]!, key, options);
       payload = verified.payload as Record<string, unknown>;
     } catch (error) {
@@ -206,17 +209,25 @@ export class Authenticator {
       const reason =
         code === 'ERR_JWT_EXPIRED' ? 'the token has expired'
         : code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? 'the token is not signed with a key this graph trusts'
+        : code === 'ERR_JOSE_ALG_NOT_ALLOWED' ? `the token is not signed with ${this.algorithm}, the one algorithm this graph accepts`
         : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? `the token's claims do not fit this graph (${(error as Error).message})`
-        : `the token could not be verified (${(error as Error).message})`;
+        : 'the token could not be verified';
       throw unauthenticated(`Not authenticated: ${reason}`);
     }
     return this.viewerFromClaims(payload);
   }
 
+  /** The one signing algorithm this graph accepts for its configured key. */
+  get algorithm(): string {
+    if (this.config.secret && !this.config.jwksUrl && !this.config.publicKey) return 'HS256';
+    return this.config.algorithm ?? 'RS256';
+  }
+
   private viewerFromClaims(payload: Record<string, unknown>): Viewer {
     const subject = typeof payload.sub === 'string' && payload.sub ? payload.sub : null;
     if (!subject) throw unauthenticated('Not authenticated: the token has no subject (sub)');
-    const roles = Array.isArray(payload.roles) ? payload.roles : typeof payload.role === 'string' ? [payload.role] : [];
+    // Only the documented claims: `roles` (an array), `communes`, `sub`.
+    const roles = Array.isArray(payload.roles) ? payload.roles : [];
     if (!roles.length || roles.some((r) => typeof r !== 'string')) throw unauthenticated('Not authenticated: the token names no roles (a "roles" array of strings)');
     const scopes = new Set<string>();
     let communeScoped = false;

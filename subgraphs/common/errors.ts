@@ -1,4 +1,6 @@
-import { GraphQLError } from 'graphql';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
 
 /** A refusal of bad input: names the input field so that a client can show it beside the field. */
 export function badInput(field: string, message: string): GraphQLError {
@@ -12,4 +14,55 @@ export function notFound(message: string): GraphQLError {
 /** Postgres SQLSTATE 23505: a unique constraint refused the row. */
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
+
+/**
+ * What an error may say to the caller. An error the code raised on purpose carries its own code
+ * (BAD_USER_INPUT, NOT_FOUND, FORBIDDEN, ...) and is shown as it is. Anything else (a database
+ * error, a bug, a failed fetch) is INTERNAL_SERVER_ERROR: its message could name a table, a
+ * value or a server's address, so the caller gets a generic message with the request id
+ * (`errorsPlugin` adds it) and the real error goes to the log. Stack traces and the gateway's
+ * record of a subgraph's HTTP answer never leave the server unless NODE_ENV=development.
+ */
+export function formatErrorSafely(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (process.env.NODE_ENV === 'development') return formatted;
+  const { stacktrace: _stack, exception: _exception, response: _response, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+  const code = extensions.code;
+  if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+    return {
+      message: 'Internal server error: the request could not be completed. Quote the request id when you report it.',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'INTERNAL_SERVER_ERROR', ...(extensions.serviceName ? { serviceName: extensions.serviceName } : {}) },
+    };
+  }
+  return { ...formatted, extensions };
+}
+
+/**
+ * Logs every internal error with the request's id (the only place its real message goes) and
+ * gives each internal error in the response that id, so that a report can be matched to the log.
+ */
+export function errorsPlugin<TContext extends BaseContext & { auth?: { requestId?: string } }>(logger: Logger): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            const code = error.extensions?.code;
+            if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR') continue;
+            const original = error.originalError ?? error;
+            logger.error({ requestId: contextValue?.auth?.requestId, path: error.path, err: { message: original.message, stack: original.stack, code: (original as { code?: unknown }).code } }, 'internal error');
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          const requestId = contextValue?.auth?.requestId;
+          if (!requestId) return;
+          for (const error of response.body.singleResult.errors ?? []) {
+            if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') (error.extensions as Record<string, unknown>).requestId = requestId;
+          }
+        },
+      };
+    },
+  };
 }

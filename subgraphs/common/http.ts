@@ -1,7 +1,8 @@
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { REQUEST_ID_HEADER, requestIdOf, type Observability, type Readiness } from './observability.js';
+import { identifyRequest, REQUEST_ID_HEADER, type Observability, type Readiness } from './observability.js';
 
 /** Extra GET routes a process serves beside /graphql (pages, health). */
 export type Route = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
@@ -27,6 +28,16 @@ export interface ServeOptions<TContext extends BaseContext> {
   observability?: Observability;
   /** Serves /ready: 200 when every check passes, 503 otherwise. */
   ready?: () => Promise<Readiness>;
+  /**
+   * Whether this request's x-request-id may be kept as it is (a subgraph trusts the gateway's);
+   * otherwise the server gives the request its own id and keeps the caller's beside it.
+   */
+  trustsRequestId?: (req: http.IncomingMessage) => boolean;
+  /**
+   * A registered document by its id, for a request that sends `documentId` instead of `query`
+   * (the gateway's trusted documents).
+   */
+  documentById?: (id: string) => string | undefined;
 }
 
 export interface RunningServer {
@@ -55,7 +66,10 @@ export async function serveGraphQL<TContext extends BaseContext>(
     },
     ...(options.observability
       ? {
-          '/metrics': async (_req: http.IncomingMessage, res: http.ServerResponse) => {
+          '/metrics': async (req: http.IncomingMessage, res: http.ServerResponse) => {
+            if (!metricsAllowed(req)) {
+              return sendJson(res, 401, { error: 'metrics are served to loopback callers, or to anyone with Authorization: Bearer <METRICS_TOKEN> when METRICS_TOKEN is set' });
+            }
             res.setHeader('content-type', options.observability!.registry.contentType);
             res.end(await options.observability!.registry.metrics());
           },
@@ -65,7 +79,8 @@ export async function serveGraphQL<TContext extends BaseContext>(
   };
   const server = http.createServer(async (req, res) => {
     try {
-      res.setHeader(REQUEST_ID_HEADER, requestIdOf(req));
+      const { requestId } = identifyRequest(req, options.trustsRequestId?.(req) ?? false);
+      res.setHeader(REQUEST_ID_HEADER, requestId);
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (allowCors(req, res, options.corsOrigins ?? [])) return;
       const route = req.method === 'GET' ? routes[url.pathname] : undefined;
@@ -76,7 +91,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
       if (url.pathname !== '/graphql' && url.pathname !== '/') return sendJson(res, 404, { error: 'not found' });
       if (req.method === 'GET' && wantsHtml && !url.search) return await landing(req, res);
 
-      const body = req.method === 'POST' ? await readJson(req, maxBodyBytes) : undefined;
+      const body = withRegisteredDocument(req.method === 'POST' ? await readJson(req, maxBodyBytes) : undefined, options.documentById);
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -127,6 +142,34 @@ export async function serveGraphQL<TContext extends BaseContext>(
 }
 
 /**
+ * /metrics tells what is asked of the graph and how it performs: with METRICS_TOKEN set, only
+ * to a caller with that bearer token; without, only to loopback callers (a scraper on the host).
+ */
+function metricsAllowed(req: http.IncomingMessage): boolean {
+  const token = process.env.METRICS_TOKEN;
+  if (token) {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    const expected = Buffer.from(`Bearer ${token}`);
+    return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+  }
+  const address = req.socket.remoteAddress ?? '';
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+/**
+ * A body that names a registered document (`{"documentId": "commune-scorecard", "variables":
+ * ...}`) instead of sending its text gets the text; one that names no known document is left as
+ * it is, and Apollo refuses it for its missing query.
+ */
+function withRegisteredDocument(body: unknown, documentById: ServeOptions<BaseContext>['documentById']): unknown {
+  if (!documentById || body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const { documentId, query, ...rest } = body as Record<string, unknown>;
+  if (typeof documentId !== 'string' || query !== undefined) return body;
+  const document = documentById(documentId);
+  return document === undefined ? body : { ...rest, query: document };
+}
+
+/**
  * Adds the CORS headers for an allowed origin; answers a preflight (true: nothing more to do).
  * A page from any other origin gets no CORS headers, so its browser keeps the answer from it.
  */
@@ -140,7 +183,7 @@ function allowCors(req: http.IncomingMessage, res: http.ServerResponse, origins:
   if (req.method !== 'OPTIONS') return false;
   if (allowed) {
     res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
-    res.setHeader('access-control-allow-headers', `content-type, authorization, ${REQUEST_ID_HEADER}, apollo-require-preflight`);
+    res.setHeader('access-control-allow-headers', `content-type, authorization, ${REQUEST_ID_HEADER}, idempotency-key, apollo-require-preflight`);
     res.setHeader('access-control-max-age', '600');
   }
   res.statusCode = 204;

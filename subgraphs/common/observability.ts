@@ -3,17 +3,28 @@ import type http from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import client from 'prom-client';
+import { CALLER_REQUEST_ID_HEADER } from './gateway-proof.js';
 import { endRequestSpan, nameRequestSpan, startRequestSpan } from './tracing.js';
 
 /** The header that carries one request's id from the gateway into every subgraph it calls. */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-/** The request's id: the caller's (the gateway's) when it sent one, else a new one. */
-export function requestIdOf(req: http.IncomingMessage): string {
-  const given = req.headers[REQUEST_ID_HEADER];
-  const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-  req.headers[REQUEST_ID_HEADER] = id;
-  return id;
+/**
+ * Gives the request this server's own id (x-request-id), keeping the id the caller sent beside it
+ * (x-caller-request-id), never instead of it: an id a caller chooses could collide with another
+ * request's, or forge one, in the logs and the audit trail. Only a request that proves it came
+ * through the gateway (`trusted`) keeps the gateway's ids as they are, so that one request is one
+ * id across every log.
+ */
+export function identifyRequest(req: http.IncomingMessage, trusted: boolean): { requestId: string; callerRequestId: string | undefined } {
+  const valid = (value: unknown) => (typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : undefined);
+  const given = valid(req.headers[REQUEST_ID_HEADER]);
+  const requestId = trusted && given ? given : randomUUID();
+  const callerRequestId = trusted ? valid(req.headers[CALLER_REQUEST_ID_HEADER]) : given;
+  req.headers[REQUEST_ID_HEADER] = requestId;
+  if (callerRequestId) req.headers[CALLER_REQUEST_ID_HEADER] = callerRequestId;
+  else delete req.headers[CALLER_REQUEST_ID_HEADER];
+  return { requestId, callerRequestId };
 }
 
 /**
@@ -67,6 +78,15 @@ export class Observability {
   }
 
   /**
+   * A refused attempt, for the audit log: one JSON line with `audit: "refused"`, who, what and
+   * why, and both request ids. The gateway keeps no database, so this log is its audit trail of
+   * refusals; subgraphs also write theirs to their audit_event table.
+   */
+  refusal(refusal: Refusal): void {
+    this.logger.warn({ audit: 'refused', ...refusal }, 'request refused');
+  }
+
+  /**
    * Counts, times and logs every GraphQL request, with the request id; and, when tracing is on
    * (tracing.ts), makes each request a server span that continues the caller's trace.
    */
@@ -76,6 +96,7 @@ export class Observability {
       async requestDidStart({ request, contextValue }) {
         const started = process.hrtime.bigint();
         const requestId = request.http?.headers.get(REQUEST_ID_HEADER) ?? undefined;
+        const callerRequestId = request.http?.headers.get(CALLER_REQUEST_ID_HEADER) ?? undefined;
         const span = startRequestSpan(obs.service, request.http?.headers, contextValue, requestId ? { 'app.request_id': requestId } : {});
         return {
           async didResolveOperation({ operation, operationName }) {
@@ -89,7 +110,7 @@ export class Observability {
             obs.duration.observe({ operation }, seconds);
             for (const e of errors ?? []) obs.errors.inc({ operation, code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
             obs.logger.info(
-              { requestId, operation, ms: Math.round(seconds * 1000), errors: errors?.length ?? 0 },
+              { requestId, ...(callerRequestId ? { callerRequestId } : {}), operation, ms: Math.round(seconds * 1000), errors: errors?.length ?? 0 },
               'graphql request',
             );
           },
@@ -97,6 +118,17 @@ export class Observability {
       },
     };
   }
+}
+
+/** What the audit log records of a refused request (a token, a scope, a limit refused). */
+export interface Refusal {
+  requestId?: string | undefined;
+  callerRequestId?: string | undefined;
+  subject: string | null;
+  roles: readonly string[];
+  operation?: string | null;
+  code: string;
+  reason: string;
 }
 
 /** Result of a readiness check: ready or not, with each check's outcome. */

@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import { badInput } from './errors.js';
+import { internalKey } from './secrets.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -12,16 +14,34 @@ export function pageSize(first: number | null | undefined): number {
   return n;
 }
 
-/** Cursors are opaque to clients: base64url of "<prefix>:<id>". */
+/**
+ * Cursors are opaque and sealed: "<prefix>:<id>" encrypted and authenticated (AES-256-GCM) with
+ * this deployment's cursor key. A client can neither read the position it names (a household id
+ * would tell who is on a list) nor forge one to page from wherever it likes.
+ */
 export function encodeCursor(prefix: string, id: number): string {
-  return Buffer.from(`${prefix}:${id}`).toString('base64url');
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv('aes-256-gcm', internalKey('cursor'), iv);
+  const sealed = Buffer.concat([cipher.update(`${prefix}:${id}`, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
 }
 
 export function decodeCursor(prefix: string, cursor: string | null | undefined): number | undefined {
   if (cursor == null) return undefined;
-  const [p, id] = Buffer.from(cursor, 'base64url').toString().split(':');
+  const refuse = () => badInput('after', 'after is not a cursor from this list');
+  const raw = Buffer.from(cursor, 'base64url');
+  if (raw.length < 29 || raw.length > 100) throw refuse();
+  let text: string;
+  try {
+    const decipher = crypto.createDecipheriv('aes-256-gcm', internalKey('cursor'), raw.subarray(0, 12));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  } catch {
+    throw refuse();
+  }
+  const [p, id] = text.split(':');
   const n = Number(id);
-  if (p !== prefix || !Number.isSafeInteger(n)) throw badInput('after', 'after is not a cursor from this list');
+  if (p !== prefix || !/^\d{1,15}$/.test(id ?? '') || !Number.isSafeInteger(n)) throw refuse();
   return n;
 }
 

@@ -3,9 +3,10 @@ import { pendingMigrations } from '../../db/index.js';
 import { serveGraphQL, type RunningServer } from './http.js';
 import type { DestinationStream } from 'pino';
 import { Observability, REQUEST_ID_HEADER, type Readiness } from './observability.js';
-import { RequestAuth } from './access.js';
-import { recordPersonalReads } from './audit.js';
-import type { Authenticator } from './auth.js';
+import { PEER_SCOPE, RequestAuth } from './access.js';
+import { recordPersonalReads, recordRefusal } from './audit.js';
+import { forbidden, type Authenticator } from './auth.js';
+import { CALLER_REQUEST_ID_HEADER, GATEWAY_PROOF_HEADER, isGatewayProof, requireGatewayFromEnv } from './gateway-proof.js';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { subgraphPages } from './pages.js';
 import { createSubgraphServer, type PeerUrls, type SubgraphPackage } from './subgraph.js';
@@ -41,8 +42,11 @@ export async function serveSubgraph(
   const apollo = createSubgraphServer(built, {
     observability,
     audit: (context: { auth: RequestAuth }) => recordPersonalReads(options.db, context.auth),
+    recordRefusal: (context: { auth: RequestAuth }, fields: string[], code: string) => recordRefusal(options.db, context.auth, fields, code),
     introspection: introspectionFromEnv(),
   });
+  const requireGateway = requireGatewayFromEnv();
+  const viaGateway = (req: { headers: Record<string, unknown> }) => isGatewayProof(req.headers[GATEWAY_PROOF_HEADER]);
   await apollo.start();
   const title = `Hanoi poverty-reduction graph: ${pkg.name} subgraph`;
   // The playground at GET /, with the dashboard operations that this subgraph alone can answer.
@@ -56,9 +60,23 @@ export async function serveSubgraph(
       routes: pages.routes,
       // The token is verified here, again, even behind the gateway: a subgraph trusts no caller.
       context: async (req) => {
-        const viewer = await auth.viewerOf(req.headers.authorization);
-        return built.createContext(new RequestAuth(viewer, auth.policy.smallCountThreshold, req.headers[REQUEST_ID_HEADER] as string | undefined));
+        const requestId = req.headers[REQUEST_ID_HEADER] as string | undefined;
+        const callerRequestId = req.headers[CALLER_REQUEST_ID_HEADER] as string | undefined;
+        try {
+          const viewer = await auth.viewerOf(req.headers.authorization);
+          // Behind a gateway (SUBGRAPH_REQUIRE_GATEWAY=true) only the gateway and the other
+          // subgraphs' service calls are answered.
+          if (requireGateway && !viaGateway(req) && !viewer.has(PEER_SCOPE)) {
+            throw forbidden(`The ${pkg.name} subgraph answers only the gateway and the other subgraphs' service calls; send the request to the gateway`);
+          }
+          return await built.createContext(new RequestAuth(viewer, auth.policy.disclosure, requestId, callerRequestId));
+        } catch (error) {
+          const code = String((error as { extensions?: { code?: unknown } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+          observability.refusal({ requestId, callerRequestId, subject: null, roles: [], code, reason: (error as Error).message });
+          throw error;
+        }
       },
+      trustsRequestId: viaGateway,
       observability,
       ready: () => subgraphReadiness(options.db, pkg),
     });

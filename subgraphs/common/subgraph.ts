@@ -11,7 +11,10 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { parse, type DocumentNode } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
 import type { CityPlan } from '../../db/generate/plan.js';
-import { accessPlugin, accessRules, enforceFieldRules, type RequestAuth } from './access.js';
+import { accessRules, type RequestAuth } from './access.js';
+import { accessPlugin, enforceFieldRules } from './enforce.js';
+import { limitsFromEnv, subgraphLimits, type RequestLimits } from './limits.js';
+import { errorsPlugin, formatErrorSafely } from './errors.js';
 import type { Observability } from './observability.js';
 
 /** What `buildSubgraph` returns: everything needed to serve or compose one subgraph. */
@@ -68,7 +71,13 @@ export function loadTypeDefs(file: URL): DocumentNode {
  */
 export function createSubgraphServer<TContext extends BaseContext & { auth: RequestAuth }>(
   built: BuiltSubgraph<TContext>,
-  options: { observability?: Observability; audit?: (context: TContext) => Promise<void>; introspection?: boolean } = {},
+  options: {
+    observability?: Observability;
+    audit?: (context: TContext) => Promise<void>;
+    recordRefusal?: (context: TContext, fields: string[], code: string) => Promise<void>;
+    introspection?: boolean;
+    limits?: RequestLimits;
+  } = {},
 ): ApolloServer<TContext> {
   const { observability } = options;
   const schema = buildSubgraphSchema([{ typeDefs: built.typeDefs, resolvers: built.resolvers }]);
@@ -81,6 +90,7 @@ export function createSubgraphServer<TContext extends BaseContext & { auth: Requ
     // own handler would race that stop and hang it.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
+    formatError: formatErrorSafely,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
@@ -88,7 +98,14 @@ export function createSubgraphServer<TContext extends BaseContext & { auth: Requ
       // Traces for Apollo's cloud reporting, which we never send.
       ApolloServerPluginInlineTraceDisabled(),
       ...(observability ? [observability.plugin<TContext>()] : []),
-      accessPlugin<TContext>({ rules, ...(options.audit ? { audit: options.audit } : {}) }),
+      ...(observability ? [errorsPlugin<TContext>(observability.logger)] : []),
+      accessPlugin<TContext>({
+        rules,
+        limits: subgraphLimits(options.limits ?? limitsFromEnv()),
+        ...(options.audit ? { audit: options.audit } : {}),
+        ...(options.recordRefusal ? { recordRefusal: options.recordRefusal } : {}),
+        ...(observability ? { log: (message: string, error: unknown) => observability.logger.error({ err: error }, message) } : {}),
+      }),
     ],
   });
 }

@@ -15,7 +15,7 @@ import { adminOnly, departmentWrite, everyone, memo } from './outcomes.js';
 
 /** A household-level read (credit has no personal field): every role with records:read. */
 const records: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
 };
 
 /**
@@ -23,7 +23,7 @@ const records: Record<Role, Outcome> = {
  * credit writer lacks and the matrix's other writer (registry-writer) has.
  */
 const personal: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'FORBIDDEN', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'FORBIDDEN', otherWriter: 'allowed', administrator: 'allowed',
 };
 
 const LOAN = `id principal disbursedOn status commune { code } programme { code } repayments { paidOn principal } principalRepaid outstanding`;
@@ -46,7 +46,10 @@ function checkLoans(household: { loans: any[]; creditSummary: any }, { fx, role 
 const FIGURES = `{ amountDisbursed loans borrowingHouseholds jobsCreated byProgramme { programme { code } loans borrowingHouseholds jobsCreated } }`;
 const OUTSTANDING = `{ outstanding loansWithBalance borrowersWithBalance byProgramme { loansWithBalance borrowersWithBalance } }`;
 
-/** Counts of loans, households and jobs are withheld from the public when 1 to 4; money never. */
+/**
+ * Counts of loans, households and jobs are withheld from the public when 1 to 4 (and perturbed
+ * above); money is rounded for the public, and withheld beside a withheld count.
+ */
 function checkFigures(figures: any, outstanding: any, role: Role): void {
   const counts = [
     figures.loans, figures.borrowingHouseholds, figures.jobsCreated,
@@ -56,8 +59,9 @@ function checkFigures(figures: any, outstanding: any, role: Role): void {
   ];
   if (role === 'public') for (const n of counts) expect(n === null || n === 0 || n > 4, `public sees ${n}`).toBe(true);
   else for (const n of counts) expect(n).toEqual(expect.any(Number));
-  expect(figures.amountDisbursed).toEqual(expect.any(String));
-  expect(outstanding.outstanding).toEqual(expect.any(String));
+  const money = role === 'public' ? expect.toSatisfy((m: unknown) => m === null || typeof m === 'string') : expect.any(String);
+  expect(figures.amountDisbursed).toEqual(money);
+  expect(outstanding.outstanding).toEqual(money);
 }
 
 /** Ids found once per run through the administrator, shared by the cells that need them. */
@@ -93,7 +97,7 @@ function loanInput(fx: CaseContext['fx'], disbursedOn: string, n: number) {
 function probeDay(day: string): AccessCase['unchangedProbe'] {
   return {
     query: `query($day: Date!) { city { creditFigures(from: $day, to: $day) { loans amountDisbursed } creditOutstanding(asOf: $day) { outstanding } }
-      creditAuditTrail(first: 1) { totalCount } }`,
+      creditAuditTrail(first: 1, filter: { action: WRITE }) { totalCount } }`,
     variables: () => ({ day }),
   };
 }
@@ -105,11 +109,11 @@ export const cases: AccessCase[] = [
     name: 'loan programmes, commune and city credit figures, capital entrusted',
     subgraph: 'credit',
     query: `query($code: ID!) { loanProgrammes { code name annualRatePercent }
-      commune(code: $code) { code creditFigures(from: "2024-01-01", to: "2024-03-31") ${FIGURES} creditOutstanding(asOf: "2024-03-31") ${OUTSTANDING} }
+      commune(code: $code) { code creditFigures(from: "2024-01-01", to: "2024-12-31") ${FIGURES} creditOutstanding(asOf: "2024-03-31") ${OUTSTANDING} }
       city { creditFigures(from: "2024-01-01", to: "2024-12-31") ${FIGURES} creditOutstanding(asOf: "2024-12-31") ${OUTSTANDING}
         capitalEntrusted(fromYear: 2021, toYear: 2025) { total entries { year amount } } } }`,
     directQuery: `query($reps: [_Any!]!) { loanProgrammes { code name annualRatePercent } _entities(representations: $reps) {
-      ... on Commune { code creditFigures(from: "2024-01-01", to: "2024-03-31") ${FIGURES} creditOutstanding(asOf: "2024-03-31") ${OUTSTANDING} }
+      ... on Commune { code creditFigures(from: "2024-01-01", to: "2024-12-31") ${FIGURES} creditOutstanding(asOf: "2024-03-31") ${OUTSTANDING} }
       ... on City { code creditFigures(from: "2024-01-01", to: "2024-12-31") ${FIGURES} creditOutstanding(asOf: "2024-12-31") ${OUTSTANDING}
         capitalEntrusted(fromYear: 2021, toYear: 2025) { total entries { year amount } } } } }`,
     variables: ({ fx }) => ({ code: fx.household.communeCode, reps: [{ __typename: 'Commune', code: fx.household.communeCode }, { __typename: 'City', code: '01' }] }),

@@ -11,7 +11,7 @@ import { adminOnly, departmentWrite, everyone, memo } from './outcomes.js';
 
 /** A household-level read without personal fields: every role with records:read. */
 const deIdentified: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
 };
 
 /**
@@ -19,7 +19,7 @@ const deIdentified: Record<Role, Outcome> = {
  * writer lacks it; the other writer of the matrix (registry-writer) has it.
  */
 const personal: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'FORBIDDEN', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'FORBIDDEN', otherWriter: 'allowed', administrator: 'allowed',
 };
 
 const householdVars = ({ fx }: CaseContext) => ({ id: fx.household.id });
@@ -105,7 +105,7 @@ function fairWithPlacements({ fx, admin }: CaseContext): Promise<{ id: string; f
 let written = 0;
 
 /** What a denied write must leave as it was: the employment audit trail, and `extra`. */
-const auditCount = `employmentAuditTrail(first: 1) { totalCount }`;
+const auditCount = `employmentAuditTrail(first: 1, filter: { action: WRITE }) { totalCount }`;
 
 export const cases: AccessCase[] = [
   // ---- aggregates: public ----

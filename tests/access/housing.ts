@@ -15,7 +15,7 @@ import { adminOnly, departmentWrite, everyone, memo } from './outcomes.js';
 
 /** A household-level read (housing has no personal field on it): every role with records:read. */
 const records: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
 };
 
 const CASE = `id kind status approvalDate commune { code } fundingLines { id source amount committedOn } totalFunding`;
@@ -37,7 +37,10 @@ const HOUSING_FIGURES = `{ from to housesCompleted newHousesCompleted renovation
 const FUND_FIGURES = `{ amountMobilised contributions byDonorKind { donorKind contributions amount } housesFunded amountCommittedToHousing }`;
 const HOUSING_COUNTS = ['housesCompleted', 'newHousesCompleted', 'renovationsCompleted', 'housesCompletedWithFund', 'casesApproved', 'casesCancelled', 'housesSupported'];
 
-/** Counts of households (cases) are withheld from the public when 1 to 4; money and contributions never. */
+/**
+ * Counts of households (cases) are withheld from the public when 1 to 4; money is rounded for
+ * the public and withheld beside a withheld count; contributions (not households) never.
+ */
 function checkFigures(housing: any, fund: any, role: Role): void {
   const counts = [...HOUSING_COUNTS.map((k) => housing[k]), fund.housesFunded];
   if (role === 'public') {
@@ -45,7 +48,7 @@ function checkFigures(housing: any, fund: any, role: Role): void {
   } else {
     for (const n of counts) expect(n).toEqual(expect.any(Number));
   }
-  expect(housing.totalFunding).toEqual(expect.any(String));
+  expect(housing.totalFunding).toEqual(role === 'public' ? expect.toSatisfy((m: unknown) => m === null || typeof m === 'string') : expect.any(String));
   expect(fund.contributions).toEqual(expect.any(Number));
 }
 
@@ -93,7 +96,7 @@ function probeDay(day: string): AccessCase['unchangedProbe'] {
   return {
     query: `query($day: Date!) { city { housingFigures(from: $day, to: $day) { casesApproved casesCancelled housesCompleted totalFunding }
       fundForThePoor(from: $day, to: $day) { contributions amountMobilised } }
-      housingAuditTrail(first: 1) { totalCount } }`,
+      housingAuditTrail(first: 1, filter: { action: WRITE }) { totalCount } }`,
     variables: () => ({ day }),
   };
 }
@@ -104,11 +107,11 @@ export const cases: AccessCase[] = [
   {
     name: 'commune and city housing figures, and the Fund for the Poor',
     subgraph: 'housing',
-    query: `query($code: ID!) { commune(code: $code) { code housingFigures(from: "2023-01-01", to: "2025-12-31") ${HOUSING_FIGURES} }
-      city { housingFigures(from: "2025-01-01", to: "2025-03-31") ${HOUSING_FIGURES} fundForThePoor(from: "2025-01-01", to: "2025-03-31") ${FUND_FIGURES} } }`,
+    query: `query($code: ID!) { commune(code: $code) { code housingFigures(from: "2022-01-01", to: "2024-12-31") ${HOUSING_FIGURES} }
+      city { housingFigures(from: "2025-01-01", to: "2025-12-31") ${HOUSING_FIGURES} fundForThePoor(from: "2025-01-01", to: "2025-12-31") ${FUND_FIGURES} } }`,
     directQuery: `query($reps: [_Any!]!) { _entities(representations: $reps) {
-      ... on Commune { code housingFigures(from: "2023-01-01", to: "2025-12-31") ${HOUSING_FIGURES} }
-      ... on City { code housingFigures(from: "2025-01-01", to: "2025-03-31") ${HOUSING_FIGURES} fundForThePoor(from: "2025-01-01", to: "2025-03-31") ${FUND_FIGURES} } } }`,
+      ... on Commune { code housingFigures(from: "2022-01-01", to: "2024-12-31") ${HOUSING_FIGURES} }
+      ... on City { code housingFigures(from: "2025-01-01", to: "2025-12-31") ${HOUSING_FIGURES} fundForThePoor(from: "2025-01-01", to: "2025-12-31") ${FUND_FIGURES} } } }`,
     variables: ({ fx }) => ({ code: fx.household.communeCode, reps: [{ __typename: 'Commune', code: fx.household.communeCode }, { __typename: 'City', code: '01' }] }),
     expect: everyone('allowed'),
     check: (data, { role }) => {

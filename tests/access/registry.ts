@@ -11,12 +11,12 @@ const INDICATORS = [
 
 /** A household-level read without personal fields: every role with records:read. */
 const deIdentified: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
 };
 
 /** Personal fields: caseworkers in the commune, the registry's own staff and administrators. */
 const personal: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'FORBIDDEN', administrator: 'allowed',
+  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'allowed', otherWriter: 'FORBIDDEN', administrator: 'allowed',
 };
 
 const householdVars = ({ fx }: CaseContext) => ({ id: fx.household.id });
@@ -140,7 +140,7 @@ export const cases: AccessCase[] = [
       },
     }),
     expect: departmentWrite,
-    unchangedProbe: { query: `{ households(first: 1) { totalCount } registryAuditTrail(first: 1) { totalCount } }` },
+    unchangedProbe: { query: `{ households(first: 1) { totalCount } registryAuditTrail(first: 1, filter: { action: WRITE }) { totalCount } }` },
   },
   {
     name: 'recordPovertyReview',
@@ -158,7 +158,7 @@ export const cases: AccessCase[] = [
     }),
     expect: departmentWrite,
     unchangedProbe: {
-      query: `query($id: ID!) { household(id: $id) { reviews { id } } registryAuditTrail(first: 1) { totalCount } }`,
+      query: `query($id: ID!) { household(id: $id) { reviews { id } } registryAuditTrail(first: 1, filter: { action: WRITE }) { totalCount } }`,
       variables: (fx) => ({ id: fx.household.id }),
     },
   },

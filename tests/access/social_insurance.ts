@@ -14,7 +14,7 @@ import { adminOnly, departmentWrite, everyone, memo } from './outcomes.js';
 
 /** A household-level read: every role with records:read. */
 const records: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
 };
 
 /**
@@ -22,7 +22,7 @@ const records: Record<Role, Outcome> = {
  * social_insurance writer lacks and the matrix's other writer (registry-writer) has.
  */
 const personal: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'FORBIDDEN', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'FORBIDDEN', otherWriter: 'allowed', administrator: 'allowed',
 };
 
 const SUPPORT = `socialSupport {
@@ -107,7 +107,7 @@ let written = 0;
 const probe: AccessCase['unchangedProbe'] = {
   query: `{ city { socialFigures(from: "2000-01-01", to: "2030-12-31") { healthInsurance { budget } voluntaryInsurance { amount months }
     tuition { amount } electricity { amount } allowances { amount } emergencyRelief { events cash } } }
-    socialInsuranceAuditTrail(first: 1) { totalCount } }`,
+    socialInsuranceAuditTrail(first: 1, filter: { action: WRITE }) { totalCount } }`,
 };
 
 const member = ({ fx }: CaseContext) => fx.household.memberIds[0]!;
@@ -116,11 +116,11 @@ export const cases: AccessCase[] = [
   {
     name: 'commune and city social figures, reported statistics',
     subgraph: 'social_insurance',
-    query: `query($code: ID!) { commune(code: $code) { code socialFigures(from: "2024-01-01", to: "2024-03-31") ${FIGURES} }
-      city { socialFigures(from: "2023-01-01", to: "2024-12-31") ${FIGURES} socialReportedStatistics { code value unit source } } }`,
+    query: `query($code: ID!) { commune(code: $code) { code socialFigures(from: "2024-01-01", to: "2024-12-31") ${FIGURES} }
+      city { socialFigures(from: "2022-01-01", to: "2024-12-31") ${FIGURES} socialReportedStatistics { code value unit source } } }`,
     directQuery: `query($reps: [_Any!]!) { _entities(representations: $reps) {
-      ... on Commune { code socialFigures(from: "2024-01-01", to: "2024-03-31") ${FIGURES} }
-      ... on City { code socialFigures(from: "2023-01-01", to: "2024-12-31") ${FIGURES} socialReportedStatistics { code value unit source } } } }`,
+      ... on Commune { code socialFigures(from: "2024-01-01", to: "2024-12-31") ${FIGURES} }
+      ... on City { code socialFigures(from: "2022-01-01", to: "2024-12-31") ${FIGURES} socialReportedStatistics { code value unit source } } } }`,
     variables: ({ fx }) => ({ code: fx.household.communeCode, reps: [{ __typename: 'Commune', code: fx.household.communeCode }, { __typename: 'City', code: '01' }] }),
     expect: everyone('allowed'),
     check: (data, { role }) => {
@@ -160,7 +160,8 @@ export const cases: AccessCase[] = [
       household { id } date memberCount coveredMembers { id } uncoveredMembers { id } cards { id year supportGroup } coveragePercent } }`,
     variables: ({ fx }) => ({ ids: [fx.household.id] }),
     // Asked for by id, a household outside the caseworker's communes is refused, on both sides.
-    expect: records,
+    // Outside the caseworker's communes, refused exactly as an unknown household.
+    expect: { ...records, caseworkerElsewhere: 'BAD_USER_INPUT' },
     check: (data, { fx }) => {
       expect(data.healthInsuranceCoverage).toHaveLength(1);
       expect(data.healthInsuranceCoverage[0]).toMatchObject({ household: { id: fx.household.id }, memberCount: fx.household.memberIds.length });
@@ -183,7 +184,7 @@ export const cases: AccessCase[] = [
       fragment C on HealthInsuranceCoverage { household { id } coveredMembers { ...M } }
       fragment M on HouseholdMember { id nationalId fullName }`,
     variables: ({ fx }) => ({ ids: [fx.household.id] }),
-    expect: personal,
+    expect: { ...personal, caseworkerElsewhere: 'BAD_USER_INPUT' },
     check: (data) => expect(data.healthInsuranceCoverage[0].coveredMembers.every((m: any) => typeof m.fullName === 'string')).toBe(true),
   },
   {

@@ -15,9 +15,13 @@ export type Role = (typeof ROLES)[number];
 /**
  * allowed: no errors (and `check` passes, when given);
  * UNAUTHENTICATED / FORBIDDEN: refused with that code, and a write wrote nothing;
- * empty: allowed, but the records outside the caller's communes are left out (`check` sees it).
+ * BAD_USER_INPUT: refused as an unknown record would be (a set of records asked for by id);
+ * empty: allowed, but the records outside the caller's communes are left out (`check` sees it);
+ * hidden: a record asked for by id outside the caller's communes reads as a missing one (null,
+ * no error): a refusal would confirm that it exists (tests/attacks/records.test.ts compares the
+ * two answers whole).
  */
-export type Outcome = 'allowed' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'empty';
+export type Outcome = 'allowed' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'empty' | 'hidden';
 
 export interface Fixture {
   /** A demo household with records in every programme subgraph. */

@@ -19,7 +19,7 @@ export const figures: FigureCheck[] = [
     period: 'on 1 January 2022 (the 2021 review)',
     published: 3600,
     compare: 'atLeast',
-    query: '{ city { povertyStatus(asOf: "2022-01-01") { poor } } }',
+    query: '{ city { povertyStatus(asOf: "2021-12-31") { poor } } }',
     extract: (d) => d.city.povertyStatus.poor,
   },
   ...[2022, 2023, 2024].flatMap((year): FigureCheck[] => [

@@ -1,3 +1,4 @@
+import communeYears from '../../schema/operations/commune-years.graphql';
 import { graphql } from './api.js';
 import { chartCard } from './charts.js';
 import { el, errorBox, formatBillions, formatNumber, formatPercent } from './dom.js';
@@ -5,27 +6,10 @@ import { KIND_LABEL } from './communes.js';
 
 const YEARS = [2021, 2022, 2023, 2024, 2025];
 
-/** One commune's figures per calendar year: one query, an alias per year and department. */
-function communeQuery(): string {
-  const perYear = YEARS.map((y) => {
-    const period = `from: "${y}-01-01", to: "${y}-12-31"`;
-    return `
-    credit${y}: creditFigures(${period}) { amountDisbursed borrowingHouseholds }
-    outstanding${y}: creditOutstanding(asOf: "${y}-12-31") { outstanding }
-    housing${y}: housingFigures(${period}) { housesCompleted housesSupported }
-    social${y}: socialFigures(${period}) { healthInsurance { people budget } }
-    employment${y}: employmentFigures(year: ${y}) { placements trainingEnrolments }
-    livelihoods${y}: livelihoodFigures(${period}) { householdsSupported supportValue }`;
-  }).join('');
-  return `query CommuneYears($code: ID!) {
-  commune(code: $code) {
-    code name kind
-    povertyTrend(fromYear: ${YEARS[0]}, toYear: ${YEARS[YEARS.length - 1]}) { year households poor nearPoor poorRatePercent nearPoorRatePercent escapedPoverty }
-    ${perYear}
-  }
-}`;
-}
-
+/**
+ * One commune's figures per calendar year: schema/operations/commune-years.graphql, a registered
+ * operation (callers without a token may run only those), one alias per year and department.
+ */
 type Row = [label: string, cell: (c: any, year: number) => string];
 
 const ROWS: Row[] = [
@@ -52,7 +36,7 @@ function trendOf(commune: any, year: number): any {
 /** The commune page (#commune/<code>): its figures over the years. */
 export async function renderCommune(target: HTMLElement, code: string): Promise<void> {
   target.replaceChildren(el('p', { class: 'muted' }, `Loading commune ${code}…`));
-  const { data, errors } = await graphql<{ commune: any }>(communeQuery(), { code });
+  const { data, errors } = await graphql<{ commune: any }>(communeYears, { code });
   const commune = data?.commune;
   target.replaceChildren(el('a', { href: '#communes', class: 'close' }, '× close'));
   if (errors.length) target.append(errorBox(errors.map((e) => e.message)));

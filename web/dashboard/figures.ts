@@ -6,6 +6,8 @@
  * imports this file.
  */
 
+import publishedFigures from '../../schema/operations/published-figures.graphql';
+
 export interface DashboardFigure {
   /** The JSON path in published-figures.json. */
   key: string;
@@ -19,31 +21,11 @@ export interface DashboardFigure {
   value: (data: any) => number | null;
 }
 
-const CREDIT_PERIOD = 'from: "2021-01-01", to: "2024-12-31"';
-
-export const FIGURES_QUERY = `query PublishedFigures {
-  city {
-    communeCount wardCount ruralCommuneCount
-    start2022: povertyStatus(asOf: "2022-01-01") { poor }
-    end2024: povertyStatus(asOf: "2024-12-31") { nearPoor }
-    september2025: povertyStatus(asOf: "2025-09-30") { nearPoor communesWithNoPoorOrNearPoor }
-    review2022: povertyFigures(year: 2022) { poor poorRatePercent }
-    review2023: povertyFigures(year: 2023) { poor poorRatePercent }
-    review2024: povertyFigures(year: 2024) { poor poorRatePercent nearPoor nearPoorRatePercent }
-    capitalEntrusted(fromYear: 2021, toYear: 2024) { total }
-    credit: creditFigures(${CREDIT_PERIOD}) { amountDisbursed borrowingHouseholds jobsCreated byProgramme { programme { code } loans borrowingHouseholds } }
-    outstanding2020: creditOutstanding(asOf: "2020-12-31") { outstanding }
-    outstanding2024: creditOutstanding(asOf: "2024-12-31") { outstanding }
-    housing2024: housingFigures(from: "2024-01-01", to: "2024-12-31") { housesCompleted }
-    housing2022to2024: housingFigures(from: "2022-01-01", to: "2024-12-31") { housesSupported }
-    fundForThePoor(${CREDIT_PERIOD}) { amountMobilised housesFunded }
-    social: socialFigures(from: "2022-01-01", to: "2024-12-31") { healthInsurance { people budget } }
-    employmentFigures(year: 2024) { workersPlaced budgetFundedPlacements jobFairHires jobFairHiresAbroad trainingEnrolments }
-    labourStatistics(year: 2024) { urbanUnemploymentRatePercent trainedWorkerSharePercent }
-    livelihoodFigures(from: "2021-01-01", to: "2025-12-31") { highTechModels { count } }
-  }
-  livelihoodProject(code: "LIVELIHOOD_DIVERSIFICATION") { budget totals { households } }
-}`;
+/**
+ * The one request for every figure: schema/operations/published-figures.graphql, a registered
+ * operation (callers without a token may run only those).
+ */
+export const FIGURES_QUERY: string = publishedFigures;
 
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const city = (d: any) => d?.city;

@@ -4,13 +4,12 @@ import * as repo from '../repository.js';
 import { parseId } from '../../common/ids.js';
 
 export const Query = {
-  // A record asked for by its id outside the caller's communes is refused (FORBIDDEN), not
-  // answered with null: null would claim the record does not exist.
+  // A record asked for by its id outside the caller's communes reads exactly as a missing one
+  // (null): a refusal would confirm that the record exists, and in which commune.
   jobPlacement: async (_: unknown, { id }: { id: string }, ctx: EmploymentContext) => {
     const n = parseId(id);
     const placement = n === undefined ? undefined : await ctx.loaders.placementById.load(n);
-    if (placement) ctx.auth.requireCommune(placement.commune_code, `JobPlacement ${id}`);
-    return placement ?? null;
+    return placement && ctx.auth.canSeeCommune(placement.commune_code) ? placement : null;
   },
   jobFair: (_: unknown, { id }: { id: string }, ctx: EmploymentContext) => {
     const n = parseId(id);
@@ -24,8 +23,7 @@ export const Query = {
   trainingEnrolment: async (_: unknown, { id }: { id: string }, ctx: EmploymentContext) => {
     const n = parseId(id);
     const enrolment = n === undefined ? undefined : await ctx.loaders.enrolmentById.load(n);
-    if (enrolment) ctx.auth.requireCommune(enrolment.commune_code, `TrainingEnrolment ${id}`);
-    return enrolment ?? null;
+    return enrolment && ctx.auth.canSeeCommune(enrolment.commune_code) ? enrolment : null;
   },
   labourStatistics: (_: unknown, { year }: { year: number }, ctx: EmploymentContext) => ctx.loaders.labourStatisticsByYear.load(year),
   employmentAuditTrail: (_: unknown, args: AuditTrailArgs, ctx: EmploymentContext) => auditTrail(ctx.db, args),

@@ -6,10 +6,9 @@ export const Query = {
   housingCase: async (_: unknown, { id }: { id: string }, ctx: HousingContext) => {
     const n = parseId(id);
     const housingCase = n === undefined ? undefined : await ctx.loaders.caseById.load(n);
-    // Asked for by id, a case outside the viewer's communes is refused rather than hidden: the
-    // caller named it, so a null would read as "no such case".
-    if (housingCase) ctx.auth.requireCommune(housingCase.commune_code, `HousingCase ${id}`);
-    return housingCase ?? null;
+    // Asked for by id, a case outside the viewer's communes reads exactly as a missing one
+    // (null): a refusal would confirm that the case exists, and in which commune.
+    return housingCase && ctx.auth.canSeeCommune(housingCase.commune_code) ? housingCase : null;
   },
 
   housingAuditTrail: (_: unknown, args: AuditTrailArgs, ctx: HousingContext) => auditTrail(ctx.db, args),

@@ -70,7 +70,9 @@ export const Mutation = {
           const taken = await repo.findNationalIds(trx, ids);
           if (taken.length) {
             const index = input.members.findIndex((m) => m.nationalId === taken[0]!.national_id);
-            throw badInput(`members[${index}].nationalId`, `nationalId is already registered in household ${taken[0]!.household_id}`);
+            // Which household holds it is not said: the refusal must not look a person up. The
+            // attempt is audited (as every refused write is), so repeated probing shows.
+            throw badInput(`members[${index}].nationalId`, 'nationalId is already registered to a household');
           }
         }
         const created = await repo.insertHousehold(trx, { commune_code: input.communeCode, address: input.address.trim() });

@@ -59,8 +59,9 @@ export const Query = {
   household: async (_: unknown, { id }: { id: string }, ctx: RegistryContext) => {
     const n = parseId(id);
     const household = n ? await ctx.loaders.householdById.load(n) : null;
-    if (household) ctx.auth.requireCommune(household.commune_code, `Household ${id}`);
-    return household;
+    // Outside a caseworker's communes, a household reads exactly as a missing one (null): a
+    // refusal would confirm that it exists, and in which commune.
+    return household && ctx.auth.canSeeCommune(household.commune_code) ? household : null;
   },
 
   households: (_: unknown, args: HouseholdListArgs, ctx: RegistryContext) => householdPage(ctx, args),

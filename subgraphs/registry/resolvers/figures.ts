@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { unlessWithheld } from '../../common/access.js';
+import { derivedShare } from '../../common/enforce.js';
 import { badInput } from '../../common/errors.js';
 import type { RegistryContext } from '../context.js';
 import type { Figures } from '../loaders.js';
@@ -24,12 +24,15 @@ export function toPovertyFigures(f: Figures) {
 
 type PovertyFiguresShape = ReturnType<typeof toPovertyFigures>;
 
-/** Rates give their counts away (rate × households), so they are withheld with them. */
+/**
+ * An exact rate gives its count away (rate × households): a caller without exact counts gets
+ * the rate of the published (perturbed) counts, withheld with a withheld count.
+ */
 export const PovertyFigures = {
   poorRatePercent: (f: PovertyFiguresShape, _: unknown, ctx: RegistryContext, info: GraphQLResolveInfo) =>
-    unlessWithheld(f.poor, f.poorRatePercent, ctx.auth, info),
+    derivedShare(ctx.auth, info, f, f.poor, f.households, f.poorRatePercent),
   nearPoorRatePercent: (f: PovertyFiguresShape, _: unknown, ctx: RegistryContext, info: GraphQLResolveInfo) =>
-    unlessWithheld(f.nearPoor, f.nearPoorRatePercent, ctx.auth, info),
+    derivedShare(ctx.auth, info, f, f.nearPoor, f.households, f.nearPoorRatePercent),
 };
 
 export const MAX_TREND_YEARS = 20;

@@ -21,15 +21,15 @@ export const Query = {
       if (!members.has(id)) throw badInput(`householdIds[${i}]`, `unknown household "${id}"`);
     });
     // Households asked for by id: one outside a commune-scoped viewer's communes is refused
-    // (FORBIDDEN), not answered as empty. The gate is the household's commune now (the
-    // registry's), since coverage is about the household as it is; asked only for such
-    // viewers, so that everyone else costs no second registry request.
+    // exactly as an unknown one, so that the refusal confirms nothing. The gate is the
+    // household's commune now (the registry's), since coverage is about the household as it is;
+    // asked only for such viewers, so that everyone else costs no second registry request.
     if (ctx.auth.communeScope) {
       const households = await ctx.registry.households(householdIds);
       householdIds.forEach((id, i) => {
         const household = households.get(id);
-        if (!household) throw badInput(`householdIds[${i}]`, `unknown household "${id}"`);
-        ctx.auth.requireCommune(household.communeCode, `Household ${id}`);
+        // Outside the caseworker's communes, refused exactly as an unknown household.
+        if (!household || !ctx.auth.canSeeCommune(household.communeCode)) throw badInput(`householdIds[${i}]`, `unknown household "${id}"`);
       });
     }
     const memberIds = [...new Set([...members.values()].flat())].map(Number);

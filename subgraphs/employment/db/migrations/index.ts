@@ -2,12 +2,12 @@ import type { Migration } from 'kysely';
 import * as createEmployment from './2026_11_28_1000_create_employment.js';
 import * as seedLabourStatistics from './2026_11_28_1010_seed_labour_statistics.js';
 import * as createEmploymentRollups from './2026_11_29_0900_create_employment_rollups.js';
-import { AUDIT_MIGRATION_NAME, auditMigration } from '../../../common/audit.js';
+import { auditMigrations } from '../../../common/audit.js';
 
 /** In order; names are timestamps so that they sort the way they were written. */
 export const migrations: Record<string, Migration> = {
   '2026_11_28_1000_create_employment': createEmployment,
   '2026_11_28_1010_seed_labour_statistics': seedLabourStatistics,
   '2026_11_29_0900_create_employment_rollups': createEmploymentRollups,
-  [AUDIT_MIGRATION_NAME]: auditMigration,
+  ...auditMigrations,
 };

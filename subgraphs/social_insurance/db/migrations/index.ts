@@ -1,5 +1,5 @@
 import type { Migration } from 'kysely';
-import { AUDIT_MIGRATION_NAME, auditMigration } from '../../../common/audit.js';
+import { auditMigrations } from '../../../common/audit.js';
 import * as createSocialInsurance from './2026_11_28_1100_create_social_insurance.js';
 import * as createReportedStatistic from './2026_11_28_1200_create_reported_statistic.js';
 import * as createHealthInsuranceRollups from './2026_11_29_0900_create_health_insurance_rollups.js';
@@ -9,5 +9,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_1100_create_social_insurance': createSocialInsurance,
   '2026_11_28_1200_create_reported_statistic': createReportedStatistic,
   '2026_11_29_0900_create_health_insurance_rollups': createHealthInsuranceRollups,
-  [AUDIT_MIGRATION_NAME]: auditMigration,
+  ...auditMigrations,
 };
