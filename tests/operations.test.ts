@@ -13,8 +13,18 @@ afterAll(async () => {
 });
 
 describe('dashboard operations (schema/operations)', () => {
-  it('are the five the dashboards use', () => {
-    expect(operations.map((o) => o.name)).toEqual(['city-overview', 'commune-scorecard', 'coverage-gaps', 'household-360', 'what-if']);
+  it('are the ones the dashboard and the playground use', () => {
+    expect(operations.map((o) => o.name)).toEqual([
+      'city-overview',
+      'commune-household-records',
+      'commune-households',
+      'commune-scorecard',
+      'commune-years',
+      'coverage-gaps',
+      'household-360',
+      'published-figures',
+      'what-if',
+    ]);
   });
 
   it.each(operations.map((o) => [o.name, o] as const))('%s runs through the gateway with its example variables', async (_name, op) => {

@@ -1,0 +1,43 @@
+/**
+ * The signed-in session of this browser tab: kept in sessionStorage (this tab only, gone when
+ * it closes), never in the page's text. No OpenID code here: the prefetch script reads the
+ * token through this file and must stay a few kilobytes; session.ts signs in and renews.
+ */
+
+export interface StoredSession {
+  accessToken: string;
+  /** When the access token expires (ms since the epoch). */
+  expiresAt: number;
+  refreshToken?: string;
+  /** Sent back to the provider on sign-out (id_token_hint). */
+  idToken?: string;
+  /** Who, from the ID token: for the page's "signed in as" line and the exports' notes. */
+  subject: string;
+  name?: string;
+  roles: string[];
+  communes: string[];
+}
+
+const KEY = 'hanoi-poverty.session';
+/** A token this close to its expiry is not sent: it could expire on the way. */
+const MARGIN_MS = 5_000;
+
+export function readSession(): StoredSession | null {
+  try {
+    const text = sessionStorage.getItem(KEY);
+    return text ? (JSON.parse(text) as StoredSession) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeSession(session: StoredSession | null): void {
+  if (session) sessionStorage.setItem(KEY, JSON.stringify(session));
+  else sessionStorage.removeItem(KEY);
+}
+
+/** The access token to send now: '' when signed out or when it has (nearly) expired. */
+export function storedAccessToken(now = Date.now()): string {
+  const session = readSession();
+  return session && session.expiresAt - MARGIN_MS > now ? session.accessToken : '';
+}
