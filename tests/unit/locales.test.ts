@@ -70,9 +70,10 @@ describe('translations (web/locales)', () => {
 
   it('have every key the pages ask for by name', () => {
     const used = new Set<string>();
-    for (const file of sourceFiles(WEB)) {
+    // The pages, and the sign-in pages of the embedded OpenID provider (oidc/provider.ts).
+    for (const file of [...sourceFiles(WEB), ...sourceFiles(path.resolve(WEB, '../oidc'))]) {
       const source = fs.readFileSync(file, 'utf8');
-      for (const m of source.matchAll(/\bt\(\s*'([\w.]+)'/g)) used.add(m[1]!);
+      for (const m of source.matchAll(/\b(?:t|say)\((?:\s*lang,)?\s*'([\w.]+)'/g)) used.add(m[1]!);
       for (const m of source.matchAll(/(?:navKey|labelKey):\s*'([\w.]+)'/g)) used.add(m[1]!);
     }
     expect(used.size).toBeGreaterThan(100);

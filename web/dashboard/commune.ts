@@ -107,6 +107,8 @@ interface HouseholdPage {
 }
 
 export type HouseholdList = 'POOR' | 'NEAR_POOR' | 'all';
+/** The list shown first: the near-poor (by 2024 the city's poor list was all but empty). */
+export const DEFAULT_LIST: HouseholdList = 'NEAR_POOR';
 export interface HouseholdsAnswer {
   list: HouseholdList;
   /** Whether the graph gave names and addresses (it refuses them to roles without personal:read). */
@@ -198,8 +200,8 @@ export function renderHouseholds(target: HTMLElement, code: string, name: string
     target.append(el('p', { class: 'muted', id: 'households-sign-in' }, t('households.signInToSee')));
     return;
   }
-  const select = el('select', { id: 'household-list', 'aria-label': t('households.list') }, ...(['POOR', 'NEAR_POOR', 'all'] as const).map((l) => el('option', { value: l }, t(`households.lists.${l}`))));
-  select.value = answer?.list ?? 'POOR';
+  const select = el('select', { id: 'household-list', 'aria-label': t('households.list') }, ...(['NEAR_POOR', 'POOR', 'all'] as const).map((l) => el('option', { value: l }, t(`households.lists.${l}`))));
+  select.value = answer?.list ?? DEFAULT_LIST;
   select.addEventListener('change', () => choose(select.value as HouseholdList));
   target.append(el('p', { class: 'muted' }, t('households.intro', { name, year: LIST_YEAR })));
   if (!answer) {

@@ -3,7 +3,7 @@ import { readSession } from '../auth/tokens.js';
 import { readConfig } from '../config.js';
 import { LANGUAGE_NAMES, LANGUAGES, language, setLanguage, t } from '../i18n.js';
 import { useTokens, type GraphQLResult } from './api.js';
-import { loadCommune, loadHouseholds, renderCommune, renderHouseholds, type HouseholdList, type HouseholdsAnswer } from './commune.js';
+import { DEFAULT_LIST, loadCommune, loadHouseholds, renderCommune, renderHouseholds, type HouseholdList, type HouseholdsAnswer } from './commune.js';
 import { communes } from './communes.js';
 import { el } from './dom.js';
 import { overview } from './overview.js';
@@ -165,7 +165,7 @@ async function route(): Promise<void> {
   renderCommunePanel();
   renderWithheld();
   communePanel.scrollIntoView();
-  if (readSession() && answer.data?.commune) await openHouseholds(code, 'POOR');
+  if (readSession() && answer.data?.commune) await openHouseholds(code, DEFAULT_LIST);
 }
 
 app.classList.remove('loading');
