@@ -88,7 +88,7 @@ function Account() {
       {signInAvailable() &&
         (session ? (
           <>
-            <span id="signed-in">{t('auth.signedInAs', { name: session.name ?? session.subject })}</span>
+            <span id="signed-in" title={session.name ?? session.subject}>{t('auth.signedInAs', { name: session.name ?? session.subject })}</span>
             <button type="button" id="sign-out" className="pg-button" onClick={() => void signOut('/')}>
               {t('auth.signOut')}
             </button>
@@ -119,7 +119,9 @@ function Playground() {
       defaultTheme="light"
     >
       <GraphiQL.Logo>
-        <span className="pg-title">{config.title}</span>
+        <span className="pg-title" title={config.title}>
+          {config.title}
+        </span>
         <Account />
       </GraphiQL.Logo>
     </GraphiQL>
