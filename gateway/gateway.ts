@@ -21,7 +21,7 @@ import { sendJson, serveGraphQL, type RunningServer } from '../subgraphs/common/
 import { introspectionFromEnv } from '../subgraphs/common/serve.js';
 import { projectUrl } from '../subgraphs/common/paths.js';
 import { Observability, REQUEST_ID_HEADER, type Readiness } from '../subgraphs/common/observability.js';
-import { gatewayPages } from '../subgraphs/common/pages.js';
+import { gatewayPages, signInFromEnv, type SignInSettings } from '../subgraphs/common/pages.js';
 import { inRequestSpan, injectTraceContext, withClientSpan } from '../subgraphs/common/tracing.js';
 
 export const SUPERGRAPH_PATH = projectUrl('schema/supergraph.graphql');
@@ -335,7 +335,15 @@ export function routingUrls(supergraphSdl: string): Record<string, string> {
 
 /** Serves the gateway over HTTP: /graphql, /health, /ready (its subgraphs) and /metrics. */
 export async function serveGateway(
-  options: GatewayOptions & { port: number; host: string; auth: Authenticator; logDestination?: DestinationStream; corsOrigins?: string[] },
+  options: GatewayOptions & {
+    port: number;
+    host: string;
+    auth: Authenticator;
+    logDestination?: DestinationStream;
+    corsOrigins?: string[];
+    /** How the pages sign in (OpenID Connect); by default from AUTH_ISSUER (pages.ts), null: no sign-in. */
+    signIn?: SignInSettings | null;
+  },
 ): Promise<RunningServer> {
   const { auth } = options;
   const observability = options.observability ?? new Observability('gateway', options.logDestination);
@@ -346,7 +354,7 @@ export async function serveGateway(
   const urls = { ...routingUrls(supergraphSdl), ...options.subgraphUrls };
   const title = 'Hanoi poverty-reduction graph: gateway';
   // GET / is the playground (GraphiQL) and GET /dashboard the dashboard, both built locally.
-  const pages = gatewayPages(title);
+  const pages = gatewayPages(title, options.signIn === undefined ? signInFromEnv() : options.signIn);
   pages.routes['/operations'] = (_req, res) => sendJson(res, 200, { operations: trusted.list() });
   try {
     const running = await serveGraphQL(server, {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Request } from 'playwright-core';
 import { Databases } from '../db/index.js';
+import { SESSION_KEY, sessionForToken } from '../web/auth/tokens.js';
 import { startStack } from './stack.js';
 
 // npm run bench:dashboard [-- --scale 1 --runs 5 --data-dir .data/bench-dashboard]
@@ -42,7 +43,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function measure(label: string, token: string | undefined): Promise<void> {
   const context = await browser.newContext();
-  if (token) await context.addInitScript((t) => sessionStorage.setItem('dashboard.bearerToken', t), token);
+  // Signed in as the pages keep a session (web/auth/tokens.ts), with the token given.
+  if (token) await context.addInitScript(([key, s]) => sessionStorage.setItem(key, s), [SESSION_KEY, JSON.stringify(sessionForToken(token, { roles: ['analyst'] }))] as const);
   const loads: number[] = [];
   let requests: Array<{ body: string; headers: Record<string, string> }> = [];
   // One load to build the bundle and warm the caches, then the measured ones.

@@ -3,7 +3,10 @@ import { generateCityData, registryIsEmpty } from '../db/generate/run.js';
 import { Databases, migrateSubgraph } from '../db/index.js';
 import { serveGateway } from '../gateway/gateway.js';
 import { composeSupergraph } from '../schema/compose.js';
+import { loadDemoAccounts, type DemoAccount } from '../oidc/accounts.js';
+import { startIdentityProvider } from '../oidc/provider.js';
 import { Authenticator, authConfigFromEnv, type AuthConfig } from '../subgraphs/common/auth.js';
+import { DEFAULT_SCOPES } from '../subgraphs/common/pages.js';
 import { serveSubgraph } from '../subgraphs/common/serve.js';
 import { portFor, type PeerUrls, type SubgraphPackage } from '../subgraphs/common/subgraph.js';
 import { subgraphs as allSubgraphs } from '../subgraphs/catalog.js';
@@ -30,6 +33,20 @@ export interface StackOptions {
   logDestination?: DestinationStream;
   /** Token verification and the access policy; by default from the environment (auth.ts). */
   auth?: AuthConfig;
+  /**
+   * Runs an OpenID provider on loopback with demo accounts (oidc/provider.ts): the pages sign
+   * in with it, and the gateway and the subgraphs trust its tokens beside the local ones.
+   */
+  identityProvider?: {
+    /** 0: a free port. */
+    port: number;
+    /** The demo accounts (config/demo-accounts.json by default). */
+    accountsFile?: string;
+    /** Where its keys are kept between starts; in memory when absent. */
+    keysFile?: string;
+    /** Access-token lifetime in seconds. */
+    accessTokenTtl?: number;
+  };
 }
 
 export interface Stack {
@@ -38,6 +55,8 @@ export interface Stack {
   databases: Databases;
   /** The gateway's and every subgraph's token verifier (and, with a shared secret, minter). */
   auth: Authenticator;
+  /** The OpenID provider on loopback, when one was asked for: its issuer and demo accounts. */
+  identityProvider?: { issuer: string; accounts: DemoAccount[] };
   stop(): Promise<void>;
 }
 
@@ -67,8 +86,26 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const host = options.host ?? '127.0.0.1';
   const running: Array<{ close(): Promise<void> }> = [];
   const subgraphUrls: Record<string, string> = {};
-  const auth = new Authenticator(options.auth ?? authConfigFromEnv());
+  let authConfig = options.auth ?? authConfigFromEnv();
+  const accounts = options.identityProvider ? loadDemoAccounts(authConfig.policy, options.identityProvider.accountsFile) : [];
+  // The provider listens first, so that the graph knows whose tokens to trust; it admits the
+  // pages once the gateway's address is known. Always on loopback: it is this machine's.
+  const provider = options.identityProvider
+    ? await startIdentityProvider({
+        host: '127.0.0.1',
+        port: options.identityProvider.port,
+        accounts,
+        audience: authConfig.audience,
+        ...(options.identityProvider.keysFile ? { keysFile: options.identityProvider.keysFile } : {}),
+        ...(options.identityProvider.accessTokenTtl ? { accessTokenTtl: options.identityProvider.accessTokenTtl } : {}),
+      })
+    : undefined;
+  if (provider) {
+    running.push(provider);
+    authConfig = { ...authConfig, trustedIssuers: [...(authConfig.trustedIssuers ?? []), { issuer: provider.issuer, jwksUrl: provider.jwksUrl, algorithms: ['RS256'] }] };
+  }
   try {
+    const auth = new Authenticator(authConfig);
     await prepareData(databases, packages, {
       data: options.data ?? 'demo',
       ...(options.scale !== undefined ? { scale: options.scale } : {}),
@@ -100,13 +137,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       host,
       auth,
       ...(options.logDestination ? { logDestination: options.logDestination } : {}),
+      ...(provider ? { signIn: { issuer: provider.issuer, clientId: provider.clientId, scope: DEFAULT_SCOPES } } : {}),
     });
     running.push(gatewayServer);
+    if (provider) provider.admit(loopbackOrigins(gatewayServer.url));
     return {
       gatewayUrl: gatewayServer.url,
       subgraphUrls,
       databases,
       auth,
+      ...(provider ? { identityProvider: { issuer: provider.issuer, accounts } } : {}),
       stop: async () => {
         for (const r of running.reverse()) await r.close();
       },
@@ -115,4 +155,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const r of running.reverse()) await r.close().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * The addresses a browser on this machine may open the gateway at: as it listens, and with
+ * 127.0.0.1 and localhost for each other (or for 0.0.0.0), so that signing in works from either.
+ */
+function loopbackOrigins(gatewayUrl: string): string[] {
+  const url = new URL(gatewayUrl);
+  const origins = new Set([url.origin]);
+  if (['127.0.0.1', 'localhost', '0.0.0.0', '[::]'].includes(url.hostname)) {
+    for (const name of ['127.0.0.1', 'localhost']) origins.add(`${url.protocol}//${name}:${url.port}`);
+  }
+  origins.delete(`${url.protocol}//0.0.0.0:${url.port}`);
+  origins.delete(`${url.protocol}//[::]:${url.port}`);
+  return [...origins];
 }

@@ -3,6 +3,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allFigures } from './figures/index.js';
 import { formatTable, runFigureChecks, type FigureResult } from './figures/compare.js';
+import { SESSION_KEY, sessionForToken } from '../web/auth/tokens.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 // The city's published figures, asked of the graph through the gateway. With FULL_SCALE=1
@@ -43,7 +44,8 @@ describe(`published figures (data set at scale ${scale})`, () => {
       const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
       await context.route((url) => !['127.0.0.1', 'localhost'].includes(url.hostname) && url.protocol.startsWith('http'), (route) => route.abort());
       const analyst = await stack.token({ roles: ['analyst'] });
-      await context.addInitScript((t) => sessionStorage.setItem('dashboard.bearerToken', t), analyst);
+      const session = JSON.stringify(sessionForToken(analyst, { roles: ['analyst'] }));
+      await context.addInitScript(([key, s]) => sessionStorage.setItem(key, s), [SESSION_KEY, session] as const);
       const page = await context.newPage();
       const started = Date.now();
       await page.goto(stack.gatewayUrl.replace(/\/graphql$/, '/dashboard'));

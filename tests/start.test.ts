@@ -25,17 +25,27 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string; url: string }> {
+/**
+ * `npm start` in a process group of its own, as a terminal runs it: Ctrl-C (interrupt) reaches
+ * the whole group, esbuild's service included.
+ */
+function spawnStart(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
+  return { child, output: () => output };
+}
+
+async function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string; url: string }> {
+  const { child, output: read } = spawnStart(env);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {
-      const match = /gateway ready at (\S+)/.exec(output);
+      const match = /gateway ready at (\S+)/.exec(read());
       if (match) {
         clearInterval(timer);
         resolve(match[1]!);
@@ -43,27 +53,45 @@ async function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; out
     }, 100);
     child.once('exit', (code) => {
       clearInterval(timer);
-      reject(new Error(`npm start exited with ${code}:\n${output}`));
+      reject(new Error(`npm start exited with ${code}:\n${read()}`));
     });
   });
-  return { child, output: () => output, url };
+  return { child, output: read, url };
 }
 
+/** Ctrl-C: SIGINT to the process group. */
 async function interrupt(child: ChildProcess): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGINT');
+  process.kill(-child.pid!, 'SIGINT');
   return exited;
 }
+
+async function environment(dir: string): Promise<NodeJS.ProcessEnv> {
+  const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', DATA_SET: 'demo', DATA_DIR: dir, DATABASE_URL: '', PORT: String(await freePort()), OIDC_PORT: String(await freePort()) };
+  for (const s of subgraphs) {
+    env[`${s.name.toUpperCase()}_PORT`] = String(await freePort());
+    env[`${s.name.toUpperCase()}_DATABASE_URL`] = '';
+  }
+  return env;
+}
+
+/** A stack trace's frames ("    at ...") or an error's name anywhere in the output. */
+const STACK = /^\s+at |Error:/m;
 
 describe.runIf(!process.env.DATABASE_URL)('npm start', () => {
   it('serves the graph, stops cleanly on Ctrl-C, and keeps what was written across a restart', { timeout: 240_000 }, async () => {
     // NODE_ENV as a user has it (vitest sets 'test', which changes Apollo's signal handling).
-    const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', DATA_SET: 'demo', DATA_DIR: dataDir, DATABASE_URL: '', PORT: String(await freePort()) };
-    for (const s of subgraphs) {
-      env[`${s.name.toUpperCase()}_PORT`] = String(await freePort());
-      env[`${s.name.toUpperCase()}_DATABASE_URL`] = '';
-    }
+    const env = await environment(dataDir);
     const first = await start(env);
+    // The OpenID provider on loopback, with the demo accounts printed, its keys published.
+    expect(first.output()).toMatch(/sign-in: an OpenID provider for this machine at http:\/\/127\.0\.0\.1:\d+/);
+    expect(first.output()).toMatch(/caseworker +password caseworker-demo +caseworker \(communes 10369, 08974\)/);
+    const issuer = `http://127.0.0.1:${env.OIDC_PORT}`;
+    const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string; code_challenge_methods_supported: string[] };
+    expect(discovery.issuer).toBe(issuer);
+    expect(discovery.code_challenge_methods_supported).toEqual(['S256']);
+    const jwks = (await (await fetch(discovery.jwks_uri)).json()) as { keys: Array<{ kty: string; alg: string; d?: string }> };
+    expect(jwks.keys.map((k) => [k.kty, k.alg, 'd' in k])).toEqual([['RSA', 'RS256', false]]);
     // Without a token: the public aggregates.
     // The README's first query, as a new user sends it.
     const communes = await postGraphQL(first.url, loadOperations().find((o) => o.name === 'readme-communes')!.document);
@@ -84,6 +112,9 @@ describe.runIf(!process.env.DATABASE_URL)('npm start', () => {
     const id = registered.data.registerHousehold.household.id;
     expect(await interrupt(first.child)).toBe(0);
     expect(first.output()).toContain('SIGINT: stopping');
+    // Ctrl-C reached esbuild's service too, bundling the pages: no line about it, no stack.
+    expect(first.output()).not.toContain('page assets failed');
+    expect(first.output()).not.toMatch(STACK);
     expect(fs.existsSync(`${path.join(dataDir, 'pglite')}.lock`)).toBe(false);
 
     const second = await start(env);
@@ -91,6 +122,27 @@ describe.runIf(!process.env.DATABASE_URL)('npm start', () => {
     expect(again.data.household).toEqual({ address: 'kept across restarts' });
     // The demo data was not loaded a second time.
     expect(again.data.households.totalCount).toBe(301);
+    // The provider signs with the key kept in the data folder: the same key after a restart.
+    const jwksAgain = (await (await fetch(discovery.jwks_uri)).json()) as { keys: Array<{ kid: string }> };
+    expect(jwksAgain.keys.map((k) => k.kid)).toEqual((jwks.keys as unknown as Array<{ kid: string }>).map((k) => k.kid));
     expect(await interrupt(second.child)).toBe(0);
+  });
+
+  it('stops with one line and no stack on Ctrl-C during start-up', { timeout: 120_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'start-interrupted-'));
+    try {
+      const { child, output } = spawnStart(await environment(dir));
+      // Interrupted while it migrates the fresh database.
+      await expect.poll(output, { timeout: 60_000, interval: 50 }).toMatch(/migration .* applied/);
+      const exited = await interrupt(child);
+      // One line, the last; progress lines already under way when the signal came may precede it.
+      const lines = output().trim().split('\n');
+      expect(lines.at(-1)).toBe('SIGINT: stopped during start-up');
+      expect(lines.filter((line) => /SIGINT|stop/i.test(line))).toEqual(['SIGINT: stopped during start-up']);
+      expect(exited).toBe(130);
+      expect(output()).not.toMatch(STACK);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

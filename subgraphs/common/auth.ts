@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, decodeJwt, importSPKI, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { GraphQLError } from 'graphql';
 import { DEFAULT_DISCLOSURE, type DisclosurePolicy } from './disclosure.js';
 import { projectUrl } from './paths.js';
@@ -91,6 +91,21 @@ export interface AuthConfig {
    * gateway's proof to the subgraphs; see secrets.ts). Every process must have the same one.
    */
   internalSecret: string;
+  /**
+   * Further issuers whose tokens are accepted beside the key above, each verified only with
+   * its own JWKS, its own pinned algorithms and its own `iss` (and the same audience unless it
+   * names one): `npm start` adds the OpenID provider it runs on loopback (oidc/provider.ts).
+   */
+  trustedIssuers?: TrustedIssuer[];
+}
+
+/** An identity provider whose tokens are verified through its JWKS. */
+export interface TrustedIssuer {
+  issuer: string;
+  jwksUrl: string;
+  /** The only algorithms accepted from it (for example ["RS256"]). */
+  algorithms: string[];
+  audience?: string;
 }
 
 export const DEFAULT_ISSUER = 'hanoi-poverty-graph';
@@ -167,13 +182,24 @@ export interface TokenClaims {
   communes?: string[];
 }
 
+/** The `iss` a token claims, before it is verified (to choose the keys it must verify with); '' when unreadable. */
+function issuerOf(token: string): string {
+  try {
+    return decodeJwt(token).iss ?? '';
+  } catch {
+    return '';
+  }
+}
+
 /** Verifies tokens (and, with a shared secret, mints them). One per process or server. */
 export class Authenticator {
   private readonly verifyKey: Promise<Uint8Array | CryptoKey | JWTVerifyGetKey>;
+  private readonly trusted: Map<string, TrustedIssuer & { keys: JWTVerifyGetKey }>;
   private service: { token: string; expires: number } | undefined;
 
   constructor(readonly config: AuthConfig) {
     useMasterSecret(config.internalSecret);
+    this.trusted = new Map((config.trustedIssuers ?? []).map((t) => [t.issuer, { ...t, keys: createRemoteJWKSet(new URL(t.jwksUrl)) }]));
     if (config.jwksUrl) this.verifyKey = Promise.resolve(createRemoteJWKSet(new URL(config.jwksUrl)));
     else if (config.publicKey) this.verifyKey = importSPKI(config.publicKey, config.algorithm ?? 'RS256');
     else if (config.secret) this.verifyKey = Promise.resolve(new TextEncoder().encode(config.secret));
@@ -198,12 +224,19 @@ export class Authenticator {
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"; send no Authorization header at all for public access');
     let payload: Record<string, unknown>;
     try {
-      const key = await this.verifyKey;
       // One algorithm per key, pinned: a token may not choose how it is checked. Every token
-      // must expire (a token without exp would be valid forever).
-      const options = { issuer: this.config.issuer, audience: this.config.audience, clockTolerance: 5, algorithms: [this.algorithm], requiredClaims: ['exp', 'sub'] };
-      const verified = typeof key === 'function' ? await jwtVerify(match[1]!, key, options) : await jwtVerify(match[1]!, key, options);
-      payload = verified.payload as Record<string, unknown>;
+      // must expire (a token without exp would be valid forever). A token from a trusted
+      // issuer is verified with that issuer's keys and algorithms only.
+      const trusted = this.trusted.size ? this.trusted.get(issuerOf(match[1]!)) : undefined;
+      if (trusted) {
+        const options = { issuer: trusted.issuer, audience: trusted.audience ?? this.config.audience, algorithms: trusted.algorithms, clockTolerance: 5, requiredClaims: ['exp', 'sub'] };
+        payload = (await jwtVerify(match[1]!, trusted.keys, options)).payload as Record<string, unknown>;
+      } else {
+        const key = await this.verifyKey;
+        const options = { issuer: this.config.issuer, audience: this.config.audience, clockTolerance: 5, algorithms: [this.algorithm], requiredClaims: ['exp', 'sub'] };
+        const verified = typeof key === 'function' ? await jwtVerify(match[1]!, key, options) : await jwtVerify(match[1]!, key, options);
+        payload = verified.payload as Record<string, unknown>;
+      }
     } catch (error) {
       const code = (error as { code?: string }).code;
       const reason =

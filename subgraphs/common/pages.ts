@@ -13,14 +13,57 @@ export interface PlaygroundExample {
   variables: string;
 }
 
+/**
+ * How the pages sign in with OpenID Connect (web/auth/session.ts): the provider's issuer URL,
+ * the public client registered there for the pages, and the scopes (and, for providers that
+ * want one, the RFC 8707 resource) to ask for.
+ */
+export interface SignInSettings {
+  issuer: string;
+  clientId: string;
+  scope: string;
+  resource?: string;
+}
+
+/** The client id the embedded provider registers for the pages, and the default elsewhere. */
+export const DEFAULT_CLIENT_ID = 'hanoi-poverty-pages';
+/** `roles` asks the embedded provider for the roles and communes claims; `graph` is the API's scope. */
+export const DEFAULT_SCOPES = 'openid profile roles graph';
+
+/**
+ * Sign-in for a gateway whose tokens come from a deployment's provider: AUTH_ISSUER when it is
+ * a URL (the provider's discovery document is at <issuer>/.well-known/openid-configuration),
+ * with AUTH_CLIENT_ID, AUTH_SCOPES and AUTH_RESOURCE. Without an issuer URL, no sign-in: the
+ * pages show what the public sees.
+ */
+export function signInFromEnv(env: NodeJS.ProcessEnv = process.env): SignInSettings | null {
+  const issuer = env.AUTH_ISSUER ?? '';
+  if (!/^https?:\/\//.test(issuer)) return null;
+  return {
+    issuer,
+    clientId: env.AUTH_CLIENT_ID || DEFAULT_CLIENT_ID,
+    scope: env.AUTH_SCOPES || DEFAULT_SCOPES,
+    ...(env.AUTH_RESOURCE ? { resource: env.AUTH_RESOURCE } : {}),
+  };
+}
+
 /** What the browser code of the playground reads from the page (web/playground/main.tsx). */
 export interface PlaygroundConfig {
   title: string;
   /** Where the playground POSTs; relative, so the page works behind any host name. */
   endpoint: string;
   examples: PlaygroundExample[];
-  /** Links shown beside the logo (the gateway links its dashboard). */
-  links: Array<{ href: string; label: string }>;
+  /** Links shown beside the logo (the gateway links its dashboard), named by a key of web/locales. */
+  links: Array<{ href: string; labelKey: string }>;
+  /** Sign-in (the gateway's playground, when a provider is configured). */
+  signIn: SignInSettings | null;
+}
+
+/** What the dashboard reads from its page (web/dashboard/main.ts). */
+export interface DashboardConfig {
+  signIn: SignInSettings | null;
+  /** The Excel writer's bundle, loaded on the first Excel download. */
+  xlsxModule: string;
 }
 
 /** The pages a process serves: its landing page at GET / and the routes for pages and assets. */
@@ -31,19 +74,23 @@ export interface Pages {
 
 /**
  * Every page asks only its own origin for scripts, styles, fonts and data: the browser refuses
- * anything else, so a stray CDN link would fail loudly instead of calling out. Inline styles
- * are allowed because GraphiQL's editors and Chart.js set element styles.
+ * anything else, so a stray CDN link would fail loudly instead of calling out. The one other
+ * address a page may call is the identity provider's, for signing in (discovery, token and
+ * revocation endpoints). Inline styles are allowed because GraphiQL's editors and Chart.js set
+ * element styles; blob: is the address of a file being downloaded.
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+function contentSecurityPolicy(signIn: SignInSettings | null): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    `connect-src 'self'${signIn ? ` ${new URL(signIn.issuer).origin}` : ''}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
 
 /**
  * graphql-js refuses a schema built by another copy of itself. A subgraph's schema comes from
@@ -65,32 +112,52 @@ export function playgroundPages(config: Omit<PlaygroundConfig, 'endpoint' | 'exa
   let examples: PlaygroundExample[] | undefined;
   const page: Route = async (_req, res) => {
     examples ??= config.examples();
-    const html = await pageHtml('playground', config.title, `<div id="root" class="loading">Loading the playground…</div>`, {
+    const html = await pageHtml('playground', config.title, `<div id="root" class="loading">Đang tải… / Loading…</div>`, {
       ...config,
       examples,
       endpoint: '/graphql',
     } satisfies PlaygroundConfig);
-    sendPage(res, html);
+    sendPage(res, html, config.signIn);
   };
   return { landingPage: page, routes: assetRoutes('playground') };
 }
 
-/** The gateway's pages: the playground with every dashboard operation, and /dashboard. */
-export function gatewayPages(title: string): Pages {
-  const playground = playgroundPages({ title, examples: () => examplesFor(), links: [{ href: '/dashboard', label: 'Dashboard' }] });
+/**
+ * The gateway's pages: the playground with every dashboard operation, /dashboard, and, when
+ * the pages sign in, /auth/callback, where the identity provider sends the browser back.
+ */
+export function gatewayPages(title: string, signIn: SignInSettings | null = null): Pages {
+  const playground = playgroundPages({ title, examples: () => examplesFor(), links: [{ href: '/dashboard', labelKey: 'app.dashboard' }], signIn });
   const dashboard: Route = async (_req, res) => {
+    const assets = await buildAssets();
+    const config: DashboardConfig = { signIn, xlsxModule: assetUrl(assets, 'xlsx.js') };
     // dashboard-prefetch first: it sends the page's first requests while the bundle loads.
-    sendPage(res, await pageHtml('dashboard', 'Hanoi poverty reduction: dashboard', `<div id="app" class="loading">Loading the dashboard…</div>`, {}, 'dashboard-prefetch'));
+    sendPage(res, await pageHtml('dashboard', 'Giảm nghèo Hà Nội', `<div id="app" class="loading">Đang tải… / Loading…</div>`, config, 'dashboard-prefetch'), signIn);
+  };
+  const callback: Route = async (_req, res) => {
+    sendPage(res, await pageHtml('signin-callback', 'Đăng nhập / Sign-in', `<p id="status" style="font: 16px system-ui, sans-serif; padding: 2rem">…</p>`, { signIn }), signIn);
   };
   return {
     landingPage: playground.landingPage,
-    routes: { ...playground.routes, ...assetRoutes('dashboard'), ...assetRoutes('dashboard-prefetch'), '/dashboard': dashboard },
+    routes: {
+      ...playground.routes,
+      ...assetRoutes('dashboard'),
+      ...assetRoutes('dashboard-prefetch'),
+      ...assetRoutes('xlsx'),
+      ...assetRoutes('signin-callback'),
+      '/dashboard': dashboard,
+      '/auth/callback': callback,
+    },
   };
 }
 
-/** A subgraph's playground, for the department working against its subgraph alone. */
+/** A subgraph's playground, for the department working against its subgraph alone (no sign-in: its headers editor takes a token). */
 export function subgraphPages(title: string, schema: () => GraphQLSchema): Pages {
-  return playgroundPages({ title, examples: () => examplesFor(schema()), links: [] });
+  return playgroundPages({ title, examples: () => examplesFor(schema()), links: [], signIn: null });
+}
+
+function assetUrl(assets: Map<string, { hash: string }>, name: string): string {
+  return `/assets/${name}?v=${assets.get(name)?.hash ?? ''}`;
 }
 
 function assetRoutes(entry: Entry): Record<string, Route> {
@@ -113,12 +180,12 @@ function assetRoutes(entry: Entry): Record<string, Route> {
  */
 async function pageHtml(entry: Entry, title: string, body: string, config: object, before?: Entry): Promise<string> {
   const assets = await buildAssets();
-  const url = (name: string) => `/assets/${name}?v=${assets.get(name)?.hash ?? ''}`;
+  const url = (name: string) => assetUrl(assets, name);
   const css = assets.has(`${entry}.css`) ? `<link rel="stylesheet" href="${url(`${entry}.css`)}">` : '';
   // JSON inside <script> must not close the tag: escape every "<".
   const json = JSON.stringify(config).replace(/</g, '\\u003c');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <link rel="icon" href="data:,">
 ${css}
@@ -130,8 +197,10 @@ ${body}
 </body></html>`;
 }
 
-function sendPage(res: http.ServerResponse, html: string): void {
-  res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
+function sendPage(res: http.ServerResponse, html: string, signIn: SignInSettings | null): void {
+  res.setHeader('content-security-policy', contentSecurityPolicy(signIn));
+  // The sign-in callback's address holds a one-time code: it goes to no one in a Referer.
+  res.setHeader('referrer-policy', 'no-referrer');
   res.setHeader('cache-control', 'no-cache');
   sendHtml(res, html);
 }

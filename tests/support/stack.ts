@@ -91,6 +91,8 @@ export async function startTestStack(
     logDestination?: StackOptions['logDestination'];
     /** Environment for the access policy (ACCESS_POLICY_FILE, SMALL_COUNT_THRESHOLD). */
     authEnv?: NodeJS.ProcessEnv;
+    /** An OpenID provider on loopback with the demo accounts, whose tokens the graph trusts. */
+    identityProvider?: StackOptions['identityProvider'];
   } = {},
 ): Promise<TestStack> {
   const { databases, dispose } = await testDatabases();
@@ -104,6 +106,7 @@ export async function startTestStack(
       ...(options.scale !== undefined ? { scale: options.scale } : {}),
       ...(options.subgraphs ? { subgraphs: options.subgraphs } : {}),
       ...(options.logDestination ? { logDestination: options.logDestination } : {}),
+      ...(options.identityProvider ? { identityProvider: options.identityProvider } : {}),
       auth: testAuthConfig(options.authEnv),
     });
   } catch (error) {

@@ -1,20 +1,18 @@
+import { readSession, storedAccessToken } from '../auth/tokens.js';
+
 /** The dashboard is an ordinary client of the public API: POST /graphql, nothing else. */
 
-const TOKEN_KEY = 'dashboard.bearerToken';
-
-/** The bearer token pasted into the page; kept for this browser tab only (sessionStorage). */
-export function bearerToken(): string {
-  return sessionStorage.getItem(TOKEN_KEY) ?? '';
-}
-
-export function setBearerToken(token: string): void {
-  if (token) sessionStorage.setItem(TOKEN_KEY, token);
-  else sessionStorage.removeItem(TOKEN_KEY);
+export interface GraphQLError {
+  message: string;
+  path?: Array<string | number>;
+  extensions?: { code?: string };
 }
 
 export interface GraphQLResult<T> {
   data: T | null;
-  errors: Array<{ message: string; path?: Array<string | number> }>;
+  errors: GraphQLError[];
+  /** How many counts the graph withheld from this answer (small counts, for the public). */
+  withheld: number;
 }
 
 /** An answer as it came: the HTTP status and the parsed body ({} when it was not JSON). */
@@ -34,6 +32,18 @@ declare global {
   }
 }
 
+/**
+ * Where the bearer token comes from: the stored one by default (prefetch.ts), the signed-in
+ * session (which renews an expired token first) once the dashboard has loaded; and what to do
+ * when the graph answers 401 to a token (renew it; true: send again).
+ */
+let tokenSource: () => Promise<string> = async () => storedAccessToken();
+let onRefused: (() => Promise<boolean>) | undefined;
+export function useTokens(source: () => Promise<string>, refused: () => Promise<boolean>): void {
+  tokenSource = source;
+  onRefused = refused;
+}
+
 async function post(body: string, token: string): Promise<RawAnswer> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
@@ -41,30 +51,38 @@ async function post(body: string, token: string): Promise<RawAnswer> {
   return { ok: response.ok, status: response.status, body: await response.json().catch(() => ({})) };
 }
 
-/** Sends a request now, for graphql() to take when a section asks for the same one. */
+/**
+ * Sends a request now, for graphql() to take when a section asks for the same one. Not when
+ * the tab's token has expired: the dashboard renews it first, and a request without it would
+ * be the public's.
+ */
 export function prefetch(query: string, variables: Record<string, unknown> = {}): void {
-  const token = bearerToken();
+  const token = storedAccessToken();
+  if (readSession() && !token) return;
   const body = JSON.stringify({ query, variables });
   (window.dashboardPrefetched ??= new Map()).set(`${token}\n${body}`, post(body, token));
 }
 
 /**
- * POSTs one operation; `Authorization: Bearer ...` when a token was given. The answer to the
- * same request sent early (prefetch) is taken once, if there is one.
+ * POSTs one operation, with `Authorization: Bearer ...` when signed in. The answer to the same
+ * request sent early (prefetch) is taken once, if there is one. A 401 to a token (expired,
+ * revoked) renews it and sends again, once.
  */
 export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
-  const token = bearerToken();
   const request = JSON.stringify({ query, variables });
+  let token = await tokenSource();
   const key = `${token}\n${request}`;
   const early = window.dashboardPrefetched?.get(key);
   window.dashboardPrefetched?.delete(key);
-  const answer = await (early ?? post(request, token));
-  const body = answer.body as { data?: T | null; errors?: GraphQLResult<T>['errors']; extensions?: { withheld?: unknown[] } };
+  let answer = await (early ?? post(request, token));
+  if (answer.status === 401 && token && onRefused && (await onRefused())) {
+    token = await tokenSource();
+    answer = await post(request, token);
+  }
+  const body = answer.body as { data?: T | null; errors?: GraphQLError[]; extensions?: { withheld?: unknown[] } };
   const errors = body.errors ?? (answer.ok ? [] : [{ message: `HTTP ${answer.status}` }]);
   // Without a token small counts come back null (withheld); the page says how many.
-  const withheld = body.extensions?.withheld?.length ?? 0;
-  if (withheld) window.dispatchEvent(new CustomEvent('withheld', { detail: withheld }));
-  return { data: body.data ?? null, errors };
+  return { data: body.data ?? null, errors, withheld: body.extensions?.withheld?.length ?? 0 };
 }
 
 /** The example variables in an operation file's `Variables: {...}` comment (as schema/operations.ts reads them). */

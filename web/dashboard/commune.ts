@@ -1,51 +1,59 @@
-import communeYears from '../../schema/operations/commune-years.graphql';
-import { graphql } from './api.js';
+import { readSession } from '../auth/tokens.js';
+import { formatBillions, formatNumber, formatPercent } from '../format.js';
+import { t } from '../i18n.js';
+import { graphql, type GraphQLResult } from './api.js';
 import { chartCard } from './charts.js';
-import { el, errorBox, formatBillions, formatNumber, formatPercent } from './dom.js';
-import { KIND_LABEL } from './communes.js';
+import { kindLabel } from './communes.js';
+import { el, errorBox } from './dom.js';
+import { exportButtons, exportNotes, type Cell, type ExportColumn } from './export.js';
+import { COMMUNE_HOUSEHOLD_RECORDS, COMMUNE_HOUSEHOLDS, COMMUNE_YEARS, SCORECARD } from './queries.js';
 
 const YEARS = [2021, 2022, 2023, 2024, 2025];
 
-/**
- * One commune's figures per calendar year: schema/operations/commune-years.graphql, a registered
- * operation (callers without a token may run only those), one alias per year and department.
- */
-type Row = [label: string, cell: (c: any, year: number) => string];
+type Row = [key: string, cell: (c: any, year: number) => string];
 
 const ROWS: Row[] = [
   ['households', (c, y) => formatNumber(trendOf(c, y)?.households)],
   ['poor', (c, y) => formatNumber(trendOf(c, y)?.poor)],
-  ['near-poor', (c, y) => formatNumber(trendOf(c, y)?.nearPoor)],
-  ['near-poor rate', (c, y) => formatPercent(trendOf(c, y)?.nearPoorRatePercent)],
-  ['escaped poverty', (c, y) => formatNumber(trendOf(c, y)?.escapedPoverty)],
-  ['credit disbursed', (c, y) => formatBillions(c[`credit${y}`]?.amountDisbursed)],
-  ['borrowing households', (c, y) => formatNumber(c[`credit${y}`]?.borrowingHouseholds)],
-  ['outstanding at year end', (c, y) => formatBillions(c[`outstanding${y}`]?.outstanding)],
-  ['houses supported', (c, y) => formatNumber(c[`housing${y}`]?.housesSupported)],
-  ['houses completed', (c, y) => formatNumber(c[`housing${y}`]?.housesCompleted)],
-  ['health-insurance people', (c, y) => formatNumber(c[`social${y}`]?.healthInsurance?.people)],
+  ['nearPoor', (c, y) => formatNumber(trendOf(c, y)?.nearPoor)],
+  ['nearPoorRate', (c, y) => formatPercent(trendOf(c, y)?.nearPoorRatePercent)],
+  ['escapedPoverty', (c, y) => formatNumber(trendOf(c, y)?.escapedPoverty)],
+  ['creditDisbursed', (c, y) => formatBillions(c[`credit${y}`]?.amountDisbursed)],
+  ['borrowingHouseholds', (c, y) => formatNumber(c[`credit${y}`]?.borrowingHouseholds)],
+  ['outstanding', (c, y) => formatBillions(c[`outstanding${y}`]?.outstanding)],
+  ['housesSupported', (c, y) => formatNumber(c[`housing${y}`]?.housesSupported)],
+  ['housesCompleted', (c, y) => formatNumber(c[`housing${y}`]?.housesCompleted)],
+  ['healthInsurance', (c, y) => formatNumber(c[`social${y}`]?.healthInsurance?.people)],
   ['placements', (c, y) => formatNumber(c[`employment${y}`]?.placements)],
-  ['training enrolments', (c, y) => formatNumber(c[`employment${y}`]?.trainingEnrolments)],
-  ['livelihood households', (c, y) => formatNumber(c[`livelihoods${y}`]?.householdsSupported)],
+  ['enrolments', (c, y) => formatNumber(c[`employment${y}`]?.trainingEnrolments)],
+  ['livelihoods', (c, y) => formatNumber(c[`livelihoods${y}`]?.householdsSupported)],
 ];
 
 function trendOf(commune: any, year: number): any {
-  return (commune.povertyTrend as any[] | undefined)?.find((t) => t.year === year);
+  return (commune.povertyTrend as any[] | undefined)?.find((y) => y.year === year);
 }
 
-/** The commune page (#commune/<code>): its figures over the years. */
-export async function renderCommune(target: HTMLElement, code: string): Promise<void> {
-  target.replaceChildren(el('p', { class: 'muted' }, `Loading commune ${code}…`));
-  const { data, errors } = await graphql<{ commune: any }>(communeYears, { code });
+/** The commune page (#commune/<code>): its figures over the years (commune-years.graphql). */
+export async function loadCommune(code: string): Promise<GraphQLResult<{ commune: any }>> {
+  return graphql(COMMUNE_YEARS.query, { code });
+}
+
+export function renderCommune(target: HTMLElement, code: string, answer: GraphQLResult<{ commune: any }> | null): HTMLElement | null {
+  target.replaceChildren(el('a', { href: '#communes', class: 'close' }, t('commune.close')));
+  if (!answer) {
+    target.append(el('p', { class: 'muted' }, t('commune.loading', { code })));
+    return null;
+  }
+  const { data, errors } = answer;
   const commune = data?.commune;
-  target.replaceChildren(el('a', { href: '#communes', class: 'close' }, '× close'));
   if (errors.length) target.append(errorBox(errors.map((e) => e.message)));
   if (!commune) {
-    if (!errors.length) target.append(errorBox([`No commune or ward has the code ${code}.`]));
-    return;
+    if (!errors.length) target.append(errorBox([t('commune.notFound', { code })]));
+    return null;
   }
+  const households = el('div', { class: 'households', id: 'households' });
   target.append(
-    el('h2', {}, `${commune.name} `, el('span', { class: 'muted' }, `(${KIND_LABEL[commune.kind as 'WARD'] ?? commune.kind}, ${commune.code})`)),
+    el('h2', {}, `${commune.name} `, el('span', { class: 'muted' }, `(${kindLabel(commune.kind)}, ${commune.code})`)),
     el(
       'div',
       { class: 'table-scroll' },
@@ -53,21 +61,190 @@ export async function renderCommune(target: HTMLElement, code: string): Promise<
         'table',
         { class: 'data', id: 'commune-years' },
         el('thead', {}, el('tr', {}, el('th', {}, ''), ...YEARS.map((y) => el('th', { class: 'num' }, String(y))))),
-        el('tbody', {}, ...ROWS.map(([label, cell]) => el('tr', {}, el('th', { scope: 'row' }, label), ...YEARS.map((y) => el('td', { class: 'num' }, cell(commune, y)))))),
+        el('tbody', {}, ...ROWS.map(([key, cell]) => el('tr', { 'data-row': key }, el('th', { scope: 'row' }, t(`commune.row.${key}`)), ...YEARS.map((y) => el('td', { class: 'num' }, cell(commune, y)))))),
       ),
     ),
     el(
       'div',
       { class: 'charts' },
       chartCard(
-        'Poor and near-poor households by review year',
+        t('commune.chart'),
         YEARS.map(String),
         [
-          { label: 'poor', values: YEARS.map((y) => trendOf(commune, y)?.poor ?? null) },
-          { label: 'near-poor', values: YEARS.map((y) => trendOf(commune, y)?.nearPoor ?? null) },
+          { label: t('overview.series.poor'), values: YEARS.map((y) => trendOf(commune, y)?.poor ?? null) },
+          { label: t('overview.series.nearPoor'), values: YEARS.map((y) => trendOf(commune, y)?.nearPoor ?? null) },
         ],
         { type: 'line' },
       ),
     ),
+    households,
   );
+  return households;
+}
+
+// ---- household lists --------------------------------------------------------------------
+
+interface Member {
+  id: string;
+  fullName?: string;
+  nationalId?: string | null;
+  birthYear: number;
+  sex: string;
+  relation: string;
+}
+interface HouseholdNode {
+  id: string;
+  address?: string;
+  latestReview: { year: number; classification: string } | null;
+  members: Member[];
+}
+interface HouseholdPage {
+  commune: {
+    code: string;
+    name: string;
+    households: { totalCount: number | null; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: HouseholdNode }> };
+  } | null;
+}
+
+export type HouseholdList = 'POOR' | 'NEAR_POOR' | 'all';
+/** The list shown first: the near-poor (by 2024 the city's poor list was all but empty). */
+export const DEFAULT_LIST: HouseholdList = 'NEAR_POOR';
+export interface HouseholdsAnswer {
+  list: HouseholdList;
+  /** Whether the graph gave names and addresses (it refuses them to roles without personal:read). */
+  personal: boolean;
+  result: GraphQLResult<HouseholdPage>;
+}
+
+/** The review year the lists follow: the scorecard's. */
+const LIST_YEAR = (SCORECARD.variables as { year: number }).year;
+const PAGE_SIZE = 100;
+
+function householdVariables(code: string, list: HouseholdList, after: string | null): Record<string, unknown> {
+  return { code, filter: list === 'all' ? { year: LIST_YEAR } : { year: LIST_YEAR, classification: list }, year: LIST_YEAR, first: PAGE_SIZE, after };
+}
+
+/**
+ * One page of a commune's list, with names when the graph gives them to this caller: the
+ * personal operation first, and on FORBIDDEN (the role reads records but not personal data) the
+ * same list without them. Which fields a role gets is the graph's decision, not this page's.
+ */
+async function householdPage(code: string, list: HouseholdList, after: string | null, personal: boolean): Promise<{ personal: boolean; result: GraphQLResult<HouseholdPage> }> {
+  if (personal) {
+    const result = await graphql<HouseholdPage>(COMMUNE_HOUSEHOLDS.query, householdVariables(code, list, after));
+    if (!result.errors.some((e) => e.extensions?.code === 'FORBIDDEN')) return { personal: true, result };
+  }
+  return { personal: false, result: await graphql<HouseholdPage>(COMMUNE_HOUSEHOLD_RECORDS.query, householdVariables(code, list, after)) };
+}
+
+export async function loadHouseholds(code: string, list: HouseholdList): Promise<HouseholdsAnswer> {
+  return { list, ...(await householdPage(code, list, null, true)) };
+}
+
+const head = (h: HouseholdNode) => h.members.find((m) => m.relation === 'HEAD') ?? h.members[0];
+const classification = (h: HouseholdNode) => (h.latestReview ? t(`classification.${h.latestReview.classification}`) : null);
+
+/** Every page of the list, for an export (each page is an ordinary, audited read). */
+async function allHouseholds(code: string, list: HouseholdList, personal: boolean, progress: (text: string) => void): Promise<{ personal: boolean; nodes: HouseholdNode[]; withheld: number }> {
+  const nodes: HouseholdNode[] = [];
+  let after: string | null = null;
+  let withheld = 0;
+  for (;;) {
+    const page = await householdPage(code, list, after, personal);
+    personal = page.personal;
+    if (page.result.errors.length) throw new Error(page.result.errors.map((e) => e.message).join('; '));
+    const connection = page.result.data?.commune?.households;
+    if (!connection) break;
+    withheld += page.result.withheld;
+    nodes.push(...connection.edges.map((e) => e.node));
+    progress(t('households.exporting', { done: nodes.length, total: connection.totalCount ?? '?' }));
+    if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) break;
+    after = connection.pageInfo.endCursor;
+  }
+  return { personal, nodes, withheld };
+}
+
+function householdColumns(personal: boolean): { columns: ExportColumn[]; cells: (h: HouseholdNode) => Cell[] } {
+  const c = (key: string, kind: ExportColumn['kind'] = 'text'): ExportColumn => ({ header: t(`households.column.${key}`), kind });
+  return {
+    columns: [c('id'), ...(personal ? [c('address'), c('head')] : []), c('members', 'count'), c('classification'), c('reviewYear', 'year')],
+    cells: (h) => [h.id, ...(personal ? [h.address ?? null, head(h)?.fullName ?? null] : []), h.members.length, classification(h), h.latestReview?.year ?? null],
+  };
+}
+
+function memberColumns(personal: boolean): { columns: ExportColumn[]; cells: (h: HouseholdNode, m: Member) => Cell[] } {
+  const c = (key: string, kind: ExportColumn['kind'] = 'text'): ExportColumn => ({ header: t(`households.column.${key}`), kind });
+  return {
+    columns: [c('id'), ...(personal ? [c('address')] : []), c('classification'), c('memberId'), ...(personal ? [c('fullName'), c('nationalId')] : []), c('birthYear', 'year'), c('sex'), c('relation')],
+    cells: (h, m) => [
+      h.id,
+      ...(personal ? [h.address ?? null] : []),
+      classification(h),
+      m.id,
+      ...(personal ? [m.fullName ?? null, m.nationalId ?? null] : []),
+      m.birthYear,
+      t(`sex.${m.sex}`),
+      t(`relation.${m.relation}`),
+    ],
+  };
+}
+
+/**
+ * The household lists of a commune, for those signed in: a list to choose (poor, near-poor,
+ * every household of the review year), its first page, and downloads of the whole list (CSV:
+ * one row per person; Excel: households and members on two sheets).
+ */
+export function renderHouseholds(target: HTMLElement, code: string, name: string, answer: HouseholdsAnswer | null, choose: (list: HouseholdList) => void): void {
+  target.replaceChildren(el('h3', {}, t('households.title')));
+  if (!readSession()) {
+    target.append(el('p', { class: 'muted', id: 'households-sign-in' }, t('households.signInToSee')));
+    return;
+  }
+  const select = el('select', { id: 'household-list', 'aria-label': t('households.list') }, ...(['NEAR_POOR', 'POOR', 'all'] as const).map((l) => el('option', { value: l }, t(`households.lists.${l}`))));
+  select.value = answer?.list ?? DEFAULT_LIST;
+  select.addEventListener('change', () => choose(select.value as HouseholdList));
+  target.append(el('p', { class: 'muted' }, t('households.intro', { name, year: LIST_YEAR })));
+  if (!answer) {
+    target.append(el('div', { class: 'filters' }, select), el('p', { class: 'muted' }, t('app.loading')));
+    return;
+  }
+  const { result, personal } = answer;
+  const connection = result.data?.commune?.households;
+  const nodes = connection?.edges.map((e) => e.node) ?? [];
+  const list = answer.list;
+  const download = exportButtons('export-households', async (progress) => {
+    const all = await allHouseholds(code, list, personal, progress);
+    const households = householdColumns(all.personal);
+    const members = memberColumns(all.personal);
+    const memberRows = all.nodes.flatMap((h) => h.members.map((m) => members.cells(h, m)));
+    const memberSheet = { name: t('households.membersSheet'), columns: members.columns, rows: memberRows };
+    return {
+      fileName: `households-${code}-${list === 'all' ? 'all' : list.toLowerCase().replace('_', '-')}-${LIST_YEAR}`,
+      sheets: [{ name: t('households.exportSheet', { code }), columns: households.columns, rows: all.nodes.map(households.cells) }, memberSheet],
+      // The CSV is one row per person, with the household's columns on each.
+      csv: memberSheet,
+      notes: exportNotes(all.withheld),
+    };
+  });
+  target.append(el('div', { class: 'filters' }, select, el('span', { class: 'muted', id: 'household-count' }, t('households.count', { count: connection?.totalCount ?? nodes.length })), download));
+  if (result.errors.length) target.append(errorBox(result.errors.map((e) => e.message)));
+  if (!personal) target.append(el('p', { class: 'muted', id: 'households-no-personal' }, t('households.noPersonal')));
+  if (!nodes.length) {
+    if (!result.errors.length) target.append(el('p', { class: 'muted', id: 'households-none' }, t('households.none')));
+    return;
+  }
+  const view = householdColumns(personal);
+  target.append(
+    el(
+      'div',
+      { class: 'table-scroll' },
+      el(
+        'table',
+        { class: 'data', id: 'household-table' },
+        el('thead', {}, el('tr', {}, ...view.columns.map((c) => el('th', { class: c.kind === 'text' ? undefined : 'num' }, c.header)))),
+        el('tbody', {}, ...nodes.map((h) => el('tr', { 'data-key': h.id }, ...view.cells(h).map((cell, i) => el('td', { class: view.columns[i]!.kind === 'text' ? 'wrap' : 'num' }, cell === null ? '–' : String(cell)))))),
+      ),
+    ),
+  );
+  if (connection?.pageInfo.hasNextPage) target.append(el('p', { class: 'muted' }, t('households.moreRows', { shown: nodes.length, total: connection.totalCount ?? '?' })));
 }

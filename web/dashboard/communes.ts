@@ -1,72 +1,113 @@
+import { formatBillions, formatDate, formatNumber, formatPercent } from '../format.js';
+import { t } from '../i18n.js';
 import { graphql } from './api.js';
-import { el, errorBox, formatBillions, formatNumber, formatPercent } from './dom.js';
+import { el, errorBox } from './dom.js';
+import { exportButtons, exportNotes } from './export.js';
 import { SCORECARD } from './queries.js';
-import { SortableTable, type Column } from './table.js';
+import type { Section } from './section.js';
+import { SortableTable, type Column, type SortState } from './table.js';
 
-const VARIABLES = SCORECARD.variables;
+const V = SCORECARD.variables as { from: string; to: string; year: number; asOf: string };
 
 interface ScorecardRow {
   code: string;
   name: string;
   kind: 'WARD' | 'RURAL_COMMUNE';
   householdCount: number | null;
-  povertyFigures: { poor: number; nearPoor: number; poorRatePercent: number | null; nearPoorRatePercent: number | null } | null;
-  creditFigures: { amountDisbursed: string; borrowingHouseholds: number } | null;
+  povertyFigures: { poor: number | null; nearPoor: number | null; poorRatePercent: number | null; nearPoorRatePercent: number | null } | null;
+  creditFigures: { amountDisbursed: string; borrowingHouseholds: number | null } | null;
   creditOutstanding: { outstanding: string } | null;
-  housingFigures: { housesCompleted: number; housesSupported: number } | null;
-  socialFigures: { healthInsurance: { people: number; budget: string } } | null;
-  employmentFigures: { placements: number; trainingEnrolments: number } | null;
-  livelihoodFigures: { householdsSupported: number; supportValue: string } | null;
+  housingFigures: { housesCompleted: number | null; housesSupported: number | null } | null;
+  socialFigures: { healthInsurance: { people: number | null; budget: string } } | null;
+  employmentFigures: { placements: number | null; trainingEnrolments: number | null } | null;
+  livelihoodFigures: { householdsSupported: number | null; supportValue: string } | null;
 }
 
 const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-export const KIND_LABEL = { WARD: 'ward', RURAL_COMMUNE: 'rural commune' } as const;
+/** Money stays the exact decimal string of đồng for exports; it sorts as a number. */
+const money = (v: string | null | undefined): string | null => v ?? null;
 
-const COLUMNS: Column<ScorecardRow>[] = [
-  { key: 'code', label: 'code', value: (r) => r.code },
-  { key: 'name', label: 'name', value: (r) => r.name },
-  { key: 'kind', label: 'kind', value: (r) => KIND_LABEL[r.kind] ?? r.kind },
-  { key: 'households', label: 'households', numeric: true, value: (r) => n(r.householdCount), format: (r) => formatNumber(r.householdCount) },
-  { key: 'poor', label: 'poor', numeric: true, value: (r) => n(r.povertyFigures?.poor), format: (r) => formatNumber(r.povertyFigures?.poor) },
-  { key: 'nearPoor', label: 'near-poor', numeric: true, value: (r) => n(r.povertyFigures?.nearPoor), format: (r) => formatNumber(r.povertyFigures?.nearPoor) },
-  { key: 'nearPoorRate', label: 'near-poor rate', numeric: true, value: (r) => n(r.povertyFigures?.nearPoorRatePercent), format: (r) => formatPercent(r.povertyFigures?.nearPoorRatePercent) },
-  { key: 'disbursed', label: 'credit disbursed', numeric: true, value: (r) => n(r.creditFigures?.amountDisbursed), format: (r) => formatBillions(r.creditFigures?.amountDisbursed) },
-  { key: 'borrowers', label: 'borrowing households', numeric: true, value: (r) => n(r.creditFigures?.borrowingHouseholds), format: (r) => formatNumber(r.creditFigures?.borrowingHouseholds) },
-  { key: 'outstanding', label: 'outstanding', numeric: true, value: (r) => n(r.creditOutstanding?.outstanding), format: (r) => formatBillions(r.creditOutstanding?.outstanding) },
-  { key: 'housesCompleted', label: 'houses completed', numeric: true, value: (r) => n(r.housingFigures?.housesCompleted), format: (r) => formatNumber(r.housingFigures?.housesCompleted) },
-  { key: 'healthInsurance', label: 'health-insurance people', numeric: true, value: (r) => n(r.socialFigures?.healthInsurance.people), format: (r) => formatNumber(r.socialFigures?.healthInsurance.people) },
-  { key: 'placements', label: 'placements', numeric: true, value: (r) => n(r.employmentFigures?.placements), format: (r) => formatNumber(r.employmentFigures?.placements) },
-  { key: 'enrolments', label: 'training enrolments', numeric: true, value: (r) => n(r.employmentFigures?.trainingEnrolments), format: (r) => formatNumber(r.employmentFigures?.trainingEnrolments) },
-  { key: 'livelihoods', label: 'livelihood households', numeric: true, value: (r) => n(r.livelihoodFigures?.householdsSupported), format: (r) => formatNumber(r.livelihoodFigures?.householdsSupported) },
-];
+export function kindLabel(kind: string): string {
+  return kind === 'WARD' || kind === 'RURAL_COMMUNE' ? t(`kind.${kind}`) : kind;
+}
+
+function columns(): Column<ScorecardRow>[] {
+  const inDong = (label: string) => t('column.inDong', { label });
+  const count = (key: string, label: string, get: (r: ScorecardRow) => number | null | undefined): Column<ScorecardRow> => ({ key, label, numeric: true, kind: 'count', value: (r) => n(get(r)), format: (r) => formatNumber(get(r)) });
+  const amount = (key: string, label: string, get: (r: ScorecardRow) => string | null | undefined): Column<ScorecardRow> => ({
+    key,
+    label,
+    numeric: true,
+    kind: 'money',
+    exportLabel: inDong(label),
+    value: (r) => money(get(r)),
+    format: (r) => formatBillions(get(r)),
+  });
+  return [
+    { key: 'code', label: t('column.code'), value: (r) => r.code },
+    { key: 'name', label: t('column.name'), value: (r) => r.name },
+    { key: 'kind', label: t('column.kind'), value: (r) => kindLabel(r.kind) },
+    count('households', t('column.households'), (r) => r.householdCount),
+    count('poor', t('column.poor'), (r) => r.povertyFigures?.poor),
+    count('nearPoor', t('column.nearPoor'), (r) => r.povertyFigures?.nearPoor),
+    { key: 'nearPoorRate', label: t('column.nearPoorRate'), numeric: true, kind: 'percent', value: (r) => n(r.povertyFigures?.nearPoorRatePercent), format: (r) => formatPercent(r.povertyFigures?.nearPoorRatePercent) },
+    amount('disbursed', t('column.disbursed'), (r) => r.creditFigures?.amountDisbursed),
+    count('borrowers', t('column.borrowers'), (r) => r.creditFigures?.borrowingHouseholds),
+    amount('outstanding', t('column.outstanding'), (r) => r.creditOutstanding?.outstanding),
+    count('housesCompleted', t('column.housesCompleted'), (r) => r.housingFigures?.housesCompleted),
+    count('healthInsurance', t('column.healthInsurance'), (r) => r.socialFigures?.healthInsurance.people),
+    count('placements', t('column.placements'), (r) => r.employmentFigures?.placements),
+    count('enrolments', t('column.enrolments'), (r) => r.employmentFigures?.trainingEnrolments),
+    count('livelihoods', t('column.livelihoods'), (r) => r.livelihoodFigures?.householdsSupported),
+  ];
+}
+
+// What the reader chose, kept across re-renders (a language switch re-renders the section).
+const state: { kind: string; search: string; sort: SortState } = { kind: '', search: '', sort: {} };
 
 /** The 126 communes and wards with every department's figures (commune-scorecard.graphql). */
-export async function renderCommunes(target: HTMLElement): Promise<void> {
-  const { data, errors } = await graphql<{ communes: ScorecardRow[] }>(SCORECARD.query, VARIABLES);
-  target.replaceChildren(
-    el('h2', {}, 'Communes and wards'),
-    el('p', { class: 'muted' }, `Review ${VARIABLES.year}; programme figures from ${VARIABLES.from} to ${VARIABLES.to}; balances on ${VARIABLES.asOf}. Click a header to sort, a row to open the commune.`),
-  );
-  if (errors.length) target.append(errorBox(errors.map((e) => e.message)));
-  const rows = (data?.communes ?? []).filter((row): row is ScorecardRow => row !== null);
+export const communes: Section<{ communes: Array<ScorecardRow | null> }> = {
+  id: 'communes',
+  navKey: 'nav.communes',
+  load: () => graphql(SCORECARD.query, SCORECARD.variables),
+  render(target, { data, errors, withheld }) {
+    target.replaceChildren(el('h2', {}, t('communes.title')), el('p', { class: 'muted' }, t('communes.intro', { year: V.year, from: formatDate(V.from), to: formatDate(V.to), asOf: formatDate(V.asOf) })));
+    if (errors.length) target.append(errorBox(errors.map((e) => e.message)));
+    const rows = (data?.communes ?? []).filter((row): row is ScorecardRow => row !== null);
 
-  const kind = el('select', { id: 'commune-kind', 'aria-label': 'kind' }, el('option', { value: '' }, 'wards and rural communes'), el('option', { value: 'WARD' }, 'wards'), el('option', { value: 'RURAL_COMMUNE' }, 'rural communes'));
-  const search = el('input', { id: 'commune-search', type: 'search', placeholder: 'name or code', 'aria-label': 'name or code' });
-  const count = el('span', { class: 'muted', id: 'commune-count' });
-  // Names are matched without diacritics too: "ba dinh" finds "Ba Đình".
-  const fold = (text: string) => text.normalize('NFD').replace(/\p{Diacritic}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
-  const table = new SortableTable(COLUMNS, rows, {
-    id: 'commune-table',
-    rowKey: (row) => row.code,
-    onRowClick: (row) => (location.hash = `commune/${row.code}`),
-    filter: (row) => (!kind.value || row.kind === kind.value) && (!search.value || fold(`${row.code} ${row.name}`).includes(fold(search.value))),
-  });
-  const refresh = () => {
-    table.refresh();
-    count.textContent = `${table.element.tBodies[0]!.rows.length} of ${rows.length}`;
-  };
-  kind.addEventListener('change', refresh);
-  search.addEventListener('input', refresh);
-  refresh();
-  target.append(el('div', { class: 'filters' }, kind, search, count), el('div', { class: 'table-scroll' }, table.element));
-}
+    const kind = el(
+      'select',
+      { id: 'commune-kind', 'aria-label': t('communes.kindFilter') },
+      el('option', { value: '' }, t('kind.all')),
+      el('option', { value: 'WARD' }, t('kind.wards')),
+      el('option', { value: 'RURAL_COMMUNE' }, t('kind.ruralCommunes')),
+    );
+    kind.value = state.kind;
+    const search = el('input', { id: 'commune-search', type: 'search', placeholder: t('communes.search'), 'aria-label': t('communes.search'), value: state.search });
+    const count = el('span', { class: 'muted', id: 'commune-count' });
+    // Names are matched without diacritics too: "ba dinh" finds "Ba Đình".
+    const fold = (text: string) => text.normalize('NFD').replace(/\p{Diacritic}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+    const table = new SortableTable(columns(), rows, {
+      id: 'commune-table',
+      rowKey: (row) => row.code,
+      onRowClick: (row) => (location.hash = `commune/${row.code}`),
+      filter: (row) => (!state.kind || row.kind === state.kind) && (!state.search || fold(`${row.code} ${row.name}`).includes(fold(state.search))),
+      sort: state.sort,
+    });
+    const refresh = () => {
+      state.kind = kind.value;
+      state.search = search.value;
+      table.refresh();
+      count.textContent = t('communes.shown', { shown: table.element.tBodies[0]!.rows.length, total: rows.length });
+    };
+    kind.addEventListener('change', refresh);
+    search.addEventListener('input', refresh);
+    refresh();
+    const download = exportButtons('export-communes', () => ({
+      fileName: `communes-${V.year}`,
+      sheets: [{ name: t('communes.exportSheet'), ...table.exportRows() }],
+      notes: exportNotes(withheld),
+    }));
+    target.append(el('div', { class: 'filters' }, kind, search, count, download), el('div', { class: 'table-scroll' }, table.element));
+  },
+};

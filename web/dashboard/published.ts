@@ -1,38 +1,86 @@
+import { formatBillions, formatDate, formatNumber, formatPercent } from '../format.js';
+import { t } from '../i18n.js';
 import { graphql } from './api.js';
-import { el, errorBox, formatNumber, formatPercent } from './dom.js';
-import { FIGURES, type DashboardFigure } from './figures.js';
+import { el, errorBox } from './dom.js';
+import { exportButtons, exportNotes } from './export.js';
+import { FIGURES, type DashboardFigure, type FigurePeriod } from './figures.js';
 import { PUBLISHED } from './queries.js';
+import type { Section } from './section.js';
 
 function show(figure: DashboardFigure, value: number | null): string {
   if (value === null) return '–';
-  return figure.unit === 'percent' ? formatPercent(value) : formatNumber(value);
+  return figure.unit === 'percent' ? formatPercent(value) : figure.unit === 'vnd' ? formatBillions(value) : formatNumber(value);
+}
+
+/** A figure's period in the page's language. */
+export function periodText(period: FigurePeriod): string {
+  switch (period.kind) {
+    case 'since':
+    case 'on':
+      return t(`period.${period.kind}`, { date: formatDate(period.date) });
+    case 'review':
+    case 'year':
+      return t(`period.${period.kind}`, { year: period.year });
+    case 'years':
+    case 'budgetYears':
+      return t(`period.${period.kind}`, { from: period.from, to: period.to });
+    case 'between':
+      return t('period.between', { from: formatDate(period.from), to: formatDate(period.to) });
+  }
 }
 
 /** The published figures next to the graph's numbers for the same periods. */
-export async function renderPublished(target: HTMLElement): Promise<void> {
-  const { data, errors } = await graphql<unknown>(PUBLISHED.query, PUBLISHED.variables);
-  target.replaceChildren(
-    el('h2', {}, 'Published figures'),
-    el('p', { class: 'muted' }, 'What the city published for 2022-2025, and what the graph holds for the same period. With the city data set loaded the two agree; with the demo data the graph column shows the demo numbers.'),
-  );
-  if (errors.length) target.append(errorBox(errors.map((e) => e.message)));
-  const rows = FIGURES.map((figure) => {
-    const value = data ? figure.value(data) : null;
-    return el(
-      'tr',
-      { 'data-key': figure.key },
-      el('td', {}, figure.label),
-      el('td', { class: 'muted' }, figure.period),
-      el('td', { class: 'num published', 'data-value': figure.published }, `${figure.sign} ${show(figure, figure.published)}`),
-      el('td', { class: 'num graph', 'data-value': value ?? '' }, show(figure, value)),
+export const published: Section<unknown> = {
+  id: 'figures',
+  navKey: 'nav.figures',
+  load: () => graphql(PUBLISHED.query, PUBLISHED.variables),
+  render(target, { data, errors, withheld }) {
+    target.replaceChildren(el('h2', {}, t('published.title')), el('p', { class: 'muted' }, t('published.intro')));
+    if (errors.length) target.append(errorBox(errors.map((e) => e.message)));
+    const rows = FIGURES.map((figure) => ({ figure, label: t(figure.label.key, figure.label.params), period: periodText(figure.period), value: data ? figure.value(data) : null }));
+    target.append(
+      exportButtons('export-figures', () => ({
+        fileName: 'published-figures',
+        sheets: [
+          {
+            name: t('published.exportSheet'),
+            columns: [
+              { header: t('published.figure'), kind: 'text' },
+              { header: t('published.period'), kind: 'text' },
+              { header: t('published.unit'), kind: 'text' },
+              { header: t('published.sign'), kind: 'text' },
+              { header: t('published.published'), kind: 'number' },
+              { header: t('published.graph'), kind: 'number' },
+            ],
+            // Exact numbers (money in đồng); the unit column says which.
+            rows: rows.map((r) => [r.label, r.period, t(`published.units.${r.figure.unit}`), r.figure.sign, r.figure.published, r.value]),
+          },
+        ],
+        notes: exportNotes(withheld),
+      })),
+      el(
+        'div',
+        { class: 'table-scroll whole' },
+        el(
+          'table',
+          { class: 'data', id: 'published-figures' },
+          el('thead', {}, el('tr', {}, el('th', {}, t('published.figure')), el('th', {}, t('published.period')), el('th', { class: 'num' }, t('published.published')), el('th', { class: 'num' }, t('published.graph')))),
+          el(
+            'tbody',
+            {},
+            ...rows.map((r) =>
+              el(
+                'tr',
+                { 'data-key': r.figure.key },
+                el('td', { class: 'wrap' }, r.label),
+                el('td', { class: 'muted' }, r.period),
+                el('td', { class: 'num published', 'data-value': r.figure.published }, `${r.figure.sign} ${show(r.figure, r.figure.published)}`),
+                el('td', { class: 'num graph', 'data-value': r.value ?? '' }, show(r.figure, r.value)),
+              ),
+            ),
+          ),
+        ),
+      ),
     );
-  });
-  target.append(
-    el(
-      'table',
-      { class: 'data', id: 'published-figures' },
-      el('thead', {}, el('tr', {}, el('th', {}, 'figure'), el('th', {}, 'period'), el('th', { class: 'num' }, 'published'), el('th', { class: 'num' }, 'from the graph'))),
-      el('tbody', {}, ...rows),
-    ),
-  );
-}
+  },
+};

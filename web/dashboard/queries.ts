@@ -1,23 +1,38 @@
 import cityOverview from '../../schema/operations/city-overview.graphql';
+import communeHouseholdRecords from '../../schema/operations/commune-household-records.graphql';
+import communeHouseholds from '../../schema/operations/commune-households.graphql';
 import communeScorecard from '../../schema/operations/commune-scorecard.graphql';
+import communeYears from '../../schema/operations/commune-years.graphql';
+import publishedFigures from '../../schema/operations/published-figures.graphql';
 import whatIf from '../../schema/operations/what-if.graphql';
 import { exampleVariables } from './api.js';
-import { FIGURES_QUERY } from './figures.js';
 
-/** One request the dashboard makes on load: an operation and its variables. */
+/**
+ * Every request the dashboard makes, each a file in schema/operations/ sent as it is: the
+ * gateway accepts only those registered operations from callers without a token, and
+ * `npm run schema:check` validates them against the supergraph.
+ */
 export interface DashboardQuery {
   query: string;
   variables: Record<string, unknown>;
 }
 
-/** City overview (schema/operations/city-overview.graphql, with the file's example period). */
-export const OVERVIEW: DashboardQuery = { query: cityOverview, variables: exampleVariables(cityOverview) };
+const operation = (document: string): DashboardQuery => ({ query: document, variables: exampleVariables(document) });
+
+/** City overview (city-overview.graphql, with the file's example period). */
+export const OVERVIEW = /* @__PURE__ */ operation(cityOverview);
 /** The commune table (commune-scorecard.graphql). */
-export const SCORECARD: DashboardQuery = { query: communeScorecard, variables: exampleVariables(communeScorecard) };
+export const SCORECARD = /* @__PURE__ */ operation(communeScorecard);
 /** The what-if view (what-if.graphql). */
-export const WHAT_IF: DashboardQuery = { query: whatIf, variables: exampleVariables(whatIf) };
-/** The published figures beside the graph's (figures.ts). */
-export const PUBLISHED: DashboardQuery = { query: FIGURES_QUERY, variables: {} };
+export const WHAT_IF = /* @__PURE__ */ operation(whatIf);
+/** The published figures beside the graph's (published-figures.graphql, read by figures.ts). */
+export const PUBLISHED = /* @__PURE__ */ operation(publishedFigures);
+/** A commune's figures per year (commune-years.graphql; variables: its code). */
+export const COMMUNE_YEARS = /* @__PURE__ */ operation(communeYears);
+/** A commune's households with names and addresses, for those who may read personal data. */
+export const COMMUNE_HOUSEHOLDS = /* @__PURE__ */ operation(communeHouseholds);
+/** The same list without the personal fields, for roles that read records but not personal data. */
+export const COMMUNE_HOUSEHOLD_RECORDS = /* @__PURE__ */ operation(communeHouseholdRecords);
 
 /** Every request of the first load, which prefetch.ts sends before the page's code has loaded. */
 export const ON_LOAD: DashboardQuery[] = [OVERVIEW, PUBLISHED, SCORECARD, WHAT_IF];

@@ -1,72 +1,92 @@
+import { formatDong, formatNumber } from '../format.js';
+import { t } from '../i18n.js';
 import { graphql } from './api.js';
 import { chartCard } from './charts.js';
-import { KIND_LABEL } from './communes.js';
-import { el, errorBox, formatNumber } from './dom.js';
+import { kindLabel } from './communes.js';
+import { el, errorBox } from './dom.js';
+import { exportButtons, exportNotes } from './export.js';
 import { WHAT_IF } from './queries.js';
-import { SortableTable, type Column } from './table.js';
+import type { Section } from './section.js';
+import { SortableTable, type Column, type SortState } from './table.js';
 
-const VARIABLES = WHAT_IF.variables;
+const V = WHAT_IF.variables as { year: number; standard: string };
 
 interface Counts {
-  currentPoor: number;
-  currentNearPoor: number;
-  poor: number;
-  nearPoor: number;
+  currentPoor: number | null;
+  currentNearPoor: number | null;
+  poor: number | null;
+  nearPoor: number | null;
 }
 interface CommuneRow {
   commune: { code: string; name: string; kind: 'WARD' | 'RURAL_COMMUNE' };
   counts: Counts;
 }
 
-const change = (c: Counts) => c.poor + c.nearPoor - (c.currentPoor + c.currentNearPoor);
-
-const COLUMNS: Column<CommuneRow>[] = [
-  { key: 'code', label: 'code', value: (r) => r.commune.code },
-  { key: 'name', label: 'name', value: (r) => r.commune.name },
-  { key: 'kind', label: 'kind', value: (r) => KIND_LABEL[r.commune.kind] ?? r.commune.kind },
-  { key: 'currentPoor', label: 'poor now', numeric: true, value: (r) => r.counts.currentPoor },
-  { key: 'currentNearPoor', label: 'near-poor now', numeric: true, value: (r) => r.counts.currentNearPoor },
-  { key: 'poor', label: 'poor under the new lines', numeric: true, value: (r) => r.counts.poor },
-  { key: 'nearPoor', label: 'near-poor under the new lines', numeric: true, value: (r) => r.counts.nearPoor },
-  { key: 'change', label: 'change', numeric: true, value: (r) => change(r.counts), format: (r) => signed(change(r.counts)) },
-];
-
-function signed(n: number): string {
-  return n > 0 ? `+${formatNumber(n)}` : formatNumber(n);
+/** The change in poor and near-poor households together; unknown when a count is withheld. */
+function change(c: Counts): number | null {
+  return c.poor === null || c.nearPoor === null || c.currentPoor === null || c.currentNearPoor === null ? null : c.poor + c.nearPoor - (c.currentPoor + c.currentNearPoor);
 }
+
+function signed(n: number | null): string {
+  return n !== null && n > 0 ? `+${formatNumber(n)}` : formatNumber(n);
+}
+
+function columns(): Column<CommuneRow>[] {
+  const count = (key: keyof Counts, label: string): Column<CommuneRow> => ({ key, label, numeric: true, kind: 'count', value: (r) => r.counts[key], format: (r) => formatNumber(r.counts[key]) });
+  return [
+    { key: 'code', label: t('column.code'), value: (r) => r.commune.code },
+    { key: 'name', label: t('column.name'), value: (r) => r.commune.name },
+    { key: 'kind', label: t('column.kind'), value: (r) => kindLabel(r.commune.kind) },
+    count('currentPoor', t('column.currentPoor')),
+    count('currentNearPoor', t('column.currentNearPoor')),
+    count('poor', t('column.poorNew')),
+    count('nearPoor', t('column.nearPoorNew')),
+    { key: 'change', label: t('column.change'), numeric: true, kind: 'count', value: (r) => change(r.counts), format: (r) => signed(change(r.counts)) },
+  ];
+}
+
+// Largest increase first, until the reader sorts otherwise.
+const sort: SortState = { key: 'change', descending: true };
 
 /** The what-if view: poor and near-poor under the current and the 2027-2030 lines (what-if.graphql). */
-export async function renderWhatIf(target: HTMLElement): Promise<void> {
-  const { data, errors } = await graphql<{ povertyWhatIf: any }>(WHAT_IF.query, VARIABLES);
-  const result = data?.povertyWhatIf;
-  target.replaceChildren(el('h2', {}, `What if: the ${VARIABLES.year} review under the ${VARIABLES.standard} lines`));
-  if (errors.length) target.append(errorBox(errors.map((e) => e.message)));
-  if (!result) return;
-  const city: Counts & { reviewedHouseholds: number } = result.city;
-  const standard = result.standard;
-  target.append(
-    el(
-      'p',
-      { class: 'muted' },
-      `The ${formatNumber(city.reviewedHouseholds)} households reviewed in ${result.year}, re-scored with income lines of ${formatNumber(standard.ruralIncomeLine)} ₫ (rural) and ${formatNumber(standard.urbanIncomeLine)} ₫ (urban) per person per month.`,
-    ),
-    el(
-      'div',
-      { class: 'charts' },
-      chartCard(
-        'City: households under each standard',
-        ['poor', 'near-poor'],
-        [
-          { label: 'current lines', values: [city.currentPoor, city.currentNearPoor] },
-          { label: `${standard.code} lines`, values: [city.poor, city.nearPoor] },
-        ],
-        { id: 'chart-what-if' },
+export const whatIf: Section<{ povertyWhatIf: any }> = {
+  id: 'what-if',
+  navKey: 'nav.whatIf',
+  load: () => graphql(WHAT_IF.query, WHAT_IF.variables),
+  render(target, { data, errors, withheld }) {
+    const result = data?.povertyWhatIf;
+    target.replaceChildren(el('h2', {}, t('whatIf.title', { year: V.year, standard: V.standard })));
+    if (errors.length) target.append(errorBox(errors.map((e) => e.message)));
+    if (!result) return;
+    const city: Counts & { reviewedHouseholds: number | null } = result.city;
+    const standard = result.standard;
+    const rows: CommuneRow[] = result.communes ?? [];
+    const table = new SortableTable(columns(), rows, { id: 'what-if-table', rowKey: (r) => r.commune.code, onRowClick: (r) => (location.hash = `commune/${r.commune.code}`), sort });
+    target.append(
+      el(
+        'p',
+        { class: 'muted' },
+        t('whatIf.intro', { households: formatNumber(city.reviewedHouseholds), year: result.year, rural: formatDong(standard.ruralIncomeLine), urban: formatDong(standard.urbanIncomeLine) }),
       ),
-    ),
-  );
-  const rows: CommuneRow[] = result.communes ?? [];
-  const table = new SortableTable(COLUMNS, rows, { id: 'what-if-table', rowKey: (r) => r.commune.code, onRowClick: (r) => (location.hash = `commune/${r.commune.code}`) });
-  table.sortBy('change');
-  table.sortBy('change'); // largest increase first
-  target.append(el('div', { class: 'table-scroll' }, table.element));
-}
+      el(
+        'div',
+        { class: 'charts' },
+        chartCard(
+          t('whatIf.chart'),
+          [t('overview.series.poor'), t('overview.series.nearPoor')],
+          [
+            { label: t('whatIf.currentLines'), values: [city.currentPoor, city.currentNearPoor] },
+            { label: t('whatIf.newLines', { standard: standard.code }), values: [city.poor, city.nearPoor] },
+          ],
+          { id: 'chart-what-if' },
+        ),
+      ),
+      exportButtons('export-what-if', () => ({
+        fileName: `what-if-${V.year}-${V.standard}`,
+        sheets: [{ name: t('whatIf.exportSheet'), ...table.exportRows() }],
+        notes: exportNotes(withheld),
+      })),
+      el('div', { class: 'table-scroll' }, table.element),
+    );
+  },
+};
