@@ -116,7 +116,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // The registry starts first: the others check household identity against it.
     for (const pkg of packages) {
       const server = await serveSubgraph(pkg, {
-        db: databases.kysely<any>(pkg.name),
+        db: databases.serving<any>(pkg.name),
         peers: { ...peers },
         port: options.ports === 'random' ? 0 : portFor(pkg),
         host,
