@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
@@ -13,6 +14,7 @@ import { accessRules, checkAccess, RequestAuth, type AccessRules } from '../subg
 import { checkLimits, limitsFromEnv, type RequestLimits } from '../subgraphs/common/limits.js';
 import { isIntrospectionOnly, publicOperationsFromEnv, TrustedDocuments } from './trusted-documents.js';
 import { findWithheldCounts } from './withheld.js';
+import { watchedSupergraph } from './supergraph-watch.js';
 import type { Authenticator } from '../subgraphs/common/auth.js';
 import { errorsPlugin, formatErrorSafely } from '../subgraphs/common/errors.js';
 import { CALLER_REQUEST_ID_HEADER } from '../subgraphs/common/gateway-proof.js';
@@ -25,6 +27,11 @@ import { gatewayPages, signInFromEnv, type SignInSettings } from '../subgraphs/c
 import { inRequestSpan } from '../subgraphs/common/tracing.js';
 
 export const SUPERGRAPH_PATH = projectUrl('schema/supergraph.graphql');
+
+/** The supergraph file the gateway serves and watches: SUPERGRAPH_FILE, else the committed schema/supergraph.graphql. */
+export function supergraphFileFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SUPERGRAPH_FILE || fileURLToPath(SUPERGRAPH_PATH);
+}
 
 export { IDEMPOTENCY_KEY_HEADER };
 
@@ -51,8 +58,14 @@ export interface GatewayContext {
 }
 
 export interface GatewayOptions {
-  /** The composed supergraph; by default the committed schema/supergraph.graphql. */
+  /** A composed supergraph to serve as it is (never reloaded); by default the supergraph file. */
   supergraphSdl?: string;
+  /**
+   * The supergraph file (supergraphFileFromEnv by default), taken up again when it changes
+   * unless `watchSupergraph` is false (SUPERGRAPH_WATCH=false); see supergraph-watch.ts.
+   */
+  supergraphFile?: string;
+  watchSupergraph?: boolean;
   /** Subgraph URLs by name, overriding the routing URLs in the supergraph. */
   subgraphUrls?: Record<string, string>;
   observability?: Observability;
@@ -78,13 +91,26 @@ export interface GatewayOptions {
  * page are all off.
  */
 export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<GatewayContext> {
-  const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const file = options.supergraphFile ?? supergraphFileFromEnv();
+  const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(file, 'utf8');
+  const watch = options.supergraphSdl === undefined && (options.watchSupergraph ?? process.env.SUPERGRAPH_WATCH !== 'false');
   const resilience = options.resilience ?? resilienceFromEnv();
+  const logger = options.observability?.logger;
   const gateway = new ApolloGateway({
-    supergraphSdl,
+    supergraphSdl: watch
+      ? watchedSupergraph(file, {
+          updated: (f) => logger?.info({ supergraph: f }, 'supergraph updated: new requests use it'),
+          rejected: (f, reason) => logger?.error({ supergraph: f, reason }, 'supergraph not taken: the previous one stays in use'),
+        })
+      : supergraphSdl,
     buildService: ({ name, url }) => new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url!, options.observability, resilience),
   });
-  const rules = accessRules(parse(supergraphSdl));
+  // The access rules (the @access, @personal and @count directives) follow the supergraph in use.
+  let rules = accessRules(parse(supergraphSdl));
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    rules = accessRules(parse(coreSupergraphSdl));
+    useOurScalars(apiSchema);
+  });
   const limits = options.limits ?? limitsFromEnv();
   const shareFetches = options.shareFetches ?? process.env.SUBGRAPH_FETCH_SHARING !== 'false';
   const publicOperations = options.publicOperations ?? publicOperationsFromEnv();
@@ -105,7 +131,7 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ...(options.observability ? [options.observability.plugin<GatewayContext>(), errorsPlugin<GatewayContext>(options.observability.logger)] : []),
-      gatewayAccessPlugin({ rules, limits, shareFetches, publicOperations, trusted, ...(options.observability ? { observability: options.observability } : {}) }),
+      gatewayAccessPlugin({ rules: () => rules, limits, shareFetches, publicOperations, trusted, ...(options.observability ? { observability: options.observability } : {}) }),
     ],
   });
 }
@@ -116,7 +142,7 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
  * reports the counts the subgraphs withheld.
  */
 function gatewayAccessPlugin(options: {
-  rules: AccessRules;
+  rules: () => AccessRules;
   limits: RequestLimits;
   shareFetches: boolean;
   publicOperations: 'registered' | 'any';
@@ -148,7 +174,7 @@ function gatewayAccessPlugin(options: {
           const tooMuch = checkLimits(schema, document, operationName, request.variables, limits);
           if (tooMuch) refuse(tooMuch);
           const selected = { personal: false };
-          const denial = checkAccess(schema, document, rules, auth.viewer, selected);
+          const denial = checkAccess(schema, document, rules(), auth.viewer, selected);
           if (denial) refuse(denial);
           const operation = getOperationAST(document, operationName);
           contextValue.shareFetches = options.shareFetches && operation?.operation === 'query' && !selected.personal;
@@ -156,7 +182,7 @@ function gatewayAccessPlugin(options: {
         async willSendResponse({ contextValue, response, document, schema, operationName }) {
           if (response.body.kind !== 'single' || !document || contextValue.auth.exact) return;
           const result = response.body.singleResult;
-          const withheld = findWithheldCounts(schema, document, operationName, result.data, rules, contextValue.auth.smallCountThreshold);
+          const withheld = findWithheldCounts(schema, document, operationName, result.data, rules(), contextValue.auth.smallCountThreshold);
           if (withheld.length) result.extensions = { ...result.extensions, withheld };
         },
       };
@@ -256,10 +282,11 @@ export async function serveGateway(
 ): Promise<RunningServer> {
   const { auth } = options;
   const observability = options.observability ?? new Observability('gateway', options.logDestination);
-  const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const supergraphFile = options.supergraphFile ?? supergraphFileFromEnv();
+  const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(supergraphFile, 'utf8');
   const trusted = options.trustedDocuments ?? TrustedDocuments.fromOperations();
   const resilience = options.resilience ?? resilienceFromEnv();
-  const server = createGatewayServer({ ...options, supergraphSdl, observability, trustedDocuments: trusted, resilience });
+  const server = createGatewayServer({ ...options, supergraphFile, observability, trustedDocuments: trusted, resilience });
   await server.start();
   const urls = { ...routingUrls(supergraphSdl), ...options.subgraphUrls };
   const title = 'Hanoi poverty-reduction graph: gateway';

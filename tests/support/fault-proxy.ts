@@ -13,7 +13,7 @@ export class FaultProxy {
   private readonly sockets = new Set<net.Socket>();
   private port = 0;
 
-  private constructor(private readonly target: URL) {}
+  private constructor(private target: URL) {}
 
   static async start(targetUrl: string): Promise<FaultProxy> {
     const proxy = new FaultProxy(new URL(targetUrl));
@@ -31,6 +31,14 @@ export class FaultProxy {
     this.mode = mode;
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
+  }
+
+  /**
+   * New connections go to another process from now on (a new version of the subgraph started
+   * beside the old); connections already open stay with the old one until they close.
+   */
+  retarget(targetUrl: string): void {
+    this.target = new URL(targetUrl);
   }
 
   /** Stops listening: new connections are refused, as when the process is gone. */
