@@ -221,6 +221,8 @@ export class RequestAuth {
   /** Personal-field coordinate → the households whose values were read. */
   readonly personalReads = new Map<string, Set<string>>();
   operationName: string | null = null;
+  /** The Idempotency-Key header the request carried (for its mutations; see writes.ts). */
+  idempotencyKey: string | null = null;
 
   constructor(
     readonly viewer: Viewer,

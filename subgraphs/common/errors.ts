@@ -13,7 +13,22 @@ export function notFound(message: string): GraphQLError {
 
 /** Postgres SQLSTATE 23505: a unique constraint refused the row. */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+  return sqlState(error) === '23505';
+}
+
+/**
+ * Whether `error` is a unique violation of the named constraint (or unique index). A duplicate
+ * is reported as a duplicate only when the constraint that refused it is the one that defines
+ * it: any other unique violation (a rollup row, an idempotency key) means something else.
+ */
+export function violatesUnique(error: unknown, constraint: string): boolean {
+  return isUniqueViolation(error) && (error as { constraint?: unknown }).constraint === constraint;
+}
+
+/** The SQLSTATE of a database error (`40001`, `23505`, ...), or undefined. */
+export function sqlState(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
 /**

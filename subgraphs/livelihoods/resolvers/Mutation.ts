@@ -1,5 +1,5 @@
 import { auditedWrite } from '../../common/audit.js';
-import { badInput, isUniqueViolation } from '../../common/errors.js';
+import { badInput, violatesUnique } from '../../common/errors.js';
 import { todayInHanoi } from '../../common/scalars.js';
 import type { LivelihoodsContext } from '../context.js';
 import type { HighTechModelKind, LivelihoodActivity } from '../db/tables.js';
@@ -105,7 +105,7 @@ export const Mutation = {
       );
       return { project };
     } catch (error) {
-      if (isUniqueViolation(error)) throw badInput('code', `a project with code "${input.code}" already exists`);
+      if (violatesUnique(error, 'livelihood_project_pkey')) throw badInput('code', `a project with code "${input.code}" already exists`);
       throw error;
     }
   },
@@ -177,7 +177,7 @@ export const Mutation = {
       });
       return { participation: participant };
     } catch (error) {
-      if (isUniqueViolation(error)) {
+      if (violatesUnique(error, 'livelihood_participant_project_household_key')) {
         throw badInput('householdId', `household ${householdId} already takes part in project ${project.code}`);
       }
       throw error;

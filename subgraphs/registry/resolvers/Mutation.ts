@@ -1,5 +1,5 @@
 import { auditedWrite } from '../../common/audit.js';
-import { badInput, isUniqueViolation } from '../../common/errors.js';
+import { badInput, violatesUnique } from '../../common/errors.js';
 import { parseId } from '../../common/ids.js';
 import { todayInHanoi } from '../../common/scalars.js';
 import type { RegistryContext } from '../context.js';
@@ -93,7 +93,7 @@ export const Mutation = {
       return { household };
     } catch (error) {
       // Two registrations racing for the same national ID: the unique index decides.
-      if (isUniqueViolation(error)) throw badInput('members', 'a nationalId is already registered in another household');
+      if (violatesUnique(error, 'household_member_national_id_key')) throw badInput('members', 'a nationalId is already registered in another household');
       throw error;
     }
   },
@@ -174,7 +174,11 @@ export const Mutation = {
       });
       return { review };
     } catch (error) {
-      if (isUniqueViolation(error)) throw badInput('year', `household ${input.householdId} already has a periodic review for ${input.year}`);
+      // Only the index that defines a duplicate review makes one (one periodic review per
+      // household and year); any other unique violation is not the caller's mistake.
+      if (violatesUnique(error, 'poverty_review_periodic_key')) {
+        throw badInput('year', `household ${input.householdId} already has a periodic review for ${input.year}`);
+      }
       throw error;
     }
   },

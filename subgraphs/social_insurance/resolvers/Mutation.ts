@@ -1,5 +1,5 @@
 import { auditedWrite } from '../../common/audit.js';
-import { badInput, isUniqueViolation } from '../../common/errors.js';
+import { badInput, violatesUnique } from '../../common/errors.js';
 import type { RegistryClassification, RegistryMember } from '../../common/registry-client.js';
 import { todayInHanoi } from '../../common/scalars.js';
 import type { SocialInsuranceContext } from '../context.js';
@@ -158,7 +158,7 @@ export const Mutation = {
       });
       return { healthInsuranceSupport };
     } catch (error) {
-      if (isUniqueViolation(error)) throw badInput('year', `person ${member.id} already has a supported health-insurance card for ${input.year}`);
+      if (violatesUnique(error, 'health_insurance_support_member_year_key')) throw badInput('year', `person ${member.id} already has a supported health-insurance card for ${input.year}`);
       throw error;
     }
   },
