@@ -50,7 +50,31 @@ export function formatErrorSafely(formatted: GraphQLFormattedError): GraphQLForm
       extensions: { code: 'INTERNAL_SERVER_ERROR', ...(extensions.serviceName ? { serviceName: extensions.serviceName } : {}) },
     };
   }
+  if (code === 'BAD_USER_INPUT' && extensions.field === undefined) {
+    const field = variableField(formatted.message);
+    if (field) return { ...formatted, extensions: { ...extensions, field } };
+  }
   return { ...formatted, extensions };
+}
+
+/**
+ * The field a variable's coercion error is about, read from graphql-js's message (the only
+ * place it says which): `Variable "$input" got invalid value "x" at "input.amount"; ...` is
+ * about `amount` (for a variable named `input`, as every mutation's argument is, the path inside
+ * it, as resolvers name fields; otherwise the path from the variable's name), `Field "year" of
+ * required type "Int!" was not provided` and `Field "x" is not defined by type ...` name theirs.
+ */
+export function variableField(message: string): string | undefined {
+  const variable = /^Variable "\$(\w+)" got invalid value /.exec(message);
+  if (!variable) return undefined;
+  const name = variable[1]!;
+  // The last ` at "path"; ` before the reason (the value printed before it may contain anything).
+  const at = [...message.matchAll(/ at "([\w.[\]]+)"; /g)].pop()?.[1];
+  let path = at ?? name;
+  const missing = /; Field "(\w+)" (?:of required type .* was not provided|is not defined by type )/.exec(message);
+  if (missing) path = `${path}.${missing[1]}`;
+  if (name === 'input' && path.startsWith('input.')) path = path.slice('input.'.length);
+  return path;
 }
 
 /**

@@ -17,6 +17,7 @@ import { limitsFromEnv, subgraphLimits, type RequestLimits } from './limits.js';
 import { errorsPlugin, formatErrorSafely } from './errors.js';
 import type { Observability } from './observability.js';
 import { withIdempotentMutations } from './writes.js';
+import { guardTextInputs } from './inputs.js';
 
 /** What `buildSubgraph` returns: everything needed to serve or compose one subgraph. */
 export interface BuiltSubgraph<TContext extends BaseContext> {
@@ -86,6 +87,8 @@ export function createSubgraphServer<TContext extends BaseContext & { auth: Requ
     ? { ...built.resolvers, Mutation: withIdempotentMutations(built.resolvers.Mutation as Record<string, GraphQLFieldResolver<unknown, TContext>>) }
     : built.resolvers;
   const schema = buildSubgraphSchema([{ typeDefs: built.typeDefs, resolvers: resolvers as GraphQLResolverMap<TContext> }]);
+  // Every text argument checked against one rule before anything runs (inputs.ts).
+  guardTextInputs(schema);
   const rules = accessRules(built.typeDefs, built.name);
   enforceFieldRules(schema, rules);
   return new ApolloServer<TContext>({
