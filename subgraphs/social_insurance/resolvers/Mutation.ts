@@ -88,18 +88,20 @@ function notInFuture(date: string, field: string, today: string): void {
 async function knownMember(ctx: SocialInsuranceContext, memberId: string): Promise<RegistryMember> {
   const id = registryId(memberId, 'memberId', 'person');
   const member = (await ctx.registry.members([id])).get(id);
-  if (!member) throw badInput('memberId', `unknown person "${memberId}": the registry has no such household member`);
+  const missing = () => badInput('memberId', `unknown person "${memberId}": the registry has no such household member`);
+  if (!member) throw missing();
   // A commune-scoped writer (none in the default policy, but roles are data) writes only for
-  // households in its communes; refused before anything is written.
-  ctx.auth.requireCommune(member.communeCode, `Household ${member.householdId}`);
+  // households in its communes; a person elsewhere reads as a missing one.
+  ctx.auth.requireCommune(member.communeCode, missing);
   return member;
 }
 
 async function knownHousehold(ctx: SocialInsuranceContext, householdId: string) {
   const id = registryId(householdId, 'householdId', 'household');
   const household = (await ctx.registry.households([id])).get(id);
-  if (!household) throw badInput('householdId', `unknown household "${householdId}": the registry has no such household`);
-  ctx.auth.requireCommune(household.communeCode, `Household ${household.id}`);
+  const missing = () => badInput('householdId', `unknown household "${householdId}": the registry has no such household`);
+  if (!household) throw missing();
+  ctx.auth.requireCommune(household.communeCode, missing);
   return household;
 }
 
