@@ -162,3 +162,29 @@ describe('a commune-scoped writer', () => {
     expect(onlyError(cityFund).extensions?.code).toBe('FORBIDDEN');
   });
 });
+
+// The same eight writes, made by the administrator with an idempotency key, each sent twice:
+// one write, the same answer twice (the replay comes from the stored answer, dates and all).
+describe('idempotent writes of every kind above', () => {
+  for (const c of CASES.filter((x) => x.mutation !== 'completeTraining')) {
+    it(`${c.mutation}: sent twice with one key, written once, answered alike`, async () => {
+      const before = await auditWrites();
+      const input = { ...c.input(c.outOfScope()), idempotencyKey: `${c.mutation}-replay-1` };
+      const first = await stack.query(c.document, { input });
+      expect(first.errors).toBeUndefined();
+      const again = await stack.query(c.document, { input });
+      expect(again).toEqual(first);
+      expect(await auditWrites()).toBe(before + 1);
+    });
+  }
+
+  it('completeTraining: a repeat answers the first completion instead of "already completed"', async () => {
+    const enrol = await stack.query(ENROL, { input: { personId: outOfScope.member, course: 'Hàn điện', level: 'ELEMENTARY', startedOn: '2025-03-01' } });
+    const input = { enrolmentId: enrol.data.enrolInTraining.enrolment.id, completedOn: '2025-06-01', idempotencyKey: 'complete-replay-1' };
+    const first = await stack.query(COMPLETE, { input });
+    expect(first.errors).toBeUndefined();
+    expect(await stack.query(COMPLETE, { input })).toEqual(first);
+    // Without the key the repeat is a new request, refused as the enrolment is completed.
+    expect(onlyError(await stack.query(COMPLETE, { input: { ...input, idempotencyKey: undefined } })).extensions?.field).toBe('enrolmentId');
+  });
+});
