@@ -174,24 +174,59 @@ function setAt(inputType: GraphQLInputType, segments: Array<string | number>, va
   return root;
 }
 
-function mutationLeaves(): Array<{ mutation: string; inputType: string; leaf: Leaf }> {
-  const out: Array<{ mutation: string; inputType: string; leaf: Leaf }> = [];
-  for (const field of Object.values(schema.getMutationType()!.getFields())) {
-    const input = field.args.find((a) => a.name === 'input');
-    expect(input, `${field.name} takes an input`).toBeDefined();
-    for (const l of leaves(input!.type)) {
-      out.push({
-        mutation: field.name,
-        inputType: String(input!.type),
-        leaf: { path: pathOf(l.segments), name: l.name, type: l.type, withValue: (v) => setAt(input!.type, l.segments, v) },
-      });
+interface Case {
+  operation: 'query' | 'mutation';
+  field: string;
+  leaf: Leaf;
+  /** The document, with a variable per argument named after it. */
+  document: string;
+  /** The variables with `value` at the leaf, every required argument filled. */
+  variables(value: unknown): Record<string, unknown>;
+}
+
+/**
+ * Every scalar or enum position of every argument of every root field of `operation`: an
+ * argument named `input` is left out of the paths (as refusals name its fields), any other
+ * argument starts its path.
+ */
+function rootCases(operation: 'query' | 'mutation'): Case[] {
+  const root = operation === 'query' ? schema.getQueryType()! : schema.getMutationType()!;
+  const out: Case[] = [];
+  for (const field of Object.values(root.getFields())) {
+    if (field.args.length === 0) continue;
+    const declarations = field.args.map((a) => `$${a.name}: ${String(a.type)}`).join(', ');
+    const call = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
+    const selection = isScalarType(getNamedType(field.type)) || isEnumType(getNamedType(field.type)) ? '' : ' { __typename }';
+    const document = `${operation}(${declarations}) { ${field.name}(${call})${selection} }`;
+    const required = () => Object.fromEntries(field.args.filter((a) => isNonNullType(a.type)).map((a) => [a.name, filler(a.type)]));
+    for (const arg of field.args) {
+      const named = getNamedType(arg.type);
+      const prefix = arg.name === 'input' ? [] : [arg.name];
+      if (isInputObjectType(named)) {
+        for (const l of leaves(arg.type)) {
+          const path = pathOf([...prefix, ...l.segments]);
+          out.push({
+            operation, field: field.name, document,
+            leaf: { path, name: l.name, type: l.type, withValue: (v) => setAt(arg.type, l.segments, v) },
+            variables: (v) => ({ ...required(), [arg.name]: setAt(arg.type, l.segments, v) }),
+          });
+        }
+      } else if (isScalarType(named) || isEnumType(named)) {
+        // A list argument gets its bad value as the list's one item.
+        const list = isListType(isNonNullType(arg.type) ? arg.type.ofType : arg.type);
+        out.push({
+          operation, field: field.name, document,
+          leaf: { path: list ? `${arg.name}[0]` : arg.name, name: arg.name, type: named, withValue: (v) => ({ [arg.name]: v }) },
+          variables: (v) => ({ ...required(), [arg.name]: list ? [v] : v }),
+        });
+      }
     }
   }
   return out;
 }
 
-async function send(mutation: string, inputType: string, input: Record<string, unknown>): Promise<GraphQLResponse> {
-  const body = JSON.stringify({ query: `mutation($input: ${inputType}) { ${mutation}(input: $input) { __typename } }`, variables: { input } });
+async function send(c: Case, value: unknown): Promise<GraphQLResponse> {
+  const body = JSON.stringify({ query: c.document, variables: c.variables(value) });
   const response = await fetch(stack.gatewayUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.adminToken}` },
@@ -217,37 +252,57 @@ async function rowCounts(): Promise<Record<string, number>> {
   return counts;
 }
 
-describe('a generated sweep of bad values over every mutation', () => {
-  it('refuses every bad value at the edge as BAD_USER_INPUT naming its field, with no internal error, writing nothing', async () => {
-    const cases = mutationLeaves();
-    const mutations = new Set(cases.map((c) => c.mutation));
-    expect(mutations.size).toBeGreaterThanOrEqual(23);
-    const before = await rowCounts();
-    let sent = 0;
-    const internal: string[] = [];
-    const wrong: string[] = [];
-    for (const { mutation, inputType, leaf } of cases) {
-      for (const bad of badValuesOf(leaf.type, leaf.name)) {
-        const r = await send(mutation, inputType, leaf.withValue(bad.value));
-        sent++;
-        const label = `${mutation} ${leaf.path} (${bad.what})`;
-        const errors = r.errors ?? [];
-        if (errors.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR' || e.extensions?.code === undefined)) {
-          internal.push(`${label}: ${JSON.stringify(errors)}`);
-          continue;
-        }
-        const error = errors[0];
-        const leaks = JSON.stringify(errors);
-        if (!error || errors.length !== 1) wrong.push(`${label}: expected one error, got ${JSON.stringify(r).slice(0, 300)}`);
-        else if (/https?:\/\/|stacktrace|invalid byte sequence|violates|SQLSTATE/i.test(leaks)) wrong.push(`${label}: leaks ${leaks.slice(0, 300)}`);
-        else if (bad.exact && (error.extensions?.code !== 'BAD_USER_INPUT' || error.extensions?.field !== leaf.path)) {
-          wrong.push(`${label}: ${error.extensions?.code} field=${error.extensions?.field}: ${error.message.slice(0, 200)}`);
-        } else if (!bad.exact && !(error.extensions?.code === 'NOT_FOUND' || (error.extensions?.code === 'BAD_USER_INPUT' && error.extensions?.field))) {
-          wrong.push(`${label}: ${error.extensions?.code} field=${error.extensions?.field}: ${error.message.slice(0, 200)}`);
-        }
+/** Sends every bad value of every case; returns the misses (internal errors apart). */
+async function sweep(cases: Case[], acceptNoError: boolean): Promise<{ sent: number; internal: string[]; wrong: string[] }> {
+  let sent = 0;
+  const internal: string[] = [];
+  const wrong: string[] = [];
+  for (const c of cases) {
+    for (const bad of badValuesOf(c.leaf.type, c.leaf.name)) {
+      const r = await send(c, bad.value);
+      sent++;
+      const label = `${c.field} ${c.leaf.path} (${bad.what})`;
+      const errors = r.errors ?? [];
+      if (errors.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR' || e.extensions?.code === undefined)) {
+        internal.push(`${label}: ${JSON.stringify(errors).slice(0, 300)}`);
+        continue;
+      }
+      const error = errors[0];
+      const leaks = JSON.stringify(errors);
+      if (!error) {
+        if (bad.exact || !acceptNoError) wrong.push(`${label}: accepted: ${JSON.stringify(r).slice(0, 200)}`);
+      } else if (errors.length !== 1) wrong.push(`${label}: ${errors.length} errors: ${leaks.slice(0, 300)}`);
+      else if (/https?:\/\/|stacktrace|invalid byte sequence|violates|SQLSTATE/i.test(leaks)) wrong.push(`${label}: leaks ${leaks.slice(0, 300)}`);
+      else if (bad.exact && (error.extensions?.code !== 'BAD_USER_INPUT' || error.extensions?.field !== c.leaf.path)) {
+        wrong.push(`${label}: ${error.extensions?.code} field=${error.extensions?.field}: ${error.message.slice(0, 200)}`);
+      } else if (!bad.exact && !(error.extensions?.code === 'NOT_FOUND' || (error.extensions?.code === 'BAD_USER_INPUT' && error.extensions?.field))) {
+        wrong.push(`${label}: ${error.extensions?.code} field=${error.extensions?.field}: ${error.message.slice(0, 200)}`);
       }
     }
-    console.info(`bad-input sweep: ${sent} cases over ${mutations.size} mutations, ${internal.length} internal errors, ${wrong.length} other misses`);
+  }
+  return { sent, internal, wrong };
+}
+
+describe('a generated sweep of bad values', () => {
+  it('over every mutation: each refused at the edge as BAD_USER_INPUT naming its field, no internal error, nothing written', async () => {
+    const cases = rootCases('mutation');
+    const mutations = new Set(cases.map((c) => c.field));
+    expect(mutations.size).toBeGreaterThanOrEqual(23);
+    const before = await rowCounts();
+    const { sent, internal, wrong } = await sweep(cases, false);
+    console.info(`bad-input sweep (mutations): ${sent} cases over ${mutations.size} mutations, ${internal.length} internal errors, ${wrong.length} other misses`);
+    expect(internal).toEqual([]);
+    expect(wrong).toEqual([]);
+    expect(await rowCounts()).toEqual(before);
+  }, 120_000);
+
+  it('over every argument of every query: bad scalars and text refused naming the argument, no internal error', async () => {
+    const cases = rootCases('query');
+    const queries = new Set(cases.map((c) => c.field));
+    const before = await rowCounts();
+    // A wrong id in a query is a record that is not there: null, no error, is an answer too.
+    const { sent, internal, wrong } = await sweep(cases, true);
+    console.info(`bad-input sweep (queries): ${sent} cases over ${queries.size} query fields, ${internal.length} internal errors, ${wrong.length} other misses`);
     expect(internal).toEqual([]);
     expect(wrong).toEqual([]);
     expect(await rowCounts()).toEqual(before);
