@@ -156,6 +156,15 @@ describe('idempotent writes', () => {
     expect(await loanCount()).toBe(before + 1);
   });
 
+  it('accepts loans to different households disbursed at once (rollup rows shared city-wide)', async () => {
+    const r = await stack.query(`{ households(first: 10, filter: { year: 2023, classification: POOR }) { edges { node { id } } } }`);
+    const ids: string[] = r.data.households.edges.map((e: any) => e.node.id);
+    const before = await loanCount();
+    const results = await Promise.all(ids.map((id, i) => stack.query(DISBURSE, { input: loanInput(id, { amount: String(20_000_000 + i) }) })));
+    expect(results.filter((x) => x.errors)).toEqual([]);
+    expect(await loanCount()).toBe(before + ids.length);
+  });
+
   it('refuses a key used again with different input, writing nothing', async () => {
     const householdId = await poorHousehold();
     const first = await stack.query(DISBURSE, { input: loanInput(householdId, { idempotencyKey: 'loan-reuse-0001' }) });
