@@ -1,7 +1,7 @@
 /**
  * Type parsing shared by both drivers, so that a row looks the same on PGlite and on a server:
  * - int8 (bigint, count(*)) -> number. Whole-đồng amounts for the whole city stay far below
- *   2^53 (about 9e15), and a value that would not is an error rather than a silent rounding.
+ *   2^53 (about 9e15); a sum that would not comes as a bigint (see parseInt8), never rounded.
  * - numeric -> string (exact; callers convert where they need arithmetic).
  * - date -> 'YYYY-MM-DD' string: a calendar date has no time zone, and JS Date would add one.
  * - timestamptz -> Date.
@@ -14,7 +14,11 @@ export const TIMESTAMP_OID = 1114;
 
 export function parseInt8(value: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${value} exceeds the safe integer range`);
+  // A sum of money past 2^53 (thousands of contributions at the Money maximum) is carried
+  // exactly as a bigint, which the Money scalar writes as digits and sumMoney adds: a figure
+  // never breaks for everyone because one sum grew large. Arithmetic mixing it with numbers
+  // throws (TypeError) rather than rounding silently.
+  if (!Number.isSafeInteger(n)) return BigInt(value) as unknown as number;
   return n;
 }
 

@@ -207,8 +207,8 @@ export function withheldReason(threshold: number): string {
  * The one error for a record that does not exist and for one outside the caller's communes:
  * the two must read the same, or a refusal would confirm that a household exists and where.
  */
-export function noSuchRecord(what: string, field?: string): GraphQLError {
-  return new GraphQLError(`${what} does not exist`, { extensions: { code: field ? 'BAD_USER_INPUT' : 'NOT_FOUND', ...(field ? { field } : {}) } });
+function forbiddenWrite(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 }
 
 /**
@@ -221,6 +221,8 @@ export class RequestAuth {
   /** Personal-field coordinate → the households whose values were read. */
   readonly personalReads = new Map<string, Set<string>>();
   operationName: string | null = null;
+  /** The Idempotency-Key header the request carried (for its mutations; see writes.ts). */
+  idempotencyKey: string | null = null;
 
   constructor(
     readonly viewer: Viewer,
@@ -265,11 +267,22 @@ export class RequestAuth {
   }
 
   /**
-   * For a record named by id in a write: refused exactly as a missing record would be when it
-   * lies outside the viewer's communes (`noSuchRecord`). Reads of one record by id return null
-   * for such a record instead (`canSeeCommune`), as they do for a missing one.
+   * For a record (or commune) named in a write: when it lies outside the viewer's communes, the
+   * write is refused with `missing()`, the very error the write gives for a record that does
+   * not exist, so that a refusal says nothing about records elsewhere (no oracle). Call it as
+   * soon as the record's commune is known, before any other check of the record (eligibility,
+   * status, ...) could tell something about it. Reads of one record by id return null for such
+   * a record instead (`canSeeCommune`), as they do for a missing one.
    */
-  requireCommune(code: string, what: string, field?: string): void {
-    if (!this.viewer.canSeeCommune(code)) throw noSuchRecord(what, field);
+  requireCommune(code: string, missing: () => GraphQLError): void {
+    if (!this.viewer.canSeeCommune(code)) throw missing();
+  }
+
+  /**
+   * For a write that belongs to no commune (a city-wide statistic, a city project, a
+   * contribution to the city's fund): a commune-scoped role may not make it.
+   */
+  requireCityWide(what: string): void {
+    if (this.viewer.communes) throw forbiddenWrite(`A role limited to some communes cannot record ${what} (city-wide records).`);
   }
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { RequestAuth } from './access.js';
 import { badInput } from './errors.js';
 import { parseId } from './ids.js';
+import { idempotentWrite } from './writes.js';
 import { decodeCursor, pageSize, toConnection, type Connection } from './pagination.js';
 import type { Migration } from 'kysely';
 import * as auditEventMigration from './migrations/2026_11_29_0100_audit_event.js';
@@ -52,7 +53,9 @@ export interface AuditNote {
 
 /**
  * Runs a mutation's writes in one transaction together with its audit record. `mutation` is
- * the mutation field's name; the work names the households it touched through `note`.
+ * the mutation field's name; the work names the households it touched through `note`. The
+ * transaction is retried after a serialization failure or a deadlock, and is idempotent when
+ * the call carries a key (see writes.ts): every mutation writes through here.
  */
 export async function auditedWrite<DB, T>(
   db: Kysely<DB>,
@@ -60,7 +63,7 @@ export async function auditedWrite<DB, T>(
   mutation: string,
   work: (trx: Transaction<DB>, note: AuditNote) => Promise<T>,
 ): Promise<T> {
-  return db.transaction().execute(async (trx) => {
+  return idempotentWrite(db, mutation, async (trx) => {
     const households = new Set<string>();
     const result = await work(trx, { household: (id) => households.add(String(id)) });
     await insertAuditEvent(trx as unknown as Transaction<any>, auth, 'write', [mutation], households);

@@ -13,7 +13,22 @@ export function notFound(message: string): GraphQLError {
 
 /** Postgres SQLSTATE 23505: a unique constraint refused the row. */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+  return sqlState(error) === '23505';
+}
+
+/**
+ * Whether `error` is a unique violation of the named constraint (or unique index). A duplicate
+ * is reported as a duplicate only when the constraint that refused it is the one that defines
+ * it: any other unique violation (a rollup row, an idempotency key) means something else.
+ */
+export function violatesUnique(error: unknown, constraint: string): boolean {
+  return isUniqueViolation(error) && (error as { constraint?: unknown }).constraint === constraint;
+}
+
+/** The SQLSTATE of a database error (`40001`, `23505`, ...), or undefined. */
+export function sqlState(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
 /**
@@ -45,6 +60,10 @@ export function formatErrorSafely(formatted: GraphQLFormattedError, error?: unkn
       extensions: { code: 'INTERNAL_SERVER_ERROR', ...(extensions.serviceName ? { serviceName: extensions.serviceName } : {}) },
     };
   }
+  if (code === 'BAD_USER_INPUT' && extensions.field === undefined) {
+    const field = variableField(formatted.message);
+    if (field) return { ...formatted, extensions: { ...extensions, field } };
+  }
   return { ...formatted, extensions };
 }
 
@@ -62,6 +81,26 @@ export function databaseTrouble(error: unknown): 'DATABASE_UNAVAILABLE' | 'DATAB
     if (typeof message === 'string' && /^Connection terminated|timeout exceeded when trying to connect|is not currently accepting connections|terminating connection due to administrator command/.test(message)) return 'DATABASE_UNAVAILABLE';
   }
   return null;
+}
+
+/**
+ * The field a variable's coercion error is about, read from graphql-js's message (the only
+ * place it says which): `Variable "$input" got invalid value "x" at "input.amount"; ...` is
+ * about `amount` (for a variable named `input`, as every mutation's argument is, the path inside
+ * it, as resolvers name fields; otherwise the path from the variable's name), `Field "year" of
+ * required type "Int!" was not provided` and `Field "x" is not defined by type ...` name theirs.
+ */
+export function variableField(message: string): string | undefined {
+  const variable = /^Variable "\$(\w+)" got invalid value /.exec(message);
+  if (!variable) return undefined;
+  const name = variable[1]!;
+  // The last ` at "path"; ` before the reason (the value printed before it may contain anything).
+  const at = [...message.matchAll(/ at "([\w.[\]]+)"; /g)].pop()?.[1];
+  let path = at ?? name;
+  const missing = /; Field "(\w+)" (?:of required type .* was not provided|is not defined by type )/.exec(message);
+  if (missing) path = `${path}.${missing[1]}`;
+  if (name === 'input' && path.startsWith('input.')) path = path.slice('input.'.length);
+  return path;
 }
 
 /**

@@ -10,6 +10,7 @@ import { forbidden, type Authenticator } from './auth.js';
 import { CALLER_REQUEST_ID_HEADER, GATEWAY_PROOF_HEADER, isGatewayProof, requireGatewayFromEnv } from './gateway-proof.js';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { subgraphPages } from './pages.js';
+import { IDEMPOTENCY_KEY_HEADER } from './writes.js';
 import { createSubgraphServer, type PeerUrls, type SubgraphPackage } from './subgraph.js';
 
 /**
@@ -86,7 +87,10 @@ export async function serveSubgraph(
           if (requireGateway && !viaGateway(req) && !viewer.has(PEER_SCOPE)) {
             throw forbidden(`The ${pkg.name} subgraph answers only the gateway and the other subgraphs' service calls; send the request to the gateway`);
           }
-          return await built.createContext(new RequestAuth(viewer, auth.policy.disclosure, requestId, callerRequestId));
+          const requestAuth = new RequestAuth(viewer, auth.policy.disclosure, requestId, callerRequestId);
+          const idempotencyKey = req.headers[IDEMPOTENCY_KEY_HEADER];
+          if (typeof idempotencyKey === 'string') requestAuth.idempotencyKey = idempotencyKey;
+          return await built.createContext(requestAuth);
         } catch (error) {
           const code = String((error as { extensions?: { code?: unknown } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR');
           observability.refusal({ requestId, callerRequestId, subject: null, roles: [], code, reason: (error as Error).message });

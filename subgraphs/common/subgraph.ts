@@ -8,7 +8,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { parse, type DocumentNode } from 'graphql';
+import { parse, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
 import type { CityPlan } from '../../db/generate/plan.js';
 import { accessRules, type RequestAuth } from './access.js';
@@ -16,6 +16,8 @@ import { accessPlugin, enforceFieldRules } from './enforce.js';
 import { limitsFromEnv, subgraphLimits, type RequestLimits } from './limits.js';
 import { errorsPlugin, formatErrorSafely } from './errors.js';
 import type { Observability } from './observability.js';
+import { withIdempotentMutations } from './writes.js';
+import { guardTextInputs } from './inputs.js';
 
 /** What `buildSubgraph` returns: everything needed to serve or compose one subgraph. */
 export interface BuiltSubgraph<TContext extends BaseContext> {
@@ -80,7 +82,13 @@ export function createSubgraphServer<TContext extends BaseContext & { auth: Requ
   } = {},
 ): ApolloServer<TContext> {
   const { observability } = options;
-  const schema = buildSubgraphSchema([{ typeDefs: built.typeDefs, resolvers: built.resolvers }]);
+  // Every mutation may carry an idempotency key (writes.ts).
+  const resolvers = built.resolvers.Mutation
+    ? { ...built.resolvers, Mutation: withIdempotentMutations(built.resolvers.Mutation as Record<string, GraphQLFieldResolver<unknown, TContext>>) }
+    : built.resolvers;
+  const schema = buildSubgraphSchema([{ typeDefs: built.typeDefs, resolvers: resolvers as GraphQLResolverMap<TContext> }]);
+  // Every text argument checked against one rule before anything runs (inputs.ts).
+  guardTextInputs(schema);
   const rules = accessRules(built.typeDefs, built.name);
   enforceFieldRules(schema, rules);
   return new ApolloServer<TContext>({

@@ -203,10 +203,27 @@ export async function whatIfCounts(db: DB, year: number, standardCode: string): 
  * same rules as `score()` in standard.ts (a test holds the two to the same answers): at or
  * below the line for the commune's kind, poor with at least `poor_min_deprivations` of the
  * standard's indicators, near-poor with fewer.
+ *
+ * Concurrency: reviews of different households of one commune and year, recorded at once, each
+ * recompute the same (year, commune) rows. So that they never collide (a unique violation) nor
+ * count from a view that misses the other's review, each first makes sure its rows exist and
+ * locks them, in commune order (one order for every writer: no deadlock), and only then reads
+ * the reviews: under READ COMMITTED that read starts after the lock was granted, so it sees every
+ * review committed by the writers before it. The rows are then updated in place (upserted),
+ * never deleted and inserted again: a waiter's lock follows an updated row, but would lose a
+ * deleted one. A commune whose last review of the year moved elsewhere keeps a row of zeros.
+ * The what-if rows of a (year, commune) are only ever written under that lock.
  */
 export async function refreshReviewYearRollups(db: DB, year: number, communeCodes?: readonly string[]): Promise<void> {
-  const codes = communeCodes ? [...communeCodes] : undefined;
+  const codes = communeCodes ? [...new Set(communeCodes)].sort() : undefined;
   const inCommunes = codes ? sql`AND commune_code = ANY (${codes}::text[])` : sql``;
+  if (codes) {
+    await sql`
+      INSERT INTO poverty_year_rollup (year, commune_code, reviewed, poor, near_poor, newly_poor, escaped_poverty, newly_near_poor, escaped_near_poverty)
+      SELECT ${year}, code, 0, 0, 0, 0, 0, 0, 0 FROM unnest(${codes}::text[]) AS c(code) ORDER BY code
+      ON CONFLICT (year, commune_code) DO NOTHING`.execute(db);
+  }
+  await sql`SELECT commune_code FROM poverty_year_rollup WHERE year = ${year} ${inCommunes} ORDER BY commune_code FOR UPDATE`.execute(db);
   // The households whose latest review of the year can be in those communes: those with a
   // review of the year there.
   const households = codes
@@ -218,18 +235,27 @@ export async function refreshReviewYearRollups(db: DB, year: number, communeCode
       FROM poverty_review WHERE year = ${year} ${households}
       ORDER BY household_id, review_date DESC, id DESC) l
     WHERE true ${inCommunes}`;
-  await sql`DELETE FROM poverty_year_rollup WHERE year = ${year} ${inCommunes}`.execute(db);
-  await sql`DELETE FROM poverty_whatif_rollup WHERE year = ${year} ${inCommunes}`.execute(db);
+  // Every locked row (and, for a whole year, every commune with a review) gets its counts; a
+  // row without reviews any more gets zeros.
+  const keys = codes
+    ? sql`SELECT unnest(${codes}::text[]) AS commune_code`
+    : sql`SELECT commune_code FROM poverty_year_rollup WHERE year = ${year} UNION SELECT DISTINCT commune_code FROM poverty_review WHERE year = ${year}`;
   await sql`
     INSERT INTO poverty_year_rollup (year, commune_code, reviewed, poor, near_poor, newly_poor, escaped_poverty, newly_near_poor, escaped_near_poverty)
-    SELECT year, commune_code, count(*)::int,
-      count(*) FILTER (WHERE classification = 'poor')::int,
-      count(*) FILTER (WHERE classification = 'near_poor')::int,
-      count(*) FILTER (WHERE transition = 'newly_poor')::int,
-      count(*) FILTER (WHERE transition = 'escaped_poverty')::int,
-      count(*) FILTER (WHERE transition = 'newly_near_poor')::int,
-      count(*) FILTER (WHERE transition = 'escaped_near_poverty')::int
-    FROM (${latest}) latest GROUP BY year, commune_code`.execute(db);
+    SELECT ${year}, k.commune_code, count(l.household_id)::int,
+      count(*) FILTER (WHERE l.classification = 'poor')::int,
+      count(*) FILTER (WHERE l.classification = 'near_poor')::int,
+      count(*) FILTER (WHERE l.transition = 'newly_poor')::int,
+      count(*) FILTER (WHERE l.transition = 'escaped_poverty')::int,
+      count(*) FILTER (WHERE l.transition = 'newly_near_poor')::int,
+      count(*) FILTER (WHERE l.transition = 'escaped_near_poverty')::int
+    FROM (${keys}) k LEFT JOIN (${latest}) l ON l.commune_code = k.commune_code
+    GROUP BY k.commune_code ORDER BY k.commune_code
+    ON CONFLICT (year, commune_code) DO UPDATE SET
+      reviewed = excluded.reviewed, poor = excluded.poor, near_poor = excluded.near_poor,
+      newly_poor = excluded.newly_poor, escaped_poverty = excluded.escaped_poverty,
+      newly_near_poor = excluded.newly_near_poor, escaped_near_poverty = excluded.escaped_near_poverty`.execute(db);
+  await sql`DELETE FROM poverty_whatif_rollup WHERE year = ${year} ${inCommunes}`.execute(db);
   await sql`
     WITH standard AS (
       SELECT s.*, array(SELECT i.code FROM poverty_indicator i WHERE i.standard_code = s.code) AS indicator_codes FROM poverty_standard s),
@@ -258,6 +284,8 @@ export async function addStatusChanges(
 ): Promise<void> {
   const changes = [{ commune: review.commune_code, sign: 1, classification: review.classification }];
   if (previous) changes.push({ commune: previous.commune_code, sign: -1, classification: previous.classification });
+  // In commune order, as every writer does, so that two writers never wait for each other's rows.
+  changes.sort((a, b) => (a.commune < b.commune ? -1 : a.commune > b.commune ? 1 : b.sign - a.sign));
   for (const change of changes) {
     const poor = change.classification === 'poor' ? change.sign : 0;
     const nearPoor = change.classification === 'near_poor' ? change.sign : 0;

@@ -1,3 +1,4 @@
+import { sumMoney } from '../../common/scalars.js';
 import { badInput } from '../../common/errors.js';
 import type { CreditContext } from '../context.js';
 import * as repo from '../repository.js';
@@ -25,7 +26,7 @@ export const City = {
     return {
       fromYear,
       toYear,
-      total: rows.reduce((sum, r) => sum + r.amount, 0),
+      total: sumMoney(rows.map((r) => r.amount)),
       entries: rows.map((r) => ({ year: r.year, amount: r.amount, sourceNote: r.source_note })),
     };
   },

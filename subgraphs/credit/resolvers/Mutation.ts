@@ -72,15 +72,16 @@ export const Mutation = {
     const year = Number(input.disbursedOn.slice(0, 4));
     const households = await ctx.registry.households([String(householdId)], reviewYearsFor(programme.eligibility, year));
     const household = households.get(String(householdId));
-    if (!household) throw badInput('householdId', `unknown household "${input.householdId}": the registry does not know it`);
+    const missing = () => badInput('householdId', `unknown household "${input.householdId}": the registry does not know it`);
+    if (!household) throw missing();
+    // A commune-scoped writer (none in the default policy, but roles are data) writes only in
+    // its communes: a household elsewhere reads as a missing one, checked before its eligibility
+    // could say anything about it.
+    ctx.auth.requireCommune(household.communeCode, missing);
     const eligible = checkEligibility(programme.eligibility, year, household.classificationByYear);
     if (!eligible.eligible) {
       throw badInput('programmeCode', `household ${householdId} is not eligible for ${programme.code}: ${eligible.reason}`);
     }
-
-    // A commune-scoped writer (none in the default policy, but roles are data) writes only in
-    // its communes; refused before anything is written.
-    ctx.auth.requireCommune(household.communeCode, `Household ${householdId}`);
 
     // 4. The loan and its audit record in one transaction.
     const loan = await auditedWrite(ctx.db, ctx.auth, 'disburseLoan', (trx, audit) => {
@@ -118,8 +119,9 @@ export const Mutation = {
     // and the audit record is written in the same transaction.
     return auditedWrite(ctx.db, ctx.auth, 'recordRepayment', async (trx, audit) => {
       const loan = await repo.lockLoan(trx, loanId);
-      if (!loan) throw badInput('loanId', `unknown loan "${input.loanId}"`);
-      ctx.auth.requireCommune(loan.commune_code, `Loan ${loanId}`);
+      const missing = () => badInput('loanId', `unknown loan "${input.loanId}"`);
+      if (!loan) throw missing();
+      ctx.auth.requireCommune(loan.commune_code, missing);
       audit.household(loan.household_id);
       if (loan.status === 'written_off') throw badInput('loanId', `loan ${loanId} was written off on ${loan.written_off_on}`);
       if (input.paidOn < loan.disbursed_on) {

@@ -78,7 +78,10 @@ function notInFuture(field: string, date: string, today: string): void {
 /** The registry's person for `id`, or a refusal naming `field`. */
 async function registryMember(ctx: EmploymentContext, field: string, id: string): Promise<RegistryMember> {
   const member = parseId(id) === undefined ? undefined : (await ctx.registry.members([id])).get(id);
-  if (!member) throw badInput(field, `unknown person "${id}": the registry has no such household member`);
+  const missing = () => badInput(field, `unknown person "${id}": the registry has no such household member`);
+  if (!member) throw missing();
+  // A commune-scoped writer records only people of its communes; anyone else reads as missing.
+  ctx.auth.requireCommune(member.communeCode, missing);
   return member;
 }
 
@@ -156,8 +159,10 @@ export const Mutation = {
     if (input.hiresAbroad > input.hires) throw badInput('hiresAbroad', `hiresAbroad (${input.hiresAbroad}) exceed hires (${input.hires})`);
     notInFuture('heldOn', input.heldOn, todayInHanoi());
 
+    const missing = () => badInput('communeCode', `unknown commune code "${input.communeCode}"`);
+    ctx.auth.requireCommune(input.communeCode, missing);
     const communes = await ctx.registry.communes([input.communeCode]);
-    if (!communes.has(input.communeCode)) throw badInput('communeCode', `unknown commune code "${input.communeCode}"`);
+    if (!communes.has(input.communeCode)) throw missing();
 
     // A fair is commune-level: it names no household. Its audit record is written in the same
     // transaction as the fair, so neither exists without the other.
@@ -213,7 +218,9 @@ export const Mutation = {
     if (id === undefined) throw badInput('enrolmentId', `unknown enrolment "${input.enrolmentId}"`);
     const enrolment = await auditedWrite(ctx.db, ctx.auth, 'completeTraining', async (trx, audit) => {
       const found = await repo.lockEnrolment(trx, id);
-      if (!found) throw badInput('enrolmentId', `unknown enrolment "${input.enrolmentId}"`);
+      const missing = () => badInput('enrolmentId', `unknown enrolment "${input.enrolmentId}"`);
+      if (!found) throw missing();
+      ctx.auth.requireCommune(found.commune_code, missing);
       audit.household(found.household_id);
       if (found.completed_on !== null) throw badInput('enrolmentId', `enrolment ${id} was already completed on ${found.completed_on}`);
       if (input.completedOn < found.started_on) throw badInput('completedOn', `completedOn is before the start of the course (${found.started_on})`);
@@ -230,6 +237,7 @@ export const Mutation = {
       if (!Number.isFinite(v) || v < 0 || v > 100) throw badInput(field, `${field} must be a percentage from 0 to 100, got ${v}`);
     }
     const source = required('source', input.source);
+    ctx.auth.requireCityWide('labour statistics');
     // City-wide figures: no household is touched, but the write is audited like every other.
     const labourStatistics = await auditedWrite(ctx.db, ctx.auth, 'recordLabourStatistics', (trx) =>
       repo.insertLabourStatistics(trx, {

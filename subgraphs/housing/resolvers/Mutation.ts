@@ -83,10 +83,11 @@ async function step(
 ): Promise<{ housingCase: HousingCase }> {
   const housingCase = await auditedWrite(ctx.db, ctx.auth, mutation, async (trx, audit) => {
     const locked = await repo.lockCase(trx, caseId);
-    if (!locked) throw badInput('caseId', `unknown housing case "${caseId}"`);
+    const missing = () => badInput('caseId', `unknown housing case "${caseId}"`);
+    if (!locked) throw missing();
     // No role that writes is commune-scoped today, but roles are data: a commune-scoped writer
-    // must not change another commune's case (refused, the transaction rolls back).
-    ctx.auth.requireCommune(locked.commune_code, `HousingCase ${caseId}`);
+    // must not change another commune's case (refused as a missing case; the transaction rolls back).
+    ctx.auth.requireCommune(locked.commune_code, missing);
     audit.household(locked.household_id);
     const result = transition(locked.status, action);
     if (!result.ok) throw badInput('caseId', `case ${caseId}: ${result.reason}`);
@@ -109,7 +110,11 @@ export const Mutation = {
     // approved in Y needs POOR or NEAR_POOR in review year Y-1.
     const reviewYear = listReviewYear(input.approvalDate);
     const household = (await ctx.registry.households([String(householdId)], [reviewYear])).get(String(householdId));
-    if (!household) throw badInput('householdId', `unknown household "${input.householdId}"`);
+    const missing = () => badInput('householdId', `unknown household "${input.householdId}"`);
+    if (!household) throw missing();
+    // As in `step`: no writer is commune-scoped today, but a scoped one stays in its communes (a
+    // household elsewhere reads as a missing one, before its eligibility could say anything).
+    ctx.auth.requireCommune(household.communeCode, missing);
     const classification = household.classificationByYear[reviewYear];
     if (!eligibleForHousing(classification)) {
       throw badInput(
@@ -118,9 +123,6 @@ export const Mutation = {
           `(review ${reviewYear}: ${classification ?? 'not reviewed'})`,
       );
     }
-
-    // As in `step`: no writer is commune-scoped today, but a scoped one stays in its communes.
-    ctx.auth.requireCommune(household.communeCode, `Household ${householdId}`);
 
     const housingCase = await auditedWrite(ctx.db, ctx.auth, 'approveHousingCase', async (trx, audit) => {
       audit.household(householdId);
@@ -197,9 +199,14 @@ export const Mutation = {
     if (donorName && donorName.length > MAX_DONOR_NAME) throw badInput('donorName', `donorName must be at most ${MAX_DONOR_NAME} characters`);
     const communeCode = input.communeCode ?? null;
     if (communeCode !== null) {
-      // Asked before writing: the registry owns the communes.
+      // Asked before writing: the registry owns the communes. A commune-scoped writer gives to
+      // its own communes' fund only (another commune reads as an unknown one).
+      const missing = () => badInput('communeCode', `unknown commune code "${communeCode}"`);
+      ctx.auth.requireCommune(communeCode, missing);
       const known = await ctx.registry.communes([communeCode]);
-      if (!known.has(communeCode)) throw badInput('communeCode', `unknown commune code "${communeCode}"`);
+      if (!known.has(communeCode)) throw missing();
+    } else {
+      ctx.auth.requireCityWide('a contribution to the city fund');
     }
     // One insert, in a transaction with its audit record. A contribution is no household's record,
     // so the event names none.

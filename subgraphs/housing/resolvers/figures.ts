@@ -1,3 +1,4 @@
+import { sumMoney } from '../../common/scalars.js';
 import { DONOR_KINDS, FUNDING_SOURCES, type HousingFundingSource } from '../db/tables.js';
 import type { Period, PeriodFigures } from '../loaders.js';
 import type { ContributionTotals, HousingCounts } from '../repository.js';
@@ -30,7 +31,7 @@ export function toHousingFigures(period: Period, counts: Counts | undefined, fun
     casesCancelled: c.cases_cancelled,
     housesSupported: c.cases_approved - c.cases_cancelled,
     fundingBySource,
-    totalFunding: fundingBySource.reduce((sum, f) => sum + f.amount, 0),
+    totalFunding: sumMoney(fundingBySource.map((f) => f.amount)),
   };
 }
 
@@ -42,7 +43,7 @@ export function cityTotals(figures: PeriodFigures): { counts: Counts; funding: M
   }
   const funding = new Map<HousingFundingSource, number>();
   for (const bySource of figures.funding.values()) {
-    for (const [source, amount] of bySource) funding.set(source, (funding.get(source) ?? 0) + amount);
+    for (const [source, amount] of bySource) funding.set(source, sumMoney([funding.get(source) ?? 0, amount]) as number);
   }
   return { counts, funding };
 }
@@ -58,7 +59,7 @@ export function toFundFigures(period: Period, contributions: readonly Contributi
   return {
     from: period.from,
     to: period.to,
-    amountMobilised: byDonorKind.reduce((sum, k) => sum + k.amount, 0),
+    amountMobilised: sumMoney(byDonorKind.map((k) => k.amount)),
     contributions: byDonorKind.reduce((sum, k) => sum + k.contributions, 0),
     byDonorKind,
     housesFunded: city.counts.houses_completed_with_fund,

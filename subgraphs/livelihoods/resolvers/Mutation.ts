@@ -1,5 +1,5 @@
 import { auditedWrite } from '../../common/audit.js';
-import { badInput, isUniqueViolation } from '../../common/errors.js';
+import { badInput, violatesUnique } from '../../common/errors.js';
 import { todayInHanoi } from '../../common/scalars.js';
 import type { LivelihoodsContext } from '../context.js';
 import type { HighTechModelKind, LivelihoodActivity } from '../db/tables.js';
@@ -91,6 +91,7 @@ export const Mutation = {
     const fundingSource = text('fundingSource', input.fundingSource);
     if (input.endDate < input.startDate) throw badInput('endDate', `endDate ${input.endDate} is before startDate ${input.startDate}`);
     // A project may be created before its period starts (a plan), so no future-date refusal here.
+    ctx.auth.requireCityWide('a livelihood project');
     try {
       // One insert, in a transaction with its audit record (a project is no household's record).
       const project = await auditedWrite(ctx.db, ctx.auth, 'createLivelihoodProject', (trx) =>
@@ -105,7 +106,7 @@ export const Mutation = {
       );
       return { project };
     } catch (error) {
-      if (isUniqueViolation(error)) throw badInput('code', `a project with code "${input.code}" already exists`);
+      if (violatesUnique(error, 'livelihood_project_pkey')) throw badInput('code', `a project with code "${input.code}" already exists`);
       throw error;
     }
   },
@@ -130,7 +131,12 @@ export const Mutation = {
     // Asked before the transaction opens: on the embedded database the registry needs the
     // shared session that an open transaction would hold.
     const household = (await ctx.registry.households([String(householdId)], [listYear])).get(String(householdId));
-    if (!household) throw badInput('householdId', `unknown household "${input.householdId}"`);
+    const missing = () => badInput('householdId', `unknown household "${input.householdId}"`);
+    if (!household) throw missing();
+    // No role that writes is commune-scoped today, but roles are data: a commune-scoped writer
+    // must not enrol another commune's household (it reads as a missing one, before its
+    // eligibility could say anything about it).
+    ctx.auth.requireCommune(household.communeCode, missing);
     const classification = household.classificationByYear[listYear];
     if (!classification || !ELIGIBLE.has(classification)) {
       throw badInput(
@@ -139,10 +145,6 @@ export const Mutation = {
           `(review ${listYear}: ${classification ?? 'not reviewed'})`,
       );
     }
-
-    // No role that writes is commune-scoped today, but roles are data: a commune-scoped writer
-    // must not enrol another commune's household.
-    ctx.auth.requireCommune(household.communeCode, `Household ${householdId}`);
 
     try {
       // One transaction: the participant, all its items and the audit record, or nothing. Only
@@ -177,7 +179,7 @@ export const Mutation = {
       });
       return { participation: participant };
     } catch (error) {
-      if (isUniqueViolation(error)) {
+      if (violatesUnique(error, 'livelihood_participant_project_household_key')) {
         throw badInput('householdId', `household ${householdId} already takes part in project ${project.code}`);
       }
       throw error;
@@ -210,9 +212,12 @@ export const Mutation = {
       throw badInput('startDate', 'give startDate or, when the day is not known, startYear');
     }
 
-    // The registry decides which communes exist; asked before anything is written.
+    // The registry decides which communes exist; asked before anything is written. A
+    // commune-scoped writer records its own communes' models (another reads as unknown).
+    const missing = () => badInput('communeCode', `unknown commune code "${input.communeCode}"`);
+    ctx.auth.requireCommune(input.communeCode, missing);
     const communes = await ctx.registry.communes([input.communeCode]);
-    if (!communes.has(input.communeCode)) throw badInput('communeCode', `unknown commune code "${input.communeCode}"`);
+    if (!communes.has(input.communeCode)) throw missing();
 
     // One insert, in a transaction with its audit record (a model is a commune's, no household's).
     const model = await auditedWrite(ctx.db, ctx.auth, 'recordHighTechModel', (trx) =>

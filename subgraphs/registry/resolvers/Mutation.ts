@@ -1,5 +1,5 @@
 import { auditedWrite } from '../../common/audit.js';
-import { badInput, isUniqueViolation } from '../../common/errors.js';
+import { badInput, violatesUnique } from '../../common/errors.js';
 import { parseId } from '../../common/ids.js';
 import { todayInHanoi } from '../../common/scalars.js';
 import type { RegistryContext } from '../context.js';
@@ -62,9 +62,11 @@ export const Mutation = {
     validateHousehold(input, todayInHanoi());
     try {
       const household = await auditedWrite(ctx.db, ctx.auth, 'registerHousehold', async (trx, audit) => {
-        if (!(await repo.findCommune(trx, input.communeCode))) {
-          throw badInput('communeCode', `unknown commune code "${input.communeCode}"`);
-        }
+        const missing = () => badInput('communeCode', `unknown commune code "${input.communeCode}"`);
+        // A commune-scoped writer registers households in its own communes only (another
+        // commune reads as an unknown one).
+        ctx.auth.requireCommune(input.communeCode, missing);
+        if (!(await repo.findCommune(trx, input.communeCode))) throw missing();
         const ids = input.members.flatMap((m) => (m.nationalId ? [m.nationalId] : []));
         if (ids.length) {
           const taken = await repo.findNationalIds(trx, ids);
@@ -93,7 +95,7 @@ export const Mutation = {
       return { household };
     } catch (error) {
       // Two registrations racing for the same national ID: the unique index decides.
-      if (isUniqueViolation(error)) throw badInput('members', 'a nationalId is already registered in another household');
+      if (violatesUnique(error, 'household_member_national_id_key')) throw badInput('members', 'a nationalId is already registered in another household');
       throw error;
     }
   },
@@ -139,7 +141,10 @@ export const Mutation = {
         if (missing.length) throw badInput('indicators', `missing indicator${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
 
         const household = await repo.lockHousehold(trx, householdId);
-        if (!household) throw badInput('householdId', `unknown household "${input.householdId}"`);
+        const unknownHousehold = () => badInput('householdId', `unknown household "${input.householdId}"`);
+        if (!household) throw unknownHousehold();
+        // A commune-scoped writer reviews its own communes' households; any other reads as missing.
+        ctx.auth.requireCommune(household.commune_code, unknownHousehold);
         const previous = await repo.findLatestReview(trx, householdId);
         if (previous && input.reviewDate < previous.review_date) {
           throw badInput('reviewDate', `reviewDate is before the household's latest review (${previous.review_date})`);
@@ -174,7 +179,11 @@ export const Mutation = {
       });
       return { review };
     } catch (error) {
-      if (isUniqueViolation(error)) throw badInput('year', `household ${input.householdId} already has a periodic review for ${input.year}`);
+      // Only the index that defines a duplicate review makes one (one periodic review per
+      // household and year); any other unique violation is not the caller's mistake.
+      if (violatesUnique(error, 'poverty_review_periodic_key')) {
+        throw badInput('year', `household ${input.householdId} already has a periodic review for ${input.year}`);
+      }
       throw error;
     }
   },

@@ -1,5 +1,5 @@
 import { auditedWrite } from '../../common/audit.js';
-import { badInput, isUniqueViolation } from '../../common/errors.js';
+import { badInput, violatesUnique } from '../../common/errors.js';
 import type { RegistryClassification, RegistryMember } from '../../common/registry-client.js';
 import { todayInHanoi } from '../../common/scalars.js';
 import type { SocialInsuranceContext } from '../context.js';
@@ -88,18 +88,20 @@ function notInFuture(date: string, field: string, today: string): void {
 async function knownMember(ctx: SocialInsuranceContext, memberId: string): Promise<RegistryMember> {
   const id = registryId(memberId, 'memberId', 'person');
   const member = (await ctx.registry.members([id])).get(id);
-  if (!member) throw badInput('memberId', `unknown person "${memberId}": the registry has no such household member`);
+  const missing = () => badInput('memberId', `unknown person "${memberId}": the registry has no such household member`);
+  if (!member) throw missing();
   // A commune-scoped writer (none in the default policy, but roles are data) writes only for
-  // households in its communes; refused before anything is written.
-  ctx.auth.requireCommune(member.communeCode, `Household ${member.householdId}`);
+  // households in its communes; a person elsewhere reads as a missing one.
+  ctx.auth.requireCommune(member.communeCode, missing);
   return member;
 }
 
 async function knownHousehold(ctx: SocialInsuranceContext, householdId: string) {
   const id = registryId(householdId, 'householdId', 'household');
   const household = (await ctx.registry.households([id])).get(id);
-  if (!household) throw badInput('householdId', `unknown household "${householdId}": the registry has no such household`);
-  ctx.auth.requireCommune(household.communeCode, `Household ${household.id}`);
+  const missing = () => badInput('householdId', `unknown household "${householdId}": the registry has no such household`);
+  if (!household) throw missing();
+  ctx.auth.requireCommune(household.communeCode, missing);
   return household;
 }
 
@@ -158,7 +160,7 @@ export const Mutation = {
       });
       return { healthInsuranceSupport };
     } catch (error) {
-      if (isUniqueViolation(error)) throw badInput('year', `person ${member.id} already has a supported health-insurance card for ${input.year}`);
+      if (violatesUnique(error, 'health_insurance_support_member_year_key')) throw badInput('year', `person ${member.id} already has a supported health-insurance card for ${input.year}`);
       throw error;
     }
   },

@@ -3,6 +3,7 @@ import * as createEmployment from './2026_11_28_1000_create_employment.js';
 import * as seedLabourStatistics from './2026_11_28_1010_seed_labour_statistics.js';
 import * as createEmploymentRollups from './2026_11_29_0900_create_employment_rollups.js';
 import { auditMigrations } from '../../../common/audit.js';
+import { writeMigrations } from '../../../common/writes.js';
 
 /** In order; names are timestamps so that they sort the way they were written. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_1010_seed_labour_statistics': seedLabourStatistics,
   '2026_11_29_0900_create_employment_rollups': createEmploymentRollups,
   ...auditMigrations,
+  ...writeMigrations,
 };

@@ -3,6 +3,7 @@ import * as createRegistry from './2026_11_28_0900_create_registry.js';
 import * as seedReferenceData from './2026_11_28_0910_seed_reference_data.js';
 import * as createPovertyRollups from './2026_11_29_1100_create_poverty_rollups.js';
 import { auditMigrations } from '../../../common/audit.js';
+import { writeMigrations } from '../../../common/writes.js';
 
 /** In order; names are timestamps so that they sort the way they were written. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_0910_seed_reference_data': seedReferenceData,
   ...auditMigrations,
   '2026_11_29_1100_create_poverty_rollups': createPovertyRollups,
+  ...writeMigrations,
 };
