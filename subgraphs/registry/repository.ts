@@ -156,7 +156,7 @@ export async function povertyCounts(db: DB, year: number, perCommune: boolean): 
   const group = perCommune ? sql`commune_code` : sql`NULL::text`;
   const { rows } = await sql<PovertyCounts>`
     SELECT ${group} AS commune_code,
-      sum(reviewed)::int AS reviewed, sum(poor)::int AS poor, sum(near_poor)::int AS near_poor,
+      sum(reviewed)::int AS reviewed, sum(periodic)::int AS periodic, sum(poor)::int AS poor, sum(near_poor)::int AS near_poor,
       sum(newly_poor)::int AS newly_poor, sum(escaped_poverty)::int AS escaped_poverty,
       sum(newly_near_poor)::int AS newly_near_poor, sum(escaped_near_poverty)::int AS escaped_near_poverty
     FROM poverty_year_rollup WHERE year = ${year} GROUP BY 1`.execute(db);
@@ -214,15 +214,16 @@ export async function refreshReviewYearRollups(db: DB, year: number, communeCode
     : sql``;
   const latest = sql`
     SELECT * FROM (
-      SELECT DISTINCT ON (household_id) household_id, year, commune_code, classification, transition, income_per_person_monthly, deprivations
+      SELECT DISTINCT ON (household_id) household_id, year, commune_code, kind, classification, transition, income_per_person_monthly, deprivations
       FROM poverty_review WHERE year = ${year} ${households}
       ORDER BY household_id, review_date DESC, id DESC) l
     WHERE true ${inCommunes}`;
   await sql`DELETE FROM poverty_year_rollup WHERE year = ${year} ${inCommunes}`.execute(db);
   await sql`DELETE FROM poverty_whatif_rollup WHERE year = ${year} ${inCommunes}`.execute(db);
   await sql`
-    INSERT INTO poverty_year_rollup (year, commune_code, reviewed, poor, near_poor, newly_poor, escaped_poverty, newly_near_poor, escaped_near_poverty)
+    INSERT INTO poverty_year_rollup (year, commune_code, reviewed, periodic, poor, near_poor, newly_poor, escaped_poverty, newly_near_poor, escaped_near_poverty)
     SELECT year, commune_code, count(*)::int,
+      count(*) FILTER (WHERE kind = 'periodic')::int,
       count(*) FILTER (WHERE classification = 'poor')::int,
       count(*) FILTER (WHERE classification = 'near_poor')::int,
       count(*) FILTER (WHERE transition = 'newly_poor')::int,

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as createRegistry from './2026_11_28_0900_create_registry.js';
 import * as seedReferenceData from './2026_11_28_0910_seed_reference_data.js';
 import * as createPovertyRollups from './2026_11_29_1100_create_poverty_rollups.js';
+import * as povertyRollupPeriodic from './2026_12_04_1700_poverty_rollup_periodic.js';
 import { auditMigrations } from '../../../common/audit.js';
 
 /** In order; names are timestamps so that they sort the way they were written. */
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_0910_seed_reference_data': seedReferenceData,
   ...auditMigrations,
   '2026_11_29_1100_create_poverty_rollups': createPovertyRollups,
+  '2026_12_04_1700_poverty_rollup_periodic': povertyRollupPeriodic,
 };
