@@ -178,6 +178,10 @@ describe('registering households and recording reviews', () => {
       [{ ...ok, indicators: [...answers([]).slice(1), { code: 'shoes', deprived: true }] }, 'indicators[11].code'],
       [{ ...ok, reviewDate: '2023-10-02' }, 'reviewDate'],
       [{ ...ok, year: 2099, reviewDate: '2099-10-02' }, 'reviewDate'],
+      // A periodic review runs 1 September to 14 December.
+      [{ ...ok, reviewDate: '2024-03-01' }, 'reviewDate'],
+      [{ ...ok, reviewDate: '2024-12-15' }, 'reviewDate'],
+      [{ ...ok, kind: 'PERIODIC', reviewDate: '2024-08-31' }, 'reviewDate'],
     ];
     for (const [input, field] of cases) {
       const error = onlyError(await stack.query(REVIEW, { input }));

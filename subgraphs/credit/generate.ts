@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { bulkInsert } from '../../db/bulk.js';
 import { apportion, NEAR_POOR, POOR, type CityPlan } from '../../db/generate/plan.js';
+import { workingDayIn } from '../../db/generate/calendar.js';
 import { Random } from '../../db/random.js';
 import { addMonths } from './balance.js';
 import { writeRollups } from './repository.js';
@@ -40,6 +41,7 @@ import type { CreditDatabase, LoanProgramme, LoanStatus, MassOrganisation } from
  *     creation and overseas labour loans of 2021-2024 create exactly 208,000 jobs.
  *   Priority rates (job creation, overseas labour) go to households poor or near-poor in
  *   review Y-1 and to 5 % of others.
+ * - Disbursed on working days (db/generate/calendar.ts: no weekend, no public holiday).
  * - Amounts are whole millions; repayments are whole thousands. Repayments: one aggregated
  *   row per loan per year, on each anniversary of the disbursement (level principal, interest
  *   on the balance at the loan's rate), recorded up to the data cut-off 2025-12-31. 2 % of
@@ -225,7 +227,8 @@ export function buildCreditData(plan: CityPlan): CreditData {
     }
     return false;
   };
-  const dateIn = (year: number, fromMonth = 1, toMonth = 12) => `${year}-${pad(random.int(fromMonth, toMonth))}-${pad(random.int(1, 28))}`;
+  // Disbursed on working days only (db/generate/calendar.ts): never a weekend, 1 January, Tết or 2 September.
+  const dateIn = (year: number, fromMonth = 1, toMonth = 12) => workingDayIn(random, year, fromMonth, toMonth);
 
   const loans: Draft[] = [];
   const draft = (hh: number, code: Code, date: string, principal: number, jobs = 0): Draft => {
@@ -456,7 +459,9 @@ export function buildCreditData(plan: CityPlan): CreditData {
   const capitalTotal = s(CREDIT_TARGETS.capitalEntrustedMillions);
   const byYear = apportion(capitalTotal, [1_650, 2_000, 2_300, 2_768]);
   const capital: CreditData['capital'] = [];
-  YEARS_2021_2024.forEach((year, i) => {
+  // One entry per year (YEARS_2021_2024 is the disbursement-year weighting, 100 entries: looping
+  // over it dated every tranche 2021 and dropped the rest as NaN).
+  CAPITAL_YEARS.forEach((year, i) => {
     const first = Math.round(byYear[i]! * 0.55);
     capital.push({ year, amount: first * M, note: `Generated: first tranche of the ${year} city budget capital entrusted to VBSP Hanoi (calibrated to the 8,718 billion VND the city reported)` });
     capital.push({ year, amount: (byYear[i]! - first) * M, note: `Generated: second tranche of the ${year} city budget capital entrusted to VBSP Hanoi (calibrated to the 8,718 billion VND the city reported)` });
@@ -464,6 +469,9 @@ export function buildCreditData(plan: CityPlan): CreditData {
   return { loans, capital: capital.filter((c) => c.amount > 0), diagnostics: { scheduled2024: before2024, pool2024: pool2024.length, newLoans } };
 }
 
+const CAPITAL_YEARS = [2021, 2022, 2023, 2024] as const;
+
+/** Disbursement years 2021-2024 weighted 23/25/26/26 %: drawn with random.pick. */
 const YEARS_2021_2024 = [2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021,
   ...Array<number>(25).fill(2022), ...Array<number>(26).fill(2023), ...Array<number>(26).fill(2024)];
 

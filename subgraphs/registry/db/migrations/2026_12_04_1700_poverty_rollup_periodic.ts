@@ -7,6 +7,11 @@ import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('poverty_year_rollup').addColumn('periodic', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await backfill(db);
+}
+
+/** The column from the reviews already there (the rollup's rows must exist). */
+export async function backfill(db: Kysely<any>): Promise<void> {
   await sql`
     UPDATE poverty_year_rollup r SET periodic = p.n
     FROM (
