@@ -90,6 +90,25 @@ export const CITY_TARGETS: CityTargets = {
 
 export const REVIEW_YEARS = [2021, 2022, 2023, 2024] as const;
 
+/**
+ * The 2022-2025 income lines (Decree 07/2021, VND per person per month; the registry's standard
+ * holds the same) and the lowest income the registry's generator records for a poor or near-poor
+ * household (this share of its line). Other departments' generators keep their records
+ * consistent with the reviews through these (employment: wages of a household on the list).
+ */
+export const INCOME_LINES_2022_2025 = { urban: 2_000_000, rural: 1_500_000 } as const;
+export const LISTED_INCOME_FLOOR_SHARE = 0.55;
+
+/**
+ * Deliberate disagreements between departments, planted so that the graph's consistency checks
+ * have something real to find (docs/data.md lists them): how many at scale 1, proportionally
+ * fewer at smaller scales, at least one.
+ */
+export const PLANTED = { insuredButDeprived: 6, wagesAboveReviewedIncome: 5 } as const;
+export function plantedCount(kind: keyof typeof PLANTED, scale: number): number {
+  return Math.max(1, Math.round(PLANTED[kind] * Math.min(1, scale)));
+}
+
 /** Relation codes of plan.memberRelation, as the registry stores them. */
 export const RELATION_CODES = ['head', 'spouse', 'child', 'parent', 'grandchild', 'sibling', 'other'] as const;
 export const HEAD = 0, SPOUSE = 1, CHILD = 2, PARENT = 3, GRANDCHILD = 4, OTHER = 6;

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { bulkInsert } from '../../db/bulk.js';
-import { ABOVE, CHILD, GRANDCHILD, HEAD, MIDDLE, NEAR_POOR, PARENT, POOR, RELATION_CODES, REVIEW_YEARS, SPOUSE, type CityPlan } from '../../db/generate/plan.js';
+import { ABOVE, plantedCount, LISTED_INCOME_FLOOR_SHARE, CHILD, GRANDCHILD, HEAD, MIDDLE, NEAR_POOR, PARENT, POOR, RELATION_CODES, REVIEW_YEARS, SPOUSE, type CityPlan } from '../../db/generate/plan.js';
 import { Random } from '../../db/random.js';
 import type { Classification, RegistryDatabase } from './db/tables.js';
 import * as repo from './repository.js';
@@ -162,6 +162,22 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
     deps: [] as string[], count: [] as number[], cls: [] as string[], tr: [] as string[],
   };
   const escaped = new Set(plan.escaped2025);
+  // Health insurance agrees with social insurance: every member of a household on the list in
+  // force (the review of the year before) holds a supported card, and middle-income farming
+  // households may hold one, so their reviews never mark the health-insurance indicator...
+  const insured = (i: number, year: number) => {
+    const before = plan.bands[year - 1]?.[i];
+    return before === POOR || before === NEAR_POOR || i + 1 >= plan.middleIncomeStart;
+  };
+  // ...except for a few planted on purpose (docs/data.md): near-poor households of the 2024
+  // review that were near-poor in 2023 too, so insured, marked deprived on health insurance
+  // (in place of another indicator, so that their classification stays as planned).
+  const plantedIds = new Set<number>();
+  for (let i = 0; i < plan.middleIncomeStart - 1 && plantedIds.size < plantedCount('insuredButDeprived', plan.scale); i += 97) {
+    if (plan.bands[2024]![i] === NEAR_POOR && plan.bands[2023]![i] === NEAR_POOR) plantedIds.add(i + 1);
+  }
+  log(`registry: planted "deprived on health insurance while insured" (2024 review) on households ${[...plantedIds].join(', ')}`);
+  const HI = 'health_insurance';
   for (let i = 0; i < plan.povertyPopulation; i++) {
     const commune = plan.communes[plan.householdCommune[i]!]!;
     let previous: Classification | undefined;
@@ -171,12 +187,15 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
       const round = (n: number) => Math.round(n / 10_000) * 10_000;
       const income =
         band === POOR || band === NEAR_POOR
-          ? round(line * (0.55 + random.next() * 0.45))
+          ? round(line * (LISTED_INCOME_FLOOR_SHARE + random.next() * (1 - LISTED_INCOME_FLOOR_SHARE)))
           : band === MIDDLE
             ? round(line + 10_000 + random.next() * (middle - line - 20_000))
             : round(middle * (1.05 + random.next()));
       const depCount = band === POOR ? random.int(3, 6) : band === NEAR_POOR ? random.int(0, 2) : random.int(0, 3);
-      const deprivations = [...indicators].sort(() => random.next() - 0.5).slice(0, depCount).sort();
+      const choices = insured(i, year) ? indicators.filter((c) => c !== HI) : indicators;
+      const deprivations = [...choices].sort(() => random.next() - 0.5).slice(0, depCount);
+      if (year === 2024 && kind === 'periodic' && plantedIds.has(i + 1)) deprivations.splice(0, 1, HI);
+      deprivations.sort();
       const scored = score(rules, { communeKind: commune.kind, incomePerPersonMonthly: income, deprivations });
       r.hh.push(i + 1);
       r.commune.push(commune.code);
