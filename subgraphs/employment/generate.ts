@@ -516,7 +516,7 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
   // 2024 lists placed in 2024 at a wage more than twice the most their review could record for
   // the whole household (so the review's income is far below the recorded wages).
   const planted: number[] = [];
-  for (let h = 1; h < plan.middleIncomeStart && planted.length < plantedCount('wagesAboveReviewedIncome', scale); h += 61) {
+  for (let h = 1; h < plan.middleIncomeStart && planted.length < plantedCount('wagesAboveReviewedIncome', scale); h += 5) {
     const band = plan.bands[2024]?.[h - 1];
     if ((band !== POOR && band !== NEAR_POOR) || plan.memberCount[h - 1]! > 2) continue;
     const member = plan.memberStart[h - 1]!;

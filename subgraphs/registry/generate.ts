@@ -173,7 +173,7 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
   // review that were near-poor in 2023 too, so insured, marked deprived on health insurance
   // (in place of another indicator, so that their classification stays as planned).
   const plantedIds = new Set<number>();
-  for (let i = 0; i < plan.middleIncomeStart - 1 && plantedIds.size < plantedCount('insuredButDeprived', plan.scale); i += 97) {
+  for (let i = 0; i < plan.middleIncomeStart - 1 && plantedIds.size < plantedCount('insuredButDeprived', plan.scale); i += 7) {
     if (plan.bands[2024]![i] === NEAR_POOR && plan.bands[2023]![i] === NEAR_POOR) plantedIds.add(i + 1);
   }
   log(`registry: planted "deprived on health insurance while insured" (2024 review) on households ${[...plantedIds].join(', ')}`);
