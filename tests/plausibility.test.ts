@@ -89,6 +89,8 @@ describe(`the generated city is plausible (scale ${scale})`, () => {
     expect(m.reviewsMarkingHealthInsurance).toBeGreaterThan(0);
     expect(m.insuredButDeprived).toBe(plantedCount('insuredButDeprived', scale));
     expect(m.wagesFarAboveReviewedIncome).toBe(plantedCount('wagesAboveReviewedIncome', scale));
+    expect(m.vbspHousingLines).toBeGreaterThan(m.vbspHousingLinesWithoutLoan!);
+    expect(m.vbspHousingLinesWithoutLoan).toBe(plantedCount('housingLineWithoutLoan', scale));
   });
 
   it('health-insurance coverage never counts a member not yet born on the date', async () => {

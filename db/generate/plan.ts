@@ -104,7 +104,7 @@ export const LISTED_INCOME_FLOOR_SHARE = 0.55;
  * have something real to find (docs/data.md lists them): how many at scale 1, proportionally
  * fewer at smaller scales, at least one.
  */
-export const PLANTED = { insuredButDeprived: 6, wagesAboveReviewedIncome: 5 } as const;
+export const PLANTED = { insuredButDeprived: 6, wagesAboveReviewedIncome: 5, housingLineWithoutLoan: 4 } as const;
 export function plantedCount(kind: keyof typeof PLANTED, scale: number): number {
   return Math.max(1, Math.round(PLANTED[kind] * Math.min(1, scale)));
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { bulkInsert } from '../../db/bulk.js';
 import { apportion, NEAR_POOR, POOR, type CityPlan } from '../../db/generate/plan.js';
 import { workingDayIn } from '../../db/generate/calendar.js';
+import { planHousingLoans } from '../../db/generate/housing-loans.js';
 import { Random } from '../../db/random.js';
 import { addMonths } from './balance.js';
 import { writeRollups } from './repository.js';
@@ -26,7 +27,9 @@ import type { CreditDatabase, LoanProgramme, LoanStatus, MassOrganisation } from
  *     Y-1, NEAR_POOR_HOUSEHOLDS 2022-2024 to NEAR_POOR in Y-1, NEWLY_ESCAPED_POVERTY 2023-2024
  *     to households reviewed and not poor in Y-1 but POOR in Y-4..Y-2 (plan.bands; 2021 has no
  *     lists in force, review 2020 not being in the registry); 20-100 M, 36-120 months;
- *   - HOUSING_POOR 2022-2024 (300) to households POOR in Y-1, 25-40 M, 180 months with 60 of grace;
+ *   - HOUSING_POOR 2022-2024 (300) to households POOR in Y-1, 25-40 M, 180 months with 60 of grace:
+ *     db/generate/housing-loans.ts decides them, and the housing subgraph records each as its case's
+ *     VBSP line;
  *   - DISADVANTAGED_STUDENTS: 55,000 households with a member aged 18-24 in the loan year, one
  *     loan per academic year (September-October) for 1-4 consecutive years, 10-40 M a year;
  *   - CLEAN_WATER_SANITATION: 118,742 households of rural communes, one loan each, 10-25 M,
@@ -299,14 +302,12 @@ export function buildCreditData(plan: CityPlan): CreditData {
     }
   });
   if (productionShort > 0) throw new Error(`credit: ${productionShort} production loans found no eligible household`);
-  // Poor-household housing loans (a poor household may also have a production loan).
-  const housingCounts = apportion(s(300), [200, 80, 20]);
-  [2022, 2023, 2024].forEach((year, i) => {
-    for (const hh of pickFrom(poverty(eligible('HOUSING_POOR', year)), housingCounts[i]!)) {
-      use(hh);
-      draft(hh, 'HOUSING_POOR', dateIn(year), amount(random, 25, 40));
-    }
-  });
+  // Poor-household housing loans (a poor household may also have a production loan): the ones
+  // the housing subgraph records as its cases' VBSP lines (db/generate/housing-loans.ts).
+  for (const loan of planHousingLoans(plan)) {
+    use(loan.household);
+    draft(loan.household, 'HOUSING_POOR', loan.date, loan.principal);
+  }
 
   // Students: one loan per academic year while a member is 18-24, 1-4 years.
   const studentCandidates: number[] = [];

@@ -119,5 +119,18 @@ export async function measure(db: Kysely<any>): Promise<Measures> {
           WHERE j.household_id = r.household_id AND j.placed_on BETWEEN make_date(r.year, 1, 1) AND r.review_date) AS wages
       FROM r)
     SELECT count(*) FROM w WHERE wages IS NOT NULL AND income_per_person_monthly * members * 2 < wages`);
+  const housing = await housingLinesWithoutLoan(db);
+  m.vbspHousingLines = housing.lines;
+  m.vbspHousingLinesWithoutLoan = housing.unmatched;
   return m;
+}
+
+/** VBSP housing-loan funding lines whose household has no HOUSING_POOR loan of that amount in credit. */
+export async function housingLinesWithoutLoan(db: Kysely<any>): Promise<{ lines: number; unmatched: number }> {
+  const lines = await one(db, sql`SELECT count(*) FROM housing.housing_funding_line WHERE source = 'vbsp_housing_loan'`);
+  const unmatched = await one(db, sql`
+    SELECT count(*) FROM housing.housing_funding_line f JOIN housing.housing_case c ON c.id = f.case_id
+    WHERE f.source = 'vbsp_housing_loan'
+      AND NOT EXISTS (SELECT 1 FROM credit.loan l WHERE l.household_id = c.household_id AND l.programme_code = 'HOUSING_POOR' AND l.principal = f.amount)`);
+  return { lines, unmatched };
 }
