@@ -93,6 +93,26 @@ describe(`the generated city is plausible (scale ${scale})`, () => {
     expect(m.vbspHousingLinesWithoutLoan).toBe(plantedCount('housingLineWithoutLoan', scale));
   });
 
+  it('no review reads as null, not zero: 2025 (regular reviews only) has no lists; a commune nobody was reviewed in has no figures', async () => {
+    const r = await stack.query(`{
+      city { y2025: povertyFigures(year: 2025) { reviewedHouseholds poor nearPoor nearPoorRatePercent escapedNearPoverty }
+             y2024: povertyFigures(year: 2024) { reviewedHouseholds poor nearPoor nearPoorRatePercent }
+             y2020: povertyFigures(year: 2020) { reviewedHouseholds poor nearPoor poorRatePercent escapedPoverty }
+             status: povertyStatus(asOf: "2025-09-30") { nearPoor } }
+      communes { code povertyFigures(year: 2022) { reviewedHouseholds poor nearPoor nearPoorRatePercent newlyPoor } } }`);
+    expect(r.errors).toBeUndefined();
+    const { y2025, y2024, y2020, status } = r.data.city;
+    expect(y2020).toEqual({ reviewedHouseholds: 0, poor: null, nearPoor: null, poorRatePercent: null, escapedPoverty: null });
+    expect(y2025.reviewedHouseholds).toBeGreaterThan(0);
+    expect(y2025).toMatchObject({ poor: null, nearPoor: null, nearPoorRatePercent: null, escapedNearPoverty: y2025.reviewedHouseholds });
+    expect(y2024.nearPoor).toBeGreaterThan(0);
+    expect(y2024.poor).toBe(0); // a list was drawn, with nobody poor on it: a real zero
+    expect(status.nearPoor).toBe(y2024.nearPoor - y2025.reviewedHouseholds);
+    // At small scales many communes have nobody reviewed in 2022; at scale 1 perhaps none.
+    const unreviewed = r.data.communes.filter((c: any) => c.povertyFigures.reviewedHouseholds === 0);
+    for (const c of unreviewed) expect(c.povertyFigures, c.code).toMatchObject({ poor: null, nearPoor: null, nearPoorRatePercent: null, newlyPoor: null });
+  });
+
   it('health-insurance coverage never counts a member not yet born on the date', async () => {
     const registry = stack.databases.kysely<any>('registry');
     const households = await registry
