@@ -163,6 +163,23 @@ describe('registering households and recording reviews', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('scores the review of year Y under the standard in force on 1 January of Y + 1 (the lists it draws)', async () => {
+    const standards = await stack.query(`{ povertyStandards { code firstReviewYear lastReviewYear } }`);
+    expect(standards.data.povertyStandards).toEqual(expect.arrayContaining([
+      { code: '2022-2025', firstReviewYear: 2021, lastReviewYear: 2025 },
+      { code: '2027-2030', firstReviewYear: 2026, lastReviewYear: 2029 },
+    ]));
+    const id = await register('00070');
+    const end2021 = await stack.query(REVIEW, { input: { householdId: id, year: 2021, reviewDate: '2021-11-02', incomePerPersonMonthly: '2100000', indicators: answers([]) } });
+    expect(end2021.data.recordPovertyReview.review).toMatchObject({ standard: { code: '2022-2025' }, classification: 'MIDDLE_INCOME' });
+    const end2025 = await stack.query(REVIEW, { input: { householdId: id, year: 2025, reviewDate: '2025-11-03', incomePerPersonMonthly: '2100000', indicators: answers([]) } });
+    expect(end2025.data.recordPovertyReview.review).toMatchObject({ standard: { code: '2022-2025' }, classification: 'MIDDLE_INCOME' });
+    // The end-2026 review draws the 2027 lists: the 2027-2030 urban line (2,800,000) applies.
+    const end2026 = await stack.query(REVIEW, { input: { householdId: id, year: 2026, reviewDate: '2026-10-01', incomePerPersonMonthly: '2100000', indicators: answers([]) } });
+    expect(end2026.errors).toBeUndefined();
+    expect(end2026.data.recordPovertyReview.review).toMatchObject({ standard: { code: '2027-2030' }, classification: 'NEAR_POOR' });
+  });
+
   it('refuses bad reviews naming the field, writing nothing', async () => {
     const id = await register('00008');
     const ok = { householdId: id, year: 2024, reviewDate: '2024-10-02', incomePerPersonMonthly: '1000000', indicators: answers([]) };
@@ -178,6 +195,10 @@ describe('registering households and recording reviews', () => {
       [{ ...ok, indicators: [...answers([]).slice(1), { code: 'shoes', deprived: true }] }, 'indicators[11].code'],
       [{ ...ok, reviewDate: '2023-10-02' }, 'reviewDate'],
       [{ ...ok, year: 2099, reviewDate: '2099-10-02' }, 'reviewDate'],
+      // A periodic review runs 1 September to 14 December.
+      [{ ...ok, reviewDate: '2024-03-01' }, 'reviewDate'],
+      [{ ...ok, reviewDate: '2024-12-15' }, 'reviewDate'],
+      [{ ...ok, kind: 'PERIODIC', reviewDate: '2024-08-31' }, 'reviewDate'],
     ];
     for (const [input, field] of cases) {
       const error = onlyError(await stack.query(REVIEW, { input }));

@@ -8,7 +8,8 @@ import type { CreditDatabase } from '../subgraphs/credit/db/tables.js';
 import * as creditRepo from '../subgraphs/credit/repository.js';
 import { backfill as employmentBackfill } from '../subgraphs/employment/db/migrations/2026_11_29_0900_create_employment_rollups.js';
 import { employment } from '../subgraphs/employment/index.js';
-import { backfill as registryBackfill } from '../subgraphs/registry/db/migrations/2026_11_29_1100_create_poverty_rollups.js';
+import { backfill as registryRollupsBackfill } from '../subgraphs/registry/db/migrations/2026_11_29_1100_create_poverty_rollups.js';
+import { backfill as registryPeriodicBackfill } from '../subgraphs/registry/db/migrations/2026_12_04_1700_poverty_rollup_periodic.js';
 import { registry } from '../subgraphs/registry/index.js';
 import { backfill as coverageBackfill } from '../subgraphs/social_insurance/db/migrations/2026_11_29_0900_create_health_insurance_rollups.js';
 import { socialInsurance } from '../subgraphs/social_insurance/index.js';
@@ -566,8 +567,14 @@ describe('employment rollups', () => {
 
 // ---------------------------------------------------------------------------------- registry
 
+/** The registry's rollups recomputed by its migrations' backfills, in order. */
+async function registryBackfill(on: Kysely<any>): Promise<void> {
+  await registryRollupsBackfill(on);
+  await registryPeriodicBackfill(on);
+}
+
 const REGISTRY_TABLES = [
-  ['poverty_year_rollup', 'year, commune_code', ['reviewed']],
+  ['poverty_year_rollup', 'year, commune_code', ['reviewed', 'periodic']],
   ['poverty_whatif_rollup', 'year, standard_code, commune_code', ['poor', 'near_poor']],
   ['poverty_status_change', 'commune_code, change_date', ['poor', 'near_poor']],
 ] as const;

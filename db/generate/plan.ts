@@ -7,19 +7,46 @@ import { Random } from '../random.js';
  * person identities agree across subgraphs (same household, same commune) while each
  * generator writes only its own schema.
  *
- * Distributions (written down here, where they are decided):
- * - Rate denominators: every commune's total households per year, wards 17,000-25,000 and
- *   rural communes 13,000-20,000 before scaling to the city totals below (exact, by largest
- *   remainder).
- * - Poverty lives in rural and peri-urban communes: the 43 most central wards (the first 43
- *   wards in official order) never had a poor or near-poor household in these years, which is
- *   the published "43 communes with neither poor nor near-poor households". Among the other 83,
- *   rural communes weigh 3-8 and wards 1-2 (a stand-in for remoteness the commune list lacks).
+ * Distributions (written down here, where they are decided), with their sources:
+ * - Rate denominators: every commune's total households per year, drawn log-normally (median
+ *   17,000 households, sigma 0.45, clipped to 6,000-48,000: the merged communes and wards of
+ *   July 2025 have some 20,000 to 150,000 inhabitants, at Hanoi's 3.3 people a household), then
+ *   scaled to the city totals below (exact, by largest remainder).
+ * - Where poverty lives: by the former district of each commune (before July 2025), a weight
+ *   that stands for remoteness and farming: the mountain and hill communes of former Ba Vì
+ *   (Ba Vì, Yên Bài, Suối Hai, Bất Bạt, Minh Châu) weigh most, then the rest of Ba Vì, Mỹ Đức,
+ *   Ứng Hòa, Phú Xuyên, Chương Mỹ, Sóc Sơn; peri-urban Đông Anh, Gia Lâm, Hoài Đức, Thanh Trì
+ *   least among rural communes, and Bát Tràng (a prosperous pottery village) least of all.
+ *   This follows the city's reports that the remaining near-poor households are concentrated in
+ *   the former districts of Ba Vì, Mỹ Đức, Ứng Hòa, Chương Mỹ and Phú Xuyên (Hanoi People's
+ *   Committee reports on the 2021-2025 sustainable poverty-reduction programme; the weights
+ *   themselves are ours). Outer wards (Sơn Tây, Tùng Thiện, Chương Mỹ) weigh like peri-urban
+ *   communes, other non-central wards a fifth of that.
+ * - The 43 most central wards (the first 43 wards in official order) have a few poor and
+ *   near-poor households in the 2021-2023 reviews (a tenth of a peri-urban weight), all of
+ *   whom leave the lists at the 2024 review, so that from then on they are the published "43
+ *   communes with neither poor nor near-poor households". Every other commune keeps at least
+ *   one near-poor household on the 2024 list (as far as the scale leaves households to place).
  * - Year to year, of last year's poor households about 55% stay poor, 30% become near-poor and
  *   the rest escape; of the near-poor about 1% fall into poverty and 72% stay; the lists are
  *   then filled to the year's published total with newly reviewed households.
  * - Households: the poverty population first (ids 1..P), then the rest of the programme
- *   population (borrowers, workers...); 2 to 6 members in the reviewed population, 1 to 3 elsewhere
+ *   population (borrowers, workers, pupils...): 720,000 households at scale 1, so that the
+ *   458,575 VBSP borrowers of 2021-2024 are about 64% of the programme population (the city
+ *   has about 2.3 million households; the registry holds the ones the programmes touch).
+ * - Household sizes: 1 to 8 members, 11 / 21 / 22 / 25 / 12 / 6 / 2 / 1 % (mean 3.37): the
+ *   shape of the 2019 Population and Housing Census distribution of household sizes (General
+ *   Statistics Office, Completed Results, 2020), fitted to Hanoi's mean of 3.3 people a
+ *   household in that census. Reviewed (poor and near-poor) households are drawn from the same
+ *   distribution.
+ * - Families (relations as the registry records them, ages as of 2024): the head is 26-84
+ *   (born 1940-1998). Alone: a woman 60% of the time. With others: a spouse of the other sex
+ *   (husband 0-6 years older than his wife) in 75% of two-person and 88% of larger households,
+ *   the husband the head 80% of the time; a head under 60 lives with 1-2 of their parents (each
+ *   20-38 years older, born no earlier than 1922) in 30% of households of four or more; a head
+ *   of 58 or more in a household of five or more lives with a married child, the child's spouse
+ *   (OTHER) and grandchildren; everyone else is a child, born when the mother was 19-42 (no
+ *   birth after 2025). Names are the registry's (subgraphs/registry/generate.ts).
  */
 
 export interface CityTargets {
@@ -55,13 +82,73 @@ export const CITY_TARGETS: CityTargets = {
   nearPoor: { 2021: 15_800, 2022: 13_900, 2023: 11_700, 2024: 9_928 },
   nearPoorEscaped2025: 103,
   communesWithoutPoverty: 43,
-  programmeHouseholds: 480_000,
+  programmeHouseholds: 720_000,
   // Sized so that poor, near-poor and middle-income people with supported health insurance
   // over 2022-2024 exceed the published 179,000.
   middleIncomeAgricultural: 26_000,
 };
 
 export const REVIEW_YEARS = [2021, 2022, 2023, 2024] as const;
+
+/**
+ * The 2022-2025 income lines (Decree 07/2021, VND per person per month; the registry's standard
+ * holds the same) and the lowest income the registry's generator records for a poor or near-poor
+ * household (this share of its line). Other departments' generators keep their records
+ * consistent with the reviews through these (employment: wages of a household on the list).
+ */
+export const INCOME_LINES_2022_2025 = { urban: 2_000_000, rural: 1_500_000 } as const;
+export const LISTED_INCOME_FLOOR_SHARE = 0.55;
+
+/**
+ * Deliberate disagreements between departments, planted so that the graph's consistency checks
+ * have something real to find (docs/data.md lists them): how many at scale 1, proportionally
+ * fewer at smaller scales, at least one.
+ */
+export const PLANTED = { insuredButDeprived: 6, wagesAboveReviewedIncome: 5, housingLineWithoutLoan: 4 } as const;
+export function plantedCount(kind: keyof typeof PLANTED, scale: number): number {
+  return Math.max(1, Math.round(PLANTED[kind] * Math.min(1, scale)));
+}
+
+/** Relation codes of plan.memberRelation, as the registry stores them. */
+export const RELATION_CODES = ['head', 'spouse', 'child', 'parent', 'grandchild', 'sibling', 'other'] as const;
+export const HEAD = 0, SPOUSE = 1, CHILD = 2, PARENT = 3, GRANDCHILD = 4, OTHER = 6;
+
+/** Household sizes 1..8 (per cent), see above. */
+export const HOUSEHOLD_SIZE_PERCENT = [11, 21, 22, 25, 12, 6, 2, 1] as const;
+
+/**
+ * Poverty weight of a commune's former district (see above). Keys are commune names; communes
+ * not listed weigh by kind (rural 3, outer ward 1.5, other non-central ward 0.3).
+ */
+const POVERTY_WEIGHT: Record<string, number> = {
+  // Former Ba Vì: mountain and hill communes, then the rest.
+  'Ba Vì': 12, 'Yên Bài': 12, 'Suối Hai': 11, 'Bất Bạt': 10, 'Minh Châu': 10, 'Quảng Oai': 8, 'Vật Lại': 8, 'Cổ Đô': 8,
+  // Former Mỹ Đức and Ứng Hòa.
+  'Mỹ Đức': 9, 'Hồng Sơn': 9, 'Phúc Sơn': 9, 'Hương Sơn': 9, 'Vân Đình': 7, 'Ứng Thiên': 8, 'Hòa Xá': 8, 'Ứng Hòa': 8,
+  // Former Phú Xuyên, Chương Mỹ, Sóc Sơn, Thạch Thất (Yên Xuân: hills), Quốc Oai, Phúc Thọ, Thanh Oai.
+  'Phú Xuyên': 6, 'Phượng Dực': 6, 'Chuyên Mỹ': 6, 'Đại Xuyên': 6,
+  'Phú Nghĩa': 5, 'Xuân Mai': 5, 'Trần Phú': 6, 'Hòa Phú': 6, 'Quảng Bị': 6,
+  'Sóc Sơn': 5, 'Đa Phúc': 5, 'Nội Bài': 4, 'Trung Giã': 5, 'Kim Anh': 5,
+  'Yên Xuân': 7, 'Thạch Thất': 4, 'Hạ Bằng': 4, 'Tây Phương': 4, 'Hòa Lạc': 4,
+  'Quốc Oai': 4, 'Hưng Đạo': 4, 'Kiều Phú': 4, 'Phú Cát': 5, 'Phúc Thọ': 4, 'Phúc Lộc': 4, 'Hát Môn': 4,
+  'Thanh Oai': 4, 'Bình Minh': 4, 'Tam Hưng': 4, 'Dân Hòa': 4,
+  // Peri-urban: former Thường Tín, Mê Linh, Đan Phượng, Sơn Tây, then Đông Anh, Gia Lâm, Hoài Đức, Thanh Trì.
+  'Thượng Phúc': 3, 'Thường Tín': 3, 'Chương Dương': 3, 'Hồng Vân': 3, 'Mê Linh': 3, 'Yên Lãng': 3, 'Tiến Thắng': 3, 'Quang Minh': 2,
+  'Đan Phượng': 2, 'Ô Diên': 2, 'Liên Minh': 2, 'Đoài Phương': 2.5,
+  'Thư Lâm': 1.5, 'Đông Anh': 1.5, 'Phúc Thịnh': 1.5, 'Thiên Lộc': 1.5, 'Vĩnh Thanh': 1.5,
+  'Gia Lâm': 1.5, 'Thuận An': 1.5, 'Phù Đổng': 1.5, 'Bát Tràng': 0.3,
+  'Hoài Đức': 1.5, 'Dương Hòa': 1.5, 'Sơn Đồng': 1.5, 'An Khánh': 1.5,
+  'Thanh Trì': 1.5, 'Đại Thanh': 1.5, 'Nam Phù': 1.5, 'Ngọc Hồi': 1.5,
+  // Outer wards.
+  'Sơn Tây': 1.5, 'Tùng Thiện': 1.5, 'Chương Mỹ': 1.5,
+};
+/** Central wards: a few poor and near-poor households before the 2024 review, none after. */
+const CENTRAL_WEIGHT = 0.15;
+
+export function povertyWeight(c: CommuneRef, central: boolean): number {
+  if (central) return CENTRAL_WEIGHT;
+  return POVERTY_WEIGHT[c.name] ?? (c.kind === 'rural' ? 3 : 0.3);
+}
 
 /** 0 above middle income, 1 middle income, 2 near-poor, 3 poor. */
 export type Band = 0 | 1 | 2 | 3;
@@ -89,6 +176,8 @@ export interface CityPlan {
   /** Per member (indexed by member id - 1): birth year and sex (0 female, 1 male). Member 0 of a household is its head. */
   memberBirthYear: Uint16Array;
   memberSex: Uint8Array;
+  /** Per member: relation to the head (RELATION_CODES index: head, spouse, child, parent, grandchild, sibling, other). */
+  memberRelation: Uint8Array;
   /**
    * Households reviewed: ids 1..povertyPopulation (the poor and near-poor of any year, those
    * who escaped, and, last, the middle-income agricultural households).
@@ -126,6 +215,65 @@ function shuffle<T>(random: Random, items: T[]): T[] {
   return items;
 }
 
+interface PlannedMember {
+  born: number;
+  /** 0 female, 1 male. */
+  sex: number;
+  relation: number;
+}
+
+/** The last birth year of the data set (its horizon is 2025). */
+const LAST_BIRTH = 2025;
+
+/** One household of `n` members, head first (see "Families" above). */
+function family(random: Random, n: number): PlannedMember[] {
+  const headBorn = random.int(1940, 1998);
+  const headAge = 2024 - headBorn;
+  if (n === 1) return [{ born: headBorn, sex: random.chance(0.6) ? 0 : 1, relation: HEAD }];
+  const couple = random.chance(n === 2 ? 0.75 : 0.88);
+  const headSex = couple ? (random.chance(0.8) ? 1 : 0) : random.chance(0.3) ? 1 : 0;
+  const members: PlannedMember[] = [{ born: headBorn, sex: headSex, relation: HEAD }];
+  let motherBorn = headBorn;
+  if (couple) {
+    // The husband 0-6 years older than his wife.
+    const gap = random.int(0, 6);
+    const spouseBorn = Math.min(2000, headSex === 1 ? headBorn + gap : headBorn - gap);
+    members.push({ born: spouseBorn, sex: 1 - headSex, relation: SPOUSE });
+    motherBorn = headSex === 1 ? spouseBorn : headBorn;
+  }
+  let slots = n - members.length;
+  if (slots >= 2 && n >= 4 && headAge < 60 && random.chance(0.3)) {
+    const parents = slots >= 3 && random.chance(0.5) ? 2 : 1;
+    const fatherBorn = Math.max(1922, headBorn - random.int(22, 38));
+    const parentSexes = parents === 2 ? [1, 0] : [random.chance(0.35) ? 1 : 0];
+    for (const sex of parentSexes) {
+      members.push({ born: sex === 1 ? fatherBorn : Math.max(1922, Math.min(headBorn - 20, fatherBorn + random.int(0, 6))), sex, relation: PARENT });
+    }
+    slots -= parents;
+  }
+  // Born when the mother was 19-42, and by the data set's last birth year.
+  const bornTo = (mother: number) => mother + random.int(19, Math.max(19, Math.min(42, LAST_BIRTH - mother)));
+  const child = () => bornTo(motherBorn);
+  if (slots >= 3 && n >= 5 && headAge >= 58) {
+    // A married child with their spouse and children.
+    const childBorn = Math.min(2000, child());
+    const childSex = random.chance(0.75) ? 1 : 0;
+    members.push({ born: childBorn, sex: childSex, relation: CHILD });
+    members.push({ born: Math.min(2000, childSex === 1 ? childBorn + random.int(0, 5) : childBorn - random.int(0, 5)), sex: 1 - childSex, relation: OTHER });
+    slots -= 2;
+    const grandMother = childSex === 1 ? childBorn + 2 : childBorn;
+    while (slots > 0) {
+      members.push({ born: Math.min(LAST_BIRTH, bornTo(grandMother)), sex: random.chance(0.51) ? 1 : 0, relation: GRANDCHILD });
+      slots--;
+    }
+  }
+  while (slots > 0) {
+    members.push({ born: child(), sex: random.chance(0.51) ? 1 : 0, relation: CHILD });
+    slots--;
+  }
+  return members;
+}
+
 export function buildCityPlan(scale = 1, seed = 2025, targets: CityTargets = CITY_TARGETS): CityPlan {
   if (!(scale > 0 && scale <= 10)) throw new RangeError(`scale must be in (0, 10], got ${scale}`);
   const random = new Random(seed);
@@ -136,48 +284,71 @@ export function buildCityPlan(scale = 1, seed = 2025, targets: CityTargets = CIT
     const central = c.kind === 'ward' && wardsSeen++ < targets.communesWithoutPoverty;
     return { ...c, index, households: {}, hasPoverty: !central };
   });
-  const sizeWeights = communes.map((c) => (c.kind === 'ward' ? random.int(17_000, 25_000) : random.int(13_000, 20_000)));
+  // Log-normal sizes (Box-Muller), median 17,000, clipped to 6,000-48,000.
+  const sizeWeights = communes.map(() => {
+    const z = Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+    return Math.round(Math.min(48_000, Math.max(6_000, 17_000 * Math.exp(0.45 * z))));
+  });
   for (const [year, total] of Object.entries(targets.households)) {
     apportion(scaled(total, scale), sizeWeights).forEach((n, i) => (communes[i]!.households[Number(year)] = n));
   }
-  const povertyWeights = communes.map((c) => (!c.hasPoverty ? 0 : c.kind === 'rural' ? random.int(3, 8) : random.int(1, 2)));
-  const povertyCommunes = communes.filter((c) => c.hasPoverty);
+  // Each commune's weight, jittered by +-20% so that communes of one district differ.
+  const povertyWeights = communes.map((c) => povertyWeight(c, !c.hasPoverty) * (0.8 + 0.4 * random.next()));
+  // The central wards take part only in reviews before 2024 (see above).
+  const LAST_CENTRAL_YEAR = 2023;
 
   // Yearly lists: each household of the poverty population has a band per review year.
   const bandsByHousehold: number[][] = []; // index = household id - 1, value = band per REVIEW_YEARS index (or -1)
   const communeOf: number[] = [];
-  const newHousehold = (): number => {
+  const addHousehold = (commune: number): number => {
+    communeOf.push(commune);
+    bandsByHousehold.push(REVIEW_YEARS.map(() => -1));
+    return bandsByHousehold.length; // id
+  };
+  const newHousehold = (year: number): number => {
     // Drawn by poverty weight, so poverty concentrates where the weights say.
-    const pick = random.next() * povertyWeights.reduce((a, b) => a + b, 0);
+    const open = communes.filter((c) => c.hasPoverty || year <= LAST_CENTRAL_YEAR);
+    const pick = random.next() * open.reduce((a, c) => a + povertyWeights[c.index]!, 0);
     let acc = 0;
-    let chosen = povertyCommunes[0]!.index;
-    for (const c of povertyCommunes) {
+    let chosen = open[open.length - 1]!.index;
+    for (const c of open) {
       acc += povertyWeights[c.index]!;
       if (pick < acc) {
         chosen = c.index;
         break;
       }
     }
-    communeOf.push(chosen);
-    bandsByHousehold.push(REVIEW_YEARS.map(() => -1));
-    return bandsByHousehold.length; // id
+    return addHousehold(chosen);
   };
+  const central = (id: number) => !communes[communeOf[id - 1]!]!.hasPoverty;
 
   let poorIds: number[] = [];
   let nearIds: number[] = [];
   REVIEW_YEARS.forEach((year, y) => {
     const targetPoor = scaled(targets.poor[year] ?? 0, scale);
     const targetNear = scaled(targets.nearPoor[year] ?? 0, scale);
-    const prevPoor = shuffle(random, [...poorIds]);
-    const prevNear = shuffle(random, [...nearIds]);
+    // From 2024 on the central wards' households all leave the lists (they stay last in line).
+    const closing = year > LAST_CENTRAL_YEAR;
+    const last = (ids: number[]) => (closing ? [...ids.filter((id) => !central(id)), ...ids.filter(central)] : ids);
+    const prevPoor = last(shuffle(random, [...poorIds]));
+    const prevNear = last(shuffle(random, [...nearIds]));
     const poorStay = Math.min(targetPoor, Math.round(prevPoor.length * 0.55));
     const poorToNear = Math.min(targetNear, Math.round(prevPoor.length * 0.3));
     const nearToPoor = Math.min(targetPoor - poorStay, Math.round(prevNear.length * 0.01));
     const nearStay = Math.min(targetNear - poorToNear, Math.round(prevNear.length * 0.72));
-    const nextPoor = [...prevPoor.slice(0, poorStay), ...prevNear.slice(0, nearToPoor)];
-    const nextNear = [...prevPoor.slice(poorStay, poorStay + poorToNear), ...prevNear.slice(nearToPoor, nearToPoor + nearStay)];
-    while (nextPoor.length < targetPoor) nextPoor.push(newHousehold());
-    while (nextNear.length < targetNear) nextNear.push(newHousehold());
+    const keep = (ids: number[]) => (closing ? ids.filter((id) => !central(id)) : ids);
+    const nextPoor = keep([...prevPoor.slice(0, poorStay), ...prevNear.slice(0, nearToPoor)]);
+    const nextNear = keep([...prevPoor.slice(poorStay, poorStay + poorToNear), ...prevNear.slice(nearToPoor, nearToPoor + nearStay)]);
+    if (year === REVIEW_YEARS[REVIEW_YEARS.length - 1]) {
+      // Every commune outside the central wards keeps a near-poor household on the last list,
+      // as far as the households still to place allow.
+      const listed = new Set(nextNear.map((id) => communeOf[id - 1]!));
+      for (const c of communes) {
+        if (c.hasPoverty && !listed.has(c.index) && nextNear.length < targetNear) nextNear.push(addHousehold(c.index));
+      }
+    }
+    while (nextPoor.length < targetPoor) nextPoor.push(newHousehold(year));
+    while (nextNear.length < targetNear) nextNear.push(newHousehold(year));
     for (const id of nextPoor) bandsByHousehold[id - 1]![y] = POOR;
     for (const id of nextNear) bandsByHousehold[id - 1]![y] = NEAR_POOR;
     // Last year's poor and near-poor who are on neither list were reviewed and escaped.
@@ -199,7 +370,7 @@ export function buildCityPlan(scale = 1, seed = 2025, targets: CityTargets = CIT
 
   // The middle-income agricultural households: reviewed every year, always middle income.
   for (let k = 0; k < scaled(targets.middleIncomeAgricultural, scale); k++) {
-    const id = newHousehold();
+    const id = newHousehold(2024);
     bandsByHousehold[id - 1] = REVIEW_YEARS.map(() => MIDDLE);
   }
 
@@ -227,12 +398,15 @@ export function buildCityPlan(scale = 1, seed = 2025, targets: CityTargets = CIT
     bands[year] = a;
   });
 
-  // Members: 1 to 6 per household (poor households a little larger), head first.
+  // Members: sizes from the census distribution, families as described above, head first.
   const memberStart = new Int32Array(householdCount);
   const memberCount = new Uint8Array(householdCount);
+  const sizeCumulative: number[] = [];
+  HOUSEHOLD_SIZE_PERCENT.reduce((acc, p, i) => (sizeCumulative[i] = acc + p), 0);
   let next = 1;
   for (let i = 0; i < householdCount; i++) {
-    const n = i < povertyPopulation ? random.int(2, 6) : random.int(1, 3);
+    const r = random.next() * 100;
+    const n = sizeCumulative.findIndex((c) => r < c) + 1 || HOUSEHOLD_SIZE_PERCENT.length;
     memberStart[i] = next;
     memberCount[i] = n;
     next += n;
@@ -240,13 +414,14 @@ export function buildCityPlan(scale = 1, seed = 2025, targets: CityTargets = CIT
   const memberTotal = next - 1;
   const memberBirthYear = new Uint16Array(memberTotal);
   const memberSex = new Uint8Array(memberTotal);
+  const memberRelation = new Uint8Array(memberTotal);
   for (let i = 0; i < householdCount; i++) {
     const start = memberStart[i]! - 1;
-    const headYear = random.int(1945, 1998);
-    for (let m = 0; m < memberCount[i]!; m++) {
-      memberBirthYear[start + m] = m === 0 ? headYear : m === 1 ? headYear + random.int(-5, 5) : Math.min(2023, headYear + random.int(18, 35));
-      memberSex[start + m] = random.chance(0.5) ? 1 : 0;
-    }
+    family(random, memberCount[i]!).forEach((m, k) => {
+      memberBirthYear[start + k] = m.born;
+      memberSex[start + k] = m.sex;
+      memberRelation[start + k] = m.relation;
+    });
   }
 
   return {
@@ -260,6 +435,7 @@ export function buildCityPlan(scale = 1, seed = 2025, targets: CityTargets = CIT
     memberTotal,
     memberBirthYear,
     memberSex,
+    memberRelation,
     povertyPopulation,
     middleIncomeStart: povertyPopulation - scaled(targets.middleIncomeAgricultural, scale) + 1,
     bands,

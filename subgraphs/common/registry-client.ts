@@ -104,13 +104,16 @@ export class RegistryClient {
   }
 
   /** The member ids of each known household, head first; unknown households are absent. */
-  async householdMembers(householdIds: readonly string[]): Promise<Map<string, string[]>> {
+  async householdMembers(householdIds: readonly string[], options: { bornBy?: number } = {}): Promise<Map<string, string[]>> {
     const query = `query($representations: [_Any!]!) { _entities(representations: $representations) {
-      ... on Household { id members { id } } } }`;
+      ... on Household { id members { id birthYear } } } }`;
     const result = new Map<string, string[]>();
+    // bornBy: members born after that year did not exist yet and are left out (the registry
+    // knows birth years only, so someone born in `bornBy` counts for the whole year).
+    const born = (m: { birthYear: number }) => options.bornBy === undefined || m.birthYear <= options.bornBy;
     for (const chunk of chunks(unique(householdIds).filter(isId), BATCH_SIZE)) {
       for (const e of await this.entities(query, chunk.map((id) => ({ __typename: 'Household', id })))) {
-        if (e) result.set(String(e.id), (e.members as Array<{ id: string }>).map((m) => m.id));
+        if (e) result.set(String(e.id), (e.members as Array<{ id: string; birthYear: number }>).filter(born).map((m) => m.id));
       }
     }
     return result;

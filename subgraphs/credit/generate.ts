@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { bulkInsert } from '../../db/bulk.js';
 import { apportion, NEAR_POOR, POOR, type CityPlan } from '../../db/generate/plan.js';
+import { workingDayIn } from '../../db/generate/calendar.js';
+import { planHousingLoans } from '../../db/generate/housing-loans.js';
 import { Random } from '../../db/random.js';
 import { addMonths } from './balance.js';
 import { writeRollups } from './repository.js';
@@ -25,7 +27,9 @@ import type { CreditDatabase, LoanProgramme, LoanStatus, MassOrganisation } from
  *     Y-1, NEAR_POOR_HOUSEHOLDS 2022-2024 to NEAR_POOR in Y-1, NEWLY_ESCAPED_POVERTY 2023-2024
  *     to households reviewed and not poor in Y-1 but POOR in Y-4..Y-2 (plan.bands; 2021 has no
  *     lists in force, review 2020 not being in the registry); 20-100 M, 36-120 months;
- *   - HOUSING_POOR 2022-2024 (300) to households POOR in Y-1, 25-40 M, 180 months with 60 of grace;
+ *   - HOUSING_POOR 2022-2024 (300) to households POOR in Y-1, 25-40 M, 180 months with 60 of grace:
+ *     db/generate/housing-loans.ts decides them, and the housing subgraph records each as its case's
+ *     VBSP line;
  *   - DISADVANTAGED_STUDENTS: 55,000 households with a member aged 18-24 in the loan year, one
  *     loan per academic year (September-October) for 1-4 consecutive years, 10-40 M a year;
  *   - CLEAN_WATER_SANITATION: 118,742 households of rural communes, one loan each, 10-25 M,
@@ -40,6 +44,7 @@ import type { CreditDatabase, LoanProgramme, LoanStatus, MassOrganisation } from
  *     creation and overseas labour loans of 2021-2024 create exactly 208,000 jobs.
  *   Priority rates (job creation, overseas labour) go to households poor or near-poor in
  *   review Y-1 and to 5 % of others.
+ * - Disbursed on working days (db/generate/calendar.ts: no weekend, no public holiday).
  * - Amounts are whole millions; repayments are whole thousands. Repayments: one aggregated
  *   row per loan per year, on each anniversary of the disbursement (level principal, interest
  *   on the balance at the loan's rate), recorded up to the data cut-off 2025-12-31. 2 % of
@@ -225,7 +230,8 @@ export function buildCreditData(plan: CityPlan): CreditData {
     }
     return false;
   };
-  const dateIn = (year: number, fromMonth = 1, toMonth = 12) => `${year}-${pad(random.int(fromMonth, toMonth))}-${pad(random.int(1, 28))}`;
+  // Disbursed on working days only (db/generate/calendar.ts): never a weekend, 1 January, Tết or 2 September.
+  const dateIn = (year: number, fromMonth = 1, toMonth = 12) => workingDayIn(random, year, fromMonth, toMonth);
 
   const loans: Draft[] = [];
   const draft = (hh: number, code: Code, date: string, principal: number, jobs = 0): Draft => {
@@ -296,14 +302,12 @@ export function buildCreditData(plan: CityPlan): CreditData {
     }
   });
   if (productionShort > 0) throw new Error(`credit: ${productionShort} production loans found no eligible household`);
-  // Poor-household housing loans (a poor household may also have a production loan).
-  const housingCounts = apportion(s(300), [200, 80, 20]);
-  [2022, 2023, 2024].forEach((year, i) => {
-    for (const hh of pickFrom(poverty(eligible('HOUSING_POOR', year)), housingCounts[i]!)) {
-      use(hh);
-      draft(hh, 'HOUSING_POOR', dateIn(year), amount(random, 25, 40));
-    }
-  });
+  // Poor-household housing loans (a poor household may also have a production loan): the ones
+  // the housing subgraph records as its cases' VBSP lines (db/generate/housing-loans.ts).
+  for (const loan of planHousingLoans(plan)) {
+    use(loan.household);
+    draft(loan.household, 'HOUSING_POOR', loan.date, loan.principal);
+  }
 
   // Students: one loan per academic year while a member is 18-24, 1-4 years.
   const studentCandidates: number[] = [];
@@ -456,7 +460,9 @@ export function buildCreditData(plan: CityPlan): CreditData {
   const capitalTotal = s(CREDIT_TARGETS.capitalEntrustedMillions);
   const byYear = apportion(capitalTotal, [1_650, 2_000, 2_300, 2_768]);
   const capital: CreditData['capital'] = [];
-  YEARS_2021_2024.forEach((year, i) => {
+  // One entry per year (YEARS_2021_2024 is the disbursement-year weighting, 100 entries: looping
+  // over it dated every tranche 2021 and dropped the rest as NaN).
+  CAPITAL_YEARS.forEach((year, i) => {
     const first = Math.round(byYear[i]! * 0.55);
     capital.push({ year, amount: first * M, note: `Generated: first tranche of the ${year} city budget capital entrusted to VBSP Hanoi (calibrated to the 8,718 billion VND the city reported)` });
     capital.push({ year, amount: (byYear[i]! - first) * M, note: `Generated: second tranche of the ${year} city budget capital entrusted to VBSP Hanoi (calibrated to the 8,718 billion VND the city reported)` });
@@ -464,6 +470,9 @@ export function buildCreditData(plan: CityPlan): CreditData {
   return { loans, capital: capital.filter((c) => c.amount > 0), diagnostics: { scheduled2024: before2024, pool2024: pool2024.length, newLoans } };
 }
 
+const CAPITAL_YEARS = [2021, 2022, 2023, 2024] as const;
+
+/** Disbursement years 2021-2024 weighted 23/25/26/26 %: drawn with random.pick. */
 const YEARS_2021_2024 = [2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021,
   ...Array<number>(25).fill(2022), ...Array<number>(26).fill(2023), ...Array<number>(26).fill(2024)];
 

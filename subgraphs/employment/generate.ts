@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { bulkInsert } from '../../db/bulk.js';
-import { apportion, NEAR_POOR, POOR, type CityPlan } from '../../db/generate/plan.js';
+import { apportion, plantedCount, INCOME_LINES_2022_2025, LISTED_INCOME_FLOOR_SHARE, NEAR_POOR, POOR, type CityPlan } from '../../db/generate/plan.js';
 import { Random } from '../../db/random.js';
 import type { EmploymentDatabase, HouseholdClassification, PlacementChannel, TrainingLevel } from './db/tables.js';
 import { refreshRollups } from './repository.js';
@@ -23,10 +23,17 @@ import { refreshRollups } from './repository.js';
  * Distributions:
  * - Who: workers and trainees are plan members aged 16-60 in the record's year (16-17 and
  *   over-45s drawn less often). People of households on the poor / near-poor lists in force
- *   (the review of year Y-1 for a record of year Y) are drawn first: about 75% of them are
- *   placed and 40% enrol; then members of the rest of the reviewed population (households that
- *   escaped poverty, middle-income farming households): about 45% placed, 30% enrolled; the
- *   rest come from the whole programme population. Each record's classification is the band of
+ *   (the review of year Y-1 for a record of year Y) are drawn first: about 12% of them are
+ *   placed in a year (job placement is one of the programme's main levers; the city's reports
+ *   speak of some tens of thousands a year among about 35,000-60,000 working-age people on the
+ *   lists) and 40% enrol; then members of the rest of the reviewed population (households that
+ *   escaped poverty, middle-income farming households): about 15% placed, 30% enrolled; the
+ *   rest come from the whole programme population.
+ * - Wages agree with the reviews: a household still poor or near-poor at the review of the
+ *   placement's year has at most one member placed that year, never abroad, at a wage no higher
+ *   than twice the lowest income the review can record for the whole household (0.55 of the
+ *   income line per person, plan.ts), and only when that allows at least 4 million a month; a
+ *   household whose member gets a full wage leaves the lists at the next review. Each record's classification is the band of
  *   its household in the plan for Y-1 (null when the household was not reviewed then), exactly
  *   what the mutations would read from the registry.
  * - Budget-funded support: exactly the year's target, given first to 75% of placed list members,
@@ -271,13 +278,33 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
     return band === POOR || band === NEAR_POOR ? 0 : 1;
   };
 
-  /** Members aged 16-60 in `year`, by category, each list shuffled. */
+  /**
+   * For a household on the poor or near-poor list drawn by the review of `year`: the most its
+   * placed members may earn a month without contradicting that review (see above); else null.
+   */
+  const wageAllowance = (household: number, year: number): number | null => {
+    if (household > plan.povertyPopulation) return null;
+    const band = plan.bands[year]?.[household - 1];
+    if (band !== POOR && band !== NEAR_POOR) return null;
+    const line = plan.communes[communeOfHousehold(household)]!.kind === 'ward' ? INCOME_LINES_2022_2025.urban : INCOME_LINES_2022_2025.rural;
+    return Math.floor((2 * LISTED_INCOME_FLOOR_SHARE * line * plan.memberCount[household - 1]!) / 100_000) * 100_000;
+  };
+  const MIN_FULL_WAGE = 4_000_000;
+
+  /** Members aged 16-60 in `year`, by category, each list shuffled (one member at most of a household listed at the year's review). */
   const poolsOf = (year: number): [number[], number[], number[]] => {
     const pools: [number[], number[], number[]] = [[], [], []];
+    let lastListed = 0;
     for (let m = 1; m <= plan.memberTotal; m++) {
       const age = year - plan.memberBirthYear[m - 1]!;
       if (age < 16 || age > 60) continue;
-      pools[categoryIn(memberHousehold[m - 1]!, year)].push(m);
+      const household = memberHousehold[m - 1]!;
+      const allowance = wageAllowance(household, year);
+      if (allowance !== null) {
+        if (household === lastListed || allowance < MIN_FULL_WAGE) continue;
+        lastListed = household;
+      }
+      pools[categoryIn(household, year)].push(m);
     }
     for (const p of pools) shuffle(random, p);
     return pools;
@@ -368,6 +395,8 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
   const addPlacement = (member: number, year: number, channel: PlacementChannel, overseas: boolean, day: number, fairId: number | null) => {
     const household = memberHousehold[member - 1]!;
     const commune = communeOfHousehold(household);
+    const allowance = wageAllowance(household, year);
+    if (allowance !== null) overseas = false;
     let employer: string, sector: string, wage: number, destination: string | null = null;
     if (overseas) {
       const d = DESTINATIONS[pickWeighted(random, destinationWeights)]!;
@@ -387,6 +416,7 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
       const base = 4_000_000 + 8_000_000 * Math.pow((random.next() + random.next()) / 2, 1.4);
       wage = round100k(Math.min(12_000_000, Math.max(4_000_000, base * s.wage)));
     }
+    if (allowance !== null) wage = Math.min(wage, allowance);
     p.member.push(member);
     p.household.push(household);
     p.commune.push(communeCode[commune]!);
@@ -410,8 +440,8 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
       const age = ageOf(m, year);
       return age < 18 ? 0.3 : age > 50 ? 0.6 : 1;
     };
-    const n0 = Math.min(pools[0].length, Math.round(pools[0].length * 0.75));
-    const n1 = Math.min(pools[1].length, Math.round(pools[1].length * 0.45), workersTarget - n0);
+    const n0 = Math.min(pools[0].length, Math.round(pools[0].length * 0.12));
+    const n1 = Math.min(pools[1].length, Math.round(pools[1].length * 0.15), workersTarget - n0);
     const byCategory: [number[], number[], number[]] = [
       takeBiased(random, pools[0], n0, workAccept),
       takeBiased(random, pools[1], n1, workAccept),
@@ -475,13 +505,29 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
 
     // 3% placed a second time later in the year (domestic, service centre or loan).
     const all = [...budget, ...others];
-    const again = shuffle(random, all.filter((m) => firstDay.get(m)! < yearEnd - 30)).slice(0, Math.round(all.length * 0.03));
+    const again = shuffle(random, all.filter((m) => firstDay.get(m)! < yearEnd - 30 && wageAllowance(memberHousehold[m - 1]!, year) === null)).slice(0, Math.round(all.length * 0.03));
     for (const m of again) {
       const from = firstDay.get(m)! + 30;
       const day = from + Math.floor(random.next() * (yearEnd - from + 1));
       addPlacement(m, year, random.chance(0.7) ? 'employment_service_centre' : 'loan_created_job', false, day, null);
     }
   }
+  // Planted on purpose (docs/data.md): a few members of households of one or two people on the
+  // 2024 lists placed in 2024 at a wage more than twice the most their review could record for
+  // the whole household (so the review's income is far below the recorded wages).
+  const planted: number[] = [];
+  for (let h = 1; h < plan.middleIncomeStart && planted.length < plantedCount('wagesAboveReviewedIncome', scale); h += 5) {
+    const band = plan.bands[2024]?.[h - 1];
+    if ((band !== POOR && band !== NEAR_POOR) || plan.memberCount[h - 1]! > 2) continue;
+    const member = plan.memberStart[h - 1]!;
+    if (ageOf(member, 2024) < 18 || ageOf(member, 2024) > 55) continue;
+    const line = plan.communes[communeOfHousehold(h)]!.kind === 'ward' ? INCOME_LINES_2022_2025.urban : INCOME_LINES_2022_2025.rural;
+    const before = p.wage.length;
+    addPlacement(member, 2024, 'employment_service_centre', false, dayOf(2024, 6, 3 + planted.length), null);
+    p.wage[before] = 2 * line * plan.memberCount[h - 1]! + 2_500_000;
+    planted.push(h);
+  }
+  log(`employment: planted "wages far above the reviewed income" (2024) on households ${planted.join(', ')}`);
   await bulkInsert(
     db,
     'job_placement',

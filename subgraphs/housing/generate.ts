@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { bulkInsert } from '../../db/bulk.js';
-import { apportion, NEAR_POOR, POOR, type CityPlan } from '../../db/generate/plan.js';
+import { planHousingLoans } from '../../db/generate/housing-loans.js';
+import { apportion, NEAR_POOR, plantedCount, POOR, type CityPlan } from '../../db/generate/plan.js';
 import { Random } from '../../db/random.js';
 import type { FundDonorKind, HousingCaseKind, HousingCaseStatus, HousingDatabase, HousingFundingSource } from './db/tables.js';
 
@@ -39,11 +40,16 @@ import type { FundDonorKind, HousingCaseKind, HousingCaseStatus, HousingDatabase
  *
  * Funding per case: a total cost of 60-100 million VND for a new house, 30-50 million for a
  * renovation (whole millions), split by jittered weights over the case's sources: the city
- * budget always (weight 50), the Fund for the Poor (30) when the case has a Fund line, a VBSP
- * housing loan (25, capped at 40 million, the programme's limit) for 35% of new houses and 12%
- * of renovations, and social mobilisation (15) for 40% of cases, committed when building
- * starts (on the approval date if it never started). Every other line is committed on the
- * approval date.
+ * budget always (weight 50), the Fund for the Poor (30) when the case has a Fund line, and
+ * social mobilisation (15) for 40% of cases, committed when building starts (on the approval
+ * date if it never started). Every other line is committed on the approval date.
+ *
+ * VBSP housing loans agree with the bank: the households that borrowed under HOUSING_POOR in
+ * 2022-2024 (db/generate/housing-loans.ts, which the credit generator lends from too) get a new
+ * house approved 10-45 days before the disbursement (never cancelled), with a VBSP_HOUSING_LOAN
+ * line of exactly the loan's principal; no other case has one, except a few planted on purpose
+ * (PLANTED in plan.ts, docs/data.md): poor households' 2023 cases with a VBSP line the bank never
+ * lent.
  *
  * Fund contributions, per year 2021-2025 (2025 up to 30 September): about 700 from individuals
  * (0.2-30 million, 40% anonymous), 380 from enterprises (5-200 million), 200 from organisations
@@ -158,6 +164,8 @@ export async function generateCity(db: Kysely<HousingDatabase>, plan: CityPlan, 
   const approvalYears = [2022, 2023, 2024, 2025];
   const supportedTotal = scaled(Object.values(TARGETS.supportedByYear).reduce((a, b) => a + b, 0));
   const supported = apportion(supportedTotal, [2022, 2023, 2024].map((y) => TARGETS.supportedByYear[y]!));
+  const housingLoans = planHousingLoans(plan);
+  const loanOf = new Map(housingLoans.map((l) => [l.household, l]));
   for (const [k, year] of approvalYears.entries()) {
     const bands = plan.bands[year - 1]!;
     const ids: number[] = [];
@@ -170,14 +178,22 @@ export async function generateCity(db: Kysely<HousingDatabase>, plan: CityPlan, 
     }
     const kept = year === 2025 ? scaled(TARGETS.approved2025) : supported[k]!;
     const cancelled = Math.round(kept * TARGETS.cancelledShare);
-    const chosen = weightedSample(random, ids, weights, kept + cancelled);
+    // The year's housing-loan households first (kept, not cancelled), then the weighted draw.
+    const borrowers = housingLoans.filter((l) => Number(l.date.slice(0, 4)) === year).map((l) => l.household);
+    // Borrowers get their case in their loan's year only, so the draws leave them out.
+    const rest = ids.map((id, i) => [id, weights[i]!] as const).filter(([id]) => !loanOf.has(id));
+    const chosen = [...borrowers, ...weightedSample(random, rest.map((r) => r[0]), rest.map((r) => r[1]), kept + cancelled - borrowers.length)];
     if (chosen.length < kept + cancelled) throw new Error(`housing: only ${chosen.length} eligible households for ${year}`);
     chosen.forEach((household, n) => {
       used[household] = 1;
       const poor = bands[household - 1] === POOR;
-      const kind: HousingCaseKind = random.chance(poor ? 0.6 : 0.4) ? 'new_house' : 'renovation';
-      // 2025 approvals stop at the horizon (January to September).
-      const approval = dayIn(year, pickMonth(random, year === 2025 ? APPROVAL_MONTHS.slice(0, 9) : APPROVAL_MONTHS), random);
+      const loan = loanOf.get(household);
+      const kind: HousingCaseKind = loan || random.chance(poor ? 0.6 : 0.4) ? 'new_house' : 'renovation';
+      // 2025 approvals stop at the horizon (January to September); a borrower's case is approved
+      // shortly before the loan is disbursed.
+      const approval = loan
+        ? toDay(loan.date) - random.int(10, 45)
+        : dayIn(year, pickMonth(random, year === 2025 ? APPROVAL_MONTHS.slice(0, 9) : APPROVAL_MONTHS), random);
       const start = approval + random.int(7, 60);
       const naturalCompletion = start + (kind === 'new_house' ? random.int(75, 180) : random.int(30, 100));
       const c: Case = {
@@ -255,22 +271,25 @@ export async function generateCity(db: Kysely<HousingDatabase>, plan: CityPlan, 
   cases.forEach((c, i) => (c.id = i + 1));
 
   // ---- Funding lines.
+  // Planted on purpose: a few 2023 cases of poor households, kept and without a loan, get a
+  // VBSP line the bank never lent (docs/data.md).
+  const unfunded = new Set<Case>();
+  for (const c of cases) {
+    if (unfunded.size >= plantedCount('housingLineWithoutLoan', plan.scale)) break;
+    if (!loanOf.has(c.household) && c.status !== 'cancelled' && toDate(c.approval).startsWith('2023') && plan.bands[2022]![c.household - 1] === POOR) unfunded.add(c);
+  }
+  log(`housing: planted "VBSP line without a loan" on the cases of households ${[...unfunded].map((c) => c.household).join(', ')}`);
   const lines: Array<{ caseId: number; source: HousingFundingSource; amount: number; on: number }> = [];
   for (const c of cases) {
     const total = c.kind === 'new_house' ? random.int(60, 100) : random.int(30, 50);
     const jitter = () => 0.7 + random.next() * 0.6;
+    const loan = loanOf.get(c.household)?.principal ?? (unfunded.has(c) ? 30_000_000 : 0);
     const sources: Array<[HousingFundingSource, number]> = [['city_budget', 50 * jitter()]];
     if (c.fund) sources.push(['fund_for_the_poor', 30 * jitter()]);
-    if (random.chance(c.kind === 'new_house' ? 0.35 : 0.12)) sources.push(['vbsp_housing_loan', 25 * jitter()]);
     if (random.chance(0.4)) sources.push(['social_mobilisation', 15 * jitter()]);
-    const parts = apportion(total, sources.map((s) => s[1]));
-    // The VBSP housing loan is at most 40 million; the rest goes to the city budget.
-    sources.forEach(([source], i) => {
-      if (source === 'vbsp_housing_loan' && parts[i]! > 40) {
-        parts[0]! += parts[i]! - 40;
-        parts[i] = 40;
-      }
-    });
+    // The loan's principal first; the rest of the cost split over the other sources.
+    const parts = apportion(Math.max(total - loan / 1_000_000, 10), sources.map((s) => s[1]));
+    if (loan) lines.push({ caseId: c.id, source: 'vbsp_housing_loan', amount: loan, on: c.approval });
     sources.forEach(([source], i) => {
       if (parts[i]! <= 0) return;
       const on = source === 'social_mobilisation' && c.start !== null ? c.start : c.approval;

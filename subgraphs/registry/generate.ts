@@ -1,16 +1,55 @@
 import { sql, type Kysely } from 'kysely';
 import { bulkInsert } from '../../db/bulk.js';
-import { ABOVE, MIDDLE, NEAR_POOR, POOR, REVIEW_YEARS, type CityPlan } from '../../db/generate/plan.js';
+import { ABOVE, plantedCount, LISTED_INCOME_FLOOR_SHARE, CHILD, GRANDCHILD, HEAD, MIDDLE, NEAR_POOR, PARENT, POOR, RELATION_CODES, REVIEW_YEARS, SPOUSE, type CityPlan } from '../../db/generate/plan.js';
 import { Random } from '../../db/random.js';
 import type { Classification, RegistryDatabase } from './db/tables.js';
 import * as repo from './repository.js';
 import { rulesOf, score, transition } from './standard.js';
 
-const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi', 'Đỗ', 'Ngô', 'Dương', 'Lý'];
-const GIVEN_F = ['Thị Lan', 'Thị Hoa', 'Thị Mai', 'Thu Hương', 'Ngọc Thảo', 'Thị Hằng', 'Thùy Linh', 'Hải Yến'];
-const GIVEN_M = ['Văn Hùng', 'Văn Dũng', 'Minh Tuấn', 'Hoài Nam', 'Đức Long', 'Văn Sơn', 'Quang Hải', 'Minh Quân'];
-const PLACES = ['Thôn Đông', 'Thôn Đoài', 'Xóm Chùa', 'Xóm Mới', 'Tổ dân phố 3', 'Tổ dân phố 7', 'Ngõ 12', 'Ngõ 45'];
-const RELATIONS = ['head', 'spouse', 'child', 'child', 'child', 'parent'] as const;
+/*
+ * Names. Sources: family names by their share of Vietnam's population (Lê Trung Hoa, Họ và tên
+ * người Việt Nam, 2005, as commonly cited: Nguyễn 38.4%, Trần 12.1%, Lê 9.5%, Phạm 7.0%,
+ * Hoàng/Huỳnh 5.1%, Phan 4.5%, Vũ/Võ 3.9%, Đặng 2.1%, Bùi 2.0%, Đỗ 1.4%, Hồ 1.3%, Ngô 1.3%,
+ * Dương 1.0%, Lý 0.5%), with the northern forms (Hoàng, Vũ) as in Hanoi, and the rest spread
+ * over other northern family names. A person keeps their family name for life: a wife keeps
+ * hers; children take their father's (the male head or spouse; a single mother's otherwise),
+ * a head's father shares the head's family name. Middle names: "Thị" for half the women born
+ * before 1980 and a fifth after, "Văn" for two in five men born before 1980 and one in six
+ * after, otherwise a middle name drawn from a list by sex; given names drawn by sex from lists
+ * of common Vietnamese given names.
+ */
+const FAMILY: Array<[string, number]> = [
+  ['Nguyễn', 38.4], ['Trần', 12.1], ['Lê', 9.5], ['Phạm', 7.0], ['Hoàng', 5.1], ['Phan', 4.5], ['Vũ', 3.9], ['Đặng', 2.1],
+  ['Bùi', 2.0], ['Đỗ', 1.4], ['Hồ', 1.3], ['Ngô', 1.3], ['Dương', 1.0], ['Lý', 0.5],
+  ...['Đinh', 'Trịnh', 'Đào', 'Mai', 'Cao', 'Lương', 'Tạ', 'Chu', 'Kiều', 'Khuất', 'Nghiêm', 'Phùng', 'Quách', 'Lại', 'Tô', 'Hà', 'Lưu', 'Triệu', 'Đoàn', 'Vương', 'Tăng', 'Thái', 'Doãn', 'Đàm', 'Hứa', 'Lã', 'Nhữ', 'Đồng'].map(
+    (name) => [name, 9.9 / 28] as [string, number],
+  ),
+];
+const MIDDLE_F = ['Thu', 'Ngọc', 'Thanh', 'Phương', 'Minh', 'Hồng', 'Thùy', 'Kim', 'Bích', 'Mai', 'Khánh', 'Hải', 'Diệu', 'Lan', 'Quỳnh', 'Hoài', 'Bảo', 'Thảo', 'Như', 'Tuyết'];
+const MIDDLE_M = ['Đức', 'Minh', 'Quang', 'Hữu', 'Xuân', 'Thanh', 'Tiến', 'Ngọc', 'Mạnh', 'Trọng', 'Công', 'Duy', 'Hoàng', 'Anh', 'Tuấn', 'Việt', 'Đình', 'Bá', 'Quốc', 'Gia'];
+const GIVEN_F = ['Lan', 'Hoa', 'Mai', 'Hương', 'Thảo', 'Hằng', 'Linh', 'Yến', 'Trang', 'Huyền', 'Nga', 'Hà', 'Ngọc', 'Dung', 'Hạnh', 'Thủy', 'Loan', 'Nhung', 'Phương', 'Anh',
+  'Vân', 'Oanh', 'Quỳnh', 'Trâm', 'Vy', 'Chi', 'My', 'Nhi', 'Ly', 'Hiền', 'Thu', 'Liên', 'Hồng', 'Tuyết', 'Xuân', 'Thanh', 'Giang', 'Hậu', 'Châu', 'Uyên', 'Ánh', 'Duyên', 'Hòa', 'Thơm', 'Tâm'];
+const GIVEN_M = ['Hùng', 'Dũng', 'Tuấn', 'Nam', 'Long', 'Sơn', 'Hải', 'Quân', 'Minh', 'Đức', 'Anh', 'Hoàng', 'Thắng', 'Trung', 'Hiếu', 'Cường', 'Huy', 'Phong', 'Khánh', 'Bình',
+  'Thành', 'Việt', 'Kiên', 'Tùng', 'Tú', 'Hưng', 'Lâm', 'Phúc', 'Toàn', 'Tâm', 'Quang', 'Hào', 'Đạt', 'Vinh', 'Hiệp', 'Bảo', 'Khôi', 'Thịnh', 'Duy', 'Chiến', 'Tiến', 'Lực', 'Nghĩa', 'Thái', 'Hậu'];
+const FAMILY_CUMULATIVE: number[] = [];
+FAMILY.reduce((acc, [, share], i) => (FAMILY_CUMULATIVE[i] = acc + share), 0);
+const FAMILY_TOTAL = FAMILY_CUMULATIVE[FAMILY_CUMULATIVE.length - 1]!;
+
+function familyName(random: Random): string {
+  const r = random.next() * FAMILY_TOTAL;
+  return FAMILY[FAMILY_CUMULATIVE.findIndex((c) => r < c)]?.[0] ?? 'Nguyễn';
+}
+
+function givenNames(random: Random, female: boolean, born: number): string {
+  const old = born < 1980;
+  const middle = female
+    ? random.chance(old ? 0.5 : 0.2) ? 'Thị' : random.pick(MIDDLE_F)
+    : random.chance(old ? 0.4 : 1 / 6) ? 'Văn' : random.pick(MIDDLE_M);
+  return `${middle} ${random.pick(female ? GIVEN_F : GIVEN_M)}`;
+}
+
+const PLACES = ['Thôn Đông', 'Thôn Đoài', 'Thôn Thượng', 'Thôn Hạ', 'Thôn Trung', 'Xóm Chùa', 'Xóm Mới', 'Xóm Đình', 'Xóm Bến', 'Cụm dân cư số 2',
+  ...Array.from({ length: 24 }, (_, i) => `Tổ dân phố ${i + 1}`), 'Ngõ 12', 'Ngõ 45', 'Ngõ 68', 'Ngõ 102', 'Ngõ 157', 'Ngách 21'];
 
 /**
  * The registry's share of the city data set: the denominators, every household of the plan
@@ -51,7 +90,7 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
   for (let i = 0; i < plan.householdCount; i++) {
     ids.push(i + 1);
     communeCodes.push(plan.communes[plan.householdCommune[i]!]!.code);
-    addresses.push(`${1 + (i % 250)} ${PLACES[i % PLACES.length]}`);
+    addresses.push(`${1 + ((i * 7919) % 240)} ${PLACES[(i * 31 + (i >> 5)) % PLACES.length]}`);
   }
   await bulkInsert(
     db,
@@ -66,17 +105,38 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
   log(`registry: ${plan.householdCount} households`);
 
   const m = { id: [] as number[], hh: [] as number[], name: [] as string[], year: [] as number[], sex: [] as string[], rel: [] as string[], nid: [] as string[] };
+  const names = new Random(plan.seed + 12);
   for (let i = 0; i < plan.householdCount; i++) {
-    const family = FAMILY[i % FAMILY.length]!;
+    // The head's family name; the father's line (children, grandchildren through a son) follows the
+    // man of the couple; everyone else keeps a family name of their own.
+    const start = plan.memberStart[i]!;
+    const headName = familyName(names);
+    let fathersName = headName;
+    for (let k = 1; k < plan.memberCount[i]!; k++) {
+      if (plan.memberRelation[start + k - 1] === SPOUSE && plan.memberSex[start - 1] === 0 && plan.memberSex[start + k - 1] === 1) fathersName = familyName(names);
+    }
+    let sonName = fathersName;
     for (let k = 0; k < plan.memberCount[i]!; k++) {
-      const id = plan.memberStart[i]! + k;
+      const id = start + k;
       const female = plan.memberSex[id - 1] === 0;
+      const relation = plan.memberRelation[id - 1]!;
+      const born = plan.memberBirthYear[id - 1]!;
+      let family: string;
+      if (relation === HEAD) family = headName;
+      else if (relation === SPOUSE) family = female ? familyName(names) : fathersName;
+      else if (relation === CHILD) family = fathersName;
+      else if (relation === PARENT) family = female ? familyName(names) : headName;
+      else if (relation === GRANDCHILD) family = sonName;
+      else family = familyName(names);
+      // A married son's children carry his name (a married daughter's would carry her husband's;
+      // the data set keeps the son's line).
+      if (relation === CHILD && !female) sonName = family;
       m.id.push(id);
       m.hh.push(i + 1);
-      m.name.push(`${family} ${(female ? GIVEN_F : GIVEN_M)[id % 8]}`);
-      m.year.push(plan.memberBirthYear[id - 1]!);
+      m.name.push(`${family} ${givenNames(names, female, born)}`);
+      m.year.push(born);
       m.sex.push(female ? 'female' : 'male');
-      m.rel.push(RELATIONS[Math.min(k, RELATIONS.length - 1)]!);
+      m.rel.push(RELATION_CODES[relation]!);
       // Generated 12-digit numbers: "001" (Hanoi) and the member id, unique by construction.
       m.nid.push(`001${String(id).padStart(9, '0')}`);
     }
@@ -102,6 +162,22 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
     deps: [] as string[], count: [] as number[], cls: [] as string[], tr: [] as string[],
   };
   const escaped = new Set(plan.escaped2025);
+  // Health insurance agrees with social insurance: every member of a household on the list in
+  // force (the review of the year before) holds a supported card, and middle-income farming
+  // households may hold one, so their reviews never mark the health-insurance indicator...
+  const insured = (i: number, year: number) => {
+    const before = plan.bands[year - 1]?.[i];
+    return before === POOR || before === NEAR_POOR || i + 1 >= plan.middleIncomeStart;
+  };
+  // ...except for a few planted on purpose (docs/data.md): near-poor households of the 2024
+  // review that were near-poor in 2023 too, so insured, marked deprived on health insurance
+  // (in place of another indicator, so that their classification stays as planned).
+  const plantedIds = new Set<number>();
+  for (let i = 0; i < plan.middleIncomeStart - 1 && plantedIds.size < plantedCount('insuredButDeprived', plan.scale); i += 7) {
+    if (plan.bands[2024]![i] === NEAR_POOR && plan.bands[2023]![i] === NEAR_POOR) plantedIds.add(i + 1);
+  }
+  log(`registry: planted "deprived on health insurance while insured" (2024 review) on households ${[...plantedIds].join(', ')}`);
+  const HI = 'health_insurance';
   for (let i = 0; i < plan.povertyPopulation; i++) {
     const commune = plan.communes[plan.householdCommune[i]!]!;
     let previous: Classification | undefined;
@@ -111,12 +187,15 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
       const round = (n: number) => Math.round(n / 10_000) * 10_000;
       const income =
         band === POOR || band === NEAR_POOR
-          ? round(line * (0.55 + random.next() * 0.45))
+          ? round(line * (LISTED_INCOME_FLOOR_SHARE + random.next() * (1 - LISTED_INCOME_FLOOR_SHARE)))
           : band === MIDDLE
             ? round(line + 10_000 + random.next() * (middle - line - 20_000))
             : round(middle * (1.05 + random.next()));
       const depCount = band === POOR ? random.int(3, 6) : band === NEAR_POOR ? random.int(0, 2) : random.int(0, 3);
-      const deprivations = [...indicators].sort(() => random.next() - 0.5).slice(0, depCount).sort();
+      const choices = insured(i, year) ? indicators.filter((c) => c !== HI) : indicators;
+      const deprivations = [...choices].sort(() => random.next() - 0.5).slice(0, depCount);
+      if (year === 2024 && kind === 'periodic' && plantedIds.has(i + 1)) deprivations.splice(0, 1, HI);
+      deprivations.sort();
       const scored = score(rules, { communeKind: commune.kind, incomePerPersonMonthly: income, deprivations });
       r.hh.push(i + 1);
       r.commune.push(commune.code);

@@ -13,6 +13,7 @@ export interface Figures {
 
 const EMPTY_COUNTS: Figures['counts'] = {
   reviewed: 0,
+  periodic: 0,
   poor: 0,
   near_poor: 0,
   newly_poor: 0,

@@ -156,7 +156,7 @@ export async function povertyCounts(db: DB, year: number, perCommune: boolean): 
   const group = perCommune ? sql`commune_code` : sql`NULL::text`;
   const { rows } = await sql<PovertyCounts>`
     SELECT ${group} AS commune_code,
-      sum(reviewed)::int AS reviewed, sum(poor)::int AS poor, sum(near_poor)::int AS near_poor,
+      sum(reviewed)::int AS reviewed, sum(periodic)::int AS periodic, sum(poor)::int AS poor, sum(near_poor)::int AS near_poor,
       sum(newly_poor)::int AS newly_poor, sum(escaped_poverty)::int AS escaped_poverty,
       sum(newly_near_poor)::int AS newly_near_poor, sum(escaped_near_poverty)::int AS escaped_near_poverty
     FROM poverty_year_rollup WHERE year = ${year} GROUP BY 1`.execute(db);
@@ -231,7 +231,7 @@ export async function refreshReviewYearRollups(db: DB, year: number, communeCode
     : sql``;
   const latest = sql`
     SELECT * FROM (
-      SELECT DISTINCT ON (household_id) household_id, year, commune_code, classification, transition, income_per_person_monthly, deprivations
+      SELECT DISTINCT ON (household_id) household_id, year, commune_code, kind, classification, transition, income_per_person_monthly, deprivations
       FROM poverty_review WHERE year = ${year} ${households}
       ORDER BY household_id, review_date DESC, id DESC) l
     WHERE true ${inCommunes}`;
@@ -241,8 +241,9 @@ export async function refreshReviewYearRollups(db: DB, year: number, communeCode
     ? sql`SELECT unnest(${codes}::text[]) AS commune_code`
     : sql`SELECT commune_code FROM poverty_year_rollup WHERE year = ${year} UNION SELECT DISTINCT commune_code FROM poverty_review WHERE year = ${year}`;
   await sql`
-    INSERT INTO poverty_year_rollup (year, commune_code, reviewed, poor, near_poor, newly_poor, escaped_poverty, newly_near_poor, escaped_near_poverty)
+    INSERT INTO poverty_year_rollup (year, commune_code, reviewed, periodic, poor, near_poor, newly_poor, escaped_poverty, newly_near_poor, escaped_near_poverty)
     SELECT ${year}, k.commune_code, count(l.household_id)::int,
+      count(*) FILTER (WHERE l.kind = 'periodic')::int,
       count(*) FILTER (WHERE l.classification = 'poor')::int,
       count(*) FILTER (WHERE l.classification = 'near_poor')::int,
       count(*) FILTER (WHERE l.transition = 'newly_poor')::int,
@@ -252,7 +253,7 @@ export async function refreshReviewYearRollups(db: DB, year: number, communeCode
     FROM (${keys}) k LEFT JOIN (${latest}) l ON l.commune_code = k.commune_code
     GROUP BY k.commune_code ORDER BY k.commune_code
     ON CONFLICT (year, commune_code) DO UPDATE SET
-      reviewed = excluded.reviewed, poor = excluded.poor, near_poor = excluded.near_poor,
+      reviewed = excluded.reviewed, periodic = excluded.periodic, poor = excluded.poor, near_poor = excluded.near_poor,
       newly_poor = excluded.newly_poor, escaped_poverty = excluded.escaped_poverty,
       newly_near_poor = excluded.newly_near_poor, escaped_near_poverty = excluded.escaped_near_poverty`.execute(db);
   await sql`DELETE FROM poverty_whatif_rollup WHERE year = ${year} ${inCommunes}`.execute(db);

@@ -367,7 +367,9 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
     { name: 'start_date', type: 'date' },
     { name: 'end_date', type: 'date' },
   ]);
-  const randomStart = (fromYear: number) => {
+  // From `fromYear` (at most 2025: someone born in 2025 starts that year) to the horizon.
+  const randomStart = (from: number) => {
+    const fromYear = Math.min(2025, from);
     for (;;) {
       const d = iso(random.int(fromYear, 2025), random.int(1, 12), 1);
       if (d <= HORIZON) return d;

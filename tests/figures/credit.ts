@@ -26,7 +26,7 @@ export const figures: FigureCheck[] = [
     key: 'credit.disbursed_2021_2024_vnd',
     period: PERIOD,
     published: 23_243_000_000_000,
-    compare: 'exact',
+    compare: 'atLeast', // published as "more than"
     query: lending,
     extract: (d) => Number(d.city.creditFigures.amountDisbursed),
   },

@@ -12,7 +12,7 @@ export const figures: FigureCheck[] = [
     key: 'livelihoods.livelihood_diversification_project_budget_vnd',
     period: 'the project period (2022-01-01 to 2025-12-31)',
     published: 49_400_000_000,
-    compare: 'exact',
+    compare: 'atLeast', // published as "more than"
     query: PROJECT,
     extract: (d) => Number(d.livelihoodProject.budget),
   },

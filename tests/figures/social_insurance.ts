@@ -62,7 +62,7 @@ export const figures: FigureCheck[] = [
     key: 'social_insurance.health_insurance_support_2022_2024_budget_vnd',
     period: '2022-01-01 to 2024-12-31',
     published: 137_800_000_000,
-    compare: 'exact',
+    compare: 'atLeast', // published as "more than"
     query: HEALTH_INSURANCE_2022_2024,
     extract: (d) => Number(d.city.socialFigures.healthInsurance.budget),
   },

@@ -62,7 +62,7 @@ export const FIGURES: DashboardFigure[] = [
   { key: 'registry.near_poor_households_reduced_between_review_2024_and_september_2025', label: label('nearPoorReduced'), period: { kind: 'between', from: '2024-12-31', to: '2025-09-30' }, published: 103, sign: '=', unit: 'count', value: (d) => difference(city(d)?.end2024?.nearPoor, city(d)?.september2025?.nearPoor) },
   // credit
   { key: 'credit.city_budget_capital_entrusted_to_vbsp_vnd', label: label('capitalEntrusted'), period: { kind: 'budgetYears', from: 2021, to: 2024 }, published: 8_718_000_000_000, sign: '=', unit: 'vnd', value: (d) => num(city(d)?.capitalEntrusted?.total) },
-  { key: 'credit.disbursed_2021_2024_vnd', label: label('creditDisbursed'), period: YEARS_2021_2024, published: 23_243_000_000_000, sign: '=', unit: 'vnd', value: (d) => num(city(d)?.credit?.amountDisbursed) },
+  { key: 'credit.disbursed_2021_2024_vnd', label: label('creditDisbursed'), period: YEARS_2021_2024, published: 23_243_000_000_000, sign: '≥', unit: 'vnd', value: (d) => num(city(d)?.credit?.amountDisbursed) },
   { key: 'credit.borrowing_households_2021_2024', label: label('borrowingHouseholds'), period: YEARS_2021_2024, published: 458_575, sign: '=', unit: 'count', value: (d) => num(city(d)?.credit?.borrowingHouseholds) },
   { key: 'credit.outstanding_end_of_2024_vnd', label: label('creditOutstanding'), period: { kind: 'on', date: '2024-12-31' }, published: 16_567_000_000_000, sign: '=', unit: 'vnd', value: (d) => num(city(d)?.outstanding2024?.outstanding) },
   { key: 'credit.outstanding_increase_vs_end_of_2020_vnd', label: label('outstandingIncrease'), period: { kind: 'between', from: '2020-12-31', to: '2024-12-31' }, published: 6_401_000_000_000, sign: '=', unit: 'vnd', value: (d) => difference(city(d)?.outstanding2024?.outstanding, city(d)?.outstanding2020?.outstanding) },
@@ -71,7 +71,7 @@ export const FIGURES: DashboardFigure[] = [
   { key: 'credit.households_with_clean_water_and_sanitation_loans', label: label('cleanWaterHouseholds'), period: YEARS_2021_2024, published: 118_500, sign: '≥', unit: 'count', value: (d) => byProgramme(d, ['CLEAN_WATER_SANITATION'], 'borrowingHouseholds') },
   // social insurance
   { key: 'social_insurance.health_insurance_support_2022_2024_people', label: label('healthInsurancePeople'), period: YEARS_2022_2024, published: 179_000, sign: '≥', unit: 'count', value: (d) => num(city(d)?.social?.healthInsurance?.people) },
-  { key: 'social_insurance.health_insurance_support_2022_2024_budget_vnd', label: label('healthInsuranceBudget'), period: YEARS_2022_2024, published: 137_800_000_000, sign: '=', unit: 'vnd', value: (d) => num(city(d)?.social?.healthInsurance?.budget) },
+  { key: 'social_insurance.health_insurance_support_2022_2024_budget_vnd', label: label('healthInsuranceBudget'), period: YEARS_2022_2024, published: 137_800_000_000, sign: '≥', unit: 'vnd', value: (d) => num(city(d)?.social?.healthInsurance?.budget) },
   // housing
   { key: 'housing.houses_completed_2024', label: label('housesCompleted'), period: YEAR_2024, published: 714, sign: '=', unit: 'count', value: (d) => num(city(d)?.housing2024?.housesCompleted) },
   { key: 'housing.houses_supported_2022_2024', label: label('housesSupported'), period: YEARS_2022_2024, published: 3520, sign: '=', unit: 'count', value: (d) => num(city(d)?.housing2022to2024?.housesSupported) },
@@ -86,7 +86,7 @@ export const FIGURES: DashboardFigure[] = [
   { key: 'employment.vocational_training_enrolments_2024', label: label('trainingEnrolments'), period: YEAR_2024, published: 250_000, sign: '=', unit: 'count', value: (d) => num(city(d)?.employmentFigures?.trainingEnrolments) },
   { key: 'employment.trained_worker_share_2024_percent', label: label('trainedWorkerShare'), period: YEAR_2024, published: 74.25, sign: '≈', unit: 'percent', value: (d) => num(city(d)?.labourStatistics?.trainedWorkerSharePercent) },
   // livelihoods
-  { key: 'livelihoods.livelihood_diversification_project_budget_vnd', label: label('livelihoodBudget'), period: { kind: 'years', from: 2022, to: 2025 }, published: 49_400_000_000, sign: '=', unit: 'vnd', value: (d) => num(d?.livelihoodProject?.budget) },
+  { key: 'livelihoods.livelihood_diversification_project_budget_vnd', label: label('livelihoodBudget'), period: { kind: 'years', from: 2022, to: 2025 }, published: 49_400_000_000, sign: '≥', unit: 'vnd', value: (d) => num(d?.livelihoodProject?.budget) },
   { key: 'livelihoods.livelihood_diversification_households', label: label('livelihoodHouseholds'), period: { kind: 'years', from: 2022, to: 2025 }, published: 510, sign: '≥', unit: 'count', value: (d) => num(d?.livelihoodProject?.totals?.households) },
   { key: 'livelihoods.high_tech_agriculture_models', label: label('highTechModels'), period: { kind: 'years', from: 2021, to: 2025 }, published: 200, sign: '≥', unit: 'count', value: (d) => num(city(d)?.livelihoodFigures?.highTechModels?.count) },
 ];

@@ -86,6 +86,8 @@ export interface PovertyYearRollupTable {
   year: number;
   commune_code: string;
   reviewed: number;
+  /** Of those, households whose latest review of the year is a periodic one (the year's list). */
+  periodic: number;
   poor: number;
   near_poor: number;
   newly_poor: number;

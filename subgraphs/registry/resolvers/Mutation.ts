@@ -110,6 +110,10 @@ export const Mutation = {
       throw badInput('reviewDate', `reviewDate ${input.reviewDate} is not in the review year ${input.year}`);
     }
     if (input.reviewDate > todayInHanoi()) throw badInput('reviewDate', `reviewDate ${input.reviewDate} is in the future`);
+    // The periodic review runs from 1 September to 14 December (Decree 07/2021, as the schema says).
+    if ((input.kind ?? 'periodic') === 'periodic' && !(input.reviewDate.slice(5) >= '09-01' && input.reviewDate.slice(5) <= '12-14')) {
+      throw badInput('reviewDate', `a periodic review runs from 1 September to 14 December; ${input.reviewDate} is outside it (record a REGULAR review instead)`);
+    }
 
     try {
       const review = await auditedWrite(ctx.db, ctx.auth, 'recordPovertyReview', async (trx, audit) => {

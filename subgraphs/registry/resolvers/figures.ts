@@ -6,19 +6,27 @@ import type { Figures } from '../loaders.js';
 
 /** PovertyFigures as GraphQL shows them: the one mapping place from counts to fields. */
 export function toPovertyFigures(f: Figures) {
-  const rate = (n: number) => (f.households ? (n / f.households) * 100 : null);
+  // No review is not zero: an area and year without a reviewed household has no figures (null),
+  // and one without a periodic review has no lists, so its poor and near-poor counts and rates
+  // are null too (the status on a date is povertyStatus's, which counts regular reviews).
+  const reviewed = f.counts.reviewed > 0;
+  const listed = f.counts.periodic > 0;
+  const known = (n: number, yes: boolean) => (yes ? n : null);
+  const rate = (n: number | null) => (n !== null && f.households ? (n / f.households) * 100 : null);
+  const poor = known(f.counts.poor, listed);
+  const nearPoor = known(f.counts.near_poor, listed);
   return {
     year: f.year,
     households: f.households,
     reviewedHouseholds: f.counts.reviewed,
-    poor: f.counts.poor,
-    nearPoor: f.counts.near_poor,
-    poorRatePercent: rate(f.counts.poor),
-    nearPoorRatePercent: rate(f.counts.near_poor),
-    newlyPoor: f.counts.newly_poor,
-    escapedPoverty: f.counts.escaped_poverty,
-    newlyNearPoor: f.counts.newly_near_poor,
-    escapedNearPoverty: f.counts.escaped_near_poverty,
+    poor,
+    nearPoor,
+    poorRatePercent: rate(poor),
+    nearPoorRatePercent: rate(nearPoor),
+    newlyPoor: known(f.counts.newly_poor, reviewed),
+    escapedPoverty: known(f.counts.escaped_poverty, reviewed),
+    newlyNearPoor: known(f.counts.newly_near_poor, reviewed),
+    escapedNearPoverty: known(f.counts.escaped_near_poverty, reviewed),
   };
 }
 

@@ -15,8 +15,9 @@ export const Query = {
     if (householdIds.length > MAX_COVERAGE_HOUSEHOLDS) {
       throw badInput('householdIds', `at most ${MAX_COVERAGE_HOUSEHOLDS} households at once, got ${householdIds.length}`);
     }
-    // The registry lists each household's members (batched, 500 households per request).
-    const members = await ctx.registry.householdMembers(householdIds);
+    // The registry lists each household's members (batched, 500 households per request): those
+    // born by the date's year, since a person not yet born is neither covered nor uncovered.
+    const members = await ctx.registry.householdMembers(householdIds, { bornBy: Number(date.slice(0, 4)) });
     householdIds.forEach((id, i) => {
       if (!members.has(id)) throw badInput(`householdIds[${i}]`, `unknown household "${id}"`);
     });
