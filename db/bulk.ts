@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 
 export interface BulkColumn {
   name: string;
@@ -7,9 +7,12 @@ export interface BulkColumn {
 }
 
 /**
- * Inserts many rows as one `INSERT ... SELECT FROM unnest(...)` statement per chunk: one
- * parameter array per column, so a chunk of 50,000 rows is one round trip on a server and one
- * statement on the embedded database (several times faster than row-by-row or multi-VALUES).
+ * Inserts many rows. On the embedded database (PGlite) they travel as one `COPY ... FROM
+ * '/dev/blob'` per chunk, in COPY's text format: PGlite reads the blob as a file, which skips
+ * building parameter arrays and the INSERT plan (about twice as fast as unnest here, and it lets
+ * the caller build the text anywhere, see copyText). On a server they go as one `INSERT ...
+ * SELECT FROM unnest(...)` statement per chunk: one parameter array per column, so a chunk of
+ * 50,000 rows is one round trip (the `pg` client speaks no COPY without another package).
  * Text-array columns (`text[]`) travel as their Postgres literal text.
  */
 export async function bulkInsert(
@@ -22,6 +25,11 @@ export async function bulkInsert(
   const length = data[0]?.length ?? 0;
   if (data.length !== columns.length) throw new Error(`bulkInsert ${table}: ${columns.length} columns but ${data.length} arrays`);
   for (const column of data) if (column.length !== length) throw new Error(`bulkInsert ${table}: columns differ in length`);
+  if (length === 0) return 0;
+  if (await isEmbedded(db)) {
+    for (let start = 0; start < length; start += COPY_ROWS) await copyRows(db, table, columns, copyText(data, start, Math.min(length, start + COPY_ROWS)));
+    return length;
+  }
   const names = sql.raw(columns.map((c) => `"${c.name}"`).join(', '));
   for (let start = 0; start < length; start += chunkSize) {
     const end = Math.min(length, start + chunkSize);
@@ -32,6 +40,49 @@ export async function bulkInsert(
       SELECT ${casts} FROM unnest(${sql.join(args)}) AS t(${aliases})`.execute(db);
   }
   return length;
+}
+
+/** Rows a COPY carries at a time: larger is faster on PGlite, and 250,000 rows stay well under 100 MB of text. */
+const COPY_ROWS = 250_000;
+
+/**
+ * Rows `start` to `end` of column arrays in COPY's text format: tab between fields, a newline
+ * after each row, \N for null, backslash, tab, newline and carriage return escaped.
+ */
+export function copyText(data: ReadonlyArray<ReadonlyArray<unknown>>, start: number, end: number): string {
+  let text = '';
+  const last = data.length - 1;
+  for (let row = start; row < end; row++) {
+    for (let c = 0; c <= last; c++) {
+      text += copyField(data[c]![row]);
+      text += c === last ? '\n' : '\t';
+    }
+  }
+  return text;
+}
+
+function copyField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (value instanceof Date) return value.toISOString();
+  const text = String(value);
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : text;
+}
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** Loads COPY text (see copyText) into `table` on the embedded database. */
+export async function copyRows(db: Kysely<any>, table: string, columns: readonly BulkColumn[], text: string | Uint8Array<ArrayBuffer>): Promise<void> {
+  const names = columns.map((c) => `"${c.name}"`).join(', ');
+  // The embedded session's client passes a Blob parameter as the file COPY reads (embedded.ts).
+  await db.executeQuery(CompiledQuery.raw(`COPY "${table}" (${names}) FROM '/dev/blob'`, [new Blob([text])]));
+}
+
+/** True when `db` runs on the embedded database (PGlite names itself in version()). */
+export async function isEmbedded(db: Kysely<any>): Promise<boolean> {
+  const { rows } = await sql<{ version: string }>`SELECT version() AS version`.execute(db);
+  return rows[0]!.version.includes('PGlite');
 }
 
 // A text[] column is sent as text (its literal, e.g. '{a,b}') and cast back per row.
@@ -58,4 +109,30 @@ export async function withoutIndexes(db: Kysely<any>, table: string, load: () =>
   for (const index of indexes) await sql`DROP INDEX ${sql.ref(index.name)}`.execute(db);
   await load();
   for (const index of indexes) await sql.raw(index.definition).execute(db);
+}
+
+/**
+ * Runs `load` with every foreign key and secondary index of the current schema dropped, then
+ * builds the indexes again (one sort each instead of upkeep row by row) and adds the foreign
+ * keys back, each checked over the whole table in one join instead of one lookup per row.
+ * Primary keys and unique constraints stay (an ON CONFLICT needs them). Call it inside a
+ * transaction, which keeps the tables without their indexes invisible to everyone else; a
+ * row that breaks a foreign key fails the load when the key is added back.
+ */
+export async function withoutSecondaryStructures(db: Kysely<any>, load: () => Promise<void>, log: (phase: string) => void = () => {}): Promise<void> {
+  const { rows: keys } = await sql<{ table: string; name: string; definition: string }>`
+    SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+    WHERE contype = 'f' AND connamespace = current_schema()::regnamespace ORDER BY conrelid::regclass::text, conname`.execute(db);
+  const { rows: indexes } = await sql<{ name: string; definition: string }>`
+    SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+    WHERE i.schemaname = current_schema()
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)
+    ORDER BY i.tablename, i.indexname`.execute(db);
+  for (const key of keys) await sql`ALTER TABLE ${sql.raw(key.table)} DROP CONSTRAINT ${sql.ref(key.name)}`.execute(db);
+  for (const index of indexes) await sql`DROP INDEX ${sql.ref(index.name)}`.execute(db);
+  await load();
+  for (const index of indexes) await sql.raw(index.definition).execute(db);
+  log(`${indexes.length} indexes built`);
+  for (const key of keys) await sql`ALTER TABLE ${sql.raw(key.table)} ADD CONSTRAINT ${sql.ref(key.name)} ${sql.raw(key.definition)}`.execute(db);
+  log(`${keys.length} foreign keys checked`);
 }

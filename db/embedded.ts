@@ -103,7 +103,9 @@ export class EmbeddedPostgres {
   private client(release: () => void): PostgresPoolClient {
     const pg = this.pg;
     const query = async <R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> => {
-      const result = await pg.query<R>(sql, parameters as unknown[]);
+      // A Blob as the only parameter is the file of a `COPY ... FROM '/dev/blob'` (bulk.ts).
+      const blob = parameters.length === 1 && parameters[0] instanceof Blob ? parameters[0] : undefined;
+      const result = blob ? await pg.query<R>(sql, [], { blob }) : await pg.query<R>(sql, parameters as unknown[]);
       const command = ((result as { command?: string }).command ?? 'SELECT').toUpperCase();
       return {
         command: command as PostgresQueryResult<R>['command'],
