@@ -33,6 +33,14 @@ export interface RegistryMember {
   birthYear: number;
 }
 
+/** A household's latest review of a year and its members, for the consistency checks. */
+export interface RegistryReviewFacts {
+  householdId: string;
+  members: Array<{ id: string; birthYear: number }>;
+  /** Null when the household has no review in the year. */
+  review: { id: string; reviewDate: string; incomePerPersonMonthly: number; deprivedOn: string[] } | null;
+}
+
 export class RegistryUnavailable extends GraphQLError {
   constructor(detail: string) {
     super(`The registry could not be asked about households: ${detail}`, { extensions: { code: 'REGISTRY_UNAVAILABLE' } });
@@ -98,6 +106,36 @@ export class RegistryClient {
     for (const chunk of chunks(unique(codes).filter((c) => /^\d{5}$/.test(c)), BATCH_SIZE)) {
       for (const e of await this.entities(query, chunk.map((code) => ({ __typename: 'Commune', code })))) {
         if (e) result.set(String(e.code), { code: String(e.code), kind: e.kind as RegistryHousehold['communeKind'] });
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Each known household's members and its latest review of `year` (with the indicators it is
+   * deprived on); unknown households are absent.
+   */
+  async reviewFacts(householdIds: readonly string[], year: number): Promise<Map<string, RegistryReviewFacts>> {
+    if (!Number.isInteger(year)) throw new TypeError(`year must be an integer, got ${year}`);
+    const query = `query($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Household { id members { id birthYear }
+        latestReview(year: ${year}) { id reviewDate incomePerPersonMonthly indicators { indicator { code } deprived } } } } }`;
+    type Review = { id: string; reviewDate: string; incomePerPersonMonthly: string; indicators: Array<{ indicator: { code: string }; deprived: boolean }> };
+    const result = new Map<string, RegistryReviewFacts>();
+    for (const chunk of chunks(unique(householdIds).filter(isId), BATCH_SIZE)) {
+      for (const e of await this.entities(query, chunk.map((id) => ({ __typename: 'Household', id })))) {
+        if (!e) continue;
+        const review = e.latestReview as Review | null;
+        result.set(String(e.id), {
+          householdId: String(e.id),
+          members: (e.members as Array<{ id: string; birthYear: number }>).map((m) => ({ id: String(m.id), birthYear: m.birthYear })),
+          review: review && {
+            id: String(review.id),
+            reviewDate: review.reviewDate,
+            incomePerPersonMonthly: Number(review.incomePerPersonMonthly),
+            deprivedOn: review.indicators.filter((i) => i.deprived).map((i) => i.indicator.code),
+          },
+        });
       }
     }
     return result;

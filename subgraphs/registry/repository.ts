@@ -12,6 +12,7 @@ import type {
   PovertyStandard,
   RegistryDatabase,
   PovertyYearRollupTable,
+  Relation,
 } from './db/tables.js';
 
 // Small kysely functions: `db` first, one statement each, `undefined` for a miss.
@@ -380,4 +381,26 @@ export function touchHousehold(db: DB, id: number): Promise<unknown> {
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Members of the households of these communes (null: every commune) beside their head's year
+ * of birth, for the relation-age rule (AGE_INCONSISTENT_WITH_RELATION); only the relations the
+ * rule constrains. One statement, however many households.
+ */
+export function findMembersWithHeadBirthYear(
+  db: DB,
+  communeCodes: readonly string[] | null,
+  relations: readonly Relation[],
+): Promise<Array<{ id: number; household_id: number; commune_code: string; relation: Relation; birth_year: number; head_birth_year: number }>> {
+  let q = db
+    .selectFrom('household_member as m')
+    .innerJoin('household as h', 'h.id', 'm.household_id')
+    .innerJoin('household_member as head', (j) => j.onRef('head.household_id', '=', 'm.household_id').on('head.relation', '=', 'head'))
+    .select(['m.id', 'm.household_id', 'h.commune_code', 'm.relation', 'm.birth_year', 'head.birth_year as head_birth_year'])
+    .where('m.relation', 'in', [...relations])
+    .orderBy('m.household_id')
+    .orderBy('m.id');
+  if (communeCodes) q = q.where('h.commune_code', 'in', communeCodes.length ? [...communeCodes] : ['-']);
+  return q.execute();
 }

@@ -415,3 +415,26 @@ export async function writeCoverageRollups(db: DB, cards: readonly CardFacts[]):
 const GAP_CHUNK = 50_000;
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+
+/**
+ * Cards valid at some time from `from` to `to`, of members of these communes' households (null:
+ * every commune) or of these people: for the consistency checks. One statement.
+ */
+export function findCardsOverlapping(
+  db: DB,
+  who: { communes: readonly string[] | null } | { memberIds: readonly number[] },
+  from: string,
+  to: string,
+): Promise<HealthInsuranceSupport[]> {
+  let q = db.selectFrom('health_insurance_support').selectAll().where('valid_from', '<=', to).where('valid_to', '>=', from).orderBy('id');
+  if ('memberIds' in who) q = q.where('member_id', '=', ids(who.memberIds));
+  else if (who.communes) q = q.where('commune_code', 'in', who.communes.length ? [...who.communes] : ['-']);
+  return q.execute();
+}
+
+/** Cards of card year `year` in these communes (null: every commune). One statement. */
+export function findCardsOfYear(db: DB, communes: readonly string[] | null, year: number): Promise<HealthInsuranceSupport[]> {
+  let q = db.selectFrom('health_insurance_support').selectAll().where('year', '=', year).orderBy('id');
+  if (communes) q = q.where('commune_code', 'in', communes.length ? [...communes] : ['-']);
+  return q.execute();
+}

@@ -1,0 +1,176 @@
+import fs from 'node:fs';
+import type { RequestAuth } from './access.js';
+import { badInput } from './errors.js';
+import { projectUrl } from './paths.js';
+
+/**
+ * Cross-department consistency checks (issue 17): the shared vocabulary of the rules.
+ *
+ * Design. Each subgraph owns its schema and never reads another's tables, so a rule that
+ * compares two departments' records is evaluated by one of them (its `evaluatedBy` in
+ * config/consistency-rules.json) against facts the other exposes:
+ *
+ * - facts of the registry (reviews, members, the lists in force) are asked for over HTTP with
+ *   the registry client (subgraphs/common/registry-client.ts), batched 500 households a
+ *   request, as the write-path checks already do;
+ * - facts of another programme subgraph travel through the gateway with federation: the
+ *   subgraph that has them adds a hidden (`@inaccessible`) field to the `CommuneConsistency`
+ *   or `CityConsistency` entity, and the evaluating subgraph `@requires` it (housing requires
+ *   credit's VBSP housing loans);
+ * - each evaluating subgraph adds its findings to the same entity as a hidden field, and the
+ *   registry, which owns the entity's public fields, `@requires` them all: the gateway gathers
+ *   every department's findings in parallel (one `_entities` request each) and the registry
+ *   merges, counts and pages them.
+ *
+ * So each department's rules live in its own folder (`<subgraph>/consistency.ts`), a request
+ * for one commune costs a fixed number of requests and SQL statements whatever the number of
+ * households, and adding a department's rule touches that department's folder, its SDL and
+ * the registry's `@requires` list.
+ */
+
+export const RULES_FILE = projectUrl('config/consistency-rules.json');
+
+export type Department = 'registry' | 'credit' | 'housing' | 'social_insurance' | 'employment' | 'livelihoods';
+
+export interface ConsistencyRule {
+  code: string;
+  departments: Department[];
+  evaluatedBy: Department[];
+  description: { en: string; vi: string };
+  parameters: Record<string, unknown>;
+}
+
+/** A record a finding names: its owning department, its GraphQL type and its id there. */
+export interface FindingRecord {
+  department: Department;
+  kind: string;
+  id: string;
+}
+
+/** One finding as a department reports it (the hidden `DepartmentFinding` type). */
+export interface DepartmentFinding {
+  rule: string;
+  householdId: string;
+  communeCode: string;
+  departments: Department[];
+  records: FindingRecord[];
+  /** The figures that disagree, in a few words (numbers and dates, no personal data). */
+  detail: string;
+}
+
+/** How many findings one rule gave (the hidden `DepartmentRuleCount` type). */
+export interface RuleCount {
+  rule: string;
+  count: number;
+}
+
+let cached: ConsistencyRule[] | undefined;
+
+/** The rules of config/consistency-rules.json, checked once. */
+export function consistencyRules(): ConsistencyRule[] {
+  if (cached) return cached;
+  const raw = JSON.parse(fs.readFileSync(RULES_FILE, 'utf8')) as { rules?: ConsistencyRule[] };
+  const rules = raw.rules ?? [];
+  const codes = new Set<string>();
+  for (const r of rules) {
+    if (!/^[A-Z][A-Z_]*$/.test(r.code) || codes.has(r.code)) throw new Error(`consistency rule code "${r.code}" is not a unique UPPER_CASE code`);
+    if (!r.description?.en || !r.description?.vi) throw new Error(`consistency rule ${r.code} needs a description in en and vi`);
+    if (!r.evaluatedBy?.length || !r.evaluatedBy.every((d) => r.departments.includes(d))) {
+      throw new Error(`consistency rule ${r.code}: evaluatedBy must name some of its departments`);
+    }
+    codes.add(r.code);
+  }
+  cached = rules;
+  return rules;
+}
+
+export function consistencyRule(code: string): ConsistencyRule {
+  const rule = consistencyRules().find((r) => r.code === code);
+  if (!rule) throw new Error(`no consistency rule ${code} in ${RULES_FILE.pathname}`);
+  return rule;
+}
+
+/** A numeric parameter of a rule; throws at first use when the rules file lacks it. */
+export function numberParameter(code: string, name: string): number {
+  const value = consistencyRule(code).parameters[name];
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`consistency rule ${code} needs a numeric parameter ${name}`);
+  return value;
+}
+
+export function stringParameter(code: string, name: string): string {
+  const value = consistencyRule(code).parameters[name];
+  if (typeof value !== 'string') throw new Error(`consistency rule ${code} needs a string parameter ${name}`);
+  return value;
+}
+
+/** The years a check may be asked about. */
+export function checkYear(year: number): number {
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw badInput('year', `year must be between 2000 and 2100, got ${year}`);
+  return year;
+}
+
+/**
+ * The communes a check may look at for this caller: one commune when the caller may see it
+ * (none otherwise: a commune outside a caseworker's scope reads as one without findings), or,
+ * for the city, the caller's communes (null: every commune).
+ */
+export function communesToCheck(auth: RequestAuth, communeCode: string | null): string[] | null {
+  if (communeCode !== null) return auth.canSeeCommune(communeCode) ? [communeCode] : [];
+  return auth.communeScope ? [...auth.communeScope] : null;
+}
+
+export function countByRule(findings: readonly DepartmentFinding[]): RuleCount[] {
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(f.rule, (counts.get(f.rule) ?? 0) + 1);
+  return [...counts].map(([rule, count]) => ({ rule, count }));
+}
+
+/** First and last day of a calendar year. */
+export function yearBounds(year: number): { from: string; to: string } {
+  return { from: `${year}-01-01`, to: `${year}-12-31` };
+}
+
+/** `date` moved by `days` (negative: earlier), as YYYY-MM-DD. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The key a department's entity reference carries (`CommuneConsistency`, `CityConsistency`). */
+export interface CommuneConsistencyRef {
+  communeCode: string;
+  year: number;
+}
+export interface CityConsistencyRef {
+  year: number;
+}
+
+/**
+ * The entity resolvers every department adds: `findings(auth, communes, year)` evaluates the
+ * department's rules over those communes (null: the city) and returns its findings; the commune
+ * entity lists them, the city entity counts them (a city's findings would be too many to carry
+ * through the gateway).
+ */
+export function departmentConsistencyResolvers<TContext extends { auth: RequestAuth }>(
+  field: string,
+  findings: (ctx: TContext, communes: string[] | null, year: number, ref: Record<string, unknown>) => Promise<DepartmentFinding[]>,
+) {
+  return {
+    CommuneConsistency: {
+      // The representation as it came, with any fields this subgraph `@requires`.
+      __resolveReference: (ref: CommuneConsistencyRef) => ref,
+      [`${field}Findings`]: (ref: CommuneConsistencyRef & Record<string, unknown>, _: unknown, ctx: TContext) => {
+        const communes = communesToCheck(ctx.auth, ref.communeCode);
+        return communes?.length === 0 ? [] : findings(ctx, communes, checkYear(ref.year), ref);
+      },
+    },
+    CityConsistency: {
+      __resolveReference: (ref: CityConsistencyRef) => ref,
+      [`${field}RuleCounts`]: async (ref: CityConsistencyRef & Record<string, unknown>, _: unknown, ctx: TContext) => {
+        const communes = communesToCheck(ctx.auth, null);
+        return communes?.length === 0 ? [] : countByRule(await findings(ctx, communes, checkYear(ref.year), ref));
+      },
+    },
+  };
+}
