@@ -299,4 +299,21 @@ describe('consistency checks: no N+1', () => {
     expect(after.statements).toBe(before.statements);
     console.log(`N+1 guard: a commune's consistency checks, ${after.findings} findings = ${after.statements} SQL statements`);
   }, 60_000);
+
+  it('costs the same SQL statements for every commune of the city as for two (one run of the rules for all)', async () => {
+    const q = `query($codes: [ID!]) { communes(filter: { codes: $codes }) { code consistency(year: 2024) { totalCount byRule { count } } } }`;
+    const measure = async (codes: string[] | null) => {
+      stack.databases.statements.reset();
+      const r = await stack.query(q, { codes });
+      expect(r.errors).toBeUndefined();
+      return { statements: stack.databases.statements.get(), communes: r.data.communes as Array<{ consistency: { totalCount: number } }> };
+    };
+    const two = await measure([commune, otherCommune]);
+    const all = await measure(null);
+    expect(all.communes).toHaveLength(126);
+    const city = (await ok(CITY, { year: 2024 })).city.consistency.totalCount;
+    expect(all.communes.reduce((n, c) => n + c.consistency.totalCount, 0)).toBe(city);
+    expect(all.statements).toBe(two.statements);
+    console.log(`N+1 guard: consistency checks of 126 communes = ${all.statements} SQL statements`);
+  });
 });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import DataLoader from 'dataloader';
 import type { RequestAuth } from './access.js';
 import { badInput } from './errors.js';
 import { projectUrl } from './paths.js';
@@ -146,24 +147,73 @@ export interface CityConsistencyRef {
   year: number;
 }
 
+/** The representations of one batch as one: list fields (facts a subgraph requires) concatenated. */
+function mergeRefs(refs: readonly Record<string, unknown>[]): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const ref of refs) {
+    for (const [key, value] of Object.entries(ref)) {
+      if (Array.isArray(value)) merged[key] = [...((merged[key] as unknown[] | undefined) ?? []), ...value];
+      else if (!(key in merged)) merged[key] = value;
+    }
+  }
+  return merged;
+}
+
+export type Evaluate<TContext> = (ctx: TContext, communes: string[] | null, year: number, ref: Record<string, unknown>) => Promise<DepartmentFinding[]>;
+
 /**
- * The entity resolvers every department adds: `findings(auth, communes, year)` evaluates the
- * department's rules over those communes (null: the city) and returns its findings; the commune
- * entity lists them, the city entity counts them (a city's findings would be too many to carry
- * through the gateway).
+ * A commune's findings from one run of `evaluate` over every commune the request asks about: the
+ * gateway sends the entities of many communes in one `_entities` call (`communes { consistency(year)
+ * { ... } }`), and the rules run once for all of them (per year) instead of once a commune. The
+ * facts each representation carries are merged for the run. One loader per request (`ctx`).
  */
-export function departmentConsistencyResolvers<TContext extends { auth: RequestAuth }>(
-  field: string,
-  findings: (ctx: TContext, communes: string[] | null, year: number, ref: Record<string, unknown>) => Promise<DepartmentFinding[]>,
+export function perCommune<TContext extends object, T extends { communeCode: string } = DepartmentFinding>(
+  evaluate: (ctx: TContext, communes: string[] | null, year: number, ref: Record<string, unknown>) => Promise<T[]>,
 ) {
+  const loaders = new WeakMap<TContext, { loader: DataLoader<string, T[]>; refs: Map<string, Record<string, unknown>> }>();
+  return (ctx: TContext, communeCode: string, year: number, ref: Record<string, unknown> = {}): Promise<T[]> => {
+    let batch = loaders.get(ctx);
+    if (!batch) {
+      const refs = new Map<string, Record<string, unknown>>();
+      const loader = new DataLoader<string, T[]>(async (keys) => {
+        const years = new Map<number, string[]>();
+        for (const key of keys) {
+          const [y, code] = key.split('|') as [string, string];
+          years.set(Number(y), [...(years.get(Number(y)) ?? []), code]);
+        }
+        const found = new Map<string, T[]>();
+        for (const [y, codes] of years) {
+          const findings = await evaluate(ctx, codes, y, mergeRefs(codes.map((c) => refs.get(`${y}|${c}`) ?? {})));
+          for (const f of findings) {
+            const key = `${y}|${f.communeCode}`;
+            found.set(key, [...(found.get(key) ?? []), f]);
+          }
+        }
+        return keys.map((k) => found.get(k) ?? []);
+      });
+      batch = { loader, refs };
+      loaders.set(ctx, batch);
+    }
+    const key = `${year}|${communeCode}`;
+    batch.refs.set(key, ref);
+    return batch.loader.load(key);
+  };
+}
+
+/**
+ * The entity resolvers every department adds: `findings(ctx, communes, year, ref)` evaluates the
+ * department's rules over those communes (null: the city) and returns its findings; the commune
+ * entity lists them (batched over the communes of a request), the city entity counts them (a
+ * city's findings would be too many to carry through the gateway).
+ */
+export function departmentConsistencyResolvers<TContext extends { auth: RequestAuth }>(field: string, findings: Evaluate<TContext>) {
+  const ofCommune = perCommune(findings);
   return {
     CommuneConsistency: {
       // The representation as it came, with any fields this subgraph `@requires`.
       __resolveReference: (ref: CommuneConsistencyRef) => ref,
-      [`${field}Findings`]: (ref: CommuneConsistencyRef & Record<string, unknown>, _: unknown, ctx: TContext) => {
-        const communes = communesToCheck(ctx.auth, ref.communeCode);
-        return communes?.length === 0 ? [] : findings(ctx, communes, checkYear(ref.year), ref);
-      },
+      [`${field}Findings`]: (ref: CommuneConsistencyRef & Record<string, unknown>, _: unknown, ctx: TContext) =>
+        ctx.auth.canSeeCommune(ref.communeCode) ? ofCommune(ctx, ref.communeCode, checkYear(ref.year), ref) : [],
     },
     CityConsistency: {
       __resolveReference: (ref: CityConsistencyRef) => ref,

@@ -53,5 +53,11 @@ export async function housingLoanFacts(ctx: CreditContext, communes: string[] | 
   const loans = await repo.findLoansForConsistency(ctx.db, communes, addDays(from, -window), addDays(to, window), {
     programme: stringParameter(HOUSING_RULE, 'loanProgramme'),
   });
-  return loans.map((l) => ({ householdId: String(l.household_id), loanId: String(l.id), programme: l.programme_code, disbursedOn: l.disbursed_on }));
+  return loans.map((l) => ({
+    householdId: String(l.household_id),
+    communeCode: l.commune_code,
+    loanId: String(l.id),
+    programme: l.programme_code,
+    disbursedOn: l.disbursed_on,
+  }));
 }

@@ -2,6 +2,7 @@ import {
   checkYear,
   communesToCheck,
   departmentConsistencyResolvers,
+  perCommune,
   type CityConsistencyRef,
   type CommuneConsistencyRef,
 } from '../../common/consistency.js';
@@ -10,18 +11,19 @@ import type { CreditContext } from '../context.js';
 
 const base = departmentConsistencyResolvers<CreditContext>('credit', creditFindings);
 
-/** Loans of the housing rule's programme for the communes the caller may see. */
-function facts(communeCode: string | null, year: number, ctx: CreditContext) {
-  const communes = communesToCheck(ctx.auth, communeCode);
-  return communes?.length === 0 ? [] : housingLoanFacts(ctx, communes, checkYear(year));
-}
+/** Loans of the housing rule's programme, batched over the communes of a request like the findings. */
+const ofCommune = perCommune(housingLoanFacts);
 
 export const CommuneConsistency = {
   ...base.CommuneConsistency,
-  housingLoanFacts: (ref: CommuneConsistencyRef, _: unknown, ctx: CreditContext) => facts(ref.communeCode, ref.year, ctx),
+  housingLoanFacts: async (ref: CommuneConsistencyRef, _: unknown, ctx: CreditContext) =>
+    ctx.auth.canSeeCommune(ref.communeCode) ? ofCommune(ctx, ref.communeCode, checkYear(ref.year)) : [],
 };
 
 export const CityConsistency = {
   ...base.CityConsistency,
-  housingLoanFacts: (ref: CityConsistencyRef, _: unknown, ctx: CreditContext) => facts(null, ref.year, ctx),
+  housingLoanFacts: async (ref: CityConsistencyRef, _: unknown, ctx: CreditContext) => {
+    const communes = communesToCheck(ctx.auth, null);
+    return communes?.length === 0 ? [] : housingLoanFacts(ctx, communes, checkYear(ref.year));
+  },
 };

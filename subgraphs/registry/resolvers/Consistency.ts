@@ -5,6 +5,7 @@ import {
   consistencyRule,
   consistencyRules,
   countByRule,
+  perCommune,
   type CityConsistencyRef,
   type CommuneConsistencyRef,
   type ConsistencyRule as Rule,
@@ -36,14 +37,14 @@ const CURSOR_PREFIX = 'consistency';
  * belongs to the new commune's list, and a representation sent directly to this subgraph can
  * name no household outside the caller's communes.
  */
+const ageOfCommune = perCommune(ageFindings);
 const merged = new WeakMap<object, Promise<DepartmentFinding[]>>();
 function communeFindings(ref: CommuneRef, ctx: RegistryContext): Promise<DepartmentFinding[]> {
   let result = merged.get(ref);
   if (!result) {
     result = (async () => {
-      const communes = communesToCheck(ctx.auth, ref.communeCode);
-      if (communes?.length === 0) return [];
-      const own = await ageFindings(ctx, communes);
+      if (!ctx.auth.canSeeCommune(ref.communeCode)) return [];
+      const own = await ageOfCommune(ctx, ref.communeCode, ref.year);
       const theirs = FINDING_FIELDS.flatMap((f) => ref[f] ?? []);
       const households = await ctx.loaders.householdById.loadMany([...new Set(theirs.map((f) => Number(f.householdId)))]);
       const here = new Set(households.flatMap((h) => (h && !(h instanceof Error) && h.commune_code === ref.communeCode ? [String(h.id)] : [])));
