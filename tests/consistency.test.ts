@@ -85,6 +85,9 @@ function approve(householdId: string, lines: Array<{ source: string; amount: str
   );
 }
 
+/** Planted findings per rule, in the rules' order (SUPPORT_WITHOUT_LIST twice: a loan and a participation). */
+const PLANTED_BY_RULE = [1, 1, 1, 2, 1];
+
 /** What each planted inconsistency must be found as: rule, household, records. */
 const planted: Array<{ rule: string; household: string; records: string[] }> = [];
 
@@ -158,6 +161,19 @@ beforeAll(async () => {
   const delistedLoan = await loan(delisted.id, 'POOR_HOUSEHOLDS', '2024-02-01');
   await review(delisted.id, 2023, '2023-12-20', 9_000_000, [], 'REGULAR');
   planted.push({ rule: 'SUPPORT_WITHOUT_LIST', household: delisted.id, records: [`CREDIT:Loan:${delistedLoan}`] });
+  // ... and a livelihood participation whose list year changed the same way.
+  const participant = await household(couple);
+  await review(participant.id, 2023, '2023-11-10', 1_000_000, []);
+  await ok(`mutation($input: CreateLivelihoodProjectInput!) { createLivelihoodProject(input: $input) { project { code } } }`, {
+    input: { code: 'TEST-CONSISTENCY', name: 'Dự án thử', budget: '500000000', fundingSource: 'ngân sách thành phố', startDate: '2024-01-01', endDate: '2025-12-31' },
+  });
+  const participation = (
+    await ok(`mutation($input: EnrolLivelihoodParticipantInput!) { enrolLivelihoodParticipant(input: $input) { participation { id } } }`, {
+      input: { householdId: participant.id, projectCode: 'TEST-CONSISTENCY', activity: 'AGRICULTURAL_PRODUCTION', cashSupport: '5000000', startDate: '2024-03-01' },
+    })
+  ).enrolLivelihoodParticipant.participation.id;
+  await review(participant.id, 2023, '2023-12-20', 9_000_000, [], 'REGULAR');
+  planted.push({ rule: 'SUPPORT_WITHOUT_LIST', household: participant.id, records: [`LIVELIHOODS:LivelihoodParticipation:${participation}`] });
 
   // 5. A "parent" 10 years older than the head (the rule asks for 14).
   const family = await household([{ birthYear: 1980, relation: 'HEAD' }, { birthYear: 1970, relation: 'PARENT' }, { birthYear: 2005, relation: 'CHILD' }]);
@@ -187,17 +203,18 @@ describe('consistency checks', () => {
     const c = r.data.commune.consistency;
     const expected = planted.map((p) => ({ ...p, records: [...p.records].sort() })).sort((a, b) => Number(a.household) - Number(b.household));
     expect(simplified(c.findings.edges)).toEqual(expected);
-    expect(c.totalCount).toBe(5);
-    expect(c.byRule.map((b: any) => b.count)).toEqual([1, 1, 1, 1, 1]);
+    expect(c.totalCount).toBe(6);
+    expect(c.byRule.map((b: any) => b.count)).toEqual(PLANTED_BY_RULE);
     const byRule = new Map(c.findings.edges.map((e: any) => [e.node.rule.code, e.node]));
     expect((byRule.get('HOUSING_LOAN_NOT_DISBURSED') as any).departments).toEqual(['HOUSING', 'CREDIT']);
-    expect((byRule.get('SUPPORT_WITHOUT_LIST') as any).departments).toEqual(['REGISTRY', 'CREDIT']);
-    expect((byRule.get('SUPPORT_WITHOUT_LIST') as any).detail).toMatch(/not poor in review year 2023/);
+    const unlisted = c.findings.edges.map((e: any) => e.node).filter((n: any) => n.rule.code === 'SUPPORT_WITHOUT_LIST');
+    expect(unlisted.map((n: any) => n.departments)).toEqual([['REGISTRY', 'CREDIT'], ['REGISTRY', 'LIVELIHOODS']]);
+    expect(unlisted[0].detail).toMatch(/not poor in review year 2023/);
   });
 
   it('adds exactly the planted findings to the city summary', async () => {
     const data = await ok(CITY, { year: 2024 });
-    for (const row of data.city.consistency.byRule) expect(row.count - (cityBefore.get(row.rule.code) ?? 0), row.rule.code).toBe(1);
+    expect(data.city.consistency.byRule.map((row: any) => row.count - (cityBefore.get(row.rule.code) ?? 0))).toEqual(PLANTED_BY_RULE);
   });
 
   it('checks the year asked: the 2024 records do not show in 2023 (the relation-age rule holds every year)', async () => {
@@ -227,20 +244,20 @@ describe('consistency checks by role', () => {
     const token = await stack.token({ roles: ['caseworker'], communes: [commune] });
     const own = await findings(commune, 2024, token);
     expect(own.errors).toBeUndefined();
-    expect(own.data.commune.consistency.totalCount).toBe(5);
+    expect(own.data.commune.consistency.totalCount).toBe(6);
     const elsewhere = await stack.token({ roles: ['caseworker'], communes: [otherCommune] });
     const other = await findings(commune, 2024, elsewhere);
     expect(other.errors).toBeUndefined();
     expect(other.data.commune.consistency).toBeNull();
     const city = await postGraphQL(stack.gatewayUrl, CITY, { year: 2024 }, token);
-    expect(city.data.city.consistency.byRule.map((b: any) => b.count)).toEqual([1, 1, 1, 1, 1]);
+    expect(city.data.city.consistency.byRule.map((b: any) => b.count)).toEqual(PLANTED_BY_RULE);
     const cityElsewhere = await postGraphQL(stack.gatewayUrl, CITY, { year: 2024 }, elsewhere);
     expect(cityElsewhere.data.city.consistency.totalCount).toBe(0);
   });
 
   it('an analyst sees the findings but not the households\' personal fields', async () => {
     const token = await stack.token({ roles: ['analyst'] });
-    expect((await findings(commune, 2024, token)).data.commune.consistency.totalCount).toBe(5);
+    expect((await findings(commune, 2024, token)).data.commune.consistency.totalCount).toBe(6);
     const personal = await postGraphQL(
       stack.gatewayUrl,
       `query($code: ID!) { commune(code: $code) { consistency(year: 2024) { findings { edges { node { household { address } } } } } } }`,

@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import type { RequestAuth } from './access.js';
 import { badInput } from './errors.js';
 import { projectUrl } from './paths.js';
+import type { RegistryClassification, RegistryClient } from './registry-client.js';
 
 /**
  * Cross-department consistency checks (issue 17): the shared vocabulary of the rules.
@@ -136,6 +137,50 @@ export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
+}
+
+/** A department's record of support granted to a household, as the list rule needs it. */
+export interface GrantedRecord {
+  id: number;
+  household_id: number;
+  commune_code: string;
+  /** The day the support was granted (approval, start): its year's lists are those in force. */
+  granted: string;
+  /** The record's GraphQL type, for the finding. */
+  kind: string;
+}
+
+/**
+ * SUPPORT_WITHOUT_LIST for records that need the household on the poor or near-poor list in
+ * force when they were granted (the registry's review of the year before): each record whose
+ * household the registry's reviews, as they are now, do not classify as `eligible` allows. The
+ * registry is asked once per 500 households.
+ */
+export async function grantedWithoutList(
+  registry: RegistryClient,
+  department: Department,
+  records: readonly GrantedRecord[],
+  eligible: (classification: RegistryClassification | null) => boolean,
+): Promise<DepartmentFinding[]> {
+  if (records.length === 0) return [];
+  const listYear = (r: GrantedRecord) => Number(r.granted.slice(0, 4)) - 1;
+  const years = [...new Set(records.map(listYear))];
+  const households = await registry.households(records.map((r) => String(r.household_id)), years);
+  return records.flatMap((r): DepartmentFinding[] => {
+    const household = households.get(String(r.household_id));
+    const classification = household?.classificationByYear[listYear(r)] ?? null;
+    if (!household || eligible(classification)) return [];
+    return [
+      {
+        rule: 'SUPPORT_WITHOUT_LIST',
+        householdId: String(r.household_id),
+        communeCode: r.commune_code,
+        departments: ['registry', department],
+        records: [{ department, kind: r.kind, id: String(r.id) }],
+        detail: `${r.kind} granted ${r.granted}; review ${listYear(r)}: ${classification ?? 'not reviewed'}`,
+      },
+    ];
+  });
 }
 
 /** The key a department's entity reference carries (`CommuneConsistency`, `CityConsistency`). */

@@ -36,9 +36,10 @@ export interface RegistryMember {
 /** A household's latest review of a year and its members, for the consistency checks. */
 export interface RegistryReviewFacts {
   householdId: string;
+  /** The household's commune now. */
+  communeCode: string;
   members: Array<{ id: string; birthYear: number }>;
-  /** Null when the household has no review in the year. */
-  review: { id: string; reviewDate: string; incomePerPersonMonthly: number; deprivedOn: string[] } | null;
+  review: { id: string; reviewDate: string; incomePerPersonMonthly: number; deprivedOn: string[] };
 }
 
 export class RegistryUnavailable extends GraphQLError {
@@ -112,33 +113,25 @@ export class RegistryClient {
   }
 
   /**
-   * Each known household's members and its latest review of `year` (with the indicators it is
-   * deprived on); unknown households are absent.
+   * The latest review of `year` of each household of these communes (null: every commune), only
+   * those deprived on `deprivedOn` when given, with the household's members: for the consistency
+   * checks. One request, whatever the number of households (the registry answers it with two
+   * SQL statements).
    */
-  async reviewFacts(householdIds: readonly string[], year: number): Promise<Map<string, RegistryReviewFacts>> {
+  async reviewsOfYear(communeCodes: readonly string[] | null, year: number, deprivedOn?: string): Promise<RegistryReviewFacts[]> {
     if (!Number.isInteger(year)) throw new TypeError(`year must be an integer, got ${year}`);
-    const query = `query($representations: [_Any!]!) { _entities(representations: $representations) {
-      ... on Household { id members { id birthYear }
-        latestReview(year: ${year}) { id reviewDate incomePerPersonMonthly indicators { indicator { code } deprived } } } } }`;
-    type Review = { id: string; reviewDate: string; incomePerPersonMonthly: string; indicators: Array<{ indicator: { code: string }; deprived: boolean }> };
-    const result = new Map<string, RegistryReviewFacts>();
-    for (const chunk of chunks(unique(householdIds).filter(isId), BATCH_SIZE)) {
-      for (const e of await this.entities(query, chunk.map((id) => ({ __typename: 'Household', id })))) {
-        if (!e) continue;
-        const review = e.latestReview as Review | null;
-        result.set(String(e.id), {
-          householdId: String(e.id),
-          members: (e.members as Array<{ id: string; birthYear: number }>).map((m) => ({ id: String(m.id), birthYear: m.birthYear })),
-          review: review && {
-            id: String(review.id),
-            reviewDate: review.reviewDate,
-            incomePerPersonMonthly: Number(review.incomePerPersonMonthly),
-            deprivedOn: review.indicators.filter((i) => i.deprived).map((i) => i.indicator.code),
-          },
-        });
-      }
-    }
-    return result;
+    if (communeCodes?.length === 0) return [];
+    const query = `query($communeCodes: [ID!], $year: Int!, $deprivedOn: ID) {
+      consistencyReviewFacts(communeCodes: $communeCodes, year: $year, deprivedOn: $deprivedOn) {
+        householdId communeCode reviewId reviewDate incomePerPersonMonthly deprivedOn members { id birthYear } } }`;
+    type Fact = { householdId: string; communeCode: string; reviewId: string; reviewDate: string; incomePerPersonMonthly: string; deprivedOn: string[]; members: Array<{ id: string; birthYear: number }> };
+    const facts = (await this.request(query, { communeCodes, year, deprivedOn: deprivedOn ?? null }, 'consistencyReviewFacts')) as Fact[];
+    return facts.map((f) => ({
+      householdId: f.householdId,
+      communeCode: f.communeCode,
+      members: f.members,
+      review: { id: f.reviewId, reviewDate: f.reviewDate, incomePerPersonMonthly: Number(f.incomePerPersonMonthly), deprivedOn: f.deprivedOn },
+    }));
   }
 
   /** The member ids of each known household, head first; unknown households are absent. */
@@ -155,21 +148,27 @@ export class RegistryClient {
   }
 
   private async entities(query: string, representations: unknown[]): Promise<Array<Record<string, unknown> | null>> {
+    return (await this.request(query, { representations }, '_entities')) as Array<Record<string, unknown> | null>;
+  }
+
+  /** One query to the registry; the answer's `field`, or RegistryUnavailable. */
+  private async request(query: string, variables: Record<string, unknown>, field: string): Promise<unknown[]> {
     let response: Response;
     try {
       response = await fetch(this.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(await this.headers()) },
-        body: JSON.stringify({ query, variables: { representations } }),
+        body: JSON.stringify({ query, variables }),
       });
     } catch (error) {
       throw new RegistryUnavailable(`${this.url} did not answer (${(error as Error).message})`);
     }
-    const body = (await response.json().catch(() => ({}))) as { data?: { _entities?: Array<Record<string, unknown> | null> }; errors?: Array<{ message: string }> };
-    if (!response.ok || body.errors?.length || !body.data?._entities) {
+    const body = (await response.json().catch(() => ({}))) as { data?: Record<string, unknown[] | undefined>; errors?: Array<{ message: string }> };
+    const answer = body.data?.[field];
+    if (!response.ok || body.errors?.length || !answer) {
       throw new RegistryUnavailable(body.errors?.map((e) => e.message).join('; ') || `HTTP ${response.status}`);
     }
-    return body.data._entities;
+    return answer;
   }
 }
 

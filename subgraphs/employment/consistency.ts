@@ -9,8 +9,9 @@ import * as repo from './repository.js';
 const WAGE_RULE = 'INCOME_FAR_BELOW_WAGES';
 
 /**
- * INCOME_FAR_BELOW_WAGES for the reviews of `year`: the households with a placement that can
- * fall in a review's window are the ones the registry is asked about (once per 500). For each
+ * INCOME_FAR_BELOW_WAGES for the reviews of `year`: the registry gives the reviews of the year in
+ * these communes with the households' members (one request), beside the placements that can
+ * fall in a review's window (one statement). For each
  * review, each member's latest placement within the window before the review date counts with
  * its monthly wage; their sum over the members living then is the wage per person.
  */
@@ -22,11 +23,11 @@ export async function employmentFindings(ctx: EmploymentContext, communes: strin
   if (placements.length === 0) return [];
   const byHousehold = new Map<string, JobPlacement[]>();
   for (const p of placements) byHousehold.set(String(p.household_id), [...(byHousehold.get(String(p.household_id)) ?? []), p]);
-  const facts = await ctx.registry.reviewFacts([...byHousehold.keys()], year);
+  const facts = new Map((await ctx.registry.reviewsOfYear(communes, year)).map((f) => [f.householdId, f]));
   const findings: DepartmentFinding[] = [];
   for (const [householdId, held] of byHousehold) {
     const review = facts.get(householdId)?.review;
-    if (!review) continue;
+    if (!review) continue; // not reviewed in the year
     const earliest = addDays(review.reviewDate, -window);
     const latestByMember = new Map<number, JobPlacement>();
     for (const p of held) {

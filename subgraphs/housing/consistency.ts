@@ -1,13 +1,12 @@
-import { addDays, numberParameter, stringParameter, yearBounds, type DepartmentFinding } from '../common/consistency.js';
+import { addDays, grantedWithoutList, numberParameter, stringParameter, yearBounds, type DepartmentFinding } from '../common/consistency.js';
 import type { HousingContext } from './context.js';
 import * as repo from './repository.js';
-import { eligibleForHousing, listReviewYear } from './rules.js';
+import { eligibleForHousing } from './rules.js';
 
 // The housing subgraph's part of the consistency checks (subgraphs/common/consistency.ts): its
 // cases against the registry's lists in force, and its VBSP funding lines against the loans the
 // credit subgraph disbursed (facts the gateway brings through `@requires`).
 
-const LIST_RULE = 'SUPPORT_WITHOUT_LIST';
 const LOAN_RULE = 'HOUSING_LOAN_NOT_DISBURSED';
 
 /** A loan as the credit subgraph's hidden `housingLoanFacts` field gives it. */
@@ -28,32 +27,11 @@ export async function housingFindings(
   return [...unlisted, ...unfunded];
 }
 
-/**
- * SUPPORT_WITHOUT_LIST for cases approved in `year`: the write path's rule (rules.ts: poor or
- * near-poor in the review year before the approval) against the registry's reviews as they are
- * now. The registry is asked once per 500 households.
- */
+/** SUPPORT_WITHOUT_LIST for cases approved in `year`, by the write path's rule (rules.ts). */
 async function casesWithoutList(ctx: HousingContext, communes: string[] | null, year: number): Promise<DepartmentFinding[]> {
   const { from, to } = yearBounds(year);
   const cases = await repo.findCasesApprovedBetween(ctx.db, communes, from, to);
-  if (cases.length === 0) return [];
-  const listYear = listReviewYear(from);
-  const households = await ctx.registry.households(cases.map((c) => String(c.household_id)), [listYear]);
-  return cases.flatMap((c): DepartmentFinding[] => {
-    const household = households.get(String(c.household_id));
-    const classification = household?.classificationByYear[listYear] ?? null;
-    if (!household || eligibleForHousing(classification)) return [];
-    return [
-      {
-        rule: LIST_RULE,
-        householdId: String(c.household_id),
-        communeCode: c.commune_code,
-        departments: ['registry', 'housing'],
-        records: [{ department: 'housing', kind: 'HousingCase', id: String(c.id) }],
-        detail: `case approved ${c.approval_date}; review ${listYear}: ${classification ?? 'not reviewed'}`,
-      },
-    ];
-  });
+  return grantedWithoutList(ctx.registry, 'housing', cases.map((c) => ({ ...c, granted: c.approval_date, kind: 'HousingCase' })), eligibleForHousing);
 }
 
 /**

@@ -404,3 +404,27 @@ export function findMembersWithHeadBirthYear(
   if (communeCodes) q = q.where('h.commune_code', 'in', communeCodes.length ? [...communeCodes] : ['-']);
   return q.execute();
 }
+
+/**
+ * The latest review of `year` of each household now registered in these communes (null: every
+ * commune), with the household's commune: for the departments' consistency checks. One
+ * statement (DISTINCT ON keeps each household's last review by date, then id, as
+ * `Household.latestReview(year)` does).
+ */
+export function findLatestReviewsOfYear(
+  db: DB,
+  communeCodes: readonly string[] | null,
+  year: number,
+): Promise<Array<Pick<PovertyReview, 'id' | 'household_id' | 'review_date' | 'income_per_person_monthly' | 'deprivations'> & { commune_code: string }>> {
+  let q = db
+    .selectFrom('poverty_review as r')
+    .innerJoin('household as h', 'h.id', 'r.household_id')
+    .distinctOn('r.household_id')
+    .select(['r.id', 'r.household_id', 'h.commune_code', 'r.review_date', 'r.income_per_person_monthly', 'r.deprivations'])
+    .where('r.year', '=', year)
+    .orderBy('r.household_id')
+    .orderBy('r.review_date', 'desc')
+    .orderBy('r.id', 'desc');
+  if (communeCodes) q = q.where('h.commune_code', 'in', communeCodes.length ? [...communeCodes] : ['-']);
+  return q.execute();
+}

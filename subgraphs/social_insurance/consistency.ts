@@ -24,23 +24,18 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
 }
 
 /**
- * HEALTH_INSURANCE_DEPRIVED_WHILE_INSURED: only a household with a card valid at some time in
- * `year` can break it, so those are the households the registry is asked about (once per 500);
- * the cards of the members of those whose review is deprived on health insurance are then read
- * in one statement and compared on each review's date.
+ * HEALTH_INSURANCE_DEPRIVED_WHILE_INSURED: the registry gives the reviews of `year` deprived on
+ * health insurance in these communes, with the households' members (one request); their cards
+ * are then read in one statement and compared on each review's date.
  */
 async function deprivedWhileInsured(ctx: SocialInsuranceContext, communes: string[] | null, year: number): Promise<DepartmentFinding[]> {
-  const { from, to } = yearBounds(year);
-  const cardsInYear = await repo.findCardsOverlapping(ctx.db, { communes }, from, to);
-  if (cardsInYear.length === 0) return [];
-  const communeOf = new Map(cardsInYear.map((c) => [String(c.household_id), c.commune_code]));
-  const facts = await ctx.registry.reviewFacts([...communeOf.keys()], year);
-  const deprived = [...facts.values()].filter((f) => f.review?.deprivedOn.includes(HEALTH_INSURANCE_INDICATOR));
+  const deprived = await ctx.registry.reviewsOfYear(communes, year, HEALTH_INSURANCE_INDICATOR);
   if (deprived.length === 0) return [];
+  const { from, to } = yearBounds(year);
   const memberIds = deprived.flatMap((f) => f.members.map((m) => Number(m.id)));
-  const cardsOf = groupBy(await repo.findCardsOverlapping(ctx.db, { memberIds }, from, to), (c) => String(c.member_id));
+  const cardsOf = groupBy(await repo.findCardsOverlapping(ctx.db, memberIds, from, to), (c) => String(c.member_id));
   return deprived.flatMap((f): DepartmentFinding[] => {
-    const review = f.review!;
+    const review = f.review;
     // Members born by the review's year (the registry records only the year of birth).
     const living = f.members.filter((m) => m.birthYear <= Number(review.reviewDate.slice(0, 4)));
     const valid = (m: { id: string }) => (cardsOf.get(m.id) ?? []).filter((c) => c.valid_from <= review.reviewDate && c.valid_to >= review.reviewDate);
@@ -50,7 +45,7 @@ async function deprivedWhileInsured(ctx: SocialInsuranceContext, communes: strin
       {
         rule: INSURED_RULE,
         householdId: f.householdId,
-        communeCode: communeOf.get(f.householdId)!,
+        communeCode: f.communeCode,
         departments: ['registry', 'social_insurance'],
         records: [
           { department: 'registry', kind: 'PovertyReview', id: review.id },

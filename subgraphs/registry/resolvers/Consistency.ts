@@ -15,14 +15,15 @@ import {
 import { decodeCursor, encodeCursor, pageSize } from '../../common/pagination.js';
 import { ageFindings, byRule, sortFindings } from '../consistency.js';
 import type { RegistryContext } from '../context.js';
+import * as repo from '../repository.js';
 
 // The public face of the consistency checks: the registry owns `CommuneConsistency` and
 // `CityConsistency`, requires every department's findings (hidden fields the gateway fetches
 // from each department) and merges them with its own rule's (subgraphs/common/consistency.ts).
 
 /** The hidden fields the registry requires, one per evaluating department. */
-const FINDING_FIELDS = ['creditFindings', 'housingFindings', 'socialInsuranceFindings', 'employmentFindings'] as const;
-const COUNT_FIELDS = ['creditRuleCounts', 'housingRuleCounts', 'socialInsuranceRuleCounts', 'employmentRuleCounts'] as const;
+const FINDING_FIELDS = ['creditFindings', 'housingFindings', 'socialInsuranceFindings', 'employmentFindings', 'livelihoodsFindings'] as const;
+const COUNT_FIELDS = ['creditRuleCounts', 'housingRuleCounts', 'socialInsuranceRuleCounts', 'employmentRuleCounts', 'livelihoodsRuleCounts'] as const;
 
 type CommuneRef = CommuneConsistencyRef & Partial<Record<(typeof FINDING_FIELDS)[number], DepartmentFinding[]>>;
 type CityRef = CityConsistencyRef & Partial<Record<(typeof COUNT_FIELDS)[number], RuleCount[]>>;
@@ -70,6 +71,30 @@ function toRule(rule: Rule) {
 
 export const consistencyQuery = {
   consistencyRules: () => consistencyRules().map(toRule),
+  consistencyReviewFacts: async (
+    _: unknown,
+    { communeCodes, year, deprivedOn }: { communeCodes?: string[] | null; year: number; deprivedOn?: string | null },
+    ctx: RegistryContext,
+  ) => {
+    checkYear(year);
+    const asked = communeCodes ?? null;
+    const scope = ctx.auth.communeScope;
+    // A commune-scoped caller gets only its own communes, whatever it names.
+    const communes = scope ? (asked ?? scope).filter((c) => ctx.auth.canSeeCommune(c)) : asked;
+    const reviews = (await repo.findLatestReviewsOfYear(ctx.db, communes, year)).filter((r) => !deprivedOn || r.deprivations.includes(deprivedOn));
+    const members = reviews.length ? await repo.findMembersByHouseholdIds(ctx.db, reviews.map((r) => r.household_id)) : [];
+    const membersOf = new Map<number, Array<{ id: string; birthYear: number }>>();
+    for (const m of members) membersOf.set(m.household_id, [...(membersOf.get(m.household_id) ?? []), { id: String(m.id), birthYear: m.birth_year }]);
+    return reviews.map((r) => ({
+      householdId: String(r.household_id),
+      communeCode: r.commune_code,
+      reviewId: String(r.id),
+      reviewDate: r.review_date,
+      incomePerPersonMonthly: r.income_per_person_monthly,
+      deprivedOn: r.deprivations,
+      members: membersOf.get(r.household_id) ?? [],
+    }));
+  },
 };
 
 /** `Commune.consistency(year)`: null outside a commune-scoped caller's communes, as a missing record. */
