@@ -581,6 +581,44 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
     console.log(`dashboard load (navigation to every section rendered, demo data, under test load): ${times.join(', ')} ms`);
   });
 
+  it("a caseworker works through their commune's consistency findings: rules, departments, records, years; another commune's stay hidden", async () => {
+    // The demo commune with the most findings in 2024, as the graph counts them for an administrator.
+    const counts = await stack.query(`{ communes { code consistency(year: 2024) { totalCount } } }`);
+    const [busiest] = [...counts.data.communes].sort((a: any, b: any) => b.consistency.totalCount - a.consistency.totalCount);
+    expect(busiest.consistency.totalCount).toBeGreaterThan(0);
+    const session = await sessionOf({ roles: ['caseworker'], communes: [busiest.code] });
+    const { page } = await openDashboard(`/dashboard#commune/${busiest.code}`, session);
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    // From the commune page, and from the header (the caseworker's commune).
+    expect(await page.locator('#nav-consistency').getAttribute('href')).toBe(`#consistency/${busiest.code}`);
+    await page.locator('#open-consistency').click();
+    await page.waitForSelector('#consistency[data-ready]');
+    expect(await page.locator('#consistency h2').innerText()).toContain(vi.consistency.title);
+    const ruleRows = await page.locator('#consistency-rules tbody tr').allInnerTexts();
+    expect(ruleRows).toHaveLength(Object.keys(vi.consistency.rule).length);
+    for (const [code, name] of Object.entries(vi.consistency.rule)) expect(ruleRows.join('\n'), code).toContain(name);
+    const rows = page.locator('#consistency-findings tbody tr');
+    expect(await rows.count()).toBe(Math.min(busiest.consistency.totalCount, 50));
+    const first = await rows.first().innerText();
+    expect(first).toMatch(/#\d+/);
+    expect(Object.values(vi.consistency.department).some((d) => first.includes(d))).toBe(true);
+    expect(await page.locator('#consistency-range').innerText()).toContain(String(busiest.consistency.totalCount));
+    await page.locator('#consistency').screenshot({ path: new URL('consistency-caseworker.png', SCREENSHOTS).pathname });
+    // Another year is another answer from the graph.
+    await page.locator('#consistency-year').selectOption('2023');
+    await page.waitForSelector('#consistency[data-ready]');
+    expect(await page.locator('#consistency-year').inputValue()).toBe('2023');
+    // A commune that is not theirs reads as nothing to see.
+    const other = counts.data.communes.find((c: any) => c.code !== busiest.code).code;
+    await page.goto(`${gateway}/dashboard#consistency/${other}`);
+    await page.waitForSelector('#consistency[data-ready]');
+    expect(await page.locator('#consistency .error').innerText()).toContain(other);
+    expect(await page.locator('#consistency-findings').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('every document the dashboard sent is an operation file of schema/operations, as it is', () => {
     const documents = new Set(loadOperations().map((o) => o.document));
     expect(sentDocuments.size).toBeGreaterThan(5);

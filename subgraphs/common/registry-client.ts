@@ -33,6 +33,15 @@ export interface RegistryMember {
   birthYear: number;
 }
 
+/** A household's latest review of a year and its members, for the consistency checks. */
+export interface RegistryReviewFacts {
+  householdId: string;
+  /** The household's commune now. */
+  communeCode: string;
+  members: Array<{ id: string; birthYear: number }>;
+  review: { id: string; reviewDate: string; incomePerPersonMonthly: number; deprivedOn: string[] };
+}
+
 export class RegistryUnavailable extends GraphQLError {
   constructor(detail: string) {
     super(`The registry could not be asked about households: ${detail}`, { extensions: { code: 'REGISTRY_UNAVAILABLE' } });
@@ -103,6 +112,28 @@ export class RegistryClient {
     return result;
   }
 
+  /**
+   * The latest review of `year` of each household of these communes (null: every commune), only
+   * those deprived on `deprivedOn` when given, with the household's members: for the consistency
+   * checks. One request, whatever the number of households (the registry answers it with two
+   * SQL statements).
+   */
+  async reviewsOfYear(communeCodes: readonly string[] | null, year: number, deprivedOn?: string): Promise<RegistryReviewFacts[]> {
+    if (!Number.isInteger(year)) throw new TypeError(`year must be an integer, got ${year}`);
+    if (communeCodes?.length === 0) return [];
+    const query = `query($communeCodes: [ID!], $year: Int!, $deprivedOn: ID) {
+      consistencyReviewFacts(communeCodes: $communeCodes, year: $year, deprivedOn: $deprivedOn) {
+        householdId communeCode reviewId reviewDate incomePerPersonMonthly deprivedOn members { id birthYear } } }`;
+    type Fact = { householdId: string; communeCode: string; reviewId: string; reviewDate: string; incomePerPersonMonthly: string; deprivedOn: string[]; members: Array<{ id: string; birthYear: number }> };
+    const facts = (await this.request(query, { communeCodes, year, deprivedOn: deprivedOn ?? null }, 'consistencyReviewFacts')) as Fact[];
+    return facts.map((f) => ({
+      householdId: f.householdId,
+      communeCode: f.communeCode,
+      members: f.members,
+      review: { id: f.reviewId, reviewDate: f.reviewDate, incomePerPersonMonthly: Number(f.incomePerPersonMonthly), deprivedOn: f.deprivedOn },
+    }));
+  }
+
   /** The member ids of each known household, head first; unknown households are absent. */
   async householdMembers(householdIds: readonly string[], options: { bornBy?: number } = {}): Promise<Map<string, string[]>> {
     const query = `query($representations: [_Any!]!) { _entities(representations: $representations) {
@@ -120,21 +151,27 @@ export class RegistryClient {
   }
 
   private async entities(query: string, representations: unknown[]): Promise<Array<Record<string, unknown> | null>> {
+    return (await this.request(query, { representations }, '_entities')) as Array<Record<string, unknown> | null>;
+  }
+
+  /** One query to the registry; the answer's `field`, or RegistryUnavailable. */
+  private async request(query: string, variables: Record<string, unknown>, field: string): Promise<unknown[]> {
     let response: Response;
     try {
       response = await fetch(this.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(await this.headers()) },
-        body: JSON.stringify({ query, variables: { representations } }),
+        body: JSON.stringify({ query, variables }),
       });
     } catch (error) {
       throw new RegistryUnavailable(`${this.url} did not answer (${(error as Error).message})`);
     }
-    const body = (await response.json().catch(() => ({}))) as { data?: { _entities?: Array<Record<string, unknown> | null> }; errors?: Array<{ message: string }> };
-    if (!response.ok || body.errors?.length || !body.data?._entities) {
+    const body = (await response.json().catch(() => ({}))) as { data?: Record<string, unknown[] | undefined>; errors?: Array<{ message: string }> };
+    const answer = body.data?.[field];
+    if (!response.ok || body.errors?.length || !answer) {
       throw new RegistryUnavailable(body.errors?.map((e) => e.message).join('; ') || `HTTP ${response.status}`);
     }
-    return body.data._entities;
+    return answer;
   }
 }
 

@@ -11,7 +11,7 @@ import {
   type RepaymentFacts,
   type RollupRow,
 } from './balance.js';
-import type { CapitalEntrusted, CreditDatabase, Loan, LoanProgramme, LoanRepayment, LoanStatus, NewLoan, NewLoanRepayment } from './db/tables.js';
+import type { CapitalEntrusted, CreditDatabase, Eligibility, Loan, LoanProgramme, LoanRepayment, LoanStatus, NewLoan, NewLoanRepayment } from './db/tables.js';
 
 // Small kysely functions: `db` first, one statement each, `undefined` for a miss.
 
@@ -316,3 +316,28 @@ export async function writeRollups(db: DB, loans: readonly LoanFacts[], repaymen
 const GAP_CHUNK = 50_000;
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+
+/**
+ * Loans disbursed from `from` to `to` in these communes (null: every commune), with their
+ * programme's eligibility, only of programmes whose eligibility is one of `eligibilities`: for
+ * the consistency checks. One statement.
+ */
+export function findLoansForConsistency(
+  db: DB,
+  communes: readonly string[] | null,
+  from: string,
+  to: string,
+  filter: { eligibilities?: readonly Eligibility[]; programme?: string },
+): Promise<Array<Pick<Loan, 'id' | 'household_id' | 'commune_code' | 'programme_code' | 'disbursed_on'> & { eligibility: Eligibility }>> {
+  let q = db
+    .selectFrom('loan as l')
+    .innerJoin('loan_programme as p', 'p.code', 'l.programme_code')
+    .select(['l.id', 'l.household_id', 'l.commune_code', 'l.programme_code', 'l.disbursed_on', 'p.eligibility'])
+    .where('l.disbursed_on', '>=', from)
+    .where('l.disbursed_on', '<=', to)
+    .orderBy('l.id');
+  if (communes) q = q.where('l.commune_code', 'in', communes.length ? [...communes] : ['-']);
+  if (filter.eligibilities) q = q.where('p.eligibility', 'in', [...filter.eligibilities]);
+  if (filter.programme) q = q.where('l.programme_code', '=', filter.programme);
+  return q.execute();
+}

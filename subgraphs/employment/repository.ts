@@ -337,3 +337,10 @@ export async function refreshRollups(db: DB): Promise<void> {
     ) t
     GROUP BY GROUPING SETS ((year, commune_code, level), (year, level))`.execute(db);
 }
+
+/** Placements from `from` to `to` in these communes (null: every commune), for the consistency checks. One statement. */
+export function findPlacementsBetween(db: DB, communes: readonly string[] | null, from: string, to: string): Promise<JobPlacement[]> {
+  let q = db.selectFrom('job_placement').selectAll().where('placed_on', '>=', from).where('placed_on', '<=', to).orderBy('id');
+  if (communes) q = q.where('commune_code', 'in', communes.length ? [...communes] : ['-']);
+  return q.execute();
+}

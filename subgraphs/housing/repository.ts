@@ -135,3 +135,33 @@ export function updateCase(db: DB, id: number, changes: CaseChanges): Promise<Ho
 export function insertContribution(db: DB, row: NewFundContribution): Promise<FundContribution> {
   return db.insertInto('fund_contribution').values(row).returningAll().executeTakeFirstOrThrow();
 }
+
+/** Cases approved from `from` to `to` in these communes (null: every commune), for the consistency checks. One statement. */
+export function findCasesApprovedBetween(db: DB, communes: readonly string[] | null, from: string, to: string) {
+  let q = db
+    .selectFrom('housing_case')
+    .select(['id', 'household_id', 'commune_code', 'approval_date', 'status'])
+    .where('approval_date', '>=', from)
+    .where('approval_date', '<=', to)
+    .orderBy('id');
+  if (communes) q = q.where('commune_code', 'in', communes.length ? [...communes] : ['-']);
+  return q.execute();
+}
+
+/**
+ * Funding lines from `source` committed from `from` to `to` on cases (not cancelled) of these
+ * communes (null: every commune), with their case's household. One statement.
+ */
+export function findFundingLinesCommitted(db: DB, communes: readonly string[] | null, source: HousingFundingSource, from: string, to: string) {
+  let q = db
+    .selectFrom('housing_funding_line as f')
+    .innerJoin('housing_case as c', 'c.id', 'f.case_id')
+    .select(['f.id', 'f.case_id', 'f.committed_on', 'f.amount', 'c.household_id', 'c.commune_code'])
+    .where('f.source', '=', source)
+    .where('f.committed_on', '>=', from)
+    .where('f.committed_on', '<=', to)
+    .where('c.status', '!=', 'cancelled')
+    .orderBy('f.id');
+  if (communes) q = q.where('c.commune_code', 'in', communes.length ? [...communes] : ['-']);
+  return q.execute();
+}

@@ -190,3 +190,15 @@ export async function modelFigures(db: DB, period: Period, communeCodes: readonl
     GROUP BY GROUPING SETS ${perCommune ? sql`((commune_code, kind), (commune_code))` : sql`((kind), ())`}`.execute(db);
   return rows;
 }
+
+/** Participations started from `from` to `to` in these communes (null: every commune), for the consistency checks. One statement. */
+export function findParticipantsStartedBetween(db: DB, communes: readonly string[] | null, from: string, to: string) {
+  let q = db
+    .selectFrom('livelihood_participant')
+    .select(['id', 'household_id', 'commune_code', 'project_code', 'start_date'])
+    .where('start_date', '>=', from)
+    .where('start_date', '<=', to)
+    .orderBy('id');
+  if (communes) q = q.where('commune_code', 'in', communes.length ? [...communes] : ['-']);
+  return q.execute();
+}

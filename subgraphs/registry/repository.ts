@@ -12,6 +12,7 @@ import type {
   PovertyStandard,
   RegistryDatabase,
   PovertyYearRollupTable,
+  Relation,
 } from './db/tables.js';
 
 // Small kysely functions: `db` first, one statement each, `undefined` for a miss.
@@ -409,4 +410,50 @@ export function touchHousehold(db: DB, id: number): Promise<unknown> {
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Members of the households of these communes (null: every commune) beside their head's year
+ * of birth, for the relation-age rule (AGE_INCONSISTENT_WITH_RELATION); only the relations the
+ * rule constrains. One statement, however many households.
+ */
+export function findMembersWithHeadBirthYear(
+  db: DB,
+  communeCodes: readonly string[] | null,
+  relations: readonly Relation[],
+): Promise<Array<{ id: number; household_id: number; commune_code: string; relation: Relation; birth_year: number; head_birth_year: number }>> {
+  let q = db
+    .selectFrom('household_member as m')
+    .innerJoin('household as h', 'h.id', 'm.household_id')
+    .innerJoin('household_member as head', (j) => j.onRef('head.household_id', '=', 'm.household_id').on('head.relation', '=', 'head'))
+    .select(['m.id', 'm.household_id', 'h.commune_code', 'm.relation', 'm.birth_year', 'head.birth_year as head_birth_year'])
+    .where('m.relation', 'in', [...relations])
+    .orderBy('m.household_id')
+    .orderBy('m.id');
+  if (communeCodes) q = q.where('h.commune_code', 'in', communeCodes.length ? [...communeCodes] : ['-']);
+  return q.execute();
+}
+
+/**
+ * The latest review of `year` of each household now registered in these communes (null: every
+ * commune), with the household's commune: for the departments' consistency checks. One
+ * statement (DISTINCT ON keeps each household's last review by date, then id, as
+ * `Household.latestReview(year)` does).
+ */
+export function findLatestReviewsOfYear(
+  db: DB,
+  communeCodes: readonly string[] | null,
+  year: number,
+): Promise<Array<Pick<PovertyReview, 'id' | 'household_id' | 'review_date' | 'income_per_person_monthly' | 'deprivations'> & { commune_code: string }>> {
+  let q = db
+    .selectFrom('poverty_review as r')
+    .innerJoin('household as h', 'h.id', 'r.household_id')
+    .distinctOn('r.household_id')
+    .select(['r.id', 'r.household_id', 'h.commune_code', 'r.review_date', 'r.income_per_person_monthly', 'r.deprivations'])
+    .where('r.year', '=', year)
+    .orderBy('r.household_id')
+    .orderBy('r.review_date', 'desc')
+    .orderBy('r.id', 'desc');
+  if (communeCodes) q = q.where('h.commune_code', 'in', communeCodes.length ? [...communeCodes] : ['-']);
+  return q.execute();
 }

@@ -96,15 +96,7 @@ export function findReliefByHouseholds(db: DB, householdIds: readonly number[]):
 
 /** Cards of these people valid on `date`. */
 export function findValidCards(db: DB, memberIds: readonly number[], date: string): Promise<HealthInsuranceSupport[]> {
-  return db
-    .selectFrom('health_insurance_support')
-    .selectAll()
-    .where('member_id', '=', ids(memberIds))
-    .where('valid_from', '<=', date)
-    .where('valid_to', '>=', date)
-    .orderBy('member_id')
-    .orderBy('id')
-    .execute();
+  return findCardsOverlapping(db, memberIds, date, date);
 }
 
 // ---- figures for a period: one statement per kind, per commune (GROUP BY) or for the city ----
@@ -415,3 +407,23 @@ export async function writeCoverageRollups(db: DB, cards: readonly CardFacts[]):
 const GAP_CHUNK = 50_000;
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+
+/** Cards of these people valid at some time from `from` to `to` (by person, then id). One statement. */
+export function findCardsOverlapping(db: DB, memberIds: readonly number[], from: string, to: string): Promise<HealthInsuranceSupport[]> {
+  return db
+    .selectFrom('health_insurance_support')
+    .selectAll()
+    .where('member_id', '=', ids(memberIds))
+    .where('valid_from', '<=', to)
+    .where('valid_to', '>=', from)
+    .orderBy('member_id')
+    .orderBy('id')
+    .execute();
+}
+
+/** Cards of card year `year` in these communes (null: every commune). One statement. */
+export function findCardsOfYear(db: DB, communes: readonly string[] | null, year: number): Promise<HealthInsuranceSupport[]> {
+  let q = db.selectFrom('health_insurance_support').selectAll().where('year', '=', year).orderBy('id');
+  if (communes) q = q.where('commune_code', 'in', communes.length ? [...communes] : ['-']);
+  return q.execute();
+}

@@ -163,6 +163,25 @@ export const cases: AccessCase[] = [
     },
   },
   {
+    name: 'a commune’s consistency findings (null for a caseworker of another commune, as a missing record)',
+    subgraph: 'registry',
+    query: `query($code: ID!) { commune(code: $code) { code consistency(year: 2024) { totalCount byRule { count }
+      findings(first: 5) { edges { node { rule { code } departments household { id } records { department kind id } } } } } } }`,
+    variables: ({ fx }) => ({ code: fx.household.communeCode }),
+    expect: { ...deIdentified, caseworkerElsewhere: 'empty' },
+    check: (data, { role }) => {
+      if (role === 'caseworkerElsewhere') expect(data.commune.consistency).toBeNull();
+      else expect(data.commune.consistency.totalCount).toEqual(expect.any(Number));
+    },
+  },
+  {
+    name: 'the city’s consistency counts (over the caller’s communes)',
+    subgraph: 'registry',
+    query: `{ city { consistency(year: 2024) { totalCount byRule { rule { code } count } } } }`,
+    expect: { ...deIdentified, caseworkerElsewhere: 'allowed' },
+    check: (data) => expect(data.city.consistency.byRule).toHaveLength(5),
+  },
+  {
     name: 'the registry’s audit trail',
     subgraph: 'registry',
     query: `{ registryAuditTrail(first: 5) { totalCount edges { node { subject action fields householdIds } } } }`,

@@ -54,6 +54,7 @@ export function renderCommune(target: HTMLElement, code: string, answer: GraphQL
   const households = el('div', { class: 'households', id: 'households' });
   target.append(
     el('h2', {}, `${commune.name} `, el('span', { class: 'muted' }, `(${kindLabel(commune.kind)}, ${commune.code})`)),
+    el('p', {}, el('a', { href: `#consistency/${commune.code}`, id: 'open-consistency' }, t('consistency.open'))),
     el(
       'div',
       { class: 'table-scroll' },

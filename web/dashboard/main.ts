@@ -5,6 +5,7 @@ import { LANGUAGE_NAMES, LANGUAGES, language, setLanguage, t } from '../i18n.js'
 import { useTokens, type GraphQLResult } from './api.js';
 import { DEFAULT_LIST, loadCommune, loadHouseholds, renderCommune, renderHouseholds, type HouseholdList, type HouseholdsAnswer } from './commune.js';
 import { communes } from './communes.js';
+import { loadConsistency, newConsistencyState, renderConsistency, type ConsistencyState } from './consistency.js';
 import { el } from './dom.js';
 import { overview } from './overview.js';
 import { published } from './published.js';
@@ -30,11 +31,14 @@ const answers = new Map<string, GraphQLResult<unknown>>();
 const app = document.getElementById('app')!;
 const header = el('header');
 const communePanel = el('section', { id: 'commune', class: 'panel', hidden: true });
+const consistencyPanel = el('section', { id: 'consistency', class: 'panel', hidden: true });
 const targets = SECTIONS.map((s) => el('section', { id: s.id, class: 'panel' }, el('p', { class: 'muted' }, t('app.loading'))));
 const withheldNote = el('p', { id: 'withheld', class: 'muted', hidden: true });
 
 /** The commune open in the panel (#commune/<code>), its answers and the household list chosen. */
 let commune: { code: string; answer: GraphQLResult<{ commune: any }> | null; households: HouseholdsAnswer | null } | null = null;
+/** The consistency page open (#consistency/<code>): the findings a caseworker works through. */
+let consistency: ConsistencyState | null = null;
 
 function languageSwitch(): HTMLElement {
   return el(
@@ -70,7 +74,14 @@ function renderHeader(): void {
   document.title = t('app.pageTitle');
   header.replaceChildren(
     el('h1', {}, t('app.title')),
-    el('nav', {}, ...SECTIONS.map((s) => el('a', { href: `#${s.id}` }, t(s.navKey))), el('a', { href: '/' }, t('app.playground'))),
+    el(
+      'nav',
+      {},
+      ...SECTIONS.map((s) => el('a', { href: `#${s.id}` }, t(s.navKey))),
+      // A caseworker's own commune's findings, one click from anywhere.
+      ...(readSession()?.communes.slice(0, 1).map((code) => el('a', { href: `#consistency/${code}`, id: 'nav-consistency' }, t('nav.consistency'))) ?? []),
+      el('a', { href: '/' }, t('app.playground')),
+    ),
     el('div', { class: 'tools' }, languageSwitch(), account()),
     withheldNote,
   );
@@ -105,11 +116,29 @@ function renderCommunePanel(): void {
   }
 }
 
+function renderConsistencyPanel(): void {
+  if (consistency) renderConsistency(consistencyPanel, consistency, (next) => void openConsistency(next));
+}
+
+/** Shows a state of the consistency page and loads its answer. */
+async function openConsistency(state: ConsistencyState): Promise<void> {
+  consistency = state;
+  delete consistencyPanel.dataset.ready;
+  renderConsistencyPanel();
+  if (!readSession()) return;
+  const answer = await loadConsistency(state);
+  if (consistency !== state) return;
+  consistency = { ...state, answer };
+  renderConsistencyPanel();
+  consistencyPanel.dataset.ready = 'true';
+}
+
 /** Everything again from the answers already in, in the language now chosen. */
 function renderAll(): void {
   renderHeader();
   SECTIONS.forEach((_, i) => renderSection(i));
   renderCommunePanel();
+  renderConsistencyPanel();
   renderWithheld();
 }
 
@@ -147,6 +176,14 @@ async function openHouseholds(code: string, list: HouseholdList): Promise<void> 
 }
 
 async function route(): Promise<void> {
+  const checks = /^#consistency\/(\w+)$/.exec(location.hash);
+  consistencyPanel.hidden = !checks;
+  if (checks) {
+    consistencyPanel.scrollIntoView();
+    if (consistency?.code !== checks[1]) await openConsistency(newConsistencyState(checks[1]!));
+  } else {
+    consistency = null;
+  }
   const match = /^#commune\/(\w+)$/.exec(location.hash);
   communePanel.hidden = !match;
   if (!match) {
@@ -170,13 +207,14 @@ async function route(): Promise<void> {
 
 app.classList.remove('loading');
 renderHeader();
-app.replaceChildren(header, el('main', {}, communePanel, ...targets));
+app.replaceChildren(header, el('main', {}, consistencyPanel, communePanel, ...targets));
 window.addEventListener('hashchange', () => void route());
 window.addEventListener('languagechange', renderAll);
 // Signed out elsewhere (the refresh token refused): the page shows what the public sees.
 window.addEventListener('sessionchange', () => {
   renderHeader();
   void loadAll();
+  consistency = null;
   void route();
 });
 void route();

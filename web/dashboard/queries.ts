@@ -1,4 +1,5 @@
 import cityOverview from '../../schema/operations/city-overview.graphql';
+import communeConsistency from '../../schema/operations/commune-consistency.graphql';
 import communeHouseholdRecords from '../../schema/operations/commune-household-records.graphql';
 import communeHouseholds from '../../schema/operations/commune-households.graphql';
 import communeScorecard from '../../schema/operations/commune-scorecard.graphql';
@@ -33,6 +34,9 @@ export const COMMUNE_YEARS = /* @__PURE__ */ operation(communeYears);
 export const COMMUNE_HOUSEHOLDS = /* @__PURE__ */ operation(communeHouseholds);
 /** The same list without the personal fields, for roles that read records but not personal data. */
 export const COMMUNE_HOUSEHOLD_RECORDS = /* @__PURE__ */ operation(communeHouseholdRecords);
+
+/** A commune's consistency findings, a page at a time (commune-consistency.graphql). */
+export const COMMUNE_CONSISTENCY = /* @__PURE__ */ operation(communeConsistency);
 
 /** Every request of the first load, which prefetch.ts sends before the page's code has loaded. */
 export const ON_LOAD: DashboardQuery[] = [OVERVIEW, PUBLISHED, SCORECARD, WHAT_IF];

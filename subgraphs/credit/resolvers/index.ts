@@ -4,6 +4,7 @@ import { DateScalar, DateTime, Money } from '../../common/scalars.js';
 import type { CreditContext } from '../context.js';
 import { City } from './City.js';
 import { Commune } from './Commune.js';
+import { CityConsistency, CommuneConsistency } from './Consistency.js';
 import { enums } from './enums.js';
 import { Household } from './Household.js';
 import { Loan, LoanProgramme, LoanRepayment } from './Loan.js';
@@ -23,5 +24,7 @@ export const resolvers = {
   Loan,
   LoanRepayment,
   LoanProgramme,
+  CommuneConsistency,
+  CityConsistency,
   AuditEvent,
 } as unknown as GraphQLResolverMap<CreditContext>;

@@ -4,6 +4,7 @@ import { DateScalar, DateTime, Money } from '../../common/scalars.js';
 import type { EmploymentContext } from '../context.js';
 import { City } from './City.js';
 import { Commune } from './Commune.js';
+import { CityConsistency, CommuneConsistency } from './Consistency.js';
 import { enums } from './enums.js';
 import { Household, HouseholdEmployment } from './Household.js';
 import { JobFair } from './JobFair.js';
@@ -30,5 +31,7 @@ export const resolvers = {
   TrainingEnrolment,
   LabourStatistics,
   EmploymentFigures,
+  CommuneConsistency,
+  CityConsistency,
   AuditEvent,
 } as unknown as GraphQLResolverMap<EmploymentContext>;

@@ -4,6 +4,7 @@ import { DateScalar, DateTime, Money } from '../../common/scalars.js';
 import type { HousingContext } from '../context.js';
 import { City } from './City.js';
 import { Commune } from './Commune.js';
+import { CityConsistency, CommuneConsistency } from './Consistency.js';
 import { enums } from './enums.js';
 import { Household } from './Household.js';
 import { FundContribution, HousingCase, HousingFundingLine } from './HousingCase.js';
@@ -23,5 +24,7 @@ export const resolvers = {
   HousingCase,
   HousingFundingLine,
   FundContribution,
+  CommuneConsistency,
+  CityConsistency,
   AuditEvent,
 } as unknown as GraphQLResolverMap<HousingContext>;

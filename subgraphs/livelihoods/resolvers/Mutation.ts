@@ -48,7 +48,7 @@ const MAX_AREA_HECTARES = 100_000;
 const FIRST_MODEL_YEAR = 1990;
 
 /** The registry's classifications that may take part (see `eligibleYear`). */
-const ELIGIBLE = new Set(['POOR', 'NEAR_POOR']);
+export const ELIGIBLE = new Set(['POOR', 'NEAR_POOR']);
 
 function text(field: string, value: string): string {
   const trimmed = value.trim();

@@ -4,6 +4,7 @@ import { DateScalar, DateTime, Money } from '../../common/scalars.js';
 import type { LivelihoodsContext } from '../context.js';
 import { City } from './City.js';
 import { Commune } from './Commune.js';
+import { CityConsistency, CommuneConsistency } from './Consistency.js';
 import { enums } from './enums.js';
 import { Household } from './Household.js';
 import { LivelihoodHighTechModel } from './LivelihoodHighTechModel.js';
@@ -25,5 +26,7 @@ export const resolvers = {
   LivelihoodProject,
   LivelihoodParticipation,
   LivelihoodHighTechModel,
+  CommuneConsistency,
+  CityConsistency,
   AuditEvent,
 } as unknown as GraphQLResolverMap<LivelihoodsContext>;

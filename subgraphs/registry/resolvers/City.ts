@@ -1,3 +1,4 @@
+import { checkYear } from '../../common/consistency.js';
 import type { RegistryContext } from '../context.js';
 import * as repo from '../repository.js';
 import { toPovertyFigures, yearRange } from './figures.js';
@@ -8,6 +9,7 @@ export const CITY_CODE = '01';
 export const City = {
   __resolveReference: (ref: { code: string }) => (ref.code === CITY_CODE ? { code: CITY_CODE } : null),
   name: () => 'Hà Nội',
+  consistency: (_: unknown, { year }: { year: number }) => ({ year: checkYear(year) }),
   communeCount: async (_: unknown, __: unknown, ctx: RegistryContext) => (await allCommunes(ctx)).length,
   wardCount: async (_: unknown, __: unknown, ctx: RegistryContext) => (await allCommunes(ctx)).filter((c) => c.kind === 'ward').length,
   ruralCommuneCount: async (_: unknown, __: unknown, ctx: RegistryContext) =>

@@ -1,6 +1,7 @@
 import type { RegistryContext } from '../context.js';
 import type { Commune as CommuneRow } from '../db/tables.js';
 import { toPovertyFigures, yearRange } from './figures.js';
+import { communeConsistency } from './Consistency.js';
 import { householdPage, type HouseholdListArgs } from './Query.js';
 
 export const Commune = {
@@ -20,4 +21,5 @@ export const Commune = {
   },
   households: (c: CommuneRow, args: HouseholdListArgs, ctx: RegistryContext) =>
     householdPage(ctx, { ...args, filter: { ...args.filter, communeCode: c.code } }),
+  consistency: (c: CommuneRow, { year }: { year: number }, ctx: RegistryContext) => communeConsistency(c.code, year, ctx),
 };

@@ -1,3 +1,4 @@
+import { consistencyQuery } from './Consistency.js';
 import { auditTrail, type AuditTrailArgs } from '../../common/audit.js';
 import { badInput } from '../../common/errors.js';
 import { decodeCursor, pageSize, toConnection } from '../../common/pagination.js';
@@ -38,6 +39,7 @@ export async function householdPage(ctx: RegistryContext, args: HouseholdListArg
 }
 
 export const Query = {
+  ...consistencyQuery,
   commune: (_: unknown, { code }: { code: string }, ctx: RegistryContext) => ctx.loaders.communeByCode.load(code),
 
   communes: async (

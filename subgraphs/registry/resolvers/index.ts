@@ -4,6 +4,7 @@ import type { RegistryContext } from '../context.js';
 import { City } from './City.js';
 import { AuditEvent } from '../../common/audit.js';
 import { Commune } from './Commune.js';
+import { CityConsistency, CommuneConsistency, ConsistencyFinding, ConsistencyRuleCount } from './Consistency.js';
 import { PovertyFigures } from './figures.js';
 import { enums } from './enums.js';
 import { Household, HouseholdMember } from './Household.js';
@@ -26,5 +27,9 @@ export const resolvers = {
   PovertyStandard,
   PovertyIndicator,
   PovertyFigures,
+  CommuneConsistency,
+  CityConsistency,
+  ConsistencyFinding,
+  ConsistencyRuleCount,
   AuditEvent,
 } as unknown as GraphQLResolverMap<RegistryContext>;

@@ -63,7 +63,7 @@ export interface RecordEmergencyReliefInput {
 }
 
 /** The registry classification a support group needs in the lists in force for the card's year. */
-const REQUIRED_CLASSIFICATION: Record<SupportGroup, RegistryClassification> = {
+export const REQUIRED_CLASSIFICATION: Record<SupportGroup, RegistryClassification> = {
   poor: 'POOR',
   near_poor: 'NEAR_POOR',
   middle_income_agriculture: 'MIDDLE_INCOME',

@@ -4,6 +4,7 @@ import { DateScalar, DateTime, Money } from '../../common/scalars.js';
 import type { SocialInsuranceContext } from '../context.js';
 import { City } from './City.js';
 import { Commune } from './Commune.js';
+import { CityConsistency, CommuneConsistency } from './Consistency.js';
 import { enums } from './enums.js';
 import { Household, HouseholdSocialSupport } from './Household.js';
 import { Mutation } from './Mutation.js';
@@ -34,5 +35,7 @@ export const resolvers = {
   ElectricitySubsidy,
   SocialAllowance,
   EmergencyRelief,
+  CommuneConsistency,
+  CityConsistency,
   AuditEvent,
 } as unknown as GraphQLResolverMap<SocialInsuranceContext>;

@@ -1,0 +1,5 @@
+import { departmentConsistencyResolvers } from '../../common/consistency.js';
+import { employmentFindings } from '../consistency.js';
+import type { EmploymentContext } from '../context.js';
+
+export const { CommuneConsistency, CityConsistency } = departmentConsistencyResolvers<EmploymentContext>('employment', employmentFindings);

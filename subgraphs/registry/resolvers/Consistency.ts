@@ -1,0 +1,161 @@
+import { GraphQLError } from 'graphql';
+import {
+  checkYear,
+  communesToCheck,
+  consistencyRule,
+  consistencyRules,
+  countByRule,
+  perCommune,
+  type CityConsistencyRef,
+  type CommuneConsistencyRef,
+  type ConsistencyRule as Rule,
+  type DepartmentFinding,
+  type RuleCount,
+} from '../../common/consistency.js';
+import { decodeCursor, encodeCursor, pageSize } from '../../common/pagination.js';
+import { ageFindings, byRule, sortFindings } from '../consistency.js';
+import type { RegistryContext } from '../context.js';
+import * as repo from '../repository.js';
+
+// The public face of the consistency checks: the registry owns `CommuneConsistency` and
+// `CityConsistency`, requires every department's findings (hidden fields the gateway fetches
+// from each department) and merges them with its own rule's (subgraphs/common/consistency.ts).
+
+/** The hidden fields the registry requires, one per evaluating department. */
+const FINDING_FIELDS = ['creditFindings', 'housingFindings', 'socialInsuranceFindings', 'employmentFindings', 'livelihoodsFindings'] as const;
+const COUNT_FIELDS = ['creditRuleCounts', 'housingRuleCounts', 'socialInsuranceRuleCounts', 'employmentRuleCounts', 'livelihoodsRuleCounts'] as const;
+
+type CommuneRef = CommuneConsistencyRef & Partial<Record<(typeof FINDING_FIELDS)[number], DepartmentFinding[]>>;
+type CityRef = CityConsistencyRef & Partial<Record<(typeof COUNT_FIELDS)[number], RuleCount[]>>;
+
+const CURSOR_PREFIX = 'consistency';
+
+/**
+ * Every finding of one commune and year, sorted: the departments' (as the gateway brought them)
+ * and the registry's own. Computed once per entity and request (findings, totalCount and byRule
+ * share it). A finding is kept only when the registry holds its household in the commune now
+ * and the caller may see that commune: a department's finding about a household that moved
+ * belongs to the new commune's list, and a representation sent directly to this subgraph can
+ * name no household outside the caller's communes.
+ */
+const ageOfCommune = perCommune(ageFindings);
+const merged = new WeakMap<object, Promise<DepartmentFinding[]>>();
+function communeFindings(ref: CommuneRef, ctx: RegistryContext): Promise<DepartmentFinding[]> {
+  let result = merged.get(ref);
+  if (!result) {
+    result = (async () => {
+      if (!ctx.auth.canSeeCommune(ref.communeCode)) return [];
+      const own = await ageOfCommune(ctx, ref.communeCode, ref.year);
+      const theirs = FINDING_FIELDS.flatMap((f) => ref[f] ?? []);
+      const households = await ctx.loaders.householdById.loadMany([...new Set(theirs.map((f) => Number(f.householdId)))]);
+      const here = new Set(households.flatMap((h) => (h && !(h instanceof Error) && h.commune_code === ref.communeCode ? [String(h.id)] : [])));
+      return sortFindings([...own, ...theirs.filter((f) => here.has(f.householdId))]);
+    })();
+    merged.set(ref, result);
+  }
+  return result;
+}
+
+const upper = (department: string) => department.toUpperCase();
+
+function toRule(rule: Rule) {
+  return {
+    code: rule.code,
+    description: rule.description.en,
+    descriptionVi: rule.description.vi,
+    departments: rule.departments.map(upper),
+    evaluatedBy: rule.evaluatedBy.map(upper),
+    parameters: JSON.stringify(rule.parameters),
+  };
+}
+
+export const consistencyQuery = {
+  consistencyRules: () => consistencyRules().map(toRule),
+  consistencyReviewFacts: async (
+    _: unknown,
+    { communeCodes, year, deprivedOn }: { communeCodes?: string[] | null; year: number; deprivedOn?: string | null },
+    ctx: RegistryContext,
+  ) => {
+    checkYear(year);
+    const asked = communeCodes ?? null;
+    const scope = ctx.auth.communeScope;
+    // A commune-scoped caller gets only its own communes, whatever it names.
+    const communes = scope ? (asked ?? scope).filter((c) => ctx.auth.canSeeCommune(c)) : asked;
+    const reviews = (await repo.findLatestReviewsOfYear(ctx.db, communes, year)).filter((r) => !deprivedOn || r.deprivations.includes(deprivedOn));
+    const members = reviews.length ? await repo.findMembersByHouseholdIds(ctx.db, reviews.map((r) => r.household_id)) : [];
+    const membersOf = new Map<number, Array<{ id: string; birthYear: number }>>();
+    for (const m of members) membersOf.set(m.household_id, [...(membersOf.get(m.household_id) ?? []), { id: String(m.id), birthYear: m.birth_year }]);
+    return reviews.map((r) => ({
+      householdId: String(r.household_id),
+      communeCode: r.commune_code,
+      reviewId: String(r.id),
+      reviewDate: r.review_date,
+      incomePerPersonMonthly: r.income_per_person_monthly,
+      deprivedOn: r.deprivations,
+      members: membersOf.get(r.household_id) ?? [],
+    }));
+  },
+};
+
+/** `Commune.consistency(year)`: null outside a commune-scoped caller's communes, as a missing record. */
+export function communeConsistency(code: string, year: number, ctx: RegistryContext): CommuneConsistencyRef | null {
+  checkYear(year);
+  return ctx.auth.canSeeCommune(code) ? { communeCode: code, year } : null;
+}
+
+export const CommuneConsistency = {
+  __resolveReference: (ref: CommuneRef) => ref,
+  commune: (ref: CommuneRef, _: unknown, ctx: RegistryContext) => ctx.loaders.communeByCode.load(ref.communeCode),
+  findings: async (ref: CommuneRef, { first, after }: { first?: number | null; after?: string | null }, ctx: RegistryContext) => {
+    const limit = pageSize(first);
+    const start = after == null ? 0 : decodeCursor(CURSOR_PREFIX, after)! + 1;
+    const all = await communeFindings(ref, ctx);
+    const edges = all.slice(start, start + limit).map((node, i) => ({ cursor: encodeCursor(CURSOR_PREFIX, start + i), node }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: start + limit < all.length, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: all.length,
+    };
+  },
+  totalCount: async (ref: CommuneRef, _: unknown, ctx: RegistryContext) => (await communeFindings(ref, ctx)).length,
+  byRule: async (ref: CommuneRef, _: unknown, ctx: RegistryContext) => byRule(countByRule(await communeFindings(ref, ctx))),
+};
+
+/** The city's counts: the departments' (as the gateway brought them) and the registry's own. */
+const cityCounts = new WeakMap<object, Promise<Array<{ rule: string; count: number }>>>();
+function cityByRule(ref: CityRef, ctx: RegistryContext) {
+  let result = cityCounts.get(ref);
+  if (!result) {
+    result = (async () => {
+      const own = countByRule(await ageFindings(ctx, communesToCheck(ctx.auth, null)));
+      return byRule([...own, ...COUNT_FIELDS.flatMap((f) => ref[f] ?? [])]);
+    })();
+    cityCounts.set(ref, result);
+  }
+  return result;
+}
+
+export const CityConsistency = {
+  __resolveReference: (ref: CityRef) => {
+    checkYear(ref.year);
+    return ref;
+  },
+  byRule: (ref: CityRef, _: unknown, ctx: RegistryContext) => cityByRule(ref, ctx),
+  totalCount: async (ref: CityRef, _: unknown, ctx: RegistryContext) => (await cityByRule(ref, ctx)).reduce((n, r) => n + r.count, 0),
+};
+
+export const ConsistencyRuleCount = {
+  rule: (c: { rule: string }) => toRule(consistencyRule(c.rule)),
+};
+
+export const ConsistencyFinding = {
+  rule: (f: DepartmentFinding) => toRule(consistencyRule(f.rule)),
+  departments: (f: DepartmentFinding) => f.departments.map(upper),
+  household: async (f: DepartmentFinding, _: unknown, ctx: RegistryContext) => {
+    const household = await ctx.loaders.householdById.load(Number(f.householdId));
+    // communeFindings kept only households the registry holds; a miss here is a bug, not a 404.
+    if (!household) throw new GraphQLError(`household ${f.householdId} of a finding is not in the registry`);
+    return household;
+  },
+  records: (f: DepartmentFinding) => f.records.map((r) => ({ ...r, department: upper(r.department) })),
+};
