@@ -38,7 +38,7 @@ export function resilienceFromEnv(env: NodeJS.ProcessEnv = process.env): Resilie
  * SubgraphDataSource.process; read by the fetcher through AsyncLocalStorage, because
  * @apollo/gateway hands the fetcher only a URL and a request body.
  */
-const fetchScope = new AsyncLocalStorage<{ share: boolean; signal: AbortSignal }>();
+const fetchScope = new AsyncLocalStorage<{ share: boolean; signal: AbortSignal; read: boolean }>();
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherRequestInit = NonNullable<Parameters<Fetcher>[1]>;
@@ -179,7 +179,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const signal = AbortSignal.timeout(budget);
     const end = this.observability?.fetchDuration.startTimer({ subgraph: this.name });
     try {
-      const response = await fetchScope.run({ share: options.context?.shareFetches === true, signal }, () =>
+      const response = await fetchScope.run({ share: options.context?.shareFetches === true, signal, read: !isMutation }, () =>
         withClientSpan(
           this.observability?.service ?? 'gateway',
           `POST ${this.name}`,
@@ -242,7 +242,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const scope = fetchScope.getStore();
     const body = typeof init.body === 'string' ? init.body : undefined;
     const request = { ...(init as RequestInit), ...(scope ? { signal: scope.signal } : {}) };
-    if (!scope?.share || body === undefined) return asGraphQLAnswer(await readAnswer(url, request));
+    const read = scope?.read === true;
+    if (!scope?.share || body === undefined) return asGraphQLAnswer(await readAnswer(url, request, read));
     const headers = init.headers ?? {};
     const authorization = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1] ?? '';
     const key = `${url}\n${authorization}\n${body}`;
@@ -250,7 +251,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (answer) {
       this.observability?.fetchesShared.inc({ subgraph: this.name });
     } else {
-      answer = readAnswer(url, request).finally(() => this.inflight.delete(key));
+      answer = readAnswer(url, request, read).finally(() => this.inflight.delete(key));
       this.inflight.set(key, answer);
     }
     return asGraphQLAnswer(await answer);
@@ -260,9 +261,27 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 /** Errors listed for one failed fetch at most (an entity fetch over 126 communes would list hundreds). */
 const MAX_ERRORS_PER_FETCH = 50;
 
-async function readAnswer(url: string, init: RequestInit): Promise<SharedAnswer> {
-  const response = await fetch(url, init);
-  return { status: response.status, statusText: response.statusText, headers: response.headers, body: await response.text() };
+/**
+ * One fetch, read whole. A read whose kept-alive connection the subgraph had just closed (an
+ * idle socket closed by the server as the request went out: undici's "other side closed",
+ * ECONNRESET) is sent once more on a new connection: the subgraph never saw it, and a read may
+ * be repeated. A write is never repeated here (its answer says it may have been written).
+ */
+async function readAnswer(url: string, init: RequestInit, read: boolean): Promise<SharedAnswer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await fetch(url, init);
+      return { status: response.status, statusText: response.statusText, headers: response.headers, body: await response.text() };
+    } catch (error) {
+      if (!read || attempt > 1 || init.signal?.aborted || !closedByPeer(error)) throw error;
+    }
+  }
+}
+
+/** Whether a failed fetch met a connection the other side closed or reset (not a refusal, not a timeout). */
+export function closedByPeer(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET';
 }
 
 /**

@@ -1,4 +1,4 @@
-import { resilienceFromEnv } from '../../gateway/subgraph-source.js';
+import { closedByPeer, resilienceFromEnv } from '../../gateway/subgraph-source.js';
 import pg from 'pg';
 import { Databases } from '../../db/index.js';
 import type { SubgraphPackage } from '../../subgraphs/common/subgraph.js';
@@ -75,11 +75,21 @@ export async function testDatabases(): Promise<{ databases: Databases; dispose()
 }
 
 export async function postGraphQL<T = any>(url: string, query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
+  const send = () =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+  let response: Response;
+  try {
+    response = await send();
+  } catch (error) {
+    // A kept-alive connection the server closed as the request went out (a loaded machine
+    // makes the race likely): the server never saw it; a read is sent again, a write is not.
+    if (/^\s*mutation\b/.test(query) || !closedByPeer(error)) throw error;
+    response = await send();
+  }
   return (await response.json()) as GraphQLResponse<T>;
 }
 
