@@ -203,7 +203,7 @@ describe('idempotent writes', () => {
     expect(await loanCount()).toBe(before + 2);
   });
 
-  it('takes the key from the Idempotency-Key header too (sent to the subgraph as the gateway forwards it)', async () => {
+  it('takes the key from the Idempotency-Key header too, at the subgraph and through the gateway', async () => {
     const householdId = await poorHousehold();
     const before = await loanCount();
     const send = async (key: string) => {
@@ -218,8 +218,21 @@ describe('idempotent writes', () => {
     expect(first.errors).toBeUndefined();
     expect(await send('header-key-0001')).toEqual(first);
     expect(await loanCount()).toBe(before + 1);
+    // Through the gateway, which passes the header on with a mutation.
+    const viaGateway = async () => {
+      const response = await fetch(stack.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.adminToken}`, 'idempotency-key': 'header-key-gateway-0001' },
+        body: JSON.stringify({ query: DISBURSE, variables: { input: loanInput(householdId, { amount: '13500000' }) } }),
+      });
+      return (await response.json()) as GraphQLResponse;
+    };
+    const one = await viaGateway();
+    expect(one.errors).toBeUndefined();
+    expect(await viaGateway()).toEqual(one);
+    expect(await loanCount()).toBe(before + 2);
     const bad = await send('has a space');
     expect(onlyError(bad).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Idempotency-Key' });
-    expect(await loanCount()).toBe(before + 1);
+    expect(await loanCount()).toBe(before + 2);
   });
 });
