@@ -39,6 +39,22 @@ const RETRYABLE = new Set(['40001', '40P01']);
 /** lock_not_available: a lock timeout (SET lock_timeout) ran out waiting for another writer. */
 const LOCK_NOT_AVAILABLE = '55P03';
 
+/**
+ * How long a key holds, in hours (IDEMPOTENCY_KEY_HOURS, 24 by default): long enough for any
+ * client's retries, short enough that the stored answers (which may hold personal data, such as
+ * a registered household's address) do not pile up. An expired key is a new key.
+ */
+export function idempotencyKeyHours(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.IDEMPOTENCY_KEY_HOURS;
+  if (value === undefined || value === '') return 24;
+  const hours = Number(value);
+  if (!Number.isFinite(hours) || hours <= 0) throw new Error(`IDEMPOTENCY_KEY_HOURS must be a positive number of hours, got "${value}"`);
+  return hours;
+}
+
+/** Expired keys removed by one keyed write at most (the rest by the next ones). */
+const PURGE_BATCH = 100;
+
 /** Idempotency keys: 1 to 200 printable ASCII characters (a UUID, a client's request id, ...). */
 const KEY = /^[\x21-\x7e]{1,200}$/;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
@@ -136,10 +152,25 @@ interface StoredKey {
   answer: string | null;
 }
 
+const expired = () => sql`created_at <= now() - make_interval(secs => ${idempotencyKeyHours() * 3600})`;
+
 async function findKey(db: Kysely<any> | Transaction<any>, call: IdempotentCall): Promise<StoredKey | undefined> {
   const { rows } = await sql<StoredKey>`
-    SELECT fingerprint, answer FROM idempotency_key WHERE subject = ${call.subject} AND mutation = ${call.mutation} AND key = ${call.key}`.execute(db);
+    SELECT fingerprint, answer FROM idempotency_key
+    WHERE subject = ${call.subject} AND mutation = ${call.mutation} AND key = ${call.key} AND NOT (${expired()})`.execute(db);
   return rows[0];
+}
+
+/**
+ * Takes the key for this write, first thing in its transaction: the key's own expired row goes,
+ * and so do a few other expired keys (those no other writer holds: SKIP LOCKED, so that
+ * cleaning never makes a write wait).
+ */
+async function claimKey(trx: Transaction<any>, call: IdempotentCall): Promise<void> {
+  await sql`DELETE FROM idempotency_key WHERE subject = ${call.subject} AND mutation = ${call.mutation} AND key = ${call.key} AND ${expired()}`.execute(trx);
+  await sql`DELETE FROM idempotency_key WHERE ctid IN (
+    SELECT ctid FROM idempotency_key WHERE ${expired()} ORDER BY created_at LIMIT ${PURGE_BATCH} FOR UPDATE SKIP LOCKED)`.execute(trx);
+  await sql`INSERT INTO idempotency_key (subject, mutation, key, fingerprint) VALUES (${call.subject}, ${call.mutation}, ${call.key}, ${call.fingerprint})`.execute(trx);
 }
 
 /** The first answer to a key, or a refusal when the key came with other arguments then. */
@@ -167,7 +198,7 @@ export async function idempotentWrite<DB, T>(db: Kysely<DB>, mutation: string, w
   try {
     return await runWrite(db, async (trx) => {
       const t = trx as unknown as Transaction<any>;
-      await sql`INSERT INTO idempotency_key (subject, mutation, key, fingerprint) VALUES (${call.subject}, ${call.mutation}, ${call.key}, ${call.fingerprint})`.execute(t);
+      await claimKey(t, call);
       const result = await work(trx);
       await sql`UPDATE idempotency_key SET answer = ${encodeAnswer(result)}
         WHERE subject = ${call.subject} AND mutation = ${call.mutation} AND key = ${call.key}`.execute(t);

@@ -175,6 +175,24 @@ describe('idempotent writes', () => {
     expect(await loanCount()).toBe(before);
   });
 
+  it('forgets a key after IDEMPOTENCY_KEY_HOURS (24 by default), and removes expired keys as it writes', async () => {
+    const householdId = await poorHousehold();
+    const credit = stack.databases.kysely<any>('credit');
+    const input = loanInput(householdId, { idempotencyKey: 'loan-expiring-0001', amount: '14000000' });
+    expect((await stack.query(DISBURSE, { input })).errors).toBeUndefined();
+    const before = await loanCount();
+    // A day and an hour later (the row made older), the key is a new key; an old key of another
+    // caller is cleaned away by the way.
+    await sql`UPDATE idempotency_key SET created_at = now() - interval '25 hours' WHERE key = 'loan-expiring-0001'`.execute(credit);
+    await sql`INSERT INTO idempotency_key (subject, mutation, key, fingerprint, answer, created_at)
+      VALUES ('someone-else', 'disburseLoan', 'stale-0001', 'x', '{}', now() - interval '30 days')`.execute(credit);
+    expect((await stack.query(DISBURSE, { input })).errors).toBeUndefined();
+    expect(await loanCount()).toBe(before + 1);
+    const { rows } = await sql<{ key: string; fresh: boolean }>`
+      SELECT key, created_at > now() - interval '1 hour' AS fresh FROM idempotency_key WHERE key IN ('loan-expiring-0001', 'stale-0001')`.execute(credit);
+    expect(rows).toEqual([{ key: 'loan-expiring-0001', fresh: true }]);
+  });
+
   it('keeps keys per caller: another caller with the same key makes its own write', async () => {
     const householdId = await poorHousehold();
     const input = loanInput(householdId, { idempotencyKey: 'loan-per-caller-0001' });
@@ -185,7 +203,7 @@ describe('idempotent writes', () => {
     expect(await loanCount()).toBe(before + 2);
   });
 
-  it('takes the key from the Idempotency-Key header too (sent to the subgraph as the gateway forwards it)', async () => {
+  it('takes the key from the Idempotency-Key header too, at the subgraph and through the gateway', async () => {
     const householdId = await poorHousehold();
     const before = await loanCount();
     const send = async (key: string) => {
@@ -200,8 +218,21 @@ describe('idempotent writes', () => {
     expect(first.errors).toBeUndefined();
     expect(await send('header-key-0001')).toEqual(first);
     expect(await loanCount()).toBe(before + 1);
+    // Through the gateway, which passes the header on with a mutation.
+    const viaGateway = async () => {
+      const response = await fetch(stack.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.adminToken}`, 'idempotency-key': 'header-key-gateway-0001' },
+        body: JSON.stringify({ query: DISBURSE, variables: { input: loanInput(householdId, { amount: '13500000' }) } }),
+      });
+      return (await response.json()) as GraphQLResponse;
+    };
+    const one = await viaGateway();
+    expect(one.errors).toBeUndefined();
+    expect(await viaGateway()).toEqual(one);
+    expect(await loanCount()).toBe(before + 2);
     const bad = await send('has a space');
     expect(onlyError(bad).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Idempotency-Key' });
-    expect(await loanCount()).toBe(before + 1);
+    expect(await loanCount()).toBe(before + 2);
   });
 });

@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely';
 // keeps, in its own schema, the idempotency keys of the writes it committed: who sent the key,
 // for which mutation, a fingerprint of the arguments, and the answer the write gave. A key's row
 // is written in its write's own transaction, so a key is never stored for a write that rolled
-// back, nor a write committed without its key.
+// back, nor a write committed without its key. Keys expire after a while (the application decides
+// how long), and are removed by age.
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -17,6 +18,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(db.fn('now')))
     .addPrimaryKeyConstraint('idempotency_key_pkey', ['subject', 'mutation', 'key'])
     .execute();
+  // Keys expire (their answers may hold personal data): expired ones are found and removed by age.
+  await db.schema.createIndex('idempotency_key_created_idx').on('idempotency_key').column('created_at').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
