@@ -583,9 +583,9 @@ const REGISTRY_TABLES = [
 async function yearFromReviews(year: number) {
   const { rows } = await sql<any>`
     WITH latest AS (
-      SELECT DISTINCT ON (household_id) commune_code, classification, transition FROM poverty_review WHERE year = ${year}
+      SELECT DISTINCT ON (household_id) commune_code, kind, classification, transition FROM poverty_review WHERE year = ${year}
       ORDER BY household_id, review_date DESC, id DESC)
-    SELECT commune_code, count(*)::int AS reviewed,
+    SELECT commune_code, count(*)::int AS reviewed, count(*) FILTER (WHERE kind = 'periodic')::int AS periodic,
       count(*) FILTER (WHERE classification = 'poor')::int AS poor, count(*) FILTER (WHERE classification = 'near_poor')::int AS near_poor,
       count(*) FILTER (WHERE transition = 'newly_poor')::int AS newly_poor, count(*) FILTER (WHERE transition = 'escaped_poverty')::int AS escaped_poverty
     FROM latest GROUP BY commune_code`.execute(db('registry'));
@@ -634,14 +634,20 @@ async function expectPovertyMatchesReviews(year: number, asOf: string, standard:
   const [figures, status, whatIf] = await Promise.all([yearFromReviews(year), statusFromReviews(asOf), whatIfFromReviews(year, standard)]);
   const sum = (m: Map<string, any>, f: string) => [...m.values()].reduce((s, row) => s + row[f], 0);
   const where = `${year} / ${asOf} / ${standard}`;
-  const figuresOf = (row: any) => ({ reviewedHouseholds: row?.reviewed ?? 0, poor: row?.poor ?? 0, nearPoor: row?.near_poor ?? 0, newlyPoor: row?.newly_poor ?? 0, escapedPoverty: row?.escaped_poverty ?? 0 });
+  // No list drawn (no periodic review as a latest review of the year): null poor and near-poor;
+  // nobody reviewed: null transitions too.
+  const figuresOf = (row: any) => {
+    const listed = (n: number) => (row?.periodic ? n : null);
+    const reviewed = (n: number) => (row?.reviewed ? n : null);
+    return { reviewedHouseholds: row?.reviewed ?? 0, poor: listed(row?.poor), nearPoor: listed(row?.near_poor), newlyPoor: reviewed(row?.newly_poor), escapedPoverty: reviewed(row?.escaped_poverty) };
+  };
   for (const c of r.data.communes) {
     expect(c.povertyFigures, `${c.code} ${where}`).toEqual(figuresOf(figures.get(c.code)));
     expect(c.povertyStatus, `${c.code} ${where}`).toEqual({ poor: status.get(c.code)?.poor ?? 0, nearPoor: status.get(c.code)?.near_poor ?? 0 });
   }
-  expect(r.data.city.povertyFigures, where).toEqual({
-    reviewedHouseholds: sum(figures, 'reviewed'), poor: sum(figures, 'poor'), nearPoor: sum(figures, 'near_poor'), newlyPoor: sum(figures, 'newly_poor'), escapedPoverty: sum(figures, 'escaped_poverty'),
-  });
+  expect(r.data.city.povertyFigures, where).toEqual(
+    figuresOf({ reviewed: sum(figures, 'reviewed'), periodic: sum(figures, 'periodic'), poor: sum(figures, 'poor'), near_poor: sum(figures, 'near_poor'), newly_poor: sum(figures, 'newly_poor'), escaped_poverty: sum(figures, 'escaped_poverty') }),
+  );
   expect(r.data.city.povertyStatus, where).toEqual({
     poor: sum(status, 'poor'), nearPoor: sum(status, 'near_poor'),
     communesWithNoPoor: r.data.communes.filter((c: any) => !status.get(c.code)?.poor).length,

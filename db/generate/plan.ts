@@ -84,8 +84,10 @@ export const CITY_TARGETS: CityTargets = {
   communesWithoutPoverty: 43,
   programmeHouseholds: 720_000,
   // Sized so that poor, near-poor and middle-income people with supported health insurance
-  // over 2022-2024 exceed the published 179,000.
-  middleIncomeAgricultural: 26_000,
+  // over 2022-2024 exceed the published 179,000 (with census-sized households the poor and
+  // near-poor lists hold about 78,000 people over those years: 26,000 farming households gave
+  // 157,000 in all).
+  middleIncomeAgricultural: 36_000,
 };
 
 export const REVIEW_YEARS = [2021, 2022, 2023, 2024] as const;
