@@ -61,5 +61,6 @@ try {
   }
   port.postMessage({ type: 'done' } satisfies ToMain);
 } catch (error) {
-  port.postMessage({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies ToMain);
+  const failure: ToMain = error instanceof Error ? { type: 'failed', message: error.message, ...(error.stack ? { stack: error.stack } : {}) } : { type: 'failed', message: String(error) };
+  port.postMessage(failure);
 }

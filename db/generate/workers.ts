@@ -17,7 +17,7 @@ export type ToMain =
   | { type: 'query'; id: number; schema: string; sql: string; parameters: unknown[]; blob?: Uint8Array<ArrayBuffer> }
   | { type: 'log'; message: string }
   | { type: 'done' }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; message: string; stack?: string };
 
 /** The answer to a statement. */
 export interface ToWorker {
@@ -49,7 +49,11 @@ export async function generateInWorkers(engine: EmbeddedPostgres, groups: Genera
               worker.on('message', (message: ToMain) => {
                 if (message.type === 'log') log(message.message);
                 else if (message.type === 'done') (finished = true), resolve();
-                else if (message.type === 'failed') (finished = true), reject(new Error(`${jobs.map((j) => j.subgraph).join(', ')}: ${message.message}`));
+                else if (message.type === 'failed') {
+                  finished = true;
+                  // The generator's own error, with the stack it had in the worker.
+                  reject(Object.assign(new Error(message.message), message.stack ? { stack: message.stack } : {}));
+                }
                 else {
                   run(message.schema, message.sql, message.parameters, message.blob).then(
                     (result) => worker.postMessage({ id: message.id, result } satisfies ToWorker),
