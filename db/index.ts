@@ -120,8 +120,12 @@ export class Databases {
     return db;
   }
 
-  /** The embedded engine, when one is open (bulk loading uses it directly). */
-  async embeddedEngine(): Promise<EmbeddedPostgres | undefined> {
+  /**
+   * The embedded engine, when one is open (bulk loading uses it directly); with a subgraph's
+   * name, the one that subgraph runs on, opened if need be (undefined on a server).
+   */
+  async embeddedEngine(subgraph?: string): Promise<EmbeddedPostgres | undefined> {
+    if (subgraph && this.isEmbedded(subgraph)) this.kysely(subgraph);
     return this.embedded ? await this.embedded : undefined;
   }
 

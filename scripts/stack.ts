@@ -69,7 +69,9 @@ export async function prepareData(
   packages: readonly SubgraphPackage[],
   options: { data: 'demo' | 'city' | 'none'; scale?: number; seed?: number; log: (m: string) => void },
 ): Promise<void> {
+  const started = Date.now();
   for (const pkg of packages) await migrateSubgraph(databases.kysely(pkg.name), pkg.name, pkg.migrations, options.log);
+  options.log(`schemas migrated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (options.data === 'demo') {
     for (const pkg of packages) await pkg.seedDemo(databases.kysely(pkg.name));
   } else if (options.data === 'city' && (await registryIsEmpty(databases))) {

@@ -1,39 +1,64 @@
 import { sql } from 'kysely';
+import { schemaName } from '../config.js';
 import type { Databases } from '../index.js';
 import type { SubgraphPackage } from '../../subgraphs/common/subgraph.js';
 import { withoutSecondaryStructures } from '../bulk.js';
 import { buildCityPlan } from './plan.js';
+import { generateInWorkers, type GeneratorJob } from './workers.js';
 
 export interface GenerateOptions {
   scale: number;
   seed: number;
   log: (message: string) => void;
+  /**
+   * Generators in worker threads on the embedded database (workers.ts); by default when every
+   * subgraph is on it and names its generator's module. Otherwise one after the other here.
+   */
+  workers?: boolean;
 }
 
 /**
- * Replaces every subgraph's data with its share of the city data set. One plan, then each
- * subgraph's generator in a transaction of its own on its own schema (so a failure leaves that
- * subgraph as it was), with the schema's foreign keys and secondary indexes dropped for the
+ * Replaces every subgraph's data with its share of the city data set: one plan, then each
+ * subgraph's generator, with the schema's foreign keys and secondary indexes dropped for the
  * load and restored after it (bulk.ts). The subgraphs must be migrated. Each step is printed as
  * it ends, with the seconds since the generation began.
+ *
+ * On the embedded database the generators run at once in worker threads and the whole load is
+ * one transaction; on a server each runs here in a transaction of its own on its own schema (so
+ * a failure leaves that subgraph as it was).
  */
 export async function generateCityData(databases: Databases, packages: readonly SubgraphPackage[], options: GenerateOptions): Promise<void> {
   const started = Date.now();
   const log = (message: string) => options.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${message}`);
   const plan = buildCityPlan(options.scale, options.seed);
   log(`city plan: scale ${options.scale}, seed ${options.seed}: ${plan.householdCount} households, ${plan.memberTotal} people`);
-  for (const pkg of packages) {
-    if (!pkg.generateCity) {
-      log(`${pkg.name}: has no city-scale generator; its data is left as it was`);
-      continue;
+  const generating = packages.filter((pkg) => {
+    if (!pkg.generateCity) log(`${pkg.name}: has no city-scale generator; its data is left as it was`);
+    return pkg.generateCity;
+  });
+  const inWorkers = options.workers ?? generating.every((pkg) => pkg.cityGenerator && databases.isEmbedded(pkg.name));
+  const engine = inWorkers ? await databases.embeddedEngine(generating[0]?.name) : undefined;
+  if (engine) {
+    const jobs = generating.map((pkg): GeneratorJob => ({ subgraph: pkg.name, schema: schemaName(pkg.name), module: pkg.cityGenerator!.href }));
+    await generateInWorkers(engine, workerGroups(jobs), plan, log);
+  } else {
+    for (const pkg of generating) {
+      const begun = Date.now();
+      await databases.kysely<any>(pkg.name).transaction().execute((trx) =>
+        withoutSecondaryStructures(trx, () => pkg.generateCity!(trx, plan, log), (phase) => log(`${pkg.name}: ${phase}`)),
+      );
+      log(`${pkg.name}: generated in ${((Date.now() - begun) / 1000).toFixed(1)} s`);
     }
-    const begun = Date.now();
-    await databases.kysely<any>(pkg.name).transaction().execute((trx) =>
-      withoutSecondaryStructures(trx, () => pkg.generateCity!(trx, plan, log), (phase) => log(`${pkg.name}: ${phase}`)),
-    );
-    log(`${pkg.name}: generated in ${((Date.now() - begun) / 1000).toFixed(1)} s`);
   }
   log(`city data set loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * The jobs as worker groups: one worker per subgraph. A worker costs its own start (loading
+ * the generator's modules) and memory; the subgraphs with little to build share one.
+ */
+function workerGroups(jobs: GeneratorJob[]): GeneratorJob[][] {
+  return jobs.map((job) => [job]);
 }
 
 /** True when the registry holds no household yet (a fresh database). */

@@ -56,6 +56,11 @@ export interface SubgraphPackage<DB = any> {
    * (`npm run generate`). Writes only the subgraph's own schema.
    */
   generateCity?(db: Kysely<DB>, plan: CityPlan, log: (message: string) => void): Promise<void>;
+  /**
+   * The module that exports generateCity, for the load that runs generators in worker threads
+   * (db/generate/workers.ts); without it the generator runs on the main thread.
+   */
+  cityGenerator?: URL;
 }
 
 export function loadTypeDefs(file: URL): DocumentNode {

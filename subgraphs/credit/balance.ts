@@ -151,22 +151,46 @@ function loanDays(loan: LoanFacts, repayments: readonly RepaymentFacts[], days: 
     const lastOfDay = i === paid.length - 1 || paid[i + 1]!.day !== paid[i]!.day;
     if (lastOfDay && total >= loan.principal) paidOff = paid[i]!.day;
   }
-  const ends = [loan.written_off_on, paidOff].filter((d): d is string => d !== null).sort(cmp)[0] ?? null;
+  const off = loan.written_off_on;
+  const ends = off !== null && (paidOff === null || off < paidOff) ? off : paidOff;
   const closed = ends === null ? null : later(ends, loan.disbursed_on);
-  const { commune_code: c, programme_code: p } = loan;
-  days.leaf(c, p, loan.disbursed_on, { amount_disbursed: loan.principal, loans_disbursed: 1, jobs_created: loan.jobs_created, balance_change: loan.principal });
+  // The loan's own area's days, looked up once: millions of flows at city scale.
+  const flows = days.leafDays(loan.commune_code, loan.programme_code);
+  bump(flows, loan.disbursed_on, AMOUNT_DISBURSED, loan.principal);
+  bump(flows, loan.disbursed_on, LOANS_DISBURSED, 1);
+  bump(flows, loan.disbursed_on, JOBS_CREATED, loan.jobs_created);
+  bump(flows, loan.disbursed_on, BALANCE_CHANGE, loan.principal);
   let repaidOpen = 0;
   for (const r of paid) {
     if (closed !== null && r.day >= closed) continue;
-    days.leaf(c, p, r.day, { balance_change: -r.principal });
+    bump(flows, r.day, BALANCE_CHANGE, -(r.principal));
     repaidOpen += r.principal;
   }
-  if (closed !== null) days.leaf(c, p, closed, { balance_change: -(loan.principal - repaidOpen), loans_closed: 1 });
+  if (closed !== null) {
+    bump(flows, closed, BALANCE_CHANGE, -(loan.principal - repaidOpen));
+    bump(flows, closed, LOANS_CLOSED, 1);
+  }
   return closed;
 }
 
 /** One household's counters in every area it borrowed in, added to `days`; returns its gaps. */
 function householdDays(householdId: number, loans: readonly LoanFacts[], closedOn: ReadonlyMap<number, string | null>, days: DayTotals): GapRow[] {
+  // Most households have one loan: the same four counters in each kind of area, no gaps.
+  if (loans.length === 1) {
+    const loan = loans[0]!;
+    const stopped = nextDay(loan.disbursed_on);
+    const closed = closedOn.get(loan.id) ?? OPEN;
+    for (const area of AREAS) {
+      const counters = days.areaDays(areaCommune(area, loan.commune_code), areaProgramme(area, loan.programme_code));
+      bump(counters, loan.disbursed_on, BORROWERS_STARTED, 1);
+      bump(counters, stopped, BORROWERS_STOPPED, 1);
+      if (closed > loan.disbursed_on) {
+        bump(counters, loan.disbursed_on, BALANCE_HOLDERS_STARTED, 1);
+        if (closed !== OPEN) bump(counters, closed, BALANCE_HOLDERS_STOPPED, 1);
+      }
+    }
+    return [];
+  }
   const gaps = new Map<string, GapRow>();
   const gap = (measure: GapRow['measure'], starts: string, ends: string, area: number, c: string, p: string, signature: string) => {
     const key = `${measure}|${starts}|${ends}|${signature}`;
@@ -190,20 +214,21 @@ function householdDays(householdId: number, loans: readonly LoanFacts[], closedO
     for (const own of partitions.values()) {
       const c = areaCommune(area, own[0]!.commune_code);
       const p = areaProgramme(area, own[0]!.programme_code);
+      const counters = days.areaDays(c, p);
       // Areas whose loans of the household are the same have the same gaps: one row for them.
       const signature = own.map((l) => l.id).sort((a, b) => a - b).join(',');
       const borrowed = [...new Set(own.map((l) => l.disbursed_on))].sort(cmp);
-      days.area(c, p, borrowed[0]!, { borrowers_started: 1 });
-      days.area(c, p, nextDay(borrowed[borrowed.length - 1]!), { borrowers_stopped: 1 });
+      bump(counters, borrowed[0]!, BORROWERS_STARTED, 1);
+      bump(counters, nextDay(borrowed[borrowed.length - 1]!), BORROWERS_STOPPED, 1);
       for (let i = 1; i < borrowed.length; i++) {
         const starts = nextDay(borrowed[i - 1]!);
         if (starts < borrowed[i]!) gap('borrowing', starts, borrowed[i]!, area, c, p, signature);
       }
       const spells = balanceSpells(own, closedOn);
       if (spells.length === 0) continue;
-      days.area(c, p, spells[0]!.starts, { balance_holders_started: 1 });
+      bump(counters, spells[0]!.starts, BALANCE_HOLDERS_STARTED, 1);
       const last = spells[spells.length - 1]!;
-      if (last.ends !== OPEN) days.area(c, p, last.ends, { balance_holders_stopped: 1 });
+      if (last.ends !== OPEN) bump(counters, last.ends, BALANCE_HOLDERS_STOPPED, 1);
       for (let i = 1; i < spells.length; i++) gap('balance', spells[i - 1]!.ends, spells[i]!.starts, area, c, p, signature);
     }
   }
@@ -237,14 +262,14 @@ class DayTotals {
   private readonly loanFlows = new Cells();
   private readonly counters = new Cells();
 
-  /** A loan's flow: counts in its (commune, programme) and in the three wider areas. */
-  leaf(c: string, p: string, day: string, values: Partial<Record<RollupMeasure, number>>): void {
-    this.loanFlows.add(c, p, day, values);
+  /** The days of a loan area's flows: they count in its (commune, programme) and in the three wider areas. */
+  leafDays(c: string, p: string): Map<string, Float64Array> {
+    return this.loanFlows.days(c, p);
   }
 
-  /** A household counter of one area. */
-  area(c: string, p: string, day: string, values: Partial<Record<RollupMeasure, number>>): void {
-    this.counters.add(c, p, day, values);
+  /** The days of one area's household counters. */
+  areaDays(c: string, p: string): Map<string, Float64Array> {
+    return this.counters.days(c, p);
   }
 
   rows(): RollupRow[] {
@@ -257,14 +282,15 @@ class DayTotals {
     for (const [c, p, days] of all.entries()) {
       const months = new Map<string, Float64Array>();
       const years = new Map<string, Float64Array>();
-      for (const [day, v] of [...days].sort((a, b) => cmp(a[0], b[0]))) {
-        if (v.every((x) => x === 0)) continue;
+      for (const day of [...days.keys()].sort()) {
+        const v = days.get(day)!;
+        if (isZero(v)) continue;
         rows.push(row('day', day, c, p, v));
         addVector(months, `${day.slice(0, 7)}-01`, v);
         addVector(years, `${day.slice(0, 4)}-01-01`, v);
       }
-      for (const [start, v] of months) if (v.some((x) => x !== 0)) rows.push(row('month', start, c, p, v));
-      for (const [start, v] of years) if (v.some((x) => x !== 0)) rows.push(row('year', start, c, p, v));
+      for (const [start, v] of months) if (!isZero(v)) rows.push(row('month', start, c, p, v));
+      for (const [start, v] of years) if (!isZero(v)) rows.push(row('year', start, c, p, v));
     }
     return rows;
   }
@@ -282,16 +308,6 @@ class Cells {
     return days;
   }
 
-  add(c: string, p: string, day: string, values: Partial<Record<RollupMeasure, number>>): void {
-    const days = this.days(c, p);
-    let v = days.get(day);
-    if (!v) days.set(day, (v = new Float64Array(ROLLUP_MEASURES.length)));
-    for (const m in values) {
-      const i = MEASURE_INDEX[m as RollupMeasure];
-      v[i] = v[i]! + values[m as RollupMeasure]!;
-    }
-  }
-
   addVectors(c: string, p: string, from: ReadonlyMap<string, Float64Array>): void {
     const days = this.days(c, p);
     for (const [day, v] of from) addVector(days, day, v);
@@ -302,7 +318,20 @@ class Cells {
   }
 }
 
-const MEASURE_INDEX = Object.fromEntries(ROLLUP_MEASURES.map((m, i) => [m, i])) as Record<RollupMeasure, number>;
+/** Adds `value` to measure `i` of `day` in `days` (a vector of zeros when missing). */
+function bump(days: Map<string, Float64Array>, day: string, i: number, value: number): void {
+  let v = days.get(day);
+  if (!v) days.set(day, (v = new Float64Array(ROLLUP_MEASURES.length)));
+  v[i] = v[i]! + value;
+}
+
+function isZero(v: Float64Array): boolean {
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
+  return true;
+}
+
+const [AMOUNT_DISBURSED, LOANS_DISBURSED, JOBS_CREATED, BALANCE_CHANGE, LOANS_CLOSED, BORROWERS_STARTED, BORROWERS_STOPPED, BALANCE_HOLDERS_STARTED, BALANCE_HOLDERS_STOPPED] =
+  ROLLUP_MEASURES.map((_, i) => i) as [number, number, number, number, number, number, number, number, number];
 
 function addVector(map: Map<string, Float64Array>, key: string, v: Float64Array): void {
   const existing = map.get(key);

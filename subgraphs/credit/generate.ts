@@ -4,8 +4,8 @@ import { apportion, NEAR_POOR, POOR, type CityPlan } from '../../db/generate/pla
 import { workingDayIn } from '../../db/generate/calendar.js';
 import { planHousingLoans } from '../../db/generate/housing-loans.js';
 import { Random } from '../../db/random.js';
-import { addMonths } from './balance.js';
-import { writeRollups } from './repository.js';
+import { addMonths, creditRollups } from './balance.js';
+import { writeDerivedRollups } from './repository.js';
 import type { CreditDatabase, LoanProgramme, LoanStatus, MassOrganisation } from './db/tables.js';
 
 /**
@@ -535,6 +535,22 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
     L.status.push(status);
     L.off.push(l.writtenOff);
   });
+  // The rollups, from the rows about to be written (in memory: much faster than reading back),
+  // derived before they are sent: in a worker thread of the load (db/generate/workers.ts) this
+  // CPU work then runs while the database loads other subgraphs' rows.
+  const derived = creditRollups(
+    L.id.map((id, i) => ({
+      id,
+      household_id: L.hh[i]!,
+      commune_code: L.commune[i]!,
+      programme_code: L.code[i]!,
+      principal: L.principal[i]!,
+      disbursed_on: L.date[i]!,
+      jobs_created: L.jobs[i]!,
+      written_off_on: L.off[i]!,
+    })),
+    R.loan.map((loan_id, i) => ({ loan_id, paid_on: R.paid[i]!, principal: R.principal[i]! })),
+  );
   await bulkInsert(
     db,
     'loan',
@@ -583,21 +599,7 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
   log(`credit: ${capital.length} capital entrusted rows`);
   await sql`SELECT setval(pg_get_serial_sequence('loan', 'id'), (SELECT max(id) FROM loan))`.execute(db);
   await sql`SELECT setval(pg_get_serial_sequence('loan_repayment', 'id'), greatest((SELECT max(id) FROM loan_repayment), 1))`.execute(db);
-  // The rollups, from the rows just written (still in memory: much faster than reading back).
-  const rollups = await writeRollups(
-    db,
-    L.id.map((id, i) => ({
-      id,
-      household_id: L.hh[i]!,
-      commune_code: L.commune[i]!,
-      programme_code: L.code[i]!,
-      principal: L.principal[i]!,
-      disbursed_on: L.date[i]!,
-      jobs_created: L.jobs[i]!,
-      written_off_on: L.off[i]!,
-    })),
-    R.loan.map((loan_id, i) => ({ loan_id, paid_on: R.paid[i]!, principal: R.principal[i]! })),
-  );
+  const rollups = await writeDerivedRollups(db, derived);
   log(`credit: ${rollups.rows} rollup rows, ${rollups.gaps} household gaps`);
   for (const table of ['loan', 'loan_repayment', 'capital_entrusted', 'credit_rollup', 'credit_household_gap']) {
     await sql`ANALYZE ${sql.table(table)}`.execute(db);

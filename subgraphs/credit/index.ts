@@ -22,6 +22,7 @@ export const credit: SubgraphPackage<CreditDatabase> = {
   migrations,
   seedDemo,
   generateCity,
+  cityGenerator: new URL('./generate.ts', import.meta.url),
   buildSubgraph: ({ db, peers, serviceHeaders }) => {
     const registry = new RegistryClient(peers.registry, serviceHeaders);
     return {

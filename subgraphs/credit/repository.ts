@@ -287,8 +287,12 @@ export async function insertGaps(db: DB, gaps: readonly GapRow[]): Promise<void>
  * Replaces the rollups by those of `loans` and `repayments` (every loan and repayment there is:
  * the city data set and the demo data call this once they are written).
  */
-export async function writeRollups(db: DB, loans: readonly LoanFacts[], repayments: readonly RepaymentFacts[]): Promise<{ rows: number; gaps: number }> {
-  const { rows, gaps } = creditRollups(loans, repayments);
+export function writeRollups(db: DB, loans: readonly LoanFacts[], repayments: readonly RepaymentFacts[]): Promise<{ rows: number; gaps: number }> {
+  return writeDerivedRollups(db, creditRollups(loans, repayments));
+}
+
+/** Replaces the rollups by `derived`, creditRollups of every loan and repayment there is. */
+export async function writeDerivedRollups(db: DB, { rows, gaps }: ReturnType<typeof creditRollups>): Promise<{ rows: number; gaps: number }> {
   await sql`TRUNCATE credit_rollup, credit_household_gap`.execute(db);
   // In primary-key order: each insert then lands at the right edge of the index.
   const ordered = [...rows].sort(

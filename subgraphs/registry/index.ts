@@ -18,6 +18,7 @@ export const registry: SubgraphPackage<RegistryDatabase> = {
   migrations,
   seedDemo,
   generateCity,
+  cityGenerator: new URL('./generate.ts', import.meta.url),
   buildSubgraph: ({ db }) => ({
     name: 'registry',
     typeDefs: loadTypeDefs(schemaFile),

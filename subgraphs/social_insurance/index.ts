@@ -23,6 +23,7 @@ export const socialInsurance: SubgraphPackage<SocialInsuranceDatabase> = {
   migrations,
   seedDemo,
   generateCity,
+  cityGenerator: new URL('./generate.ts', import.meta.url),
   buildSubgraph: ({ db, peers, serviceHeaders }) => {
     const registry = new RegistryClient(peers.registry, serviceHeaders);
     return {
