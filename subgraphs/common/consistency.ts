@@ -154,10 +154,11 @@ export interface GrantedRecord {
  * SUPPORT_WITHOUT_LIST for records that need the household on the poor or near-poor list in
  * force when they were granted (the registry's review of the year before): each record whose
  * household the registry's reviews, as they are now, do not classify as `eligible` allows. The
- * registry is asked once per 500 households.
+ * registry gives the lists of these communes (null: the city) in one request.
  */
 export async function grantedWithoutList(
   registry: RegistryClient,
+  communes: string[] | null,
   department: Department,
   records: readonly GrantedRecord[],
   eligible: (classification: RegistryClassification | null) => boolean,
@@ -165,7 +166,7 @@ export async function grantedWithoutList(
   if (records.length === 0) return [];
   const listYear = (r: GrantedRecord) => Number(r.granted.slice(0, 4)) - 1;
   const years = [...new Set(records.map(listYear))];
-  const households = await registry.households(records.map((r) => String(r.household_id)), years);
+  const households = await registry.classifications(communes, years, records.map((r) => String(r.household_id)));
   return records.flatMap((r): DepartmentFinding[] => {
     const household = households.get(String(r.household_id));
     const classification = household?.classificationByYear[listYear(r)] ?? null;
