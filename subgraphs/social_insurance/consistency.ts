@@ -1,6 +1,5 @@
 import { yearBounds, type DepartmentFinding } from '../common/consistency.js';
 import type { SocialInsuranceContext } from './context.js';
-import type { HealthInsuranceSupport } from './db/tables.js';
 import * as repo from './repository.js';
 import { REQUIRED_CLASSIFICATION } from './resolvers/Mutation.js';
 
@@ -71,7 +70,7 @@ async function cardsWithoutList(ctx: SocialInsuranceContext, communes: string[] 
     const household = households.get(String(c.household_id));
     return household && household.classificationByYear[listYear] !== REQUIRED_CLASSIFICATION[c.support_group];
   });
-  return [...groupBy(wrong, (c) => String(c.household_id))].map(([householdId, held]: [string, HealthInsuranceSupport[]]) => {
+  return [...groupBy(wrong, (c) => String(c.household_id))].map(([householdId, held]) => {
     const classification = households.get(householdId)!.classificationByYear[listYear] ?? 'not reviewed';
     const groups = [...new Set(held.map((c) => c.support_group.toUpperCase()))].join(', ');
     return {
