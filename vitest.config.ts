@@ -21,7 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['tests/*.test.ts', 'tests/attacks/**/*.test.ts'],
+          include: ['tests/*.test.ts', 'tests/attacks/**/*.test.ts', 'tests/resilience/**/*.test.ts'],
           // Each file starts the graph (embedded PostgreSQL boots in a few seconds).
           testTimeout: 60_000,
           hookTimeout: 120_000,

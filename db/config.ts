@@ -26,3 +26,15 @@ export function schemaName(subgraph: string): string {
   if (!/^[a-z][a-z0-9_]*$/.test(subgraph)) throw new Error(`invalid subgraph name "${subgraph}"`);
   return subgraph;
 }
+
+/**
+ * A whole-number setting ≥ 1 from the environment (a timeout in ms, a count, a limit), or the
+ * fallback when unset or empty; anything else stops the process with the setting's name.
+ */
+export function positiveIntegerFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number ≥ 1, got "${raw}"`);
+  return value;
+}

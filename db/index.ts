@@ -1,6 +1,6 @@
 import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
-import { databaseTarget, schemaName } from './config.js';
+import { databaseTarget, positiveIntegerFromEnv, schemaName } from './config.js';
 import { EmbeddedPostgres } from './embedded.js';
 import { sharedParsers } from './types.js';
 
@@ -32,6 +32,16 @@ export interface DatabasesOptions {
 }
 
 /**
+ * How long one statement may run, and wait for a lock, in a session that serves requests
+ * (DB_STATEMENT_TIMEOUT_MS, default 15000; DB_LOCK_TIMEOUT_MS, default 5000). Loading the city
+ * data set and migrations run in sessions without them.
+ */
+export function servingTimeoutsFromEnv(env: NodeJS.ProcessEnv = process.env): { statementTimeoutMs: number; lockTimeoutMs: number } {
+  const read = (name: string, fallback: number) => positiveIntegerFromEnv(env, name, fallback);
+  return { statementTimeoutMs: read('DB_STATEMENT_TIMEOUT_MS', 15_000), lockTimeoutMs: read('DB_LOCK_TIMEOUT_MS', 5000) };
+}
+
+/**
  * The factory every subgraph gets its Kysely instance from. Each subgraph works inside its own
  * Postgres schema: on a server through its own pool whose sessions have that `search_path`, on
  * the embedded database through the shared session's turn-taking gate (see embedded.ts).
@@ -40,6 +50,7 @@ export class Databases {
   readonly statements = new StatementCounter();
   private embedded: Promise<EmbeddedPostgres> | undefined;
   private readonly instances = new Map<string, Kysely<any>>();
+  private readonly servingInstances = new Map<string, Kysely<any>>();
   private readonly pools: pg.Pool[] = [];
 
   constructor(private readonly options: DatabasesOptions = {}) {}
@@ -60,7 +71,24 @@ export class Databases {
   }
 
   kysely<DB>(subgraph: string): Kysely<DB> {
-    const existing = this.instances.get(subgraph);
+    return this.open<DB>(subgraph, false);
+  }
+
+  /**
+   * The instance a subgraph serves requests with. On a server its sessions have a statement
+   * timeout and a lock timeout (servingTimeoutsFromEnv), so a lock held on a department's
+   * tables or a runaway query fails that request in seconds instead of hanging it (and the
+   * subgraph's /ready) for as long as the lock lasts. The embedded database is one session
+   * whose connections take turns, so there is no lock to wait for and the same instance serves;
+   * there the gateway's subgraph timeout bounds a caller's wait.
+   */
+  serving<DB>(subgraph: string): Kysely<DB> {
+    return this.open<DB>(subgraph, databaseTarget(subgraph, this.env, this.options).kind === 'server');
+  }
+
+  private open<DB>(subgraph: string, withTimeouts: boolean): Kysely<DB> {
+    const instances = withTimeouts ? this.servingInstances : this.instances;
+    const existing = instances.get(subgraph);
     if (existing) return existing as Kysely<DB>;
     const schema = schemaName(subgraph);
     const target = databaseTarget(subgraph, this.env, this.options);
@@ -69,7 +97,7 @@ export class Databases {
       const pool = new pg.Pool({
         connectionString: target.url,
         max: this.options.poolSize ?? Number(this.env.DB_POOL_SIZE || 5),
-        options: `-c search_path=${schema},public`,
+        options: `-c search_path=${schema},public${withTimeouts ? timeoutOptions(servingTimeoutsFromEnv(this.env)) : ''}`,
         types: { getTypeParser: serverTypeParser as never },
       });
       // A session that dies while idle in the pool (a server restart, a terminated backend) is
@@ -88,7 +116,7 @@ export class Databases {
         if (event.level === 'query') this.statements.add(subgraph);
       },
     });
-    this.instances.set(subgraph, db);
+    instances.set(subgraph, db);
     return db;
   }
 
@@ -98,8 +126,9 @@ export class Databases {
   }
 
   async close(): Promise<void> {
-    for (const db of this.instances.values()) await db.destroy();
+    for (const db of [...this.instances.values(), ...this.servingInstances.values()]) await db.destroy();
     this.instances.clear();
+    this.servingInstances.clear();
     for (const pool of this.pools) if (!pool.ended) await pool.end().catch(() => {});
     if (this.embedded) {
       const engine = await this.embedded.catch(() => undefined);
@@ -111,6 +140,11 @@ export class Databases {
   private get env(): NodeJS.ProcessEnv {
     return this.options.env ?? process.env;
   }
+}
+
+function timeoutOptions(t: { statementTimeoutMs: number; lockTimeoutMs: number }): string {
+  // A transaction left open by a crashed request must not hold its locks forever either.
+  return ` -c statement_timeout=${t.statementTimeoutMs} -c lock_timeout=${t.lockTimeoutMs} -c idle_in_transaction_session_timeout=${Math.max(60_000, t.statementTimeoutMs * 2)}`;
 }
 
 function serverTypeParser(oid: number, format?: string): (value: string) => unknown {

@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { fileURLToPath } from 'node:url';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginLandingPageDisabled,
@@ -14,20 +14,26 @@ import { accessRules, checkAccess, RequestAuth, type AccessRules } from '../subg
 import { checkLimits, limitsFromEnv, type RequestLimits } from '../subgraphs/common/limits.js';
 import { isIntrospectionOnly, publicOperationsFromEnv, TrustedDocuments } from './trusted-documents.js';
 import { findWithheldCounts } from './withheld.js';
+import { watchedSupergraph } from './supergraph-watch.js';
 import type { Authenticator } from '../subgraphs/common/auth.js';
 import { errorsPlugin, formatErrorSafely } from '../subgraphs/common/errors.js';
-import { CALLER_REQUEST_ID_HEADER, GATEWAY_PROOF_HEADER, gatewayProof } from '../subgraphs/common/gateway-proof.js';
+import { CALLER_REQUEST_ID_HEADER } from '../subgraphs/common/gateway-proof.js';
+import { IDEMPOTENCY_KEY_HEADER, resilienceFromEnv, SubgraphDataSource, type ResilienceSettings } from './subgraph-source.js';
 import { sendJson, serveGraphQL, type RunningServer } from '../subgraphs/common/http.js';
 import { introspectionFromEnv } from '../subgraphs/common/serve.js';
 import { projectUrl } from '../subgraphs/common/paths.js';
 import { Observability, REQUEST_ID_HEADER, type Readiness } from '../subgraphs/common/observability.js';
 import { gatewayPages, signInFromEnv, type SignInSettings } from '../subgraphs/common/pages.js';
-import { inRequestSpan, injectTraceContext, withClientSpan } from '../subgraphs/common/tracing.js';
+import { inRequestSpan } from '../subgraphs/common/tracing.js';
 
 export const SUPERGRAPH_PATH = projectUrl('schema/supergraph.graphql');
 
-/** A client's key for a write it may retry: passed on to the subgraph, which answers a repeat once. */
-export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+/** The supergraph file the gateway serves and watches: SUPERGRAPH_FILE, else the committed schema/supergraph.graphql. */
+export function supergraphFileFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SUPERGRAPH_FILE || fileURLToPath(SUPERGRAPH_PATH);
+}
+
+export { IDEMPOTENCY_KEY_HEADER };
 
 /**
  * What the gateway keeps per request: the id and the bearer token it forwards to every
@@ -47,11 +53,19 @@ export interface GatewayContext {
    * SubgraphDataSource): set once the operation is known to be a read without personal fields.
    */
   shareFetches?: boolean;
+  /** When the request must be finished (ms since the epoch): no subgraph fetch runs past it. */
+  deadline?: number;
 }
 
 export interface GatewayOptions {
-  /** The composed supergraph; by default the committed schema/supergraph.graphql. */
+  /** A composed supergraph to serve as it is (never reloaded); by default the supergraph file. */
   supergraphSdl?: string;
+  /**
+   * The supergraph file (supergraphFileFromEnv by default), taken up again when it changes
+   * unless `watchSupergraph` is false (SUPERGRAPH_WATCH=false); see supergraph-watch.ts.
+   */
+  supergraphFile?: string;
+  watchSupergraph?: boolean;
   /** Subgraph URLs by name, overriding the routing URLs in the supergraph. */
   subgraphUrls?: Record<string, string>;
   observability?: Observability;
@@ -67,114 +81,8 @@ export interface GatewayOptions {
   /** What a caller without a token may run: the registered operations (default) or any document. */
   publicOperations?: 'registered' | 'any';
   trustedDocuments?: TrustedDocuments;
-}
-
-/**
- * Whether a request's subgraph fetches may be shared with identical fetches of other requests
- * in flight at the same moment (see SubgraphDataSource). Set per request by the access plugin;
- * read by the fetcher through AsyncLocalStorage, because @apollo/gateway hands the fetcher only
- * a URL and a request body.
- */
-const fetchSharing = new AsyncLocalStorage<boolean>();
-
-type Fetcher = RemoteGraphQLDataSource['fetcher'];
-type FetcherRequestInit = NonNullable<Parameters<Fetcher>[1]>;
-type FetcherResponse = Awaited<ReturnType<Fetcher>>;
-
-/** A subgraph's answer as read once, so that every request that waited for it gets its own copy. */
-interface SharedAnswer {
-  status: number;
-  statusText: string;
-  headers: Headers;
-  body: string;
-}
-
-/**
- * A subgraph as the gateway calls it: forwards the request id, times each fetch per subgraph
- * for the metrics and, when tracing is on, makes each fetch a client span whose traceparent
- * goes with the request, so the subgraph's spans join the gateway's trace.
- *
- * Fetches go through Node's own fetch (undici, keep-alive) rather than @apollo/gateway's
- * default make-fetch-happen, whose HTTP-cache layer costs CPU on every fetch and caches nothing
- * for POSTs. And identical read fetches in flight at once are sent once: when fifty dashboards
- * poll the same scorecard, the subgraphs compute it once and the gateway hands each request
- * its own parsed copy (the gateway merges into the objects it is given, so they cannot be
- * shared). Identical means the same subgraph, the same query and variables and the same
- * Authorization header: each subgraph applies the caller's own rules (scoping, withholding),
- * so answers are never shared between callers with different tokens. Requests that may not
- * share (mutations, whose follow-up reads must see the write; reads of personal fields, each
- * of which the subgraph audits) always fetch on their own. A request that joins another's
- * fetch is not seen by the subgraph: its x-request-id and trace context are not sent.
- */
-class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  private readonly inflight = new Map<string, Promise<SharedAnswer>>();
-
-  constructor(
-    private readonly name: string,
-    private readonly subgraphUrl: string,
-    private readonly observability: Observability | undefined,
-  ) {
-    super({ url: subgraphUrl });
-    this.fetcher = (url, init) => this.fetchOnceInFlight(url, init ?? {});
-  }
-
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const headers = request.http?.headers;
-    if (!headers) return;
-    if (context?.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
-    if (context?.callerRequestId) headers.set(CALLER_REQUEST_ID_HEADER, context.callerRequestId);
-    // Proves to the subgraph that the request came through here (SUBGRAPH_REQUIRE_GATEWAY).
-    headers.set(GATEWAY_PROOF_HEADER, gatewayProof());
-    // The caller's own token: each subgraph verifies it again and enforces its own rules.
-    if (context?.authorization) headers.set('authorization', context.authorization);
-    if (context?.idempotencyKey) headers.set(IDEMPOTENCY_KEY_HEADER, context.idempotencyKey);
-    // Runs inside the fetch's client span (process below); a no-op when tracing is off.
-    injectTraceContext(headers);
-  }
-
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const end = this.observability?.fetchDuration.startTimer({ subgraph: this.name });
-    try {
-      const response = await fetchSharing.run(options.context?.shareFetches === true, () =>
-        withClientSpan(
-          this.observability?.service ?? 'gateway',
-          `POST ${this.name}`,
-          { 'graphql.subgraph.name': this.name, 'http.request.method': 'POST', 'url.full': this.subgraphUrl },
-          () => super.process(options),
-          (r) => (r.errors?.length ? r.errors[0]!.message : undefined),
-        ),
-      );
-      if (response.errors?.length) this.observability?.fetchErrors.inc({ subgraph: this.name });
-      return response;
-    } catch (error) {
-      this.observability?.fetchErrors.inc({ subgraph: this.name });
-      throw error;
-    } finally {
-      end?.();
-    }
-  }
-
-  private async fetchOnceInFlight(url: string, init: FetcherRequestInit): Promise<FetcherResponse> {
-    const body = typeof init.body === 'string' ? init.body : undefined;
-    const headers = init.headers ?? {};
-    // Node's Response is a FetcherResponse at run time; its Headers type in our TypeScript lib
-    // settings lacks the iterator methods Apollo's interface lists.
-    if (!fetchSharing.getStore() || body === undefined) return (await fetch(url, init as RequestInit)) as unknown as FetcherResponse;
-    const authorization = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1] ?? '';
-    const key = `${url}\n${authorization}\n${body}`;
-    let answer = this.inflight.get(key);
-    if (answer) {
-      this.observability?.fetchesShared.inc({ subgraph: this.name });
-    } else {
-      answer = (async () => {
-        const response = await fetch(url, init as RequestInit);
-        return { status: response.status, statusText: response.statusText, headers: response.headers, body: await response.text() };
-      })().finally(() => this.inflight.delete(key));
-      this.inflight.set(key, answer);
-    }
-    const { status, statusText, headers: responseHeaders, body: text } = await answer;
-    return new Response(text, { status, statusText, headers: responseHeaders }) as unknown as FetcherResponse;
-  }
+  /** Subgraph timeout, request deadline and circuit breaker; by default from the environment. */
+  resilience?: ResilienceSettings;
 }
 
 /**
@@ -183,12 +91,26 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
  * page are all off.
  */
 export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<GatewayContext> {
-  const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const file = options.supergraphFile ?? supergraphFileFromEnv();
+  const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(file, 'utf8');
+  const watch = options.supergraphSdl === undefined && (options.watchSupergraph ?? process.env.SUPERGRAPH_WATCH !== 'false');
+  const resilience = options.resilience ?? resilienceFromEnv();
+  const logger = options.observability?.logger;
   const gateway = new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url!, options.observability),
+    supergraphSdl: watch
+      ? watchedSupergraph(file, {
+          updated: (f) => logger?.info({ supergraph: f }, 'supergraph updated: new requests use it'),
+          rejected: (f, reason) => logger?.error({ supergraph: f, reason }, 'supergraph not taken: the previous one stays in use'),
+        })
+      : supergraphSdl,
+    buildService: ({ name, url }) => new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url!, options.observability, resilience),
   });
-  const rules = accessRules(parse(supergraphSdl));
+  // The access rules (the @access, @personal and @count directives) follow the supergraph in use.
+  let rules = accessRules(parse(supergraphSdl));
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    rules = accessRules(parse(coreSupergraphSdl));
+    useOurScalars(apiSchema);
+  });
   const limits = options.limits ?? limitsFromEnv();
   const shareFetches = options.shareFetches ?? process.env.SUBGRAPH_FETCH_SHARING !== 'false';
   const publicOperations = options.publicOperations ?? publicOperationsFromEnv();
@@ -209,7 +131,7 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ...(options.observability ? [options.observability.plugin<GatewayContext>(), errorsPlugin<GatewayContext>(options.observability.logger)] : []),
-      gatewayAccessPlugin({ rules, limits, shareFetches, publicOperations, trusted, ...(options.observability ? { observability: options.observability } : {}) }),
+      gatewayAccessPlugin({ rules: () => rules, limits, shareFetches, publicOperations, trusted, ...(options.observability ? { observability: options.observability } : {}) }),
     ],
   });
 }
@@ -220,7 +142,7 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
  * reports the counts the subgraphs withheld.
  */
 function gatewayAccessPlugin(options: {
-  rules: AccessRules;
+  rules: () => AccessRules;
   limits: RequestLimits;
   shareFetches: boolean;
   publicOperations: 'registered' | 'any';
@@ -252,7 +174,7 @@ function gatewayAccessPlugin(options: {
           const tooMuch = checkLimits(schema, document, operationName, request.variables, limits);
           if (tooMuch) refuse(tooMuch);
           const selected = { personal: false };
-          const denial = checkAccess(schema, document, rules, auth.viewer, selected);
+          const denial = checkAccess(schema, document, rules(), auth.viewer, selected);
           if (denial) refuse(denial);
           const operation = getOperationAST(document, operationName);
           contextValue.shareFetches = options.shareFetches && operation?.operation === 'query' && !selected.personal;
@@ -260,7 +182,7 @@ function gatewayAccessPlugin(options: {
         async willSendResponse({ contextValue, response, document, schema, operationName }) {
           if (response.body.kind !== 'single' || !document || contextValue.auth.exact) return;
           const result = response.body.singleResult;
-          const withheld = findWithheldCounts(schema, document, operationName, result.data, rules, contextValue.auth.smallCountThreshold);
+          const withheld = findWithheldCounts(schema, document, operationName, result.data, rules(), contextValue.auth.smallCountThreshold);
           if (withheld.length) result.extensions = { ...result.extensions, withheld };
         },
       };
@@ -310,21 +232,34 @@ function useOurScalars(schema: GraphQLSchema): void {
   }
 }
 
-/** Ready when every subgraph answers its /health. */
+/**
+ * Ready when every subgraph says it is ready: each subgraph's own /ready (its database
+ * included), each asked with a 2 s timeout, so a hung department makes the gateway "not ready,
+ * <name>: timed out" in about 2 s instead of hanging the check.
+ */
 async function gatewayReadiness(subgraphUrls: Record<string, string>): Promise<Readiness> {
   const checks: Record<string, string> = {};
   await Promise.all(
     Object.entries(subgraphUrls).map(async ([name, url]) => {
       try {
-        const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(2000) });
-        checks[name] = response.ok ? 'ok' : `HTTP ${response.status}`;
+        const response = await fetch(new URL('/ready', url), { signal: AbortSignal.timeout(READY_TIMEOUT_MS) });
+        if (response.ok) {
+          checks[name] = 'ok';
+        } else {
+          const body = (await response.json().catch(() => null)) as { checks?: Record<string, string> } | null;
+          const failing = Object.entries(body?.checks ?? {}).filter(([, v]) => v !== 'ok').map(([k, v]) => `${k}: ${v}`);
+          checks[name] = `not ready (HTTP ${response.status}${failing.length ? `; ${failing.join('; ')}` : ''})`;
+        }
       } catch (error) {
-        checks[name] = `unreachable: ${(error as Error).message}`;
+        checks[name] = (error as Error).name === 'TimeoutError' ? `timed out after ${READY_TIMEOUT_MS} ms` : `unreachable: ${(error as Error).message}`;
       }
     }),
   );
   return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
 }
+
+/** How long /ready waits for each subgraph's own /ready. */
+const READY_TIMEOUT_MS = 2000;
 
 /** The routing URL of every subgraph in a supergraph, by subgraph name. */
 export function routingUrls(supergraphSdl: string): Record<string, string> {
@@ -347,9 +282,11 @@ export async function serveGateway(
 ): Promise<RunningServer> {
   const { auth } = options;
   const observability = options.observability ?? new Observability('gateway', options.logDestination);
-  const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const supergraphFile = options.supergraphFile ?? supergraphFileFromEnv();
+  const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(supergraphFile, 'utf8');
   const trusted = options.trustedDocuments ?? TrustedDocuments.fromOperations();
-  const server = createGatewayServer({ ...options, supergraphSdl, observability, trustedDocuments: trusted });
+  const resilience = options.resilience ?? resilienceFromEnv();
+  const server = createGatewayServer({ ...options, supergraphFile, observability, trustedDocuments: trusted, resilience });
   await server.start();
   const urls = { ...routingUrls(supergraphSdl), ...options.subgraphUrls };
   const title = 'Hanoi poverty-reduction graph: gateway';
@@ -378,6 +315,7 @@ export async function serveGateway(
           throw error;
         }
         return {
+          deadline: Date.now() + resilience.requestDeadlineMs,
           ...(requestId ? { requestId } : {}),
           ...(callerRequestId ? { callerRequestId } : {}),
           ...(authorization !== undefined ? { authorization } : {}),

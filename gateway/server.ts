@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Authenticator, authConfigFromEnv } from '../subgraphs/common/auth.js';
 import { startTracing } from '../subgraphs/common/tracing.js';
-import { routingUrls, serveGateway, subgraphUrlsFromEnv, SUPERGRAPH_PATH } from './gateway.js';
+import { routingUrls, serveGateway, subgraphUrlsFromEnv, supergraphFileFromEnv } from './gateway.js';
 
 // The gateway alone, for the production topology: subgraphs run elsewhere and are found at the
 // supergraph's routing URLs or at <NAME>_URL.
@@ -9,7 +9,7 @@ import { routingUrls, serveGateway, subgraphUrlsFromEnv, SUPERGRAPH_PATH } from 
 const tracing = await startTracing('gateway');
 if (tracing) console.log(`tracing: spans to ${tracing.endpoint}`);
 const running = await serveGateway({
-  subgraphUrls: subgraphUrlsFromEnv(Object.keys(routingUrls(fs.readFileSync(SUPERGRAPH_PATH, 'utf8')))),
+  subgraphUrls: subgraphUrlsFromEnv(Object.keys(routingUrls(fs.readFileSync(supergraphFileFromEnv(), 'utf8')))),
   port: Number(process.env.PORT || 4000),
   host: process.env.HOST || '127.0.0.1',
   auth: new Authenticator(authConfigFromEnv()),

@@ -112,6 +112,13 @@ function fromFederationSchema(schema: Schema): GraphQLSchema {
   return buildASTSchema(parse(printFederationSchema(schema)), { assumeValidSDL: true });
 }
 
+/** Each subgraph's own schema as the supergraph records it, printed (to compare what was composed). */
+export function subgraphSdlsOf(supergraphSdl: string): Map<string, string> {
+  const sdls = new Map<string, string>();
+  for (const subgraph of Supergraph.build(supergraphSdl).subgraphs()) sdls.set(subgraph.name, printFederationSchema(subgraph.schema));
+  return sdls;
+}
+
 /** Each subgraph's own schema, as the supergraph records it. */
 function subgraphSchemasOf(supergraphSdl: string): Map<string, GraphQLSchema> {
   const schemas = new Map<string, GraphQLSchema>();

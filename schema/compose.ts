@@ -5,6 +5,8 @@ import type { SubgraphPackage } from '../subgraphs/common/subgraph.js';
 import { subgraphs as allSubgraphs } from '../subgraphs/catalog.js';
 
 export const SUPERGRAPH_FILE = new URL('./supergraph.graphql', import.meta.url);
+/** Breaking changes their clients are ready for (`npm run schema:check` and `schema:publish` let them through). */
+export const ACKNOWLEDGED_FILE = new URL('./acknowledged-breaking-changes.json', import.meta.url);
 
 /** The routing URL each subgraph has in the committed supergraph (the `npm start` ports). */
 export function defaultRoutingUrl(port: number): string {

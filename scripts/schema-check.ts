@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { checkSchema, formatReport, parseAcknowledgements } from '../schema/check.js';
-import { defaultRoutingUrl, readCommittedSupergraph } from '../schema/compose.js';
+import { ACKNOWLEDGED_FILE, defaultRoutingUrl, readCommittedSupergraph } from '../schema/compose.js';
 import { loadOperations } from '../schema/operations.js';
 import { subgraphs } from '../subgraphs/catalog.js';
 
@@ -8,7 +8,6 @@ import { subgraphs } from '../subgraphs/catalog.js';
 // committed supergraph (what clients run against today) and the dashboards' operations,
 // offline. Exits non-zero on a composition error, an operation that no longer validates, or a
 // breaking change not acknowledged in schema/acknowledged-breaking-changes.json.
-export const ACKNOWLEDGED_FILE = new URL('../schema/acknowledged-breaking-changes.json', import.meta.url);
 
 let failed = true;
 try {

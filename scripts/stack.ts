@@ -2,6 +2,7 @@ import type { DestinationStream } from 'pino';
 import { generateCityData, registryIsEmpty } from '../db/generate/run.js';
 import { Databases, migrateSubgraph } from '../db/index.js';
 import { serveGateway } from '../gateway/gateway.js';
+import type { ResilienceSettings } from '../gateway/subgraph-source.js';
 import { composeSupergraph } from '../schema/compose.js';
 import { loadDemoAccounts, type DemoAccount } from '../oidc/accounts.js';
 import { startIdentityProvider } from '../oidc/provider.js';
@@ -31,6 +32,8 @@ export interface StackOptions {
   log?: (message: string) => void;
   /** Where every server's JSON request log goes (standard output by default). */
   logDestination?: DestinationStream;
+  /** The gateway's subgraph timeout, request deadline and circuit breaker; by default from the environment. */
+  resilience?: ResilienceSettings;
   /** Token verification and the access policy; by default from the environment (auth.ts). */
   auth?: AuthConfig;
   /**
@@ -116,7 +119,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // The registry starts first: the others check household identity against it.
     for (const pkg of packages) {
       const server = await serveSubgraph(pkg, {
-        db: databases.kysely<any>(pkg.name),
+        db: databases.serving<any>(pkg.name),
         peers: { ...peers },
         port: options.ports === 'random' ? 0 : portFor(pkg),
         host,
@@ -134,6 +137,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       subgraphUrls,
       ...(options.subgraphs ? { supergraphSdl: composeSupergraph(packages) } : {}),
       port: options.gatewayPort ?? 4000,
+      ...(options.resilience ? { resilience: options.resilience } : {}),
       host,
       auth,
       ...(options.logDestination ? { logDestination: options.logDestination } : {}),

@@ -113,7 +113,7 @@ describe('npm run schema:check (schema/check.ts)', () => {
   });
 
   it('fails on an operation in schema/operations that no longer validates', () => {
-    const sdl = edited('housing', [/\n\s*(?:"[^\n]*"|"""(?:(?!""")[\s\S])*""")\n\s*housingSupport: \[HousingCase!\]!\n/, '\n']);
+    const sdl = edited('housing', [/\n\s*(?:"[^\n]*"|"""(?:(?!""")[\s\S])*""")\n\s*housingSupport: \[HousingCase!\]\n/, '\n']);
     const result = check(sdl);
     expect(result.ok).toBe(false);
     expect(result.breakingChanges.map((c) => [c.coordinate, c.subgraphs])).toEqual([['Household.housingSupport', ['housing']]]);

@@ -24,10 +24,20 @@ export function isUniqueViolation(error: unknown): boolean {
  * (`errorsPlugin` adds it) and the real error goes to the log. Stack traces and the gateway's
  * record of a subgraph's HTTP answer never leave the server unless NODE_ENV=development.
  */
-export function formatErrorSafely(formatted: GraphQLFormattedError): GraphQLFormattedError {
+export function formatErrorSafely(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
   if (process.env.NODE_ENV === 'development') return formatted;
   const { stacktrace: _stack, exception: _exception, response: _response, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
   const code = extensions.code;
+  const database = code === undefined || code === 'INTERNAL_SERVER_ERROR' ? databaseTrouble(error) : null;
+  if (database) {
+    return {
+      message: database === 'DATABASE_TIMEOUT'
+        ? 'The department\'s database took too long (a statement or lock timeout); nothing was changed by this field. Try again shortly.'
+        : 'The department\'s database is not answering; nothing was changed by this field. Try again shortly.',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: database, ...(extensions.serviceName ? { serviceName: extensions.serviceName } : {}) },
+    };
+  }
   if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
     return {
       message: 'Internal server error: the request could not be completed. Quote the request id when you report it.',
@@ -36,6 +46,22 @@ export function formatErrorSafely(formatted: GraphQLFormattedError): GraphQLForm
     };
   }
   return { ...formatted, extensions };
+}
+
+/**
+ * Whether an error is the database being away (refusing or dropping connections, shutting down,
+ * out of connections: DATABASE_UNAVAILABLE) or too slow (statement or lock timeout:
+ * DATABASE_TIMEOUT), following GraphQLError.originalError down to the driver's error. Either
+ * is said as such, without the driver's message (which names the database).
+ */
+export function databaseTrouble(error: unknown): 'DATABASE_UNAVAILABLE' | 'DATABASE_TIMEOUT' | null {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { originalError?: unknown }).originalError, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (code === '57014' || code === '55P03') return 'DATABASE_TIMEOUT';
+    if (typeof code === 'string' && (/^08/.test(code) || ['57P01', '57P02', '57P03', '53300', '3D000', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(code))) return 'DATABASE_UNAVAILABLE';
+    if (typeof message === 'string' && /^Connection terminated|timeout exceeded when trying to connect|is not currently accepting connections|terminating connection due to administrator command/.test(message)) return 'DATABASE_UNAVAILABLE';
+  }
+  return null;
 }
 
 /**

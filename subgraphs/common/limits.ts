@@ -1,3 +1,4 @@
+import { positiveIntegerFromEnv } from '../../db/config.js';
 import {
   getNamedType,
   getNullableType,
@@ -35,13 +36,7 @@ export interface RequestLimits {
 }
 
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): RequestLimits {
-  const read = (name: string, fallback: number) => {
-    const value = env[name];
-    if (!value) return fallback;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number ≥ 1, got "${value}"`);
-    return n;
-  };
+  const read = (name: string, fallback: number) => positiveIntegerFromEnv(env, name, fallback);
   return {
     maxDepth: read('MAX_QUERY_DEPTH', 12),
     maxAliases: read('MAX_QUERY_ALIASES', 50),

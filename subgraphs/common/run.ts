@@ -26,7 +26,7 @@ export async function runSubgraph(pkg: SubgraphPackage): Promise<void> {
     process.exit(1);
   }
   const server = await serveSubgraph(pkg, {
-    db,
+    db: databases.serving<any>(pkg.name),
     peers: { registry: process.env.REGISTRY_URL || 'http://127.0.0.1:4001/graphql' },
     port: portFor(pkg),
     host: process.env.HOST || '127.0.0.1',

@@ -5,28 +5,45 @@ import type { DestinationStream } from 'pino';
 import { Observability, REQUEST_ID_HEADER, type Readiness } from './observability.js';
 import { PEER_SCOPE, RequestAuth } from './access.js';
 import { recordPersonalReads, recordRefusal } from './audit.js';
+import { databaseTrouble } from './errors.js';
 import { forbidden, type Authenticator } from './auth.js';
 import { CALLER_REQUEST_ID_HEADER, GATEWAY_PROOF_HEADER, isGatewayProof, requireGatewayFromEnv } from './gateway-proof.js';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { subgraphPages } from './pages.js';
 import { createSubgraphServer, type PeerUrls, type SubgraphPackage } from './subgraph.js';
 
-/** Ready when the database answers and every migration of the subgraph has run. */
-export async function subgraphReadiness(db: Kysely<any>, pkg: SubgraphPackage): Promise<Readiness> {
+/**
+ * Ready when the database answers and every migration of the subgraph has run, within
+ * READY_TIMEOUT_MS: a hung database (or a lock on the migrations table) makes the subgraph
+ * "not ready" in seconds instead of hanging the check. The driver's message goes to the log,
+ * not into the answer (it can name the database).
+ */
+export async function subgraphReadiness(db: Kysely<any>, pkg: SubgraphPackage, log?: (message: string) => void): Promise<Readiness> {
   const checks: Record<string, string> = {};
   let ready = true;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${READY_TIMEOUT_MS} ms`), { code: 'READY_TIMEOUT' })), READY_TIMEOUT_MS);
+  });
   try {
-    await sql`SELECT 1`.execute(db);
+    await Promise.race([sql`SELECT 1`.execute(db), timedOut]);
     checks.database = 'ok';
-    const pending = await pendingMigrations(db, pkg.name, pkg.migrations);
+    const pending = await Promise.race([pendingMigrations(db, pkg.name, pkg.migrations), timedOut]);
     checks.migrations = pending.length ? `pending: ${pending.join(', ')}` : 'current';
     ready = pending.length === 0;
   } catch (error) {
-    checks.database = `unreachable: ${(error as Error).message}`;
+    const code = (error as { code?: unknown }).code;
+    checks.database = code === 'READY_TIMEOUT' ? `timed out after ${READY_TIMEOUT_MS} ms` : databaseTrouble(error) === 'DATABASE_TIMEOUT' ? 'timed out' : 'unreachable';
+    log?.(`${pkg.name} readiness: database ${checks.database}: ${(error as Error).message}`);
     ready = false;
+  } finally {
+    clearTimeout(timer);
   }
   return { ready, checks };
 }
+
+/** How long a subgraph's /ready waits for its database. */
+const READY_TIMEOUT_MS = 2000;
 
 /**
  * Serves one subgraph over HTTP: its Apollo server, /graphql, /health, /ready and /metrics.
@@ -78,7 +95,7 @@ export async function serveSubgraph(
       },
       trustsRequestId: viaGateway,
       observability,
-      ready: () => subgraphReadiness(options.db, pkg),
+      ready: () => subgraphReadiness(options.db, pkg, (m) => observability.logger.warn(m)),
     });
     return {
       ...server,

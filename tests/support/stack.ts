@@ -1,3 +1,4 @@
+import { resilienceFromEnv } from '../../gateway/subgraph-source.js';
 import pg from 'pg';
 import { Databases } from '../../db/index.js';
 import type { SubgraphPackage } from '../../subgraphs/common/subgraph.js';
@@ -108,6 +109,10 @@ export async function startTestStack(
       ...(options.logDestination ? { logDestination: options.logDestination } : {}),
       ...(options.identityProvider ? { identityProvider: options.identityProvider } : {}),
       auth: testAuthConfig(options.authEnv),
+      // Tests of other things must not fail because a loaded machine (the suite runs files in
+      // parallel) made one fetch slow: generous timeouts, unless the environment sets them.
+      // tests/resilience starts gateways with short ones of its own.
+      resilience: { ...resilienceFromEnv({ SUBGRAPH_TIMEOUT_MS: '30000', REQUEST_DEADLINE_MS: '60000', CIRCUIT_FAILURES: '5', ...process.env }) },
     });
   } catch (error) {
     await dispose();

@@ -5,7 +5,7 @@ import { readSession, storedAccessToken } from '../auth/tokens.js';
 export interface GraphQLError {
   message: string;
   path?: Array<string | number>;
-  extensions?: { code?: string };
+  extensions?: { code?: string; serviceName?: string };
 }
 
 export interface GraphQLResult<T> {

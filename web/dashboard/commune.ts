@@ -4,7 +4,7 @@ import { t } from '../i18n.js';
 import { graphql, type GraphQLResult } from './api.js';
 import { chartCard } from './charts.js';
 import { kindLabel } from './communes.js';
-import { el, errorBox } from './dom.js';
+import { el, errorBox, errorNotices } from './dom.js';
 import { exportButtons, exportNotes, type Cell, type ExportColumn } from './export.js';
 import { COMMUNE_HOUSEHOLD_RECORDS, COMMUNE_HOUSEHOLDS, COMMUNE_YEARS, SCORECARD } from './queries.js';
 
@@ -46,7 +46,7 @@ export function renderCommune(target: HTMLElement, code: string, answer: GraphQL
   }
   const { data, errors } = answer;
   const commune = data?.commune;
-  if (errors.length) target.append(errorBox(errors.map((e) => e.message)));
+  target.append(...errorNotices(errors));
   if (!commune) {
     if (!errors.length) target.append(errorBox([t('commune.notFound', { code })]));
     return null;
@@ -228,7 +228,7 @@ export function renderHouseholds(target: HTMLElement, code: string, name: string
     };
   });
   target.append(el('div', { class: 'filters' }, select, el('span', { class: 'muted', id: 'household-count' }, t('households.count', { count: connection?.totalCount ?? nodes.length })), download));
-  if (result.errors.length) target.append(errorBox(result.errors.map((e) => e.message)));
+  target.append(...errorNotices(result.errors));
   if (!personal) target.append(el('p', { class: 'muted', id: 'households-no-personal' }, t('households.noPersonal')));
   if (!nodes.length) {
     if (!result.errors.length) target.append(el('p', { class: 'muted', id: 'households-none' }, t('households.none')));

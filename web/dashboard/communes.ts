@@ -1,7 +1,7 @@
 import { formatBillions, formatDate, formatNumber, formatPercent } from '../format.js';
 import { t } from '../i18n.js';
 import { graphql } from './api.js';
-import { el, errorBox } from './dom.js';
+import { el, errorBox, errorNotices } from './dom.js';
 import { exportButtons, exportNotes } from './export.js';
 import { SCORECARD } from './queries.js';
 import type { Section } from './section.js';
@@ -72,7 +72,7 @@ export const communes: Section<{ communes: Array<ScorecardRow | null> }> = {
   load: () => graphql(SCORECARD.query, SCORECARD.variables),
   render(target, { data, errors, withheld }) {
     target.replaceChildren(el('h2', {}, t('communes.title')), el('p', { class: 'muted' }, t('communes.intro', { year: V.year, from: formatDate(V.from), to: formatDate(V.to), asOf: formatDate(V.asOf) })));
-    if (errors.length) target.append(errorBox(errors.map((e) => e.message)));
+    target.append(...errorNotices(errors));
     const rows = (data?.communes ?? []).filter((row): row is ScorecardRow => row !== null);
 
     const kind = el(

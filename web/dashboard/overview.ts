@@ -2,7 +2,7 @@ import { formatBillions, formatDate, formatNumber } from '../format.js';
 import { hasText, t } from '../i18n.js';
 import { graphql } from './api.js';
 import { chartCard } from './charts.js';
-import { el, errorBox } from './dom.js';
+import { el, errorBox, errorNotices } from './dom.js';
 import { OVERVIEW } from './queries.js';
 import type { Section } from './section.js';
 
@@ -26,7 +26,7 @@ export const overview: Section<{ city: any }> = {
   render(target, { data, errors }) {
     const city = data?.city;
     target.replaceChildren(el('h2', {}, t('overview.title')), el('p', { class: 'muted' }, t('overview.intro', { from: formatDate(V.from), to: formatDate(V.to), asOf: formatDate(V.asOf) })));
-    if (errors.length) target.append(errorBox(errors.map((e) => e.message)));
+    target.append(...errorNotices(errors));
     if (!city) return;
 
     const trend: any[] = city.povertyTrend ?? [];

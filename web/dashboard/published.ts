@@ -1,7 +1,7 @@
 import { formatBillions, formatDate, formatNumber, formatPercent } from '../format.js';
 import { t } from '../i18n.js';
 import { graphql } from './api.js';
-import { el, errorBox } from './dom.js';
+import { el, errorBox, errorNotices } from './dom.js';
 import { exportButtons, exportNotes } from './export.js';
 import { FIGURES, type DashboardFigure, type FigurePeriod } from './figures.js';
 import { PUBLISHED } from './queries.js';
@@ -36,7 +36,7 @@ export const published: Section<unknown> = {
   load: () => graphql(PUBLISHED.query, PUBLISHED.variables),
   render(target, { data, errors, withheld }) {
     target.replaceChildren(el('h2', {}, t('published.title')), el('p', { class: 'muted' }, t('published.intro')));
-    if (errors.length) target.append(errorBox(errors.map((e) => e.message)));
+    target.append(...errorNotices(errors));
     const rows = FIGURES.map((figure) => ({ figure, label: t(figure.label.key, figure.label.params), period: periodText(figure.period), value: data ? figure.value(data) : null }));
     target.append(
       exportButtons('export-figures', () => ({

@@ -3,7 +3,7 @@ import { t } from '../i18n.js';
 import { graphql } from './api.js';
 import { chartCard } from './charts.js';
 import { kindLabel } from './communes.js';
-import { el, errorBox } from './dom.js';
+import { el, errorBox, errorNotices } from './dom.js';
 import { exportButtons, exportNotes } from './export.js';
 import { WHAT_IF } from './queries.js';
 import type { Section } from './section.js';
@@ -56,7 +56,7 @@ export const whatIf: Section<{ povertyWhatIf: any }> = {
   render(target, { data, errors, withheld }) {
     const result = data?.povertyWhatIf;
     target.replaceChildren(el('h2', {}, t('whatIf.title', { year: V.year, standard: V.standard })));
-    if (errors.length) target.append(errorBox(errors.map((e) => e.message)));
+    target.append(...errorNotices(errors));
     if (!result) return;
     const city: Counts & { reviewedHouseholds: number | null } = result.city;
     const standard = result.standard;

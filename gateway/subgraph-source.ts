@@ -1,0 +1,313 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { Kind, parse, type DocumentNode, type GraphQLFormattedError, type SelectionSetNode } from 'graphql';
+import { positiveIntegerFromEnv } from '../db/config.js';
+import { CALLER_REQUEST_ID_HEADER, GATEWAY_PROOF_HEADER, gatewayProof } from '../subgraphs/common/gateway-proof.js';
+import { REQUEST_ID_HEADER, type Observability } from '../subgraphs/common/observability.js';
+import { injectTraceContext, withClientSpan } from '../subgraphs/common/tracing.js';
+import type { GatewayContext } from './gateway.js';
+
+/** A client's key for a write it may retry: passed on to the subgraph, which answers a repeat once. */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
+/** How long the gateway waits for one subgraph fetch, and for a whole request, and when it stops asking a failing subgraph. */
+export interface ResilienceSettings {
+  /** One fetch to one subgraph (SUBGRAPH_TIMEOUT_MS, default 5000). */
+  subgraphTimeoutMs: number;
+  /** The whole request: no fetch starts or runs past this after the request arrived (REQUEST_DEADLINE_MS, default 10000). */
+  requestDeadlineMs: number;
+  /** Consecutive failed fetches that open a subgraph's circuit (CIRCUIT_FAILURES, default 3). */
+  circuitFailures: number;
+  /** How long an open circuit answers at once before one trial fetch is let through (CIRCUIT_COOLDOWN_MS, default 5000). */
+  circuitCooldownMs: number;
+}
+
+export function resilienceFromEnv(env: NodeJS.ProcessEnv = process.env): ResilienceSettings {
+  const read = (name: string, fallback: number) => positiveIntegerFromEnv(env, name, fallback);
+  return {
+    subgraphTimeoutMs: read('SUBGRAPH_TIMEOUT_MS', 5000),
+    requestDeadlineMs: read('REQUEST_DEADLINE_MS', 10_000),
+    circuitFailures: read('CIRCUIT_FAILURES', 3),
+    circuitCooldownMs: read('CIRCUIT_COOLDOWN_MS', 5000),
+  };
+}
+
+/**
+ * Whether a request's subgraph fetches may be shared with identical fetches of other requests
+ * in flight at the same moment, and when the request must be finished. Set per fetch by
+ * SubgraphDataSource.process; read by the fetcher through AsyncLocalStorage, because
+ * @apollo/gateway hands the fetcher only a URL and a request body.
+ */
+const fetchScope = new AsyncLocalStorage<{ share: boolean; signal: AbortSignal }>();
+
+type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type FetcherRequestInit = NonNullable<Parameters<Fetcher>[1]>;
+type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+type ProcessResult = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
+
+/** A subgraph's answer as read once, so that every request that waited for it gets its own copy. */
+interface SharedAnswer {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  body: string;
+}
+
+/** Why a fetch did not produce a GraphQL answer: the subgraph is down, too slow, or its circuit is open. */
+class SubgraphFailure extends Error {
+  constructor(
+    readonly code: 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_TIMEOUT',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Per-subgraph circuit breaker: after `failures` fetches in a row fail, the subgraph is not
+ * asked for `cooldownMs` (every request touching it gets its error at once instead of waiting
+ * for a timeout); then one trial fetch goes through, and its success closes the circuit.
+ */
+export class CircuitBreaker {
+  private consecutiveFailures = 0;
+  private openedAt: number | null = null;
+  private trialInFlight = false;
+
+  constructor(
+    private readonly failures: number,
+    private readonly cooldownMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** 'closed' (normal), 'open' (refusing) or 'half-open' (one trial fetch allowed). */
+  get state(): 'closed' | 'open' | 'half-open' {
+    if (this.openedAt === null) return 'closed';
+    return this.now() - this.openedAt >= this.cooldownMs ? 'half-open' : 'open';
+  }
+
+  /** Whether a fetch may go out now; a half-open circuit lets one trial through at a time. */
+  allow(): boolean {
+    const state = this.state;
+    if (state === 'closed') return true;
+    if (state === 'open' || this.trialInFlight) return false;
+    this.trialInFlight = true;
+    return true;
+  }
+
+  /** Ends a trial that asked nothing (the request ran out of time first), judging nothing. */
+  release(): void {
+    this.trialInFlight = false;
+  }
+
+  succeeded(): void {
+    this.consecutiveFailures = 0;
+    this.openedAt = null;
+    this.trialInFlight = false;
+  }
+
+  failed(): void {
+    this.trialInFlight = false;
+    this.consecutiveFailures += 1;
+    if (this.openedAt !== null || this.consecutiveFailures >= this.failures) this.openedAt = this.now();
+  }
+}
+
+/**
+ * A subgraph as the gateway calls it: forwards the request id, the caller's token and
+ * idempotency key, times each fetch per subgraph for the metrics and, when tracing is on, makes
+ * each fetch a client span whose traceparent goes with the request.
+ *
+ * One department's failure is one department missing: a fetch that fails (connection refused,
+ * reset, a 5xx without a GraphQL body), takes longer than the subgraph timeout or would run past
+ * the request's deadline, or meets an open circuit, answers as errors on the fields it was to
+ * fill, each with the subgraph's name and a code (SUBGRAPH_UNAVAILABLE, SUBGRAPH_TIMEOUT), and
+ * no data for them; the department fields on shared entities are nullable, so the rest of the
+ * answer stands. A mutation whose answer was lost may have been written: its error says so and
+ * points at the idempotency key, and it is never retried here.
+ *
+ * Fetches go through Node's own fetch (undici, keep-alive) rather than @apollo/gateway's
+ * default make-fetch-happen, whose HTTP-cache layer costs CPU on every fetch and caches nothing
+ * for POSTs. Identical read fetches in flight at once are sent once: when fifty dashboards poll
+ * the same scorecard, the subgraphs compute it once and the gateway hands each request its own
+ * parsed copy. Identical means the same subgraph, query, variables and Authorization header:
+ * each subgraph applies the caller's own rules (scoping, withholding), so answers are never
+ * shared between callers with different tokens. Mutations and reads of personal fields (each
+ * audited by the subgraph) always fetch on their own.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly inflight = new Map<string, Promise<SharedAnswer>>();
+  readonly circuit: CircuitBreaker;
+
+  constructor(
+    private readonly name: string,
+    private readonly subgraphUrl: string,
+    private readonly observability: Observability | undefined,
+    private readonly settings: ResilienceSettings,
+  ) {
+    super({ url: subgraphUrl });
+    this.circuit = new CircuitBreaker(settings.circuitFailures, settings.circuitCooldownMs);
+    this.fetcher = (url, init) => this.fetchOnceInFlight(url, init ?? {});
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const headers = request.http?.headers;
+    if (!headers) return;
+    if (context?.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (context?.callerRequestId) headers.set(CALLER_REQUEST_ID_HEADER, context.callerRequestId);
+    // Proves to the subgraph that the request came through here (SUBGRAPH_REQUIRE_GATEWAY).
+    headers.set(GATEWAY_PROOF_HEADER, gatewayProof());
+    // The caller's own token: each subgraph verifies it again and enforces its own rules.
+    if (context?.authorization) headers.set('authorization', context.authorization);
+    if (context?.idempotencyKey) headers.set(IDEMPOTENCY_KEY_HEADER, context.idempotencyKey);
+    // Runs inside the fetch's client span (process below); a no-op when tracing is off.
+    injectTraceContext(headers);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<ProcessResult> {
+    const isMutation = /^\s*mutation\b/.test(options.request.query ?? '');
+    if (!this.circuit.allow()) {
+      this.observability?.fetchErrors.inc({ subgraph: this.name });
+      return this.failedAnswer(options, new SubgraphFailure('SUBGRAPH_UNAVAILABLE', `The ${this.name} subgraph is not answering (it failed ${this.settings.circuitFailures} times in a row); it is asked again within ${Math.ceil(this.settings.circuitCooldownMs / 1000)} s.`), false);
+    }
+    const deadline = options.context?.deadline ?? Date.now() + this.settings.requestDeadlineMs;
+    const budget = Math.min(this.settings.subgraphTimeoutMs, deadline - Date.now());
+    if (budget <= 0) {
+      this.circuit.release(); // nothing was asked: the subgraph is not judged
+      return this.failedAnswer(options, new SubgraphFailure('SUBGRAPH_TIMEOUT', `The request's deadline (${this.settings.requestDeadlineMs} ms) passed before the ${this.name} subgraph was asked.`), false);
+    }
+    const byDeadline = budget < this.settings.subgraphTimeoutMs;
+    const signal = AbortSignal.timeout(budget);
+    const end = this.observability?.fetchDuration.startTimer({ subgraph: this.name });
+    try {
+      const response = await fetchScope.run({ share: options.context?.shareFetches === true, signal }, () =>
+        withClientSpan(
+          this.observability?.service ?? 'gateway',
+          `POST ${this.name}`,
+          { 'graphql.subgraph.name': this.name, 'http.request.method': 'POST', 'url.full': this.subgraphUrl },
+          () => super.process(options),
+          (r) => (r.errors?.length ? r.errors[0]!.message : undefined),
+        ),
+      );
+      this.circuit.succeeded();
+      if (response.errors?.length) this.observability?.fetchErrors.inc({ subgraph: this.name });
+      return response;
+    } catch (error) {
+      this.observability?.fetchErrors.inc({ subgraph: this.name });
+      const timedOut = signal.aborted;
+      // A deadline cut short by the request's own budget says nothing about the subgraph.
+      if (timedOut && byDeadline) this.circuit.release();
+      else this.circuit.failed();
+      const failure = timedOut
+        ? new SubgraphFailure(
+            'SUBGRAPH_TIMEOUT',
+            byDeadline
+              ? `The ${this.name} subgraph did not answer before the request's deadline (${this.settings.requestDeadlineMs} ms).`
+              : `The ${this.name} subgraph did not answer within ${this.settings.subgraphTimeoutMs} ms.`,
+          )
+        : new SubgraphFailure('SUBGRAPH_UNAVAILABLE', `The ${this.name} subgraph could not be reached.`);
+      this.observability?.logger.warn({ subgraph: this.name, requestId: options.context?.requestId, code: failure.code, cause: (error as Error).message }, 'subgraph fetch failed');
+      return this.failedAnswer(options, failure, isMutation);
+    } finally {
+      end?.();
+    }
+  }
+
+  /**
+   * The answer of a fetch that did not happen or did not finish: no data, and one error per
+   * field the fetch was to fill (per entity for an entity fetch, up to a bound), each naming
+   * the subgraph, so that the gateway places them at their paths and nulls only those fields.
+   */
+  private failedAnswer(options: GraphQLDataSourceProcessOptions<GatewayContext>, failure: SubgraphFailure, mayHaveWritten: boolean): ProcessResult {
+    const message = mayHaveWritten
+      ? `${failure.message} The write may or may not have been applied: send it again with the same idempotency key (Idempotency-Key header or idempotencyKey argument) to get its answer without writing twice.`
+      : failure.message;
+    const extensions = { code: failure.code, serviceName: this.name, ...(mayHaveWritten ? { mayHaveWritten: true } : {}) };
+    const representations = options.request.variables?.representations;
+    const fields = topLevelFields(options.request.query, Array.isArray(representations));
+    const errors: GraphQLFormattedError[] = [];
+    if (Array.isArray(representations)) {
+      const perEntity = Math.max(1, Math.floor(MAX_ERRORS_PER_FETCH / Math.max(1, fields.length)));
+      representations.slice(0, perEntity).forEach((_, i) => {
+        for (const field of fields) errors.push({ message, path: ['_entities', i, field], extensions });
+      });
+      if (representations.length > perEntity) errors.push({ message: `${message} (${representations.length - perEntity} more entities not listed)`, extensions });
+    } else {
+      for (const field of fields) errors.push({ message, path: [field], extensions });
+    }
+    if (!errors.length) errors.push({ message, extensions });
+    return { data: null, errors } as ProcessResult;
+  }
+
+  private async fetchOnceInFlight(url: string, init: FetcherRequestInit): Promise<FetcherResponse> {
+    const scope = fetchScope.getStore();
+    const body = typeof init.body === 'string' ? init.body : undefined;
+    const request = { ...(init as RequestInit), ...(scope ? { signal: scope.signal } : {}) };
+    if (!scope?.share || body === undefined) return asGraphQLAnswer(await readAnswer(url, request));
+    const headers = init.headers ?? {};
+    const authorization = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1] ?? '';
+    const key = `${url}\n${authorization}\n${body}`;
+    let answer = this.inflight.get(key);
+    if (answer) {
+      this.observability?.fetchesShared.inc({ subgraph: this.name });
+    } else {
+      answer = readAnswer(url, request).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, answer);
+    }
+    return asGraphQLAnswer(await answer);
+  }
+}
+
+/** Errors listed for one failed fetch at most (an entity fetch over 126 communes would list hundreds). */
+const MAX_ERRORS_PER_FETCH = 50;
+
+async function readAnswer(url: string, init: RequestInit): Promise<SharedAnswer> {
+  const response = await fetch(url, init);
+  return { status: response.status, statusText: response.statusText, headers: response.headers, body: await response.text() };
+}
+
+/**
+ * A subgraph's refusal (400 for a bad variable, 401/403) carries a GraphQL body whose errors
+ * say what was wrong: hand that body to the gateway as an answer (HTTP 200), instead of
+ * RemoteGraphQLDataSource's "400: Bad Request" error with the subgraph's URL in it. A 5xx or a
+ * body that is not a GraphQL answer is a failure of the subgraph.
+ */
+function asGraphQLAnswer(answer: SharedAnswer): FetcherResponse {
+  let status = answer.status;
+  if (status >= 400) {
+    let graphql = false;
+    try {
+      const parsed = JSON.parse(answer.body) as { errors?: unknown };
+      graphql = Array.isArray(parsed.errors) && parsed.errors.length > 0;
+    } catch {
+      graphql = false;
+    }
+    if (!graphql || status >= 500) throw new Error(`HTTP ${status} ${answer.statusText}`);
+    status = 200;
+  }
+  // Node's Response is a FetcherResponse at run time; its Headers type in our TypeScript lib
+  // settings lacks the iterator methods Apollo's interface lists.
+  return new Response(answer.body, { status, statusText: status === answer.status ? answer.statusText : 'OK', headers: answer.headers }) as unknown as FetcherResponse;
+}
+
+/** The response names of an operation's top-level fields (inside `_entities`' fragments for an entity fetch). */
+function topLevelFields(query: string | undefined, entities: boolean): string[] {
+  let document: DocumentNode | undefined;
+  try {
+    document = query ? parse(query) : undefined;
+  } catch {
+    return [];
+  }
+  const operation = document?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [];
+  const names = new Set<string>();
+  const collect = (set: SelectionSetNode, depth: number): void => {
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) {
+        if (entities && depth === 0 && s.name.value === '_entities' && s.selectionSet) collect(s.selectionSet, 1);
+        else if (s.name.value !== '__typename') names.add(s.alias?.value ?? s.name.value);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) collect(s.selectionSet, depth);
+    }
+  };
+  collect(operation.selectionSet, 0);
+  return [...names];
+}
