@@ -283,6 +283,22 @@ describe('consistency checks by role', () => {
     expect(onlyError(hidden).extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('the registry\'s hidden facts give a caseworker their own communes only, whatever they name', async () => {
+    const q = `query($codes: [ID!]) { consistencyClassifications(communeCodes: $codes, years: [2023]) { householdId }
+      consistencyReviewFacts(communeCodes: $codes, year: 2024) { householdId communeCode } }`;
+    const admin = await postGraphQL(stack.subgraphUrls.registry!, q, { codes: [commune] }, await stack.token({ roles: ['administrator'] }));
+    expect(admin.data.consistencyClassifications.length).toBeGreaterThan(0);
+    expect(admin.data.consistencyReviewFacts.every((f: any) => f.communeCode === commune)).toBe(true);
+    const elsewhere = await stack.token({ roles: ['caseworker'], communes: [otherCommune] });
+    for (const codes of [[commune], null]) {
+      const r = await postGraphQL(stack.subgraphUrls.registry!, q, { codes }, elsewhere);
+      expect(r.errors).toBeUndefined();
+      expect(r.data.consistencyClassifications).toEqual([]);
+      expect(r.data.consistencyReviewFacts).toEqual([]);
+    }
+    expect(onlyError(await postGraphQL(stack.subgraphUrls.registry!, q, { codes: [commune] }, null)).extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('the departments\' hidden fields are not part of the graph\'s API', async () => {
     const r = await stack.query(`query($code: ID!) { commune(code: $code) { consistency(year: 2024) { creditFindings { householdId } } } }`, { code: commune });
     expect(onlyError(r).extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

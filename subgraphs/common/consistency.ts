@@ -12,9 +12,11 @@ import type { RegistryClassification, RegistryClient } from './registry-client.j
  * compares two departments' records is evaluated by one of them (its `evaluatedBy` in
  * config/consistency-rules.json) against facts the other exposes:
  *
- * - facts of the registry (reviews, members, the lists in force) are asked for over HTTP with
- *   the registry client (subgraphs/common/registry-client.ts), batched 500 households a
- *   request, as the write-path checks already do;
+ * - facts of the registry are asked for over HTTP with the registry client
+ *   (subgraphs/common/registry-client.ts), as the write-path checks already do, but for a whole
+ *   commune or the city at once: hidden registry queries give the reviews of a year with the
+ *   households' members (`consistencyReviewFacts`) and the lists in force
+ *   (`consistencyClassifications`) in one request each, whatever the number of households;
  * - facts of another programme subgraph travel through the gateway with federation: the
  *   subgraph that has them adds a hidden (`@inaccessible`) field to the `CommuneConsistency`
  *   or `CityConsistency` entity, and the evaluating subgraph `@requires` it (housing requires
@@ -25,9 +27,11 @@ import type { RegistryClassification, RegistryClient } from './registry-client.j
  *   merges, counts and pages them.
  *
  * So each department's rules live in its own folder (`<subgraph>/consistency.ts`), a request
- * for one commune costs a fixed number of requests and SQL statements whatever the number of
- * households, and adding a department's rule touches that department's folder, its SDL and
- * the registry's `@requires` list.
+ * for one commune (or for all 126: `perCommune` runs the rules once for every commune of an
+ * `_entities` batch) costs a fixed number of requests and SQL statements whatever the number of
+ * households, and adding a department's rule touches that department's folder, its SDL and the
+ * registry's `@requires` list. The city's summary runs the same rules over every commune the
+ * caller may see and carries only counts.
  */
 
 export const RULES_FILE = projectUrl('config/consistency-rules.json');
@@ -154,10 +158,11 @@ export interface GrantedRecord {
  * SUPPORT_WITHOUT_LIST for records that need the household on the poor or near-poor list in
  * force when they were granted (the registry's review of the year before): each record whose
  * household the registry's reviews, as they are now, do not classify as `eligible` allows. The
- * registry is asked once per 500 households.
+ * registry gives the lists of these communes (null: the city) in one request.
  */
 export async function grantedWithoutList(
   registry: RegistryClient,
+  communes: string[] | null,
   department: Department,
   records: readonly GrantedRecord[],
   eligible: (classification: RegistryClassification | null) => boolean,
@@ -165,7 +170,7 @@ export async function grantedWithoutList(
   if (records.length === 0) return [];
   const listYear = (r: GrantedRecord) => Number(r.granted.slice(0, 4)) - 1;
   const years = [...new Set(records.map(listYear))];
-  const households = await registry.households(records.map((r) => String(r.household_id)), years);
+  const households = await registry.classifications(communes, years, records.map((r) => String(r.household_id)));
   return records.flatMap((r): DepartmentFinding[] => {
     const household = households.get(String(r.household_id));
     const classification = household?.classificationByYear[listYear(r)] ?? null;

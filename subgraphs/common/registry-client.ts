@@ -134,6 +134,35 @@ export class RegistryClient {
     }));
   }
 
+  /**
+   * The classification of each of `householdIds` in each of `years` (null when not reviewed that
+   * year): the lists in force, for the consistency checks. The households of these communes
+   * (null: every commune) come in one request; only those of `householdIds` the answer lacks
+   * (registered elsewhere now, or not reviewed in any of the years) are then asked by id, 500 a
+   * request. Unknown households are absent.
+   */
+  async classifications(
+    communeCodes: readonly string[] | null,
+    years: readonly number[],
+    householdIds: readonly string[],
+  ): Promise<Map<string, Pick<RegistryHousehold, 'id' | 'classificationByYear'>>> {
+    const result = new Map<string, Pick<RegistryHousehold, 'id' | 'classificationByYear'>>();
+    if (householdIds.length === 0 || communeCodes?.length === 0) return result;
+    const query = `query($communeCodes: [ID!], $years: [Int!]!) {
+      consistencyClassifications(communeCodes: $communeCodes, years: $years) { householdId year classification } }`;
+    const facts = (await this.request(query, { communeCodes, years }, 'consistencyClassifications')) as Array<{ householdId: string; year: number; classification: RegistryClassification }>;
+    const wanted = new Set(householdIds);
+    for (const f of facts) {
+      if (!wanted.has(f.householdId)) continue;
+      let household = result.get(f.householdId);
+      if (!household) result.set(f.householdId, (household = { id: f.householdId, classificationByYear: Object.fromEntries(years.map((y) => [y, null])) }));
+      household.classificationByYear[f.year] = f.classification;
+    }
+    const missing = [...wanted].filter((id) => !result.has(id));
+    for (const [id, household] of await this.households(missing, years)) result.set(id, household);
+    return result;
+  }
+
   /** The member ids of each known household, head first; unknown households are absent. */
   async householdMembers(householdIds: readonly string[], options: { bornBy?: number } = {}): Promise<Map<string, string[]>> {
     const query = `query($representations: [_Any!]!) { _entities(representations: $representations) {

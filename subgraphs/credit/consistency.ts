@@ -17,14 +17,14 @@ const LISTED: readonly Eligibility[] = ['poor', 'near_poor', 'newly_escaped'];
  * SUPPORT_WITHOUT_LIST for loans disbursed in `year`: the same eligibility rule the write path
  * applies (eligibility.ts), run again against the registry's reviews as they are now (a review
  * recorded after the loan, or a loan written past the check, shows here). The registry is asked
- * once per 500 households.
+ * for the lists of these communes once (registry client `classifications`).
  */
 export async function creditFindings(ctx: CreditContext, communes: string[] | null, year: number): Promise<DepartmentFinding[]> {
   const { from, to } = yearBounds(year);
   const loans = await repo.findLoansForConsistency(ctx.db, communes, from, to, { eligibilities: LISTED });
   if (loans.length === 0) return [];
   const years = [...new Set(loans.flatMap((l) => reviewYearsFor(l.eligibility, year)))];
-  const households = await ctx.registry.households(loans.map((l) => String(l.household_id)), years);
+  const households = await ctx.registry.classifications(communes, years, loans.map((l) => String(l.household_id)));
   const findings: DepartmentFinding[] = [];
   for (const loan of loans) {
     const household = households.get(String(loan.household_id));

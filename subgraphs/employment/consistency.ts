@@ -1,6 +1,6 @@
 import { addDays, numberParameter, yearBounds, type DepartmentFinding } from '../common/consistency.js';
 import type { EmploymentContext } from './context.js';
-import type { JobPlacement } from './db/tables.js';
+
 import * as repo from './repository.js';
 
 // The employment subgraph's part of the consistency checks (subgraphs/common/consistency.ts):
@@ -8,28 +8,35 @@ import * as repo from './repository.js';
 
 const WAGE_RULE = 'INCOME_FAR_BELOW_WAGES';
 
+type Placement = Awaited<ReturnType<typeof repo.findPlacementsOfHouseholds>>[number];
+
 /**
  * INCOME_FAR_BELOW_WAGES for the reviews of `year`: the registry gives the reviews of the year in
- * these communes with the households' members (one request), beside the placements that can
- * fall in a review's window (one statement). For each
- * review, each member's latest placement within the window before the review date counts with
- * its monthly wage; their sum over the members living then is the wage per person.
+ * these communes with the households' members (one request); then the placements of those
+ * households that can fall in a review's window (one statement; only reviewed households, a
+ * small share of those placed). For each review, each member's latest placement within the
+ * window before the review date counts with its monthly wage; their sum over the members living
+ * then is the wage per person.
  */
 export async function employmentFindings(ctx: EmploymentContext, communes: string[] | null, year: number): Promise<DepartmentFinding[]> {
   const share = numberParameter(WAGE_RULE, 'maxIncomeShareOfWages');
   const window = numberParameter(WAGE_RULE, 'placementWindowDays');
   const { from, to } = yearBounds(year);
-  const placements = await repo.findPlacementsBetween(ctx.db, communes, addDays(from, -window), to);
-  if (placements.length === 0) return [];
-  const byHousehold = new Map<string, JobPlacement[]>();
-  for (const p of placements) byHousehold.set(String(p.household_id), [...(byHousehold.get(String(p.household_id)) ?? []), p]);
   const facts = new Map((await ctx.registry.reviewsOfYear(communes, year)).map((f) => [f.householdId, f]));
+  if (facts.size === 0) return [];
+  const placements = await repo.findPlacementsOfHouseholds(ctx.db, [...facts.keys()].map(Number), addDays(from, -window), to);
+  const byHousehold = new Map<string, Placement[]>();
+  for (const p of placements) {
+    const list = byHousehold.get(String(p.household_id));
+    if (list) list.push(p);
+    else byHousehold.set(String(p.household_id), [p]);
+  }
   const findings: DepartmentFinding[] = [];
   for (const [householdId, held] of byHousehold) {
-    const review = facts.get(householdId)?.review;
-    if (!review) continue; // not reviewed in the year
+    const fact = facts.get(householdId)!;
+    const review = fact.review;
     const earliest = addDays(review.reviewDate, -window);
-    const latestByMember = new Map<number, JobPlacement>();
+    const latestByMember = new Map<number, Placement>();
     for (const p of held) {
       if (p.placed_on < earliest || p.placed_on > review.reviewDate) continue;
       const seen = latestByMember.get(p.member_id);
@@ -37,14 +44,14 @@ export async function employmentFindings(ctx: EmploymentContext, communes: strin
     }
     if (latestByMember.size === 0) continue;
     const reviewYear = Number(review.reviewDate.slice(0, 4));
-    const living = facts.get(householdId)!.members.filter((m) => m.birthYear <= reviewYear).length || 1;
+    const living = fact.members.filter((m) => m.birthYear <= reviewYear).length || 1;
     const counted = [...latestByMember.values()];
     const wagePerPerson = counted.reduce((sum, p) => sum + p.monthly_wage, 0) / living;
     if (review.incomePerPersonMonthly >= share * wagePerPerson) continue;
     findings.push({
       rule: WAGE_RULE,
       householdId,
-      communeCode: counted[0]!.commune_code,
+      communeCode: fact.communeCode,
       departments: ['registry', 'employment'],
       records: [
         { department: 'registry', kind: 'PovertyReview', id: review.id },

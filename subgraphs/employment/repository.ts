@@ -338,9 +338,22 @@ export async function refreshRollups(db: DB): Promise<void> {
     GROUP BY GROUPING SETS ((year, commune_code, level), (year, level))`.execute(db);
 }
 
-/** Placements from `from` to `to` in these communes (null: every commune), for the consistency checks. One statement. */
-export function findPlacementsBetween(db: DB, communes: readonly string[] | null, from: string, to: string): Promise<JobPlacement[]> {
-  let q = db.selectFrom('job_placement').selectAll().where('placed_on', '>=', from).where('placed_on', '<=', to).orderBy('id');
-  if (communes) q = q.where('commune_code', 'in', communes.length ? [...communes] : ['-']);
-  return q.execute();
+/**
+ * Placements of these households from `from` to `to`, with only what the consistency checks
+ * read. One statement.
+ */
+export function findPlacementsOfHouseholds(
+  db: DB,
+  householdIds: readonly number[],
+  from: string,
+  to: string,
+): Promise<Array<Pick<JobPlacement, 'id' | 'member_id' | 'household_id' | 'commune_code' | 'placed_on' | 'monthly_wage'>>> {
+  return db
+    .selectFrom('job_placement')
+    .select(['id', 'member_id', 'household_id', 'commune_code', 'placed_on', 'monthly_wage'])
+    .where('household_id', '=', sql<number>`any(${[...householdIds]}::int8[])`)
+    .where('placed_on', '>=', from)
+    .where('placed_on', '<=', to)
+    .orderBy('id')
+    .execute();
 }

@@ -15,6 +15,7 @@ export async function livelihoodsFindings(ctx: LivelihoodsContext, communes: str
   const participants = await repo.findParticipantsStartedBetween(ctx.db, communes, from, to);
   return grantedWithoutList(
     ctx.registry,
+    communes,
     'livelihoods',
     participants.map((p) => ({ ...p, granted: p.start_date, kind: 'LivelihoodParticipation' })),
     (classification) => classification !== null && ELIGIBLE.has(classification),

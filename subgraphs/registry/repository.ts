@@ -457,3 +457,27 @@ export function findLatestReviewsOfYear(
   if (communeCodes) q = q.where('h.commune_code', 'in', communeCodes.length ? [...communeCodes] : ['-']);
   return q.execute();
 }
+
+/**
+ * The classification of the latest review of each of `years` of each household now registered
+ * in these communes (null: every commune): the lists in force, for the departments' consistency
+ * checks. One statement.
+ */
+export function findClassificationsOfYears(
+  db: DB,
+  communeCodes: readonly string[] | null,
+  years: readonly number[],
+): Promise<Array<{ household_id: number; year: number; classification: Classification }>> {
+  let q = db
+    .selectFrom('poverty_review as r')
+    .innerJoin('household as h', 'h.id', 'r.household_id')
+    .distinctOn(['r.household_id', 'r.year'])
+    .select(['r.household_id', 'r.year', 'r.classification'])
+    .where('r.year', 'in', years.length ? [...years] : [-1])
+    .orderBy('r.household_id')
+    .orderBy('r.year')
+    .orderBy('r.review_date', 'desc')
+    .orderBy('r.id', 'desc');
+  if (communeCodes) q = q.where('h.commune_code', 'in', communeCodes.length ? [...communeCodes] : ['-']);
+  return q.execute();
+}

@@ -1,6 +1,5 @@
 import { yearBounds, type DepartmentFinding } from '../common/consistency.js';
 import type { SocialInsuranceContext } from './context.js';
-import type { HealthInsuranceSupport } from './db/tables.js';
 import * as repo from './repository.js';
 import { REQUIRED_CLASSIFICATION } from './resolvers/Mutation.js';
 
@@ -66,12 +65,12 @@ async function cardsWithoutList(ctx: SocialInsuranceContext, communes: string[] 
   const cards = await repo.findCardsOfYear(ctx.db, communes, year);
   if (cards.length === 0) return [];
   const listYear = year - 1;
-  const households = await ctx.registry.households(cards.map((c) => String(c.household_id)), [listYear]);
+  const households = await ctx.registry.classifications(communes, [listYear], cards.map((c) => String(c.household_id)));
   const wrong = cards.filter((c) => {
     const household = households.get(String(c.household_id));
     return household && household.classificationByYear[listYear] !== REQUIRED_CLASSIFICATION[c.support_group];
   });
-  return [...groupBy(wrong, (c) => String(c.household_id))].map(([householdId, held]: [string, HealthInsuranceSupport[]]) => {
+  return [...groupBy(wrong, (c) => String(c.household_id))].map(([householdId, held]) => {
     const classification = households.get(householdId)!.classificationByYear[listYear] ?? 'not reviewed';
     const groups = [...new Set(held.map((c) => c.support_group.toUpperCase()))].join(', ');
     return {

@@ -421,9 +421,13 @@ export function findCardsOverlapping(db: DB, memberIds: readonly number[], from:
     .execute();
 }
 
-/** Cards of card year `year` in these communes (null: every commune). One statement. */
-export function findCardsOfYear(db: DB, communes: readonly string[] | null, year: number): Promise<HealthInsuranceSupport[]> {
-  let q = db.selectFrom('health_insurance_support').selectAll().where('year', '=', year).orderBy('id');
+/** Cards of card year `year` in these communes (null: every commune), with what the list rule reads. One statement. */
+export function findCardsOfYear(
+  db: DB,
+  communes: readonly string[] | null,
+  year: number,
+): Promise<Array<Pick<HealthInsuranceSupport, 'id' | 'household_id' | 'commune_code' | 'support_group'>>> {
+  let q = db.selectFrom('health_insurance_support').select(['id', 'household_id', 'commune_code', 'support_group']).where('year', '=', year).orderBy('id');
   if (communes) q = q.where('commune_code', 'in', communes.length ? [...communes] : ['-']);
   return q.execute();
 }

@@ -12,6 +12,7 @@ import {
   type DepartmentFinding,
   type RuleCount,
 } from '../../common/consistency.js';
+import { badInput } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../common/pagination.js';
 import { ageFindings, byRule, sortFindings } from '../consistency.js';
 import type { RegistryContext } from '../context.js';
@@ -69,18 +70,27 @@ function toRule(rule: Rule) {
   };
 }
 
+/** The communes asked for, narrowed to a commune-scoped caller's own (theirs when none are named). */
+function scopedCommunes(ctx: RegistryContext, asked: string[] | null | undefined): string[] | null {
+  const scope = ctx.auth.communeScope;
+  return scope ? (asked ?? scope).filter((c) => ctx.auth.canSeeCommune(c)) : (asked ?? null);
+}
+
 export const consistencyQuery = {
   consistencyRules: () => consistencyRules().map(toRule),
+  consistencyClassifications: async (_: unknown, { communeCodes, years }: { communeCodes?: string[] | null; years: number[] }, ctx: RegistryContext) => {
+    if (years.length > 10) throw badInput('years', `at most 10 years at once, got ${years.length}`);
+    years.forEach(checkYear);
+    const rows = await repo.findClassificationsOfYears(ctx.db, scopedCommunes(ctx, communeCodes), years);
+    return rows.map((r) => ({ householdId: String(r.household_id), year: r.year, classification: r.classification }));
+  },
   consistencyReviewFacts: async (
     _: unknown,
     { communeCodes, year, deprivedOn }: { communeCodes?: string[] | null; year: number; deprivedOn?: string | null },
     ctx: RegistryContext,
   ) => {
     checkYear(year);
-    const asked = communeCodes ?? null;
-    const scope = ctx.auth.communeScope;
-    // A commune-scoped caller gets only its own communes, whatever it names.
-    const communes = scope ? (asked ?? scope).filter((c) => ctx.auth.canSeeCommune(c)) : asked;
+    const communes = scopedCommunes(ctx, communeCodes);
     const reviews = (await repo.findLatestReviewsOfYear(ctx.db, communes, year)).filter((r) => !deprivedOn || r.deprivations.includes(deprivedOn));
     const members = reviews.length ? await repo.findMembersByHouseholdIds(ctx.db, reviews.map((r) => r.household_id)) : [];
     const membersOf = new Map<number, Array<{ id: string; birthYear: number }>>();
