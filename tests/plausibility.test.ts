@@ -4,10 +4,11 @@ import { measure, type Measures } from './plausibility/invariants.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 // Would a Hanoi statistician accept the generated city? Invariants over every department's
-// records (issue 17), at scale 0.01 by default and at scale 1 with FULL_SCALE=1. Every bound
+// records (issue 17), at scale 0.01 by default (CI) and at any scale on demand with
+// PLAUSIBILITY_SCALE=1 (not FULL_SCALE: CI's server run sets that for the published figures, and
+// a second scale-1 city would cost CI ten minutes). Every bound
 // failed on the generator before issue 17 (docs/data.md has the values before and after).
-const full = process.env.FULL_SCALE === '1';
-const scale = full ? 1 : 0.01;
+const scale = Number(process.env.PLAUSIBILITY_SCALE || 0.01);
 
 let stack: TestStack;
 let m: Measures;
