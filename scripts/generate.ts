@@ -15,7 +15,8 @@ const databases = new Databases();
 let failed = false;
 try {
   for (const pkg of subgraphs) await migrateSubgraph(databases.kysely(pkg.name), pkg.name, pkg.migrations, log);
-  await generateCityData(databases, subgraphs, { scale: Number(values.scale), seed: Number(values.seed), log });
+  // The load prints its own steps with the seconds since it began.
+  await generateCityData(databases, subgraphs, { scale: Number(values.scale), seed: Number(values.seed), log: (m) => console.log(m) });
   log('done');
 } catch (error) {
   failed = true;
