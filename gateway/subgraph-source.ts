@@ -65,50 +65,55 @@ class SubgraphFailure extends Error {
 
 /**
  * Per-subgraph circuit breaker: after `failures` fetches in a row fail, the subgraph is not
- * asked for `cooldownMs` (every request touching it gets its error at once instead of waiting
- * for a timeout); then one trial fetch goes through, and its success closes the circuit.
+ * asked (every request touching it gets its error at once instead of waiting for a timeout).
+ * It is probed in the background every `cooldownMs` (its own /ready, bounded by the subgraph
+ * timeout), and the first probe that succeeds closes the circuit: no caller's request is ever
+ * the trial that waits on a dead department.
  */
 export class CircuitBreaker {
   private consecutiveFailures = 0;
-  private openedAt: number | null = null;
-  private trialInFlight = false;
+  private opened = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly failures: number,
     private readonly cooldownMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly probe: () => Promise<boolean>,
   ) {}
 
-  /** 'closed' (normal), 'open' (refusing) or 'half-open' (one trial fetch allowed). */
-  get state(): 'closed' | 'open' | 'half-open' {
-    if (this.openedAt === null) return 'closed';
-    return this.now() - this.openedAt >= this.cooldownMs ? 'half-open' : 'open';
+  get state(): 'closed' | 'open' {
+    return this.opened ? 'open' : 'closed';
   }
 
-  /** Whether a fetch may go out now; a half-open circuit lets one trial through at a time. */
+  /** Whether a fetch may go out now. */
   allow(): boolean {
-    const state = this.state;
-    if (state === 'closed') return true;
-    if (state === 'open' || this.trialInFlight) return false;
-    this.trialInFlight = true;
-    return true;
-  }
-
-  /** Ends a trial that asked nothing (the request ran out of time first), judging nothing. */
-  release(): void {
-    this.trialInFlight = false;
+    return !this.opened;
   }
 
   succeeded(): void {
     this.consecutiveFailures = 0;
-    this.openedAt = null;
-    this.trialInFlight = false;
+    this.opened = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   failed(): void {
-    this.trialInFlight = false;
     this.consecutiveFailures += 1;
-    if (this.openedAt !== null || this.consecutiveFailures >= this.failures) this.openedAt = this.now();
+    if (!this.opened && this.consecutiveFailures >= this.failures) {
+      this.opened = true;
+      this.scheduleProbe();
+    }
+  }
+
+  private scheduleProbe(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      void this.probe()
+        .catch(() => false)
+        .then((ok) => (ok ? this.succeeded() : this.opened && this.scheduleProbe()));
+    }, this.cooldownMs);
+    // A gateway that stops is not kept alive by a probe it no longer needs.
+    this.timer.unref();
   }
 }
 
@@ -145,7 +150,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly settings: ResilienceSettings,
   ) {
     super({ url: subgraphUrl });
-    this.circuit = new CircuitBreaker(settings.circuitFailures, settings.circuitCooldownMs);
+    this.circuit = new CircuitBreaker(settings.circuitFailures, settings.circuitCooldownMs, async () => {
+      const response = await fetch(new URL('/ready', subgraphUrl), { signal: AbortSignal.timeout(settings.subgraphTimeoutMs) });
+      await response.body?.cancel();
+      return response.ok;
+    });
     this.fetcher = (url, init) => this.fetchOnceInFlight(url, init ?? {});
   }
 
@@ -167,12 +176,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const isMutation = /^\s*mutation\b/.test(options.request.query ?? '');
     if (!this.circuit.allow()) {
       this.observability?.fetchErrors.inc({ subgraph: this.name });
-      return this.failedAnswer(options, new SubgraphFailure('SUBGRAPH_UNAVAILABLE', `The ${this.name} subgraph is not answering (it failed ${this.settings.circuitFailures} times in a row); it is asked again within ${Math.ceil(this.settings.circuitCooldownMs / 1000)} s.`), false);
+      return this.failedAnswer(options, new SubgraphFailure('SUBGRAPH_UNAVAILABLE', `The ${this.name} subgraph is not answering (it failed ${this.settings.circuitFailures} times in a row); it is checked again every ${Math.ceil(this.settings.circuitCooldownMs / 1000)} s and asked as soon as it answers.`), false);
     }
     const deadline = options.context?.deadline ?? Date.now() + this.settings.requestDeadlineMs;
     const budget = Math.min(this.settings.subgraphTimeoutMs, deadline - Date.now());
     if (budget <= 0) {
-      this.circuit.release(); // nothing was asked: the subgraph is not judged
       return this.failedAnswer(options, new SubgraphFailure('SUBGRAPH_TIMEOUT', `The request's deadline (${this.settings.requestDeadlineMs} ms) passed before the ${this.name} subgraph was asked.`), false);
     }
     const byDeadline = budget < this.settings.subgraphTimeoutMs;
@@ -195,8 +203,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       this.observability?.fetchErrors.inc({ subgraph: this.name });
       const timedOut = signal.aborted;
       // A deadline cut short by the request's own budget says nothing about the subgraph.
-      if (timedOut && byDeadline) this.circuit.release();
-      else this.circuit.failed();
+      if (!(timedOut && byDeadline)) this.circuit.failed();
       const failure = timedOut
         ? new SubgraphFailure(
             'SUBGRAPH_TIMEOUT',
