@@ -1,9 +1,9 @@
-import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOperations } from '../schema/operations.js';
 import { startCluster, type Cluster } from '../scripts/cluster.js';
 import { subgraphs } from '../subgraphs/catalog.js';
+import { freePort } from './support/fault-proxy.js';
 import { postGraphQL } from './support/stack.js';
 
 // The production topology (npm run start:cluster) on the PostgreSQL server: every subgraph and
@@ -13,17 +13,6 @@ const adminUrl = process.env.DATABASE_URL;
 const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 const database = `cluster_${suffix}`;
 const rolePrefix = `cluster_${suffix}`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function asRole<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });

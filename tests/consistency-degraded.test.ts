@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveGateway } from '../gateway/gateway.js';
 import type { RunningServer } from '../subgraphs/common/http.js';
-import { FaultProxy } from './support/fault-proxy.js';
+import { gatewayBehindProxy, type FaultProxy } from './support/fault-proxy.js';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.js';
 
 // The consistency checks with a department down: the findings need every department's, so the
@@ -15,26 +14,21 @@ const QUERY = `query($code: ID!) { commune(code: $code) { code consistency(year:
 let stack: TestStack;
 let proxy: FaultProxy;
 let gateway: RunningServer;
+let behind: Awaited<ReturnType<typeof gatewayBehindProxy>> | undefined;
 
 beforeAll(async () => {
   stack = await startTestStack({ logDestination: quiet });
-  proxy = await FaultProxy.start(stack.subgraphUrls.credit!);
-  gateway = await serveGateway({
-    subgraphUrls: { ...stack.subgraphUrls, credit: proxy.url },
-    port: 0,
-    host: '127.0.0.1',
-    auth: stack.auth,
+  behind = await gatewayBehindProxy(stack, 'credit', {
     logDestination: quiet,
-    signIn: null,
     // Generous timeouts: a department that is down fails at once (connection refused), and a
     // loaded machine must not time out the healthy ones.
     resilience: { subgraphTimeoutMs: 20_000, requestDeadlineMs: 30_000, circuitFailures: 3, circuitCooldownMs: 1000 },
   });
+  ({ proxy, gateway } = behind);
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await proxy?.close();
+  await behind?.close();
   await stack?.close();
 });
 

@@ -1,11 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadOperations } from '../schema/operations.js';
 import { subgraphs } from '../subgraphs/catalog.js';
+import { freePort } from './support/fault-proxy.js';
 import { postGraphQL } from './support/stack.js';
 
 // `npm start` as a user runs it: a child process on the embedded database in a fresh data
@@ -13,17 +13,6 @@ import { postGraphQL } from './support/stack.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'start-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * `npm start` in a process group of its own, as a terminal runs it: Ctrl-C (interrupt) reaches

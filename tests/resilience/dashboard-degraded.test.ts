@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveGateway } from '../../gateway/gateway.js';
 import type { RunningServer } from '../../subgraphs/common/http.js';
-import { FaultProxy } from '../support/fault-proxy.js';
+import { gatewayBehindProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 // The dashboard with one department down (issue 15): the credit subgraph's connections are
@@ -19,21 +18,21 @@ describe.skipIf(!hasChromium)('the dashboard with the credit department down', {
   let stack: TestStack;
   let proxy: FaultProxy;
   let gateway: RunningServer;
+  let behind: Awaited<ReturnType<typeof gatewayBehindProxy>> | undefined;
   let browser: Browser;
 
   beforeAll(async () => {
     stack = await startTestStack({ logDestination: quiet });
-    proxy = await FaultProxy.start(stack.subgraphUrls.credit!);
+    behind = await gatewayBehindProxy(stack, 'credit', { logDestination: quiet });
+    ({ proxy, gateway } = behind);
     proxy.set('reset');
-    gateway = await serveGateway({ subgraphUrls: { ...stack.subgraphUrls, credit: proxy.url }, port: 0, host: '127.0.0.1', auth: stack.auth, logDestination: quiet, signIn: null });
     expect((await fetch(new URL('/', gateway.url))).status).toBe(200); // bundles the pages once
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   });
   afterAll(async () => {
     await browser?.close();
-    await gateway?.close();
-    await proxy?.close();
+    await behind?.close();
     await stack?.close();
   });
 

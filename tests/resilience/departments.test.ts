@@ -2,9 +2,8 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { serveGateway } from '../../gateway/gateway.js';
 import type { RunningServer } from '../../subgraphs/common/http.js';
-import { FaultProxy } from '../support/fault-proxy.js';
+import { gatewayBehindProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { postGraphQL, startTestStack, type TestStack } from '../support/stack.js';
 
 // One department down is one department missing (issue 15). The graph runs as usual; a second
@@ -25,6 +24,7 @@ process.env.DB_LOCK_TIMEOUT_MS = '400';
 let stack: TestStack;
 let proxy: FaultProxy;
 let gateway: RunningServer;
+let behind: Awaited<ReturnType<typeof gatewayBehindProxy>> | undefined;
 let analyst: string;
 
 const SCORECARD = `query Scorecard($from: Date!, $to: Date!, $year: Int!) { commune(code: "00070") {
@@ -47,21 +47,15 @@ const ask = (query: string, variables?: Record<string, unknown>, token: string |
 beforeAll(async () => {
   stack = await startTestStack({ logDestination: quiet });
   analyst = await stack.token({ roles: ['analyst'] });
-  proxy = await FaultProxy.start(stack.subgraphUrls.credit!);
-  gateway = await serveGateway({
-    subgraphUrls: { ...stack.subgraphUrls, credit: proxy.url },
-    port: 0,
-    host: '127.0.0.1',
-    auth: stack.auth,
+  behind = await gatewayBehindProxy(stack, 'credit', {
     logDestination: quiet,
-    signIn: null,
     resilience: { subgraphTimeoutMs: SUBGRAPH_TIMEOUT_MS, requestDeadlineMs: REQUEST_DEADLINE_MS, circuitFailures: 3, circuitCooldownMs: CIRCUIT_COOLDOWN_MS },
   });
+  ({ proxy, gateway } = behind);
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await proxy?.close();
+  await behind?.close();
   await stack?.close();
 });
 

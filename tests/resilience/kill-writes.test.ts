@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveGateway } from '../../gateway/gateway.js';
 import type { RunningServer } from '../../subgraphs/common/http.js';
+import { freePort } from '../support/fault-proxy.js';
 import { postGraphQL, startTestStack, TEST_AUTH_SECRET, type TestStack } from '../support/stack.js';
 
 // kill -9 during writes (issue 15): the housing department runs as its own OS process on the
@@ -19,17 +19,6 @@ const serverUrl = process.env.DATABASE_URL;
 const quiet = new Writable({ write: (_c, _e, done) => done() });
 const WRITERS = 4;
 const ROUNDS = Number(process.env.KILL_ROUNDS || 2);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!serverUrl)('kill -9 of a department during writes', { timeout: 300_000 }, () => {
   let stack: TestStack;

@@ -1,4 +1,9 @@
 import net from 'node:net';
+import type { Writable } from 'node:stream';
+import { serveGateway } from '../../gateway/gateway.js';
+import type { ResilienceSettings } from '../../gateway/subgraph-source.js';
+import type { RunningServer } from '../../subgraphs/common/http.js';
+import type { TestStack } from './stack.js';
 
 /**
  * A TCP proxy in front of one subgraph that can make it fail the ways a department's process
@@ -82,4 +87,47 @@ export class FaultProxy {
       });
     });
   }
+}
+
+/** A free TCP port on loopback (for a server the test starts as its own process). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A second gateway over a running test stack that reaches one department through a fault
+ * proxy (the stack's own gateway stays as it is), with the given timeouts: how the resilience
+ * tests stop, hang or kill a department while others query.
+ */
+export async function gatewayBehindProxy(
+  stack: Pick<TestStack, 'subgraphUrls' | 'auth'>,
+  department: string,
+  options: { resilience?: ResilienceSettings; logDestination: Writable },
+): Promise<{ proxy: FaultProxy; gateway: RunningServer; close(): Promise<void> }> {
+  const proxy = await FaultProxy.start(stack.subgraphUrls[department]!);
+  const gateway = await serveGateway({
+    subgraphUrls: { ...stack.subgraphUrls, [department]: proxy.url },
+    port: 0,
+    host: '127.0.0.1',
+    auth: stack.auth,
+    logDestination: options.logDestination,
+    signIn: null,
+    watchSupergraph: false,
+    ...(options.resilience ? { resilience: options.resilience } : {}),
+  });
+  return {
+    proxy,
+    gateway,
+    close: async () => {
+      await gateway.close();
+      await proxy.close();
+    },
+  };
 }
