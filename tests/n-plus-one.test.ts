@@ -4,6 +4,11 @@ import { startTestStack, type TestStack } from './support/stack.js';
 // N+1 guards: the number of SQL statements a request costs must not grow with the number of
 // households or reviews in the answer. Each guard runs the same operation at two sizes and
 // requires the same statement count, and prints it.
+//
+// They measure what computing an answer costs, so they run with kept answers off: a kept answer
+// costs fewer statements (its versions only; tests/kept-figures.test.ts counts those), and a
+// request that happened to find some answers kept would compare unlike with unlike.
+process.env.KEPT_FIGURES = 'off';
 
 let stack: TestStack;
 beforeAll(async () => {

@@ -1,3 +1,4 @@
+import { KeptAnswers } from '../common/kept.js';
 import { RegistryClient } from '../common/registry-client.js';
 import type { SubgraphPackage } from '../common/subgraph.js';
 import { loadTypeDefs } from '../common/subgraph.js';
@@ -25,11 +26,12 @@ export const credit: SubgraphPackage<CreditDatabase> = {
   cityGenerator: new URL('./generate.ts', import.meta.url),
   buildSubgraph: ({ db, peers, serviceHeaders }) => {
     const registry = new RegistryClient(peers.registry, serviceHeaders);
+    const kept = new KeptAnswers(db);
     return {
       name: 'credit',
       typeDefs: loadTypeDefs(schemaFile),
       resolvers,
-      createContext: async (auth): Promise<CreditContext> => ({ db, loaders: createLoaders(db), registry, auth }),
+      createContext: async (auth): Promise<CreditContext> => ({ db, loaders: createLoaders(db, kept.forRequest()), registry, auth }),
     };
   },
 };

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { CreditDatabase, Loan, LoanProgramme, LoanRepayment } from './db/tables.js';
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../common/batch.js';
+import { cityScope, communeOfKey, type KeptRequest } from '../common/kept.js';
 
 /** Figures of one area: the all-programme total and one entry per programme that has any. */
 export interface AreaFigures<R> {
@@ -35,9 +36,11 @@ const NO_FIGURES = <R>(): AreaFigures<R> => ({ total: undefined, byProgramme: ne
  * all the communes asked with it, and hands each key its commune's figures.
  */
 function perCommune<R extends { commune_code: string | null; programme_code: string | null }>(
+  kept: KeptRequest,
+  field: string,
   fetch: (rest: string, communes: readonly string[]) => Promise<readonly R[]>,
 ) {
-  return new DataLoader<string, AreaFigures<R>>(async (keys) => {
+  return kept.loader<string, AreaFigures<R>>(field, communeOfKey, async (keys) => {
     const asked = new Map<string, Set<string>>();
     for (const key of keys) {
       const i = key.indexOf('|');
@@ -56,9 +59,10 @@ function perCommune<R extends { commune_code: string | null; programme_code: str
 
 /**
  * One set of loaders per request. Area figures come from one statement per distinct period (or
- * date), whatever the number of communes asked for; a statement reads only the communes asked.
+ * date), whatever the number of communes asked for; a statement reads only the communes asked,
+ * and only those whose answer is not kept (see common/kept.ts).
  */
-export function createLoaders(db: Kysely<CreditDatabase>) {
+export function createLoaders(db: Kysely<CreditDatabase>, kept: KeptRequest) {
   const allProgrammes = new DataLoader<'all', LoanProgramme[]>(async (keys) => {
     const rows = await repo.findProgrammes(db);
     return keys.map(() => rows);
@@ -77,15 +81,15 @@ export function createLoaders(db: Kysely<CreditDatabase>) {
       groupBy(ids, await repo.findRepaymentsByLoanIds(db, ids), (r) => r.loan_id),
     ),
     /** Key "commune|from|to": a commune's disbursement figures of the period. */
-    communeDisbursements: perCommune((period, communes) => repo.disbursementFigures(db, ...splitPeriod(period), communes)),
+    communeDisbursements: perCommune(kept, 'communeDisbursements', (period, communes) => repo.disbursementFigures(db, ...splitPeriod(period), communes)),
     /** Key "from|to": the city's disbursement figures of the period. */
-    cityDisbursements: new DataLoader<string, AreaFigures<repo.DisbursementRow>>(async (periods) =>
+    cityDisbursements: kept.loader<string, AreaFigures<repo.DisbursementRow>>('cityDisbursements', cityScope, async (periods) =>
       Promise.all(periods.map(async (p) => toAreas(await repo.disbursementFigures(db, ...splitPeriod(p), undefined)).get(null) ?? NO_FIGURES<repo.DisbursementRow>())),
     ),
     /** Key "commune|asOf": a commune's outstanding balances on that date. */
-    communeOutstanding: perCommune((asOf, communes) => repo.outstandingFigures(db, asOf, communes)),
+    communeOutstanding: perCommune(kept, 'communeOutstanding', (asOf, communes) => repo.outstandingFigures(db, asOf, communes)),
     /** Key asOf: the city's outstanding balances on that date. */
-    cityOutstanding: new DataLoader<string, AreaFigures<repo.OutstandingRow>>(async (dates) =>
+    cityOutstanding: kept.loader<string, AreaFigures<repo.OutstandingRow>>('cityOutstanding', cityScope, async (dates) =>
       Promise.all(dates.map(async (d) => toAreas(await repo.outstandingFigures(db, d, undefined)).get(null) ?? NO_FIGURES<repo.OutstandingRow>())),
     ),
   };

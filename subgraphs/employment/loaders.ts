@@ -11,6 +11,7 @@ import type {
 } from './db/tables.js';
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../common/batch.js';
+import { cityScope, communeOfKey, type KeptRequest } from '../common/kept.js';
 
 export const CHANNELS: readonly PlacementChannel[] = ['job_fair', 'employment_service_centre', 'budget_funded_support', 'loan_created_job'];
 export const LEVELS: readonly TrainingLevel[] = ['under_3_months', 'elementary', 'intermediate', 'college'];
@@ -109,8 +110,11 @@ function parseKey(key: string): { code: string; year: number } {
   return { code: code!, year: Number(year) };
 }
 
-/** One set of loaders per request: each batched lookup is one SQL statement per tick. */
-export function createLoaders(db: Kysely<EmploymentDatabase>) {
+/**
+ * One set of loaders per request: each batched lookup is one SQL statement per tick. The figure
+ * loaders' answers are kept between requests while their communes' versions hold (common/kept.ts).
+ */
+export function createLoaders(db: Kysely<EmploymentDatabase>, kept: KeptRequest) {
   return {
     jobFairById: new DataLoader<number, JobFair | undefined>(async (ids) => byKey(ids, await repo.findJobFairsByIds(db, ids), (f) => f.id)),
     placementById: new DataLoader<number, JobPlacement | undefined>(async (ids) =>
@@ -132,7 +136,7 @@ export function createLoaders(db: Kysely<EmploymentDatabase>) {
       byKey(years, await repo.findLabourStatistics(db, years), (s) => s.year),
     ),
     /** Key "code|year": one batch per distinct year, each three GROUP BY commune_code statements. */
-    communeFigures: new DataLoader<string, EmploymentCounts>(async (keys) => {
+    communeFigures: kept.loader<string, EmploymentCounts>('communeFigures', communeOfKey, async (keys) => {
       const parsed = keys.map(parseKey);
       const years = [...new Set(parsed.map((p) => p.year))];
       const byYear = new Map(
@@ -146,7 +150,7 @@ export function createLoaders(db: Kysely<EmploymentDatabase>) {
       return parsed.map(({ code, year }) => byYear.get(year)?.get(code) ?? emptyCounts(year));
     }),
     /** Key: year. The whole city, three statements per year. */
-    cityFigures: new DataLoader<number, EmploymentCounts>(async (years) =>
+    cityFigures: kept.loader<number, EmploymentCounts>('cityFigures', cityScope, async (years) =>
       Promise.all(years.map(async (year) => (await figuresOfYear(db, year, undefined)).get(null) ?? emptyCounts(year))),
     ),
     /** Key "code|year": one statement per distinct year. */

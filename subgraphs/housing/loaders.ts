@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { HousingCase, HousingDatabase, HousingFundingLine, HousingFundingSource } from './db/tables.js';
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../common/batch.js';
+import { cityScope, type KeptRequest } from '../common/kept.js';
 import { parsePeriodKey, periodKey } from '../common/period.js';
 
 /** A period, both dates inclusive: the key of every figure loader. */
@@ -17,8 +18,12 @@ export interface PeriodFigures {
   funding: Map<string, Map<HousingFundingSource, number>>;
 }
 
-/** One set of loaders per request: each batched lookup is one SQL statement per tick. */
-export function createLoaders(db: Kysely<HousingDatabase>) {
+/**
+ * One set of loaders per request: each batched lookup is one SQL statement per tick. The figure
+ * loaders' answers (every commune's at once, so kept under the city's version) are kept between
+ * requests while no figure has changed (common/kept.ts).
+ */
+export function createLoaders(db: Kysely<HousingDatabase>, kept: KeptRequest) {
   return {
     caseById: new DataLoader<number, HousingCase | undefined>(async (ids) =>
       byKey(ids, await repo.findCasesByIds(db, ids), (c) => c.id),
@@ -33,7 +38,7 @@ export function createLoaders(db: Kysely<HousingDatabase>) {
      * Key "from|to". Two GROUP BY commune statements per distinct period, however many communes
      * ask (the city's figures are the sum of the same rows, so the two always agree).
      */
-    periodFigures: new DataLoader<string, PeriodFigures>(async (keys) =>
+    periodFigures: kept.loader<string, PeriodFigures>('periodFigures', cityScope, async (keys) =>
       Promise.all(
         keys.map(async (key) => {
           const { from, to } = parsePeriod(key);
@@ -52,7 +57,7 @@ export function createLoaders(db: Kysely<HousingDatabase>) {
       ),
     ),
     /** Key "from|to": the Fund for the Poor's contributions of the period, per kind of donor. */
-    contributionsByPeriod: new DataLoader<string, repo.ContributionTotals[]>(async (keys) =>
+    contributionsByPeriod: kept.loader<string, repo.ContributionTotals[]>('contributionsByPeriod', cityScope, async (keys) =>
       Promise.all(
         keys.map((key) => {
           const { from, to } = parsePeriod(key);

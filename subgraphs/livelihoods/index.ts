@@ -8,6 +8,7 @@ import { generateCity } from './generate.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDemo } from './seed.js';
+import { KeptAnswers } from '../common/kept.js';
 
 const schemaFile = new URL('./schema.graphql', import.meta.url);
 
@@ -25,11 +26,12 @@ export const livelihoods: SubgraphPackage<LivelihoodsDatabase> = {
   cityGenerator: new URL('./generate.ts', import.meta.url),
   buildSubgraph: ({ db, peers, serviceHeaders }) => {
     const registry = new RegistryClient(peers.registry, serviceHeaders);
+    const kept = new KeptAnswers(db);
     return {
       name: 'livelihoods',
       typeDefs: loadTypeDefs(schemaFile),
       resolvers,
-      createContext: async (auth): Promise<LivelihoodsContext> => ({ db, loaders: createLoaders(db), registry, auth }),
+      createContext: async (auth): Promise<LivelihoodsContext> => ({ db, loaders: createLoaders(db, kept.forRequest()), registry, auth }),
     };
   },
 };

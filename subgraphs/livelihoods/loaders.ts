@@ -4,14 +4,18 @@ import type { LivelihoodHighTechModel, LivelihoodParticipant, LivelihoodProject,
 import { toLivelihoodFigures, type LivelihoodFigures } from './figures.js';
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../common/batch.js';
+import { cityScope, communeOfKey, type KeptRequest } from '../common/kept.js';
 import { parsePeriodKey, periodKey } from '../common/period.js';
 
 /** Period keys are "from|to"; commune figure keys "code|from|to". */
 export { periodKey };
 const parsePeriod = parsePeriodKey;
 
-/** One set per request: built in the context factory, so nothing is cached across requests. */
-export function createLoaders(db: Kysely<LivelihoodsDatabase>) {
+/**
+ * One set per request, built in the context factory. Only the figure loaders' answers outlive the
+ * request, kept while their communes' versions hold (common/kept.ts).
+ */
+export function createLoaders(db: Kysely<LivelihoodsDatabase>, kept: KeptRequest) {
   return {
     projectByCode: new DataLoader<string, LivelihoodProject | undefined>(async (codes) =>
       byKey(codes, await repo.findProjectsByCodes(db, codes), (p) => p.code),
@@ -32,7 +36,7 @@ export function createLoaders(db: Kysely<LivelihoodsDatabase>) {
      * Key "code|from|to". Two statements per distinct period in the batch (participations and
      * models, each grouped by commune), however many communes ask.
      */
-    communeFigures: new DataLoader<string, LivelihoodFigures>(async (keys) => {
+    communeFigures: kept.loader<string, LivelihoodFigures>('communeFigures', communeOfKey, async (keys) => {
       const parsed = keys.map((k) => {
         const [code, from, to] = k.split('|');
         return { code: code!, period: `${from}|${to}` };
@@ -61,7 +65,7 @@ export function createLoaders(db: Kysely<LivelihoodsDatabase>) {
       );
     }),
     /** Key "from|to": two statements per period. */
-    cityFigures: new DataLoader<string, LivelihoodFigures>(async (keys) =>
+    cityFigures: kept.loader<string, LivelihoodFigures>('cityFigures', cityScope, async (keys) =>
       Promise.all(
         keys.map(async (key) => {
           const period = parsePeriod(key);

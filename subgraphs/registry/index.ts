@@ -7,6 +7,7 @@ import { generateCity } from './generate.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDemo } from './seed.js';
+import { KeptAnswers } from '../common/kept.js';
 
 const schemaFile = new URL('./schema.graphql', import.meta.url);
 
@@ -19,10 +20,13 @@ export const registry: SubgraphPackage<RegistryDatabase> = {
   seedDemo,
   generateCity,
   cityGenerator: new URL('./generate.ts', import.meta.url),
-  buildSubgraph: ({ db }) => ({
-    name: 'registry',
-    typeDefs: loadTypeDefs(schemaFile),
-    resolvers,
-    createContext: async (auth): Promise<RegistryContext> => ({ db, loaders: createLoaders(db), auth }),
-  }),
+  buildSubgraph: ({ db }) => {
+    const kept = new KeptAnswers(db);
+    return {
+      name: 'registry',
+      typeDefs: loadTypeDefs(schemaFile),
+      resolvers,
+      createContext: async (auth): Promise<RegistryContext> => ({ db, loaders: createLoaders(db, kept.forRequest()), auth }),
+    };
+  },
 };

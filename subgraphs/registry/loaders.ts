@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Commune, Household, HouseholdMember, PovertyIndicator, PovertyReview, PovertyStandard, RegistryDatabase } from './db/tables.js';
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../common/batch.js';
+import { cityScope, communeOfKey, type KeptRequest } from '../common/kept.js';
 
 /** Poverty figures of one area and year, before GraphQL naming. */
 export interface Figures {
@@ -22,9 +23,12 @@ const EMPTY_COUNTS: Figures['counts'] = {
   escaped_near_poverty: 0,
 };
 
-/** One set of loaders per request: each batched lookup is one SQL statement per tick. */
-export function createLoaders(db: Kysely<RegistryDatabase>) {
-  const householdCount = new DataLoader<string, number | null>(async (keys) => {
+/**
+ * One set of loaders per request: each batched lookup is one SQL statement per tick. The figure
+ * loaders' answers are kept between requests while their communes' versions hold (common/kept.ts).
+ */
+export function createLoaders(db: Kysely<RegistryDatabase>, kept: KeptRequest) {
+  const householdCount = kept.loader<string, number | null>('householdCount', communeOfKey, async (keys) => {
     const parsed = keys.map((k) => {
       const [code, year] = k.split('|');
       return { code: code!, year: Number(year) };
@@ -33,13 +37,13 @@ export function createLoaders(db: Kysely<RegistryDatabase>) {
     return byKey(keys, rows, (r) => `${r.code}|${r.year}`).map((r) => r?.households ?? null);
   });
 
-  const cityHouseholdCount = new DataLoader<number, number | null>(async (years) => {
+  const cityHouseholdCount = kept.loader<number, number | null>('cityHouseholdCount', cityScope, async (years) => {
     const rows = await repo.cityHouseholdCounts(db, years);
     return byKey(years, rows, (r) => r.year).map((r) => (r?.households == null ? null : Number(r.households)));
   });
 
   // Counts for every commune of a year come from one statement; the loader caches them per year.
-  const communeCountsByYear = new DataLoader<number, Map<string, repo.PovertyCounts>>(async (years) =>
+  const communeCountsByYear = kept.loader<number, Map<string, repo.PovertyCounts>>('communeCountsByYear', cityScope, async (years) =>
     Promise.all(
       years.map(async (year) => new Map((await repo.povertyCounts(db, year, true)).map((r) => [r.commune_code!, r]))),
     ),
@@ -47,7 +51,7 @@ export function createLoaders(db: Kysely<RegistryDatabase>) {
 
   return {
     /** Per date: each commune's poor and near-poor counts (one statement per distinct date). */
-    povertyStatusByDate: new DataLoader<string, Map<string, { poor: number; near_poor: number }>>(async (dates) =>
+    povertyStatusByDate: kept.loader<string, Map<string, { poor: number; near_poor: number }>>('povertyStatusByDate', cityScope, async (dates) =>
       Promise.all(dates.map(async (d) => new Map((await repo.povertyStatusCounts(db, d)).map((r) => [r.commune_code, r])))),
     ),
     communeByCode: new DataLoader<string, Commune | undefined>(async (codes) =>
@@ -96,7 +100,7 @@ export function createLoaders(db: Kysely<RegistryDatabase>) {
         return { year, households: denominator ?? null, counts: row ? strip(row) : EMPTY_COUNTS };
       });
     }),
-    cityFigures: new DataLoader<number, Figures>(async (years) =>
+    cityFigures: kept.loader<number, Figures>('cityFigures', cityScope, async (years) =>
       Promise.all(
         years.map(async (year) => {
           const [rows, households] = await Promise.all([repo.povertyCounts(db, year, false), cityHouseholdCount.load(year)]);

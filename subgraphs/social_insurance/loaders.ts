@@ -12,6 +12,7 @@ import type {
 } from './db/tables.js';
 import * as repo from './repository.js';
 import { groupBy } from '../common/batch.js';
+import { cityScope, type KeptRequest } from '../common/kept.js';
 import { parsePeriodKey, periodKey as commonPeriodKey } from '../common/period.js';
 
 /** Each kind of social figures of one area and period, before GraphQL naming. */
@@ -89,11 +90,14 @@ const FETCH: { [K in Kind]: (db: Kysely<SocialInsuranceDatabase>, period: repo.P
 const KINDS = Object.keys(EMPTY) as Kind[];
 
 /** Per kind, a loader keyed by period whose value is every area's figures of that kind. */
-function kindLoaders(db: Kysely<SocialInsuranceDatabase>, byCommune: boolean) {
+function kindLoaders(db: Kysely<SocialInsuranceDatabase>, kept: KeptRequest, byCommune: boolean) {
   return Object.fromEntries(
     KINDS.map((kind) => [
       kind,
-      new DataLoader<string, Map<string, unknown>>(async (keys) => Promise.all(keys.map((key) => FETCH[kind](db, parsePeriod(key), byCommune)))),
+      // Every commune's figures at once: kept under the city's version.
+      kept.loader<string, Map<string, unknown>>(`${byCommune ? 'commune' : 'city'}.${kind}`, cityScope, async (keys) =>
+        Promise.all(keys.map((key) => FETCH[kind](db, parsePeriod(key), byCommune))),
+      ),
     ]),
   ) as { [K in Kind]: DataLoader<string, Map<string, KindFigures[K]>> };
 }
@@ -115,11 +119,11 @@ function areaFigures(loaders: ReturnType<typeof kindLoaders>, key: string, area:
 }
 
 /** One set of loaders per request: each batched lookup is one SQL statement per tick. */
-export function createLoaders(db: Kysely<SocialInsuranceDatabase>) {
+export function createLoaders(db: Kysely<SocialInsuranceDatabase>, kept: KeptRequest) {
   // Every commune's figures of one kind for a period are one statement (GROUP BY commune_code);
   // the loaders cache them per period, so 126 communes cost what 2 do.
-  const communeKinds = kindLoaders(db, true);
-  const cityKinds = kindLoaders(db, false);
+  const communeKinds = kindLoaders(db, kept, true);
+  const cityKinds = kindLoaders(db, kept, false);
 
   return {
     healthInsuranceByHousehold: new DataLoader<number, HealthInsuranceSupport[]>(async (ids) =>

@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import { auditMigrations } from '../../../common/audit.js';
+import { keptMigrations } from '../../../common/kept.js';
 import { writeMigrations } from '../../../common/writes.js';
 import * as createCredit from './2026_11_28_1000_create_credit.js';
 import * as seedLoanProgrammes from './2026_11_28_1010_seed_loan_programmes.js';
 import * as createCreditRollups from './2026_11_29_0900_create_credit_rollups.js';
+import * as keepCreditFigures from './2026_12_04_2010_keep_credit_figures.js';
 
 /** In order; names are timestamps so that they sort the way they were written. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +14,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0900_create_credit_rollups': createCreditRollups,
   ...auditMigrations,
   ...writeMigrations,
+  ...keptMigrations,
+  '2026_12_04_2010_keep_credit_figures': keepCreditFigures,
 };

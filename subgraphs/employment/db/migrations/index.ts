@@ -3,7 +3,9 @@ import * as createEmployment from './2026_11_28_1000_create_employment.js';
 import * as seedLabourStatistics from './2026_11_28_1010_seed_labour_statistics.js';
 import * as createEmploymentRollups from './2026_11_29_0900_create_employment_rollups.js';
 import { auditMigrations } from '../../../common/audit.js';
+import { keptMigrations } from '../../../common/kept.js';
 import { writeMigrations } from '../../../common/writes.js';
+import * as keepEmploymentFigures from './2026_12_04_2010_keep_employment_figures.js';
 
 /** In order; names are timestamps so that they sort the way they were written. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +14,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0900_create_employment_rollups': createEmploymentRollups,
   ...auditMigrations,
   ...writeMigrations,
+  ...keptMigrations,
+  '2026_12_04_2010_keep_employment_figures': keepEmploymentFigures,
 };

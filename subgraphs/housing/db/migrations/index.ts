@@ -1,11 +1,15 @@
 import type { Migration } from 'kysely';
 import * as createHousing from './2026_11_28_1100_create_housing.js';
 import { auditMigrations } from '../../../common/audit.js';
+import { keptMigrations } from '../../../common/kept.js';
 import { writeMigrations } from '../../../common/writes.js';
+import * as keepHousingFigures from './2026_12_04_2010_keep_housing_figures.js';
 
 /** In order; names are timestamps so that they sort the way they were written. */
 export const migrations: Record<string, Migration> = {
   '2026_11_28_1100_create_housing': createHousing,
   ...auditMigrations,
   ...writeMigrations,
+  ...keptMigrations,
+  '2026_12_04_2010_keep_housing_figures': keepHousingFigures,
 };

@@ -5,7 +5,9 @@ import * as createPovertyRollups from './2026_11_29_1100_create_poverty_rollups.
 import * as povertyRollupPeriodic from './2026_12_04_1700_poverty_rollup_periodic.js';
 import * as reviewYearConvention from './2026_12_04_1710_review_year_convention.js';
 import { auditMigrations } from '../../../common/audit.js';
+import { keptMigrations } from '../../../common/kept.js';
 import { writeMigrations } from '../../../common/writes.js';
+import * as keepRegistryFigures from './2026_12_04_2010_keep_registry_figures.js';
 
 /** In order; names are timestamps so that they sort the way they were written. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +18,6 @@ export const migrations: Record<string, Migration> = {
   ...writeMigrations,
   '2026_12_04_1700_poverty_rollup_periodic': povertyRollupPeriodic,
   '2026_12_04_1710_review_year_convention': reviewYearConvention,
+  ...keptMigrations,
+  '2026_12_04_2010_keep_registry_figures': keepRegistryFigures,
 };

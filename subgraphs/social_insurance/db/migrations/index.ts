@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import { auditMigrations } from '../../../common/audit.js';
+import { keptMigrations } from '../../../common/kept.js';
 import { writeMigrations } from '../../../common/writes.js';
 import * as createSocialInsurance from './2026_11_28_1100_create_social_insurance.js';
 import * as createReportedStatistic from './2026_11_28_1200_create_reported_statistic.js';
 import * as createHealthInsuranceRollups from './2026_11_29_0900_create_health_insurance_rollups.js';
+import * as keepSocialFigures from './2026_12_04_2010_keep_social_figures.js';
 
 /** In order; names are timestamps so that they sort the way they were written. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +14,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0900_create_health_insurance_rollups': createHealthInsuranceRollups,
   ...auditMigrations,
   ...writeMigrations,
+  ...keptMigrations,
+  '2026_12_04_2010_keep_social_figures': keepSocialFigures,
 };

@@ -1,0 +1,240 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from './support/stack.js';
+
+// Kept answers (subgraphs/common/kept.ts): figures served again without computing them, and
+// exact at every moment. Random writes through the gateway (the real mutations), interleaved
+// with reads; every answer given with kept answers on must equal the same read computed afresh
+// (KEPT_FIGURES=off, read by the subgraphs on each request, so both run in this one process).
+
+// The public reads documents of its own here (disclosure control over kept values is the point).
+process.env.PUBLIC_OPERATIONS = 'any';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  delete process.env.KEPT_FIGURES;
+  await stack?.close();
+});
+
+/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function read(query: string, variables: Record<string, unknown>, kept: boolean, as?: string | null) {
+  process.env.KEPT_FIGURES = kept ? 'on' : 'off';
+  const r = await stack.query(query, variables, undefined, as);
+  expect(r.errors).toBeUndefined();
+  return r.data;
+}
+
+/** Reads with kept answers, then afresh: they must agree. */
+async function expectExact(query: string, variables: Record<string, unknown> = {}, as?: string | null) {
+  const kept = await read(query, variables, true, as);
+  const fresh = await read(query, variables, false, as);
+  expect(kept).toEqual(fresh);
+  return kept;
+}
+
+const CREDIT_SCORECARD = `query($codes: [ID!]) { communes(filter: { codes: $codes }) { code
+  creditFigures(from: "2021-01-01", to: "2025-12-31") { amountDisbursed loans borrowingHouseholds jobsCreated byProgramme { programme { code } amountDisbursed borrowingHouseholds } }
+  y2025: creditFigures(from: "2025-01-01", to: "2025-12-31") { amountDisbursed borrowingHouseholds }
+  creditOutstanding(asOf: "2025-12-31") { outstanding loansWithBalance borrowersWithBalance byProgramme { programme { code } outstanding } } }
+  city { creditFigures(from: "2021-01-01", to: "2025-12-31") { amountDisbursed borrowingHouseholds loans }
+         creditOutstanding(asOf: "2025-12-31") { outstanding borrowersWithBalance } } }`;
+
+const DISBURSE = `mutation($input: DisburseLoanInput!) { disburseLoan(input: $input) { loan { id principal commune { code } } } }`;
+const REPAY = `mutation($input: RecordLoanRepaymentInput!) { recordRepayment(input: $input) { loan { id outstanding } } }`;
+
+async function households(): Promise<Array<{ id: string; commune: string }>> {
+  const r = await stack.query(`{ households(first: 60) { edges { node { id commune { code } } } } }`);
+  expect(r.errors).toBeUndefined();
+  return r.data.households.edges.map((e: any) => ({ id: e.node.id, commune: e.node.commune.code }));
+}
+
+function disbursement(householdId: string, day: string, amount: number) {
+  return {
+    householdId,
+    programmeCode: 'JOB_CREATION',
+    amount: String(amount),
+    disbursedOn: day,
+    termMonths: 36,
+    jobsCreated: 1,
+    purpose: 'Kept-answers test',
+    massOrganisation: 'WOMENS_UNION',
+    savingsGroup: 'Tổ TK&VV kept-01',
+  };
+}
+
+/** Every subgraph's figures of every commune asked and of the city, in the periods the writes below touch. */
+const SCORECARD = `query($codes: [ID!]) { communes(filter: { codes: $codes }) { code
+  povertyFigures(year: 2024) { households reviewedHouseholds poor nearPoor poorRatePercent newlyPoor escapedPoverty }
+  y2025: povertyFigures(year: 2025) { reviewedHouseholds poor nearPoor newlyPoor escapedPoverty }
+  povertyStatus(asOf: "2025-09-30") { poor nearPoor }
+  creditFigures(from: "2025-01-01", to: "2025-12-31") { amountDisbursed loans borrowingHouseholds }
+  creditOutstanding(asOf: "2025-12-31") { outstanding borrowersWithBalance }
+  housingFigures(from: "2025-01-01", to: "2025-12-31") { casesApproved housesCompleted totalFunding }
+  socialFigures(from: "2025-01-01", to: "2025-12-31") { healthInsurance { people budget } electricity { households amount } }
+  employmentFigures(year: 2025) { placements jobFairs jobFairHires jobFairParticipants trainingEnrolments }
+  livelihoodFigures(from: "2021-01-01", to: "2025-12-31") { householdsSupported supportValue highTechModels { count areaHectares householdsInvolved } } }
+  city { povertyFigures(year: 2025) { households poor nearPoor reviewedHouseholds } povertyStatus(asOf: "2025-09-30") { poor nearPoor }
+    creditFigures(from: "2025-01-01", to: "2025-12-31") { amountDisbursed borrowingHouseholds }
+    housingFigures(from: "2025-01-01", to: "2025-12-31") { casesApproved }
+    fundForThePoor(from: "2025-01-01", to: "2025-12-31") { amountMobilised contributions byDonorKind { donorKind amount } }
+    socialFigures(from: "2025-01-01", to: "2025-12-31") { electricity { households amount } }
+    employmentFigures(year: 2025) { jobFairs jobFairHires }
+    livelihoodFigures(from: "2021-01-01", to: "2025-12-31") { highTechModels { count } } } }`;
+
+const INDICATORS = ['employment', 'dependants', 'nutrition', 'health_insurance', 'adult_education', 'school_attendance',
+  'housing_quality', 'floor_area', 'water_source', 'latrine', 'telecommunication', 'information_access'];
+
+/** One random write through the gateway, of one department, about one household or its commune. */
+type Writer = (h: { id: string; commune: string }, rand: () => number, day: string) => { query: string; input: Record<string, unknown> };
+
+let reviews = 0;
+const WRITERS: Record<string, Writer> = {
+  review: (h, rand) => ({
+    query: `mutation($input: RecordPovertyReviewInput!) { recordPovertyReview(input: $input) { review { id } } }`,
+    // Each later than the one before (a household's reviews go forward in time).
+    input: { householdId: h.id, year: 2025, reviewDate: new Date(Date.UTC(2025, 8, 1 + reviews++)).toISOString().slice(0, 10), incomePerPersonMonthly: String(1_000_000 + Math.floor(rand() * 2_000_000)),
+      indicators: INDICATORS.map((code) => ({ code, deprived: rand() < 0.4 })) },
+  }),
+  loan: (h, rand, day) => ({ query: DISBURSE, input: disbursement(h.id, day, 1_000_000 * (1 + Math.floor(rand() * 50))) }),
+  contribution: (h, rand, day) => ({
+    query: `mutation($input: AddFundContributionInput!) { addFundContribution(input: $input) { contribution { id } } }`,
+    input: { donorKind: 'ENTERPRISE', donorName: 'Kept test', amount: String(1_000_000 * (1 + Math.floor(rand() * 9))), contributionDate: day, ...(rand() < 0.7 ? { communeCode: h.commune } : {}) },
+  }),
+  electricity: (h, rand) => ({
+    query: `mutation($input: GrantElectricitySubsidyInput!) { grantElectricitySubsidy(input: $input) { electricitySubsidy { id } } }`,
+    input: { householdId: h.id, periodFrom: '2025-01-01', periodTo: '2025-03-31', amount: String(54_000 * (1 + Math.floor(rand() * 5))), paidOn: '2025-04-05' },
+  }),
+  jobFair: (h, rand, day) => ({
+    query: `mutation($input: RecordJobFairInput!) { recordJobFair(input: $input) { jobFair { id } } }`,
+    input: { communeCode: h.commune, heldOn: day, name: 'Kept test fair', employers: 3, participants: 40 + Math.floor(rand() * 40), hires: 5 + Math.floor(rand() * 10), hiresAbroad: 1 },
+  }),
+  model: (h, rand, day) => ({
+    query: `mutation($input: RecordHighTechModelInput!) { recordHighTechModel(input: $input) { model { id } } }`,
+    input: { communeCode: h.commune, name: 'Kept test greenhouse', kind: 'CROPS', technology: 'drip irrigation', areaHectares: 1 + Math.floor(rand() * 4), householdsInvolved: 2 + Math.floor(rand() * 8), startDate: day },
+  }),
+};
+
+describe('kept answers: every department', () => {
+  it('random writes of every department interleaved with reads: every kept answer equals a fresh computation', async () => {
+    const rand = random(2026);
+    const all = await households();
+    const analyst = await stack.token({ roles: ['analyst'] });
+    const written = new Map<string, number>();
+    const kinds = Object.keys(WRITERS);
+    for (let step = 0; step < 48; step++) {
+      const h = all[Math.floor(rand() * all.length)]!;
+      if (rand() < 0.5) {
+        const kind = kinds[Math.floor(rand() * kinds.length)]!;
+        const day = `2025-0${1 + Math.floor(rand() * 8)}-1${Math.floor(rand() * 10)}`;
+        const { query, input } = WRITERS[kind]!(h, rand, day);
+        const r = await stack.query(query, { input });
+        expect(r.errors, `${kind}: ${JSON.stringify(r.errors)}`).toBeUndefined();
+        written.set(kind, (written.get(kind) ?? 0) + 1);
+      } else {
+        const codes = rand() < 0.3 ? null : [h.commune, all[Math.floor(rand() * all.length)]!.commune];
+        await expectExact(SCORECARD, { codes }, rand() < 0.5 ? analyst : null);
+      }
+    }
+    // Every department wrote at least once (the seed is fixed: this holds or the test is changed).
+    expect([...written.keys()].sort()).toEqual([...kinds].sort());
+  });
+
+  it('after each write, the figures it changes read new at once, through kept answers', async () => {
+    const [h] = await households();
+    const q = `query($codes: [ID!]) { communes(filter: { codes: $codes }) {
+      employmentFigures(year: 2025) { jobFairs jobFairHires } livelihoodFigures(from: "2021-01-01", to: "2025-12-31") { highTechModels { count } }
+      socialFigures(from: "2025-01-01", to: "2025-12-31") { electricity { households amount } } }
+      city { fundForThePoor(from: "2025-01-01", to: "2025-12-31") { contributions } } }`;
+    const rand = random(7);
+    for (let i = 0; i < 3; i++) {
+      await read(q, { codes: [h!.commune] }, true);
+      const before = await read(q, { codes: [h!.commune] }, true);
+      for (const kind of ['jobFair', 'model', 'electricity', 'contribution']) {
+        const { query, input } = WRITERS[kind]!(h!, rand, '2025-05-05');
+        const r = await stack.query(query, { input: kind === 'contribution' ? { ...input, communeCode: h!.commune } : input });
+        expect(r.errors).toBeUndefined();
+      }
+      const after = await read(q, { codes: [h!.commune] }, true);
+      const [b, a] = [before.communes[0], after.communes[0]];
+      expect(a.employmentFigures.jobFairs).toBe(b.employmentFigures.jobFairs + 1);
+      expect(a.livelihoodFigures.highTechModels.count).toBe(b.livelihoodFigures.highTechModels.count + 1);
+      expect(Number(a.socialFigures.electricity.amount)).toBeGreaterThan(Number(b.socialFigures.electricity.amount));
+      expect(after.city.fundForThePoor.contributions).toBe(before.city.fundForThePoor.contributions + 1);
+    }
+  });
+});
+
+describe('kept answers: credit', () => {
+  it('a write followed by a read of the figures it changes gives the new figure, always', async () => {
+    const [h] = await households();
+    const q = `query($codes: [ID!]) { communes(filter: { codes: $codes }) { creditFigures(from: "2025-01-01", to: "2025-12-31") { amountDisbursed loans } }
+      city { creditFigures(from: "2025-01-01", to: "2025-12-31") { amountDisbursed } } }`;
+    for (let i = 0; i < 5; i++) {
+      // Read twice: the second read is served kept (the commune's versions have not moved).
+      await read(q, { codes: [h!.commune] }, true);
+      const before = await read(q, { codes: [h!.commune] }, true);
+      const w = await stack.query(DISBURSE, { input: disbursement(h!.id, '2025-02-0' + (i + 1), 10_000_000 + i) });
+      expect(w.errors).toBeUndefined();
+      const after = await read(q, { codes: [h!.commune] }, true);
+      expect(Number(after.communes[0].creditFigures.amountDisbursed)).toBe(Number(before.communes[0].creditFigures.amountDisbursed) + 10_000_000 + i);
+      expect(after.communes[0].creditFigures.loans).toBe(before.communes[0].creditFigures.loans + 1);
+      expect(Number(after.city.creditFigures.amountDisbursed)).toBe(Number(before.city.creditFigures.amountDisbursed) + 10_000_000 + i);
+    }
+  });
+
+  it('a repeated read costs the credit subgraph its versions and programme list, not the figures', async () => {
+    await read(CREDIT_SCORECARD, { codes: null }, true);
+    stack.databases.statements.reset();
+    await read(CREDIT_SCORECARD, { codes: null }, true);
+    const kept = stack.databases.statements.get('credit');
+    stack.databases.statements.reset();
+    await read(CREDIT_SCORECARD, { codes: null }, false);
+    const fresh = stack.databases.statements.get('credit');
+    // Two fetches (communes, city), each: one read of the versions, one of the programmes. Afresh,
+    // each also computes its three figure statements (two periods and a date; one date for the city).
+    expect(kept).toBe(4);
+    expect(fresh).toBe(2 + 3 + 2);
+  });
+
+  it('random writes interleaved with reads: every kept answer equals a fresh computation', async () => {
+    const rand = random(19);
+    const all = await households();
+    const loans: string[] = [];
+    const analyst = await stack.token({ roles: ['analyst'] });
+    let writes = 0;
+    for (let step = 0; step < 40; step++) {
+      const h = all[Math.floor(rand() * all.length)]!;
+      const action = rand();
+      if (action < 0.35) {
+        const day = `2025-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 10)}`;
+        const r = await stack.query(DISBURSE, { input: disbursement(h.id, day, 1_000_000 * (1 + Math.floor(rand() * 50))) });
+        expect(r.errors).toBeUndefined();
+        loans.push(r.data.disburseLoan.loan.id);
+        writes++;
+      } else if (action < 0.5 && loans.length) {
+        const loan = loans[Math.floor(rand() * loans.length)]!;
+        const r = await stack.query(REPAY, { input: { loanId: loan, paidOn: '2025-11-30', principal: '100000', interest: '1000' } });
+        // A loan repaid in full, or written off, refuses more: that is a write that wrote nothing.
+        if (!r.errors) writes++;
+      } else {
+        const codes = rand() < 0.3 ? null : [h.commune, all[Math.floor(rand() * all.length)]!.commune];
+        // Exact callers and the public (disclosure control applied to the same kept values).
+        await expectExact(CREDIT_SCORECARD, { codes }, rand() < 0.5 ? analyst : null);
+      }
+    }
+    expect(writes).toBeGreaterThan(5);
+  });
+});
