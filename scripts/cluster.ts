@@ -48,6 +48,29 @@ export interface TopologyOptions {
   dataSet?: string;
   /** The shared secret every process verifies tokens with (empty: each uses its local one). */
   authSecret?: string;
+  /**
+   * Processes per subgraph name and for `gateway` (default 1 each). Replica k (from 2) is named
+   * `<name>-<k>`, listens on `ports['<name>-<k>']` or the first's port + 100 × (k - 1), and
+   * gateway k sends to replica k of each subgraph (round the replicas there are): two gateways
+   * in front of two processes of a subgraph each reach a different one, as behind a balancer.
+   */
+  replicas?: Record<string, number>;
+}
+
+/** The name of replica k (1-based) of a process: the first keeps the plain name. */
+export function replicaName(name: string, k: number): string {
+  return k === 1 ? name : `${name}-${k}`;
+}
+
+/** "gateway=2,credit=2" (CLUSTER_REPLICAS) as { gateway: 2, credit: 2 }. */
+export function parseReplicas(value: string | undefined): Record<string, number> {
+  const replicas: Record<string, number> = {};
+  for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([a-z_]+)=(\d+)$/.exec(part);
+    if (!match || Number(match[2]) < 1) throw new Error(`CLUSTER_REPLICAS: "${part}" is not <process>=<count of 1 or more>`);
+    replicas[match[1]!] = Number(match[2]);
+  }
+  return replicas;
 }
 
 /** The role a subgraph connects as. */
@@ -65,14 +88,17 @@ export function clusterTopology(options: TopologyOptions): ProcessSpec[] {
   const portOf = (s: SubgraphRef) => options.ports?.[s.name] ?? s.defaultPort;
   const registry = subgraphs.find((s) => s.name === 'registry');
   if (!registry) throw new Error('the topology needs the registry subgraph');
-  const url = (s: SubgraphRef) => `http://${host}:${portOf(s)}/graphql`;
-  const specs: ProcessSpec[] = subgraphs.map((s) => ({
-    name: s.name,
+  const count = (name: string) => options.replicas?.[name] ?? 1;
+  const replicaPort = (name: string, first: number, k: number) => options.ports?.[replicaName(name, k)] ?? first + 100 * (k - 1);
+  const url = (s: SubgraphRef, k = 1) => `http://${host}:${replicaPort(s.name, portOf(s), k)}/graphql`;
+  const replicasOf = (s: SubgraphRef) => Array.from({ length: count(s.name) }, (_, i) => i + 1);
+  const specs: ProcessSpec[] = subgraphs.flatMap((s) => replicasOf(s).map((k) => ({
+    name: replicaName(s.name, k),
     script: `subgraphs/${s.name}/server.ts`,
-    port: portOf(s),
+    port: replicaPort(s.name, portOf(s), k),
     env: {
       [`${s.name.toUpperCase()}_DATABASE_URL`]: options.databaseUrl(s.name),
-      [`${s.name.toUpperCase()}_PORT`]: String(portOf(s)),
+      [`${s.name.toUpperCase()}_PORT`]: String(replicaPort(s.name, portOf(s), k)),
       HOST: host,
       REGISTRY_URL: url(registry),
       DATA_SET: options.dataSet ?? 'demo',
@@ -80,14 +106,18 @@ export function clusterTopology(options: TopologyOptions): ProcessSpec[] {
       // Only the gateway (and the other subgraphs' service calls) may call a subgraph.
       SUBGRAPH_REQUIRE_GATEWAY: 'true',
     },
-  }));
+  })));
   const gatewayPort = options.ports?.gateway ?? 4000;
-  specs.push({
-    name: 'gateway',
-    script: GATEWAY_BUNDLE,
-    port: gatewayPort,
-    env: { PORT: String(gatewayPort), HOST: host, AUTH_SECRET: options.authSecret ?? '', ...Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_URL`, url(s)])) },
-  });
+  for (let k = 1; k <= count('gateway'); k++) {
+    const port = replicaPort('gateway', gatewayPort, k);
+    const target = (s: SubgraphRef) => url(s, ((k - 1) % count(s.name)) + 1);
+    specs.push({
+      name: replicaName('gateway', k),
+      script: GATEWAY_BUNDLE,
+      port,
+      env: { PORT: String(port), HOST: host, AUTH_SECRET: options.authSecret ?? '', ...Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_URL`, target(s)])) },
+    });
+  }
   return specs;
 }
 
@@ -169,10 +199,14 @@ export interface ClusterOptions {
   /** Every line the processes print, prefixed with the process name. */
   log?: (line: string) => void;
   readyTimeoutMs?: number;
+  /** Processes per subgraph and for `gateway` (see TopologyOptions.replicas). */
+  replicas?: Record<string, number>;
 }
 
 export interface Cluster {
   gatewayUrl: string;
+  /** Every gateway process's URL, the first being gatewayUrl. */
+  gatewayUrls: string[];
   urls: Record<string, string>;
   roles: SubgraphRole[];
   databaseUrls: Record<string, string>;
@@ -228,6 +262,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     databaseUrl: (name) => databaseUrls[name]!,
     ...(options.ports ? { ports: options.ports } : {}),
     ...(options.dataSet ? { dataSet: options.dataSet } : {}),
+    ...(options.replicas ? { replicas: options.replicas } : {}),
   });
 
   // A process gets only its own settings: no admin DATABASE_URL to fall back on, no other
@@ -263,18 +298,24 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
   const timeout = options.readyTimeoutMs ?? 180_000;
   try {
-    const [registry, ...rest] = specs.filter((s) => s.name !== 'gateway');
-    const gateway = specs.find((s) => s.name === 'gateway')!;
+    const isGateway = (s: ProcessSpec) => s.script === GATEWAY_BUNDLE;
+    const firsts = specs.filter((s) => !isGateway(s) && subgraphs.some((g) => g.name === s.name));
+    const [registry, ...rest] = firsts;
+    // A subgraph's further processes start once its first has migrated and loaded the data.
+    const further = specs.filter((s) => !isGateway(s) && !firsts.includes(s));
     await waitReady(registry!, host, start(registry!), timeout);
     await Promise.all(rest.map((spec) => waitReady(spec, host, start(spec), timeout)));
+    await Promise.all(further.map((spec) => waitReady(spec, host, start(spec), timeout)));
     await buildGateway();
-    await waitReady(gateway, host, start(gateway), timeout);
+    await Promise.all(specs.filter(isGateway).map((spec) => waitReady(spec, host, start(spec), timeout)));
   } catch (error) {
     await stop();
     throw error;
   }
+  const gatewayUrls = specs.filter((s) => s.script === GATEWAY_BUNDLE).map((s) => `http://${host}:${s.port}/graphql`);
   return {
-    gatewayUrl: `http://${host}:${specs.at(-1)!.port}/graphql`,
+    gatewayUrl: gatewayUrls[0]!,
+    gatewayUrls,
     urls: Object.fromEntries(specs.map((s) => [s.name, `http://${host}:${s.port}/graphql`])),
     roles,
     databaseUrls,
@@ -321,10 +362,11 @@ async function main(): Promise<void> {
     host: process.env.HOST || '127.0.0.1',
     ports,
     dataSet: process.env.DATA_SET || 'demo',
+    replicas: parseReplicas(process.env.CLUSTER_REPLICAS),
   });
   console.log('');
   for (const [name, url] of Object.entries(cluster.urls)) {
-    const role = cluster.roles.find((r) => r.subgraph === name);
+    const role = cluster.roles.find((r) => r.subgraph === name.replace(/-\d+$/, ''));
     console.log(`${name.padEnd(18)} ${url}${role ? `  (role ${role.role})` : ''}`);
   }
   console.log(`\ncluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s; gateway at ${cluster.gatewayUrl}. Ctrl-C stops it.`);

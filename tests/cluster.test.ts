@@ -8,7 +8,8 @@ import { postGraphQL } from './support/stack.js';
 
 // The production topology (npm run start:cluster) on the PostgreSQL server: every subgraph and
 // the gateway as OS processes, each subgraph as its own database role. Needs DATABASE_URL (an
-// admin user); uses a scratch database and roles of its own, dropped at the end.
+// admin user); uses a scratch database and roles of its own, dropped at the end. It runs two
+// gateways and two credit processes (the replicas option), gateway k in front of credit k.
 const adminUrl = process.env.DATABASE_URL;
 const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 const database = `cluster_${suffix}`;
@@ -29,10 +30,12 @@ describe.skipIf(!adminUrl)('npm run start:cluster (separate processes, one datab
   const output: string[] = [];
 
   beforeAll(async () => {
-    const ports: Record<string, number> = { gateway: await freePort() };
+    const ports: Record<string, number> = { gateway: await freePort(), 'gateway-2': await freePort(), 'credit-2': await freePort() };
     for (const s of subgraphs) ports[s.name] = await freePort();
     try {
-      cluster = await startCluster({ adminUrl: adminUrl!, database, rolePrefix, ports, dataSet: 'demo', log: (line) => output.push(line) });
+      cluster = await startCluster({
+        adminUrl: adminUrl!, database, rolePrefix, ports, dataSet: 'demo', replicas: { gateway: 2, credit: 2 }, log: (line) => output.push(line),
+      });
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${output.slice(-40).join('\n')}`);
     }
@@ -89,5 +92,35 @@ describe.skipIf(!adminUrl)('npm run start:cluster (separate processes, one datab
     }
     const gateway = (await (await fetch(new URL('/ready', cluster!.gatewayUrl))).json()) as { checks: Record<string, string> };
     expect(Object.keys(gateway.checks).sort()).toEqual(subgraphs.map((s) => s.name).sort());
+  });
+
+  it('a write through one gateway and credit process is read at once through the other pair (kept answers stay exact)', async () => {
+    expect(cluster!.gatewayUrls).toHaveLength(2);
+    const [one, two] = cluster!.gatewayUrls as [string, string];
+    const token = await cluster!.auth.mint({ sub: 'cluster-test', roles: ['administrator'] });
+    const households = await postGraphQL(one, `{ households(first: 1) { edges { node { id commune { code } } } } }`, {}, token);
+    expect(households.errors).toBeUndefined();
+    const { id, commune } = households.data.households.edges[0].node;
+    const figures = `query($codes: [ID!]) { communes(filter: { codes: $codes }) { creditFigures(from: "2025-01-01", to: "2025-12-31") { amountDisbursed loans } }
+      city { creditFigures(from: "2025-01-01", to: "2025-12-31") { amountDisbursed } } }`;
+    const read = async (url: string) => {
+      const r = await postGraphQL(url, figures, { codes: [commune.code] }, token);
+      expect(r.errors).toBeUndefined();
+      return { commune: Number(r.data.communes[0].creditFigures.amountDisbursed), loans: r.data.communes[0].creditFigures.loans as number, city: Number(r.data.city.creditFigures.amountDisbursed) };
+    };
+    for (let i = 0; i < 4; i++) {
+      // Alternate: write through one pair, read through the other, whose kept answer is warm.
+      const [writer, reader] = i % 2 === 0 ? [one, two] : [two, one];
+      await read(reader);
+      const before = await read(reader);
+      const amount = 20_000_000 + i;
+      const w = await postGraphQL(writer, `mutation($input: DisburseLoanInput!) { disburseLoan(input: $input) { loan { id } } }`, {
+        input: { householdId: id, programmeCode: 'JOB_CREATION', amount: String(amount), disbursedOn: `2025-03-0${i + 1}`, termMonths: 36, jobsCreated: 1,
+          purpose: 'Replica test', massOrganisation: 'WOMENS_UNION', savingsGroup: 'Tổ TK&VV replica' },
+      }, token);
+      expect(w.errors).toBeUndefined();
+      const after = await read(reader);
+      expect(after).toEqual({ commune: before.commune + amount, loans: before.loans + 1, city: before.city + amount });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { clusterTopology, roleName, rolesFromEnv, type ProcessSpec } from '../scripts/cluster.js';
+import { clusterTopology, parseReplicas, roleName, rolesFromEnv, type ProcessSpec } from '../scripts/cluster.js';
 import { gatewayNodeArgs } from '../scripts/build-gateway.js';
 import { subgraphs } from '../subgraphs/catalog.js';
 
@@ -131,5 +131,20 @@ describe('docker-compose.yml and the process topology (npm run start:cluster) ag
   it('the image exposes every port of the topology', () => {
     const exposed = /^EXPOSE (.*)$/m.exec(fs.readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8'))![1]!.split(/\s+/).map(Number);
     expect(exposed.sort()).toEqual(topology.map((s) => s.port).sort());
+  });
+});
+
+describe('npm run start:cluster with replicas (CLUSTER_REPLICAS)', () => {
+  it('runs further processes of a subgraph and of the gateway, gateway k in front of replica k', () => {
+    const replicated = clusterTopology({ databaseUrl: (name) => `postgres://${roleName(name)}:secret@127.0.0.1:5432/poverty`, replicas: parseReplicas('gateway=2,credit=2') });
+    const byName = new Map(replicated.map((s) => [s.name, s]));
+    expect(replicated.map((s) => s.name)).toEqual([...subgraphs.flatMap((s) => (s.name === 'credit' ? ['credit', 'credit-2'] : [s.name])), 'gateway', 'gateway-2']);
+    expect(byName.get('credit-2')!.port).toBe(byName.get('credit')!.port + 100);
+    expect(byName.get('credit-2')!.env.CREDIT_DATABASE_URL).toBe(byName.get('credit')!.env.CREDIT_DATABASE_URL);
+    expect(byName.get('gateway')!.env.CREDIT_URL).toBe(`http://127.0.0.1:${byName.get('credit')!.port}/graphql`);
+    expect(byName.get('gateway-2')!.env.CREDIT_URL).toBe(`http://127.0.0.1:${byName.get('credit-2')!.port}/graphql`);
+    // A subgraph with one process serves both gateways.
+    expect(byName.get('gateway-2')!.env.REGISTRY_URL).toBe(byName.get('gateway')!.env.REGISTRY_URL);
+    expect(() => parseReplicas('credit=0')).toThrow(/CLUSTER_REPLICAS/);
   });
 });
