@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { Databases } from '../db/index.js';
+import { resilienceFromEnv } from '../gateway/subgraph-source.js';
 import { loadOperations } from '../schema/operations.js';
 import { testAuthConfig } from '../tests/support/stack.js';
 import { startStack } from './stack.js';
@@ -11,7 +12,9 @@ import { startStack } from './stack.js';
 // recording one loan every WRITE_MS through the graph while the clients read, so that kept
 // answers are invalidated all along. Prints requests per second and latency percentiles, and
 // the p50 of a trivial query (`{ city { name } }`) through the same gateway for scale.
-// Embedded database in memory, or DATABASE_URL's database (its data is replaced).
+// Embedded database in memory (or kept in --data-dir, reused by the next run), or DATABASE_URL's
+// database (an empty one gets the data set; one that has it is reused). Generous gateway
+// timeouts (30 s a fetch), so that a loaded machine slows the numbers instead of failing them.
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,10 +26,16 @@ const CLIENTS = arg('clients', '1,10').split(',').map(Number);
 const WRITE_MS = 500;
 
 const quiet = new Writable({ write: (_c, _e, done) => done() });
-const databases = process.env.DATABASE_URL ? new Databases({ env: process.env, poolSize: 10 }) : new Databases({ inMemory: true });
+const dataDir = arg('data-dir', '');
+const databases = process.env.DATABASE_URL
+  ? new Databases({ env: process.env, poolSize: 10 })
+  : dataDir
+    ? new Databases({ env: { ...process.env, DATA_DIR: dataDir } })
+    : new Databases({ inMemory: true });
+const resilience = resilienceFromEnv({ SUBGRAPH_TIMEOUT_MS: '30000', REQUEST_DEADLINE_MS: '60000', CIRCUIT_FAILURES: '50', ...process.env });
 const auth = testAuthConfig();
 const loadStarted = Date.now();
-const stack = await startStack({ databases, ports: 'random', gatewayPort: 0, data: 'city', scale: SCALE, auth, logDestination: quiet, log: () => {} });
+const stack = await startStack({ databases, ports: 'random', gatewayPort: 0, data: 'city', scale: SCALE, auth, logDestination: quiet, log: () => {}, resilience });
 console.log(`city data set at scale ${SCALE} on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'the embedded database'}, loaded in ${((Date.now() - loadStarted) / 1000).toFixed(0)} s`);
 
 const scorecard = loadOperations().find((o) => o.name === 'commune-scorecard')!;

@@ -1,0 +1,113 @@
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateSubgraph, type Databases } from '../db/index.js';
+import { cityScope, communeOfKey, KeptAnswers } from '../subgraphs/common/kept.js';
+import { migrations } from '../subgraphs/credit/db/migrations/index.js';
+import { testDatabases } from './support/stack.js';
+
+// The kept-answers mechanism on its own (subgraphs/common/kept.ts), against the credit schema's
+// real triggers: which changes move which answers, the memory bound, and a write that commits
+// while an answer is being computed. The graph-level tests are in tests/kept-figures.test.ts.
+
+let databases: Databases;
+let dispose: () => Promise<void>;
+let db: Kysely<any>;
+beforeAll(async () => {
+  ({ databases, dispose } = await testDatabases());
+  db = databases.kysely('credit');
+  await migrateSubgraph(db, 'credit', migrations);
+});
+afterAll(async () => {
+  await dispose?.();
+});
+
+const touch = (commune: string) =>
+  sql`INSERT INTO credit_rollup (grain, period_start, commune_code, programme_code, amount_disbursed) VALUES ('day', '2025-01-01', ${commune}, '', 1)
+    ON CONFLICT (grain, period_start, commune_code, programme_code) DO UPDATE SET amount_disbursed = credit_rollup.amount_disbursed + 1`.execute(db);
+
+/** A kept loader whose every computation is counted; keys "commune|…" or city keys. */
+function counted(kept: KeptAnswers) {
+  const computed: string[] = [];
+  const request = () => {
+    const r = kept.forRequest();
+    return {
+      commune: r.loader<string, string>('commune', communeOfKey, async (keys) => (computed.push(...keys), keys.map((k) => `${k}@${computed.length}`))),
+      city: r.loader<string, string>('city', cityScope, async (keys) => (computed.push(...keys.map((k) => `city:${k}`)), keys.map((k) => `${k}@${computed.length}`))),
+    };
+  };
+  return { computed, request };
+}
+
+describe('kept answers', () => {
+  it("moves a commune's answers on its own changes only, the city's on every change, everything on a TRUNCATE", async () => {
+    const { computed, request } = counted(new KeptAnswers(db, { enabled: () => true }));
+    const load = async () => {
+      const r = request();
+      return Promise.all([r.commune.load('00070|p'), r.commune.load('00004|p'), r.city.load('p')]);
+    };
+    const first = await load();
+    expect(await load()).toEqual(first);
+    expect(computed).toEqual(['00070|p', '00004|p', 'city:p']);
+
+    await touch('00070');
+    const second = await load();
+    expect(computed.slice(3)).toEqual(['00070|p', 'city:p']);
+    expect(second[1]).toBe(first[1]);
+
+    // A transaction that rolls back moves nothing.
+    await db.transaction().execute(async (trx) => {
+      await sql`INSERT INTO credit_rollup (grain, period_start, commune_code, programme_code) VALUES ('day', '2025-02-02', '00004', '')`.execute(trx);
+      await sql`SELECT 1/0`.execute(trx);
+    }).catch(() => {});
+    await load();
+    expect(computed).toHaveLength(5);
+
+    await sql`TRUNCATE credit_household_gap`.execute(db);
+    await load();
+    expect(computed.slice(5)).toEqual(['00070|p', '00004|p', 'city:p']);
+  });
+
+  it('keeps at most maxEntries answers, the least recently used going first', async () => {
+    const { computed, request } = counted(new KeptAnswers(db, { enabled: () => true, maxEntries: 2 }));
+    await request().commune.load('00070|a');
+    await request().commune.load('00004|a');
+    await request().commune.load('00070|a'); // kept; now the most recently used
+    await request().commune.load('09784|a'); // pushes out 00004|a
+    await request().commune.load('00070|a');
+    await request().commune.load('00004|a');
+    expect(computed).toEqual(['00070|a', '00004|a', '09784|a', '00004|a']);
+  });
+
+  it('never serves an answer computed while a write committed: it was kept under the versions read before', async () => {
+    const kept = new KeptAnswers(db, { enabled: () => true });
+    let writeDuring = true;
+    let computations = 0;
+    const loader = () =>
+      kept.forRequest().loader<string, number>('racy', communeOfKey, async (keys) => {
+        computations++;
+        // The versions were read before this: a write that commits now is newer than them.
+        if (writeDuring) await touch('10369');
+        const { rows } = await sql<{ n: string }>`SELECT coalesce(sum(amount_disbursed), 0) AS n FROM credit_rollup WHERE commune_code = '10369'`.execute(db);
+        return keys.map(() => Number(rows[0]!.n));
+      });
+    const a = await loader().load('10369|x');
+    writeDuring = false;
+    const b = await loader().load('10369|x');
+    expect(computations).toBe(2);
+    expect(b).toBe(a);
+    await loader().load('10369|x');
+    expect(computations).toBe(2);
+  });
+
+  it('computes everything afresh when switched off', async () => {
+    let on = false;
+    const { computed, request } = counted(new KeptAnswers(db, { enabled: () => on }));
+    await request().commune.load('00070|off');
+    await request().commune.load('00070|off');
+    expect(computed).toHaveLength(2);
+    on = true;
+    await request().commune.load('00070|off');
+    await request().commune.load('00070|off');
+    expect(computed).toHaveLength(3);
+  });
+});
