@@ -42,8 +42,8 @@ const scorecard = loadOperations().find((o) => o.name === 'commune-scorecard')!;
 const maxClients = Math.max(...CLIENTS);
 const tokens = await Promise.all(Array.from({ length: maxClients }, (_, i) => stack.auth.mint({ sub: `bench-analyst-${i}`, roles: ['analyst'] })));
 
-async function post(query: string, variables: Record<string, unknown>, token: string): Promise<any> {
-  const response = await fetch(stack.gatewayUrl, {
+async function post(query: string, variables: Record<string, unknown>, token: string, url = stack.gatewayUrl): Promise<any> {
+  const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
@@ -56,14 +56,14 @@ async function post(query: string, variables: Record<string, unknown>, token: st
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 
 /** `clients` closed-loop clients for SECONDS, each with its own token. */
-async function run(query: string, variables: Record<string, unknown>, clients: number) {
+async function run(query: string, variables: Record<string, unknown>, clients: number, url = stack.gatewayUrl) {
   const latencies: number[] = [];
   const end = Date.now() + SECONDS * 1000;
   await Promise.all(
     tokens.slice(0, clients).map(async (token) => {
       while (Date.now() < end) {
         const t = performance.now();
-        await post(query, variables, token);
+        await post(query, variables, token, url);
         latencies.push(performance.now() - t);
       }
     }),
@@ -113,6 +113,34 @@ for (const clients of CLIENTS) {
   const off = results[`off/${clients}`]!;
   console.log(`  ${clients} clients: throughput ${(on.rps / off.rps).toFixed(1)}× with kept answers, p50 ${(off.p50 / on.p50).toFixed(1)}× lower; p50 on / trivial p50 = ${(on.p50 / trivial.p50).toFixed(1)}`);
 }
+// Each subgraph's own share: the scorecard's fetch of that subgraph (its fields of the 126
+// communes, as the gateway sends it), posted to the subgraph directly, one client.
+const { from, to, year, asOf } = scorecard.variables as { from: string; to: string; year: number; asOf: string };
+const FIELDS: Record<string, string> = {
+  registry: `householdCount(year: ${year}) povertyFigures(year: ${year}) { poor nearPoor poorRatePercent nearPoorRatePercent }`,
+  credit: `creditFigures(from: "${from}", to: "${to}") { amountDisbursed borrowingHouseholds } creditOutstanding(asOf: "${asOf}") { outstanding }`,
+  housing: `housingFigures(from: "${from}", to: "${to}") { housesCompleted housesSupported }`,
+  social_insurance: `socialFigures(from: "${from}", to: "${to}") { healthInsurance { people budget } }`,
+  employment: `employmentFigures(year: ${year}) { placements trainingEnrolments }`,
+  livelihoods: `livelihoodFigures(from: "${from}", to: "${to}") { householdsSupported supportValue }`,
+};
+const codes: string[] = (await post('{ communes { code } }', {}, tokens[0]!)).communes.map((c: { code: string }) => c.code);
+const representations = codes.map((code) => ({ __typename: 'Commune', code }));
+for (const [name, fields] of Object.entries(FIELDS)) {
+  const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Commune { ${fields} } } }`;
+  const url = stack.subgraphUrls[name]!;
+  const line: string[] = [];
+  const p50: Record<string, number> = {};
+  for (const mode of ['off', 'on'] as const) {
+    process.env.KEPT_FIGURES = mode;
+    await post(query, { r: representations }, tokens[0]!, url);
+    const r = await run(query, { r: representations }, 1, url);
+    p50[mode] = r.p50;
+    line.push(`${mode} p50 ${r.p50.toFixed(1)} ms`);
+  }
+  console.log(`${name.padEnd(16)} its scorecard fetch (126 communes), 1 client: ${line.join(', ')}: ${(p50.off! / p50.on!).toFixed(1)}× faster kept`);
+}
+
 process.env.KEPT_FIGURES = 'on';
 const w = writer();
 const busy = await run(scorecard.document, scorecard.variables, maxClients);

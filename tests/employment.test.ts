@@ -514,6 +514,14 @@ describe('commune scope (employment)', () => {
 
 // Last: adds rows for households 1..500 in 2021, which no other test reads.
 describe('N+1 guards (employment)', () => {
+  // They measure computation, so kept answers are off here: a kept answer costs fewer statements
+  // (its versions only; tests/kept-figures.test.ts counts those).
+  beforeAll(() => {
+    process.env.KEPT_FIGURES = 'off';
+  });
+  afterAll(() => {
+    delete process.env.KEPT_FIGURES;
+  });
   async function statementsFor(query: string, variables?: Record<string, unknown>, url?: string) {
     stack.databases.statements.reset();
     const r = await stack.query(query, variables, url);

@@ -511,6 +511,14 @@ describe('access: the audit trail and small counts', () => {
 });
 
 describe('N+1 guards (housing)', () => {
+  // They measure computation, so kept answers are off here: a kept answer costs fewer statements
+  // (its versions only; tests/kept-figures.test.ts counts those).
+  beforeAll(() => {
+    process.env.KEPT_FIGURES = 'off';
+  });
+  afterAll(() => {
+    delete process.env.KEPT_FIGURES;
+  });
   async function housingStatements(query: string, variables?: Record<string, unknown>, url?: string) {
     stack.databases.statements.reset();
     const r = await stack.query(query, variables, url);

@@ -386,6 +386,14 @@ describe('refusals: BAD_USER_INPUT naming the field, nothing written', () => {
 });
 
 describe('N+1 guards (social_insurance)', () => {
+  // They measure computation, so kept answers are off here: a kept answer costs fewer statements
+  // (its versions only; tests/kept-figures.test.ts counts those).
+  beforeAll(() => {
+    process.env.KEPT_FIGURES = 'off';
+  });
+  afterAll(() => {
+    delete process.env.KEPT_FIGURES;
+  });
   async function statementsFor(query: string, variables?: Record<string, unknown>, url?: string) {
     stack.databases.statements.reset();
     const r = await stack.query(query, variables, url);
