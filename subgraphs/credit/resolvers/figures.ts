@@ -49,6 +49,13 @@ export function toCreditOutstanding(asOf: string, area: AreaFigures<OutstandingR
   };
 }
 
+/**
+ * The groups of programmes the city publishes a distinct-household count for (the 4,001
+ * production-loan households of 2021-2024), codes sorted: the only groups a caller without exact
+ * counts may ask for.
+ */
+export const PUBLISHED_GROUPS: readonly string[][] = [['NEAR_POOR_HOUSEHOLDS', 'NEWLY_ESCAPED_POVERTY', 'POOR_HOUSEHOLDS']];
+
 type CreditFiguresValue = ReturnType<typeof toCreditFigures>;
 
 export const CreditFigures = {
@@ -59,6 +66,12 @@ export const CreditFigures = {
     if (unknown.length) throw badInput('programmes', `programmes names ${unknown.map((c) => `"${c.slice(0, 40)}"`).join(', ')}, not a programme code; the codes are ${[...known].join(', ')}`);
     const codes = [...new Set(programmes)].sort();
     if (codes.length !== programmes.length) throw badInput('programmes', 'programmes names a programme more than once');
+    if (!ctx.auth.exact && !PUBLISHED_GROUPS.some((group) => group.join(',') === codes.join(','))) {
+      throw badInput(
+        'programmes',
+        `without a token with exact counts, programmes is a group the city publishes: ${PUBLISHED_GROUPS.map((g) => `[${g.join(', ')}]`).join(' or ')}`,
+      );
+    }
     return ctx.loaders.householdsBorrowingUnder.load(`${figures.areaCode}|${figures.from}|${figures.to}|${codes.join(',')}`);
   },
 };
