@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { projectUrl } from '../subgraphs/common/paths.js';
+import { projectUrl } from '../platform/paths.js';
 
 export const OPERATIONS_DIR = projectUrl('schema/operations/');
 

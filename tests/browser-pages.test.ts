@@ -7,7 +7,7 @@ import { loadOperations } from '../schema/operations.js';
 import { SESSION_KEY, sessionForToken, type StoredSession } from '../web/auth/tokens.js';
 import { FIGURES } from '../web/dashboard/figures.js';
 import vi from '../web/locales/vi.json' with { type: 'json' };
-import { DEFAULT_CLIENT_ID } from '../subgraphs/common/pages.js';
+import { DEFAULT_CLIENT_ID } from '../platform/pages.js';
 import { allFigures } from './figures/index.js';
 import { publishedValue, runFigureChecks, type FigureResult } from './figures/compare.js';
 import { startTestStack, type TestStack } from './support/stack.js';

@@ -4,7 +4,7 @@ import { demoPopulation } from '../db/demo.js';
 import { housing } from '../subgraphs/housing/index.js';
 import { demoHousing } from '../subgraphs/housing/seed.js';
 import { registry } from '../subgraphs/registry/index.js';
-import { todayInHanoi } from '../subgraphs/common/scalars.js';
+import { todayInHanoi } from '../platform/scalars.js';
 import { onlyError, startTestStack, type GraphQLResponse, type TestStack } from './support/stack.js';
 import { expectPublicAmount, expectPublicCount } from './support/disclosure.js';
 

@@ -10,9 +10,9 @@ import { loadOperations } from '../schema/operations.js';
 import { publishSubgraph } from '../schema/publish.js';
 import { subgraphs } from '../subgraphs/catalog.js';
 import { credit } from '../subgraphs/credit/index.js';
-import type { RunningServer } from '../subgraphs/common/http.js';
-import { serveSubgraph } from '../subgraphs/common/serve.js';
-import type { SubgraphPackage } from '../subgraphs/common/subgraph.js';
+import type { RunningServer } from '../platform/http.js';
+import { serveSubgraph } from '../platform/serve.js';
+import type { SubgraphPackage } from '../platform/subgraph.js';
 import { FaultProxy } from './support/fault-proxy.js';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.js';
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { schemaName } from '../config.js';
 import type { Databases } from '../index.js';
-import type { SubgraphPackage } from '../../subgraphs/common/subgraph.js';
+import type { SubgraphPackage } from '../../platform/subgraph.js';
 import { withoutSecondaryStructures } from '../bulk.js';
 import { buildCityPlan } from './plan.js';
 import { generateInWorkers, type GeneratorJob } from './workers.js';

@@ -1,5 +1,5 @@
-import { sumMoney } from '../../common/scalars.js';
-import { badInput } from '../../common/errors.js';
+import { sumMoney } from '../../../platform/scalars.js';
+import { badInput } from '../../../platform/errors.js';
 import type { CreditContext } from '../context.js';
 import * as repo from '../repository.js';
 import { periodKey, toCreditFigures, toCreditOutstanding } from './figures.js';

@@ -1,10 +1,10 @@
-import { auditedWrite } from '../../common/audit.js';
-import { badInput } from '../../common/errors.js';
-import { todayInHanoi } from '../../common/scalars.js';
+import { auditedWrite } from '../../../platform/audit.js';
+import { badInput } from '../../../platform/errors.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
 import type { CreditContext } from '../context.js';
 import type { MassOrganisation } from '../db/tables.js';
 import { checkEligibility, reviewYearsFor } from '../eligibility.js';
-import { parseId } from '../../common/ids.js';
+import { parseId } from '../../../platform/ids.js';
 import * as repo from '../repository.js';
 
 interface DisburseLoanInput {

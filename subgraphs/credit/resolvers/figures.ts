@@ -1,4 +1,4 @@
-import { checkPeriod, periodKey as commonPeriodKey } from '../../common/period.js';
+import { checkPeriod, periodKey as commonPeriodKey } from '../../../platform/period.js';
 import type { LoanProgramme } from '../db/tables.js';
 import type { AreaFigures } from '../loaders.js';
 import type { DisbursementRow, OutstandingRow } from '../repository.js';

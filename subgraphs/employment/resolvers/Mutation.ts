@@ -1,11 +1,11 @@
-import { auditedWrite } from '../../common/audit.js';
-import { badInput } from '../../common/errors.js';
-import type { RegistryMember } from '../../common/registry-client.js';
-import { todayInHanoi } from '../../common/scalars.js';
+import { auditedWrite } from '../../../platform/audit.js';
+import { badInput } from '../../../platform/errors.js';
+import type { RegistryMember } from '../../../platform/registry-client.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
 import type { EmploymentContext } from '../context.js';
 import type { ContractKind, HouseholdClassification, LabourStatisticsBasis, PlacementChannel, TrainingLevel } from '../db/tables.js';
 import * as repo from '../repository.js';
-import { parseId } from '../../common/ids.js';
+import { parseId } from '../../../platform/ids.js';
 
 // Every mutation: validate the input, then ask the registry, then write in one transaction
 // together with its audit record (auditedWrite), naming the households it touched.

@@ -1,12 +1,12 @@
 import type { Transaction } from 'kysely';
-import { auditedWrite } from '../../common/audit.js';
-import { badInput } from '../../common/errors.js';
-import { todayInHanoi } from '../../common/scalars.js';
+import { auditedWrite } from '../../../platform/audit.js';
+import { badInput } from '../../../platform/errors.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
 import type { HousingContext } from '../context.js';
 import type { FundDonorKind, HousingCase, HousingCaseKind, HousingDatabase, HousingFundingSource } from '../db/tables.js';
 import * as repo from '../repository.js';
 import { eligibleForHousing, listReviewYear, transition, type HousingAction } from '../rules.js';
-import { parseId } from '../../common/ids.js';
+import { parseId } from '../../../platform/ids.js';
 
 interface FundingLineInput {
   source: HousingFundingSource;

@@ -1,6 +1,6 @@
-import { auditedWrite } from '../../common/audit.js';
-import { badInput, violatesUnique } from '../../common/errors.js';
-import { todayInHanoi } from '../../common/scalars.js';
+import { auditedWrite } from '../../../platform/audit.js';
+import { badInput, violatesUnique } from '../../../platform/errors.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
 import type { LivelihoodsContext } from '../context.js';
 import type { HighTechModelKind, LivelihoodActivity } from '../db/tables.js';
 import * as repo from '../repository.js';

@@ -1,4 +1,4 @@
-import { checkYear } from '../../common/consistency.js';
+import { checkYear } from '../../../platform/consistency.js';
 import type { RegistryContext } from '../context.js';
 import * as repo from '../repository.js';
 import { toPovertyFigures, yearRange } from './figures.js';

@@ -1,7 +1,7 @@
-import { auditedWrite } from '../../common/audit.js';
-import { badInput, violatesUnique } from '../../common/errors.js';
-import { parseId } from '../../common/ids.js';
-import { todayInHanoi } from '../../common/scalars.js';
+import { auditedWrite } from '../../../platform/audit.js';
+import { badInput, violatesUnique } from '../../../platform/errors.js';
+import { parseId } from '../../../platform/ids.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
 import type { RegistryContext } from '../context.js';
 import type { Relation, ReviewKind, Sex } from '../db/tables.js';
 import * as repo from '../repository.js';

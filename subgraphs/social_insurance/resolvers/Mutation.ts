@@ -1,7 +1,7 @@
-import { auditedWrite } from '../../common/audit.js';
-import { badInput, violatesUnique } from '../../common/errors.js';
-import type { RegistryClassification, RegistryMember } from '../../common/registry-client.js';
-import { todayInHanoi } from '../../common/scalars.js';
+import { auditedWrite } from '../../../platform/audit.js';
+import { badInput, violatesUnique } from '../../../platform/errors.js';
+import type { RegistryClassification, RegistryMember } from '../../../platform/registry-client.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
 import type { SocialInsuranceContext } from '../context.js';
 import type { AllowanceCategory, EmergencyEventKind, SupportGroup, TuitionSupportKind } from '../db/tables.js';
 import * as repo from '../repository.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { pendingMigrations } from '../../db/index.js';
+import { pendingMigrations } from '../db/index.js';
 import { serveGraphQL, type RunningServer } from './http.js';
 import type { DestinationStream } from 'pino';
 import { Observability, REQUEST_ID_HEADER, type Readiness } from './observability.js';

@@ -13,7 +13,7 @@ import type { RegistryClassification, RegistryClient } from './registry-client.j
  * config/consistency-rules.json) against facts the other exposes:
  *
  * - facts of the registry are asked for over HTTP with the registry client
- *   (subgraphs/common/registry-client.ts), as the write-path checks already do, but for a whole
+ *   (platform/registry-client.ts), as the write-path checks already do, but for a whole
  *   commune or the city at once: hidden registry queries give the reviews of a year with the
  *   households' members (`consistencyReviewFacts`) and the lists in force
  *   (`consistencyClassifications`) in one request each, whatever the number of households;

@@ -10,7 +10,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
-import type { CityPlan } from '../../db/generate/plan.js';
+import type { CityPlan } from '../db/generate/plan.js';
 import { accessRules, type RequestAuth } from './access.js';
 import { accessPlugin, enforceFieldRules } from './enforce.js';
 import { limitsFromEnv, subgraphLimits, type RequestLimits } from './limits.js';
@@ -74,7 +74,7 @@ export function loadTypeDefs(file: URL): DocumentNode {
  *
  * Access control is enforced here, by the subgraph that owns the data, whoever calls it (the
  * gateway or anyone who reaches the port): the SDL's `@access`, `@personal` and `@count`
- * directives, and `<subgraph>:write` for its mutations (subgraphs/common/access.ts).
+ * directives, and `<subgraph>:write` for its mutations (platform/access.ts).
  */
 export function createSubgraphServer<TContext extends BaseContext & { auth: RequestAuth }>(
   built: BuiltSubgraph<TContext>,
