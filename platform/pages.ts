@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { createRequire } from 'node:module';
 import type { GraphQLSchema } from 'graphql';
-import { loadOperations } from '../schema/operations.js';
+import { loadOperations } from './operations.js';
 import { sendHtml, sendJson, type Route } from './http.js';
 import { buildAssets, sendAsset, type Entry } from './assets.js';
 

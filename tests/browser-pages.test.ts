@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { loadOperations } from '../schema/operations.js';
+import { loadOperations } from '../platform/operations.js';
 import { SESSION_KEY, sessionForToken, type StoredSession } from '../web/auth/tokens.js';
 import { FIGURES } from '../web/dashboard/figures.js';
 import vi from '../web/locales/vi.json' with { type: 'json' };

@@ -6,7 +6,7 @@ import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveGateway } from '../gateway/gateway.js';
 import { defaultRoutingUrl, readCommittedSupergraph } from '../schema/compose.js';
-import { loadOperations } from '../schema/operations.js';
+import { loadOperations } from '../platform/operations.js';
 import { publishSubgraph } from '../schema/publish.js';
 import { subgraphs } from '../subgraphs/catalog.js';
 import { credit } from '../subgraphs/credit/index.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoAccounts } from '../oidc/accounts.js';
 import { loadAccessPolicy } from '../platform/auth.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_SCOPES } from '../platform/pages.js';
-import { loadOperations } from '../schema/operations.js';
+import { loadOperations } from '../platform/operations.js';
 import { startTestStack, TEST_AUTH_SECRET, type TestStack } from './support/stack.js';
 
 // The OpenID provider `npm start` runs (oidc/provider.ts) and the graph trusting its tokens
