@@ -10,7 +10,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
-import type { CityPlan } from '../db/generate/plan.js';
+import type { CityDataSource } from '../db/generate/run.js';
 import { accessRules, type RequestAuth } from './access.js';
 import { accessPlugin, enforceFieldRules } from './enforce.js';
 import { limitsFromEnv, subgraphLimits, type RequestLimits } from './limits.js';
@@ -41,8 +41,7 @@ export interface SubgraphDeps<DB> {
 }
 
 /** One department's subgraph as the platform sees it: start-up, migrations, demo data. */
-export interface SubgraphPackage<DB = any> {
-  name: string;
+export interface SubgraphPackage<DB = any> extends CityDataSource<DB> {
   /** Port when started by `npm start` or alone; `<NAME>_PORT` overrides it. */
   defaultPort: number;
   /** The SDL file (composition reads it without starting anything). */
@@ -51,16 +50,6 @@ export interface SubgraphPackage<DB = any> {
   /** Writes the small demo data set; does nothing when it is already there. */
   seedDemo(db: Kysely<DB>): Promise<void>;
   buildSubgraph(deps: SubgraphDeps<DB>): BuiltSubgraph<any>;
-  /**
-   * Replaces the subgraph's data with its share of the city-scale data set drawn from `plan`
-   * (`npm run generate`). Writes only the subgraph's own schema.
-   */
-  generateCity?(db: Kysely<DB>, plan: CityPlan, log: (message: string) => void): Promise<void>;
-  /**
-   * The module that exports generateCity, for the load that runs generators in worker threads
-   * (db/generate/workers.ts); without it the generator runs on the main thread.
-   */
-  cityGenerator?: URL;
 }
 
 export function loadTypeDefs(file: URL): DocumentNode {
