@@ -23,7 +23,8 @@ import { sendJson, serveGraphQL, type RunningServer } from '../platform/http.js'
 import { introspectionFromEnv } from '../platform/serve.js';
 import { projectUrl } from '../platform/paths.js';
 import { Observability, REQUEST_ID_HEADER, type Readiness } from '../platform/observability.js';
-import { gatewayPages, signInFromEnv, type SignInSettings } from '../platform/pages.js';
+import type { SignInSettings } from '../platform/pages.js';
+import { gatewayPages, signInFromEnv } from './pages.js';
 import { inRequestSpan } from '../platform/tracing.js';
 
 export const SUPERGRAPH_PATH = projectUrl('schema/supergraph.graphql');
