@@ -10,7 +10,7 @@ import {
 import type { DestinationStream } from 'pino';
 import { getOperationAST, GraphQLError, GraphQLScalarType, parse, type GraphQLSchema } from 'graphql';
 import { DateScalar, DateTime, Money } from '../platform/scalars.js';
-import { accessRules, checkAccess, RequestAuth, type AccessRules } from '../platform/access.js';
+import { accessRules, checkAccess, RequestAuth, type AccessRules } from '../platform/access/rules.js';
 import { checkLimits, limitsFromEnv, type RequestLimits } from '../platform/limits.js';
 import { isIntrospectionOnly, publicOperationsFromEnv, TrustedDocuments } from './trusted-documents.js';
 import { findWithheldCounts } from './withheld.js';

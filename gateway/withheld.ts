@@ -10,7 +10,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { withheldReason, type AccessRules, type WithheldCount } from '../platform/access.js';
+import { withheldReason, type AccessRules, type WithheldCount } from '../platform/access/rules.js';
 
 /**
  * The gateway's view of withheld counts: the subgraphs withhold them (and the gateway does not

@@ -3,7 +3,7 @@ import { pendingMigrations } from '../db/index.js';
 import { serveGraphQL, type RunningServer } from './http.js';
 import type { DestinationStream } from 'pino';
 import { Observability, REQUEST_ID_HEADER, type Readiness } from './observability.js';
-import { PEER_SCOPE, RequestAuth } from './access.js';
+import { PEER_SCOPE, RequestAuth } from './access/rules.js';
 import { recordPersonalReads, recordRefusal } from './audit.js';
 import { databaseTrouble } from './errors.js';
 import { forbidden, type Authenticator } from './auth.js';

@@ -11,8 +11,8 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { parse, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
 import type { CityDataSource } from '../db/generate/run.js';
-import { accessRules, type RequestAuth } from './access.js';
-import { accessPlugin, enforceFieldRules } from './enforce.js';
+import { accessRules, type RequestAuth } from './access/rules.js';
+import { accessPlugin, enforceFieldRules } from './access/enforce.js';
 import { limitsFromEnv, subgraphLimits, type RequestLimits } from './limits.js';
 import { errorsPlugin, formatErrorSafely } from './errors.js';
 import type { Observability } from './observability.js';
@@ -63,7 +63,7 @@ export function loadTypeDefs(file: URL): DocumentNode {
  *
  * Access control is enforced here, by the subgraph that owns the data, whoever calls it (the
  * gateway or anyone who reaches the port): the SDL's `@access`, `@personal` and `@count`
- * directives, and `<subgraph>:write` for its mutations (platform/access.ts).
+ * directives, and `<subgraph>:write` for its mutations (platform/access/rules.ts).
  */
 export function createSubgraphServer<TContext extends BaseContext & { auth: RequestAuth }>(
   built: BuiltSubgraph<TContext>,

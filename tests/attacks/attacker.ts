@@ -15,7 +15,7 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
-import { accessRules, type AccessRules } from '../../platform/access.js';
+import { accessRules, type AccessRules } from '../../platform/access/rules.js';
 import { loadAccessPolicy } from '../../platform/auth.js';
 import type { TestStack } from '../support/stack.js';
 

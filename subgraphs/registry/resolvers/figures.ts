@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { derivedShare } from '../../../platform/enforce.js';
+import { derivedShare } from '../../../platform/access/enforce.js';
 import { badInput } from '../../../platform/errors.js';
 import type { RegistryContext } from '../context.js';
 import type { Figures } from '../loaders.js';

@@ -11,7 +11,7 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
-import { forbidden, unauthenticated, type Viewer } from './auth.js';
+import { forbidden, unauthenticated, type Viewer } from '../auth.js';
 import type { DisclosurePolicy } from './disclosure.js';
 
 /**

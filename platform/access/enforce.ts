@@ -12,9 +12,9 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
-import { checkAccess, type AccessRules, type RequestAuth } from './access.js';
+import { checkAccess, type AccessRules, type RequestAuth } from './rules.js';
 import { checkPublicPeriod, publicAmount, publicCount, publicShare } from './disclosure.js';
-import { checkLimits, type RequestLimits } from './limits.js';
+import { checkLimits, type RequestLimits } from '../limits.js';
 
 /**
  * The subgraph side of access control, where the values are made: `@count`, `@amount` and
