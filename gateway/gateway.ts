@@ -10,7 +10,9 @@ import {
 import type { DestinationStream } from 'pino';
 import { getOperationAST, GraphQLError, GraphQLScalarType, parse, type GraphQLSchema } from 'graphql';
 import { DateScalar, DateTime, Money } from '../platform/scalars.js';
-import { accessRules, checkAccess, RequestAuth, type AccessRules } from '../platform/access/rules.js';
+import { checkAccess } from '../platform/access/check.js';
+import { RequestAuth } from '../platform/access/request.js';
+import { accessRules, type AccessRules } from '../platform/access/rules.js';
 import { checkLimits, limitsFromEnv, type RequestLimits } from '../platform/limits.js';
 import { isIntrospectionOnly, publicOperationsFromEnv, TrustedDocuments } from './trusted-documents.js';
 import { findWithheldCounts } from './withheld.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { RequestAuth } from './access/rules.js';
+import type { RequestAuth } from './access/request.js';
 import { badInput } from './errors.js';
 import { parseId } from './ids.js';
 import { idempotentWrite } from './writes.js';

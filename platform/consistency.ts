@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import DataLoader from 'dataloader';
-import type { RequestAuth } from './access/rules.js';
+import type { RequestAuth } from './access/request.js';
 import { badInput } from './errors.js';
 import { projectUrl } from './paths.js';
 import type { RegistryClassification, RegistryClient } from './registry-client.js';

@@ -11,8 +11,10 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { parse, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
 import type { CityDataSource } from '../db/generate/run.js';
-import { accessRules, type RequestAuth } from './access/rules.js';
-import { accessPlugin, enforceFieldRules } from './access/enforce.js';
+import type { RequestAuth } from './access/request.js';
+import { accessRules } from './access/rules.js';
+import { enforceFieldRules } from './access/enforce.js';
+import { accessPlugin } from './access/plugin.js';
 import { limitsFromEnv, subgraphLimits, type RequestLimits } from './limits.js';
 import { errorsPlugin, formatErrorSafely } from './errors.js';
 import type { Observability } from './observability.js';

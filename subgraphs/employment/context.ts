@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { RequestAuth } from '../../platform/access/rules.js';
+import type { RequestAuth } from '../../platform/access/request.js';
 import type { RegistryClient } from '../../platform/registry-client.js';
 import type { EmploymentDatabase } from './db/tables.js';
 import type { Loaders } from './loaders.js';
