@@ -6,7 +6,7 @@ import { housing } from '../subgraphs/housing/index.js';
 import { VBSP_HOUSING_LOAN } from '../subgraphs/housing/rules.js';
 import { demoHousing } from '../subgraphs/housing/seed.js';
 import { registry } from '../subgraphs/registry/index.js';
-import { todayInHanoi } from '../subgraphs/common/scalars.js';
+import { todayInHanoi } from '../platform/scalars.js';
 import { onlyError, startTestStack, type GraphQLResponse, type TestStack } from './support/stack.js';
 import { expectPublicAmount, expectPublicCount } from './support/disclosure.js';
 

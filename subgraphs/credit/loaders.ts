@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { CreditDatabase, Loan, LoanProgramme, LoanRepayment } from './db/tables.js';
 import * as repo from './repository.js';
-import { byKey, groupBy } from '../common/batch.js';
+import { byKey, groupBy } from '../../platform/batch.js';
 
 /** Figures of one area: the all-programme total and one entry per programme that has any. */
 export interface AreaFigures<R> {

@@ -1,4 +1,4 @@
-import type { RegistryClassification } from '../common/registry-client.js';
+import type { RegistryClassification } from '../../platform/registry-client.js';
 import type { HousingCaseStatus } from './db/tables.js';
 
 // The housing subgraph's business rules, free of I/O so that unit tests can hold them.

@@ -1,5 +1,5 @@
-import { badInput } from '../../common/errors.js';
-import { checkPeriod, periodKey as commonPeriodKey } from '../../common/period.js';
+import { badInput } from '../../../platform/errors.js';
+import { checkPeriod, periodKey as commonPeriodKey } from '../../../platform/period.js';
 import type { CreditContext } from '../context.js';
 import type { LoanProgramme } from '../db/tables.js';
 import type { AreaFigures } from '../loaders.js';
