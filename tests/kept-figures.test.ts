@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './support/stack.js';
 
-// Kept answers (subgraphs/common/kept.ts): figures served again without computing them, and
+// Kept answers (platform/kept.ts): figures served again without computing them, and
 // exact at every moment. Random writes through the gateway (the real mutations), interleaved
 // with reads; every answer given with kept answers on must equal the same read computed afresh
 // (KEPT_FIGURES=off, read by the subgraphs on each request, so both run in this one process).

@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateSubgraph, type Databases } from '../db/index.js';
-import { cityScope, communeOfKey, KeptAnswers } from '../subgraphs/common/kept.js';
+import { cityScope, communeOfKey, KeptAnswers } from '../platform/kept.js';
 import { migrations } from '../subgraphs/credit/db/migrations/index.js';
 import { testDatabases } from './support/stack.js';
 
-// The kept-answers mechanism on its own (subgraphs/common/kept.ts), against the credit schema's
+// The kept-answers mechanism on its own (platform/kept.ts), against the credit schema's
 // real triggers: which changes move which answers, the memory bound, and a write that commits
 // while an answer is being computed. The graph-level tests are in tests/kept-figures.test.ts.
 

@@ -2,8 +2,8 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { CreditDatabase, Loan, LoanProgramme, LoanRepayment } from './db/tables.js';
 import * as repo from './repository.js';
-import { byKey, groupBy } from '../common/batch.js';
-import { cityScope, communeOfKey, type KeptRequest } from '../common/kept.js';
+import { byKey, groupBy } from '../../platform/batch.js';
+import { cityScope, communeOfKey, type KeptRequest } from '../../platform/kept.js';
 
 /** Figures of one area: the all-programme total and one entry per programme that has any. */
 export interface AreaFigures<R> {
@@ -60,7 +60,7 @@ function perCommune<R extends { commune_code: string | null; programme_code: str
 /**
  * One set of loaders per request. Area figures come from one statement per distinct period (or
  * date), whatever the number of communes asked for; a statement reads only the communes asked,
- * and only those whose answer is not kept (see common/kept.ts).
+ * and only those whose answer is not kept (see platform/kept.ts).
  */
 export function createLoaders(db: Kysely<CreditDatabase>, kept: KeptRequest) {
   const allProgrammes = new DataLoader<'all', LoanProgramme[]>(async (keys) => {
@@ -86,6 +86,33 @@ export function createLoaders(db: Kysely<CreditDatabase>, kept: KeptRequest) {
     cityDisbursements: kept.loader<string, AreaFigures<repo.DisbursementRow>>('cityDisbursements', cityScope, async (periods) =>
       Promise.all(periods.map(async (p) => toAreas(await repo.disbursementFigures(db, ...splitPeriod(p), undefined)).get(null) ?? NO_FIGURES<repo.DisbursementRow>())),
     ),
+    /**
+     * Key "area|from|to|codes" (area a commune code, or '' for the city; codes sorted, joined by
+     * commas): distinct households that borrowed under any of the codes. One statement per
+     * distinct period and group of programmes, for every commune asked with it.
+     */
+    householdsBorrowingUnder: new DataLoader<string, number>(async (keys) => {
+      const asked = new Map<string, Set<string>>();
+      for (const key of keys) {
+        const i = key.indexOf('|');
+        const rest = key.slice(i + 1);
+        asked.set(rest, (asked.get(rest) ?? new Set()).add(key.slice(0, i)));
+      }
+      const counts = new Map<string, number>();
+      await Promise.all(
+        [...asked].map(async ([rest, areas]) => {
+          const [from, to, codes] = rest.split('|') as [string, string, string];
+          const programmes = codes.split(',');
+          const communes = [...areas].filter((a) => a !== '');
+          const fetches = [
+            ...(communes.length ? [repo.householdsBorrowingUnder(db, from, to, programmes, communes)] : []),
+            ...(areas.has('') ? [repo.householdsBorrowingUnder(db, from, to, programmes, undefined)] : []),
+          ];
+          for (const rows of await Promise.all(fetches)) for (const row of rows) counts.set(`${row.commune_code ?? ''}|${rest}`, row.households);
+        }),
+      );
+      return keys.map((key) => counts.get(key) ?? 0);
+    }),
     /** Key "commune|asOf": a commune's outstanding balances on that date. */
     communeOutstanding: perCommune(kept, 'communeOutstanding', (asOf, communes) => repo.outstandingFigures(db, asOf, communes)),
     /** Key asOf: the city's outstanding balances on that date. */

@@ -10,8 +10,8 @@ import type {
   TrainingLevel,
 } from './db/tables.js';
 import * as repo from './repository.js';
-import { byKey, groupBy } from '../common/batch.js';
-import { cityScope, communeOfKey, type KeptRequest } from '../common/kept.js';
+import { byKey, groupBy } from '../../platform/batch.js';
+import { cityScope, communeOfKey, type KeptRequest } from '../../platform/kept.js';
 
 export const CHANNELS: readonly PlacementChannel[] = ['job_fair', 'employment_service_centre', 'budget_funded_support', 'loan_created_job'];
 export const LEVELS: readonly TrainingLevel[] = ['under_3_months', 'elementary', 'intermediate', 'college'];
@@ -112,7 +112,7 @@ function parseKey(key: string): { code: string; year: number } {
 
 /**
  * One set of loaders per request: each batched lookup is one SQL statement per tick. The figure
- * loaders' answers are kept between requests while their communes' versions hold (common/kept.ts).
+ * loaders' answers are kept between requests while their communes' versions hold (platform/kept.ts).
  */
 export function createLoaders(db: Kysely<EmploymentDatabase>, kept: KeptRequest) {
   return {

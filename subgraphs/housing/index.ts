@@ -1,6 +1,6 @@
-import { RegistryClient } from '../common/registry-client.js';
-import type { SubgraphPackage } from '../common/subgraph.js';
-import { loadTypeDefs } from '../common/subgraph.js';
+import { RegistryClient } from '../../platform/registry-client.js';
+import type { SubgraphPackage } from '../../platform/subgraph.js';
+import { loadTypeDefs } from '../../platform/subgraph.js';
 import type { HousingContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import type { HousingDatabase } from './db/tables.js';
@@ -8,7 +8,7 @@ import { generateCity } from './generate.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDemo } from './seed.js';
-import { KeptAnswers } from '../common/kept.js';
+import { KeptAnswers } from '../../platform/kept.js';
 
 const schemaFile = new URL('./schema.graphql', import.meta.url);
 

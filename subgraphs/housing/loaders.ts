@@ -2,12 +2,12 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { HousingCase, HousingDatabase, HousingFundingLine, HousingFundingSource } from './db/tables.js';
 import * as repo from './repository.js';
-import { byKey, groupBy } from '../common/batch.js';
-import { cityScope, type KeptRequest } from '../common/kept.js';
-import { parsePeriodKey, periodKey } from '../common/period.js';
+import { byKey, groupBy } from '../../platform/batch.js';
+import { parsePeriodKey, periodKey } from '../../platform/period.js';
+import { cityScope, type KeptRequest } from '../../platform/kept.js';
 
 /** A period, both dates inclusive: the key of every figure loader. */
-export type { Period } from '../common/period.js';
+export type { Period } from '../../platform/period.js';
 
 export { periodKey };
 const parsePeriod = parsePeriodKey;
@@ -21,7 +21,7 @@ export interface PeriodFigures {
 /**
  * One set of loaders per request: each batched lookup is one SQL statement per tick. The figure
  * loaders' answers (every commune's at once, so kept under the city's version) are kept between
- * requests while no figure has changed (common/kept.ts).
+ * requests while no figure has changed (platform/kept.ts).
  */
 export function createLoaders(db: Kysely<HousingDatabase>, kept: KeptRequest) {
   return {

@@ -3,9 +3,9 @@ import type { Kysely } from 'kysely';
 import type { LivelihoodHighTechModel, LivelihoodParticipant, LivelihoodProject, LivelihoodsDatabase, LivelihoodSupportItem } from './db/tables.js';
 import { toLivelihoodFigures, type LivelihoodFigures } from './figures.js';
 import * as repo from './repository.js';
-import { byKey, groupBy } from '../common/batch.js';
-import { cityScope, communeOfKey, type KeptRequest } from '../common/kept.js';
-import { parsePeriodKey, periodKey } from '../common/period.js';
+import { byKey, groupBy } from '../../platform/batch.js';
+import { parsePeriodKey, periodKey } from '../../platform/period.js';
+import { cityScope, communeOfKey, type KeptRequest } from '../../platform/kept.js';
 
 /** Period keys are "from|to"; commune figure keys "code|from|to". */
 export { periodKey };
@@ -13,7 +13,7 @@ const parsePeriod = parsePeriodKey;
 
 /**
  * One set per request, built in the context factory. Only the figure loaders' answers outlive the
- * request, kept while their communes' versions hold (common/kept.ts).
+ * request, kept while their communes' versions hold (platform/kept.ts).
  */
 export function createLoaders(db: Kysely<LivelihoodsDatabase>, kept: KeptRequest) {
   return {

@@ -1,5 +1,5 @@
-import type { SubgraphPackage } from '../common/subgraph.js';
-import { loadTypeDefs } from '../common/subgraph.js';
+import type { SubgraphPackage } from '../../platform/subgraph.js';
+import { loadTypeDefs } from '../../platform/subgraph.js';
 import type { RegistryContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import type { RegistryDatabase } from './db/tables.js';
@@ -7,7 +7,7 @@ import { generateCity } from './generate.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDemo } from './seed.js';
-import { KeptAnswers } from '../common/kept.js';
+import { KeptAnswers } from '../../platform/kept.js';
 
 const schemaFile = new URL('./schema.graphql', import.meta.url);
 

@@ -2,8 +2,8 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { Commune, Household, HouseholdMember, PovertyIndicator, PovertyReview, PovertyStandard, RegistryDatabase } from './db/tables.js';
 import * as repo from './repository.js';
-import { byKey, groupBy } from '../common/batch.js';
-import { cityScope, communeOfKey, type KeptRequest } from '../common/kept.js';
+import { byKey, groupBy } from '../../platform/batch.js';
+import { cityScope, communeOfKey, type KeptRequest } from '../../platform/kept.js';
 
 /** Poverty figures of one area and year, before GraphQL naming. */
 export interface Figures {
@@ -25,7 +25,7 @@ const EMPTY_COUNTS: Figures['counts'] = {
 
 /**
  * One set of loaders per request: each batched lookup is one SQL statement per tick. The figure
- * loaders' answers are kept between requests while their communes' versions hold (common/kept.ts).
+ * loaders' answers are kept between requests while their communes' versions hold (platform/kept.ts).
  */
 export function createLoaders(db: Kysely<RegistryDatabase>, kept: KeptRequest) {
   const householdCount = kept.loader<string, number | null>('householdCount', communeOfKey, async (keys) => {

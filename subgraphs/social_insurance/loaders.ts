@@ -11,9 +11,9 @@ import type {
   VoluntaryInsuranceSupport,
 } from './db/tables.js';
 import * as repo from './repository.js';
-import { groupBy } from '../common/batch.js';
-import { cityScope, type KeptRequest } from '../common/kept.js';
-import { parsePeriodKey, periodKey as commonPeriodKey } from '../common/period.js';
+import { groupBy } from '../../platform/batch.js';
+import { parsePeriodKey, periodKey as commonPeriodKey } from '../../platform/period.js';
+import { cityScope, type KeptRequest } from '../../platform/kept.js';
 
 /** Each kind of social figures of one area and period, before GraphQL naming. */
 interface KindFigures {

@@ -1,7 +1,7 @@
 import type { Migration } from 'kysely';
-import { auditMigrations } from '../../../common/audit.js';
-import { keptMigrations } from '../../../common/kept.js';
-import { writeMigrations } from '../../../common/writes.js';
+import { auditMigrations } from '../../../../platform/audit.js';
+import { writeMigrations } from '../../../../platform/writes.js';
+import { keptMigrations } from '../../../../platform/kept.js';
 import * as createCredit from './2026_11_28_1000_create_credit.js';
 import * as seedLoanProgrammes from './2026_11_28_1010_seed_loan_programmes.js';
 import * as createCreditRollups from './2026_11_29_0900_create_credit_rollups.js';

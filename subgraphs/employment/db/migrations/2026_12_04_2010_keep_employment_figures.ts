@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { forgetFigures, keepFigures } from '../../../common/migrations/2026_12_04_2000_figure_version.js';
+import { forgetFigures, keepFigures } from '../../../../platform/migrations/2026_12_04_2000_figure_version.js';
 
 // Frozen in time. The employment figures are read from the placement and training rollups and the job fairs.
 

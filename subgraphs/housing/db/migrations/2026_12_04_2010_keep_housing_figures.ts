@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { forgetFigures, keepFigures } from '../../../common/migrations/2026_12_04_2000_figure_version.js';
+import { forgetFigures, keepFigures } from '../../../../platform/migrations/2026_12_04_2000_figure_version.js';
 
 // Frozen in time. The housing figures are read from cases, their funding lines (a line's commune is its
 // case's) and the Fund's contributions (a contribution without a commune moves the city's row).

@@ -1,8 +1,8 @@
 import type { Migration } from 'kysely';
 import * as createHousing from './2026_11_28_1100_create_housing.js';
-import { auditMigrations } from '../../../common/audit.js';
-import { keptMigrations } from '../../../common/kept.js';
-import { writeMigrations } from '../../../common/writes.js';
+import { auditMigrations } from '../../../../platform/audit.js';
+import { writeMigrations } from '../../../../platform/writes.js';
+import { keptMigrations } from '../../../../platform/kept.js';
 import * as keepHousingFigures from './2026_12_04_2010_keep_housing_figures.js';
 
 /** In order; names are timestamps so that they sort the way they were written. */

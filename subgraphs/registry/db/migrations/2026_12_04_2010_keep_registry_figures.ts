@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { forgetFigures, keepFigures } from '../../../common/migrations/2026_12_04_2000_figure_version.js';
+import { forgetFigures, keepFigures } from '../../../../platform/migrations/2026_12_04_2000_figure_version.js';
 
 // Frozen in time. The poverty figures and household counts are read from these tables: every change to them
 // moves the versions of the communes it touches (the commune list itself, of the city's count).

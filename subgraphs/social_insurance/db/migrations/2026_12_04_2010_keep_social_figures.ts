@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { forgetFigures, keepFigures } from '../../../common/migrations/2026_12_04_2000_figure_version.js';
+import { forgetFigures, keepFigures } from '../../../../platform/migrations/2026_12_04_2000_figure_version.js';
 
 // Frozen in time. The social figures are read from the health-insurance rollups and the other supports' own
 // tables, each with its commune.

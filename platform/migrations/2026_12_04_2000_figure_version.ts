@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 
 // Frozen in time: this migration must not import application code.
 //
-// Kept answers (subgraphs/common/kept.ts) are exact because every change to a table that
+// Kept answers (platform/kept.ts) are exact because every change to a table that
 // figures are computed from moves a version in the same transaction: `figure_version` holds one
 // row per commune code ('' for rows of the whole city) and one row '*', the epoch, moved by
 // changes that name no commune (a TRUNCATE, a table without a commune). A reader reads the

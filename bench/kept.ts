@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import { Databases } from '../db/index.js';
 import { resilienceFromEnv } from '../gateway/subgraph-source.js';
-import { loadOperations } from '../schema/operations.js';
+import { loadOperations } from '../platform/operations.js';
 import { testAuthConfig } from '../tests/support/stack.js';
-import { startStack } from './stack.js';
+import { startStack } from '../scripts/stack.js';
 
 // npm run bench:kept [-- --scale 0.1 --seconds 8 --clients 1,10]: the 126-commune scorecard
 // (schema/operations/commune-scorecard.graphql) with kept answers off and on, in one process on
