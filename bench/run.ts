@@ -7,13 +7,14 @@ import { benchHeaders } from './auth.js';
 import { parseConfig, type BenchConfig } from './config.js';
 import { ensureDataset, withClient, type Dataset } from './data.js';
 import { compareWithFloor, FLOORS, runFloor, type FloorVariables } from './floor.js';
-import { closeAgent, postGraphQL, postRaw } from './lib/http.js';
+import { postGraphQL, postRaw } from './lib/http.js';
 import { closedLoop, httpTask, warmAndMeasure, type LoadResult } from './lib/load.js';
+import { runMain } from './lib/main.js';
 import { describePlan, PlanCapture, replayPlan, settleAnswers } from './plan.js';
 import { renderMarkdown } from './report.js';
 import type { BenchResults, FloorResult, GatewayRun, GrowthResult, OperationRun, StatementVariant, Target, UsersLoad, UsersRun } from './results.js';
 import { BenchStack, SUPERGRAPH_PATH, type Gateway } from './stack.js';
-import { startWriter, userTask } from './users-load.js';
+import { startWriter, userTask, usersFixtures } from './users-load.js';
 import { benchMinter, mintReaders, mintWriter, type BenchUser } from './users.js';
 
 // npm run bench [-- --quick | --help]: see docs/performance.md.
@@ -32,10 +33,17 @@ function prepare(op: DashboardOperation): Prepared {
   return { op, body: JSON.stringify({ query: op.document, variables: op.variables }) };
 }
 
-/** JSON with sorted keys: two gateways may order an object's keys differently without it mattering. */
+/**
+ * JSON with sorted keys: two gateways may order an object's keys differently without it
+ * mattering; page cursors blanked (sealed with a fresh nonce each time, see withoutCursors).
+ */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  return JSON.stringify(value, (key, v: unknown) =>
+    (key === 'cursor' || key === 'endCursor') && typeof v === 'string'
+      ? '…'
+      : v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+        : v,
   );
 }
 
@@ -144,16 +152,7 @@ async function statementVariants(stack: BenchStack, gatewayUrl: string, prepared
 async function measureUsers(config: BenchConfig, dataset: Dataset, operations: Prepared[], ours: Gateway, hive: Gateway, results: BenchResults): Promise<void> {
   const chosen = operations.filter((p) => config.usersOperations.includes(p.op.name));
   if (!chosen.length) return;
-  const { communes, loanId } = await withClient(dataset.url, async (client) => {
-    const codes = (await client.query<{ code: string }>('SELECT code FROM registry.commune ORDER BY position')).rows.map((r) => r.code);
-    // The loan with the most principal still owed: a thousand đồng a second never repays it.
-    const loan = await client.query<{ id: string }>(
-      `SELECT l.id::text AS id FROM credit.loan l
-       LEFT JOIN (SELECT loan_id, sum(principal) AS repaid FROM credit.loan_repayment GROUP BY loan_id) r ON r.loan_id = l.id
-       WHERE l.written_off_on IS NULL ORDER BY l.principal - coalesce(r.repaid, 0) DESC, l.id LIMIT 1`,
-    );
-    return { communes: codes, loanId: loan.rows[0]!.id };
-  });
+  const { communes, loanId } = await usersFixtures(dataset.url);
   const mint = benchMinter();
   const readers = await mintReaders(Math.max(...config.clients), communes, mint);
   const writer = await mintWriter(mint);
@@ -544,12 +543,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-} finally {
-  closeAgent();
-}
-process.exit(code);
+await runMain(main);

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { withClient } from './data.js';
 import { postRaw } from './lib/http.js';
 import type { BenchUser } from './users.js';
 
@@ -7,6 +8,20 @@ import type { BenchUser } from './users.js';
 // rate through the same gateway. The figures may change under the readers (that is the
 // point: answers kept by the graph must follow the writes), so an answer is checked for being
 // a whole answer (HTTP 200, data, no errors), not against one fixed body.
+
+/** What the users need from the data set: the communes (caseworkers get two each) and the loan the writer repays. */
+export async function usersFixtures(databaseUrl: string): Promise<{ communes: string[]; loanId: string }> {
+  return withClient(databaseUrl, async (client) => {
+    const codes = (await client.query<{ code: string }>('SELECT code FROM registry.commune ORDER BY position')).rows.map((r) => r.code);
+    // The loan with the most principal still owed: a thousand đồng a second never repays it.
+    const loan = await client.query<{ id: string }>(
+      `SELECT l.id::text AS id FROM credit.loan l
+       LEFT JOIN (SELECT loan_id, sum(principal) AS repaid FROM credit.loan_repayment GROUP BY loan_id) r ON r.loan_id = l.id
+       WHERE l.written_off_on IS NULL ORDER BY l.principal - coalesce(r.repaid, 0) DESC, l.id LIMIT 1`,
+    );
+    return { communes: codes, loanId: loan.rows[0]!.id };
+  });
+}
 
 /** One reader's request: throws on a failure (counted as an error), true when the answer has data. */
 export function userTask(url: string, body: string, users: readonly BenchUser[]): (client: number) => Promise<boolean> {
