@@ -137,12 +137,13 @@ export class CircuitBreaker {
  * @apollo/gateway's default make-fetch-happen, whose HTTP-cache layer costs CPU on every fetch
  * and caches nothing for POSTs, or Node's fetch, whose web streams and Response objects were the
  * gateway's largest own cost per fetch (SUBGRAPH_HTTP_CLIENT=fetch still uses it, so that the
- * benchmark can measure the two side by side). Identical read fetches in flight at once are sent once: when fifty dashboards poll
- * the same scorecard, the subgraphs compute it once and the gateway hands each request its own
- * parsed copy. Identical means the same subgraph, query, variables and Authorization header:
- * each subgraph applies the caller's own rules (scoping, withholding), so answers are never
- * shared between callers with different tokens. Mutations and reads of personal fields (each
- * audited by the subgraph) always fetch on their own.
+ * benchmark can measure the two side by side). Identical read fetches in flight at once are
+ * sent once: when fifty dashboards poll the same scorecard, the subgraphs compute it once and
+ * the gateway hands each request its own parsed copy. Identical means the same subgraph,
+ * query, variables and Authorization header: each subgraph applies the caller's own rules
+ * (scoping, withholding), so answers are never shared between callers with different tokens.
+ * Mutations and reads of personal fields (each audited by the subgraph) always fetch on their
+ * own.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly inflight = new Map<string, Promise<SharedAnswer>>();
