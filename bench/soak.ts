@@ -7,7 +7,7 @@ import { BenchStack } from './stack.js';
 import { startWriter, userTask, usersFixtures } from './users-load.js';
 import { benchMinter, mintReaders, mintWriter } from './users.js';
 
-// npm run bench:soak [-- --duration 120 --clients 20 --scale 0.1]: a long run of our gateway
+// npm run bench:soak [-- --duration 120 --clients 6 --scale 0.1]: a long run of our gateway
 // under the users' mix (bench/users.ts), each client going round the public dashboard
 // operations with its own token while the writer records repayments, to show that the
 // gateway's subgraph client (node:http, keep-alive, a read retried once on a connection the
@@ -17,7 +17,7 @@ import { benchMinter, mintReaders, mintWriter } from './users.js';
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '120' },
-    clients: { type: 'string', default: '20' },
+    clients: { type: 'string', default: '6' },
     scale: { type: 'string', default: '0.1' },
     seed: { type: 'string', default: '2025' },
     'writer-interval': { type: 'string', default: '1000' },
