@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { dateSegments, FIRST_DAY, type DateSegment } from '../subgraphs/common/date-segments.js';
+import { dateSegments, FIRST_DAY, type DateSegment } from '../platform/date-segments.js';
 
 // The floor: the numbers of the commune scorecard and of the city overview computed by
 // hand-written SQL straight on the subgraphs' schemas, with no GraphQL, no gateway and no
@@ -41,7 +41,7 @@ const kindEnum = (kind: string) => (kind === 'ward' ? 'WARD' : 'RURAL_COMMUNE');
 const money = (n: number | string | null | undefined) => String(n ?? 0);
 
 /**
- * Rollup rows of the runs `list` (subgraphs/common/date-segments.ts): the same few year, month
+ * Rollup rows of the runs `list` (platform/date-segments.ts): the same few year, month
  * and day rows the subgraphs' figures read. Dates are the operation's own variables, checked to
  * be ISO dates before they go into the text.
  */

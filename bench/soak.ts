@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadOperations } from '../schema/operations.js';
+import { loadOperations } from '../platform/operations.js';
 import { ensureDataset } from './data.js';
 import { runMain } from './lib/main.js';
 import { closedLoop, percentile } from './lib/load.js';

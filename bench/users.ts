@@ -1,4 +1,4 @@
-import { Authenticator, authConfigFromEnv, type TokenClaims } from '../subgraphs/common/auth.js';
+import { Authenticator, authConfigFromEnv, type TokenClaims } from '../platform/auth.js';
 
 // The officials a load run simulates. With one shared token the gateway's in-flight sharing
 // (identical fetches with the same Authorization) merges every client into one, which no city

@@ -4,9 +4,9 @@ import https from 'node:https';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Kind, parse, type DocumentNode, type GraphQLFormattedError, type SelectionSetNode } from 'graphql';
 import { positiveIntegerFromEnv } from '../db/config.js';
-import { CALLER_REQUEST_ID_HEADER, GATEWAY_PROOF_HEADER, gatewayProof } from '../subgraphs/common/gateway-proof.js';
-import { REQUEST_ID_HEADER, type Observability } from '../subgraphs/common/observability.js';
-import { injectTraceContext, withClientSpan } from '../subgraphs/common/tracing.js';
+import { CALLER_REQUEST_ID_HEADER, GATEWAY_PROOF_HEADER, gatewayProof } from '../platform/gateway-proof.js';
+import { REQUEST_ID_HEADER, type Observability } from '../platform/observability.js';
+import { injectTraceContext, withClientSpan } from '../platform/tracing.js';
 import type { GatewayContext } from './gateway.js';
 
 /** A client's key for a write it may retry: passed on to the subgraph, which answers a repeat once. */
@@ -317,7 +317,7 @@ export function closedByPeer(error: unknown): boolean {
 // One keep-alive agent per protocol for every subgraph: a fetch takes the connection used most
 // recently (lifo), so idle connections are the ones left to time out, not the ones in use. A
 // connection idle for 30 s is closed here, before the subgraphs' own 65 s idle timeout
-// (subgraphs/common/http.ts) can close it under a request going out; the retry above covers
+// (platform/http.ts) can close it under a request going out; the retry above covers
 // servers and proxies with shorter ones.
 const agentOptions: http.AgentOptions = { keepAlive: true, scheduling: 'lifo', timeout: 30_000 };
 const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };

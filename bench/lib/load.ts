@@ -52,7 +52,7 @@ export interface HttpTarget {
 
 /**
  * An answer with its page cursors blanked. Cursors are sealed with a fresh nonce each time
- * (subgraphs/common/pagination.ts), so the same page never comes back byte for byte; everything
+ * (platform/pagination.ts), so the same page never comes back byte for byte; everything
  * else in an answer must.
  */
 export function withoutCursors(body: string): string {
