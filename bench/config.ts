@@ -24,6 +24,10 @@ export interface BenchConfig {
   hiveNoDedup: boolean;
   /** Our gateway with an optimisation turned off (bench/stack.ts OUR_VARIANTS), measured beside it. */
   variants: string[];
+  /** Operations also measured with the users' mix of distinct tokens (bench/users.ts); empty: none. */
+  usersOperations: string[];
+  /** Milliseconds between the writer's mutations during the users' runs; 0: no writer. */
+  writerIntervalMs: number;
   /** Write a CPU profile of our gateway (one per run of the process) into this folder. */
   profileDir: string | undefined;
   outDir: string;
@@ -51,8 +55,15 @@ const HELP = `npm run bench [-- options]
   --hive-no-dedup         also run Hive Gateway with its upstream request deduplication off
   --variants A,B          also run our gateway with one optimisation off, beside it as shipped
                           (no-sharing: identical subgraph fetches in flight each sent;
+                          fetch-client: subgraph fetches through Node's fetch, not node:http;
                           tsx: the TypeScript run through tsx instead of the built gateway;
                           no-heap-cap: without --max-old-space-size)
+  --users-operations A,B  also measure these with each client a person of its own (bench/users.ts:
+                          analysts, caseworkers of their own communes, the public without a
+                          token) against all clients on one shared token, on both gateways
+                          (default commune-scorecard,city-overview; "" for none)
+  --writer-interval MS    during those runs a credit writer records a repayment every MS ms
+                          (default 1000; 0: no writer)
   --profile DIR           write CPU profiles of our gateway (node --cpu-prof) into DIR
   --out DIR               where latest.json and latest.md go (default bench/results)
 `;
@@ -83,6 +94,8 @@ export function parseConfig(argv: string[] = process.argv.slice(2)): BenchConfig
       'reuse-data': { type: 'boolean', default: false },
       'hive-no-dedup': { type: 'boolean', default: false },
       variants: { type: 'string' },
+      'users-operations': { type: 'string' },
+      'writer-interval': { type: 'string' },
       profile: { type: 'string' },
       out: { type: 'string' },
       'statement-samples': { type: 'string' },
@@ -118,6 +131,8 @@ export function parseConfig(argv: string[] = process.argv.slice(2)): BenchConfig
     reuseData: values['reuse-data'] ?? false,
     hiveNoDedup: values['hive-no-dedup'] ?? false,
     variants: values.variants ? list(values.variants) : [],
+    usersOperations: values['users-operations'] !== undefined ? list(values['users-operations']) : ['commune-scorecard', 'city-overview'],
+    writerIntervalMs: values['writer-interval'] === '0' ? 0 : number('writer-interval', values['writer-interval'], 1000),
     profileDir: values.profile,
     outDir: values.out ?? 'bench/results',
     statementSamples: number('statement-samples', values['statement-samples'], 3),

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { dateSegments, FIRST_DAY, type DateSegment } from '../platform/date-segments.js';
 
 // The floor: the numbers of the commune scorecard and of the city overview computed by
 // hand-written SQL straight on the subgraphs' schemas, with no GraphQL, no gateway and no
@@ -6,9 +7,13 @@ import pg from 'pg';
 // a database of its own, so nothing joins across schemas), the statements of one answer run in
 // parallel, each returning one JSON value. The federated answer can be no faster than this.
 //
-// The statements read the base tables the way the subgraphs' repositories define each figure;
-// they are checked against the federated answer field by field, so a figure whose definition
-// drifts (or a rollup table that disagrees with its base rows) shows up as a mismatch.
+// The statements read the tables the graph reads: the rollups where a subgraph keeps them
+// (registry's poverty_year_rollup and poverty_status_change, credit_rollup and
+// credit_household_gap, health_insurance_rollup and its gaps, the employment rollups), the base
+// tables where the subgraph reads those (housing, livelihoods, job fairs, allowances and the
+// other social programmes), so that "ours ÷ floor" is the price of federation and of the
+// subgraphs' own code, nothing else. They are checked against the federated answer field by
+// field, so a figure whose definition drifts shows up as a mismatch.
 
 export interface FloorVariables {
   from: string;
@@ -35,6 +40,19 @@ const kindEnum = (kind: string) => (kind === 'ward' ? 'WARD' : 'RURAL_COMMUNE');
 /** Money travels as a decimal string in GraphQL. */
 const money = (n: number | string | null | undefined) => String(n ?? 0);
 
+/**
+ * Rollup rows of the runs `list` (platform/date-segments.ts): the same few year, month
+ * and day rows the subgraphs' figures read. Dates are the operation's own variables, checked to
+ * be ISO dates before they go into the text.
+ */
+function segments(list: readonly DateSegment[]): string {
+  const date = (d: string) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new Error(`not an ISO date: ${d}`);
+    return `'${d}'::date`;
+  };
+  return `(${list.map((s) => `(grain = '${s.grain}' AND period_start BETWEEN ${date(s.from)} AND ${date(s.to)})`).join(' OR ')})`;
+}
+
 function yearSpan(year: number) {
   return { yFrom: `${year}-01-01`, yTo: `${year}-12-31` };
 }
@@ -47,20 +65,19 @@ interface ScorecardRow {
 export const communeScorecardFloor: FloorQuery = {
   operation: 'commune-scorecard',
   statements: ({ from, to, year, asOf }) => {
-    const { yFrom, yTo } = yearSpan(year);
+    const period = dateSegments(from, to);
+    const upToTo = dateSegments(FIRST_DAY, to);
+    const upToFrom = dateSegments(FIRST_DAY, from);
+    const upToAsOf = dateSegments(FIRST_DAY, asOf);
     return [
       {
         subgraph: 'registry',
+        // poverty_year_rollup: per review year and commune, each household by its latest
+        // review in the year (povertyCounts); household counts as householdCounts reads them.
         text: `
-          WITH latest AS (
-            SELECT DISTINCT ON (household_id) commune_code, classification
-            FROM registry.poverty_review WHERE year = $1
-            ORDER BY household_id, review_date DESC, id DESC),
-          poverty AS (
-            SELECT commune_code,
-              count(*) FILTER (WHERE classification = 'poor')::int AS poor,
-              count(*) FILTER (WHERE classification = 'near_poor')::int AS near_poor
-            FROM latest GROUP BY commune_code)
+          WITH poverty AS (
+            SELECT commune_code, sum(poor)::int AS poor, sum(near_poor)::int AS near_poor
+            FROM registry.poverty_year_rollup WHERE year = $1 GROUP BY commune_code)
           SELECT coalesce(json_agg(json_build_object('code', c.code, 'name', c.name, 'kind', c.kind,
               'households', (SELECT n.households FROM registry.commune_household_count n
                 WHERE n.commune_code = c.code AND n.year <= $1 ORDER BY n.year DESC LIMIT 1),
@@ -70,22 +87,28 @@ export const communeScorecardFloor: FloorQuery = {
       },
       {
         subgraph: 'credit',
+        // credit_rollup's commune totals (programme ''): the period's amounts; borrowers started
+        // by `to` less stopped by `from`, less those in a borrowing gap covering the whole
+        // period (credit_household_gap, commune bit 2); the balance is every change up to `asOf`
+        // (disbursementFigures, outstandingFigures).
         text: `
-          WITH disbursed AS (
-            SELECT commune_code, sum(principal)::int8 AS amount, count(DISTINCT household_id)::int AS households
-            FROM credit.loan WHERE disbursed_on BETWEEN $1::date AND $2::date GROUP BY commune_code),
-          repaid AS (
-            SELECT loan_id, sum(principal) AS repaid FROM credit.loan_repayment WHERE paid_on <= $3::date GROUP BY loan_id),
-          outstanding AS (
-            SELECT commune_code, sum(balance)::int8 AS outstanding FROM (
-              SELECT l.commune_code, l.principal - coalesce(r.repaid, 0) AS balance
-              FROM credit.loan l LEFT JOIN repaid r ON r.loan_id = l.id
-              WHERE l.disbursed_on <= $3::date AND (l.written_off_on IS NULL OR l.written_off_on > $3::date)) b
-            WHERE balance > 0 GROUP BY commune_code)
-          SELECT coalesce(json_object_agg(coalesce(d.commune_code, o.commune_code),
-            json_build_object('amount', d.amount, 'households', d.households, 'outstanding', o.outstanding)), '{}') AS value
-          FROM disbursed d FULL JOIN outstanding o ON o.commune_code = d.commune_code`,
-        values: [from, to, asOf],
+          WITH flows AS (
+            SELECT commune_code,
+              coalesce(sum(amount_disbursed) FILTER (WHERE ${segments(period)}), 0) AS amount,
+              coalesce(sum(borrowers_started) FILTER (WHERE ${segments(upToTo)}), 0)
+                - coalesce(sum(borrowers_stopped) FILTER (WHERE ${segments(upToFrom)}), 0) AS households,
+              coalesce(sum(balance_change) FILTER (WHERE ${segments(upToAsOf)}), 0) AS outstanding
+            FROM credit.credit_rollup
+            WHERE (${segments([...period, ...upToTo, ...upToFrom, ...upToAsOf])}) AND commune_code <> '' AND programme_code = ''
+            GROUP BY commune_code),
+          covering AS (
+            SELECT commune_code, count(*) AS households FROM credit.credit_household_gap
+            WHERE measure = 'borrowing' AND gap @> daterange($1::date, $2::date, '[]') AND areas & 2 <> 0
+            GROUP BY commune_code)
+          SELECT coalesce(json_object_agg(f.commune_code, json_build_object('amount', f.amount::int8,
+              'households', (f.households - coalesce(c.households, 0))::int, 'outstanding', f.outstanding::int8)), '{}') AS value
+          FROM flows f LEFT JOIN covering c ON c.commune_code = f.commune_code`,
+        values: [from, to],
       },
       {
         subgraph: 'housing',
@@ -101,27 +124,40 @@ export const communeScorecardFloor: FloorQuery = {
       },
       {
         subgraph: 'social_insurance',
+        // health_insurance_rollup's commune totals (group ''): the budget granted in the period;
+        // people whose cover started by `to` less stopped by `from`, less those in a gap of
+        // cover throughout (health_insurance_gap, commune bit 2) (healthInsuranceFigures).
         text: `
-          SELECT coalesce(json_object_agg(commune_code, json_build_object('people', people, 'budget', budget)), '{}') AS value
-          FROM (SELECT commune_code,
-              count(DISTINCT member_id) FILTER (WHERE valid_from <= $2::date AND valid_to >= $1::date)::int AS people,
-              coalesce(sum(budget_amount) FILTER (WHERE granted_on BETWEEN $1::date AND $2::date), 0)::int8 AS budget
-            FROM social_insurance.health_insurance_support
-            WHERE (valid_from <= $2::date AND valid_to >= $1::date) OR granted_on BETWEEN $1::date AND $2::date
-            GROUP BY commune_code) s`,
+          WITH flows AS (
+            SELECT commune_code,
+              coalesce(sum(budget) FILTER (WHERE ${segments(period)}), 0) AS budget,
+              coalesce(sum(people_started) FILTER (WHERE ${segments(upToTo)}), 0)
+                - coalesce(sum(people_stopped) FILTER (WHERE ${segments(upToFrom)}), 0) AS people
+            FROM social_insurance.health_insurance_rollup
+            WHERE (${segments([...period, ...upToTo, ...upToFrom])}) AND commune_code <> '' AND support_group = ''
+            GROUP BY commune_code),
+          covering AS (
+            SELECT commune_code, count(*) AS people FROM social_insurance.health_insurance_gap
+            WHERE gap @> daterange($1::date, $2::date, '[]') AND areas & 2 <> 0
+            GROUP BY commune_code)
+          SELECT coalesce(json_object_agg(f.commune_code, json_build_object('people', (f.people - coalesce(c.people, 0))::int,
+              'budget', f.budget::int8)), '{}') AS value
+          FROM flows f LEFT JOIN covering c ON c.commune_code = f.commune_code`,
         values: [from, to],
       },
       {
         subgraph: 'employment',
+        // The rollups of the year: placements' commune totals (channel ''), enrolments summed
+        // over levels (placementCounts, trainingCounts).
         text: `
-          WITH p AS (SELECT commune_code, count(*)::int AS n FROM employment.job_placement
-              WHERE placed_on BETWEEN $1::date AND $2::date GROUP BY commune_code),
-            t AS (SELECT commune_code, count(*)::int AS n FROM employment.training_enrolment
-              WHERE started_on BETWEEN $1::date AND $2::date GROUP BY commune_code)
+          WITH p AS (SELECT commune_code, placements::int AS n FROM employment.employment_placement_rollup
+              WHERE year = $1 AND commune_code <> '' AND channel = ''),
+            t AS (SELECT commune_code, sum(enrolments)::int AS n FROM employment.employment_training_rollup
+              WHERE year = $1 AND commune_code <> '' GROUP BY commune_code)
           SELECT coalesce(json_object_agg(coalesce(p.commune_code, t.commune_code),
             json_build_object('placements', coalesce(p.n, 0), 'enrolments', coalesce(t.n, 0))), '{}') AS value
           FROM p FULL JOIN t ON t.commune_code = p.commune_code`,
-        values: [yFrom, yTo],
+        values: [year],
       },
       {
         subgraph: 'livelihoods',
@@ -165,10 +201,15 @@ export const cityOverviewFloor: FloorQuery = {
   operation: 'city-overview',
   statements: ({ from, to, year, asOf }) => {
     const { yFrom, yTo } = yearSpan(year);
+    const period = dateSegments(from, to);
+    const upToTo = dateSegments(FIRST_DAY, to);
+    const upToFrom = dateSegments(FIRST_DAY, from);
+    const upToAsOf = dateSegments(FIRST_DAY, asOf);
     return [
       {
         subgraph: 'registry',
-        // povertyTrend runs from 2022 (fixed in the operation) to $1.
+        // povertyTrend runs from 2022 (fixed in the operation) to $1: poverty_year_rollup
+        // (povertyCounts); the status on $2 from poverty_status_change (povertyStatusCounts).
         text: `
           WITH years AS (SELECT generate_series(2022, $1::int) AS year),
           city_households AS MATERIALIZED (
@@ -177,24 +218,14 @@ export const cityOverviewFloor: FloorQuery = {
                 WHERE n.commune_code = c.code AND n.year <= y.year ORDER BY n.year DESC LIMIT 1) latest) AS households
             FROM years y),
           counts AS (
-            SELECT year,
-              count(*) FILTER (WHERE classification = 'poor')::int AS poor,
-              count(*) FILTER (WHERE classification = 'near_poor')::int AS near_poor,
-              count(*) FILTER (WHERE transition = 'escaped_poverty')::int AS escaped
-            FROM (SELECT DISTINCT ON (year, household_id) year, classification, transition
-              FROM registry.poverty_review WHERE year BETWEEN 2022 AND $1
-              ORDER BY year, household_id, review_date DESC, id DESC) latest
-            GROUP BY year),
+            SELECT year, sum(poor)::int AS poor, sum(near_poor)::int AS near_poor, sum(escaped_poverty)::int AS escaped
+            FROM registry.poverty_year_rollup WHERE year BETWEEN 2022 AND $1 GROUP BY year),
           trend AS (
             SELECT h.year, h.households, coalesce(c.poor, 0) AS poor, coalesce(c.near_poor, 0) AS near_poor, coalesce(c.escaped, 0) AS escaped
             FROM city_households h LEFT JOIN counts c ON c.year = h.year),
           status AS (
-            SELECT commune_code,
-              count(*) FILTER (WHERE classification = 'poor')::int AS poor,
-              count(*) FILTER (WHERE classification = 'near_poor')::int AS near_poor
-            FROM (SELECT DISTINCT ON (household_id) commune_code, classification FROM registry.poverty_review
-              WHERE review_date <= $2::date ORDER BY household_id, review_date DESC, id DESC) s
-            GROUP BY commune_code)
+            SELECT commune_code, sum(poor)::int AS poor, sum(near_poor)::int AS near_poor
+            FROM registry.poverty_status_change WHERE change_date <= $2::date GROUP BY commune_code)
           SELECT json_build_object(
             'communes', (SELECT count(*) FROM registry.commune),
             'wards', (SELECT count(*) FROM registry.commune WHERE kind = 'ward'),
@@ -210,23 +241,39 @@ export const cityOverviewFloor: FloorQuery = {
       },
       {
         subgraph: 'credit',
+        // credit_rollup's city rows (commune ''): per programme and the total (programme ''),
+        // less the households in a gap (credit_household_gap: programme bit 4, city bit 8), as
+        // disbursementFigures and outstandingFigures read them for the city.
         text: `
-          WITH d AS (
-            SELECT programme_code, sum(principal)::int8 AS amount, count(*)::int AS loans,
-              count(DISTINCT household_id)::int AS households, sum(jobs_created)::int8 AS jobs
-            FROM credit.loan WHERE disbursed_on BETWEEN $1::date AND $2::date
-            GROUP BY GROUPING SETS ((programme_code), ())),
-          repaid AS (
-            SELECT loan_id, sum(principal) AS repaid FROM credit.loan_repayment WHERE paid_on <= $3::date GROUP BY loan_id),
-          balance AS (
-            SELECT l.household_id, l.principal - coalesce(r.repaid, 0) AS balance
-            FROM credit.loan l LEFT JOIN repaid r ON r.loan_id = l.id
-            WHERE l.disbursed_on <= $3::date AND (l.written_off_on IS NULL OR l.written_off_on > $3::date))
+          WITH flows AS (
+            SELECT programme_code,
+              coalesce(sum(amount_disbursed) FILTER (WHERE ${segments(period)}), 0)::int8 AS amount,
+              coalesce(sum(loans_disbursed) FILTER (WHERE ${segments(period)}), 0)::int AS loans,
+              coalesce(sum(jobs_created) FILTER (WHERE ${segments(period)}), 0)::int8 AS jobs,
+              coalesce(sum(borrowers_started) FILTER (WHERE ${segments(upToTo)}), 0)
+                - coalesce(sum(borrowers_stopped) FILTER (WHERE ${segments(upToFrom)}), 0) AS households,
+              coalesce(sum(balance_change) FILTER (WHERE ${segments(upToAsOf)}), 0)::int8 AS outstanding,
+              coalesce(sum(balance_holders_started - balance_holders_stopped) FILTER (WHERE ${segments(upToAsOf)}), 0) AS holders
+            FROM credit.credit_rollup
+            WHERE (${segments([...period, ...upToTo, ...upToFrom, ...upToAsOf])}) AND commune_code = ''
+            GROUP BY programme_code),
+          gaps AS (
+            SELECT coalesce(programme_code, '') AS programme_code, measure,
+              CASE WHEN grouping(programme_code) = 0 THEN count(*) FILTER (WHERE areas & 4 <> 0) ELSE count(*) FILTER (WHERE areas & 8 <> 0) END AS n
+            FROM credit.credit_household_gap
+            WHERE areas & 12 <> 0 AND ((measure = 'borrowing' AND gap @> daterange($1::date, $2::date, '[]')) OR (measure = 'balance' AND gap @> $3::date))
+            GROUP BY GROUPING SETS ((programme_code, measure), (measure))
+            HAVING CASE WHEN grouping(programme_code) = 0 THEN count(*) FILTER (WHERE areas & 4 <> 0) ELSE count(*) FILTER (WHERE areas & 8 <> 0) END > 0),
+          d AS (
+            SELECT f.programme_code, f.amount, f.loans, f.jobs, f.outstanding,
+              (f.households - coalesce((SELECT sum(n) FROM gaps g WHERE g.programme_code = f.programme_code AND g.measure = 'borrowing'), 0))::int AS households,
+              (f.holders - coalesce((SELECT sum(n) FROM gaps g WHERE g.programme_code = f.programme_code AND g.measure = 'balance'), 0))::int AS holders
+            FROM flows f)
           SELECT json_build_object(
-            'total', (SELECT row_to_json(d) FROM d WHERE programme_code IS NULL),
+            'total', (SELECT json_build_object('amount', amount, 'loans', loans, 'households', households, 'jobs', jobs) FROM d WHERE programme_code = ''),
             'programmes', (SELECT json_agg(json_build_object('code', p.code, 'name', p.name, 'amount', d.amount, 'households', d.households) ORDER BY p.position)
               FROM credit.loan_programme p LEFT JOIN d ON d.programme_code = p.code),
-            'outstanding', (SELECT json_build_object('outstanding', sum(balance)::int8, 'households', count(DISTINCT household_id)) FROM balance WHERE balance > 0),
+            'outstanding', (SELECT json_build_object('outstanding', outstanding, 'households', holders) FROM d WHERE programme_code = ''),
             'capital', (SELECT coalesce(sum(amount), 0)::int8 FROM credit.capital_entrusted WHERE year BETWEEN 2021 AND $4)
           ) AS value`,
         values: [from, to, asOf, year],
@@ -251,12 +298,19 @@ export const cityOverviewFloor: FloorQuery = {
       },
       {
         subgraph: 'social_insurance',
+        // Health insurance from its rollups' city rows (commune '', group '') less the people in
+        // a gap of cover throughout (city bit 8), as healthInsuranceFigures reads them.
         // Allowance months as in the repository: the months whose first day lies in the period
         // ($3 and $4 are the first and last month indexes), intersected with the allowance's.
         text: `
           SELECT json_build_object(
-            'people', (SELECT count(DISTINCT member_id) FROM social_insurance.health_insurance_support WHERE valid_from <= $2::date AND valid_to >= $1::date),
-            'budget', (SELECT coalesce(sum(budget_amount), 0)::int8 FROM social_insurance.health_insurance_support WHERE granted_on BETWEEN $1::date AND $2::date),
+            'people', (SELECT (coalesce(sum(people_started) FILTER (WHERE ${segments(upToTo)}), 0)
+                - coalesce(sum(people_stopped) FILTER (WHERE ${segments(upToFrom)}), 0)
+                - (SELECT count(*) FROM social_insurance.health_insurance_gap WHERE gap @> daterange($1::date, $2::date, '[]') AND areas & 8 <> 0))::int
+              FROM social_insurance.health_insurance_rollup
+              WHERE (${segments([...upToTo, ...upToFrom])}) AND commune_code = '' AND support_group = ''),
+            'budget', (SELECT coalesce(sum(budget), 0)::int8 FROM social_insurance.health_insurance_rollup
+              WHERE ${segments(period)} AND commune_code = '' AND support_group = ''),
             'allowances', (SELECT json_build_object('recipients', count(DISTINCT member_id), 'amount', sum(monthly_amount * months)::int8) FROM (
                 SELECT member_id, monthly_amount,
                   least(coalesce(extract(year FROM end_date)::int * 12 + extract(month FROM end_date)::int - 1, $4::int), $4::int)
@@ -269,13 +323,16 @@ export const cityOverviewFloor: FloorQuery = {
       },
       {
         subgraph: 'employment',
+        // The year's rollups, city rows (commune ''); the fairs and the statistics from their
+        // own tables, as the graph reads them.
         text: `
           SELECT json_build_object(
-            'workers', (SELECT count(DISTINCT member_id) FROM employment.job_placement WHERE placed_on BETWEEN $1::date AND $2::date),
-            'budget_funded', (SELECT count(*) FROM employment.job_placement WHERE placed_on BETWEEN $1::date AND $2::date AND channel = 'budget_funded_support'),
+            'workers', (SELECT coalesce(sum(workers), 0)::int FROM employment.employment_placement_rollup WHERE year = $3 AND commune_code = '' AND channel = ''),
+            'budget_funded', (SELECT coalesce(sum(placements), 0)::int FROM employment.employment_placement_rollup
+              WHERE year = $3 AND commune_code = '' AND channel = 'budget_funded_support'),
             'fairs', (SELECT json_build_object('hires', coalesce(sum(hires), 0), 'abroad', coalesce(sum(hires_abroad), 0))
               FROM employment.job_fair WHERE held_on BETWEEN $1::date AND $2::date),
-            'enrolments', (SELECT count(*) FROM employment.training_enrolment WHERE started_on BETWEEN $1::date AND $2::date),
+            'enrolments', (SELECT coalesce(sum(enrolments), 0)::int FROM employment.employment_training_rollup WHERE year = $3 AND commune_code = ''),
             'statistics', (SELECT json_build_object('urban', urban_unemployment_rate_percent, 'trained', trained_worker_share_percent, 'source', source)
               FROM employment.labour_statistics WHERE year = $3 ORDER BY id DESC LIMIT 1)
           ) AS value`,

@@ -4,7 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
 import { benchHeaders } from './auth.js';
 import { postRaw } from './lib/http.js';
-import { closedLoop, percentile, type LoadResult } from './lib/load.js';
+import { closedLoop, percentile, withoutCursors, type LoadResult } from './lib/load.js';
 
 // The gateway's overhead: what the query plan's subgraph fetches cost when called directly.
 // An Apollo query planner over the committed supergraph (the one our gateway uses) plans each
@@ -158,10 +158,10 @@ export async function settleAnswers(captured: CapturedPlan): Promise<void> {
     const response = await postRaw(fetch.url, fetch.body, benchHeaders());
     const parsed = JSON.parse(response.body) as { data?: unknown; errors?: unknown };
     const seen = JSON.stringify({ data: parsed.data, errors: parsed.errors });
-    if (response.status !== 200 || seen !== fetch.answer) {
+    if (response.status !== 200 || withoutCursors(seen) !== withoutCursors(fetch.answer)) {
       throw new Error(`${captured.operation}: fetch ${fetch.id} (${fetch.subgraph}) answered differently when called directly: HTTP ${response.status} ${response.body.slice(0, 300)}`);
     }
-    fetch.answer = response.body;
+    fetch.answer = withoutCursors(response.body);
   }
 }
 
@@ -228,7 +228,7 @@ export async function replayPlan(captured: CapturedPlan, clients: number, second
         const t0 = performance.now();
         const response = await postRaw(fetch.url, fetch.body, headers);
         samples.get(fetch.id)!.push(performance.now() - t0);
-        return response.status === 200 && response.body === fetch.answer;
+        return response.status === 200 && withoutCursors(response.body) === fetch.answer;
       }
     }
   };

@@ -84,6 +84,47 @@ export function renderMarkdown(r: BenchResults): string {
     out.push(table(['operation', 'variant', 'answer holds', 'SQL/request'], variants.flatMap((op) => op.statementVariants.map((v) => [op.name, v.variant, v.holds, String(v.statements)]))));
     out.push('');
   }
+  if (r.users?.length) {
+    out.push('### Officials each with their own token, against one shared token');
+    out.push('');
+    out.push(
+      table(
+        ['operation', 'clients', 'readers', 'ours shared p50', 'ours shared req/s', 'ours distinct p50', 'ours distinct req/s', 'ours distinct ÷ shared', 'Hive shared req/s', 'Hive distinct p50', 'Hive distinct req/s', 'Hive distinct ÷ shared', 'ours ÷ Hive (distinct)', 'writes (ours/Hive, distinct)', 'failed reads+writes (ours/Hive, distinct)'],
+        r.users.map((u) => [
+          u.operation,
+          String(u.clients),
+          Object.entries(u.mix)
+            .map(([role, n]) => `${n} ${role}`)
+            .join(', '),
+          ms(u.oursShared.p50),
+          rps(u.oursShared.throughput),
+          ms(u.oursDistinct.p50),
+          rps(u.oursDistinct.throughput),
+          ratio(u.oursDistinctVsShared),
+          rps(u.hiveShared.throughput),
+          ms(u.hiveDistinct.p50),
+          rps(u.hiveDistinct.throughput),
+          ratio(u.hiveDistinctVsShared),
+          ratio(u.oursVsHiveDistinct),
+          `${u.oursDistinct.writes}/${u.hiveDistinct.writes}`,
+          `${u.oursDistinct.errors + u.oursDistinct.writeErrors}/${u.hiveDistinct.errors + u.hiveDistinct.writeErrors}`,
+        ]),
+      ),
+    );
+    out.push('');
+    out.push(
+      '"shared": every reader sends the one administrator token of bench/auth.ts, so identical subgraph fetches in flight are merged; ' +
+        '"distinct": each reader is a person of its own (bench/users.ts: analysts, caseworkers each of two communes of their own, the public with no token sending the registered operation). ' +
+        `In all four runs a credit writer records a repayment through the gateway under load every ${r.config.writerIntervalMs} ms${r.config.writerIntervalMs ? '' : ' (off)'}; answers are checked for being whole (no errors), since the figures may change under them.`,
+    );
+    out.push('');
+  }
+  if (r.notes?.length) {
+    out.push('Notes (not failures of our gateway):');
+    out.push('');
+    for (const n of r.notes) out.push(`- ${n}`);
+    out.push('');
+  }
   if (r.floor.length) {
     out.push('### The floor: the same figures by hand-written SQL on the databases');
     out.push('');

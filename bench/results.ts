@@ -26,6 +26,34 @@ export interface OperationRun {
   p50VsCriticalPath: number;
 }
 
+/** A load of simulated officials (bench/users.ts) on one gateway, with the writer beside it. */
+export interface UsersLoad extends GatewayRun {
+  writes: number;
+  writeErrors: number;
+  firstWriteError?: string;
+}
+
+/**
+ * One operation at one client count with the users' mix, four ways in a row: our gateway and
+ * Hive Gateway, each with every reader on the one shared administrator token and with each
+ * reader on a token of its own (the public with none).
+ */
+export interface UsersRun {
+  operation: string;
+  clients: number;
+  /** Readers by role in the distinct-token runs. */
+  mix: Record<string, number>;
+  oursShared: UsersLoad;
+  oursDistinct: UsersLoad;
+  hiveShared: UsersLoad;
+  hiveDistinct: UsersLoad;
+  /** Throughput with distinct tokens over throughput with the shared token, same gateway, same run. */
+  oursDistinctVsShared: number;
+  hiveDistinctVsShared: number;
+  /** Our throughput over Hive Gateway's, both with the distinct tokens. */
+  oursVsHiveDistinct: number;
+}
+
 export interface StatementVariant {
   variant: string;
   /** What the answer holds, for the reader ("126 communes", "100 households"). */
@@ -88,9 +116,12 @@ export interface BenchResults {
   datasets: Array<{ scale: number; database: string; households: number; generatedSeconds: number; generatedAt: string }>;
   operations: OperationResult[];
   floor: FloorResult[];
+  users: UsersRun[];
   growth: GrowthResult[];
   memory: { oursPeakMiBAt50: number | null; hivePeakMiBAt50: number | null; oursPeakMiB: number; hivePeakMiB: number };
   targets: Target[];
   /** Checks that failed (differential, floor, errors under load): the run exits non-zero. */
   failures: string[];
+  /** What went wrong outside our gateway (Hive Gateway's failed requests in the users' runs), reported only. */
+  notes: string[];
 }

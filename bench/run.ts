@@ -7,12 +7,15 @@ import { benchHeaders } from './auth.js';
 import { parseConfig, type BenchConfig } from './config.js';
 import { ensureDataset, withClient, type Dataset } from './data.js';
 import { compareWithFloor, FLOORS, runFloor, type FloorVariables } from './floor.js';
-import { closeAgent, postGraphQL, postRaw } from './lib/http.js';
-import { httpTask, warmAndMeasure, type LoadResult } from './lib/load.js';
+import { postGraphQL, postRaw } from './lib/http.js';
+import { closedLoop, httpTask, warmAndMeasure, type LoadResult } from './lib/load.js';
+import { runMain } from './lib/main.js';
 import { describePlan, PlanCapture, replayPlan, settleAnswers } from './plan.js';
 import { renderMarkdown } from './report.js';
-import type { BenchResults, FloorResult, GatewayRun, GrowthResult, OperationRun, StatementVariant, Target } from './results.js';
+import type { BenchResults, FloorResult, GatewayRun, GrowthResult, OperationRun, StatementVariant, Target, UsersLoad, UsersRun } from './results.js';
 import { BenchStack, SUPERGRAPH_PATH, type Gateway } from './stack.js';
+import { startWriter, userTask, usersFixtures } from './users-load.js';
+import { benchMinter, mintReaders, mintWriter, type BenchUser } from './users.js';
 
 // npm run bench [-- --quick | --help]: see docs/performance.md.
 
@@ -30,10 +33,17 @@ function prepare(op: DashboardOperation): Prepared {
   return { op, body: JSON.stringify({ query: op.document, variables: op.variables }) };
 }
 
-/** JSON with sorted keys: two gateways may order an object's keys differently without it mattering. */
+/**
+ * JSON with sorted keys: two gateways may order an object's keys differently without it
+ * mattering; page cursors blanked (sealed with a fresh nonce each time, see withoutCursors).
+ */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  return JSON.stringify(value, (key, v: unknown) =>
+    (key === 'cursor' || key === 'endCursor') && typeof v === 'string'
+      ? '…'
+      : v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+        : v,
   );
 }
 
@@ -130,6 +140,76 @@ async function statementVariants(stack: BenchStack, gatewayUrl: string, prepared
     results.push({ variant: v.variant, holds: v.holds, statements: perRequest });
   }
   return results;
+}
+
+/**
+ * The users' runs: each operation of `config.usersOperations` at each client count, with every
+ * reader on the shared administrator token and then each reader a person of its own
+ * (bench/users.ts), on our gateway and on Hive Gateway given the same tokens, one after another
+ * so that the ratios come from one run on one machine. The writer records repayments through
+ * the gateway under load in all four.
+ */
+async function measureUsers(config: BenchConfig, dataset: Dataset, operations: Prepared[], ours: Gateway, hive: Gateway, results: BenchResults): Promise<void> {
+  const chosen = operations.filter((p) => config.usersOperations.includes(p.op.name));
+  if (!chosen.length) return;
+  const { communes, loanId } = await usersFixtures(dataset.url);
+  const mint = benchMinter();
+  const readers = await mintReaders(Math.max(...config.clients), communes, mint);
+  const writer = await mintWriter(mint);
+  const shared: BenchUser[] = [{ index: 0, role: 'analyst', sub: 'bench', communes: undefined, headers: benchHeaders() }];
+  const load = async (gateway: Gateway, prepared: Prepared, clients: number, users: readonly BenchUser[]): Promise<UsersLoad> => {
+    const task = userTask(gateway.url, prepared.body, users);
+    gateway.memory.reset();
+    // Warmed up as warmAndMeasure does, but the writer writes only while the run is measured.
+    const warmup = await closedLoop({ clients: Math.min(clients, 4), seconds: config.warmupSeconds, task });
+    const writing = startWriter(gateway.url, writer, loanId, config.writerIntervalMs);
+    const measured = await closedLoop({ clients, seconds: config.seconds, task });
+    const writes = await writing.stop();
+    return {
+      ...measured,
+      ...mergedFailures(warmup, measured),
+      peakMemoryMiB: gateway.memory.peak() / MiB,
+      writes: writes.writes,
+      writeErrors: writes.errors,
+      ...(writes.firstError ? { firstWriteError: writes.firstError } : {}),
+    };
+  };
+  for (const prepared of chosen) {
+    for (const clients of config.clients) {
+      const mix: Record<string, number> = {};
+      for (const user of readers.slice(0, clients)) mix[user.role] = (mix[user.role] ?? 0) + 1;
+      const oursShared = await load(ours, prepared, clients, shared);
+      const oursDistinct = await load(ours, prepared, clients, readers);
+      const hiveShared = await load(hive, prepared, clients, shared);
+      const hiveDistinct = await load(hive, prepared, clients, readers);
+      const run: UsersRun = {
+        operation: prepared.op.name,
+        clients,
+        mix,
+        oursShared,
+        oursDistinct,
+        hiveShared,
+        hiveDistinct,
+        oursDistinctVsShared: oursDistinct.throughput / oursShared.throughput,
+        hiveDistinctVsShared: hiveDistinct.throughput / hiveShared.throughput,
+        oursVsHiveDistinct: oursDistinct.throughput / hiveDistinct.throughput,
+      };
+      results.users.push(run);
+      // Our gateway's failures fail the run; Hive Gateway's are reported beside its figures
+      // (it is the yardstick, not what is being tested).
+      for (const [label, r] of [['ours shared', oursShared], ['ours distinct', oursDistinct], ['Hive shared', hiveShared], ['Hive distinct', hiveDistinct]] as const) {
+        const problems = [...loadFailures(`users ${prepared.op.name} @${clients} ${label}`, r)];
+        if (r.writeErrors) problems.push(`users ${prepared.op.name} @${clients} ${label}: ${r.writeErrors} failed writes (first: ${r.firstWriteError ?? '?'})`);
+        (label.startsWith('ours') ? results.failures : results.notes).push(...problems);
+      }
+      const line = (name: string, r: UsersLoad) => `${name} p50 ${r.p50.toFixed(1)} ms ${r.throughput.toFixed(1)} req/s (${r.writes} writes)`;
+      log(
+        `users ${prepared.op.name} @${clients} (${Object.entries(mix).map(([k, v]) => `${v} ${k}`).join(', ')}): ` +
+          `${[line('ours shared', oursShared), line('ours distinct', oursDistinct), line('Hive shared', hiveShared), line('Hive distinct', hiveDistinct)].join(' | ')} | ` +
+          `distinct ÷ shared: ours ${run.oursDistinctVsShared.toFixed(2)}×, Hive ${run.hiveDistinctVsShared.toFixed(2)}×; ours ÷ Hive (distinct) ${run.oursVsHiveDistinct.toFixed(2)}×`,
+      );
+    }
+  }
 }
 
 async function measureMain(config: BenchConfig, dataset: Dataset, operations: Prepared[], results: BenchResults): Promise<void> {
@@ -236,6 +316,8 @@ async function measureMain(config: BenchConfig, dataset: Dataset, operations: Pr
       }
     }
 
+    await measureUsers(config, dataset, operations, ours, hive, results);
+
     // The floor: hand-written SQL for the figures, checked against our gateway's answer.
     const pool = new pg.Pool({ connectionString: dataset.url, max: config.poolSize * Object.keys(stack.subgraphUrls).length });
     try {
@@ -339,8 +421,22 @@ function evaluateTargets(results: BenchResults, config: BenchConfig): Target[] {
     targets.push({
       name: 'gateway p50 vs critical-path subgraph fetches',
       goal: `≤ 1.2× at ${minClients} client${minClients === 1 ? '' : 's'}, every operation`,
-      measured: overhead.map((x) => `${x.name} ${x.run!.p50VsCriticalPath.toFixed(2)}×`).join(', '),
+      measured:
+        overhead.map((x) => `${x.name} ${x.run!.p50VsCriticalPath.toFixed(2)}×`).join(', ') +
+        // The same ratio for each variant of our gateway (fetch-client: before node:http).
+        [...new Set(overhead.flatMap((x) => Object.keys(x.run!.extras)))]
+          .map((name) => `; ${name}: ${overhead.map((x) => `${x.name} ${((x.run!.extras[name]?.p50 ?? NaN) / x.run!.criticalPathP50).toFixed(2)}×`).join(', ')}`)
+          .join(''),
       met: worst.run!.p50VsCriticalPath <= 1.2,
+    });
+  }
+  for (const clients of [...new Set(results.users.map((u) => u.clients))].filter((c) => c > 1)) {
+    const runs = results.users.filter((u) => u.clients === clients);
+    targets.push({
+      name: `throughput with distinct tokens vs one shared token, ${clients} clients`,
+      goal: '≥ 0.8× (our gateway, same run)',
+      measured: runs.map((u) => `${u.operation} ${u.oursDistinctVsShared.toFixed(2)}× (Hive ${u.hiveDistinctVsShared.toFixed(2)}×; ours ÷ Hive ${u.oursVsHiveDistinct.toFixed(2)}×)`).join(', '),
+      met: runs.every((u) => u.oursDistinctVsShared >= 0.8),
     });
   }
   const varying: string[] = [];
@@ -389,6 +485,8 @@ async function main(): Promise<number> {
     datasets: [],
     operations: [],
     floor: [],
+    users: [],
+    notes: [],
     growth: [],
     memory: { oursPeakMiBAt50: null, hivePeakMiBAt50: null, oursPeakMiB: 0, hivePeakMiB: 0 },
     targets: [],
@@ -437,6 +535,7 @@ async function main(): Promise<number> {
   fs.writeFileSync(path.join(outDir, `${base}.md`), `${markdown}\n`);
   console.log(markdown);
   log(`results in ${path.join(outDir, `${base}.json`)} and ${base}.md`);
+  if (results.notes.length) console.error(`\nNotes:\n${results.notes.map((f) => `  - ${f}`).join('\n')}`);
   if (results.failures.length) {
     console.error(`\n${results.failures.length} check(s) failed:\n${results.failures.map((f) => `  - ${f}`).join('\n')}`);
     return 1;
@@ -444,12 +543,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-} finally {
-  closeAgent();
-}
-process.exit(code);
+await runMain(main);

@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import http from 'node:http';
+import https from 'node:https';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Kind, parse, type DocumentNode, type GraphQLFormattedError, type SelectionSetNode } from 'graphql';
 import { positiveIntegerFromEnv } from '../db/config.js';
@@ -49,7 +51,8 @@ type ProcessResult = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>[
 interface SharedAnswer {
   status: number;
   statusText: string;
-  headers: Headers;
+  /** Header names in lower case (node:http's `response.headers`). */
+  headers: Record<string, string | string[] | undefined>;
   body: string;
 }
 
@@ -130,14 +133,17 @@ export class CircuitBreaker {
  * answer stands. A mutation whose answer was lost may have been written: its error says so and
  * points at the idempotency key, and it is never retried here.
  *
- * Fetches go through Node's own fetch (undici, keep-alive) rather than @apollo/gateway's
- * default make-fetch-happen, whose HTTP-cache layer costs CPU on every fetch and caches nothing
- * for POSTs. Identical read fetches in flight at once are sent once: when fifty dashboards poll
- * the same scorecard, the subgraphs compute it once and the gateway hands each request its own
- * parsed copy. Identical means the same subgraph, query, variables and Authorization header:
- * each subgraph applies the caller's own rules (scoping, withholding), so answers are never
- * shared between callers with different tokens. Mutations and reads of personal fields (each
- * audited by the subgraph) always fetch on their own.
+ * Fetches go through node:http with a keep-alive agent (see `post` below) rather than
+ * @apollo/gateway's default make-fetch-happen, whose HTTP-cache layer costs CPU on every fetch
+ * and caches nothing for POSTs, or Node's fetch, whose web streams and Response objects were the
+ * gateway's largest own cost per fetch (SUBGRAPH_HTTP_CLIENT=fetch still uses it, so that the
+ * benchmark can measure the two side by side). Identical read fetches in flight at once are
+ * sent once: when fifty dashboards poll the same scorecard, the subgraphs compute it once and
+ * the gateway hands each request its own parsed copy. Identical means the same subgraph,
+ * query, variables and Authorization header: each subgraph applies the caller's own rules
+ * (scoping, withholding), so answers are never shared between callers with different tokens.
+ * Mutations and reads of personal fields (each audited by the subgraph) always fetch on their
+ * own.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly inflight = new Map<string, Promise<SharedAnswer>>();
@@ -250,7 +256,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const body = typeof init.body === 'string' ? init.body : undefined;
     const request = { ...(init as RequestInit), ...(scope ? { signal: scope.signal } : {}) };
     const read = scope?.read === true;
-    if (!scope?.share || body === undefined) return asGraphQLAnswer(await readAnswer(url, request, read));
+    if (!scope?.share || body === undefined) return asGraphQLAnswer(url, await readAnswer(url, request, read));
     const headers = init.headers ?? {};
     const authorization = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1] ?? '';
     const key = `${url}\n${authorization}\n${body}`;
@@ -261,24 +267,37 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       answer = readAnswer(url, request, read).finally(() => this.inflight.delete(key));
       this.inflight.set(key, answer);
     }
-    return asGraphQLAnswer(await answer);
+    return asGraphQLAnswer(url, await answer);
   }
 }
 
 /** Errors listed for one failed fetch at most (an entity fetch over 126 communes would list hundreds). */
 const MAX_ERRORS_PER_FETCH = 50;
 
+/** SUBGRAPH_HTTP_CLIENT: `http` (node:http, the default) or `fetch` (Node's fetch, undici). */
+export function subgraphHttpClientFromEnv(env: NodeJS.ProcessEnv = process.env): 'http' | 'fetch' {
+  const value = env.SUBGRAPH_HTTP_CLIENT || 'http';
+  if (value !== 'http' && value !== 'fetch') throw new Error(`SUBGRAPH_HTTP_CLIENT must be "http" or "fetch", got "${value}"`);
+  return value;
+}
+
+const httpClient = subgraphHttpClientFromEnv();
+
 /**
- * One fetch, read whole. A read whose kept-alive connection the subgraph had just closed (an
- * idle socket closed by the server as the request went out: undici's "other side closed",
- * ECONNRESET) is sent once more on a new connection: the subgraph never saw it, and a read may
- * be repeated. A write is never repeated here (its answer says it may have been written).
+ * One fetch, read whole. A read sent on a kept-alive connection that the subgraph had just
+ * closed (its idle timeout ran out as the request went out: ECONNRESET or EPIPE on a reused
+ * socket with node:http, undici's "other side closed") is sent once more, on a new connection:
+ * the subgraph never saw it, and a read may be repeated. A write is never repeated here (its
+ * answer says it may have been written); neither is a fetch whose time ran out.
  */
 async function readAnswer(url: string, init: RequestInit, read: boolean): Promise<SharedAnswer> {
   for (let attempt = 1; ; attempt++) {
     try {
+      if (httpClient === 'http') return await post(url, init);
       const response = await fetch(url, init);
-      return { status: response.status, statusText: response.statusText, headers: response.headers, body: await response.text() };
+      const headers: SharedAnswer['headers'] = {};
+      response.headers.forEach((value, name) => (headers[name] = value));
+      return { status: response.status, statusText: response.statusText, headers, body: await response.text() };
     } catch (error) {
       if (!read || attempt > 1 || init.signal?.aborted || !closedByPeer(error)) throw error;
     }
@@ -287,8 +306,48 @@ async function readAnswer(url: string, init: RequestInit, read: boolean): Promis
 
 /** Whether a failed fetch met a connection the other side closed or reset (not a refusal, not a timeout). */
 export function closedByPeer(error: unknown): boolean {
+  // node:http (post below): the socket was reused from the agent's pool and the server had closed it.
+  const e = error as { reusedSocket?: boolean; code?: unknown } | null;
+  if (e?.reusedSocket === true && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) return true;
+  // Node's fetch (undici) wraps the socket's error as its cause.
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
   return cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET';
+}
+
+// One keep-alive agent per protocol for every subgraph: a fetch takes the connection used most
+// recently (lifo), so idle connections are the ones left to time out, not the ones in use. A
+// connection idle for 30 s is closed here, before the subgraphs' own 65 s idle timeout
+// (platform/http.ts) can close it under a request going out; the retry above covers
+// servers and proxies with shorter ones.
+const agentOptions: http.AgentOptions = { keepAlive: true, scheduling: 'lifo', timeout: 30_000 };
+const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
+
+/**
+ * POSTs the fetch's body with node:http and reads the whole answer as text. An error says
+ * whether its socket came from the agent's pool (`reusedSocket`), for closedByPeer; the
+ * fetch's signal (the subgraph timeout, the request's deadline) aborts it.
+ */
+function post(url: string, init: RequestInit): Promise<SharedAnswer> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const client = target.protocol === 'https:' ? https : http;
+    const headers = init.headers as Record<string, string> | undefined;
+    const request = client.request(
+      target,
+      { method: init.method ?? 'POST', headers, agent: agents[target.protocol as keyof typeof agents], ...(init.signal ? { signal: init.signal } : {}) },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('aborted', () => reject(Object.assign(new Error('the subgraph closed the connection before its answer was complete'), { code: 'ECONNRESET' })));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
+    request.on('error', (error) => reject(Object.assign(error, { reusedSocket: request.reusedSocket })));
+    request.end(typeof init.body === 'string' ? init.body : undefined);
+  });
 }
 
 /**
@@ -297,7 +356,7 @@ export function closedByPeer(error: unknown): boolean {
  * RemoteGraphQLDataSource's "400: Bad Request" error with the subgraph's URL in it. A 5xx or a
  * body that is not a GraphQL answer is a failure of the subgraph.
  */
-function asGraphQLAnswer(answer: SharedAnswer): FetcherResponse {
+function asGraphQLAnswer(url: string, answer: SharedAnswer): FetcherResponse {
   let status = answer.status;
   if (status >= 400) {
     let graphql = false;
@@ -310,9 +369,53 @@ function asGraphQLAnswer(answer: SharedAnswer): FetcherResponse {
     if (!graphql || status >= 500) throw new Error(`HTTP ${status} ${answer.statusText}`);
     status = 200;
   }
-  // Node's Response is a FetcherResponse at run time; its Headers type in our TypeScript lib
-  // settings lacks the iterator methods Apollo's interface lists.
-  return new Response(answer.body, { status, statusText: status === answer.status ? answer.statusText : 'OK', headers: answer.headers }) as unknown as FetcherResponse;
+  return answerResponse(url, answer, status, status === answer.status ? answer.statusText : 'OK');
+}
+
+/**
+ * An answer as @apollo/gateway reads it (RemoteGraphQLDataSource: `ok`, `headers.get`, then
+ * `json()` or `text()`), without building a web Response and its streams for a body already in
+ * hand. Each request gets its own object, so each parses its own copy of a shared answer (the
+ * gateway merges into the objects it is given).
+ */
+function answerResponse(url: string, answer: SharedAnswer, status: number, statusText: string): FetcherResponse {
+  let used = false;
+  const read = () => {
+    if (used) throw new TypeError('the body of this subgraph answer was already read');
+    used = true;
+    return answer.body;
+  };
+  const header = (name: string): string | null => {
+    const value = answer.headers[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  };
+  const headers = {
+    get: header,
+    has: (name: string) => header(name) !== null,
+    forEach: (fn: (value: string, name: string) => void) => {
+      for (const name of Object.keys(answer.headers)) fn(header(name)!, name);
+    },
+  };
+  const response = {
+    url,
+    redirected: false,
+    status,
+    statusText,
+    ok: status >= 200 && status < 300,
+    // Only the reading side of Headers: nothing downstream sets a header on a subgraph's answer.
+    headers: headers as unknown as FetcherResponse['headers'],
+    get bodyUsed() {
+      return used;
+    },
+    text: async () => read(),
+    json: async () => JSON.parse(read()) as unknown,
+    arrayBuffer: async () => {
+      const bytes = Buffer.from(read(), 'utf8');
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    },
+    clone: () => answerResponse(url, answer, status, statusText),
+  };
+  return response as unknown as FetcherResponse;
 }
 
 /** The response names of an operation's top-level fields (inside `_entities`' fragments for an entity fetch). */

@@ -1,0 +1,81 @@
+import { performance } from 'node:perf_hooks';
+import { withClient } from './data.js';
+import { postRaw } from './lib/http.js';
+import type { BenchUser } from './users.js';
+
+// The load of simulated officials (bench/users.ts) on one gateway: each client sends the
+// operation with its own headers, while one writer records a small loan repayment at a low
+// rate through the same gateway. The figures may change under the readers (that is the
+// point: answers kept by the graph must follow the writes), so an answer is checked for being
+// a whole answer (HTTP 200, data, no errors), not against one fixed body.
+
+/** What the users need from the data set: the communes (caseworkers get two each) and the loan the writer repays. */
+export async function usersFixtures(databaseUrl: string): Promise<{ communes: string[]; loanId: string }> {
+  return withClient(databaseUrl, async (client) => {
+    const codes = (await client.query<{ code: string }>('SELECT code FROM registry.commune ORDER BY position')).rows.map((r) => r.code);
+    // The loan with the most principal still owed: a thousand đồng a second never repays it.
+    const loan = await client.query<{ id: string }>(
+      `SELECT l.id::text AS id FROM credit.loan l
+       LEFT JOIN (SELECT loan_id, sum(principal) AS repaid FROM credit.loan_repayment GROUP BY loan_id) r ON r.loan_id = l.id
+       WHERE l.written_off_on IS NULL ORDER BY l.principal - coalesce(r.repaid, 0) DESC, l.id LIMIT 1`,
+    );
+    return { communes: codes, loanId: loan.rows[0]!.id };
+  });
+}
+
+/** One reader's request: throws on a failure (counted as an error), true when the answer has data. */
+export function userTask(url: string, body: string, users: readonly BenchUser[]): (client: number) => Promise<boolean> {
+  return async (client) => {
+    const user = users[client % users.length]!;
+    const response = await postRaw(url, body, user.headers);
+    if (response.status !== 200) throw new Error(`HTTP ${response.status} for ${user.sub ?? 'the public'}: ${response.body.slice(0, 200)}`);
+    const json = JSON.parse(response.body) as { data?: unknown; errors?: Array<{ message: string }> };
+    if (json.errors?.length) throw new Error(`${user.sub ?? 'the public'}: ${json.errors[0]!.message}`);
+    return json.data !== null && json.data !== undefined;
+  };
+}
+
+export interface WriterStats {
+  writes: number;
+  errors: number;
+  firstError?: string;
+}
+
+const REPAYMENT = `mutation BenchRepayment($input: RecordLoanRepaymentInput!) {
+  recordRepayment(input: $input) { repayment { id } loan { id outstanding } }
+}`;
+
+/**
+ * A credit writer repaying 1,000 đồng of principal on `loanId` every `intervalMs` (after the
+ * previous write was answered) until stopped. Each write lands in the loan's commune, so any
+ * answer the graph keeps for that commune's credit figures must be renewed.
+ */
+export function startWriter(url: string, writer: BenchUser, loanId: string, intervalMs: number): { stop: () => Promise<WriterStats> } {
+  const stats: WriterStats = { writes: 0, errors: 0 };
+  let running = intervalMs > 0;
+  const paidOn = new Date().toISOString().slice(0, 10);
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now();
+      try {
+        const body = JSON.stringify({ query: REPAYMENT, variables: { input: { loanId, paidOn, principal: '1000', interest: '0' } } });
+        const response = await postRaw(url, body, writer.headers);
+        const json = JSON.parse(response.body) as { errors?: Array<{ message: string }> };
+        if (response.status !== 200 || json.errors?.length) throw new Error(`HTTP ${response.status}: ${json.errors?.[0]?.message ?? response.body.slice(0, 200)}`);
+        stats.writes++;
+      } catch (error) {
+        stats.errors++;
+        stats.firstError ??= error instanceof Error ? error.message : String(error);
+      }
+      const wait = intervalMs - (performance.now() - started);
+      if (running && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return stats;
+    },
+  };
+}
