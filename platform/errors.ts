@@ -68,7 +68,6 @@ export function formatErrorSafely(formatted: GraphQLFormattedError, error?: unkn
 }
 
 /**
-<<<<<<< HEAD
  * Whether an error is the database being away (refusing or dropping connections, shutting down,
  * out of connections: DATABASE_UNAVAILABLE) or too slow (statement or lock timeout:
  * DATABASE_TIMEOUT), following GraphQLError.originalError down to the driver's error. Either
@@ -85,8 +84,6 @@ export function databaseTrouble(error: unknown): 'DATABASE_UNAVAILABLE' | 'DATAB
 }
 
 /**
-=======
->>>>>>> writes
  * The field a variable's coercion error is about, read from graphql-js's message (the only
  * place it says which): `Variable "$input" got invalid value "x" at "input.amount"; ...` is
  * about `amount` (for a variable named `input`, as every mutation's argument is, the path inside
