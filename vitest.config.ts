@@ -15,7 +15,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'subgraphs/**/*.test.ts', 'db/**/*.test.ts'] },
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'subgraphs/**/*.test.ts', 'db/**/*.test.ts', 'bench/**/*.test.ts'] },
       },
       {
         extends: true,

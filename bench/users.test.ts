@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mintReaders, mintWriter, READER_MIX, benchMinter } from '../../bench/users.js';
-import { Authenticator, DEFAULT_AUDIENCE, DEFAULT_ISSUER, loadAccessPolicy } from '../../platform/auth.js';
+import { mintReaders, mintWriter, READER_MIX, benchMinter } from './users.js';
+import { Authenticator, DEFAULT_AUDIENCE, DEFAULT_ISSUER, loadAccessPolicy } from '../platform/auth.js';
 
 // The benchmark's simulated officials (bench/users.ts): each signed-in client has a token of its
 // own, verified here by the graph's own Authenticator, so the gateway cannot merge their fetches
