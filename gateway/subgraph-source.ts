@@ -242,7 +242,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       for (const field of fields) errors.push({ message, path: [field], extensions });
     }
     if (!errors.length) errors.push({ message, extensions });
-    return { data: null, errors } as ProcessResult;
+    return { data: null, errors };
   }
 
   private async fetchOnceInFlight(url: string, init: FetcherRequestInit): Promise<FetcherResponse> {
@@ -300,7 +300,7 @@ export function closedByPeer(error: unknown): boolean {
 function asGraphQLAnswer(answer: SharedAnswer): FetcherResponse {
   let status = answer.status;
   if (status >= 400) {
-    let graphql = false;
+    let graphql: boolean;
     try {
       const parsed = JSON.parse(answer.body) as { errors?: unknown };
       graphql = Array.isArray(parsed.errors) && parsed.errors.length > 0;

@@ -367,8 +367,13 @@ export function buildCreditData(plan: CityPlan): CreditData {
   for (let guard = 0; jobsLeft !== 0; guard++) {
     if (guard > 50 * jobLoans.length) throw new Error('credit: could not reach the jobs target');
     const l = random.pick(jobLoans);
-    if (jobsLeft > 0 && l.jobs < 4) (l.jobs++, jobsLeft--);
-    else if (jobsLeft < 0 && l.jobs > 0) (l.jobs--, jobsLeft++);
+    if (jobsLeft > 0 && l.jobs < 4) {
+      l.jobs++;
+      jobsLeft--;
+    } else if (jobsLeft < 0 && l.jobs > 0) {
+      l.jobs--;
+      jobsLeft++;
+    }
   }
 
   // Amounts: job-creation loans scaled together so that 2021-2024 disbursements are exact.
@@ -381,8 +386,13 @@ export function buildCreditData(plan: CityPlan): CreditData {
   for (let guard = 0; millionsLeft !== 0; guard++) {
     if (guard > 50 * jobLoans.length) throw new Error('credit: could not reach the disbursement target');
     const l = random.pick(jobLoans);
-    if (millionsLeft > 0 && l.principal < 100 * M) (l.principal += M, millionsLeft--);
-    else if (millionsLeft < 0 && l.principal > 10 * M) (l.principal -= M, millionsLeft++);
+    if (millionsLeft > 0 && l.principal < 100 * M) {
+      l.principal += M;
+      millionsLeft--;
+    } else if (millionsLeft < 0 && l.principal > 10 * M) {
+      l.principal -= M;
+      millionsLeft++;
+    }
   }
   const newLoans = loans.length;
 

@@ -101,7 +101,7 @@ function kindLoaders(db: Kysely<SocialInsuranceDatabase>, byCommune: boolean) {
 /** The figures of one area ('' for the city) for a period key, each kind loaded when asked. */
 function areaFigures(loaders: ReturnType<typeof kindLoaders>, key: string, area: string): Figures {
   const { from, to } = parsePeriod(key);
-  const lazy = <K extends Kind>(kind: K) => async () => ((await loaders[kind].load(key)) as Map<string, KindFigures[K]>).get(area) ?? EMPTY[kind]();
+  const lazy = <K extends Kind>(kind: K) => async () => ((await loaders[kind].load(key))).get(area) ?? EMPTY[kind]();
   return {
     from,
     to,

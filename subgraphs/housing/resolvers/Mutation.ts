@@ -6,7 +6,7 @@ import type { HousingContext } from '../context.js';
 import type { FundDonorKind, HousingCase, HousingCaseKind, HousingDatabase, HousingFundingSource } from '../db/tables.js';
 import * as repo from '../repository.js';
 import { eligibleForHousing, listReviewYear, transition, type HousingAction } from '../rules.js';
-import { parseId, requireId } from '../../../platform/ids.js';
+import { requireId } from '../../../platform/ids.js';
 
 interface FundingLineInput {
   source: HousingFundingSource;
