@@ -11,7 +11,7 @@ import type { CreditDatabase, LoanProgramme, LoanStatus, MassOrganisation } from
 /**
  * The credit subgraph's share of the city data set: VBSP loans to plan households, their
  * repayments, and the capital the city entrusted. Calibrated at scale 1 to the figures the
- * city published (../shared/data/published-figures.json), every count and amount scaled by
+ * city published (tests/figures/published-figures.json), every count and amount scaled by
  * plan.scale otherwise.
  *
  * Distributions (decided here):
