@@ -95,6 +95,9 @@ export function enforceFieldRules(schema: GraphQLSchema, rules: AccessRules): vo
     const [typeName, fieldName] = coordinate.split('.') as [string, string];
     const field = (schema.getType(typeName) as GraphQLObjectType | undefined)?.getFields()[fieldName];
     if (!field) continue;
+    // A count with arguments (a distinct count over a chosen group) is a cell of its own, not one
+    // of the counts beside the object's amounts.
+    if (field.args.length) continue;
     const list = countResolvers.get(typeName) ?? [];
     list.push({ name: fieldName, resolve: field.resolve ?? defaultFieldResolver });
     countResolvers.set(typeName, list);

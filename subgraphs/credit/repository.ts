@@ -98,6 +98,27 @@ export async function disbursementFigures(db: DB, from: string, to: string, comm
   return rows;
 }
 
+/**
+ * Distinct households with a loan under any of `programmes` disbursed from `from` to `to`
+ * inclusive, per commune of `communes` (commune_code set) or for the city (commune_code null).
+ * Read from the loans themselves: the rollups keep distinct borrowers per programme and over all
+ * programmes, and a group of programmes is neither.
+ */
+export async function householdsBorrowingUnder(
+  db: DB,
+  from: string,
+  to: string,
+  programmes: readonly string[],
+  communes: Areas,
+): Promise<Array<{ commune_code: string | null; households: number }>> {
+  const { rows } = await sql<{ commune_code: string | null; households: number }>`
+    SELECT ${communes ? sql`commune_code` : sql`NULL::text`} AS commune_code, count(DISTINCT household_id)::int AS households
+    FROM loan
+    WHERE disbursed_on BETWEEN ${from}::date AND ${to}::date AND programme_code = any(${[...programmes]}::text[])
+      ${communes ? sql`AND commune_code = any(${[...communes]}::text[]) GROUP BY commune_code` : sql``}`.execute(db);
+  return rows;
+}
+
 export interface OutstandingRow {
   commune_code: string | null;
   programme_code: string | null;

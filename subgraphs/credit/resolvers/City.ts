@@ -12,7 +12,7 @@ export const City = {
       ctx.loaders.cityDisbursements.load(periodKey(from, to)),
       ctx.loaders.allProgrammes.load('all'),
     ]);
-    return toCreditFigures(from, to, area, programmes);
+    return toCreditFigures(from, to, area, programmes, '');
   },
   creditOutstanding: async (_: unknown, { asOf }: { asOf: string }, ctx: CreditContext) => {
     const [area, programmes] = await Promise.all([ctx.loaders.cityOutstanding.load(asOf), ctx.loaders.allProgrammes.load('all')]);

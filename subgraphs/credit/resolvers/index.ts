@@ -6,6 +6,7 @@ import { City } from './City.js';
 import { Commune } from './Commune.js';
 import { CityConsistency, CommuneConsistency } from './Consistency.js';
 import { enums } from './enums.js';
+import { CreditFigures } from './figures.js';
 import { Household } from './Household.js';
 import { Loan, LoanProgramme, LoanRepayment } from './Loan.js';
 import { Mutation } from './Mutation.js';
@@ -21,6 +22,7 @@ export const resolvers = {
   Household,
   Commune,
   City,
+  CreditFigures,
   Loan,
   LoanRepayment,
   LoanProgramme,

@@ -5,7 +5,8 @@ import { badInput } from '../../../platform/errors.js';
 import type { HousingContext } from '../context.js';
 import type { FundDonorKind, HousingCase, HousingCaseKind, HousingDatabase, HousingFundingSource } from '../db/tables.js';
 import * as repo from '../repository.js';
-import { eligibleForHousing, listReviewYear, transition, type HousingAction } from '../rules.js';
+import { eligibleForHousing, listReviewYear, transition, vbspLineRefusal, type HousingAction } from '../rules.js';
+import type { RegistryClassification } from '../../../platform/registry-client.js';
 import { requireId } from '../../../platform/ids.js';
 
 interface FundingLineInput {
@@ -53,6 +54,16 @@ function checkFundingLines(lines: readonly FundingLineInput[], required: boolean
   lines.forEach((line, i) => {
     if (line.amount <= 0) throw badInput(`fundingLines[${i}].amount`, `amount must be more than zero, got ${line.amount}`);
   });
+}
+
+/** The sum of the VBSP housing-loan lines among `lines`. */
+function vbspTotal(lines: readonly { source: HousingFundingSource; amount: number | string }[]): number {
+  return lines.filter((l) => l.source === 'vbsp_housing_loan').reduce((sum, l) => sum + Number(l.amount), 0);
+}
+
+/** The first VBSP line's index, for naming the refused field. */
+function vbspField(lines: readonly FundingLineInput[]): string {
+  return `fundingLines[${Math.max(0, lines.findIndex((l) => l.source === 'vbsp_housing_loan'))}].source`;
 }
 
 function caseIdOf(input: { caseId: string }): number {
@@ -114,6 +125,8 @@ export const Mutation = {
           `(review ${reviewYear}: ${classification ?? 'not reviewed'})`,
       );
     }
+    const vbspRefusal = vbspLineRefusal(classification, reviewYear, vbspTotal(input.fundingLines));
+    if (vbspRefusal) throw badInput(vbspField(input.fundingLines), `household ${householdId}: ${vbspRefusal}`);
 
     const housingCase = await auditedWrite(ctx.db, ctx.auth, 'approveHousingCase', async (trx, audit) => {
       audit.household(householdId);
@@ -142,9 +155,26 @@ export const Mutation = {
     notInFuture('startDate', input.startDate);
     const lines = input.fundingLines ?? [];
     checkFundingLines(lines, false);
+    // New VBSP housing-loan lines are judged like those of an approval, by the list in force on
+    // the start date (the registry is asked before the transaction opens, as in the approval).
+    let vbspCheck: { classification: RegistryClassification | null | undefined; reviewYear: number } | undefined;
+    if (vbspTotal(lines) > 0) {
+      const [known] = await repo.findCasesByIds(ctx.db, [caseId]);
+      if (known) {
+        const reviewYear = listReviewYear(input.startDate);
+        const household = (await ctx.registry.households([String(known.household_id)], [reviewYear])).get(String(known.household_id));
+        vbspCheck = { classification: household?.classificationByYear[reviewYear], reviewYear };
+      }
+    }
     return step(ctx, 'recordHousingProgress', caseId, 'start', async (locked, to, trx) => {
       if (input.startDate < locked.approval_date) {
         throw badInput('startDate', `startDate ${input.startDate} is before the approval date ${locked.approval_date}`);
+      }
+      if (vbspCheck) {
+        // The case's lines as locked (a line is never removed), so the ceiling counts them all.
+        const existing = await repo.findFundingLinesByCaseIds(trx, [caseId]);
+        const refusal = vbspLineRefusal(vbspCheck.classification, vbspCheck.reviewYear, vbspTotal(existing) + vbspTotal(lines));
+        if (refusal) throw badInput(vbspField(lines), `case ${caseId}: ${refusal}`);
       }
       const updated = await repo.updateCase(trx, caseId, { status: to, start_date: input.startDate });
       if (lines.length) {
