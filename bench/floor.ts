@@ -490,6 +490,7 @@ function sameLeaf(a: unknown, b: unknown): boolean {
   if (a === null || b === null || a === undefined || b === undefined) return false;
   const x = Number(a);
   const y = Number(b);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- spreadsheet cells: strings or numbers here
   if (typeof a !== 'boolean' && Number.isFinite(x) && Number.isFinite(y) && String(a).trim() !== '' && String(b).trim() !== '') {
     return Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x));
   }

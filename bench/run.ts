@@ -50,7 +50,7 @@ function canonical(value: unknown): string {
 function firstDifference(a: unknown, b: unknown, at = ''): string | undefined {
   if (canonical(a) === canonical(b)) return undefined;
   if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const key of keys) {
       const d = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], at ? `${at}.${key}` : key);
       if (d) return d;

@@ -190,6 +190,7 @@ function acquireLock(dataDir: string): string {
       throw new Error(
         `The embedded database in ${dataDir} is in use by process ${pid}. Stop it, or set DATA_DIR ` +
           `to another folder, or DATABASE_URL to a PostgreSQL server.`,
+        { cause: error },
       );
     }
     // A stale lock from a process that died: take it over.

@@ -198,5 +198,6 @@ export async function migrateSubgraph(
   for (const result of results ?? []) {
     log(`${subgraph}: migration ${result.migrationName} ${result.status === 'Success' ? 'applied' : result.status.toLowerCase()}`);
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever the driver threw, as text
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }

@@ -248,7 +248,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       for (const field of fields) errors.push({ message, path: [field], extensions });
     }
     if (!errors.length) errors.push({ message, extensions });
-    return { data: null, errors } as ProcessResult;
+    return { data: null, errors };
   }
 
   private async fetchOnceInFlight(url: string, init: FetcherRequestInit): Promise<FetcherResponse> {
@@ -359,7 +359,7 @@ function post(url: string, init: RequestInit): Promise<SharedAnswer> {
 function asGraphQLAnswer(url: string, answer: SharedAnswer): FetcherResponse {
   let status = answer.status;
   if (status >= 400) {
-    let graphql = false;
+    let graphql: boolean;
     try {
       const parsed = JSON.parse(answer.body) as { errors?: unknown };
       graphql = Array.isArray(parsed.errors) && parsed.errors.length > 0;

@@ -76,7 +76,7 @@ async function keysFrom(file: string | undefined): Promise<Keys> {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as Keys;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file}: ${(error as Error).message}; delete it to make new keys`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file}: ${(error as Error).message}; delete it to make new keys`, { cause: error });
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   try {
@@ -93,6 +93,7 @@ const words = i18next.createInstance();
 void words.init({ resources: { vi: { translation: vi }, en: { translation: en } }, fallbackLng: false, initAsync: false, interpolation: { escapeValue: true } });
 type Language = 'vi' | 'en';
 const languageOf = (uiLocales: unknown): Language => (typeof uiLocales === 'string' && /^en\b/.test(uiLocales) ? 'en' : 'vi');
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- t() is typed string | object; the rule's generic form does not compile
 const say = (lang: Language, key: string) => words.getFixedT(lang)(key) as string;
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -247,7 +248,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       // that they renew the access token without sending the user back to sign in.
       issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-      jwks: { keys: [keys.signing as never] },
+      jwks: { keys: [keys.signing] },
       cookies: { keys: keys.cookies },
       ttl: { AccessToken: options.accessTokenTtl ?? 600, AuthorizationCode: 60, IdToken: 3600, Interaction: 600, RefreshToken: 8 * 3600, Session: 8 * 3600, Grant: 8 * 3600 },
       renderError: (ctx, out) => {

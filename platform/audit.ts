@@ -67,7 +67,7 @@ export async function auditedWrite<DB, T>(
   return idempotentWrite(db, mutation, async (trx) => {
     const households = new Set<string>();
     const result = await work(trx, { household: (id) => households.add(String(id)) });
-    await insertAuditEvent(trx as unknown as Transaction<any>, auth, 'write', [mutation], households);
+    await insertAuditEvent(trx, auth, 'write', [mutation], households);
     return result;
   });
 }

@@ -230,12 +230,12 @@ export class Authenticator {
       const trusted = this.trusted.size ? this.trusted.get(issuerOf(match[1]!)) : undefined;
       if (trusted) {
         const options = { issuer: trusted.issuer, audience: trusted.audience ?? this.config.audience, algorithms: trusted.algorithms, clockTolerance: 5, requiredClaims: ['exp', 'sub'] };
-        payload = (await jwtVerify(match[1]!, trusted.keys, options)).payload as Record<string, unknown>;
+        payload = (await jwtVerify(match[1]!, trusted.keys, options)).payload;
       } else {
         const key = await this.verifyKey;
         const options = { issuer: this.config.issuer, audience: this.config.audience, clockTolerance: 5, algorithms: [this.algorithm], requiredClaims: ['exp', 'sub'] };
         const verified = typeof key === 'function' ? await jwtVerify(match[1]!, key, options) : await jwtVerify(match[1]!, key, options);
-        payload = verified.payload as Record<string, unknown>;
+        payload = verified.payload;
       }
     } catch (error) {
       const code = (error as { code?: string }).code;

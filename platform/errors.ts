@@ -131,3 +131,9 @@ export function errorsPlugin<TContext extends BaseContext & { auth?: { requestId
     },
   };
 }
+
+/** An error's `extensions.code` (what metrics, traces and logs count it by); INTERNAL_SERVER_ERROR when it has none. */
+export function errorCodeOf(error: unknown): string {
+  const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+}

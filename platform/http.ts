@@ -77,6 +77,8 @@ export async function serveGraphQL<TContext extends BaseContext>(
       : {}),
     ...options.routes,
   };
+  // The handler catches everything it can throw (its own try), so the promise Node ignores never rejects.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
   const server = http.createServer(async (req, res) => {
     try {
       const { requestId } = identifyRequest(req, options.trustsRequestId?.(req) ?? false);

@@ -1,3 +1,4 @@
+import { errorCodeOf } from './errors.js';
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
@@ -91,6 +92,8 @@ export class Observability {
    * (tracing.ts), makes each request a server span that continues the caller's trace.
    */
   plugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+    // The hooks below are methods of another object; they reach this one through `obs`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const obs = this;
     return {
       async requestDidStart({ request, contextValue }) {
@@ -108,7 +111,7 @@ export class Observability {
             const seconds = Number(process.hrtime.bigint() - started) / 1e9;
             obs.requests.inc({ operation });
             obs.duration.observe({ operation }, seconds);
-            for (const e of errors ?? []) obs.errors.inc({ operation, code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+            for (const e of errors ?? []) obs.errors.inc({ operation, code: errorCodeOf(e) });
             obs.logger.info(
               { requestId, ...(callerRequestId ? { callerRequestId } : {}), operation, ms: Math.round(seconds * 1000), errors: errors?.length ?? 0 },
               'graphql request',

@@ -6,7 +6,7 @@ import { Observability, REQUEST_ID_HEADER, type Readiness } from './observabilit
 import { RequestAuth } from './access/request.js';
 import { PEER_SCOPE } from './access/rules.js';
 import { recordPersonalReads, recordRefusal } from './audit.js';
-import { databaseTrouble } from './errors.js';
+import { databaseTrouble, errorCodeOf } from './errors.js';
 import { forbidden, type Authenticator } from './auth.js';
 import { CALLER_REQUEST_ID_HEADER, GATEWAY_PROOF_HEADER, isGatewayProof, requireGatewayFromEnv } from './gateway-proof.js';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -22,7 +22,7 @@ import { createSubgraphServer, type PeerUrls, type SubgraphPackage } from './sub
  */
 export async function subgraphReadiness(db: Kysely<any>, pkg: SubgraphPackage, log?: (message: string) => void): Promise<Readiness> {
   const checks: Record<string, string> = {};
-  let ready = true;
+  let ready: boolean;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${READY_TIMEOUT_MS} ms`), { code: 'READY_TIMEOUT' })), READY_TIMEOUT_MS);
@@ -93,7 +93,7 @@ export async function serveSubgraph(
           if (typeof idempotencyKey === 'string') requestAuth.idempotencyKey = idempotencyKey;
           return await built.createContext(requestAuth);
         } catch (error) {
-          const code = String((error as { extensions?: { code?: unknown } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+          const code = errorCodeOf(error);
           observability.refusal({ requestId, callerRequestId, subject: null, roles: [], code, reason: (error as Error).message });
           throw error;
         }

@@ -7,6 +7,8 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+// The one deep import of @apollo/subgraph (its main entry does not export the resolver map's
+// type); the departments use ResolverMap from here.
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
@@ -20,6 +22,9 @@ import { errorsPlugin, formatErrorSafely } from './errors.js';
 import type { Observability } from './observability.js';
 import { withIdempotentMutations } from './writes.js';
 import { guardTextInputs } from './inputs.js';
+
+/** A department's resolver map, as @apollo/subgraph takes it. */
+export type ResolverMap<TContext> = GraphQLResolverMap<TContext>;
 
 /** What `buildSubgraph` returns: everything needed to serve or compose one subgraph. */
 export interface BuiltSubgraph<TContext extends BaseContext> {

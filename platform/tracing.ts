@@ -1,3 +1,4 @@
+import { errorCodeOf } from './errors.js';
 import {
   context,
   propagation,
@@ -9,7 +10,6 @@ import {
   type Span,
   type TextMapGetter,
   type Tracer,
-  type TracerProvider,
 } from '@opentelemetry/api';
 
 // OpenTelemetry tracing, off unless an OTLP endpoint is configured.
@@ -94,7 +94,7 @@ export async function startTracing(processService: string, env: NodeJS.ProcessEn
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(providerOf(processService) as TracerProvider);
+  trace.setGlobalTracerProvider(providerOf(processService));
   const tracers = new Map<string, Tracer>();
   const tracing: Tracing = {
     endpoint,
@@ -162,7 +162,7 @@ export function endRequestSpan(span: Span | undefined, errors: ReadonlyArray<{ m
   if (!span) return;
   if (errors?.length) {
     span.setAttribute('graphql.errors.count', errors.length);
-    span.setAttribute('graphql.errors.codes', [...new Set(errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))]);
+    span.setAttribute('graphql.errors.codes', [...new Set(errors.map((e) => errorCodeOf(e)))]);
     span.setStatus({ code: SpanStatusCode.ERROR, message: errors[0]!.message });
   }
   span.end();

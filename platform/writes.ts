@@ -193,7 +193,7 @@ function replay<T>(stored: StoredKey, call: IdempotentCall): T {
 export async function idempotentWrite<DB, T>(db: Kysely<DB>, mutation: string, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
   const call = currentCall.getStore();
   if (!call || call.mutation !== mutation) return runWrite(db, work);
-  const seen = await findKey(db as unknown as Kysely<any>, call);
+  const seen = await findKey(db, call);
   if (seen) return replay<T>(seen, call);
   try {
     return await runWrite(db, async (trx) => {
@@ -206,7 +206,7 @@ export async function idempotentWrite<DB, T>(db: Kysely<DB>, mutation: string, w
     });
   } catch (error) {
     if (!violatesUnique(error, 'idempotency_key_pkey')) throw error;
-    const first = await findKey(db as unknown as Kysely<any>, call);
+    const first = await findKey(db, call);
     if (first) return replay<T>(first, call);
     throw error;
   }

@@ -317,7 +317,7 @@ export function parseAcknowledgements(json: string): AcknowledgedChange[] {
   return list.map((entry, i) => {
     const e = entry as Partial<AcknowledgedChange>;
     for (const key of ['subgraph', 'change', 'reason'] as const) {
-      if (typeof e?.[key] !== 'string' || !e[key]!.trim()) throw new Error(`acknowledged breaking changes: entry ${i} needs a non-empty "${key}"`);
+      if (typeof e?.[key] !== 'string' || !e[key].trim()) throw new Error(`acknowledged breaking changes: entry ${i} needs a non-empty "${key}"`);
     }
     return { subgraph: e.subgraph!, change: e.change!, reason: e.reason! };
   });

@@ -280,7 +280,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       env: { ...baseEnv, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    for (const stream of [child.stdout!, child.stderr!]) {
+    for (const stream of [child.stdout, child.stderr]) {
       let rest = '';
       stream.setEncoding('utf8');
       stream.on('data', (chunk: string) => {

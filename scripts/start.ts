@@ -20,7 +20,10 @@ const log = (message: string) => {
 // generation in progress is abandoned as a crash would leave it: PostgreSQL recovers from it).
 // A second Ctrl-C while stopping leaves at once.
 let stack: Stack | undefined;
+// Assigned once start-up reaches them; declared first because the stop handler above reads them.
+// eslint-disable-next-line prefer-const -- see above
 let databases: Databases | undefined;
+// eslint-disable-next-line prefer-const -- see above
 let tracing: Awaited<ReturnType<typeof startTracing>>;
 const stop = async (signal: string) => {
   if (stopping) process.exit(130);

@@ -59,15 +59,23 @@ function parseCsv(text: string): string[][] {
   for (let i = 1; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      }
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    }
     else if (c === '\r' && text[i + 1] === '\n') {
       row.push(field);
       rows.push(row);
-      (row = []), (field = ''), i++;
+      row = [];
+      field = '';
+      i++;
     } else field += c;
   }
   return rows;
@@ -252,7 +260,7 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
           innerWidth,
           // A table wider than the window sits in a frame that scrolls, no wider than the window.
           tables: Array.from(document.querySelectorAll('table')).map((table) => {
-            const frame = table.closest('.table-scroll') as HTMLElement | null;
+            const frame = table.closest<HTMLElement>('.table-scroll');
             return { id: table.id, framed: frame !== null, frameWidth: frame?.getBoundingClientRect().right ?? 0 };
           }),
           // Text that overflows its box is cut: none in the cards, headings and header.

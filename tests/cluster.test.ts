@@ -37,7 +37,7 @@ describe.skipIf(!adminUrl)('npm run start:cluster (separate processes, one datab
         adminUrl: adminUrl!, database, rolePrefix, ports, dataSet: 'demo', replicas: { gateway: 2, credit: 2 }, log: (line) => output.push(line),
       });
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n${output.slice(-40).join('\n')}`);
+      throw new Error(`${(error as Error).message}\n${output.slice(-40).join('\n')}`, { cause: error });
     }
   }, 300_000);
 

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { todayInHanoi } from '../platform/scalars.js';
 import { credit } from '../subgraphs/credit/index.js';
 import { registry } from '../subgraphs/registry/index.js';
 import { onlyError, startTestStack, type TestStack } from './support/stack.js';

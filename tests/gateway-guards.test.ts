@@ -112,7 +112,7 @@ describe('request limits', () => {
       body: JSON.stringify({ query: `{ city { code } }`, variables: { padding: 'x'.repeat(200_000) } }),
     });
     expect(response.status).toBe(413);
-    expect(((await response.json()) as any).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(((await response.json())).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
   });
 });
 

@@ -7,7 +7,6 @@ import { livelihoods } from '../subgraphs/livelihoods/index.js';
 import { DEMO_PROJECT_CODE, NAMED_MODEL_AREAS, demoLivelihoodPlan, type DemoParticipant } from '../subgraphs/livelihoods/seed.js';
 import { registry } from '../subgraphs/registry/index.js';
 import { onlyError, startTestStack, type GraphQLResponse, type TestStack } from './support/stack.js';
-import { expectPublicAmount, expectPublicCount } from './support/disclosure.js';
 
 // These tests are about this department's answers, so callers without a token may send any
 // document; the gateway's safelist for them is attacked in tests/attacks/catalogue.test.ts.

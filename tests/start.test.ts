@@ -25,8 +25,8 @@ function spawnStart(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () =
     detached: true,
   });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
   return { child, output: () => output };
 }
 

@@ -49,6 +49,7 @@ document.documentElement.lang = i18next.language;
 
 /** The text of `key` in the chosen language, with `{{name}}` placeholders filled from `params`. */
 export function t(key: string, params?: Record<string, unknown>): string {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- t() is typed string | object; the rule's generic form does not compile
   return i18next.t(key, params ?? {}) as string;
 }
 

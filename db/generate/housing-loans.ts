@@ -31,7 +31,7 @@ export function planHousingLoans(plan: CityPlan): PlannedHousingLoan[] {
       const j = Math.floor(random.next() * (k + 1));
       [eligible[k], eligible[j]] = [eligible[j]!, eligible[k]!];
     }
-    for (const household of eligible.slice(0, counts[i]!)) {
+    for (const household of eligible.slice(0, counts[i])) {
       taken.add(household);
       const millions = Math.round(25 + ((random.next() + random.next()) / 2) * 15);
       loans.push({ household, date: workingDayIn(random, year, 3, 12), principal: millions * 1_000_000 });

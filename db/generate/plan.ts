@@ -70,7 +70,7 @@ export interface CityTargets {
 }
 
 /**
- * Calibrated to the city's published figures (../shared/data/published-figures.json): 2,134
+ * Calibrated to the city's published figures (tests/figures/published-figures.json): 2,134
  * poor households (0.095%) after the 2022 review, 690 (0.03%) after 2023, none after 2024;
  * 9,928 near-poor (0.43%) after 2024; more than 3,600 poor at the start of 2022. The
  * denominators are the ones those rates imply (2022: 2,134 / 0.095% is about 2.246 million; 2024:

@@ -51,7 +51,7 @@ export async function generateCityData(databases: Databases, packages: readonly 
   log(`city plan: scale ${options.scale}, seed ${options.seed}: ${plan.householdCount} households, ${plan.memberTotal} people`);
   const generating = packages.filter((pkg) => {
     if (!pkg.generateCity) log(`${pkg.name}: has no city-scale generator; its data is left as it was`);
-    return pkg.generateCity;
+    return pkg.generateCity !== undefined;
   });
   const inWorkers = options.workers ?? generating.every((pkg) => pkg.cityGenerator && databases.isEmbedded(pkg.name));
   const engine = inWorkers ? await databases.embeddedEngine(generating[0]?.name) : undefined;

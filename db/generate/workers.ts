@@ -48,7 +48,10 @@ export async function generateInWorkers(engine: EmbeddedPostgres, groups: Genera
               let finished = false;
               worker.on('message', (message: ToMain) => {
                 if (message.type === 'log') log(message.message);
-                else if (message.type === 'done') (finished = true), resolve();
+                else if (message.type === 'done') {
+                  finished = true;
+                  resolve();
+                }
                 else if (message.type === 'failed') {
                   finished = true;
                   // The generator's own error, with the stack it had in the worker.

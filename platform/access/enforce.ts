@@ -2,7 +2,6 @@ import {
   defaultFieldResolver,
   getNamedType,
   getNullableType,
-  GraphQLError,
   isListType,
   isObjectType,
   responsePathAsArray,
@@ -221,5 +220,6 @@ function householdIdOf(typeName: string, source: unknown): string | undefined {
   const row = source as { id?: unknown; household_id?: unknown; householdId?: unknown } | null;
   if (!row) return undefined;
   const id = row.household_id ?? row.householdId ?? (typeName === 'Household' ? row.id : undefined);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an id column: a number, a bigint or a string
   return id == null ? undefined : String(id);
 }

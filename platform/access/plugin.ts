@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { errorCodeOf } from '../errors.js';
 import { checkLimits, type RequestLimits } from '../limits.js';
 import { checkAccess } from './check.js';
 import type { RequestAuth } from './request.js';
@@ -31,7 +32,8 @@ export function accessPlugin<TContext extends BaseContext & { auth: RequestAuth 
           contextValue.auth.operationName = operationName?.replace(/__[a-z0-9_]+__\d+$/, '') ?? null;
           const denial = checkLimits(schema, document, operationName, request.variables, options.limits) ?? checkAccess(schema, document, options.rules, contextValue.auth.viewer);
           if (denial) {
-            refusal = { fields: [String(denial.extensions.coordinate ?? denial.extensions.limit ?? 'document')], code: String(denial.extensions.code) };
+            // eslint-disable-next-line @typescript-eslint/no-base-to-string -- coordinate and limit are strings (check.ts, limits.ts)
+            refusal = { fields: [String(denial.extensions.coordinate ?? denial.extensions.limit ?? 'document')], code: errorCodeOf(denial) };
             throw denial;
           }
         },

@@ -24,7 +24,7 @@ export function addMonths(date: string, months: number): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, lastDay)).padStart(2, '0')}`;
 }
 
-// ---- rollups: the rules, once (see the migration 2026_11_29_0900_create_credit_rollups) ----
+// ---- rollups: the rules (the migration 2026_11_29_0900_create_credit_rollups keeps a frozen copy in SQL) ----
 //
 // The city data set, the demo data and every write to a household's loans derive the rollups
 // with `creditRollups`; the migration's backfill applies the same rules in SQL to a database

@@ -11,7 +11,7 @@ import type { CreditDatabase, LoanProgramme, LoanStatus, MassOrganisation } from
 /**
  * The credit subgraph's share of the city data set: VBSP loans to plan households, their
  * repayments, and the capital the city entrusted. Calibrated at scale 1 to the figures the
- * city published (../shared/data/published-figures.json), every count and amount scaled by
+ * city published (tests/figures/published-figures.json), every count and amount scaled by
  * plan.scale otherwise.
  *
  * Distributions (decided here):
@@ -369,8 +369,13 @@ export function buildCreditData(plan: CityPlan): CreditData {
   for (let guard = 0; jobsLeft !== 0; guard++) {
     if (guard > 50 * jobLoans.length) throw new Error('credit: could not reach the jobs target');
     const l = random.pick(jobLoans);
-    if (jobsLeft > 0 && l.jobs < 4) (l.jobs++, jobsLeft--);
-    else if (jobsLeft < 0 && l.jobs > 0) (l.jobs--, jobsLeft++);
+    if (jobsLeft > 0 && l.jobs < 4) {
+      l.jobs++;
+      jobsLeft--;
+    } else if (jobsLeft < 0 && l.jobs > 0) {
+      l.jobs--;
+      jobsLeft++;
+    }
   }
 
   // Amounts: job-creation loans scaled together so that 2021-2024 disbursements are exact.
@@ -383,8 +388,13 @@ export function buildCreditData(plan: CityPlan): CreditData {
   for (let guard = 0; millionsLeft !== 0; guard++) {
     if (guard > 50 * jobLoans.length) throw new Error('credit: could not reach the disbursement target');
     const l = random.pick(jobLoans);
-    if (millionsLeft > 0 && l.principal < 100 * M) (l.principal += M, millionsLeft--);
-    else if (millionsLeft < 0 && l.principal > 10 * M) (l.principal -= M, millionsLeft++);
+    if (millionsLeft > 0 && l.principal < 100 * M) {
+      l.principal += M;
+      millionsLeft--;
+    } else if (millionsLeft < 0 && l.principal > 10 * M) {
+      l.principal -= M;
+      millionsLeft++;
+    }
   }
   const newLoans = loans.length;
 

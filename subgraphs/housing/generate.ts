@@ -9,7 +9,7 @@ import type { FundDonorKind, HousingCaseKind, HousingCaseStatus, HousingDatabase
  * The housing subgraph's share of the city data set: house building and renovation cases with
  * their funding lines, and the contributions to the Fund for the Poor.
  *
- * Targets (../../../shared/data/published-figures.json, each rounded by plan.scale):
+ * Targets (tests/figures/published-figures.json, each rounded by plan.scale):
  * - 3,520 houses supported 2022-2024: cases approved in 2022, 2023 and 2024 and not cancelled,
  *   split 1,680 / 1,220 / 620 (support tapers off as the poor lists shrink); about 3% more
  *   cases were approved in each year and later cancelled (they do not count).

@@ -46,7 +46,7 @@ function checkFigures(f: any, role: Role): void {
     f.highTechModels.householdsInvolved, ...f.highTechModels.byKind.map((k: any) => k.householdsInvolved),
   ];
   if (role === 'public') {
-    for (const n of counts) expect(n === null || n === 0 || n > 4, `public sees ${n}`).toBe(true);
+    for (const n of counts) expect(n === null || n === 0 || n > 4, `public sees ${String(n)}`).toBe(true);
   } else {
     for (const n of counts) expect(n).toEqual(expect.any(Number));
   }
@@ -56,7 +56,7 @@ function checkFigures(f: any, role: Role): void {
 }
 
 function checkHouseholdCount(n: unknown, role: Role): void {
-  if (role === 'public') expect(n === null || n === 0 || (typeof n === 'number' && n > 4), `public sees ${n}`).toBe(true);
+  if (role === 'public') expect(n === null || n === 0 || (typeof n === 'number' && n > 4), `public sees ${String(n)}`).toBe(true);
   else expect(n).toEqual(expect.any(Number));
 }
 

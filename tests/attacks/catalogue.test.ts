@@ -82,7 +82,7 @@ describe('the public catalogue', () => {
           ? Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => flat(v, path ? `${path}.${k}` : k))
           : [[path, value]];
       const city = new Map(flat(pubCity.body.data!.city));
-      const communes = (pubCommunes.body.data as any).communes.map((c: unknown, i: number) => ({ pub: new Map(flat(c)), exact: new Map(flat((exactCommunes.body.data as any).communes[i])) }));
+      const communes = (pubCommunes.body.data).communes.map((c: unknown, i: number) => ({ pub: new Map(flat(c)), exact: new Map(flat((exactCommunes.body.data).communes[i])) }));
       for (const [path, total] of city) {
         if (typeof total !== 'number' || !communes[0]!.exact.has(path)) continue;
         const parts = communes.map((c: any) => ({ public: c.pub.get(path), exact: c.exact.get(path) }));

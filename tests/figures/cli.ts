@@ -22,6 +22,7 @@ async function mintAnalystToken(stack: Stack): Promise<string> {
 // same key the graph verifies with (the local secret or AUTH_SECRET), so a fresh clone passes.
 process.env.LOG_LEVEL ??= 'warn';
 const databases = new Databases();
+// eslint-disable-next-line no-useless-assignment -- read in finally when the start itself throws
 let failed = false;
 try {
   const stack = await startStack({ databases, ports: 'random', gatewayPort: 0, data: 'city', log: (m) => console.log(m) });

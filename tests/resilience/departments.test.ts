@@ -228,7 +228,7 @@ describe.skipIf(!serverUrl)('database trouble on the PostgreSQL server', () => {
       expect(codes.length).toBeGreaterThan(0);
       for (const code of codes) expect(code).toBe('DATABASE_UNAVAILABLE');
       expect(JSON.stringify(result)).not.toContain(name);
-      const ready = await fetch(new URL('/ready', stack.subgraphUrls.credit!));
+      const ready = await fetch(new URL('/ready', stack.subgraphUrls.credit));
       expect(ready.status).toBe(503);
       const body = await ready.text();
       expect(body).toMatch(/unreachable/);

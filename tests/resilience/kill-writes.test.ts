@@ -32,8 +32,8 @@ describe.skipIf(!serverUrl)('kill -9 of a department during writes', { timeout: 
     const child = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/housing/server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     housing = child;
     let output = '';
-    child.stdout!.on('data', (d) => (output += String(d)));
-    child.stderr!.on('data', (d) => (output += String(d)));
+    child.stdout.on('data', (d) => (output += String(d)));
+    child.stderr.on('data', (d) => (output += String(d)));
     for (let i = 0; i < 300; i++) {
       if (/housing subgraph ready/.test(output)) return;
       if (child.exitCode !== null) throw new Error(`housing exited: ${output}`);

@@ -35,7 +35,7 @@ export function testAuthConfig(env: NodeJS.ProcessEnv = {}): AuthConfig {
  * here, dropped at the end), so that files running in parallel never see each other's rows.
  * Otherwise: the embedded PostgreSQL, in memory.
  */
-export async function testDatabases(): Promise<{ databases: Databases; dispose(): Promise<void> }> {
+export async function testDatabases(): Promise<{ databases: Databases; dispose: () => Promise<void> }> {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     // Per-subgraph URLs would send one subgraph elsewhere; tests use one database.

@@ -1,7 +1,8 @@
 import { GraphQLError, buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { variableField } from '../../platform/errors.js';
-import { checkTextArguments, textLimit } from '../../platform/inputs.js';
+import { isId, parseId, requireId } from '../../platform/ids.js';
+import { checkTextArguments, notInFuture, optionalText, requiredText, textLimit } from '../../platform/inputs.js';
 import { DateScalar, MAX_MONEY, Money, sumMoney } from '../../platform/scalars.js';
 import { decodeAnswer, encodeAnswer } from '../../platform/writes.js';
 
@@ -102,5 +103,27 @@ describe('stored answers', () => {
   it('come back as they were: dates, bigints, nested rows', () => {
     const answer = { loan: { id: 7, principal: 5, created_at: new Date('2025-01-02T03:04:05.000Z'), disbursed_on: '2025-01-02', big: 2n ** 70n, tags: ['a'] }, none: null };
     expect(decodeAnswer(encodeAnswer(answer))).toEqual(answer);
+  });
+});
+
+describe('the shared input kit', () => {
+  it('takes ids as digits only: Number() would read "0x10", "1e3" and " 7 " as ids', () => {
+    expect(['1', '42', '999999999999999'].map(parseId)).toEqual([1, 42, 999999999999999]);
+    expect(['0x10', '1e3', ' 7 ', '-1', '0', '1.5', '', '9999999999999999'].map(parseId)).toEqual(Array(8).fill(undefined));
+    expect(isId('0x10')).toBe(false);
+    const error = refusal(() => requireId('memberId', '0x10', 'person'));
+    expect([error.extensions.code, error.extensions.field, error.message]).toEqual(['BAD_USER_INPUT', 'memberId', 'unknown person "0x10"']);
+  });
+
+  it('refuses a date after today, naming the field, and takes today itself', () => {
+    expect(() => notInFuture('paidOn', '2026-03-01', '2026-03-01')).not.toThrow();
+    const error = refusal(() => notInFuture('paidOn', '2026-03-02', '2026-03-01'));
+    expect([error.extensions.code, error.extensions.field]).toEqual(['BAD_USER_INPUT', 'paidOn']);
+  });
+
+  it('trims text, refusing a blank required one and reading a blank optional one as null', () => {
+    expect(requiredText('name', '  Lan  ')).toBe('Lan');
+    expect(refusal(() => requiredText('name', '   ')).extensions.field).toBe('name');
+    expect([optionalText('  '), optionalText(null), optionalText(' x ')]).toEqual([null, null, 'x']);
   });
 });

@@ -62,7 +62,7 @@ describe('translations (web/locales)', () => {
     for (const [key, text] of flat.vi) {
       const english = flat.en.get(key) ?? flat.en.get(key.replace(PLURAL, '_other'));
       if (!text.trim()) differences.push(`empty in vi: ${key}`);
-      if (english !== undefined && placeholders(english).join() !== placeholders(text).join()) differences.push(`${key}: vi {${placeholders(text)}} en {${placeholders(english)}}`);
+      if (english !== undefined && placeholders(english).join() !== placeholders(text).join()) differences.push(`${key}: vi {${placeholders(text).join()}} en {${placeholders(english).join()}}`);
     }
     for (const [key, text] of flat.en) if (!text.trim()) differences.push(`empty in en: ${key}`);
     expect(differences).toEqual([]);

@@ -1,7 +1,7 @@
 import { formatBillions, formatDate, formatNumber, formatPercent } from '../format.js';
 import { t } from '../i18n.js';
 import { graphql } from './api.js';
-import { el, errorBox, errorNotices } from './dom.js';
+import { el, errorNotices } from './dom.js';
 import { exportButtons, exportNotes } from './export.js';
 import { SCORECARD } from './queries.js';
 import type { Section } from './section.js';

@@ -2,7 +2,7 @@ import { formatBillions, formatDate, formatNumber } from '../format.js';
 import { hasText, t } from '../i18n.js';
 import { graphql } from './api.js';
 import { chartCard } from './charts.js';
-import { el, errorBox, errorNotices } from './dom.js';
+import { el, errorNotices } from './dom.js';
 import { OVERVIEW } from './queries.js';
 import type { Section } from './section.js';
 

@@ -3,7 +3,7 @@ import { t } from '../i18n.js';
 import { graphql } from './api.js';
 import { chartCard } from './charts.js';
 import { kindLabel } from './communes.js';
-import { el, errorBox, errorNotices } from './dom.js';
+import { el, errorNotices } from './dom.js';
 import { exportButtons, exportNotes } from './export.js';
 import { WHAT_IF } from './queries.js';
 import type { Section } from './section.js';

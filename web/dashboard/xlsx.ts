@@ -30,5 +30,5 @@ export async function workbookOf(file: ExportFile, notesSheetName: string): Prom
   const notes = workbook.addWorksheet(notesSheetName.slice(0, 31));
   notes.columns = [{ key: 'note', width: 120 }];
   for (const note of file.notes) notes.addRow([note]);
-  return (await workbook.xlsx.writeBuffer()) as ArrayBuffer;
+  return (await workbook.xlsx.writeBuffer());
 }

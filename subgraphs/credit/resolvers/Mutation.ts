@@ -6,7 +6,7 @@ import { todayInHanoi } from '../../../platform/scalars.js';
 import type { CreditContext } from '../context.js';
 import type { MassOrganisation } from '../db/tables.js';
 import { checkEligibility, reviewYearsFor } from '../eligibility.js';
-import { parseId, requireId } from '../../../platform/ids.js';
+import { requireId } from '../../../platform/ids.js';
 import * as repo from '../repository.js';
 
 interface DisburseLoanInput {

@@ -7,7 +7,7 @@ import type { FundDonorKind, HousingCase, HousingCaseKind, HousingDatabase, Hous
 import * as repo from '../repository.js';
 import { eligibleForHousing, listReviewYear, transition, vbspLineRefusal, type HousingAction } from '../rules.js';
 import type { RegistryClassification } from '../../../platform/registry-client.js';
-import { parseId, requireId } from '../../../platform/ids.js';
+import { requireId } from '../../../platform/ids.js';
 
 interface FundingLineInput {
   source: HousingFundingSource;

@@ -1,7 +1,7 @@
 
 import { auditedWrite } from '../../../platform/audit.js';
 import { badInput, violatesUnique } from '../../../platform/errors.js';
-import { parseId, requireId } from '../../../platform/ids.js';
+import { requireId } from '../../../platform/ids.js';
 import { todayInHanoi } from '../../../platform/scalars.js';
 import type { RegistryContext } from '../context.js';
 import type { Relation, ReviewKind, Sex } from '../db/tables.js';

@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import type { ResolverMap } from '../../../platform/subgraph.js';
 import { DateScalar, DateTime, Money } from '../../../platform/scalars.js';
 import type { RegistryContext } from '../context.js';
 import { City } from './City.js';
@@ -32,4 +32,4 @@ export const resolvers = {
   ConsistencyFinding,
   ConsistencyRuleCount,
   AuditEvent,
-} as unknown as GraphQLResolverMap<RegistryContext>;
+} as unknown as ResolverMap<RegistryContext>;

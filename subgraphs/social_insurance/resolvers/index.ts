@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import type { ResolverMap } from '../../../platform/subgraph.js';
 import { AuditEvent } from '../../../platform/audit.js';
 import { DateScalar, DateTime, Money } from '../../../platform/scalars.js';
 import type { SocialInsuranceContext } from '../context.js';
@@ -38,4 +38,4 @@ export const resolvers = {
   CommuneConsistency,
   CityConsistency,
   AuditEvent,
-} as unknown as GraphQLResolverMap<SocialInsuranceContext>;
+} as unknown as ResolverMap<SocialInsuranceContext>;

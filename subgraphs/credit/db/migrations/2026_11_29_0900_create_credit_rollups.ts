@@ -131,6 +131,7 @@ export async function backfill(db: Kysely<any>): Promise<void> {
       principal: Number(r.principal),
       disbursed_on: String(r.disbursed_on),
       jobs_created: Number(r.jobs_created),
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a date column read as text
       written_off_on: r.written_off_on == null ? null : String(r.written_off_on),
     }));
     // One row per loan (its repayments as arrays): far fewer rows to read than one per repayment.
