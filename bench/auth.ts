@@ -1,4 +1,4 @@
-import { Authenticator, authConfigFromEnv } from '../subgraphs/common/auth.js';
+import { Authenticator, authConfigFromEnv } from '../platform/auth.js';
 
 /**
  * The headers every request the benchmark sends carries: to either gateway, to a subgraph

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { loadOperations, type DashboardOperation } from '../schema/operations.js';
+import { loadOperations, type DashboardOperation } from '../platform/operations.js';
 import { benchHeaders } from './auth.js';
 import { parseConfig, type BenchConfig } from './config.js';
 import { ensureDataset, withClient, type Dataset } from './data.js';

@@ -9,22 +9,25 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { DestinationStream } from 'pino';
 import { getOperationAST, GraphQLError, GraphQLScalarType, parse, type GraphQLSchema } from 'graphql';
-import { DateScalar, DateTime, Money } from '../subgraphs/common/scalars.js';
-import { accessRules, checkAccess, RequestAuth, type AccessRules } from '../subgraphs/common/access.js';
-import { checkLimits, limitsFromEnv, type RequestLimits } from '../subgraphs/common/limits.js';
+import { DateScalar, DateTime, Money } from '../platform/scalars.js';
+import { checkAccess } from '../platform/access/check.js';
+import { RequestAuth } from '../platform/access/request.js';
+import { accessRules, type AccessRules } from '../platform/access/rules.js';
+import { checkLimits, limitsFromEnv, type RequestLimits } from '../platform/limits.js';
 import { isIntrospectionOnly, publicOperationsFromEnv, TrustedDocuments } from './trusted-documents.js';
 import { findWithheldCounts } from './withheld.js';
 import { watchedSupergraph } from './supergraph-watch.js';
-import type { Authenticator } from '../subgraphs/common/auth.js';
-import { errorsPlugin, formatErrorSafely } from '../subgraphs/common/errors.js';
-import { CALLER_REQUEST_ID_HEADER } from '../subgraphs/common/gateway-proof.js';
+import type { Authenticator } from '../platform/auth.js';
+import { errorsPlugin, formatErrorSafely } from '../platform/errors.js';
+import { CALLER_REQUEST_ID_HEADER } from '../platform/gateway-proof.js';
 import { IDEMPOTENCY_KEY_HEADER, resilienceFromEnv, SubgraphDataSource, type ResilienceSettings } from './subgraph-source.js';
-import { sendJson, serveGraphQL, type RunningServer } from '../subgraphs/common/http.js';
-import { introspectionFromEnv } from '../subgraphs/common/serve.js';
-import { projectUrl } from '../subgraphs/common/paths.js';
-import { Observability, REQUEST_ID_HEADER, type Readiness } from '../subgraphs/common/observability.js';
-import { gatewayPages, signInFromEnv, type SignInSettings } from '../subgraphs/common/pages.js';
-import { inRequestSpan } from '../subgraphs/common/tracing.js';
+import { sendJson, serveGraphQL, type RunningServer } from '../platform/http.js';
+import { introspectionFromEnv } from '../platform/serve.js';
+import { projectUrl } from '../platform/paths.js';
+import { Observability, REQUEST_ID_HEADER, type Readiness } from '../platform/observability.js';
+import type { SignInSettings } from '../platform/pages.js';
+import { gatewayPages, signInFromEnv } from './pages.js';
+import { inRequestSpan } from '../platform/tracing.js';
 
 export const SUPERGRAPH_PATH = projectUrl('schema/supergraph.graphql');
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { Authenticator, authConfigFromEnv } from '../subgraphs/common/auth.js';
-import { startTracing } from '../subgraphs/common/tracing.js';
+import { Authenticator, authConfigFromEnv } from '../platform/auth.js';
+import { startTracing } from '../platform/tracing.js';
 import { routingUrls, serveGateway, subgraphUrlsFromEnv, supergraphFileFromEnv } from './gateway.js';
 
 // The gateway alone, for the production topology: subgraphs run elsewhere and are found at the

@@ -2,9 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Kind, parse, type DocumentNode, type GraphQLFormattedError, type SelectionSetNode } from 'graphql';
 import { positiveIntegerFromEnv } from '../db/config.js';
-import { CALLER_REQUEST_ID_HEADER, GATEWAY_PROOF_HEADER, gatewayProof } from '../subgraphs/common/gateway-proof.js';
-import { REQUEST_ID_HEADER, type Observability } from '../subgraphs/common/observability.js';
-import { injectTraceContext, withClientSpan } from '../subgraphs/common/tracing.js';
+import { CALLER_REQUEST_ID_HEADER, GATEWAY_PROOF_HEADER, gatewayProof } from '../platform/gateway-proof.js';
+import { REQUEST_ID_HEADER, type Observability } from '../platform/observability.js';
+import { injectTraceContext, withClientSpan } from '../platform/tracing.js';
 import type { GatewayContext } from './gateway.js';
 
 /** A client's key for a write it may retry: passed on to the subgraph, which answers a repeat once. */

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { DocumentNode } from 'graphql';
-import { loadOperations } from '../schema/operations.js';
+import { loadOperations } from '../platform/operations.js';
 
 // graphql-js's printer from the same copy the gateway's documents were parsed by (see pages.ts).
 const { parse, print } = createRequire(import.meta.url)('graphql') as typeof import('graphql');

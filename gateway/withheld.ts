@@ -10,7 +10,8 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { withheldReason, type AccessRules, type WithheldCount } from '../subgraphs/common/access.js';
+import { withheldReason, type WithheldCount } from '../platform/access/request.js';
+import type { AccessRules } from '../platform/access/rules.js';
 
 /**
  * The gateway's view of withheld counts: the subgraphs withhold them (and the gateway does not

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AccessPolicy } from '../subgraphs/common/auth.js';
-import { projectUrl } from '../subgraphs/common/paths.js';
+import type { AccessPolicy } from '../platform/auth.js';
+import { projectUrl } from '../platform/paths.js';
 
 /** A demo account of the embedded identity provider (config/demo-accounts.json). */
 export interface DemoAccount {

@@ -8,7 +8,7 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import en from '../web/locales/en.json' with { type: 'json' };
 import vi from '../web/locales/vi.json' with { type: 'json' };
-import { DEFAULT_CLIENT_ID } from '../subgraphs/common/pages.js';
+import { DEFAULT_CLIENT_ID } from '../platform/pages.js';
 import type { DemoAccount } from './accounts.js';
 import { memoryAdapter } from './memory-adapter.js';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { composeServices } from '@apollo/composition';
 import { Kind, parse, print, visit, type DirectiveNode, type DocumentNode, type FieldDefinitionNode, type StringValueNode } from 'graphql';
-import type { SubgraphPackage } from '../subgraphs/common/subgraph.js';
+import type { SubgraphPackage } from '../platform/subgraph.js';
 import { subgraphs as allSubgraphs } from '../subgraphs/catalog.js';
 
 export const SUPERGRAPH_FILE = new URL('./supergraph.graphql', import.meta.url);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from '../subgraphs/common/paths.js';
+import { PROJECT_ROOT } from '../platform/paths.js';
 
 // npm run build:gateway: the gateway as one JavaScript file, dist/gateway.mjs, which
 // `npm run start:gateway` (and so docker compose, the cluster and the benchmark) runs with plain

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { schemaName } from '../db/config.js';
 import { subgraphs as allSubgraphs } from '../subgraphs/catalog.js';
-import { Authenticator, authConfigFromEnv } from '../subgraphs/common/auth.js';
+import { Authenticator, authConfigFromEnv } from '../platform/auth.js';
 import { buildGateway, GATEWAY_BUNDLE, gatewayNodeArgs } from './build-gateway.js';
 
 // npm run start:cluster: the production topology on this machine. Each subgraph and the

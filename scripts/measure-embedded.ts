@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Databases } from '../db/index.js';
 import type { EmbeddedLayout } from '../db/config.js';
-import { loadOperations } from '../schema/operations.js';
+import { loadOperations } from '../platform/operations.js';
 import { postGraphQL, testAuthConfig } from '../tests/support/stack.js';
 import { startStack, type Stack } from './stack.js';
 

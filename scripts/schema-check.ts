@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { checkSchema, formatReport, parseAcknowledgements } from '../schema/check.js';
 import { ACKNOWLEDGED_FILE, defaultRoutingUrl, readCommittedSupergraph } from '../schema/compose.js';
-import { loadOperations } from '../schema/operations.js';
+import { loadOperations } from '../platform/operations.js';
 import { subgraphs } from '../subgraphs/catalog.js';
 
 // npm run schema:check: composes the working tree's subgraph SDL and checks it against the

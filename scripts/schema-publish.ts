@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parseAcknowledgements } from '../schema/check.js';
 import { ACKNOWLEDGED_FILE, defaultRoutingUrl } from '../schema/compose.js';
-import { loadOperations } from '../schema/operations.js';
+import { loadOperations } from '../platform/operations.js';
 import { publishSubgraph } from '../schema/publish.js';
 import { supergraphFileFromEnv } from '../gateway/gateway.js';
 import { subgraphs } from '../subgraphs/catalog.js';

@@ -6,10 +6,10 @@ import type { ResilienceSettings } from '../gateway/subgraph-source.js';
 import { composeSupergraph } from '../schema/compose.js';
 import { loadDemoAccounts, type DemoAccount } from '../oidc/accounts.js';
 import { startIdentityProvider } from '../oidc/provider.js';
-import { Authenticator, authConfigFromEnv, type AuthConfig } from '../subgraphs/common/auth.js';
-import { DEFAULT_SCOPES } from '../subgraphs/common/pages.js';
-import { serveSubgraph } from '../subgraphs/common/serve.js';
-import { portFor, type PeerUrls, type SubgraphPackage } from '../subgraphs/common/subgraph.js';
+import { Authenticator, authConfigFromEnv, type AuthConfig } from '../platform/auth.js';
+import { DEFAULT_SCOPES } from '../platform/pages.js';
+import { serveSubgraph } from '../platform/serve.js';
+import { portFor, type PeerUrls, type SubgraphPackage } from '../platform/subgraph.js';
 import { subgraphs as allSubgraphs } from '../subgraphs/catalog.js';
 
 export interface StackOptions {

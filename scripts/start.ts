@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { olderEmbeddedLayout } from '../db/config.js';
 import { Databases } from '../db/index.js';
-import { buildAssets } from '../subgraphs/common/assets.js';
-import { startTracing } from '../subgraphs/common/tracing.js';
+import { buildAssets } from '../platform/assets.js';
+import { startTracing } from '../platform/tracing.js';
 import { startStack, type Stack } from './stack.js';
 
 // npm start: the whole graph on this machine. Without DATABASE_URL it runs on the embedded

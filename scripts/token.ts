@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { Authenticator, authConfigFromEnv } from '../subgraphs/common/auth.js';
+import { Authenticator, authConfigFromEnv } from '../platform/auth.js';
 
 // npm run token -- --role caseworker --commune 00070
 // Mints a bearer token with this machine's shared secret (AUTH_SECRET, or the local secret that

@@ -1,4 +1,4 @@
-import type { SubgraphPackage } from './common/subgraph.js';
+import type { SubgraphPackage } from '../platform/subgraph.js';
 import { credit } from './credit/index.js';
 import { employment } from './employment/index.js';
 import { housing } from './housing/index.js';

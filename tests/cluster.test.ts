@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOperations } from '../schema/operations.js';
+import { loadOperations } from '../platform/operations.js';
 import { startCluster, type Cluster } from '../scripts/cluster.js';
 import { subgraphs } from '../subgraphs/catalog.js';
 import { freePort } from './support/fault-proxy.js';

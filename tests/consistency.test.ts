@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectUrl } from '../subgraphs/common/paths.js';
+import { projectUrl } from '../platform/paths.js';
 import { onlyError, postGraphQL, startTestStack, type TestStack } from './support/stack.js';
 
 // Cross-department consistency checks (issue 17). Each rule's inconsistency is created through

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { todayInHanoi } from '../subgraphs/common/scalars.js';
+import { todayInHanoi } from '../platform/scalars.js';
 import { credit } from '../subgraphs/credit/index.js';
 import { registry } from '../subgraphs/registry/index.js';
 import { onlyError, startTestStack, type TestStack } from './support/stack.js';
@@ -202,11 +202,13 @@ describe('commune and city figures', () => {
     let disbursed = 0;
     let loans = 0;
     const borrowers = new Set<string>();
+    const GROUP = ['JOB_CREATION', 'CLEAN_WATER_SANITATION'];
+    const groupBorrowers = new Set<string>();
     let after: string | null = null;
     for (let page = 0; page < 5; page++) {
       const r: any = await stack.query(
         `query($after: String, $asOf: Date!) { households(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node {
-          id loans { principal disbursedOn outstanding(asOf: $asOf) } } } } }`,
+          id loans { principal disbursedOn outstanding(asOf: $asOf) programme { code } } } } } }`,
         { after, asOf },
       );
       for (const { node } of r.data.households.edges) {
@@ -216,6 +218,7 @@ describe('commune and city figures', () => {
             disbursed += Number(l.principal);
             loans++;
             borrowers.add(node.id);
+            if (GROUP.includes(l.programme.code)) groupBorrowers.add(node.id);
           }
         }
       }
@@ -223,12 +226,59 @@ describe('commune and city figures', () => {
       after = r.data.households.pageInfo.endCursor;
     }
     const city = await stack.query(
-      `query($from: Date!, $to: Date!, $asOf: Date!) { city { creditFigures(from: $from, to: $to) { amountDisbursed loans borrowingHouseholds }
+      `query($from: Date!, $to: Date!, $asOf: Date!, $group: [String!]!) { city { creditFigures(from: $from, to: $to) { amountDisbursed loans borrowingHouseholds
+        group: borrowingHouseholdsUnder(programmes: $group) }
         creditOutstanding(asOf: $asOf) { outstanding } } }`,
-      { from, to, asOf },
+      { from, to, asOf, group: GROUP },
     );
     expect(city.data.city.creditOutstanding.outstanding).toBe(String(outstanding));
-    expect(city.data.city.creditFigures).toEqual({ amountDisbursed: String(disbursed), loans, borrowingHouseholds: borrowers.size });
+    expect(city.data.city.creditFigures).toEqual({ amountDisbursed: String(disbursed), loans, borrowingHouseholds: borrowers.size, group: groupBorrowers.size });
+  });
+
+  it('counts a household once over a group of programmes, for the city and each commune', async () => {
+    const codes: string[] = (await stack.query('{ loanProgrammes { code } }')).data.loanProgrammes.map((p: any) => p.code);
+    const aliases = codes.map((code, i) => `p${i}: borrowingHouseholdsUnder(programmes: ["${code}"])`).join(' ');
+    const group = ['JOB_CREATION', 'CLEAN_WATER_SANITATION', 'DISADVANTAGED_STUDENTS'];
+    const fields = `borrowingHouseholds all: borrowingHouseholdsUnder(programmes: ${JSON.stringify(codes)})
+      group: borrowingHouseholdsUnder(programmes: ${JSON.stringify(group)}) ${aliases}
+      byProgramme { programme { code } borrowingHouseholds }`;
+    const r = await stack.query(`{ communes { code creditFigures(from: "${from}", to: "${to}") { ${fields} } }
+      city { creditFigures(from: "${from}", to: "${to}") { ${fields} } } }`);
+    expect(r.errors).toBeUndefined();
+    const areas = [r.data.city.creditFigures, ...r.data.communes.map((c: any) => c.creditFigures)];
+    for (const f of areas) {
+      // Every programme: the same distinct count as over all programmes.
+      expect(f.all).toBe(f.borrowingHouseholds);
+      // One programme: that programme's own count.
+      codes.forEach((code, i) => expect(f[`p${i}`]).toBe(f.byProgramme.find((p: any) => p.programme.code === code).borrowingHouseholds));
+      const parts = f.byProgramme.filter((p: any) => group.includes(p.programme.code)).map((p: any) => p.borrowingHouseholds);
+      expect(f.group).toBeLessThanOrEqual(sum(parts));
+      expect(f.group).toBeGreaterThanOrEqual(Math.max(...parts));
+    }
+    // The group is not empty in the demo city (the loan-by-loan test below checks its count).
+    expect(r.data.city.creditFigures.group).toBeGreaterThan(0);
+  });
+
+  it('refuses an empty, unknown or repeated group, and gives the public only published groups, perturbed', async () => {
+    const ask = (programmes: string) => stack.query(`{ city { creditFigures(from: "${from}", to: "${to}") { borrowingHouseholdsUnder(programmes: ${programmes}) } } }`);
+    for (const [programmes, words] of [
+      ['[]', 'is empty'],
+      ['["JOB_CREATION", "NO_SUCH"]', '"NO_SUCH", not a programme code'],
+      ['["JOB_CREATION", "JOB_CREATION"]', 'more than once'],
+    ] as const) {
+      const error = onlyError(await ask(programmes));
+      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'programmes' });
+      expect(error.message).toContain(words);
+    }
+    // The public: only a group the city publishes, withheld and perturbed like every count.
+    const production = ['POOR_HOUSEHOLDS', 'NEAR_POOR_HOUSEHOLDS', 'NEWLY_ESCAPED_POVERTY'];
+    const exact = await ask(JSON.stringify(production));
+    const shown = await stack.query(`{ city { creditFigures(from: "${from}", to: "${to}") { borrowingHouseholdsUnder(programmes: ${JSON.stringify(production)}) } } }`, {}, undefined, null);
+    expect(shown.errors).toBeUndefined();
+    expectPublicCount(shown.data.city.creditFigures.borrowingHouseholdsUnder, exact.data.city.creditFigures.borrowingHouseholdsUnder, 'production-loan households');
+    const refused = onlyError(await stack.query(`{ city { creditFigures(from: "${from}", to: "${to}") { borrowingHouseholdsUnder(programmes: ["JOB_CREATION"]) } } }`, {}, undefined, null));
+    expect(refused.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'programmes' });
+    expect(refused.message).toContain('a group the city publishes');
   });
 
   it('refuses a period that ends before it starts', async () => {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveGateway } from '../gateway/gateway.js';
-import type { RunningServer } from '../subgraphs/common/http.js';
+import type { RunningServer } from '../platform/http.js';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.js';
 
 // Sharing is about reads of any document; callers without a token may send any here (the

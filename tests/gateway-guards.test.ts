@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parse, Kind } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessRules } from '../subgraphs/common/access.js';
+import { accessRules } from '../platform/access/rules.js';
 import { onlyError, startTestStack, type TestStack } from './support/stack.js';
 import { expectPublicCount } from './support/disclosure.js';
 

@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPopulation } from '../db/demo.js';
+import { credit as creditSubgraph } from '../subgraphs/credit/index.js';
 import { housing } from '../subgraphs/housing/index.js';
+import { VBSP_HOUSING_LOAN } from '../subgraphs/housing/rules.js';
 import { demoHousing } from '../subgraphs/housing/seed.js';
 import { registry } from '../subgraphs/registry/index.js';
-import { todayInHanoi } from '../subgraphs/common/scalars.js';
+import { todayInHanoi } from '../platform/scalars.js';
 import { onlyError, startTestStack, type GraphQLResponse, type TestStack } from './support/stack.js';
 import { expectPublicAmount, expectPublicCount } from './support/disclosure.js';
 
@@ -333,6 +335,36 @@ describe('refusals: BAD_USER_INPUT naming the field, nothing written', () => {
       'fundingLines[1].amount',
     );
     await expectRefused(APPROVE, approveInput({ approvalDate: tomorrow }), 'approvalDate');
+  });
+
+  it("refuses VBSP housing-loan lines the bank would not lend: not poor, or above the bank's ceiling", async () => {
+    const poor2023 = population.find((h) => h.reviews.find((r) => r.year === 2023)?.classification === 'poor')!;
+    const vbsp = (amount: string) => [{ source: 'CITY_BUDGET', amount: '30000000' }, { source: 'VBSP_HOUSING_LOAN', amount }];
+    // Near-poor on the list in force: eligible for housing support, but not for the bank's loan.
+    const nearPoor = await expectRefused(APPROVE, approveInput({ fundingLines: vbsp('30000000') }), 'fundingLines[1].source');
+    expect(nearPoor.message).toContain('poor list in force (review 2024: NEAR_POOR)');
+    // Poor, but more than the bank lends.
+    const poorInput = { householdId: String(poor2023.id), approvalDate: '2024-04-02' };
+    const tooMuch = await expectRefused(APPROVE, approveInput({ ...poorInput, fundingLines: vbsp('40000001') }), 'fundingLines[1].source');
+    expect(tooMuch.message).toContain('ceiling of 40000000');
+    // Poor and within the ceiling: approved; a further VBSP line at the start that would take the
+    // case past the ceiling is refused, one within it accepted.
+    const id = await approve({ ...poorInput, fundingLines: vbsp('30000000') });
+    await expectRefused(PROGRESS, { caseId: id, startDate: '2024-05-02', fundingLines: [{ source: 'VBSP_HOUSING_LOAN', amount: '10000001' }] }, 'fundingLines[0].source');
+    const started = await mutate(PROGRESS, { caseId: id, startDate: '2024-05-02', fundingLines: [{ source: 'VBSP_HOUSING_LOAN', amount: '10000000' }] });
+    expect(started.recordHousingProgress.housingCase.totalFunding).toBe('70000000');
+  });
+
+  it("keeps the VBSP line rule in step with the bank's housing programme", async () => {
+    // The housing subgraph cannot read the bank's tables: its copy of the rule must match them.
+    const credit = await startTestStack({ subgraphs: [registry, creditSubgraph], data: 'none' });
+    try {
+      const r = await credit.query('{ loanProgrammes { code eligibility maxAmount } }');
+      const programme = r.data.loanProgrammes.find((p: any) => p.code === 'HOUSING_POOR');
+      expect(programme).toMatchObject({ eligibility: VBSP_HOUSING_LOAN.classification, maxAmount: String(VBSP_HOUSING_LOAN.ceiling) });
+    } finally {
+      await credit.close();
+    }
   });
 
   it('refuses bad transitions and dates', async () => {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMUNES } from '../db/communes.js';
 import { demoPopulation } from '../db/demo.js';
-import { todayInHanoi } from '../subgraphs/common/scalars.js';
+import { todayInHanoi } from '../platform/scalars.js';
 import { livelihoods } from '../subgraphs/livelihoods/index.js';
 import { DEMO_PROJECT_CODE, NAMED_MODEL_AREAS, demoLivelihoodPlan, type DemoParticipant } from '../subgraphs/livelihoods/seed.js';
 import { registry } from '../subgraphs/registry/index.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RegistryClient } from '../subgraphs/common/registry-client.js';
+import { RegistryClient } from '../platform/registry-client.js';
 import { registry } from '../subgraphs/registry/index.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 

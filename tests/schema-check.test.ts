@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkSchema, coordinateOf, formatReport, parseAcknowledgements, type AcknowledgedChange, type SubgraphSdl } from '../schema/check.js';
 import { defaultRoutingUrl, readCommittedSupergraph } from '../schema/compose.js';
-import { loadOperations } from '../schema/operations.js';
+import { loadOperations } from '../platform/operations.js';
 import { subgraphs } from '../subgraphs/catalog.js';
 
 // Every case edits SDL strings in memory: the working tree is only read.

@@ -6,13 +6,13 @@ import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveGateway } from '../gateway/gateway.js';
 import { defaultRoutingUrl, readCommittedSupergraph } from '../schema/compose.js';
-import { loadOperations } from '../schema/operations.js';
+import { loadOperations } from '../platform/operations.js';
 import { publishSubgraph } from '../schema/publish.js';
 import { subgraphs } from '../subgraphs/catalog.js';
 import { credit } from '../subgraphs/credit/index.js';
-import type { RunningServer } from '../subgraphs/common/http.js';
-import { serveSubgraph } from '../subgraphs/common/serve.js';
-import type { SubgraphPackage } from '../subgraphs/common/subgraph.js';
+import type { RunningServer } from '../platform/http.js';
+import { serveSubgraph } from '../platform/serve.js';
+import type { SubgraphPackage } from '../platform/subgraph.js';
 import { FaultProxy } from './support/fault-proxy.js';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.js';
 

@@ -3,13 +3,13 @@ import * as oauth from 'oauth4webapi';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoAccounts } from '../oidc/accounts.js';
-import { loadAccessPolicy } from '../subgraphs/common/auth.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_SCOPES } from '../subgraphs/common/pages.js';
-import { loadOperations } from '../schema/operations.js';
+import { loadAccessPolicy } from '../platform/auth.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_SCOPES } from '../platform/pages.js';
+import { loadOperations } from '../platform/operations.js';
 import { startTestStack, TEST_AUTH_SECRET, type TestStack } from './support/stack.js';
 
 // The OpenID provider `npm start` runs (oidc/provider.ts) and the graph trusting its tokens
-// beside the local ones (subgraphs/common/auth.ts, trustedIssuers): the authorization-code flow
+// beside the local ones (platform/auth.ts, trustedIssuers): the authorization-code flow
 // with PKCE as the pages run it, here over plain HTTP from Node with oauth4webapi (the pages'
 // own client), a cookie jar and the provider's real sign-in form.
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPopulation } from '../db/demo.js';
-import { todayInHanoi } from '../subgraphs/common/scalars.js';
+import { todayInHanoi } from '../platform/scalars.js';
 import { registry } from '../subgraphs/registry/index.js';
 import { socialInsurance } from '../subgraphs/social_insurance/index.js';
 import { demoSocialRecords } from '../subgraphs/social_insurance/seed.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadOperations } from '../schema/operations.js';
+import { loadOperations } from '../platform/operations.js';
 import { subgraphs } from '../subgraphs/catalog.js';
 import { freePort } from './support/fault-proxy.js';
 import { postGraphQL } from './support/stack.js';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activeTracer, startTracing, tracesEndpoint, type Tracing } from '../subgraphs/common/tracing.js';
+import { activeTracer, startTracing, tracesEndpoint, type Tracing } from '../platform/tracing.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 // Tracing: off without an OTLP endpoint; with one, a request through the gateway is one trace

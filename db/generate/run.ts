@@ -1,11 +1,28 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { schemaName } from '../config.js';
 import type { Databases } from '../index.js';
-import type { SubgraphPackage } from '../../subgraphs/common/subgraph.js';
 import { withoutSecondaryStructures } from '../bulk.js';
 import type { EmbeddedEngine } from '../embedded.js';
-import { buildCityPlan } from './plan.js';
+import { buildCityPlan, type CityPlan } from './plan.js';
 import { generateInWorkers, type GeneratorJob } from './workers.js';
+
+/**
+ * What the load needs of a subgraph: its name and generator. Declared here, below the platform,
+ * so that db/ imports nothing above it (platform/subgraph.ts's SubgraphPackage extends it).
+ */
+export interface CityDataSource<DB = any> {
+  name: string;
+  /**
+   * Replaces the subgraph's data with its share of the city-scale data set drawn from `plan`
+   * (`npm run generate`). Writes only the subgraph's own schema.
+   */
+  generateCity?(db: Kysely<DB>, plan: CityPlan, log: (message: string) => void): Promise<void>;
+  /**
+   * The module that exports generateCity, for the load that runs generators in worker threads
+   * (workers.ts); without it the generator runs on the main thread.
+   */
+  cityGenerator?: URL;
+}
 
 export interface GenerateOptions {
   scale: number;
@@ -28,7 +45,7 @@ export interface GenerateOptions {
  * transaction on each embedded database, all committed together (workers.ts); on a server each runs here in a transaction of its own on its own schema (so
  * a failure leaves that subgraph as it was).
  */
-export async function generateCityData(databases: Databases, packages: readonly SubgraphPackage[], options: GenerateOptions): Promise<void> {
+export async function generateCityData(databases: Databases, packages: readonly CityDataSource[], options: GenerateOptions): Promise<void> {
   const started = Date.now();
   const log = (message: string) => options.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${message}`);
   const plan = buildCityPlan(options.scale, options.seed);

@@ -1,4 +1,4 @@
-import { nextDay } from '../common/date-segments.js';
+import { nextDay } from '../../platform/date-segments.js';
 import type { Loan, LoanRepayment, RollupGrain } from './db/tables.js';
 
 /**

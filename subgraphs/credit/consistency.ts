@@ -1,10 +1,10 @@
-import { addDays, numberParameter, stringParameter, yearBounds, type DepartmentFinding } from '../common/consistency.js';
+import { addDays, numberParameter, stringParameter, yearBounds, type DepartmentFinding } from '../../platform/consistency.js';
 import type { CreditContext } from './context.js';
 import type { Eligibility } from './db/tables.js';
 import { checkEligibility, reviewYearsFor } from './eligibility.js';
 import * as repo from './repository.js';
 
-// The credit subgraph's part of the consistency checks (subgraphs/common/consistency.ts): its
+// The credit subgraph's part of the consistency checks (platform/consistency.ts): its
 // loans against the registry's lists in force, and the facts the housing subgraph's rule needs.
 
 const LIST_RULE = 'SUPPORT_WITHOUT_LIST';

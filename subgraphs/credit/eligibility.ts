@@ -1,4 +1,4 @@
-import type { RegistryClassification } from '../common/registry-client.js';
+import type { RegistryClassification } from '../../platform/registry-client.js';
 import type { Eligibility } from './db/tables.js';
 
 /**

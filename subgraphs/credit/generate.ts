@@ -23,7 +23,8 @@ import type { CreditDatabase, LoanProgramme, LoanStatus, MassOrganisation } from
  *   random order until their balance on 2020-12-31 reaches the published 10,166 billion
  *   (16,567 - 6,401). Loans fully repaid before 2021 are not generated. (2) Loans disbursed
  *   2021-2024 (year weights 23/25/26/26 %), to exactly 458,575 distinct households of the 480,000:
- *   - production loans (4,001 in all): POOR_HOUSEHOLDS 2022-2024 to households POOR in review
+ *   - production loans (4,001 in all, to 4,001 distinct households: none borrows under two of
+ *     the three programmes): POOR_HOUSEHOLDS 2022-2024 to households POOR in review
  *     Y-1, NEAR_POOR_HOUSEHOLDS 2022-2024 to NEAR_POOR in Y-1, NEWLY_ESCAPED_POVERTY 2023-2024
  *     to households reviewed and not poor in Y-1 but POOR in Y-4..Y-2 (plan.bands; 2021 has no
  *     lists in force, review 2020 not being in the registry); 20-100 M, 36-120 months;
@@ -288,11 +289,12 @@ export function buildCreditData(plan: CityPlan): CreditData {
     if (current === 255 || current === POOR) return false;
     return [year - 4, year - 3, year - 2].some((y) => bandOf(hh, y) === POOR);
   };
-  const borrowedUnder = new Map<Code, Set<number>>();
+  // One set for the three programmes: the published 4,001 are production-loan *households*, so
+  // no household borrows under two of them (a set per programme let 241 households borrow twice,
+  // and the distinct count over the three came to 3,760).
+  const taken = new Set<number>();
   let productionShort = 0;
   productionSplit.forEach(([code, year], i) => {
-    const taken = borrowedUnder.get(code) ?? new Set<number>();
-    borrowedUnder.set(code, taken);
     const chosen = pickFrom(poverty((hh) => !taken.has(hh) && eligible(code, year)(hh)), productionCounts[i]!);
     productionShort += productionCounts[i]! - chosen.length;
     for (const hh of chosen) {

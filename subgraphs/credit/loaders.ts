@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { CreditDatabase, Loan, LoanProgramme, LoanRepayment } from './db/tables.js';
 import * as repo from './repository.js';
-import { byKey, groupBy } from '../common/batch.js';
+import { byKey, groupBy } from '../../platform/batch.js';
 
 /** Figures of one area: the all-programme total and one entry per programme that has any. */
 export interface AreaFigures<R> {
@@ -82,6 +82,33 @@ export function createLoaders(db: Kysely<CreditDatabase>) {
     cityDisbursements: new DataLoader<string, AreaFigures<repo.DisbursementRow>>(async (periods) =>
       Promise.all(periods.map(async (p) => toAreas(await repo.disbursementFigures(db, ...splitPeriod(p), undefined)).get(null) ?? NO_FIGURES<repo.DisbursementRow>())),
     ),
+    /**
+     * Key "area|from|to|codes" (area a commune code, or '' for the city; codes sorted, joined by
+     * commas): distinct households that borrowed under any of the codes. One statement per
+     * distinct period and group of programmes, for every commune asked with it.
+     */
+    householdsBorrowingUnder: new DataLoader<string, number>(async (keys) => {
+      const asked = new Map<string, Set<string>>();
+      for (const key of keys) {
+        const i = key.indexOf('|');
+        const rest = key.slice(i + 1);
+        asked.set(rest, (asked.get(rest) ?? new Set()).add(key.slice(0, i)));
+      }
+      const counts = new Map<string, number>();
+      await Promise.all(
+        [...asked].map(async ([rest, areas]) => {
+          const [from, to, codes] = rest.split('|') as [string, string, string];
+          const programmes = codes.split(',');
+          const communes = [...areas].filter((a) => a !== '');
+          const fetches = [
+            ...(communes.length ? [repo.householdsBorrowingUnder(db, from, to, programmes, communes)] : []),
+            ...(areas.has('') ? [repo.householdsBorrowingUnder(db, from, to, programmes, undefined)] : []),
+          ];
+          for (const rows of await Promise.all(fetches)) for (const row of rows) counts.set(`${row.commune_code ?? ''}|${rest}`, row.households);
+        }),
+      );
+      return keys.map((key) => counts.get(key) ?? 0);
+    }),
     /** Key "commune|asOf": a commune's outstanding balances on that date. */
     communeOutstanding: perCommune((asOf, communes) => repo.outstandingFigures(db, asOf, communes)),
     /** Key asOf: the city's outstanding balances on that date. */

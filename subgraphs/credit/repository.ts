@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { bulkInsert, withoutIndexes } from '../../db/bulk.js';
-import { dateSegments, FIRST_DAY, inSegments } from '../common/date-segments.js';
+import { dateSegments, FIRST_DAY, inSegments } from '../../platform/date-segments.js';
 import {
   AREA,
   creditRollups,
@@ -95,6 +95,27 @@ export async function disbursementFigures(db: DB, from: string, to: string, comm
     SELECT nullif(f.commune_code, '') AS commune_code, nullif(f.programme_code, '') AS programme_code,
       f.amount::int8 AS amount, f.loans::int AS loans, (f.households - coalesce(c.households, 0))::int AS households, f.jobs::int8 AS jobs
     FROM flows f LEFT JOIN covering c ON c.commune_code = f.commune_code AND c.programme_code = f.programme_code`.execute(db);
+  return rows;
+}
+
+/**
+ * Distinct households with a loan under any of `programmes` disbursed from `from` to `to`
+ * inclusive, per commune of `communes` (commune_code set) or for the city (commune_code null).
+ * Read from the loans themselves: the rollups keep distinct borrowers per programme and over all
+ * programmes, and a group of programmes is neither.
+ */
+export async function householdsBorrowingUnder(
+  db: DB,
+  from: string,
+  to: string,
+  programmes: readonly string[],
+  communes: Areas,
+): Promise<Array<{ commune_code: string | null; households: number }>> {
+  const { rows } = await sql<{ commune_code: string | null; households: number }>`
+    SELECT ${communes ? sql`commune_code` : sql`NULL::text`} AS commune_code, count(DISTINCT household_id)::int AS households
+    FROM loan
+    WHERE disbursed_on BETWEEN ${from}::date AND ${to}::date AND programme_code = any(${[...programmes]}::text[])
+      ${communes ? sql`AND commune_code = any(${[...communes]}::text[]) GROUP BY commune_code` : sql``}`.execute(db);
   return rows;
 }
 

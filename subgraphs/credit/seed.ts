@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { DEMO_SEED, demoPopulation, type DemoHousehold } from '../../db/demo.js';
 import { Random } from '../../db/random.js';
-import type { RegistryClassification } from '../common/registry-client.js';
+import type { RegistryClassification } from '../../platform/registry-client.js';
 import { addMonths } from './balance.js';
 import type { CreditDatabase, LoanProgramme, LoanStatus, MassOrganisation, NewLoan, NewLoanRepayment } from './db/tables.js';
 import { checkEligibility } from './eligibility.js';

@@ -1,9 +1,9 @@
-import { addDays, numberParameter, yearBounds, type DepartmentFinding } from '../common/consistency.js';
+import { addDays, numberParameter, yearBounds, type DepartmentFinding } from '../../platform/consistency.js';
 import type { EmploymentContext } from './context.js';
 
 import * as repo from './repository.js';
 
-// The employment subgraph's part of the consistency checks (subgraphs/common/consistency.ts):
+// The employment subgraph's part of the consistency checks (platform/consistency.ts):
 // the wages of its job placements against the income the registry's review recorded.
 
 const WAGE_RULE = 'INCOME_FAR_BELOW_WAGES';

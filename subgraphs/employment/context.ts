@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { RequestAuth } from '../common/access.js';
-import type { RegistryClient } from '../common/registry-client.js';
+import type { RequestAuth } from '../../platform/access/request.js';
+import type { RegistryClient } from '../../platform/registry-client.js';
 import type { EmploymentDatabase } from './db/tables.js';
 import type { Loaders } from './loaders.js';
 

@@ -1,6 +1,6 @@
-import { RegistryClient } from '../common/registry-client.js';
-import type { SubgraphPackage } from '../common/subgraph.js';
-import { loadTypeDefs } from '../common/subgraph.js';
+import { RegistryClient } from '../../platform/registry-client.js';
+import type { SubgraphPackage } from '../../platform/subgraph.js';
+import { loadTypeDefs } from '../../platform/subgraph.js';
 import type { EmploymentContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import type { EmploymentDatabase } from './db/tables.js';

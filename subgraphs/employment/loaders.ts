@@ -10,7 +10,7 @@ import type {
   TrainingLevel,
 } from './db/tables.js';
 import * as repo from './repository.js';
-import { byKey, groupBy } from '../common/batch.js';
+import { byKey, groupBy } from '../../platform/batch.js';
 
 export const CHANNELS: readonly PlacementChannel[] = ['job_fair', 'employment_service_centre', 'budget_funded_support', 'loan_created_job'];
 export const LEVELS: readonly TrainingLevel[] = ['under_3_months', 'elementary', 'intermediate', 'college'];

@@ -1,9 +1,9 @@
-import { addDays, grantedWithoutList, numberParameter, stringParameter, yearBounds, type DepartmentFinding } from '../common/consistency.js';
+import { addDays, grantedWithoutList, numberParameter, stringParameter, yearBounds, type DepartmentFinding } from '../../platform/consistency.js';
 import type { HousingContext } from './context.js';
 import * as repo from './repository.js';
 import { eligibleForHousing } from './rules.js';
 
-// The housing subgraph's part of the consistency checks (subgraphs/common/consistency.ts): its
+// The housing subgraph's part of the consistency checks (platform/consistency.ts): its
 // cases against the registry's lists in force, and its VBSP funding lines against the loans the
 // credit subgraph disbursed (facts the gateway brings through `@requires`).
 

@@ -2,11 +2,11 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { HousingCase, HousingDatabase, HousingFundingLine, HousingFundingSource } from './db/tables.js';
 import * as repo from './repository.js';
-import { byKey, groupBy } from '../common/batch.js';
-import { parsePeriodKey, periodKey } from '../common/period.js';
+import { byKey, groupBy } from '../../platform/batch.js';
+import { parsePeriodKey, periodKey } from '../../platform/period.js';
 
 /** A period, both dates inclusive: the key of every figure loader. */
-export type { Period } from '../common/period.js';
+export type { Period } from '../../platform/period.js';
 
 export { periodKey };
 const parsePeriod = parsePeriodKey;

@@ -1,4 +1,4 @@
-import type { RegistryClassification } from '../common/registry-client.js';
+import type { RegistryClassification } from '../../platform/registry-client.js';
 import type { HousingCaseStatus } from './db/tables.js';
 
 // The housing subgraph's business rules, free of I/O so that unit tests can hold them.
@@ -53,4 +53,33 @@ export function listReviewYear(date: string): number {
  */
 export function eligibleForHousing(classification: RegistryClassification | null | undefined): boolean {
   return classification === 'POOR' || classification === 'NEAR_POOR';
+}
+
+/**
+ * A VBSP_HOUSING_LOAN funding line claims a loan under the bank's housing programme for poor
+ * households (HOUSING_POOR in the credit subgraph, which keeps its rules as data): the bank lends
+ * it only to a household on the *poor* list in force, up to 40 million đồng. A line the bank would
+ * refuse would be money the case never gets, so it is refused here too. The housing subgraph
+ * cannot read the bank's tables; tests/housing.test.ts checks that these two values still match
+ * the credit subgraph's programme.
+ */
+export const VBSP_HOUSING_LOAN = { classification: 'POOR', ceiling: 40_000_000 } as const;
+
+/**
+ * Why a case's VBSP housing-loan lines (those already on it plus the new ones) are ones the
+ * bank would not lend, or undefined when it would (or when there are none).
+ */
+export function vbspLineRefusal(
+  classification: RegistryClassification | null | undefined,
+  reviewYear: number,
+  vbspTotal: number,
+): string | undefined {
+  if (vbspTotal === 0) return undefined;
+  if (classification !== VBSP_HOUSING_LOAN.classification) {
+    return `a VBSP_HOUSING_LOAN line claims a loan of the bank's housing programme, which lends only to households on the poor list in force (review ${reviewYear}: ${classification ?? 'not reviewed'})`;
+  }
+  if (vbspTotal > VBSP_HOUSING_LOAN.ceiling) {
+    return `VBSP_HOUSING_LOAN lines come to ${vbspTotal} đồng on the case, above the bank's housing loan ceiling of ${VBSP_HOUSING_LOAN.ceiling} đồng`;
+  }
+  return undefined;
 }

@@ -75,7 +75,10 @@ export function demoHousing() {
       lines.push({ case_id: id, source, amount, committed_on: on });
     line('city_budget', millions(random, 20, 30) * scale, approval);
     if (random.chance(0.7)) line('fund_for_the_poor', millions(random, 10, 25) * scale, approval);
-    if (random.chance(0.3)) line('vbsp_housing_loan', millions(random, 20, 40), approval);
+    // A VBSP housing loan only where the bank lends one, as approveHousingCase requires: poor
+    // on the list in force (the draw stays, so the rest of the plan is unchanged).
+    const poorOnList = h.reviews.find((r) => r.year === year - 1)?.classification === 'poor';
+    if (random.chance(0.3) && poorOnList) line('vbsp_housing_loan', millions(random, 20, 40), approval);
     // Community help often arrives once building starts.
     if (started && random.chance(0.4)) line('social_mobilisation', millions(random, 3, 15), start);
   }

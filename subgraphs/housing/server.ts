@@ -1,4 +1,4 @@
-import { runSubgraph } from '../common/run.js';
+import { runSubgraph } from '../../platform/run.js';
 import { housing } from './index.js';
 
 // The housing subgraph alone: `npm run start:housing` (the registry must be reachable at REGISTRY_URL).

@@ -1,9 +1,9 @@
-import { grantedWithoutList, yearBounds, type DepartmentFinding } from '../common/consistency.js';
+import { grantedWithoutList, yearBounds, type DepartmentFinding } from '../../platform/consistency.js';
 import type { LivelihoodsContext } from './context.js';
 import * as repo from './repository.js';
 import { ELIGIBLE } from './resolvers/Mutation.js';
 
-// The livelihoods subgraph's part of the consistency checks (subgraphs/common/consistency.ts):
+// The livelihoods subgraph's part of the consistency checks (platform/consistency.ts):
 // its participations against the registry's lists in force.
 
 /**

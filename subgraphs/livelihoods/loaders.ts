@@ -3,8 +3,8 @@ import type { Kysely } from 'kysely';
 import type { LivelihoodHighTechModel, LivelihoodParticipant, LivelihoodProject, LivelihoodsDatabase, LivelihoodSupportItem } from './db/tables.js';
 import { toLivelihoodFigures, type LivelihoodFigures } from './figures.js';
 import * as repo from './repository.js';
-import { byKey, groupBy } from '../common/batch.js';
-import { parsePeriodKey, periodKey } from '../common/period.js';
+import { byKey, groupBy } from '../../platform/batch.js';
+import { parsePeriodKey, periodKey } from '../../platform/period.js';
 
 /** Period keys are "from|to"; commune figure keys "code|from|to". */
 export { periodKey };

@@ -1,4 +1,4 @@
-import { runSubgraph } from '../common/run.js';
+import { runSubgraph } from '../../platform/run.js';
 import { livelihoods } from './index.js';
 
 // The livelihoods subgraph alone: `npm run start:livelihoods`.

@@ -3,13 +3,13 @@ import {
   consistencyRules,
   type DepartmentFinding,
   type RuleCount,
-} from '../common/consistency.js';
+} from '../../platform/consistency.js';
 import type { RegistryContext } from './context.js';
 import type { Relation } from './db/tables.js';
 import * as repo from './repository.js';
 
 // The registry's own consistency rule (the relation-age check) and the merge of every
-// department's findings (subgraphs/common/consistency.ts describes the design).
+// department's findings (platform/consistency.ts describes the design).
 
 const AGE_RULE = 'AGE_INCONSISTENT_WITH_RELATION';
 

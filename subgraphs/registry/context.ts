@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { RequestAuth } from '../common/access.js';
+import type { RequestAuth } from '../../platform/access/request.js';
 import type { RegistryDatabase } from './db/tables.js';
 import type { Loaders } from './loaders.js';
 

@@ -1,5 +1,5 @@
-import type { SubgraphPackage } from '../common/subgraph.js';
-import { loadTypeDefs } from '../common/subgraph.js';
+import type { SubgraphPackage } from '../../platform/subgraph.js';
+import { loadTypeDefs } from '../../platform/subgraph.js';
 import type { RegistryContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import type { RegistryDatabase } from './db/tables.js';

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { Commune, Household, HouseholdMember, PovertyIndicator, PovertyReview, PovertyStandard, RegistryDatabase } from './db/tables.js';
 import * as repo from './repository.js';
-import { byKey, groupBy } from '../common/batch.js';
+import { byKey, groupBy } from '../../platform/batch.js';
 
 /** Poverty figures of one area and year, before GraphQL naming. */
 export interface Figures {

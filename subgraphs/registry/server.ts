@@ -1,4 +1,4 @@
-import { runSubgraph } from '../common/run.js';
+import { runSubgraph } from '../../platform/run.js';
 import { registry } from './index.js';
 
 // The registry subgraph alone: `npm run start:registry`.

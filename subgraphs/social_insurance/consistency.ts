@@ -1,9 +1,9 @@
-import { yearBounds, type DepartmentFinding } from '../common/consistency.js';
+import { yearBounds, type DepartmentFinding } from '../../platform/consistency.js';
 import type { SocialInsuranceContext } from './context.js';
 import * as repo from './repository.js';
 import { REQUIRED_CLASSIFICATION } from './resolvers/Mutation.js';
 
-// The social-insurance subgraph's part of the consistency checks (subgraphs/common/consistency.ts):
+// The social-insurance subgraph's part of the consistency checks (platform/consistency.ts):
 // its health-insurance cards against the registry's reviews and lists in force.
 
 const INSURED_RULE = 'HEALTH_INSURANCE_DEPRIVED_WHILE_INSURED';

@@ -1,4 +1,4 @@
-import { nextDay } from '../common/date-segments.js';
+import { nextDay } from '../../platform/date-segments.js';
 import type { HealthInsuranceRollupGrain, SupportGroup } from './db/tables.js';
 
 // The rules of the health-insurance rollups, once (see the migration

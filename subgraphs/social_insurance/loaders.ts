@@ -11,8 +11,8 @@ import type {
   VoluntaryInsuranceSupport,
 } from './db/tables.js';
 import * as repo from './repository.js';
-import { groupBy } from '../common/batch.js';
-import { parsePeriodKey, periodKey as commonPeriodKey } from '../common/period.js';
+import { groupBy } from '../../platform/batch.js';
+import { parsePeriodKey, periodKey as commonPeriodKey } from '../../platform/period.js';
 
 /** Each kind of social figures of one area and period, before GraphQL naming. */
 interface KindFigures {

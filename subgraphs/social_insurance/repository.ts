@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { bulkInsert, withoutIndexes } from '../../db/bulk.js';
-import { dateSegments, FIRST_DAY, inSegments } from '../common/date-segments.js';
+import { dateSegments, FIRST_DAY, inSegments } from '../../platform/date-segments.js';
 import {
   AREA,
   coverageDelta,

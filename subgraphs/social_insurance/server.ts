@@ -1,4 +1,4 @@
-import { runSubgraph } from '../common/run.js';
+import { runSubgraph } from '../../platform/run.js';
 import { socialInsurance } from './index.js';
 
 // The social-insurance subgraph alone: `npm run start:social_insurance` (REGISTRY_URL says where the registry is).

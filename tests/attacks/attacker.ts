@@ -15,8 +15,8 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
-import { accessRules, type AccessRules } from '../../subgraphs/common/access.js';
-import { loadAccessPolicy } from '../../subgraphs/common/auth.js';
+import { accessRules, type AccessRules } from '../../platform/access/rules.js';
+import { loadAccessPolicy } from '../../platform/auth.js';
 import type { TestStack } from '../support/stack.js';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOperations } from '../../schema/operations.js';
+import { loadOperations } from '../../platform/operations.js';
 import { startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.js';
 import { attackSurface, CONFIDENCE, isWithheld, posterior, withheldLikelihood, type AttackSurface } from './attacker.js';
 

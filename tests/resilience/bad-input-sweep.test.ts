@@ -16,7 +16,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemaName } from '../../db/index.js';
 import { subgraphs as SUBGRAPHS } from '../../subgraphs/catalog.js';
-import { textLimit } from '../../subgraphs/common/inputs.js';
+import { textLimit } from '../../platform/inputs.js';
 import { startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.js';
 
 // Every bad value refused at the edge, naming its field, writing nothing (issue 15, items 4-6).

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../subgraphs/common/http.js';
+import type { RunningServer } from '../../platform/http.js';
 import { gatewayBehindProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../subgraphs/common/http.js';
+import type { RunningServer } from '../../platform/http.js';
 import { gatewayBehindProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { postGraphQL, startTestStack, type TestStack } from '../support/stack.js';
 

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveGateway } from '../../gateway/gateway.js';
-import type { RunningServer } from '../../subgraphs/common/http.js';
+import type { RunningServer } from '../../platform/http.js';
 import { freePort } from '../support/fault-proxy.js';
 import { postGraphQL, startTestStack, TEST_AUTH_SECRET, type TestStack } from '../support/stack.js';
 

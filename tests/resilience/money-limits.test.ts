@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_MONEY } from '../../subgraphs/common/scalars.js';
+import { MAX_MONEY } from '../../platform/scalars.js';
 import { housing } from '../../subgraphs/housing/index.js';
 import { registry } from '../../subgraphs/registry/index.js';
 import { onlyError, startTestStack, type TestStack } from '../support/stack.js';

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_WRITE_ATTEMPTS, runWrite } from '../../subgraphs/common/writes.js';
+import { MAX_WRITE_ATTEMPTS, runWrite } from '../../platform/writes.js';
 import { testDatabases } from '../support/stack.js';
 
-// The write path's retries (subgraphs/common/writes.ts): a transaction the database aborted for
+// The write path's retries (platform/writes.ts): a transaction the database aborted for
 // a serialization failure (40001) or a deadlock (40P01) is run again, a bounded number of times,
 // and then refused as WRITE_CONFLICT; any other error is not retried. Against PostgreSQL
 // (DATABASE_URL) a real deadlock is made and both writers get through.

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { DEFAULT_DISCLOSURE } from '../../subgraphs/common/disclosure.js';
+import { DEFAULT_DISCLOSURE } from '../../platform/access/disclosure.js';
 
 /**
  * What a caller without exact counts must see of a count, beside the exact value an analyst

@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { Writable } from 'node:stream';
 import { serveGateway } from '../../gateway/gateway.js';
 import type { ResilienceSettings } from '../../gateway/subgraph-source.js';
-import type { RunningServer } from '../../subgraphs/common/http.js';
+import type { RunningServer } from '../../platform/http.js';
 import type { TestStack } from './stack.js';
 
 /**

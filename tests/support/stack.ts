@@ -1,9 +1,9 @@
 import { closedByPeer, resilienceFromEnv } from '../../gateway/subgraph-source.js';
 import pg from 'pg';
 import { Databases } from '../../db/index.js';
-import type { SubgraphPackage } from '../../subgraphs/common/subgraph.js';
+import type { SubgraphPackage } from '../../platform/subgraph.js';
 import { startStack, type Stack, type StackOptions } from '../../scripts/stack.js';
-import { loadAccessPolicy, type AuthConfig, type TokenClaims } from '../../subgraphs/common/auth.js';
+import { loadAccessPolicy, type AuthConfig, type TokenClaims } from '../../platform/auth.js';
 
 export interface GraphQLResponse<T = any> {
   data?: T;

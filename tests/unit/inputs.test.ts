@@ -1,9 +1,9 @@
 import { GraphQLError, buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { variableField } from '../../subgraphs/common/errors.js';
-import { checkTextArguments, textLimit } from '../../subgraphs/common/inputs.js';
-import { DateScalar, MAX_MONEY, Money, sumMoney } from '../../subgraphs/common/scalars.js';
-import { decodeAnswer, encodeAnswer } from '../../subgraphs/common/writes.js';
+import { variableField } from '../../platform/errors.js';
+import { checkTextArguments, textLimit } from '../../platform/inputs.js';
+import { DateScalar, MAX_MONEY, Money, sumMoney } from '../../platform/scalars.js';
+import { decodeAnswer, encodeAnswer } from '../../platform/writes.js';
 
 // The edge's rules one by one (tests/resilience/bad-input-sweep.test.ts runs them through the
 // whole graph): Money and Date bounds, exact sums, the text rule, and the field a variable's

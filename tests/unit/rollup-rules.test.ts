@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as credit from '../../subgraphs/credit/balance.js';
 import * as coverage from '../../subgraphs/social_insurance/coverage.js';
-import { dateSegments, FIRST_DAY, nextDay } from '../../subgraphs/common/date-segments.js';
+import { dateSegments, FIRST_DAY, nextDay } from '../../platform/date-segments.js';
 
 // The rollup rules, checked without a database: figures summed from the rollup rows (as the
 // figure queries sum them) must equal the same figures counted record by record from their
@@ -31,7 +31,7 @@ function days(from: string, to: string): string[] {
 }
 
 describe('dateSegments', () => {
-  // One implementation (subgraphs/common/date-segments.ts), used by credit and health insurance.
+  // One implementation (platform/date-segments.ts), used by credit and health insurance.
   const implementations = { common: dateSegments };
   for (const [name, segmentsOf] of Object.entries(implementations)) {
     it(`${name}: covers exactly the days of the period, in order, in at most five runs`, () => {

@@ -10,7 +10,7 @@ import { readSession, writeSession, type StoredSession } from './tokens.js';
  * before it expires, and sign-out revokes the refresh token and ends the provider's session.
  */
 
-/** Written into the page by the server (subgraphs/common/pages.ts, SignInSettings there). */
+/** Written into the page by the server (platform/pages.ts, SignInSettings there). */
 export interface SignInConfig {
   /** The provider's issuer URL; its /.well-known/openid-configuration says the rest. */
   issuer: string;

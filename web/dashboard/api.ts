@@ -85,7 +85,7 @@ export async function graphql<T>(query: string, variables: Record<string, unknow
   return { data: body.data ?? null, errors, withheld: body.extensions?.withheld?.length ?? 0 };
 }
 
-/** The example variables in an operation file's `Variables: {...}` comment (as schema/operations.ts reads them). */
+/** The example variables in an operation file's `Variables: {...}` comment (as platform/operations.ts reads them). */
 export function exampleVariables(document: string): Record<string, unknown> {
   const match = /Variables:\s*(\{.*\})\s*$/m.exec(document);
   return match?.[1] ? (JSON.parse(match[1]) as Record<string, unknown>) : {};

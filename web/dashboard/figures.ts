@@ -30,7 +30,6 @@ export interface DashboardFigure {
 
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const city = (d: any) => d?.city;
-const PRODUCTION = ['POOR_HOUSEHOLDS', 'NEAR_POOR_HOUSEHOLDS', 'NEWLY_ESCAPED_POVERTY'];
 function byProgramme(d: any, codes: string[], field: 'loans' | 'borrowingHouseholds'): number | null {
   const rows = city(d)?.credit?.byProgramme as Array<{ programme: { code: string }; loans: number; borrowingHouseholds: number }> | undefined;
   return rows ? rows.filter((p) => codes.includes(p.programme.code)).reduce((sum, p) => sum + Number(p[field]), 0) : null;
@@ -66,7 +65,7 @@ export const FIGURES: DashboardFigure[] = [
   { key: 'credit.borrowing_households_2021_2024', label: label('borrowingHouseholds'), period: YEARS_2021_2024, published: 458_575, sign: '=', unit: 'count', value: (d) => num(city(d)?.credit?.borrowingHouseholds) },
   { key: 'credit.outstanding_end_of_2024_vnd', label: label('creditOutstanding'), period: { kind: 'on', date: '2024-12-31' }, published: 16_567_000_000_000, sign: '=', unit: 'vnd', value: (d) => num(city(d)?.outstanding2024?.outstanding) },
   { key: 'credit.outstanding_increase_vs_end_of_2020_vnd', label: label('outstandingIncrease'), period: { kind: 'between', from: '2020-12-31', to: '2024-12-31' }, published: 6_401_000_000_000, sign: '=', unit: 'vnd', value: (d) => difference(city(d)?.outstanding2024?.outstanding, city(d)?.outstanding2020?.outstanding) },
-  { key: 'credit.production_loans_to_poor_near_poor_newly_escaped_households', label: label('productionLoans'), period: YEARS_2021_2024, published: 4_001, sign: '=', unit: 'count', value: (d) => byProgramme(d, PRODUCTION, 'loans') },
+  { key: 'credit.production_loans_to_poor_near_poor_newly_escaped_households', label: label('productionLoans'), period: YEARS_2021_2024, published: 4_001, sign: '=', unit: 'count', value: (d) => num(city(d)?.credit?.production) },
   { key: 'credit.jobs_created_by_loans', label: label('jobsCreated'), period: YEARS_2021_2024, published: 208_000, sign: '=', unit: 'count', value: (d) => num(city(d)?.credit?.jobsCreated) },
   { key: 'credit.households_with_clean_water_and_sanitation_loans', label: label('cleanWaterHouseholds'), period: YEARS_2021_2024, published: 118_500, sign: '≥', unit: 'count', value: (d) => byProgramme(d, ['CLEAN_WATER_SANITATION'], 'borrowingHouseholds') },
   // social insurance

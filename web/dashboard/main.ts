@@ -13,7 +13,7 @@ import type { Section } from './section.js';
 import { whatIf } from './whatif.js';
 import './dashboard.css';
 
-/** Written into the page by subgraphs/common/pages.ts (DashboardConfig there). */
+/** Written into the page by gateway/pages.ts (DashboardConfig there). */
 interface DashboardConfig {
   signIn: SignInConfig | null;
   xlsxModule: string;

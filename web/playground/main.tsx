@@ -10,7 +10,7 @@ import 'graphiql/style.css';
 import '@graphiql/plugin-explorer/style.css';
 import './playground.css';
 
-/** Written into the page by subgraphs/common/pages.ts (PlaygroundConfig there). */
+/** Written into the page by platform/pages.ts (PlaygroundConfig there). */
 interface PlaygroundConfig {
   title: string;
   endpoint: string;

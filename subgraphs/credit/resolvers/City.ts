@@ -1,20 +1,18 @@
-import { sumMoney } from '../../common/scalars.js';
-import { badInput } from '../../common/errors.js';
+import { resolveCityReference } from '../../../platform/city.js';
+import { sumMoney } from '../../../platform/scalars.js';
+import { badInput } from '../../../platform/errors.js';
 import type { CreditContext } from '../context.js';
 import * as repo from '../repository.js';
 import { periodKey, toCreditFigures, toCreditOutstanding } from './figures.js';
 
-/** Hanoi's province code; the graph covers one city. */
-export const CITY_CODE = '01';
-
 export const City = {
-  __resolveReference: (ref: { code: string }) => (ref.code === CITY_CODE ? { code: CITY_CODE } : null),
+  __resolveReference: resolveCityReference,
   creditFigures: async (_: unknown, { from, to }: { from: string; to: string }, ctx: CreditContext) => {
     const [area, programmes] = await Promise.all([
       ctx.loaders.cityDisbursements.load(periodKey(from, to)),
       ctx.loaders.allProgrammes.load('all'),
     ]);
-    return toCreditFigures(from, to, area, programmes);
+    return toCreditFigures(from, to, area, programmes, '');
   },
   creditOutstanding: async (_: unknown, { asOf }: { asOf: string }, ctx: CreditContext) => {
     const [area, programmes] = await Promise.all([ctx.loaders.cityOutstanding.load(asOf), ctx.loaders.allProgrammes.load('all')]);

@@ -11,7 +11,7 @@ export const Commune = {
       ctx.loaders.communeDisbursements.load(`${c.code}|${periodKey(from, to)}`),
       ctx.loaders.allProgrammes.load('all'),
     ]);
-    return toCreditFigures(from, to, area, programmes);
+    return toCreditFigures(from, to, area, programmes, c.code);
   },
   creditOutstanding: async (c: CommuneRef, { asOf }: { asOf: string }, ctx: CreditContext) => {
     const [area, programmes] = await Promise.all([ctx.loaders.communeOutstanding.load(`${c.code}|${asOf}`), ctx.loaders.allProgrammes.load('all')]);

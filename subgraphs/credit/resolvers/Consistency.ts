@@ -5,7 +5,7 @@ import {
   perCommune,
   type CityConsistencyRef,
   type CommuneConsistencyRef,
-} from '../../common/consistency.js';
+} from '../../../platform/consistency.js';
 import { creditFindings, housingLoanFacts } from '../consistency.js';
 import type { CreditContext } from '../context.js';
 

@@ -1,8 +1,8 @@
-import { todayInHanoi } from '../../common/scalars.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
 import { outstandingOf } from '../balance.js';
 import type { CreditContext } from '../context.js';
 import type { Loan as LoanRow } from '../db/tables.js';
-import { parseId } from '../../common/ids.js';
+import { parseId } from '../../../platform/ids.js';
 
 type HouseholdRef = { id: string };
 

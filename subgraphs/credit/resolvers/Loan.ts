@@ -1,4 +1,4 @@
-import { todayInHanoi } from '../../common/scalars.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
 import { addMonths, outstandingOf } from '../balance.js';
 import type { CreditContext } from '../context.js';
 import type { Loan as LoanRow, LoanProgramme as ProgrammeRow, LoanRepayment as RepaymentRow } from '../db/tables.js';

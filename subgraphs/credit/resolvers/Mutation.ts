@@ -1,10 +1,12 @@
-import { auditedWrite } from '../../common/audit.js';
-import { badInput } from '../../common/errors.js';
-import { todayInHanoi } from '../../common/scalars.js';
+import { requiredText } from '../../../platform/inputs.js';
+
+import { auditedWrite } from '../../../platform/audit.js';
+import { badInput } from '../../../platform/errors.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
 import type { CreditContext } from '../context.js';
 import type { MassOrganisation } from '../db/tables.js';
 import { checkEligibility, reviewYearsFor } from '../eligibility.js';
-import { parseId } from '../../common/ids.js';
+import { parseId, requireId } from '../../../platform/ids.js';
 import * as repo from '../repository.js';
 
 interface DisburseLoanInput {
@@ -27,25 +29,15 @@ interface RecordLoanRepaymentInput {
   interest: number;
 }
 
-const MAX_TEXT = 500;
-
-function requireText(field: string, value: string): string {
-  const text = value.trim();
-  if (!text) throw badInput(field, `${field} must not be empty`);
-  if (text.length > MAX_TEXT) throw badInput(field, `${field} must be at most ${MAX_TEXT} characters`);
-  return text;
-}
-
 export const Mutation = {
   disburseLoan: async (_: unknown, { input }: { input: DisburseLoanInput }, ctx: CreditContext) => {
     // 1. Checks that need nothing but the input.
-    const householdId = parseId(input.householdId);
-    if (householdId === undefined) throw badInput('householdId', `unknown household "${input.householdId}"`);
+    const householdId = requireId('householdId', input.householdId, 'household');
     if (input.amount <= 0) throw badInput('amount', 'amount must be more than zero');
     if (!Number.isInteger(input.termMonths) || input.termMonths <= 0) throw badInput('termMonths', 'termMonths must be more than zero');
     if (input.disbursedOn > todayInHanoi()) throw badInput('disbursedOn', `disbursedOn ${input.disbursedOn} is in the future`);
-    const purpose = requireText('purpose', input.purpose);
-    const savingsGroup = requireText('savingsGroup', input.savingsGroup);
+    const purpose = requiredText('purpose', input.purpose);
+    const savingsGroup = requiredText('savingsGroup', input.savingsGroup);
     const jobsCreated = input.jobsCreated ?? 0;
     if (!Number.isInteger(jobsCreated) || jobsCreated < 0) throw badInput('jobsCreated', 'jobsCreated must be zero or more');
 
@@ -107,8 +99,7 @@ export const Mutation = {
   },
 
   recordRepayment: async (_: unknown, { input }: { input: RecordLoanRepaymentInput }, ctx: CreditContext) => {
-    const loanId = parseId(input.loanId);
-    if (loanId === undefined) throw badInput('loanId', `unknown loan "${input.loanId}"`);
+    const loanId = requireId('loanId', input.loanId, 'loan');
     if (input.principal < 0) throw badInput('principal', 'principal must be zero or more');
     if (input.interest < 0) throw badInput('interest', 'interest must be zero or more');
     if (input.principal === 0 && input.interest === 0) throw badInput('principal', 'a repayment must pay some principal or interest');

@@ -1,6 +1,6 @@
-import { auditTrail, type AuditTrailArgs } from '../../common/audit.js';
+import { auditTrail, type AuditTrailArgs } from '../../../platform/audit.js';
 import type { CreditContext } from '../context.js';
-import { parseId } from '../../common/ids.js';
+import { parseId } from '../../../platform/ids.js';
 
 export const Query = {
   loanProgrammes: (_: unknown, __: unknown, ctx: CreditContext) => ctx.loaders.allProgrammes.load('all'),

@@ -1,11 +1,12 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { AuditEvent } from '../../common/audit.js';
-import { DateScalar, DateTime, Money } from '../../common/scalars.js';
+import { AuditEvent } from '../../../platform/audit.js';
+import { DateScalar, DateTime, Money } from '../../../platform/scalars.js';
 import type { CreditContext } from '../context.js';
 import { City } from './City.js';
 import { Commune } from './Commune.js';
 import { CityConsistency, CommuneConsistency } from './Consistency.js';
 import { enums } from './enums.js';
+import { CreditFigures } from './figures.js';
 import { Household } from './Household.js';
 import { Loan, LoanProgramme, LoanRepayment } from './Loan.js';
 import { Mutation } from './Mutation.js';
@@ -21,6 +22,7 @@ export const resolvers = {
   Household,
   Commune,
   City,
+  CreditFigures,
   Loan,
   LoanRepayment,
   LoanProgramme,

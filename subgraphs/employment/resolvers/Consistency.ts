@@ -1,4 +1,4 @@
-import { departmentConsistencyResolvers } from '../../common/consistency.js';
+import { departmentConsistencyResolvers } from '../../../platform/consistency.js';
 import { employmentFindings } from '../consistency.js';
 import type { EmploymentContext } from '../context.js';
 

@@ -1,5 +1,5 @@
 import type { EmploymentContext } from '../context.js';
-import { parseId } from '../../common/ids.js';
+import { parseId } from '../../../platform/ids.js';
 import { visible } from './scope.js';
 
 /** The registry owns households; this subgraph adds their employment records. */

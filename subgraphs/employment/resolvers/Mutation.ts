@@ -1,11 +1,13 @@
-import { auditedWrite } from '../../common/audit.js';
-import { badInput } from '../../common/errors.js';
-import type { RegistryMember } from '../../common/registry-client.js';
-import { todayInHanoi } from '../../common/scalars.js';
+
+import { notInFuture, optionalText, requiredText } from '../../../platform/inputs.js';
+import { auditedWrite } from '../../../platform/audit.js';
+import { badInput } from '../../../platform/errors.js';
+import type { RegistryMember } from '../../../platform/registry-client.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
 import type { EmploymentContext } from '../context.js';
 import type { ContractKind, HouseholdClassification, LabourStatisticsBasis, PlacementChannel, TrainingLevel } from '../db/tables.js';
 import * as repo from '../repository.js';
-import { parseId } from '../../common/ids.js';
+import { parseId, requireId } from '../../../platform/ids.js';
 
 // Every mutation: validate the input, then ask the registry, then write in one transaction
 // together with its audit record (auditedWrite), naming the households it touched.
@@ -58,23 +60,6 @@ interface RecordLabourStatisticsInput {
   source: string;
 }
 
-/** Trimmed text, or a refusal naming the field when it is blank. */
-function required(field: string, value: string): string {
-  const text = value.trim();
-  if (!text) throw badInput(field, `${field} must not be blank`);
-  return text;
-}
-
-/** Trimmed text, or null when absent or blank. */
-function optional(value: string | null | undefined): string | null {
-  const text = value?.trim();
-  return text ? text : null;
-}
-
-function notInFuture(field: string, date: string, today: string): void {
-  if (date > today) throw badInput(field, `${field} ${date} is in the future (today in Hanoi is ${today})`);
-}
-
 /** The registry's person for `id`, or a refusal naming `field`. */
 async function registryMember(ctx: EmploymentContext, field: string, id: string): Promise<RegistryMember> {
   const member = parseId(id) === undefined ? undefined : (await ctx.registry.members([id])).get(id);
@@ -101,10 +86,10 @@ async function classificationInForce(ctx: EmploymentContext, householdId: string
 export const Mutation = {
   recordJobPlacement: async (_: unknown, { input }: { input: RecordJobPlacementInput }, ctx: EmploymentContext) => {
     const today = todayInHanoi();
-    const employer = required('employer', input.employer);
-    const sector = required('sector', input.sector);
+    const employer = requiredText('employer', input.employer);
+    const sector = requiredText('sector', input.sector);
     if (input.monthlyWage < 0) throw badInput('monthlyWage', 'monthlyWage must be zero or more');
-    const destination = optional(input.destinationCountry);
+    const destination = optionalText(input.destinationCountry);
     if (input.contract === 'overseas' && !destination) {
       throw badInput('destinationCountry', 'an overseas contract needs its destinationCountry');
     }
@@ -115,8 +100,7 @@ export const Mutation = {
     let jobFairId: number | null = null;
     if (input.jobFairId != null) {
       if (input.channel !== 'job_fair') throw badInput('jobFairId', 'jobFairId is only for a placement through channel JOB_FAIR');
-      const n = parseId(input.jobFairId);
-      if (n === undefined) throw badInput('jobFairId', `unknown job fair "${input.jobFairId}"`);
+      const n = requireId('jobFairId', input.jobFairId, 'job fair');
       jobFairId = n;
     }
 
@@ -157,7 +141,7 @@ export const Mutation = {
     }
     if (input.hires > input.participants) throw badInput('hires', `hires (${input.hires}) exceed participants (${input.participants})`);
     if (input.hiresAbroad > input.hires) throw badInput('hiresAbroad', `hiresAbroad (${input.hiresAbroad}) exceed hires (${input.hires})`);
-    notInFuture('heldOn', input.heldOn, todayInHanoi());
+    notInFuture('heldOn', input.heldOn);
 
     const missing = () => badInput('communeCode', `unknown commune code "${input.communeCode}"`);
     ctx.auth.requireCommune(input.communeCode, missing);
@@ -170,7 +154,7 @@ export const Mutation = {
       repo.insertJobFair(trx, {
         commune_code: input.communeCode,
         held_on: input.heldOn,
-        name: optional(input.name),
+        name: optionalText(input.name),
         employers: input.employers,
         participants: input.participants,
         hires: input.hires,
@@ -182,9 +166,9 @@ export const Mutation = {
 
   enrolInTraining: async (_: unknown, { input }: { input: EnrolInTrainingInput }, ctx: EmploymentContext) => {
     const today = todayInHanoi();
-    const course = required('course', input.course);
+    const course = requiredText('course', input.course);
     notInFuture('startedOn', input.startedOn, today);
-    const certificate = optional(input.certificate);
+    const certificate = optionalText(input.certificate);
     if (input.completedOn != null) {
       if (input.completedOn < input.startedOn) throw badInput('completedOn', `completedOn is before startedOn (${input.startedOn})`);
       notInFuture('completedOn', input.completedOn, today);
@@ -213,9 +197,8 @@ export const Mutation = {
   },
 
   completeTraining: async (_: unknown, { input }: { input: CompleteTrainingInput }, ctx: EmploymentContext) => {
-    notInFuture('completedOn', input.completedOn, todayInHanoi());
-    const id = parseId(input.enrolmentId);
-    if (id === undefined) throw badInput('enrolmentId', `unknown enrolment "${input.enrolmentId}"`);
+    notInFuture('completedOn', input.completedOn);
+    const id = requireId('enrolmentId', input.enrolmentId, 'enrolment');
     const enrolment = await auditedWrite(ctx.db, ctx.auth, 'completeTraining', async (trx, audit) => {
       const found = await repo.lockEnrolment(trx, id);
       const missing = () => badInput('enrolmentId', `unknown enrolment "${input.enrolmentId}"`);
@@ -224,7 +207,7 @@ export const Mutation = {
       audit.household(found.household_id);
       if (found.completed_on !== null) throw badInput('enrolmentId', `enrolment ${id} was already completed on ${found.completed_on}`);
       if (input.completedOn < found.started_on) throw badInput('completedOn', `completedOn is before the start of the course (${found.started_on})`);
-      return repo.completeEnrolment(trx, id, input.completedOn, optional(input.certificate));
+      return repo.completeEnrolment(trx, id, input.completedOn, optionalText(input.certificate));
     });
     return { enrolment };
   },
@@ -236,7 +219,7 @@ export const Mutation = {
       const v = input[field];
       if (!Number.isFinite(v) || v < 0 || v > 100) throw badInput(field, `${field} must be a percentage from 0 to 100, got ${v}`);
     }
-    const source = required('source', input.source);
+    const source = requiredText('source', input.source);
     ctx.auth.requireCityWide('labour statistics');
     // City-wide figures: no household is touched, but the write is audited like every other.
     const labourStatistics = await auditedWrite(ctx.db, ctx.auth, 'recordLabourStatistics', (trx) =>

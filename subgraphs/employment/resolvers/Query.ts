@@ -1,7 +1,7 @@
-import { auditTrail, type AuditTrailArgs } from '../../common/audit.js';
+import { auditTrail, type AuditTrailArgs } from '../../../platform/audit.js';
 import type { EmploymentContext } from '../context.js';
 import * as repo from '../repository.js';
-import { parseId } from '../../common/ids.js';
+import { parseId } from '../../../platform/ids.js';
 
 export const Query = {
   // A record asked for by its id outside the caller's communes reads exactly as a missing one

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { unlessWithheld } from '../../common/enforce.js';
+import { unlessWithheld } from '../../../platform/access/enforce.js';
 import type { EmploymentContext } from '../context.js';
 
 /** The two halves of the placements, as toEmploymentFigures (figures.ts) names them. */

@@ -1,12 +1,10 @@
+import { resolveCityReference } from '../../../platform/city.js';
 import type { HousingContext } from '../context.js';
 import { periodKey } from '../loaders.js';
 import { checkPeriod, cityTotals, toFundFigures, toHousingFigures } from './figures.js';
 
-/** Hanoi's province code; the graph covers one city. */
-export const CITY_CODE = '01';
-
 export const City = {
-  __resolveReference: (ref: { code: string }) => (ref.code === CITY_CODE ? { code: CITY_CODE } : null),
+  __resolveReference: resolveCityReference,
   housingFigures: async (_: unknown, { from, to }: { from: string; to: string }, ctx: HousingContext) => {
     const period = checkPeriod(from, to);
     const { counts, funding } = cityTotals(await ctx.loaders.periodFigures.load(periodKey(period)));

@@ -1,4 +1,4 @@
-import { departmentConsistencyResolvers } from '../../common/consistency.js';
+import { departmentConsistencyResolvers } from '../../../platform/consistency.js';
 import { housingFindings } from '../consistency.js';
 import type { HousingContext } from '../context.js';
 

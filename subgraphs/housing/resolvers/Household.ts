@@ -1,5 +1,5 @@
 import type { HousingContext } from '../context.js';
-import { parseId } from '../../common/ids.js';
+import { parseId } from '../../../platform/ids.js';
 
 export const Household = {
   // The registry owns households; this subgraph only adds fields keyed by the id.

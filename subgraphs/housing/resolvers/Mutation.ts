@@ -1,12 +1,13 @@
+import { notInFuture } from '../../../platform/inputs.js';
 import type { Transaction } from 'kysely';
-import { auditedWrite } from '../../common/audit.js';
-import { badInput } from '../../common/errors.js';
-import { todayInHanoi } from '../../common/scalars.js';
+import { auditedWrite } from '../../../platform/audit.js';
+import { badInput } from '../../../platform/errors.js';
 import type { HousingContext } from '../context.js';
 import type { FundDonorKind, HousingCase, HousingCaseKind, HousingDatabase, HousingFundingSource } from '../db/tables.js';
 import * as repo from '../repository.js';
-import { eligibleForHousing, listReviewYear, transition, type HousingAction } from '../rules.js';
-import { parseId } from '../../common/ids.js';
+import { eligibleForHousing, listReviewYear, transition, vbspLineRefusal, type HousingAction } from '../rules.js';
+import type { RegistryClassification } from '../../../platform/registry-client.js';
+import { parseId, requireId } from '../../../platform/ids.js';
 
 interface FundingLineInput {
   source: HousingFundingSource;
@@ -46,13 +47,6 @@ interface AddFundContributionInput {
 }
 
 const MAX_FUNDING_LINES = 20;
-const MAX_REASON = 500;
-const MAX_DONOR_NAME = 200;
-
-function notInFuture(date: string, field: string): void {
-  const today = todayInHanoi();
-  if (date > today) throw badInput(field, `${field} ${date} is in the future (today in Hanoi is ${today})`);
-}
 
 function checkFundingLines(lines: readonly FundingLineInput[], required: boolean): void {
   if (required && lines.length === 0) throw badInput('fundingLines', 'a case needs at least one funding line');
@@ -62,9 +56,18 @@ function checkFundingLines(lines: readonly FundingLineInput[], required: boolean
   });
 }
 
+/** The sum of the VBSP housing-loan lines among `lines`. */
+function vbspTotal(lines: readonly { source: HousingFundingSource; amount: number | string }[]): number {
+  return lines.filter((l) => l.source === 'vbsp_housing_loan').reduce((sum, l) => sum + Number(l.amount), 0);
+}
+
+/** The first VBSP line's index, for naming the refused field. */
+function vbspField(lines: readonly FundingLineInput[]): string {
+  return `fundingLines[${Math.max(0, lines.findIndex((l) => l.source === 'vbsp_housing_loan'))}].source`;
+}
+
 function caseIdOf(input: { caseId: string }): number {
-  const id = parseId(input.caseId);
-  if (id === undefined) throw badInput('caseId', `unknown housing case "${input.caseId}"`);
+  const id = requireId('caseId', input.caseId, 'housing case');
   return id;
 }
 
@@ -98,9 +101,8 @@ async function step(
 
 export const Mutation = {
   approveHousingCase: async (_: unknown, { input }: { input: ApproveHousingCaseInput }, ctx: HousingContext) => {
-    const householdId = parseId(input.householdId);
-    if (householdId === undefined) throw badInput('householdId', `unknown household "${input.householdId}"`);
-    notInFuture(input.approvalDate, 'approvalDate');
+    const householdId = requireId('householdId', input.householdId, 'household');
+    notInFuture('approvalDate', input.approvalDate);
     checkFundingLines(input.fundingLines, true);
 
     // Ask the registry before any transaction opens (on the embedded database an open
@@ -123,6 +125,8 @@ export const Mutation = {
           `(review ${reviewYear}: ${classification ?? 'not reviewed'})`,
       );
     }
+    const vbspRefusal = vbspLineRefusal(classification, reviewYear, vbspTotal(input.fundingLines));
+    if (vbspRefusal) throw badInput(vbspField(input.fundingLines), `household ${householdId}: ${vbspRefusal}`);
 
     const housingCase = await auditedWrite(ctx.db, ctx.auth, 'approveHousingCase', async (trx, audit) => {
       audit.household(householdId);
@@ -148,12 +152,29 @@ export const Mutation = {
 
   recordHousingProgress: async (_: unknown, { input }: { input: RecordHousingProgressInput }, ctx: HousingContext) => {
     const caseId = caseIdOf(input);
-    notInFuture(input.startDate, 'startDate');
+    notInFuture('startDate', input.startDate);
     const lines = input.fundingLines ?? [];
     checkFundingLines(lines, false);
+    // New VBSP housing-loan lines are judged like those of an approval, by the list in force on
+    // the start date (the registry is asked before the transaction opens, as in the approval).
+    let vbspCheck: { classification: RegistryClassification | null | undefined; reviewYear: number } | undefined;
+    if (vbspTotal(lines) > 0) {
+      const [known] = await repo.findCasesByIds(ctx.db, [caseId]);
+      if (known) {
+        const reviewYear = listReviewYear(input.startDate);
+        const household = (await ctx.registry.households([String(known.household_id)], [reviewYear])).get(String(known.household_id));
+        vbspCheck = { classification: household?.classificationByYear[reviewYear], reviewYear };
+      }
+    }
     return step(ctx, 'recordHousingProgress', caseId, 'start', async (locked, to, trx) => {
       if (input.startDate < locked.approval_date) {
         throw badInput('startDate', `startDate ${input.startDate} is before the approval date ${locked.approval_date}`);
+      }
+      if (vbspCheck) {
+        // The case's lines as locked (a line is never removed), so the ceiling counts them all.
+        const existing = await repo.findFundingLinesByCaseIds(trx, [caseId]);
+        const refusal = vbspLineRefusal(vbspCheck.classification, vbspCheck.reviewYear, vbspTotal(existing) + vbspTotal(lines));
+        if (refusal) throw badInput(vbspField(lines), `case ${caseId}: ${refusal}`);
       }
       const updated = await repo.updateCase(trx, caseId, { status: to, start_date: input.startDate });
       if (lines.length) {
@@ -168,7 +189,7 @@ export const Mutation = {
 
   completeHousingCase: async (_: unknown, { input }: { input: CompleteHousingCaseInput }, ctx: HousingContext) => {
     const caseId = caseIdOf(input);
-    notInFuture(input.completionDate, 'completionDate');
+    notInFuture('completionDate', input.completionDate);
     return step(ctx, 'completeHousingCase', caseId, 'complete', async (locked, to, trx) => {
       // A BUILDING case always has a start date (a check constraint holds it).
       if (input.completionDate < locked.start_date!) {
@@ -180,9 +201,8 @@ export const Mutation = {
 
   cancelHousingCase: async (_: unknown, { input }: { input: CancelHousingCaseInput }, ctx: HousingContext) => {
     const caseId = caseIdOf(input);
-    notInFuture(input.cancellationDate, 'cancellationDate');
+    notInFuture('cancellationDate', input.cancellationDate);
     const reason = input.reason?.trim() || null;
-    if (reason && reason.length > MAX_REASON) throw badInput('reason', `reason must be at most ${MAX_REASON} characters`);
     return step(ctx, 'cancelHousingCase', caseId, 'cancel', async (locked, to, trx) => {
       const earliest = locked.start_date ?? locked.approval_date;
       if (input.cancellationDate < earliest) {
@@ -194,9 +214,8 @@ export const Mutation = {
 
   addFundContribution: async (_: unknown, { input }: { input: AddFundContributionInput }, ctx: HousingContext) => {
     if (input.amount <= 0) throw badInput('amount', `amount must be more than zero, got ${input.amount}`);
-    notInFuture(input.contributionDate, 'contributionDate');
+    notInFuture('contributionDate', input.contributionDate);
     const donorName = input.donorName?.trim() || null;
-    if (donorName && donorName.length > MAX_DONOR_NAME) throw badInput('donorName', `donorName must be at most ${MAX_DONOR_NAME} characters`);
     const communeCode = input.communeCode ?? null;
     if (communeCode !== null) {
       // Asked before writing: the registry owns the communes. A commune-scoped writer gives to

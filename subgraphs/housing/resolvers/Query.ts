@@ -1,6 +1,6 @@
-import { auditTrail, type AuditTrailArgs } from '../../common/audit.js';
+import { auditTrail, type AuditTrailArgs } from '../../../platform/audit.js';
 import type { HousingContext } from '../context.js';
-import { parseId } from '../../common/ids.js';
+import { parseId } from '../../../platform/ids.js';
 
 export const Query = {
   housingCase: async (_: unknown, { id }: { id: string }, ctx: HousingContext) => {

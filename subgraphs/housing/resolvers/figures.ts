@@ -1,4 +1,4 @@
-import { sumMoney } from '../../common/scalars.js';
+import { sumMoney } from '../../../platform/scalars.js';
 import { DONOR_KINDS, FUNDING_SOURCES, type HousingFundingSource } from '../db/tables.js';
 import type { Period, PeriodFigures } from '../loaders.js';
 import type { ContributionTotals, HousingCounts } from '../repository.js';
@@ -14,7 +14,7 @@ const NO_COUNTS: Counts = {
   cases_cancelled: 0,
 };
 
-export { checkPeriod } from '../../common/period.js';
+export { checkPeriod } from '../../../platform/period.js';
 
 /** HousingFigures as GraphQL shows them: the one mapping place from counts to fields. */
 export function toHousingFigures(period: Period, counts: Counts | undefined, funding: ReadonlyMap<HousingFundingSource, number> | undefined) {

@@ -1,4 +1,4 @@
-import { departmentConsistencyResolvers } from '../../common/consistency.js';
+import { departmentConsistencyResolvers } from '../../../platform/consistency.js';
 import { livelihoodsFindings } from '../consistency.js';
 import type { LivelihoodsContext } from '../context.js';
 

@@ -1,5 +1,5 @@
 import type { LivelihoodsContext } from '../context.js';
-import { parseId } from '../../common/ids.js';
+import { parseId } from '../../../platform/ids.js';
 
 /** The registry owns households; this subgraph only adds their livelihood support. */
 export const Household = {

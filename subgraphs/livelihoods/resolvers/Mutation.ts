@@ -1,6 +1,8 @@
-import { auditedWrite } from '../../common/audit.js';
-import { badInput, violatesUnique } from '../../common/errors.js';
-import { todayInHanoi } from '../../common/scalars.js';
+import { requiredText } from '../../../platform/inputs.js';
+import { requireId } from '../../../platform/ids.js';
+import { auditedWrite } from '../../../platform/audit.js';
+import { badInput, violatesUnique } from '../../../platform/errors.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
 import type { LivelihoodsContext } from '../context.js';
 import type { HighTechModelKind, LivelihoodActivity } from '../db/tables.js';
 import * as repo from '../repository.js';
@@ -42,7 +44,6 @@ interface RecordModelInput {
 
 const PROJECT_CODE = /^[A-Z0-9][A-Z0-9_-]{1,39}$/;
 const MAX_ITEMS = 50;
-const MAX_TEXT = 500;
 /** An area beyond this is a typing error, not a model (Hanoi is about 335,000 ha). */
 const MAX_AREA_HECTARES = 100_000;
 const FIRST_MODEL_YEAR = 1990;
@@ -50,17 +51,8 @@ const FIRST_MODEL_YEAR = 1990;
 /** The registry's classifications that may take part (see `eligibleYear`). */
 export const ELIGIBLE = new Set(['POOR', 'NEAR_POOR']);
 
-function text(field: string, value: string): string {
-  const trimmed = value.trim();
-  if (!trimmed) throw badInput(field, `${field} must not be empty`);
-  if (trimmed.length > MAX_TEXT) throw badInput(field, `${field} must be at most ${MAX_TEXT} characters`);
-  return trimmed;
-}
-
 function householdIdOf(input: { householdId: string }): number {
-  const id = /^\d{1,15}$/.test(input.householdId) ? Number(input.householdId) : NaN;
-  if (!Number.isSafeInteger(id) || id <= 0) throw badInput('householdId', `unknown household "${input.householdId}"`);
-  return id;
+  return requireId('householdId', input.householdId, 'household');
 }
 
 /** Checks that need no database or registry; returns the cleaned items and the support total. */
@@ -69,7 +61,7 @@ function validateEnrolment(input: EnrolInput, today: string) {
   const items = input.inKindSupport ?? [];
   if (items.length > MAX_ITEMS) throw badInput('inKindSupport', `at most ${MAX_ITEMS} items in kind`);
   const cleaned = items.map((line, i) => {
-    const item = text(`inKindSupport[${i}].item`, line.item);
+    const item = requiredText(`inKindSupport[${i}].item`, line.item);
     const quantity = line.quantity ?? 1;
     if (!Number.isInteger(quantity) || quantity < 1) throw badInput(`inKindSupport[${i}].quantity`, 'quantity must be at least 1');
     if (line.value < 0) throw badInput(`inKindSupport[${i}].value`, 'value must be zero or more');
@@ -86,9 +78,9 @@ export const Mutation = {
     if (!PROJECT_CODE.test(input.code)) {
       throw badInput('code', 'code must be 2 to 40 capital letters, digits, "_" or "-", starting with a letter or digit');
     }
-    const name = text('name', input.name);
+    const name = requiredText('name', input.name);
     if (input.budget < 0) throw badInput('budget', 'budget must be zero or more');
-    const fundingSource = text('fundingSource', input.fundingSource);
+    const fundingSource = requiredText('fundingSource', input.fundingSource);
     if (input.endDate < input.startDate) throw badInput('endDate', `endDate ${input.endDate} is before startDate ${input.startDate}`);
     // A project may be created before its period starts (a plan), so no future-date refusal here.
     ctx.auth.requireCityWide('a livelihood project');
@@ -188,8 +180,8 @@ export const Mutation = {
 
   recordHighTechModel: async (_: unknown, { input }: { input: RecordModelInput }, ctx: LivelihoodsContext) => {
     if (!/^\d{5}$/.test(input.communeCode)) throw badInput('communeCode', `unknown commune code "${input.communeCode}"`);
-    const name = text('name', input.name);
-    const technology = text('technology', input.technology);
+    const name = requiredText('name', input.name);
+    const technology = requiredText('technology', input.technology);
     if (!Number.isFinite(input.areaHectares) || input.areaHectares < 0) throw badInput('areaHectares', 'areaHectares must be zero or more');
     if (input.areaHectares > MAX_AREA_HECTARES) throw badInput('areaHectares', `areaHectares must be at most ${MAX_AREA_HECTARES}`);
     if (input.householdsInvolved < 0) throw badInput('householdsInvolved', 'householdsInvolved must be zero or more');

@@ -1,4 +1,4 @@
-import { auditTrail, type AuditTrailArgs } from '../../common/audit.js';
+import { auditTrail, type AuditTrailArgs } from '../../../platform/audit.js';
 import type { LivelihoodsContext } from '../context.js';
 import * as repo from '../repository.js';
 

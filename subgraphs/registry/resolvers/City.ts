@@ -1,13 +1,11 @@
-import { checkYear } from '../../common/consistency.js';
+import { resolveCityReference } from '../../../platform/city.js';
+import { checkYear } from '../../../platform/consistency.js';
 import type { RegistryContext } from '../context.js';
 import * as repo from '../repository.js';
 import { toPovertyFigures, yearRange } from './figures.js';
 
-/** Hanoi's province code; the graph covers one city. */
-export const CITY_CODE = '01';
-
 export const City = {
-  __resolveReference: (ref: { code: string }) => (ref.code === CITY_CODE ? { code: CITY_CODE } : null),
+  __resolveReference: resolveCityReference,
   name: () => 'Hà Nội',
   consistency: (_: unknown, { year }: { year: number }) => ({ year: checkYear(year) }),
   communeCount: async (_: unknown, __: unknown, ctx: RegistryContext) => (await allCommunes(ctx)).length,

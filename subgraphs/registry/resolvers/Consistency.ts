@@ -11,16 +11,16 @@ import {
   type ConsistencyRule as Rule,
   type DepartmentFinding,
   type RuleCount,
-} from '../../common/consistency.js';
-import { badInput } from '../../common/errors.js';
-import { decodeCursor, encodeCursor, pageSize } from '../../common/pagination.js';
+} from '../../../platform/consistency.js';
+import { badInput } from '../../../platform/errors.js';
+import { decodeCursor, encodeCursor, pageSize } from '../../../platform/pagination.js';
 import { ageFindings, byRule, sortFindings } from '../consistency.js';
 import type { RegistryContext } from '../context.js';
 import * as repo from '../repository.js';
 
 // The public face of the consistency checks: the registry owns `CommuneConsistency` and
 // `CityConsistency`, requires every department's findings (hidden fields the gateway fetches
-// from each department) and merges them with its own rule's (subgraphs/common/consistency.ts).
+// from each department) and merges them with its own rule's (platform/consistency.ts).
 
 /** The hidden fields the registry requires, one per evaluating department. */
 const FINDING_FIELDS = ['creditFindings', 'housingFindings', 'socialInsuranceFindings', 'employmentFindings', 'livelihoodsFindings'] as const;

@@ -1,6 +1,6 @@
 import type { RegistryContext } from '../context.js';
 import type { Household as HouseholdRow, HouseholdMember as MemberRow } from '../db/tables.js';
-import { parseId } from '../../common/ids.js';
+import { parseId } from '../../../platform/ids.js';
 
 export const Household = {
   // Asked for by another subgraph or the gateway (`_entities`): a household outside the

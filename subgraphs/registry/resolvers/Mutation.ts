@@ -1,7 +1,8 @@
-import { auditedWrite } from '../../common/audit.js';
-import { badInput, violatesUnique } from '../../common/errors.js';
-import { parseId } from '../../common/ids.js';
-import { todayInHanoi } from '../../common/scalars.js';
+
+import { auditedWrite } from '../../../platform/audit.js';
+import { badInput, violatesUnique } from '../../../platform/errors.js';
+import { parseId, requireId } from '../../../platform/ids.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
 import type { RegistryContext } from '../context.js';
 import type { Relation, ReviewKind, Sex } from '../db/tables.js';
 import * as repo from '../repository.js';
@@ -37,7 +38,6 @@ const MAX_MEMBERS = 50;
 /** Checks that need no database; throws the first problem, naming its field. */
 function validateHousehold(input: RegisterHouseholdInput, today: string): void {
   if (!input.address.trim()) throw badInput('address', 'address must not be empty');
-  if (input.address.length > 500) throw badInput('address', 'address must be at most 500 characters');
   if (input.members.length === 0) throw badInput('members', 'a household needs at least one member');
   if (input.members.length > MAX_MEMBERS) throw badInput('members', `a household has at most ${MAX_MEMBERS} members`);
   const heads = input.members.filter((m) => m.relation === 'head').length;
@@ -101,8 +101,7 @@ export const Mutation = {
   },
 
   recordPovertyReview: async (_: unknown, { input }: { input: RecordPovertyReviewInput }, ctx: RegistryContext) => {
-    const householdId = parseId(input.householdId);
-    if (!householdId) throw badInput('householdId', `unknown household "${input.householdId}"`);
+    const householdId = requireId('householdId', input.householdId, 'household');
     if (input.incomePerPersonMonthly < 0) {
       throw badInput('incomePerPersonMonthly', 'incomePerPersonMonthly must be zero or more');
     }

@@ -1,11 +1,11 @@
 import { consistencyQuery } from './Consistency.js';
-import { auditTrail, type AuditTrailArgs } from '../../common/audit.js';
-import { badInput } from '../../common/errors.js';
-import { decodeCursor, pageSize, toConnection } from '../../common/pagination.js';
+import { auditTrail, type AuditTrailArgs } from '../../../platform/audit.js';
+import { badInput } from '../../../platform/errors.js';
+import { decodeCursor, pageSize, toConnection } from '../../../platform/pagination.js';
 import type { RegistryContext } from '../context.js';
 import type { Classification, CommuneKind } from '../db/tables.js';
 import * as repo from '../repository.js';
-import { parseId } from '../../common/ids.js';
+import { parseId } from '../../../platform/ids.js';
 
 export const HOUSEHOLD_CURSOR = 'household';
 

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { derivedShare } from '../../common/enforce.js';
-import { badInput } from '../../common/errors.js';
+import { derivedShare } from '../../../platform/access/enforce.js';
+import { badInput } from '../../../platform/errors.js';
 import type { RegistryContext } from '../context.js';
 import type { Figures } from '../loaders.js';
 

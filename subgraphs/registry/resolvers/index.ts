@@ -1,8 +1,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { DateScalar, DateTime, Money } from '../../common/scalars.js';
+import { DateScalar, DateTime, Money } from '../../../platform/scalars.js';
 import type { RegistryContext } from '../context.js';
 import { City } from './City.js';
-import { AuditEvent } from '../../common/audit.js';
+import { AuditEvent } from '../../../platform/audit.js';
 import { Commune } from './Commune.js';
 import { CityConsistency, CommuneConsistency, ConsistencyFinding, ConsistencyRuleCount } from './Consistency.js';
 import { PovertyFigures } from './figures.js';

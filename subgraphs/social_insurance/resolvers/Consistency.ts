@@ -1,4 +1,4 @@
-import { departmentConsistencyResolvers } from '../../common/consistency.js';
+import { departmentConsistencyResolvers } from '../../../platform/consistency.js';
 import { socialInsuranceFindings } from '../consistency.js';
 import type { SocialInsuranceContext } from '../context.js';
 

@@ -1,5 +1,5 @@
 import type { SocialInsuranceContext } from '../context.js';
-import { parseId } from '../../common/ids.js';
+import { parseId } from '../../../platform/ids.js';
 
 /** What Household.socialSupport resolves to: the registry id, or null when it cannot be one. */
 interface SupportOf {

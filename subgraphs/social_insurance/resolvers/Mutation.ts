@@ -1,7 +1,9 @@
-import { auditedWrite } from '../../common/audit.js';
-import { badInput, violatesUnique } from '../../common/errors.js';
-import type { RegistryClassification, RegistryMember } from '../../common/registry-client.js';
-import { todayInHanoi } from '../../common/scalars.js';
+import { requireId } from '../../../platform/ids.js';
+import { notInFuture } from '../../../platform/inputs.js';
+import { auditedWrite } from '../../../platform/audit.js';
+import { badInput, violatesUnique } from '../../../platform/errors.js';
+import type { RegistryClassification, RegistryMember } from '../../../platform/registry-client.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
 import type { SocialInsuranceContext } from '../context.js';
 import type { AllowanceCategory, EmergencyEventKind, SupportGroup, TuitionSupportKind } from '../db/tables.js';
 import * as repo from '../repository.js';
@@ -72,17 +74,11 @@ export const REQUIRED_CLASSIFICATION: Record<SupportGroup, RegistryClassificatio
 const MAX_VOLUNTARY_MONTHS = 120;
 
 function registryId(value: string, field: string, what: string): string {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw badInput(field, `unknown ${what} "${value}"`);
-  return String(n);
+  return String(requireId(field, value, what));
 }
 
 function notNegative(amount: number, field: string): void {
   if (amount < 0) throw badInput(field, `${field} must be zero or more, got ${amount}`);
-}
-
-function notInFuture(date: string, field: string, today: string): void {
-  if (date > today) throw badInput(field, `${field} ${date} is in the future`);
 }
 
 async function knownMember(ctx: SocialInsuranceContext, memberId: string): Promise<RegistryMember> {
@@ -125,7 +121,7 @@ export const Mutation = {
       throw badInput('budgetSharePercent', `budgetSharePercent must be more than 0 and at most 100, with two decimals at most; got ${share}`);
     }
     notNegative(input.budgetAmount, 'budgetAmount');
-    notInFuture(input.grantedOn, 'grantedOn', today);
+    notInFuture('grantedOn', input.grantedOn, today);
 
     const member = await knownMember(ctx, input.memberId);
     // Eligibility by the registry's review: the poor / near-poor lists in force during calendar
@@ -170,7 +166,7 @@ export const Mutation = {
       throw badInput('months', `months must be between 1 and ${MAX_VOLUNTARY_MONTHS}, got ${input.months}`);
     }
     notNegative(input.amount, 'amount');
-    notInFuture(input.paidOn, 'paidOn', todayInHanoi());
+    notInFuture('paidOn', input.paidOn);
     const member = await knownMember(ctx, input.memberId);
     const voluntaryInsuranceSupport = await auditedWrite(ctx.db, ctx.auth, 'supportVoluntaryContribution', (trx, audit) => {
       audit.household(member.householdId);
@@ -192,7 +188,7 @@ export const Mutation = {
       throw badInput('schoolYear', `schoolYear must be two consecutive years such as "2023-2024", got "${input.schoolYear}"`);
     }
     notNegative(input.amount, 'amount');
-    notInFuture(input.grantedOn, 'grantedOn', todayInHanoi());
+    notInFuture('grantedOn', input.grantedOn);
     const member = await knownMember(ctx, input.memberId);
     const tuitionSupport = await auditedWrite(ctx.db, ctx.auth, 'grantTuitionSupport', (trx, audit) => {
       audit.household(member.householdId);
@@ -214,7 +210,7 @@ export const Mutation = {
       throw badInput('periodTo', `periodTo (${input.periodTo}) is before periodFrom (${input.periodFrom})`);
     }
     notNegative(input.amount, 'amount');
-    notInFuture(input.paidOn, 'paidOn', todayInHanoi());
+    notInFuture('paidOn', input.paidOn);
     const household = await knownHousehold(ctx, input.householdId);
     const electricitySubsidy = await auditedWrite(ctx.db, ctx.auth, 'grantElectricitySubsidy', (trx, audit) => {
       audit.household(household.id);
@@ -233,7 +229,7 @@ export const Mutation = {
 
   startSocialAllowance: async (_: unknown, { input }: { input: StartSocialAllowanceInput }, ctx: SocialInsuranceContext) => {
     notNegative(input.monthlyAmount, 'monthlyAmount');
-    notInFuture(input.startDate, 'startDate', todayInHanoi());
+    notInFuture('startDate', input.startDate);
     if (input.endDate != null && input.endDate < input.startDate) {
       throw badInput('endDate', `endDate (${input.endDate}) is before startDate (${input.startDate})`);
     }
@@ -255,8 +251,8 @@ export const Mutation = {
 
   recordEmergencyRelief: async (_: unknown, { input }: { input: RecordEmergencyReliefInput }, ctx: SocialInsuranceContext) => {
     const today = todayInHanoi();
-    notInFuture(input.eventDate, 'eventDate', today);
-    notInFuture(input.reliefDate, 'reliefDate', today);
+    notInFuture('eventDate', input.eventDate, today);
+    notInFuture('reliefDate', input.reliefDate, today);
     if (input.reliefDate < input.eventDate) {
       throw badInput('reliefDate', `reliefDate (${input.reliefDate}) is before eventDate (${input.eventDate})`);
     }

@@ -1,5 +1,5 @@
-import { auditTrail, type AuditTrailArgs } from '../../common/audit.js';
-import { badInput } from '../../common/errors.js';
+import { auditTrail, type AuditTrailArgs } from '../../../platform/audit.js';
+import { badInput } from '../../../platform/errors.js';
 import type { SocialInsuranceContext } from '../context.js';
 import type { HealthInsuranceSupport } from '../db/tables.js';
 import * as repo from '../repository.js';

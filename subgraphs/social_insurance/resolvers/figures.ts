@@ -1,1 +1,1 @@
-export { checkPeriod } from '../../common/period.js';
+export { checkPeriod } from '../../../platform/period.js';

@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { AuditEvent } from '../../common/audit.js';
-import { DateScalar, DateTime, Money } from '../../common/scalars.js';
+import { AuditEvent } from '../../../platform/audit.js';
+import { DateScalar, DateTime, Money } from '../../../platform/scalars.js';
 import type { SocialInsuranceContext } from '../context.js';
 import { City } from './City.js';
 import { Commune } from './Commune.js';

@@ -1,6 +1,6 @@
 import type { Migration } from 'kysely';
-import { auditMigrations } from '../../../common/audit.js';
-import { writeMigrations } from '../../../common/writes.js';
+import { auditMigrations } from '../../../../platform/audit.js';
+import { writeMigrations } from '../../../../platform/writes.js';
 import * as createCredit from './2026_11_28_1000_create_credit.js';
 import * as seedLoanProgrammes from './2026_11_28_1010_seed_loan_programmes.js';
 import * as createCreditRollups from './2026_11_29_0900_create_credit_rollups.js';

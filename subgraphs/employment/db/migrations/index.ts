@@ -2,8 +2,8 @@ import type { Migration } from 'kysely';
 import * as createEmployment from './2026_11_28_1000_create_employment.js';
 import * as seedLabourStatistics from './2026_11_28_1010_seed_labour_statistics.js';
 import * as createEmploymentRollups from './2026_11_29_0900_create_employment_rollups.js';
-import { auditMigrations } from '../../../common/audit.js';
-import { writeMigrations } from '../../../common/writes.js';
+import { auditMigrations } from '../../../../platform/audit.js';
+import { writeMigrations } from '../../../../platform/writes.js';
 
 /** In order; names are timestamps so that they sort the way they were written. */
 export const migrations: Record<string, Migration> = {

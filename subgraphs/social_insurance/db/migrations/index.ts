@@ -1,6 +1,6 @@
 import type { Migration } from 'kysely';
-import { auditMigrations } from '../../../common/audit.js';
-import { writeMigrations } from '../../../common/writes.js';
+import { auditMigrations } from '../../../../platform/audit.js';
+import { writeMigrations } from '../../../../platform/writes.js';
 import * as createSocialInsurance from './2026_11_28_1100_create_social_insurance.js';
 import * as createReportedStatistic from './2026_11_28_1200_create_reported_statistic.js';
 import * as createHealthInsuranceRollups from './2026_11_29_0900_create_health_insurance_rollups.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRemoteJWKSet, decodeJwt, importSPKI, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { GraphQLError } from 'graphql';
-import { DEFAULT_DISCLOSURE, type DisclosurePolicy } from './disclosure.js';
+import { DEFAULT_DISCLOSURE, type DisclosurePolicy } from './access/disclosure.js';
 import { projectUrl } from './paths.js';
 import { localSecretFile, masterSecretFromEnv, readOrCreateSecret, useMasterSecret } from './secrets.js';
 

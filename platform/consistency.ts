@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import DataLoader from 'dataloader';
-import type { RequestAuth } from './access.js';
+import type { RequestAuth } from './access/request.js';
 import { badInput } from './errors.js';
 import { projectUrl } from './paths.js';
 import type { RegistryClassification, RegistryClient } from './registry-client.js';
@@ -13,7 +13,7 @@ import type { RegistryClassification, RegistryClient } from './registry-client.j
  * config/consistency-rules.json) against facts the other exposes:
  *
  * - facts of the registry are asked for over HTTP with the registry client
- *   (subgraphs/common/registry-client.ts), as the write-path checks already do, but for a whole
+ *   (platform/registry-client.ts), as the write-path checks already do, but for a whole
  *   commune or the city at once: hidden registry queries give the reviews of a year with the
  *   households' members (`consistencyReviewFacts`) and the lists in force
  *   (`consistencyClassifications`) in one request each, whatever the number of households;

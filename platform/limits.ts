@@ -1,4 +1,4 @@
-import { positiveIntegerFromEnv } from '../../db/config.js';
+import { positiveIntegerFromEnv } from '../db/config.js';
 import {
   getNamedType,
   getNullableType,

@@ -1,4 +1,3 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import {
   defaultFieldResolver,
   getNamedType,
@@ -12,14 +11,14 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
-import { checkAccess, type AccessRules, type RequestAuth } from './access.js';
+import type { RequestAuth } from './request.js';
+import type { AccessRules } from './rules.js';
 import { checkPublicPeriod, publicAmount, publicCount, publicShare } from './disclosure.js';
-import { checkLimits, type RequestLimits } from './limits.js';
 
 /**
  * The subgraph side of access control, where the values are made: `@count`, `@amount` and
- * `@personal` enforced on the subgraph's own schema (resolvers wrapped in place), and the plugin
- * that refuses a document the viewer may not run before any resolver.
+ * `@personal` enforced on the subgraph's own schema (resolvers wrapped in place). The plugin
+ * that refuses a document the viewer may not run, before any resolver, is plugin.ts.
  */
 
 interface WithAuth {
@@ -97,6 +96,9 @@ export function enforceFieldRules(schema: GraphQLSchema, rules: AccessRules): vo
     const [typeName, fieldName] = coordinate.split('.') as [string, string];
     const field = (schema.getType(typeName) as GraphQLObjectType | undefined)?.getFields()[fieldName];
     if (!field) continue;
+    // A count with arguments (a distinct count over a chosen group) is a cell of its own, not one
+    // of the counts beside the object's amounts.
+    if (field.args.length) continue;
     const list = countResolvers.get(typeName) ?? [];
     list.push({ name: fieldName, resolve: field.resolve ?? defaultFieldResolver });
     countResolvers.set(typeName, list);
@@ -220,66 +222,4 @@ function householdIdOf(typeName: string, source: unknown): string | undefined {
   if (!row) return undefined;
   const id = row.household_id ?? row.householdId ?? (typeName === 'Household' ? row.id : undefined);
   return id == null ? undefined : String(id);
-}
-
-/** Codes of a refusal (the caller's doing), as opposed to a failure (ours). */
-const REFUSAL_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'QUERY_LIMIT_EXCEEDED', 'CONFLICT']);
-
-/**
- * The subgraph side of access control: refuses a document over the request limits or that the
- * viewer may not run (before any resolver), reports withheld counts in `extensions.withheld`,
- * hands the personal fields read to `audit` before the response leaves (if that record cannot be
- * written, the response carries an error instead of the personal data), and records refused
- * attempts (a denied document, a write whose input was refused) with `recordRefusal`.
- */
-export function accessPlugin<TContext extends BaseContext & { auth: RequestAuth }>(options: {
-  rules: AccessRules;
-  limits: RequestLimits;
-  audit?: (context: TContext) => Promise<void>;
-  recordRefusal?: (context: TContext, fields: string[], code: string) => Promise<void>;
-  log?: (message: string, error: unknown) => void;
-}): ApolloServerPlugin<TContext> {
-  return {
-    async requestDidStart() {
-      let refusal: { fields: string[]; code: string } | undefined;
-      return {
-        async didResolveOperation({ contextValue, document, schema, operationName, request }) {
-          // The gateway names its fetches "<client's name>__<subgraph>__<n>": keep the client's.
-          contextValue.auth.operationName = operationName?.replace(/__[a-z0-9_]+__\d+$/, '') ?? null;
-          const denial = checkLimits(schema, document, operationName, request.variables, options.limits) ?? checkAccess(schema, document, options.rules, contextValue.auth.viewer);
-          if (denial) {
-            refusal = { fields: [String(denial.extensions.coordinate ?? denial.extensions.limit ?? 'document')], code: String(denial.extensions.code) };
-            throw denial;
-          }
-        },
-        async didEncounterErrors({ errors, operation }) {
-          if (refusal || operation?.operation !== 'mutation') return;
-          const refused = errors.find((e) => REFUSAL_CODES.has(String(e.extensions?.code)));
-          if (refused) {
-            const fields = operation.selectionSet.selections.flatMap((s) => (s.kind === 'Field' ? [s.name.value] : []));
-            refusal = { fields, code: String(refused.extensions.code) };
-          }
-        },
-        async willSendResponse({ contextValue, response }) {
-          const auth = contextValue.auth;
-          if (refusal && options.recordRefusal && auth) {
-            await options.recordRefusal(contextValue, refusal.fields, refusal.code).catch((error: unknown) => options.log?.('the refused attempt could not be audited', error));
-          }
-          if (response.body.kind !== 'single' || !auth) return;
-          const result = response.body.singleResult;
-          if (auth.withheld.length) result.extensions = { ...result.extensions, withheld: auth.withheld };
-          if (auth.personalReads.size && options.audit) {
-            try {
-              await options.audit(contextValue);
-            } catch (error) {
-              options.log?.('a personal read could not be audited', error);
-              response.body.singleResult = {
-                errors: [new GraphQLError('Personal data was not returned: the read could not be recorded in the audit trail', { extensions: { code: 'AUDIT_FAILED', requestId: auth.requestId } }).toJSON()],
-              };
-            }
-          }
-        },
-      };
-    },
-  };
 }

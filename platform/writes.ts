@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { GraphQLError, type GraphQLFieldResolver } from 'graphql';
 import { sql, type Kysely, type Migration, type Transaction } from 'kysely';
-import type { RequestAuth } from './access.js';
+import type { RequestAuth } from './access/request.js';
 import { badInput, sqlState, violatesUnique } from './errors.js';
 import * as idempotencyKeyMigration from './migrations/2026_12_04_1600_idempotency_key.js';
 

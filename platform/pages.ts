@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { createRequire } from 'node:module';
 import type { GraphQLSchema } from 'graphql';
-import { loadOperations } from '../../schema/operations.js';
+import { loadOperations } from './operations.js';
 import { sendHtml, sendJson, type Route } from './http.js';
 import { buildAssets, sendAsset, type Entry } from './assets.js';
 
@@ -30,23 +30,6 @@ export const DEFAULT_CLIENT_ID = 'hanoi-poverty-pages';
 /** `roles` asks the embedded provider for the roles and communes claims; `graph` is the API's scope. */
 export const DEFAULT_SCOPES = 'openid profile roles graph';
 
-/**
- * Sign-in for a gateway whose tokens come from a deployment's provider: AUTH_ISSUER when it is
- * a URL (the provider's discovery document is at <issuer>/.well-known/openid-configuration),
- * with AUTH_CLIENT_ID, AUTH_SCOPES and AUTH_RESOURCE. Without an issuer URL, no sign-in: the
- * pages show what the public sees.
- */
-export function signInFromEnv(env: NodeJS.ProcessEnv = process.env): SignInSettings | null {
-  const issuer = env.AUTH_ISSUER ?? '';
-  if (!/^https?:\/\//.test(issuer)) return null;
-  return {
-    issuer,
-    clientId: env.AUTH_CLIENT_ID || DEFAULT_CLIENT_ID,
-    scope: env.AUTH_SCOPES || DEFAULT_SCOPES,
-    ...(env.AUTH_RESOURCE ? { resource: env.AUTH_RESOURCE } : {}),
-  };
-}
-
 /** What the browser code of the playground reads from the page (web/playground/main.tsx). */
 export interface PlaygroundConfig {
   title: string;
@@ -57,13 +40,6 @@ export interface PlaygroundConfig {
   links: Array<{ href: string; labelKey: string }>;
   /** Sign-in (the gateway's playground, when a provider is configured). */
   signIn: SignInSettings | null;
-}
-
-/** What the dashboard reads from its page (web/dashboard/main.ts). */
-export interface DashboardConfig {
-  signIn: SignInSettings | null;
-  /** The Excel writer's bundle, loaded on the first Excel download. */
-  xlsxModule: string;
 }
 
 /** The pages a process serves: its landing page at GET / and the routes for pages and assets. */
@@ -122,45 +98,16 @@ export function playgroundPages(config: Omit<PlaygroundConfig, 'endpoint' | 'exa
   return { landingPage: page, routes: assetRoutes('playground') };
 }
 
-/**
- * The gateway's pages: the playground with every dashboard operation, /dashboard, and, when
- * the pages sign in, /auth/callback, where the identity provider sends the browser back.
- */
-export function gatewayPages(title: string, signIn: SignInSettings | null = null): Pages {
-  const playground = playgroundPages({ title, examples: () => examplesFor(), links: [{ href: '/dashboard', labelKey: 'app.dashboard' }], signIn });
-  const dashboard: Route = async (_req, res) => {
-    const assets = await buildAssets();
-    const config: DashboardConfig = { signIn, xlsxModule: assetUrl(assets, 'xlsx.js') };
-    // dashboard-prefetch first: it sends the page's first requests while the bundle loads.
-    sendPage(res, await pageHtml('dashboard', 'Giảm nghèo Hà Nội', `<div id="app" class="loading">Đang tải… / Loading…</div>`, config, 'dashboard-prefetch'), signIn);
-  };
-  const callback: Route = async (_req, res) => {
-    sendPage(res, await pageHtml('signin-callback', 'Đăng nhập / Sign-in', `<p id="status" style="font: 16px system-ui, sans-serif; padding: 2rem">…</p>`, { signIn }), signIn);
-  };
-  return {
-    landingPage: playground.landingPage,
-    routes: {
-      ...playground.routes,
-      ...assetRoutes('dashboard'),
-      ...assetRoutes('dashboard-prefetch'),
-      ...assetRoutes('xlsx'),
-      ...assetRoutes('signin-callback'),
-      '/dashboard': dashboard,
-      '/auth/callback': callback,
-    },
-  };
-}
-
 /** A subgraph's playground, for the department working against its subgraph alone (no sign-in: its headers editor takes a token). */
 export function subgraphPages(title: string, schema: () => GraphQLSchema): Pages {
   return playgroundPages({ title, examples: () => examplesFor(schema()), links: [], signIn: null });
 }
 
-function assetUrl(assets: Map<string, { hash: string }>, name: string): string {
+export function assetUrl(assets: Map<string, { hash: string }>, name: string): string {
   return `/assets/${name}?v=${assets.get(name)?.hash ?? ''}`;
 }
 
-function assetRoutes(entry: Entry): Record<string, Route> {
+export function assetRoutes(entry: Entry): Record<string, Route> {
   const routes: Record<string, Route> = {};
   for (const name of [`${entry}.js`, `${entry}.css`]) {
     routes[`/assets/${name}`] = async (req, res) => {
@@ -178,7 +125,7 @@ function assetRoutes(entry: Entry): Record<string, Route> {
  * the module scripts before it (its bundle has no imports or exports left, so it is a valid
  * classic script).
  */
-async function pageHtml(entry: Entry, title: string, body: string, config: object, before?: Entry): Promise<string> {
+export async function pageHtml(entry: Entry, title: string, body: string, config: object, before?: Entry): Promise<string> {
   const assets = await buildAssets();
   const url = (name: string) => assetUrl(assets, name);
   const css = assets.has(`${entry}.css`) ? `<link rel="stylesheet" href="${url(`${entry}.css`)}">` : '';
@@ -197,7 +144,7 @@ ${body}
 </body></html>`;
 }
 
-function sendPage(res: http.ServerResponse, html: string, signIn: SignInSettings | null): void {
+export function sendPage(res: http.ServerResponse, html: string, signIn: SignInSettings | null): void {
   res.setHeader('content-security-policy', contentSecurityPolicy(signIn));
   // The sign-in callback's address holds a one-time code: it goes to no one in a Referer.
   res.setHeader('referrer-policy', 'no-referrer');

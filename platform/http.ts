@@ -16,7 +16,7 @@ export interface ServeOptions<TContext extends BaseContext> {
   title: string;
   /**
    * Serves GET / (and /graphql to a browser) instead of the small built-in landing page: the
-   * gateway and the subgraphs serve their playground here (subgraphs/common/pages.ts).
+   * gateway and the subgraphs serve their playground here (platform/pages.ts).
    */
   landingPage?: Route;
   routes?: Record<string, Route>;

@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import { Databases } from '../db/index.js';
 import { serveGateway } from '../gateway/gateway.js';
 import { resilienceFromEnv } from '../gateway/subgraph-source.js';
-import { Authenticator } from '../subgraphs/common/auth.js';
-import { startStack } from './stack.js';
+import { Authenticator } from '../platform/auth.js';
+import { startStack } from '../scripts/stack.js';
 import { FaultProxy } from '../tests/support/fault-proxy.js';
 import { testAuthConfig } from '../tests/support/stack.js';
 

@@ -1,8 +1,8 @@
-import { Databases } from '../db/index.js';
-import { allFigures } from '../tests/figures/index.js';
-import { formatTable, runFigureChecks } from '../tests/figures/compare.js';
-import { postGraphQL } from '../tests/support/stack.js';
-import { startStack, type Stack } from './stack.js';
+import { Databases } from '../../db/index.js';
+import { allFigures } from './index.js';
+import { formatTable, runFigureChecks } from './compare.js';
+import { postGraphQL } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack.js';
 
 async function mintAnalystToken(stack: Stack): Promise<string> {
   try {

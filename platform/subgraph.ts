@@ -10,9 +10,11 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
-import type { CityPlan } from '../../db/generate/plan.js';
-import { accessRules, type RequestAuth } from './access.js';
-import { accessPlugin, enforceFieldRules } from './enforce.js';
+import type { CityDataSource } from '../db/generate/run.js';
+import type { RequestAuth } from './access/request.js';
+import { accessRules } from './access/rules.js';
+import { enforceFieldRules } from './access/enforce.js';
+import { accessPlugin } from './access/plugin.js';
 import { limitsFromEnv, subgraphLimits, type RequestLimits } from './limits.js';
 import { errorsPlugin, formatErrorSafely } from './errors.js';
 import type { Observability } from './observability.js';
@@ -41,8 +43,7 @@ export interface SubgraphDeps<DB> {
 }
 
 /** One department's subgraph as the platform sees it: start-up, migrations, demo data. */
-export interface SubgraphPackage<DB = any> {
-  name: string;
+export interface SubgraphPackage<DB = any> extends CityDataSource<DB> {
   /** Port when started by `npm start` or alone; `<NAME>_PORT` overrides it. */
   defaultPort: number;
   /** The SDL file (composition reads it without starting anything). */
@@ -51,16 +52,6 @@ export interface SubgraphPackage<DB = any> {
   /** Writes the small demo data set; does nothing when it is already there. */
   seedDemo(db: Kysely<DB>): Promise<void>;
   buildSubgraph(deps: SubgraphDeps<DB>): BuiltSubgraph<any>;
-  /**
-   * Replaces the subgraph's data with its share of the city-scale data set drawn from `plan`
-   * (`npm run generate`). Writes only the subgraph's own schema.
-   */
-  generateCity?(db: Kysely<DB>, plan: CityPlan, log: (message: string) => void): Promise<void>;
-  /**
-   * The module that exports generateCity, for the load that runs generators in worker threads
-   * (db/generate/workers.ts); without it the generator runs on the main thread.
-   */
-  cityGenerator?: URL;
 }
 
 export function loadTypeDefs(file: URL): DocumentNode {
@@ -74,7 +65,7 @@ export function loadTypeDefs(file: URL): DocumentNode {
  *
  * Access control is enforced here, by the subgraph that owns the data, whoever calls it (the
  * gateway or anyone who reaches the port): the SDL's `@access`, `@personal` and `@count`
- * directives, and `<subgraph>:write` for its mutations (subgraphs/common/access.ts).
+ * directives, and `<subgraph>:write` for its mutations (platform/access/rules.ts).
  */
 export function createSubgraphServer<TContext extends BaseContext & { auth: RequestAuth }>(
   built: BuiltSubgraph<TContext>,

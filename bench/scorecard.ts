@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { Databases } from '../db/index.js';
-import { loadOperations } from '../schema/operations.js';
+import { loadOperations } from '../platform/operations.js';
 import { postGraphQL } from '../tests/support/stack.js';
-import { startStack } from './stack.js';
+import { startStack } from '../scripts/stack.js';
 
-// tsx scripts/measure-scorecard.ts [-- --runs 5]: times the dashboard's commune scorecard and
+// tsx bench/scorecard.ts [-- --runs 5]: times the dashboard's commune scorecard and
 // city overview through the gateway, and each programme subgraph's share of the scorecard asked
 // of that subgraph alone (the `_entities` request the gateway sends it for the 126 communes), on
 // the data already in DATA_DIR (or DATABASE_URL). Generate the city data set first, for example

@@ -1,9 +1,10 @@
 import { sql, type Kysely } from 'kysely';
-import { pendingMigrations } from '../../db/index.js';
+import { pendingMigrations } from '../db/index.js';
 import { serveGraphQL, type RunningServer } from './http.js';
 import type { DestinationStream } from 'pino';
 import { Observability, REQUEST_ID_HEADER, type Readiness } from './observability.js';
-import { PEER_SCOPE, RequestAuth } from './access.js';
+import { RequestAuth } from './access/request.js';
+import { PEER_SCOPE } from './access/rules.js';
 import { recordPersonalReads, recordRefusal } from './audit.js';
 import { databaseTrouble } from './errors.js';
 import { forbidden, type Authenticator } from './auth.js';

@@ -1,4 +1,4 @@
-import { Databases, migrateSubgraph } from '../../db/index.js';
+import { Databases, migrateSubgraph } from '../db/index.js';
 import { Authenticator, authConfigFromEnv } from './auth.js';
 import { serveSubgraph } from './serve.js';
 import { startTracing } from './tracing.js';

@@ -1,3 +1,4 @@
+import { isId } from './ids.js';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -202,10 +203,6 @@ export class RegistryClient {
     }
     return answer;
   }
-}
-
-function isId(id: string): boolean {
-  return /^\d{1,15}$/.test(id);
 }
 
 function unique(ids: readonly string[]): string[] {

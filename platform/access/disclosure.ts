@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import { badInput } from './errors.js';
-import { internalKey } from './secrets.js';
+import { badInput } from '../errors.js';
+import { internalKey } from '../secrets.js';
 
 /**
  * Statistical disclosure control for callers without exact counts (the public): the design and

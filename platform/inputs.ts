@@ -9,6 +9,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { badInput } from './errors.js';
+import { todayInHanoi } from './scalars.js';
 
 /**
  * One rule for every text a caller sends (arguments of queries and mutations, and every field
@@ -97,4 +98,28 @@ function hasText(type: GraphQLInputType, seen: Set<string>): boolean {
   if (!isInputObjectType(named) || seen.has(named.name)) return false;
   seen.add(named.name);
   return Object.values(named.getFields()).some((f) => hasText(f.type, seen));
+}
+
+/**
+ * Refuses a date after today in Hanoi (a record of something that has not happened yet), naming
+ * the field. `today` is passed when one write checks several dates against the same day.
+ */
+export function notInFuture(field: string, date: string, today: string = todayInHanoi()): void {
+  if (date > today) throw badInput(field, `${field} ${date} is in the future (today in Hanoi is ${today})`);
+}
+
+/**
+ * Trimmed text, or a refusal naming the field when it is blank. Its length needs no check here:
+ * the text rule above refused an over-long text before the resolver ran.
+ */
+export function requiredText(field: string, value: string): string {
+  const text = value.trim();
+  if (!text) throw badInput(field, `${field} must not be blank`);
+  return text;
+}
+
+/** Trimmed text, or null when absent or blank. */
+export function optionalText(value: string | null | undefined): string | null {
+  const text = value?.trim();
+  return text ? text : null;
 }

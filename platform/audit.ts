@@ -1,5 +1,6 @@
+
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { RequestAuth } from './access.js';
+import type { RequestAuth } from './access/request.js';
 import { badInput } from './errors.js';
 import { parseId } from './ids.js';
 import { idempotentWrite } from './writes.js';
@@ -31,7 +32,7 @@ async function insertAuditEvent(
   householdIds: Iterable<string>,
   errorCode: string | null = null,
 ): Promise<void> {
-  const ids = [...new Set(householdIds)].filter((id) => /^\d{1,15}$/.test(id)).map(Number);
+  const ids = [...new Set(householdIds)].flatMap((id) => parseId(id) ?? []);
   await sql`INSERT INTO audit_event (subject, roles, action, operation, fields, household_ids, request_id, caller_request_id, error_code)
     VALUES (${auth.viewer.subject ?? 'public'}, ${[...auth.viewer.roles]}::text[], ${action}, ${auth.operationName},
             ${[...fields]}::text[], ${ids}::bigint[], ${auth.requestId ?? null}, ${auth.callerRequestId ?? null}, ${errorCode})`.execute(db);

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
-import { projectUrl } from '../subgraphs/common/paths.js';
+import { projectUrl } from './paths.js';
 
+// The files live in schema/operations/ (the contract between the pages and the graph); the reader
+// lives here because the playgrounds of the gateway and of every subgraph use it, and platform/
+// imports nothing from schema/ (tests/unit/import-graph.test.ts).
 export const OPERATIONS_DIR = projectUrl('schema/operations/');
 
 export interface DashboardOperation {

@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The folders' layering, read from the source: every relative import (static, type-only,
+ * re-export or dynamic `import('…')`) of every TypeScript file. Two rules:
+ *
+ * - no cycle between top-level folders (db/, platform/, subgraphs/, gateway/, schema/, ...):
+ *   a folder that imports another and is imported back cannot be read, tested or moved alone;
+ * - a department (subgraphs/<name>/) imports no other department's folder: cross-domain data
+ *   travels through the gateway as entity references, never through code.
+ */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SKIP = new Set(['node_modules', 'dist', '.git', '.data', '.bench']);
+
+function sourceFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || SKIP.has(entry.name)) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...sourceFiles(full));
+    else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) files.push(full);
+  }
+  return files;
+}
+
+interface Edge {
+  from: string;
+  to: string;
+}
+
+/** Relative imports, as repository paths (`platform/auth.ts` imports `db/config.ts`). */
+function importEdges(): Edge[] {
+  const edges: Edge[] = [];
+  for (const file of sourceFiles(ROOT)) {
+    const info = ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true);
+    for (const ref of info.importedFiles) {
+      if (!ref.fileName.startsWith('.')) continue;
+      const target = path.resolve(path.dirname(file), ref.fileName);
+      edges.push({ from: path.relative(ROOT, file), to: path.relative(ROOT, target) });
+    }
+  }
+  return edges;
+}
+
+/** The top-level folder of a repository path; a file at the root is its own unit. */
+function topLevel(file: string): string {
+  const parts = file.split(path.sep);
+  return parts.length > 1 ? parts[0]! : file;
+}
+
+/** A department's folder (subgraphs/credit), or undefined outside subgraphs/<name>/. */
+function department(file: string): string | undefined {
+  const parts = file.split(path.sep);
+  return parts[0] === 'subgraphs' && parts.length > 2 ? parts.slice(0, 2).join('/') : undefined;
+}
+
+/** The cycles among the folders: every strongly connected set of two or more (Tarjan). */
+function folderCycles(edges: Edge[]): string[][] {
+  const graph = new Map<string, Set<string>>();
+  for (const { from, to } of edges) {
+    const a = topLevel(from);
+    const b = topLevel(to);
+    if (a === b) continue;
+    if (!graph.has(a)) graph.set(a, new Set());
+    if (!graph.has(b)) graph.set(b, new Set());
+    graph.get(a)!.add(b);
+  }
+  let index = 0;
+  const indexOf = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const connect = (v: string): void => {
+    indexOf.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v)!) {
+      if (!indexOf.has(w)) {
+        connect(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, indexOf.get(w)!));
+    }
+    if (low.get(v) === indexOf.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1) cycles.push(component.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!indexOf.has(v)) connect(v);
+  return cycles;
+}
+
+describe('import graph', () => {
+  const edges = importEdges();
+
+  it('reads the imports (a reader that finds none would pass everything)', () => {
+    expect(edges.some((e) => e.from.startsWith('gateway') && e.to.startsWith('platform'))).toBe(true);
+    expect(edges.some((e) => e.from.startsWith(`subgraphs${path.sep}credit`) && e.to.startsWith('platform'))).toBe(true);
+  });
+
+  it('finds a cycle when there is one (the checker itself can fail)', () => {
+    expect(folderCycles([...edges, { from: 'db/x.ts', to: 'gateway/y.ts' }]).length).toBeGreaterThan(0);
+  });
+
+  it('has no cycle between top-level folders', () => {
+    const cycles = folderCycles(edges);
+    const explain = cycles.map((folders) => {
+      const inside = new Set(folders);
+      const crossing = edges.filter((e) => topLevel(e.from) !== topLevel(e.to) && inside.has(topLevel(e.from)) && inside.has(topLevel(e.to)));
+      return `${folders.join(' <-> ')}:\n${crossing.map((e) => `  ${e.from} -> ${e.to}`).join('\n')}`;
+    });
+    expect(explain).toEqual([]);
+  });
+
+  it('has no department importing another department', () => {
+    const crossing = edges.filter((e) => {
+      const a = department(e.from);
+      const b = department(e.to);
+      return a !== undefined && b !== undefined && a !== b;
+    });
+    expect(crossing.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+  });
+
+  it('keeps platform/ below the departments and the gateway', () => {
+    const upward = edges.filter((e) => topLevel(e.from) === 'platform' && ['subgraphs', 'gateway', 'schema', 'scripts', 'tests', 'bench', 'web'].includes(topLevel(e.to)));
+    expect(upward.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+  });
+});
