@@ -12,8 +12,18 @@ export type StatementRunner = (
   blob?: Uint8Array<ArrayBuffer>,
 ) => Promise<{ command: string; rowCount: number; rows: unknown[] }>;
 
+/** An embedded database as Databases and the city data load use it: here or in its own thread (embedded-worker.ts). */
+export interface EmbeddedEngine {
+  /** A kysely `PostgresPool` whose connections run in `schema` and take turns on the session. */
+  poolFor(schema: string): PostgresPool;
+  /** Runs `fn` with the session to itself inside one transaction (see EmbeddedPostgres). */
+  inOneTransaction<T>(fn: (run: StatementRunner) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
 /**
- * One embedded PostgreSQL (PGlite) shared by every subgraph of this process.
+ * One embedded PostgreSQL (PGlite) on this thread: shared by every subgraph of the process
+ * (EMBEDDED_DATABASES=shared, and tests in memory), or one subgraph's in its own thread.
  *
  * PGlite is a single session. Kysely runs a transaction as BEGIN ... COMMIT on one
  * "connection", so two requests sharing the session could interleave their statements inside
@@ -25,20 +35,26 @@ export type StatementRunner = (
  * the schema of the subgraph that holds it (only when it changes), so subgraph SQL stays
  * unqualified and identical on the embedded database and on a server.
  */
-export class EmbeddedPostgres {
+export class EmbeddedPostgres implements EmbeddedEngine {
   private tail: Promise<void> = Promise.resolve();
   private searchPath: string | undefined;
   private lockFile: string | undefined;
 
   private constructor(readonly pg: PGlite) {}
 
-  static async open(dataDir: string | undefined): Promise<EmbeddedPostgres> {
+  /**
+   * Opens the database in `dataDir` (in memory when undefined). A folder without a database
+   * gets a copy of `template`, an empty database made once (Databases): PGlite's own initdb costs
+   * about 10 s of CPU, a copy of its 40 MB a fraction of one.
+   */
+  static async open(dataDir: string | undefined, template?: string): Promise<EmbeddedPostgres> {
     let lockFile: string | undefined;
     if (dataDir) {
       fs.mkdirSync(dataDir, { recursive: true });
       lockFile = acquireLock(dataDir);
     }
     try {
+      if (dataDir && template && !fs.existsSync(path.join(dataDir, 'PG_VERSION'))) fs.cpSync(template, dataDir, { recursive: true });
       const pg = await PGlite.create({
         ...(dataDir ? { dataDir } : {}),
         parsers: sharedParsers,

@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import { databaseTarget, positiveIntegerFromEnv, schemaName } from './config.js';
-import { EmbeddedPostgres } from './embedded.js';
+import { EmbeddedPostgres, type EmbeddedEngine } from './embedded.js';
+import { EmbeddedWorker, emptyDatabase } from './embedded-worker.js';
 import { sharedParsers } from './types.js';
 
 export { schemaName } from './config.js';
@@ -43,12 +46,16 @@ export function servingTimeoutsFromEnv(env: NodeJS.ProcessEnv = process.env): { 
 
 /**
  * The factory every subgraph gets its Kysely instance from. Each subgraph works inside its own
- * Postgres schema: on a server through its own pool whose sessions have that `search_path`, on
- * the embedded database through the shared session's turn-taking gate (see embedded.ts).
+ * Postgres schema: on a server through its own pool whose sessions have that `search_path`; on
+ * the embedded database through a session's turn-taking gate (embedded.ts), of the subgraph's
+ * own database in its own thread (embedded-worker.ts) or of one shared by every subgraph.
  */
 export class Databases {
   readonly statements = new StatementCounter();
-  private embedded: Promise<EmbeddedPostgres> | undefined;
+  /** Open embedded databases: 'shared' for the one of every subgraph, else by subgraph. */
+  private readonly embedded = new Map<string, Promise<EmbeddedEngine>>();
+  /** The empty database new subgraph folders are copied from, once one is needed. */
+  private template: Promise<string> | undefined;
   private readonly instances = new Map<string, Kysely<any>>();
   private readonly servingInstances = new Map<string, Kysely<any>>();
   private readonly pools: pg.Pool[] = [];
@@ -67,7 +74,8 @@ export class Databases {
       const url = new URL(target.url);
       return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}, schema ${schemaName(subgraph)}`;
     }
-    return `embedded PostgreSQL (${target.dataDir ?? 'in memory'}), schema ${schemaName(subgraph)}`;
+    if (target.layout === 'per-subgraph') return `embedded PostgreSQL of its own in a thread of its own (${target.dataDir ?? 'in memory'}), schema ${schemaName(subgraph)}`;
+    return `embedded PostgreSQL shared by every subgraph (${target.dataDir ?? 'in memory'}), schema ${schemaName(subgraph)}`;
   }
 
   kysely<DB>(subgraph: string): Kysely<DB> {
@@ -107,7 +115,12 @@ export class Databases {
       this.pools.push(pool);
       dialect = new PostgresDialect({ pool });
     } else {
-      const engine = (this.embedded ??= EmbeddedPostgres.open(target.dataDir));
+      const key = target.layout === 'shared' ? 'shared' : subgraph;
+      let engine: Promise<EmbeddedEngine> | undefined = this.embedded.get(key);
+      if (!engine) {
+        engine = target.layout === 'shared' ? EmbeddedPostgres.open(target.dataDir) : this.openOwn(target.dataDir);
+        this.embedded.set(key, engine);
+      }
       dialect = new PostgresDialect({ pool: async () => (await engine).poolFor(schema) });
     }
     const db = new Kysely<DB>({
@@ -120,13 +133,19 @@ export class Databases {
     return db;
   }
 
-  /**
-   * The embedded engine, when one is open (bulk loading uses it directly); with a subgraph's
-   * name, the one that subgraph runs on, opened if need be (undefined on a server).
-   */
-  async embeddedEngine(subgraph?: string): Promise<EmbeddedPostgres | undefined> {
-    if (subgraph && this.isEmbedded(subgraph)) this.kysely(subgraph);
-    return this.embedded ? await this.embedded : undefined;
+  /** A subgraph's own embedded database in its thread; a new folder starts as a copy of one empty database made once. */
+  private async openOwn(dataDir: string | undefined): Promise<EmbeddedEngine> {
+    if (!dataDir || fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return EmbeddedWorker.open(dataDir);
+    this.template ??= emptyDatabase();
+    return EmbeddedWorker.open(dataDir, await this.template);
+  }
+
+  /** The embedded database a subgraph runs on, opened if need be (bulk loading uses it directly); undefined on a server. */
+  async embeddedEngine(subgraph: string): Promise<EmbeddedEngine | undefined> {
+    const target = databaseTarget(subgraph, this.env, this.options);
+    if (target.kind === 'server') return undefined;
+    this.kysely(subgraph);
+    return await this.embedded.get(target.layout === 'shared' ? 'shared' : subgraph);
   }
 
   async close(): Promise<void> {
@@ -134,11 +153,12 @@ export class Databases {
     this.instances.clear();
     this.servingInstances.clear();
     for (const pool of this.pools) if (!pool.ended) await pool.end().catch(() => {});
-    if (this.embedded) {
-      const engine = await this.embedded.catch(() => undefined);
-      this.embedded = undefined;
-      await engine?.close();
-    }
+    const engines = [...this.embedded.values()];
+    this.embedded.clear();
+    await Promise.all(engines.map(async (opening) => (await opening.catch(() => undefined))?.close()));
+    const template = await this.template?.catch(() => undefined);
+    this.template = undefined;
+    if (template) fs.rmSync(path.dirname(template), { recursive: true, force: true });
   }
 
   private get env(): NodeJS.ProcessEnv {

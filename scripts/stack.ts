@@ -70,7 +70,9 @@ export async function prepareData(
   options: { data: 'demo' | 'city' | 'none'; scale?: number; seed?: number; log: (m: string) => void },
 ): Promise<void> {
   const started = Date.now();
-  for (const pkg of packages) await migrateSubgraph(databases.kysely(pkg.name), pkg.name, pkg.migrations, options.log);
+  // At once: each subgraph migrates its own schema only, so on databases of their own (a server,
+  // or the embedded one per subgraph, each in its thread) they run side by side.
+  await Promise.all(packages.map((pkg) => migrateSubgraph(databases.kysely(pkg.name), pkg.name, pkg.migrations, options.log)));
   options.log(`schemas migrated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (options.data === 'demo') {
     for (const pkg of packages) await pkg.seedDemo(databases.kysely(pkg.name));

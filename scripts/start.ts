@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { olderEmbeddedLayout } from '../db/config.js';
 import { Databases } from '../db/index.js';
 import { buildAssets } from '../platform/assets.js';
 import { startTracing } from '../platform/tracing.js';
@@ -70,7 +71,15 @@ function identityProvider(): Parameters<typeof startStack>[0]['identityProvider'
 tracing = await startTracing('gateway');
 if (tracing) log(`tracing: spans to ${tracing.endpoint}`);
 databases = new Databases();
-log(`database: ${databases.describe('registry').replace(/, schema .*/, '')}`);
+try {
+  // DATA_DIR of the layout before each subgraph had its own embedded database: said once, here.
+  const olderLayout = olderEmbeddedLayout();
+  if (olderLayout) log(olderLayout);
+} catch (error) {
+  console.error((error as Error).message); // EMBEDDED_DATABASES misspelt
+  process.exit(2);
+}
+log(`database: ${databases.describe('registry').replace(/, schema .*/, '').replace(/[/\\]registry\)$/, '/<subgraph>)')}`);
 try {
   stack = await startStack({
     databases,

@@ -3,12 +3,36 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bulkInsert } from '../db/bulk.js';
 import { Databases, migrateSubgraph } from '../db/index.js';
 import { migrations } from '../subgraphs/registry/db/migrations/index.js';
 import type { RegistryDatabase } from '../subgraphs/registry/db/tables.js';
 import { testDatabases } from './support/stack.js';
 
 const embedded = !process.env.DATABASE_URL;
+
+/** A transaction rolled back while another request reads: the reader sees none of its rows. */
+async function expectTransactionsApart(db: Kysely<RegistryDatabase>): Promise<void> {
+  const before = (await db.selectFrom('household').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  let insideTransaction!: () => void;
+  const inserted = new Promise<void>((resolve) => (insideTransaction = resolve));
+  const rolledBack = db
+    .transaction()
+    .execute(async (trx) => {
+      await trx.insertInto('household').values({ commune_code: '00070', address: 'uncommitted' }).execute();
+      insideTransaction();
+      await new Promise((r) => setTimeout(r, 150));
+      throw new Error('roll back');
+    })
+    .catch((e: Error) => e.message);
+  await inserted;
+  // Issued while the transaction above is open, from "another request".
+  const seen = await db.selectFrom('household').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  expect(await rolledBack).toBe('roll back');
+  expect(seen.n).toBe(before);
+  const after = await db.selectFrom('household').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  expect(after.n).toBe(before);
+}
 
 describe('database layer', () => {
   let databases: Databases;
@@ -34,27 +58,7 @@ describe('database layer', () => {
     ]);
   });
 
-  it('never lets a concurrent request see inside another request\'s transaction', async () => {
-    const before = (await db.selectFrom('household').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
-    let insideTransaction!: () => void;
-    const inserted = new Promise<void>((resolve) => (insideTransaction = resolve));
-    const rolledBack = db
-      .transaction()
-      .execute(async (trx) => {
-        await trx.insertInto('household').values({ commune_code: '00070', address: 'uncommitted' }).execute();
-        insideTransaction();
-        await new Promise((r) => setTimeout(r, 150));
-        throw new Error('roll back');
-      })
-      .catch((e: Error) => e.message);
-    await inserted;
-    // Issued while the transaction above is open, from "another request".
-    const seen = await db.selectFrom('household').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    expect(await rolledBack).toBe('roll back');
-    expect(seen.n).toBe(before);
-    const after = await db.selectFrom('household').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    expect(after.n).toBe(before);
-  });
+  it('never lets a concurrent request see inside another request\'s transaction', () => expectTransactionsApart(db));
 
   it('reads bigint, date and timestamptz the same way on both databases', async () => {
     const row = await sql<{ big: number; day: string; at: Date; num: string }>`
@@ -65,7 +69,7 @@ describe('database layer', () => {
 });
 
 describe.runIf(embedded)('embedded database on disk', () => {
-  it('keeps what was written across a restart, and refuses a second process on the same folder', async () => {
+  it('keeps what was written across a restart, and refuses a second process on the same folder', { timeout: 240_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-'));
     const env = { DATA_DIR: dir };
     const first = new Databases({ env });
@@ -84,6 +88,37 @@ describe.runIf(embedded)('embedded database on disk', () => {
     await migrateSubgraph(db2, 'registry', migrations);
     const rows = await db2.selectFrom('household').select('address').execute();
     expect(rows).toEqual([{ address: 'kept' }]);
+    await reopened.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe.runIf(embedded)('one embedded database per subgraph (EMBEDDED_DATABASES=per-subgraph)', () => {
+  it('runs each in its own thread and folder: transactions apart, COPY, SQL errors with their code, kept across a restart', { timeout: 240_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-own-'));
+    const env = { DATA_DIR: dir, EMBEDDED_DATABASES: 'per-subgraph' };
+    const first = new Databases({ env });
+    const db1 = first.kysely<RegistryDatabase>('registry');
+    await migrateSubgraph(db1, 'registry', migrations);
+    await expectTransactionsApart(db1);
+    // COPY's file crosses to the database's thread.
+    const copied = await bulkInsert(db1, 'household', [{ name: 'commune_code', type: 'text' }, { name: 'address', type: 'text' }], [['00070', '00070'], ['copied', 'with\ta tab']]);
+    expect(copied).toBe(2);
+    // An error keeps its SQLSTATE across the thread (a foreign key to an unknown commune).
+    await expect(db1.insertInto('household').values({ commune_code: '99999', address: 'nowhere' }).execute()).rejects.toMatchObject({ code: '23503' });
+    // Another subgraph: its own database, in its own folder.
+    await sql`CREATE SCHEMA credit`.execute(first.kysely('credit'));
+    const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(first.kysely('credit'));
+    expect(rows).toEqual([{ schema: 'credit' }]);
+    expect(fs.readdirSync(path.join(dir, 'databases')).sort()).toEqual(['credit', 'credit.lock', 'registry', 'registry.lock']);
+    await first.close();
+    expect(fs.readdirSync(path.join(dir, 'databases')).sort()).toEqual(['credit', 'registry']);
+
+    const reopened = new Databases({ env });
+    const db2 = reopened.kysely<RegistryDatabase>('registry');
+    await migrateSubgraph(db2, 'registry', migrations);
+    const addresses = await db2.selectFrom('household').select('address').orderBy('address').execute();
+    expect(addresses).toEqual([{ address: 'copied' }, { address: 'with\ta tab' }]);
     await reopened.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });

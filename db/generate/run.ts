@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { schemaName } from '../config.js';
 import type { Databases } from '../index.js';
 import { withoutSecondaryStructures } from '../bulk.js';
+import type { EmbeddedEngine } from '../embedded.js';
 import { buildCityPlan, type CityPlan } from './plan.js';
 import { generateInWorkers, type GeneratorJob } from './workers.js';
 
@@ -40,8 +41,8 @@ export interface GenerateOptions {
  * load and restored after it (bulk.ts). The subgraphs must be migrated. Each step is printed as
  * it ends, with the seconds since the generation began.
  *
- * On the embedded database the generators run at once in worker threads and the whole load is
- * one transaction; on a server each runs here in a transaction of its own on its own schema (so
+ * On the embedded database the generators run at once in worker threads and the load is one
+ * transaction on each embedded database, all committed together (workers.ts); on a server each runs here in a transaction of its own on its own schema (so
  * a failure leaves that subgraph as it was).
  */
 export async function generateCityData(databases: Databases, packages: readonly CityDataSource[], options: GenerateOptions): Promise<void> {
@@ -54,10 +55,11 @@ export async function generateCityData(databases: Databases, packages: readonly 
     return pkg.generateCity !== undefined;
   });
   const inWorkers = options.workers ?? generating.every((pkg) => pkg.cityGenerator && databases.isEmbedded(pkg.name));
-  const engine = inWorkers ? await databases.embeddedEngine(generating[0]?.name) : undefined;
-  if (engine) {
+  if (inWorkers) {
     const jobs = generating.map((pkg): GeneratorJob => ({ subgraph: pkg.name, schema: schemaName(pkg.name), module: pkg.cityGenerator!.href }));
-    await generateInWorkers(engine, workerGroups(jobs), plan, log);
+    const engines = new Map<string, EmbeddedEngine>();
+    for (const job of jobs) engines.set(job.schema, (await databases.embeddedEngine(job.subgraph))!);
+    await generateInWorkers(engines, workerGroups(jobs), plan, log);
   } else {
     for (const pkg of generating) {
       const begun = Date.now();

@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import type { EmbeddedPostgres } from '../embedded.js';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../thread.js';
+import type { EmbeddedEngine, StatementRunner } from '../embedded.js';
 import type { CityPlan } from './plan.js';
 
 /** One subgraph's generator, as a worker runs it. */
@@ -29,14 +28,55 @@ export interface ToWorker {
 /**
  * Generates the city data set on the embedded database with the generators in worker threads,
  * `groups` of jobs, one worker per group, all at once. Building a subgraph's rows is CPU work
- * of its own: in workers it runs beside the embedded database (which lives on this thread and
- * runs one statement at a time), so on two cores one subgraph's rows are built while another's
- * are loaded. Every worker's statements run in one transaction, in the order they arrive, each
- * in its subgraph's schema: the load is all or nothing (a fresh database stays fresh and the
- * next start tries again), and the first failure stops every worker.
+ * of its own: in workers it runs beside the embedded databases, so on two cores one subgraph's
+ * rows are built while another's are loaded (and, with a database per subgraph in its own
+ * thread, while another's are loaded too). `engines` names the database of each schema. Each
+ * database runs its statements in one transaction, in the order they arrive, each in its
+ * subgraph's schema, and every transaction commits only once every generator has finished:
+ * the load is all or nothing (a fresh database stays fresh and the next start tries again),
+ * and the first failure stops every worker and rolls every database back.
  */
-export async function generateInWorkers(engine: EmbeddedPostgres, groups: GeneratorJob[][], plan: CityPlan, log: (message: string) => void): Promise<void> {
-  await engine.inOneTransaction(async (run) => {
+export async function generateInWorkers(
+  engines: ReadonlyMap<string, EmbeddedEngine>,
+  groups: GeneratorJob[][],
+  plan: CityPlan,
+  log: (message: string) => void,
+): Promise<void> {
+  let settle!: (error?: unknown) => void;
+  const generated = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
+  generated.catch(() => {});
+  const loads = [...new Set(engines.values())].map((engine) => {
+    let begun!: (run: StatementRunner) => void;
+    const runner = new Promise<StatementRunner>((resolve) => (begun = resolve));
+    const transaction = engine.inOneTransaction(async (run) => {
+      begun(run);
+      await generated;
+    });
+    const ended = transaction.then(() => Promise.reject(new Error('the load ended before it began')));
+    ended.catch(() => {});
+    return { engine, runner: Promise.race([runner, ended]), transaction };
+  });
+  let failure: unknown;
+  try {
+    const runners = new Map<EmbeddedEngine, StatementRunner>();
+    for (const load of loads) runners.set(load.engine, await load.runner);
+    const run: StatementRunner = (schema, sql, parameters, blob) => {
+      const engine = engines.get(schema);
+      if (!engine) return Promise.reject(new Error(`no embedded database for schema ${schema}`));
+      return runners.get(engine)!(schema, sql, parameters, blob);
+    };
+    await runWorkers(run, groups, plan, log);
+  } catch (error) {
+    failure = error;
+  }
+  settle(failure);
+  const ends = await Promise.allSettled(loads.map((load) => load.transaction));
+  if (failure) throw failure;
+  for (const end of ends) if (end.status === 'rejected') throw end.reason;
+}
+
+/** Runs each group's generators in a worker, their statements through `run`, until all are done or one fails. */
+async function runWorkers(run: StatementRunner, groups: GeneratorJob[][], plan: CityPlan, log: (message: string) => void): Promise<void> {
     const workers: Worker[] = [];
     try {
       await Promise.all(
@@ -75,16 +115,4 @@ export async function generateInWorkers(engine: EmbeddedPostgres, groups: Genera
     } finally {
       await Promise.all(workers.map((w) => w.terminate()));
     }
-  });
-}
-
-/**
- * A worker thread running a TypeScript module. Worker threads do not inherit tsx's loader
- * (npm start and the tests both run TypeScript), so the worker's first module, written inline,
- * registers it before importing the real one.
- */
-function startWorker(module: URL, workerData: unknown): Worker {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(module.href)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData });
 }
