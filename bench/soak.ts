@@ -48,7 +48,7 @@ async function main(): Promise<number> {
       task: userTask(ours.url, JSON.stringify({ query: op.document, variables: op.variables }), readers),
     }));
     // Every role's answer to every operation first: a mix that cannot run is no soak.
-    for (const { name, task } of tasks) for (let client = 0; client < Math.min(clients, 5); client++) await task(client);
+    for (const { task } of tasks) for (let client = 0; client < Math.min(clients, 5); client++) await task(client);
     const latencies = new Map<string, number[]>(operations.map((op) => [op.name, []]));
     const turns = new Array<number>(clients).fill(0);
     log(

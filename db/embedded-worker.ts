@@ -110,7 +110,7 @@ export class EmbeddedWorker implements EmbeddedEngine {
         { op: 'query', connection, sql, parameters: file ? [] : parameters, ...(file ? { blob: file } : {}) },
         file ? [file.buffer] : [],
       )) as Result;
-      return { command: result.command as PostgresQueryResult<R>['command'], rowCount: result.rowCount as never, rows: result.rows as R[] };
+      return { command: result.command as PostgresQueryResult<R>['command'], rowCount: result.rowCount, rows: result.rows as R[] };
     };
     let released = false;
     return {
@@ -128,7 +128,7 @@ export class EmbeddedWorker implements EmbeddedEngine {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ ...request, id } as ToEngine, transfer);
+      this.worker.postMessage({ ...request, id }, transfer);
     });
   }
 }

@@ -436,11 +436,11 @@ function answerResponse(url: string, answer: SharedAnswer, status: number, statu
     json: async () => JSON.parse(read()) as unknown,
     arrayBuffer: async () => {
       const bytes = Buffer.from(read(), 'utf8');
-      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     },
     clone: () => answerResponse(url, answer, status, statusText),
   };
-  return response as unknown as FetcherResponse;
+  return response;
 }
 
 /** The response names of an operation's top-level fields (inside `_entities`' fragments for an entity fetch). */

@@ -45,7 +45,7 @@ interface Graph {
 }
 
 async function open(layout: EmbeddedLayout): Promise<Graph> {
-  const dataDir = path.join(values.dir!, `scale-${scale}`, layout);
+  const dataDir = path.join(values.dir, `scale-${scale}`, layout);
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, EMBEDDED_DATABASES: layout, DATABASE_URL: '' };
   for (const key of Object.keys(env)) if (key.endsWith('_DATABASE_URL')) delete env[key];
   const databases = new Databases({ env });
@@ -179,5 +179,5 @@ try {
     await g.databases.close();
   }
 }
-fs.mkdirSync(values.dir!, { recursive: true });
+fs.mkdirSync(values.dir, { recursive: true });
 process.exit(failed ? 1 : 0);

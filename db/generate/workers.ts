@@ -43,6 +43,8 @@ export async function generateInWorkers(
   log: (message: string) => void,
 ): Promise<void> {
   let settle!: (error?: unknown) => void;
+  // The reason is the failure a generator or a load threw (an Error, or what a worker posted).
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
   const generated = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
   generated.catch(() => {});
   const loads = [...new Set(engines.values())].map((engine) => {
@@ -71,6 +73,8 @@ export async function generateInWorkers(
   }
   settle(failure);
   const ends = await Promise.allSettled(loads.map((load) => load.transaction));
+  // Rethrown as caught: an Error from a generator or a database (its code kept), or a worker's.
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
   if (failure) throw failure;
   for (const end of ends) if (end.status === 'rejected') throw end.reason;
 }
