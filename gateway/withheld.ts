@@ -51,8 +51,7 @@ export function findWithheldCounts(
         const coordinate = `${concrete.name}.${field.name}`;
         if (object[key] === null && (rules.counts.has(coordinate) || rules.amounts.has(coordinate))) found.push({ path: [...path, key], coordinate, reason });
         const child = getNamedType(field.type);
-        if (selection.selectionSet && (isObjectType(child) || isAbstractType(child)))
-          walk(selection.selectionSet, child as GraphQLCompositeType, object[key], [...path, key]);
+        if (selection.selectionSet && (isObjectType(child) || isAbstractType(child))) walk(selection.selectionSet, child as GraphQLCompositeType, object[key], [...path, key]);
       } else {
         const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
         if (!fragment) continue;

@@ -67,11 +67,9 @@ function outputPath(template: string, n: Names): string {
 }
 
 function templates(dir = TEMPLATES, prefix = ''): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory() ? templates(path.join(dir, e.name), path.join(prefix, e.name)) : e.name.endsWith('.tmpl') ? [path.join(prefix, e.name)] : [],
-    );
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? templates(path.join(dir, e.name), path.join(prefix, e.name)) : e.name.endsWith('.tmpl') ? [path.join(prefix, e.name)] : [],
+  );
 }
 
 /** One top-level block of docker-compose.yml (`  name:` up to the next service), as lines. */

@@ -1,4 +1,14 @@
-import { BREAK, isAbstractType, isObjectType, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import {
+  BREAK,
+  isAbstractType,
+  isObjectType,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLError,
+  type GraphQLSchema,
+} from 'graphql';
 import { forbidden, unauthenticated, type Viewer } from '../auth.js';
 import { AUDIT_SCOPE, RECORDS_SCOPE, type AccessRules } from './rules.js';
 
@@ -63,13 +73,7 @@ export function checkAccess(
           deny(
             coordinate,
             fieldScope,
-            rules.personal.has(coordinate)
-              ? 'personal data'
-              : fieldScope === AUDIT_SCOPE
-                ? 'the audit trail'
-                : fieldScope === RECORDS_SCOPE
-                  ? 'a list of household-level records'
-                  : 'restricted',
+            rules.personal.has(coordinate) ? 'personal data' : fieldScope === AUDIT_SCOPE ? 'the audit trail' : fieldScope === RECORDS_SCOPE ? 'a list of household-level records' : 'restricted',
           );
           return BREAK;
         }

@@ -135,15 +135,7 @@ export function creditRollups(loans: readonly LoanFacts[], repayments: readonly 
   }
   const gaps: GapRow[] = [];
   for (const [householdId, own] of households) gaps.push(...householdDays(householdId, own, closedOn, days));
-  gaps.sort(
-    (a, b) =>
-      a.household_id - b.household_id ||
-      cmp(a.measure, b.measure) ||
-      cmp(a.starts, b.starts) ||
-      a.areas - b.areas ||
-      cmp(a.commune_code, b.commune_code) ||
-      cmp(a.programme_code, b.programme_code),
-  );
+  gaps.sort((a, b) => a.household_id - b.household_id || cmp(a.measure, b.measure) || cmp(a.starts, b.starts) || a.areas - b.areas || cmp(a.commune_code, b.commune_code) || cmp(a.programme_code, b.programme_code));
   return { rows: days.rows(), gaps };
 }
 
@@ -171,7 +163,7 @@ function loanDays(loan: LoanFacts, repayments: readonly RepaymentFacts[], days: 
   let repaidOpen = 0;
   for (const r of paid) {
     if (closed !== null && r.day >= closed) continue;
-    bump(flows, r.day, BALANCE_CHANGE, -r.principal);
+    bump(flows, r.day, BALANCE_CHANGE, -(r.principal));
     repaidOpen += r.principal;
   }
   if (closed !== null) {
@@ -224,10 +216,7 @@ function householdDays(householdId: number, loans: readonly LoanFacts[], closedO
       const p = areaProgramme(area, own[0]!.programme_code);
       const counters = days.areaDays(c, p);
       // Areas whose loans of the household are the same have the same gaps: one row for them.
-      const signature = own
-        .map((l) => l.id)
-        .sort((a, b) => a - b)
-        .join(',');
+      const signature = own.map((l) => l.id).sort((a, b) => a - b).join(',');
       const borrowed = [...new Set(own.map((l) => l.disbursed_on))].sort(cmp);
       bump(counters, borrowed[0]!, BORROWERS_STARTED, 1);
       bump(counters, nextDay(borrowed[borrowed.length - 1]!), BORROWERS_STOPPED, 1);
@@ -286,13 +275,7 @@ class DayTotals {
   rows(): RollupRow[] {
     const all = new Cells();
     for (const [c, p, days] of this.loanFlows.entries()) {
-      for (const [cc, pp] of [
-        [c, p],
-        [c, ''],
-        ['', p],
-        ['', ''],
-      ] as const)
-        all.addVectors(cc, pp, days);
+      for (const [cc, pp] of [[c, p], [c, ''], ['', p], ['', '']] as const) all.addVectors(cc, pp, days);
     }
     for (const [c, p, days] of this.counters.entries()) all.addVectors(c, p, days);
     const rows: RollupRow[] = [];
@@ -347,17 +330,8 @@ function isZero(v: Float64Array): boolean {
   return true;
 }
 
-const [
-  AMOUNT_DISBURSED,
-  LOANS_DISBURSED,
-  JOBS_CREATED,
-  BALANCE_CHANGE,
-  LOANS_CLOSED,
-  BORROWERS_STARTED,
-  BORROWERS_STOPPED,
-  BALANCE_HOLDERS_STARTED,
-  BALANCE_HOLDERS_STOPPED,
-] = ROLLUP_MEASURES.map((_, i) => i) as [number, number, number, number, number, number, number, number, number];
+const [AMOUNT_DISBURSED, LOANS_DISBURSED, JOBS_CREATED, BALANCE_CHANGE, LOANS_CLOSED, BORROWERS_STARTED, BORROWERS_STOPPED, BALANCE_HOLDERS_STARTED, BALANCE_HOLDERS_STOPPED] =
+  ROLLUP_MEASURES.map((_, i) => i) as [number, number, number, number, number, number, number, number, number];
 
 function addVector(map: Map<string, Float64Array>, key: string, v: Float64Array): void {
   const existing = map.get(key);

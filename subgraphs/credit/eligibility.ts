@@ -47,18 +47,12 @@ export function checkEligibility(
         : { eligible: false, reason: `the household was not near-poor in review year ${inForce} (${shown}), whose lists are in force in ${disbursementYear}` };
     case 'newly_escaped': {
       if (current === null || current === 'POOR') {
-        return {
-          eligible: false,
-          reason: `the household was ${current === null ? 'not reviewed' : 'still poor'} in review year ${inForce}, whose lists are in force in ${disbursementYear}`,
-        };
+        return { eligible: false, reason: `the household was ${current === null ? 'not reviewed' : 'still poor'} in review year ${inForce}, whose lists are in force in ${disbursementYear}` };
       }
       const earlier = Array.from({ length: NEWLY_ESCAPED_YEARS }, (_, i) => inForce - NEWLY_ESCAPED_YEARS + i);
       return earlier.some((y) => classificationByYear[y] === 'POOR')
         ? { eligible: true }
-        : {
-            eligible: false,
-            reason: `the household was not poor in any review year ${earlier[0]}-${earlier.at(-1)}, so it did not escape poverty within ${NEWLY_ESCAPED_YEARS} years`,
-          };
+        : { eligible: false, reason: `the household was not poor in any review year ${earlier[0]}-${earlier.at(-1)}, so it did not escape poverty within ${NEWLY_ESCAPED_YEARS} years` };
     }
   }
 }

@@ -47,7 +47,9 @@ function perCommune<R extends { commune_code: string | null; programme_code: str
       const rest = key.slice(i + 1);
       asked.set(rest, (asked.get(rest) ?? new Set()).add(key.slice(0, i)));
     }
-    const answers = new Map(await Promise.all([...asked].map(async ([rest, communes]) => [rest, toAreas(await fetch(rest, [...communes]))] as const)));
+    const answers = new Map(
+      await Promise.all([...asked].map(async ([rest, communes]) => [rest, toAreas(await fetch(rest, [...communes]))] as const)),
+    );
     return keys.map((key) => {
       const i = key.indexOf('|');
       return answers.get(key.slice(i + 1))?.get(key.slice(0, i)) ?? NO_FIGURES<R>();
@@ -68,17 +70,21 @@ export function createLoaders(db: Kysely<CreditDatabase>, kept: KeptRequest) {
 
   return {
     allProgrammes,
-    programmeByCode: new DataLoader<string, LoanProgramme | undefined>(async (codes) => byKey(codes, await allProgrammes.load('all'), (p) => p.code)),
+    programmeByCode: new DataLoader<string, LoanProgramme | undefined>(async (codes) =>
+      byKey(codes, await allProgrammes.load('all'), (p) => p.code),
+    ),
     loanById: new DataLoader<number, Loan | undefined>(async (ids) => byKey(ids, await repo.findLoansByIds(db, ids), (l) => l.id)),
-    loansByHousehold: new DataLoader<number, Loan[]>(async (ids) => groupBy(ids, await repo.findLoansByHouseholdIds(db, ids), (l) => l.household_id)),
-    repaymentsByLoan: new DataLoader<number, LoanRepayment[]>(async (ids) => groupBy(ids, await repo.findRepaymentsByLoanIds(db, ids), (r) => r.loan_id)),
+    loansByHousehold: new DataLoader<number, Loan[]>(async (ids) =>
+      groupBy(ids, await repo.findLoansByHouseholdIds(db, ids), (l) => l.household_id),
+    ),
+    repaymentsByLoan: new DataLoader<number, LoanRepayment[]>(async (ids) =>
+      groupBy(ids, await repo.findRepaymentsByLoanIds(db, ids), (r) => r.loan_id),
+    ),
     /** Key "commune|from|to": a commune's disbursement figures of the period. */
     communeDisbursements: perCommune(kept, 'communeDisbursements', (period, communes) => repo.disbursementFigures(db, ...splitPeriod(period), communes)),
     /** Key "from|to": the city's disbursement figures of the period. */
     cityDisbursements: kept.loader<string, AreaFigures<repo.DisbursementRow>>('cityDisbursements', cityScope, async (periods) =>
-      Promise.all(
-        periods.map(async (p) => toAreas(await repo.disbursementFigures(db, ...splitPeriod(p), undefined)).get(null) ?? NO_FIGURES<repo.DisbursementRow>()),
-      ),
+      Promise.all(periods.map(async (p) => toAreas(await repo.disbursementFigures(db, ...splitPeriod(p), undefined)).get(null) ?? NO_FIGURES<repo.DisbursementRow>())),
     ),
     /**
      * Key "area|from|to|codes" (area a commune code, or '' for the city; codes sorted, joined by

@@ -1,6 +1,14 @@
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
-import type { EmploymentDatabase, JobFair, JobPlacement, LabourStatistics, PlacementChannel, TrainingEnrolment, TrainingLevel } from './db/tables.js';
+import type {
+  EmploymentDatabase,
+  JobFair,
+  JobPlacement,
+  LabourStatistics,
+  PlacementChannel,
+  TrainingEnrolment,
+  TrainingLevel,
+} from './db/tables.js';
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../../platform/batch.js';
 import { cityScope, communeOfKey, type KeptRequest } from '../../platform/kept.js';
@@ -109,12 +117,18 @@ function parseKey(key: string): { code: string; year: number } {
 export function createLoaders(db: Kysely<EmploymentDatabase>, kept: KeptRequest) {
   return {
     jobFairById: new DataLoader<number, JobFair | undefined>(async (ids) => byKey(ids, await repo.findJobFairsByIds(db, ids), (f) => f.id)),
-    placementById: new DataLoader<number, JobPlacement | undefined>(async (ids) => byKey(ids, await repo.findPlacementsByIds(db, ids), (p) => p.id)),
-    enrolmentById: new DataLoader<number, TrainingEnrolment | undefined>(async (ids) => byKey(ids, await repo.findEnrolmentsByIds(db, ids), (e) => e.id)),
+    placementById: new DataLoader<number, JobPlacement | undefined>(async (ids) =>
+      byKey(ids, await repo.findPlacementsByIds(db, ids), (p) => p.id),
+    ),
+    enrolmentById: new DataLoader<number, TrainingEnrolment | undefined>(async (ids) =>
+      byKey(ids, await repo.findEnrolmentsByIds(db, ids), (e) => e.id),
+    ),
     placementsByHousehold: new DataLoader<number, JobPlacement[]>(async (ids) =>
       groupBy(ids, await repo.findPlacementsByHouseholdIds(db, ids), (p) => p.household_id),
     ),
-    placementsByFair: new DataLoader<number, JobPlacement[]>(async (ids) => groupBy(ids, await repo.findPlacementsByFairIds(db, ids), (p) => p.job_fair_id!)),
+    placementsByFair: new DataLoader<number, JobPlacement[]>(async (ids) =>
+      groupBy(ids, await repo.findPlacementsByFairIds(db, ids), (p) => p.job_fair_id!),
+    ),
     enrolmentsByHousehold: new DataLoader<number, TrainingEnrolment[]>(async (ids) =>
       groupBy(ids, await repo.findEnrolmentsByHouseholdIds(db, ids), (e) => e.household_id),
     ),
@@ -144,7 +158,9 @@ export function createLoaders(db: Kysely<EmploymentDatabase>, kept: KeptRequest)
       const parsed = keys.map(parseKey);
       const years = [...new Set(parsed.map((p) => p.year))];
       const rows = (
-        await Promise.all(years.map((year) => repo.findJobFairs(db, year, [...new Set(parsed.filter((p) => p.year === year).map((p) => p.code))])))
+        await Promise.all(
+          years.map((year) => repo.findJobFairs(db, year, [...new Set(parsed.filter((p) => p.year === year).map((p) => p.code))])),
+        )
       ).flat();
       return groupBy(keys, rows, (f) => `${f.commune_code}|${Number(f.held_on.slice(0, 4))}`);
     }),

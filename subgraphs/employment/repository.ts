@@ -24,11 +24,7 @@ export function yearSpan(year: number): { from: string; to: string } {
 }
 
 export function findJobFairsByIds(db: DB, ids: readonly number[]): Promise<JobFair[]> {
-  return db
-    .selectFrom('job_fair')
-    .selectAll()
-    .where('id', '=', sql<number>`any(${[...ids]}::int8[])`)
-    .execute();
+  return db.selectFrom('job_fair').selectAll().where('id', '=', sql<number>`any(${[...ids]}::int8[])`).execute();
 }
 
 /** Fairs of `year` in the given communes (all communes when `communeCodes` is undefined), by date. */
@@ -40,11 +36,7 @@ export function findJobFairs(db: DB, year: number, communeCodes?: readonly strin
 }
 
 export function findPlacementsByIds(db: DB, ids: readonly number[]): Promise<JobPlacement[]> {
-  return db
-    .selectFrom('job_placement')
-    .selectAll()
-    .where('id', '=', sql<number>`any(${[...ids]}::int8[])`)
-    .execute();
+  return db.selectFrom('job_placement').selectAll().where('id', '=', sql<number>`any(${[...ids]}::int8[])`).execute();
 }
 
 export function findPlacementsByHouseholdIds(db: DB, householdIds: readonly number[]): Promise<JobPlacement[]> {
@@ -70,11 +62,7 @@ export function findPlacementsByFairIds(db: DB, fairIds: readonly number[]): Pro
 }
 
 export function findEnrolmentsByIds(db: DB, ids: readonly number[]): Promise<TrainingEnrolment[]> {
-  return db
-    .selectFrom('training_enrolment')
-    .selectAll()
-    .where('id', '=', sql<number>`any(${[...ids]}::int8[])`)
-    .execute();
+  return db.selectFrom('training_enrolment').selectAll().where('id', '=', sql<number>`any(${[...ids]}::int8[])`).execute();
 }
 
 export function findEnrolmentsByHouseholdIds(db: DB, householdIds: readonly number[]): Promise<TrainingEnrolment[]> {
@@ -296,14 +284,7 @@ function trainingChanges(e: TrainingEnrolment, sign: 1 | -1): TrainingChange[] {
   const poor = e.household_classification === 'poor' || e.household_classification === 'near_poor' ? 1 : 0;
   const changes: TrainingChange[] = [];
   for (const commune of [e.commune_code.trim(), '']) {
-    changes.push({
-      year: Number(e.started_on.slice(0, 4)),
-      commune_code: commune,
-      level: e.level,
-      enrolments: sign,
-      poor_or_near_poor: sign * poor,
-      completions: 0,
-    });
+    changes.push({ year: Number(e.started_on.slice(0, 4)), commune_code: commune, level: e.level, enrolments: sign, poor_or_near_poor: sign * poor, completions: 0 });
     if (e.completed_on !== null) {
       changes.push({ year: Number(e.completed_on.slice(0, 4)), commune_code: commune, level: e.level, enrolments: 0, poor_or_near_poor: 0, completions: sign });
     }

@@ -25,8 +25,12 @@ export interface PeriodFigures {
  */
 export function createLoaders(db: Kysely<HousingDatabase>, kept: KeptRequest) {
   return {
-    caseById: new DataLoader<number, HousingCase | undefined>(async (ids) => byKey(ids, await repo.findCasesByIds(db, ids), (c) => c.id)),
-    casesByHousehold: new DataLoader<number, HousingCase[]>(async (ids) => groupBy(ids, await repo.findCasesByHouseholdIds(db, ids), (c) => c.household_id)),
+    caseById: new DataLoader<number, HousingCase | undefined>(async (ids) =>
+      byKey(ids, await repo.findCasesByIds(db, ids), (c) => c.id),
+    ),
+    casesByHousehold: new DataLoader<number, HousingCase[]>(async (ids) =>
+      groupBy(ids, await repo.findCasesByHouseholdIds(db, ids), (c) => c.household_id),
+    ),
     fundingLinesByCase: new DataLoader<number, HousingFundingLine[]>(async (ids) =>
       groupBy(ids, await repo.findFundingLinesByCaseIds(db, ids), (l) => l.case_id),
     ),
@@ -38,7 +42,10 @@ export function createLoaders(db: Kysely<HousingDatabase>, kept: KeptRequest) {
       Promise.all(
         keys.map(async (key) => {
           const { from, to } = parsePeriod(key);
-          const [counts, funding] = await Promise.all([repo.housingCountsByCommune(db, from, to), repo.fundingByCommuneAndSource(db, from, to)]);
+          const [counts, funding] = await Promise.all([
+            repo.housingCountsByCommune(db, from, to),
+            repo.fundingByCommuneAndSource(db, from, to),
+          ]);
           const bySource = new Map<string, Map<HousingFundingSource, number>>();
           for (const row of funding) {
             let m = bySource.get(row.commune_code);

@@ -53,7 +53,10 @@ export function createLoaders(db: Kysely<LivelihoodsDatabase>, kept: KeptRequest
       const push = <T>(map: Map<string, T[]>, key: string, row: T) => map.set(key, [...(map.get(key) ?? []), row]);
       for (const [key, codes] of codesByPeriod) {
         const period = parsePeriod(key);
-        const [participations, models] = await Promise.all([repo.participationFigures(db, period, [...codes]), repo.modelFigures(db, period, [...codes])]);
+        const [participations, models] = await Promise.all([
+          repo.participationFigures(db, period, [...codes]),
+          repo.modelFigures(db, period, [...codes]),
+        ]);
         for (const row of participations) push(participationRows, `${row.commune_code}|${key}`, row);
         for (const row of models) push(modelRows, `${row.commune_code}|${key}`, row);
       }
@@ -66,7 +69,10 @@ export function createLoaders(db: Kysely<LivelihoodsDatabase>, kept: KeptRequest
       Promise.all(
         keys.map(async (key) => {
           const period = parsePeriod(key);
-          const [participations, models] = await Promise.all([repo.participationFigures(db, period, null), repo.modelFigures(db, period, null)]);
+          const [participations, models] = await Promise.all([
+            repo.participationFigures(db, period, null),
+            repo.modelFigures(db, period, null),
+          ]);
           return toLivelihoodFigures(period, participations, models);
         }),
       ),

@@ -44,7 +44,9 @@ export function createLoaders(db: Kysely<RegistryDatabase>, kept: KeptRequest) {
 
   // Counts for every commune of a year come from one statement; the loader caches them per year.
   const communeCountsByYear = kept.loader<number, Map<string, repo.PovertyCounts>>('communeCountsByYear', cityScope, async (years) =>
-    Promise.all(years.map(async (year) => new Map((await repo.povertyCounts(db, year, true)).map((r) => [r.commune_code!, r])))),
+    Promise.all(
+      years.map(async (year) => new Map((await repo.povertyCounts(db, year, true)).map((r) => [r.commune_code!, r]))),
+    ),
   );
 
   return {
@@ -52,12 +54,18 @@ export function createLoaders(db: Kysely<RegistryDatabase>, kept: KeptRequest) {
     povertyStatusByDate: kept.loader<string, Map<string, { poor: number; near_poor: number }>>('povertyStatusByDate', cityScope, async (dates) =>
       Promise.all(dates.map(async (d) => new Map((await repo.povertyStatusCounts(db, d)).map((r) => [r.commune_code, r])))),
     ),
-    communeByCode: new DataLoader<string, Commune | undefined>(async (codes) => byKey(codes, await repo.findCommunes(db, { codes }), (c) => c.code)),
-    householdById: new DataLoader<number, Household | undefined>(async (ids) => byKey(ids, await repo.findHouseholdsByIds(db, ids), (h) => h.id)),
+    communeByCode: new DataLoader<string, Commune | undefined>(async (codes) =>
+      byKey(codes, await repo.findCommunes(db, { codes }), (c) => c.code),
+    ),
+    householdById: new DataLoader<number, Household | undefined>(async (ids) =>
+      byKey(ids, await repo.findHouseholdsByIds(db, ids), (h) => h.id),
+    ),
     membersByHousehold: new DataLoader<number, HouseholdMember[]>(async (ids) =>
       groupBy(ids, await repo.findMembersByHouseholdIds(db, ids), (m) => m.household_id),
     ),
-    memberById: new DataLoader<number, HouseholdMember | undefined>(async (ids) => byKey(ids, await repo.findMembersByIds(db, ids), (m) => m.id)),
+    memberById: new DataLoader<number, HouseholdMember | undefined>(async (ids) =>
+      byKey(ids, await repo.findMembersByIds(db, ids), (m) => m.id),
+    ),
     reviewsByHousehold: new DataLoader<number, PovertyReview[]>(async (ids) =>
       groupBy(ids, await repo.findReviewsByHouseholdIds(db, ids), (r) => r.household_id),
     ),
@@ -75,7 +83,10 @@ export function createLoaders(db: Kysely<RegistryDatabase>, kept: KeptRequest) {
         const [code, year] = k.split('|');
         return { code: code!, year: Number(year) };
       });
-      const [counts, denominators] = await Promise.all([communeCountsByYear.loadMany([...new Set(parsed.map((p) => p.year))]), householdCount.loadMany(keys)]);
+      const [counts, denominators] = await Promise.all([
+        communeCountsByYear.loadMany([...new Set(parsed.map((p) => p.year))]),
+        householdCount.loadMany(keys),
+      ]);
       const byYear = new Map<number, Map<string, repo.PovertyCounts>>();
       [...new Set(parsed.map((p) => p.year))].forEach((year, i) => {
         const c = counts[i];

@@ -105,10 +105,7 @@ function kindLoaders(db: Kysely<SocialInsuranceDatabase>, kept: KeptRequest, byC
 /** The figures of one area ('' for the city) for a period key, each kind loaded when asked. */
 function areaFigures(loaders: ReturnType<typeof kindLoaders>, key: string, area: string): Figures {
   const { from, to } = parsePeriod(key);
-  const lazy =
-    <K extends Kind>(kind: K) =>
-    async () =>
-      (await loaders[kind].load(key)).get(area) ?? EMPTY[kind]();
+  const lazy = <K extends Kind>(kind: K) => async () => ((await loaders[kind].load(key))).get(area) ?? EMPTY[kind]();
   return {
     from,
     to,

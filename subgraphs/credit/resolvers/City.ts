@@ -8,7 +8,10 @@ import { periodKey, toCreditFigures, toCreditOutstanding } from './figures.js';
 export const City = {
   __resolveReference: resolveCityReference,
   creditFigures: async (_: unknown, { from, to }: { from: string; to: string }, ctx: CreditContext) => {
-    const [area, programmes] = await Promise.all([ctx.loaders.cityDisbursements.load(periodKey(from, to)), ctx.loaders.allProgrammes.load('all')]);
+    const [area, programmes] = await Promise.all([
+      ctx.loaders.cityDisbursements.load(periodKey(from, to)),
+      ctx.loaders.allProgrammes.load('all'),
+    ]);
     return toCreditFigures(from, to, area, programmes, '');
   },
   creditOutstanding: async (_: unknown, { asOf }: { asOf: string }, ctx: CreditContext) => {

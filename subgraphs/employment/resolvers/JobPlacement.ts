@@ -10,6 +10,7 @@ export const JobPlacement = {
   destinationCountry: (p: PlacementRow) => p.destination_country,
   placedOn: (p: PlacementRow) => p.placed_on,
   monthlyWage: (p: PlacementRow) => p.monthly_wage,
-  jobFair: (p: PlacementRow, _: unknown, ctx: EmploymentContext) => (p.job_fair_id === null ? null : ctx.loaders.jobFairById.load(p.job_fair_id)),
+  jobFair: (p: PlacementRow, _: unknown, ctx: EmploymentContext) =>
+    p.job_fair_id === null ? null : ctx.loaders.jobFairById.load(p.job_fair_id),
   fromPoorOrNearPoorHousehold: (p: PlacementRow) => poorOrNearPoor(p.household_classification),
 };

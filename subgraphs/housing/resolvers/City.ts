@@ -13,7 +13,10 @@ export const City = {
   fundForThePoor: async (_: unknown, { from, to }: { from: string; to: string }, ctx: HousingContext) => {
     const period = checkPeriod(from, to);
     const key = periodKey(period);
-    const [contributions, figures] = await Promise.all([ctx.loaders.contributionsByPeriod.load(key), ctx.loaders.periodFigures.load(key)]);
+    const [contributions, figures] = await Promise.all([
+      ctx.loaders.contributionsByPeriod.load(key),
+      ctx.loaders.periodFigures.load(key),
+    ]);
     return toFundFigures(period, contributions, cityTotals(figures));
   },
 };

@@ -11,7 +11,8 @@ export const HousingCase = {
   cancellationDate: (c: CaseRow) => c.cancellation_date,
   cancellationReason: (c: CaseRow) => c.cancellation_reason,
   fundingLines: (c: CaseRow, _: unknown, ctx: HousingContext) => ctx.loaders.fundingLinesByCase.load(c.id),
-  totalFunding: async (c: CaseRow, _: unknown, ctx: HousingContext) => (await ctx.loaders.fundingLinesByCase.load(c.id)).reduce((sum, l) => sum + l.amount, 0),
+  totalFunding: async (c: CaseRow, _: unknown, ctx: HousingContext) =>
+    (await ctx.loaders.fundingLinesByCase.load(c.id)).reduce((sum, l) => sum + l.amount, 0),
 };
 
 export const HousingFundingLine = {

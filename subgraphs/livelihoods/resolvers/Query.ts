@@ -8,6 +8,7 @@ export const Query = {
     for (const p of projects) ctx.loaders.projectByCode.prime(p.code, p);
     return projects;
   },
-  livelihoodProject: async (_: unknown, { code }: { code: string }, ctx: LivelihoodsContext) => (await ctx.loaders.projectByCode.load(code)) ?? null,
+  livelihoodProject: async (_: unknown, { code }: { code: string }, ctx: LivelihoodsContext) =>
+    (await ctx.loaders.projectByCode.load(code)) ?? null,
   livelihoodsAuditTrail: (_: unknown, args: AuditTrailArgs, ctx: LivelihoodsContext) => auditTrail(ctx.db, args),
 };

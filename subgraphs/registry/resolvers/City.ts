@@ -10,9 +10,11 @@ export const City = {
   consistency: (_: unknown, { year }: { year: number }) => ({ year: checkYear(year) }),
   communeCount: async (_: unknown, __: unknown, ctx: RegistryContext) => (await allCommunes(ctx)).length,
   wardCount: async (_: unknown, __: unknown, ctx: RegistryContext) => (await allCommunes(ctx)).filter((c) => c.kind === 'ward').length,
-  ruralCommuneCount: async (_: unknown, __: unknown, ctx: RegistryContext) => (await allCommunes(ctx)).filter((c) => c.kind === 'rural').length,
+  ruralCommuneCount: async (_: unknown, __: unknown, ctx: RegistryContext) =>
+    (await allCommunes(ctx)).filter((c) => c.kind === 'rural').length,
   householdCount: (_: unknown, { year }: { year: number }, ctx: RegistryContext) => ctx.loaders.cityHouseholdCount.load(year),
-  povertyFigures: async (_: unknown, { year }: { year: number }, ctx: RegistryContext) => toPovertyFigures(await ctx.loaders.cityFigures.load(year)),
+  povertyFigures: async (_: unknown, { year }: { year: number }, ctx: RegistryContext) =>
+    toPovertyFigures(await ctx.loaders.cityFigures.load(year)),
   povertyTrend: async (_: unknown, { fromYear, toYear }: { fromYear: number; toYear: number }, ctx: RegistryContext) =>
     (await ctx.loaders.cityFigures.loadMany(yearRange(fromYear, toYear))).map((f) => {
       if (f instanceof Error) throw f;

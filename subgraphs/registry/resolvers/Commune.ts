@@ -6,7 +6,8 @@ import { householdPage, type HouseholdListArgs } from './Query.js';
 
 export const Commune = {
   __resolveReference: (ref: { code: string }, ctx: RegistryContext) => ctx.loaders.communeByCode.load(ref.code),
-  householdCount: (c: CommuneRow, { year }: { year: number }, ctx: RegistryContext) => ctx.loaders.householdCount.load(`${c.code}|${year}`),
+  householdCount: (c: CommuneRow, { year }: { year: number }, ctx: RegistryContext) =>
+    ctx.loaders.householdCount.load(`${c.code}|${year}`),
   povertyFigures: async (c: CommuneRow, { year }: { year: number }, ctx: RegistryContext) =>
     toPovertyFigures(await ctx.loaders.communeFigures.load(`${c.code}|${year}`)),
   povertyTrend: async (c: CommuneRow, { fromYear, toYear }: { fromYear: number; toYear: number }, ctx: RegistryContext) => {

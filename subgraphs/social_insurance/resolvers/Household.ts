@@ -36,10 +36,16 @@ export const Household = {
 };
 
 export const HouseholdSocialSupport = {
-  healthInsuranceCards: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) => visible(s, ctx, (id) => ctx.loaders.healthInsuranceByHousehold.load(id)),
-  voluntaryContributions: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) => visible(s, ctx, (id) => ctx.loaders.voluntaryByHousehold.load(id)),
-  tuitionSupports: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) => visible(s, ctx, (id) => ctx.loaders.tuitionByHousehold.load(id)),
-  electricitySubsidies: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) => visible(s, ctx, (id) => ctx.loaders.electricityByHousehold.load(id)),
-  socialAllowances: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) => visible(s, ctx, (id) => ctx.loaders.allowancesByHousehold.load(id)),
-  emergencyReliefs: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) => visible(s, ctx, (id) => ctx.loaders.reliefByHousehold.load(id)),
+  healthInsuranceCards: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) =>
+    visible(s, ctx, (id) => ctx.loaders.healthInsuranceByHousehold.load(id)),
+  voluntaryContributions: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) =>
+    visible(s, ctx, (id) => ctx.loaders.voluntaryByHousehold.load(id)),
+  tuitionSupports: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) =>
+    visible(s, ctx, (id) => ctx.loaders.tuitionByHousehold.load(id)),
+  electricitySubsidies: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) =>
+    visible(s, ctx, (id) => ctx.loaders.electricityByHousehold.load(id)),
+  socialAllowances: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) =>
+    visible(s, ctx, (id) => ctx.loaders.allowancesByHousehold.load(id)),
+  emergencyReliefs: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) =>
+    visible(s, ctx, (id) => ctx.loaders.reliefByHousehold.load(id)),
 };

@@ -7,7 +7,11 @@ import * as repo from '../repository.js';
 export const MAX_COVERAGE_HOUSEHOLDS = 5000;
 
 export const Query = {
-  healthInsuranceCoverage: async (_: unknown, { householdIds, date }: { householdIds: string[]; date: string }, ctx: SocialInsuranceContext) => {
+  healthInsuranceCoverage: async (
+    _: unknown,
+    { householdIds, date }: { householdIds: string[]; date: string },
+    ctx: SocialInsuranceContext,
+  ) => {
     if (householdIds.length > MAX_COVERAGE_HOUSEHOLDS) {
       throw badInput('householdIds', `at most ${MAX_COVERAGE_HOUSEHOLDS} households at once, got ${householdIds.length}`);
     }

@@ -9,7 +9,14 @@ import { enums } from './enums.js';
 import { Household, HouseholdSocialSupport } from './Household.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
-import { ElectricitySubsidy, EmergencyRelief, HealthInsuranceSupport, SocialAllowance, TuitionSupport, VoluntaryInsuranceSupport } from './records.js';
+import {
+  ElectricitySubsidy,
+  EmergencyRelief,
+  HealthInsuranceSupport,
+  SocialAllowance,
+  TuitionSupport,
+  VoluntaryInsuranceSupport,
+} from './records.js';
 
 export const resolvers = {
   Money,

@@ -10,7 +10,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('code', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('description', 'text', (c) => c.notNull())
-    .addColumn('eligibility', 'text', (c) => c.notNull().check(sql`eligibility IN ('poor', 'near_poor', 'newly_escaped', 'any_registered')`))
+    .addColumn('eligibility', 'text', (c) =>
+      c.notNull().check(sql`eligibility IN ('poor', 'near_poor', 'newly_escaped', 'any_registered')`),
+    )
     .addColumn('annual_rate_percent', 'numeric(5, 2)', (c) => c.notNull().check(sql`annual_rate_percent >= 0`))
     .addColumn('priority_rate_percent', 'numeric(5, 2)', (c) => c.check(sql`priority_rate_percent >= 0`))
     .addColumn('max_amount', 'bigint', (c) => c.notNull().check(sql`max_amount > 0`))
@@ -39,12 +41,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       c.notNull().check(sql`mass_organisation IN ('womens_union', 'farmers_association', 'veterans_association', 'youth_union')`),
     )
     .addColumn('savings_group', 'text', (c) => c.notNull())
-    .addColumn('jobs_created', 'integer', (c) =>
-      c
-        .notNull()
-        .defaultTo(0)
-        .check(sql`jobs_created >= 0`),
-    )
+    .addColumn('jobs_created', 'integer', (c) => c.notNull().defaultTo(0).check(sql`jobs_created >= 0`))
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status IN ('current', 'overdue', 'repaid', 'written_off')`))
     // From this date the balance no longer counts as outstanding.
     .addColumn('written_off_on', 'date')
@@ -54,7 +51,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('loan_household_idx').on('loan').columns(['household_id', 'disbursed_on', 'id']).execute();
   // Commune dashboards: disbursements of a period, per commune and programme.
-  await db.schema.createIndex('loan_disbursed_commune_idx').on('loan').columns(['disbursed_on', 'commune_code', 'programme_code']).execute();
+  await db.schema
+    .createIndex('loan_disbursed_commune_idx')
+    .on('loan')
+    .columns(['disbursed_on', 'commune_code', 'programme_code'])
+    .execute();
   await db.schema.createIndex('loan_commune_disbursed_idx').on('loan').columns(['commune_code', 'disbursed_on']).execute();
 
   await db.schema

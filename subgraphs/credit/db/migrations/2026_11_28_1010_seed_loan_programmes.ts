@@ -17,114 +17,15 @@ import type { Kysely } from 'kysely';
 const M = 1_000_000;
 
 const programmes = [
-  [
-    'POOR_HOUSEHOLDS',
-    'Loans to poor households',
-    'Production and business loans to households on the poor list, without collateral, through a savings-and-loan group.',
-    'poor',
-    '6.60',
-    null,
-    100 * M,
-    120,
-    null,
-    false,
-  ],
-  [
-    'NEAR_POOR_HOUSEHOLDS',
-    'Loans to near-poor households',
-    'Production and business loans to households on the near-poor list.',
-    'near_poor',
-    '7.92',
-    null,
-    100 * M,
-    120,
-    null,
-    false,
-  ],
-  [
-    'NEWLY_ESCAPED_POVERTY',
-    'Loans to households newly escaped from poverty',
-    'Production and business loans to households that left the poor list within the last three years.',
-    'newly_escaped',
-    '8.25',
-    null,
-    100 * M,
-    120,
-    null,
-    false,
-  ],
-  [
-    'DISADVANTAGED_STUDENTS',
-    'Loans to disadvantaged students',
-    'Study costs of students from disadvantaged households.',
-    'any_registered',
-    '6.60',
-    null,
-    160 * M,
-    180,
-    null,
-    false,
-  ],
-  [
-    'JOB_CREATION',
-    'Job creation loans',
-    'Loans that create or keep jobs; the priority rate applies to priority groups.',
-    'any_registered',
-    '7.92',
-    '3.96',
-    100 * M,
-    120,
-    null,
-    true,
-  ],
-  [
-    'OVERSEAS_LABOUR',
-    'Overseas contract labour loans',
-    'Costs of going abroad to work on a fixed-term contract; the priority rate applies to priority groups.',
-    'any_registered',
-    '6.60',
-    '3.30',
-    150 * M,
-    60,
-    null,
-    true,
-  ],
-  [
-    'CLEAN_WATER_SANITATION',
-    'Clean water and rural sanitation loans',
-    'Building or upgrading a domestic water supply and a hygienic latrine.',
-    'any_registered',
-    '9.00',
-    null,
-    25 * M,
-    60,
-    null,
-    false,
-  ],
-  [
-    'HOUSING_POOR',
-    'Housing loans to poor households',
-    'Building or repairing the house of a poor household: 15 years with 5 years of grace.',
-    'poor',
-    '3.00',
-    null,
-    40 * M,
-    180,
-    60,
-    false,
-  ],
-  [
-    'RELEASED_PRISONERS',
-    'Loans to people released from prison',
-    'Production, business and job loans to people who have served their sentence.',
-    'any_registered',
-    '6.60',
-    null,
-    100 * M,
-    120,
-    null,
-    false,
-  ],
+  ['POOR_HOUSEHOLDS', 'Loans to poor households', 'Production and business loans to households on the poor list, without collateral, through a savings-and-loan group.', 'poor', '6.60', null, 100 * M, 120, null, false],
+  ['NEAR_POOR_HOUSEHOLDS', 'Loans to near-poor households', 'Production and business loans to households on the near-poor list.', 'near_poor', '7.92', null, 100 * M, 120, null, false],
+  ['NEWLY_ESCAPED_POVERTY', 'Loans to households newly escaped from poverty', 'Production and business loans to households that left the poor list within the last three years.', 'newly_escaped', '8.25', null, 100 * M, 120, null, false],
+  ['DISADVANTAGED_STUDENTS', 'Loans to disadvantaged students', 'Study costs of students from disadvantaged households.', 'any_registered', '6.60', null, 160 * M, 180, null, false],
+  ['JOB_CREATION', 'Job creation loans', 'Loans that create or keep jobs; the priority rate applies to priority groups.', 'any_registered', '7.92', '3.96', 100 * M, 120, null, true],
+  ['OVERSEAS_LABOUR', 'Overseas contract labour loans', 'Costs of going abroad to work on a fixed-term contract; the priority rate applies to priority groups.', 'any_registered', '6.60', '3.30', 150 * M, 60, null, true],
+  ['CLEAN_WATER_SANITATION', 'Clean water and rural sanitation loans', 'Building or upgrading a domestic water supply and a hygienic latrine.', 'any_registered', '9.00', null, 25 * M, 60, null, false],
+  ['HOUSING_POOR', 'Housing loans to poor households', 'Building or repairing the house of a poor household: 15 years with 5 years of grace.', 'poor', '3.00', null, 40 * M, 180, 60, false],
+  ['RELEASED_PRISONERS', 'Loans to people released from prison', 'Production, business and job loans to people who have served their sentence.', 'any_registered', '6.60', null, 100 * M, 120, null, false],
 ] as const;
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -149,12 +50,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db
-    .deleteFrom('loan_programme')
-    .where(
-      'code',
-      'in',
-      programmes.map((p) => p[0]),
-    )
-    .execute();
+  await db.deleteFrom('loan_programme').where('code', 'in', programmes.map((p) => p[0])).execute();
 }

@@ -139,11 +139,7 @@ export async function backfill(db: Kysely<any>): Promise<void> {
       SELECT loan_id, array_agg(paid_on::text) AS days, array_agg(principal::float8) AS principals
       FROM loan_repayment WHERE loan_id = any(${loans.map((l) => l.id)}::int8[]) GROUP BY loan_id`.execute(db);
     const paid = new Map<number, Array<{ paid_on: string; principal: number }>>();
-    for (const r of repayments)
-      paid.set(
-        Number(r.loan_id),
-        r.days.map((d, i) => ({ paid_on: d, principal: Number(r.principals[i]) })),
-      );
+    for (const r of repayments) paid.set(Number(r.loan_id), r.days.map((d, i) => ({ paid_on: d, principal: Number(r.principals[i]) })));
     const closedOn = new Map<number, string | null>();
     for (const loan of loans) closedOn.set(loan.id, loanDays(loan, paid.get(loan.id) ?? [], days));
     const households = new Map<number, LoanRow[]>();
@@ -225,12 +221,7 @@ function loanDays(loan: LoanRow, repayments: ReadonlyArray<{ paid_on: string; pr
   const ends = [loan.written_off_on, paidOff].filter((d): d is string => d !== null).sort(cmp)[0] ?? null;
   const closed = ends === null ? null : later(ends, loan.disbursed_on);
   const { commune_code: c, programme_code: p } = loan;
-  addLeaf(days, c, p, loan.disbursed_on, {
-    amount_disbursed: loan.principal,
-    loans_disbursed: 1,
-    jobs_created: loan.jobs_created,
-    balance_change: loan.principal,
-  });
+  addLeaf(days, c, p, loan.disbursed_on, { amount_disbursed: loan.principal, loans_disbursed: 1, jobs_created: loan.jobs_created, balance_change: loan.principal });
   let repaidOpen = 0;
   for (const r of paid) {
     if (closed !== null && r.day >= closed) continue;
@@ -265,10 +256,7 @@ function householdDays(householdId: number, loans: readonly LoanRow[], closedOn:
     for (const own of partitions.values()) {
       const c = area & 3 ? own[0]!.commune_code : '';
       const p = area & 5 ? own[0]!.programme_code : '';
-      const signature = own
-        .map((l) => l.id)
-        .sort((a, b) => a - b)
-        .join(',');
+      const signature = own.map((l) => l.id).sort((a, b) => a - b).join(',');
       const borrowed = [...new Set(own.map((l) => l.disbursed_on))].sort(cmp);
       add(days, c, p, borrowed[0]!, { borrowers_started: 1 });
       add(days, c, p, nextDay(borrowed[borrowed.length - 1]!), { borrowers_stopped: 1 });
@@ -303,12 +291,7 @@ function rollupRows(days: Days): RollupRow[] {
   const all: Cells = new Map();
   for (const [c, programmes] of days.loanFlows) {
     for (const [p, flows] of programmes) {
-      for (const [cc, pp] of [
-        [c, p],
-        [c, ''],
-        ['', p],
-        ['', ''],
-      ] as const) {
+      for (const [cc, pp] of [[c, p], [c, ''], ['', p], ['', '']] as const) {
         const target = cellDays(all, cc, pp);
         for (const [day, v] of flows) addVector(target, day, v);
       }

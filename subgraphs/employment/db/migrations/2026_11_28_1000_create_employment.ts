@@ -99,7 +99,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('labour_statistics')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('year', 'integer', (c) => c.notNull())
-    .addColumn('urban_unemployment_rate_percent', 'numeric', (c) => c.notNull().check(sql`urban_unemployment_rate_percent BETWEEN 0 AND 100`))
+    .addColumn('urban_unemployment_rate_percent', 'numeric', (c) =>
+      c.notNull().check(sql`urban_unemployment_rate_percent BETWEEN 0 AND 100`),
+    )
     .addColumn('trained_worker_share_percent', 'numeric', (c) => c.notNull().check(sql`trained_worker_share_percent BETWEEN 0 AND 100`))
     .addColumn('basis', 'text', (c) => c.notNull().check(sql`basis IN ('reported', 'estimate')`))
     .addColumn('source', 'text', (c) => c.notNull().check(sql`length(trim(source)) > 0`))

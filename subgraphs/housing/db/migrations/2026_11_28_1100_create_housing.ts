@@ -44,14 +44,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('housing_funding_line')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('case_id', 'bigint', (c) => c.notNull().references('housing_case.id'))
-    .addColumn('source', 'text', (c) => c.notNull().check(sql`source IN ('city_budget', 'fund_for_the_poor', 'social_mobilisation', 'vbsp_housing_loan')`))
+    .addColumn('source', 'text', (c) =>
+      c.notNull().check(sql`source IN ('city_budget', 'fund_for_the_poor', 'social_mobilisation', 'vbsp_housing_loan')`),
+    )
     .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount > 0`))
     .addColumn('committed_on', 'date', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('housing_funding_line_case_idx').on('housing_funding_line').columns(['case_id', 'id']).execute();
   // Funding committed per period and source; "houses completed with the Fund" looks lines up by case and source.
-  await db.schema.createIndex('housing_funding_line_committed_idx').on('housing_funding_line').columns(['committed_on', 'source']).execute();
+  await db.schema
+    .createIndex('housing_funding_line_committed_idx')
+    .on('housing_funding_line')
+    .columns(['committed_on', 'source'])
+    .execute();
   await db.schema
     .createIndex('housing_funding_line_fund_case_idx')
     .on('housing_funding_line')
@@ -62,7 +68,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('fund_contribution')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-    .addColumn('donor_kind', 'text', (c) => c.notNull().check(sql`donor_kind IN ('enterprise', 'individual', 'organisation', 'public_servants')`))
+    .addColumn('donor_kind', 'text', (c) =>
+      c.notNull().check(sql`donor_kind IN ('enterprise', 'individual', 'organisation', 'public_servants')`),
+    )
     .addColumn('donor_name', 'text')
     .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount > 0`))
     .addColumn('contribution_date', 'date', (c) => c.notNull())
@@ -70,8 +78,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   // Money mobilised per period (city), and per commune and period.
-  await db.schema.createIndex('fund_contribution_date_idx').on('fund_contribution').columns(['contribution_date', 'donor_kind']).execute();
-  await db.schema.createIndex('fund_contribution_commune_idx').on('fund_contribution').columns(['commune_code', 'contribution_date']).execute();
+  await db.schema
+    .createIndex('fund_contribution_date_idx')
+    .on('fund_contribution')
+    .columns(['contribution_date', 'donor_kind'])
+    .execute();
+  await db.schema
+    .createIndex('fund_contribution_commune_idx')
+    .on('fund_contribution')
+    .columns(['commune_code', 'contribution_date'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

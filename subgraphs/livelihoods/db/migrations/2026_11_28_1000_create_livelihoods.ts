@@ -23,7 +23,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     // a foreign key (the registry's tables live in another subgraph's schema).
     .addColumn('household_id', 'bigint', (c) => c.notNull())
     .addColumn('commune_code', 'char(5)', (c) => c.notNull())
-    .addColumn('activity', 'text', (c) => c.notNull().check(sql`activity IN ('agricultural_production', 'small_scale_handicraft', 'trade_and_services')`))
+    .addColumn('activity', 'text', (c) =>
+      c.notNull().check(sql`activity IN ('agricultural_production', 'small_scale_handicraft', 'trade_and_services')`),
+    )
     .addColumn('cash_support', 'bigint', (c) => c.notNull().check(sql`cash_support >= 0`))
     .addColumn('start_date', 'date', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -37,7 +39,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('livelihood_participant_household_idx').on('livelihood_participant').columns(['household_id', 'start_date']).execute();
   // Commune figures per period, and city figures per period.
-  await db.schema.createIndex('livelihood_participant_commune_start_idx').on('livelihood_participant').columns(['commune_code', 'start_date']).execute();
+  await db.schema
+    .createIndex('livelihood_participant_commune_start_idx')
+    .on('livelihood_participant')
+    .columns(['commune_code', 'start_date'])
+    .execute();
   await db.schema.createIndex('livelihood_participant_start_idx').on('livelihood_participant').column('start_date').execute();
 
   await db.schema

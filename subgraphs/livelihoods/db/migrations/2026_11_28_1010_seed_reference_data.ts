@@ -18,7 +18,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       code: 'LIVELIHOOD_DIVERSIFICATION',
       name: 'Livelihood Diversification Project (Dự án Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo)',
       budget: 49_400_000_000,
-      funding_source: 'National target programme on sustainable poverty reduction 2021-2025 (Resolution 24/2021/QH15) with the city budget (assumed wording)',
+      funding_source:
+        'National target programme on sustainable poverty reduction 2021-2025 (Resolution 24/2021/QH15) with the city budget (assumed wording)',
       start_date: '2022-01-01',
       end_date: '2025-12-31',
     })

@@ -66,7 +66,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('full_name', 'text', (c) => c.notNull())
     .addColumn('birth_year', 'integer', (c) => c.notNull())
     .addColumn('sex', 'text', (c) => c.notNull().check(sql`sex IN ('female', 'male')`))
-    .addColumn('relation', 'text', (c) => c.notNull().check(sql`relation IN ('head', 'spouse', 'child', 'parent', 'grandchild', 'sibling', 'other')`))
+    .addColumn('relation', 'text', (c) =>
+      c.notNull().check(sql`relation IN ('head', 'spouse', 'child', 'parent', 'grandchild', 'sibling', 'other')`),
+    )
     .addColumn('national_id', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -94,9 +96,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('standard_code', 'text', (c) => c.notNull().references('poverty_standard.code'))
     .addColumn('deprivations', sql`text[]`, (c) => c.notNull())
     .addColumn('deprivation_count', 'integer', (c) => c.notNull())
-    .addColumn('classification', 'text', (c) => c.notNull().check(sql`classification IN ('poor', 'near_poor', 'middle_income', 'above_middle_income')`))
+    .addColumn('classification', 'text', (c) =>
+      c.notNull().check(sql`classification IN ('poor', 'near_poor', 'middle_income', 'above_middle_income')`),
+    )
     .addColumn('transition', 'text', (c) =>
-      c.notNull().check(sql`transition IN ('newly_poor', 'escaped_poverty', 'newly_near_poor', 'escaped_near_poverty', 'unchanged')`),
+      c
+        .notNull()
+        .check(sql`transition IN ('newly_poor', 'escaped_poverty', 'newly_near_poor', 'escaped_near_poverty', 'unchanged')`),
     )
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
@@ -108,12 +114,28 @@ export async function up(db: Kysely<any>): Promise<void> {
     .unique()
     .where(sql.ref('kind'), '=', 'periodic')
     .execute();
-  await db.schema.createIndex('poverty_review_household_idx').on('poverty_review').columns(['household_id', 'review_date', 'id']).execute();
-  await db.schema.createIndex('poverty_review_year_commune_idx').on('poverty_review').columns(['year', 'commune_code', 'classification']).execute();
+  await db.schema
+    .createIndex('poverty_review_household_idx')
+    .on('poverty_review')
+    .columns(['household_id', 'review_date', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('poverty_review_year_commune_idx')
+    .on('poverty_review')
+    .columns(['year', 'commune_code', 'classification'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['poverty_review', 'household_member', 'household', 'poverty_indicator', 'poverty_standard', 'commune_household_count', 'commune']) {
+  for (const table of [
+    'poverty_review',
+    'household_member',
+    'household',
+    'poverty_indicator',
+    'poverty_standard',
+    'commune_household_count',
+    'commune',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -130,8 +130,7 @@ const communes: Array<[code: string, name: string, kind: 'ward' | 'rural']> = [
   ['00430', 'Đa Phúc', 'rural'],
   ['00433', 'Nội Bài', 'rural'],
   ['00385', 'Trung Giã', 'rural'],
-  ['00382', 'Kim Anh', 'rural'],
-];
+  ['00382', 'Kim Anh', 'rural'],];
 
 // The twelve deprivation indicators of Decree 07/2021/NĐ-CP in six basic services. The
 // 2027-2030 standard keeps them until its own list is published (it may add indicators).

@@ -6,10 +6,7 @@ import { sql, type Kysely } from 'kysely';
 // households counted had a periodic review as their latest review of the year.
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .alterTable('poverty_year_rollup')
-    .addColumn('periodic', 'integer', (c) => c.notNull().defaultTo(0))
-    .execute();
+  await db.schema.alterTable('poverty_year_rollup').addColumn('periodic', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   await backfill(db);
 }
 

@@ -17,16 +17,29 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('year', 'integer', (c) => c.notNull())
     .addColumn('valid_from', 'date', (c) => c.notNull())
     .addColumn('valid_to', 'date', (c) => c.notNull())
-    .addColumn('support_group', 'text', (c) => c.notNull().check(sql`support_group IN ('poor', 'near_poor', 'middle_income_agriculture')`))
-    .addColumn('budget_share_percent', sql`numeric(5, 2)`, (c) => c.notNull().check(sql`budget_share_percent > 0 AND budget_share_percent <= 100`))
+    .addColumn('support_group', 'text', (c) =>
+      c.notNull().check(sql`support_group IN ('poor', 'near_poor', 'middle_income_agriculture')`),
+    )
+    .addColumn('budget_share_percent', sql`numeric(5, 2)`, (c) =>
+      c.notNull().check(sql`budget_share_percent > 0 AND budget_share_percent <= 100`),
+    )
     .addColumn('budget_amount', 'bigint', (c) => c.notNull().check(sql`budget_amount >= 0`))
     .addColumn('granted_on', 'date', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addCheckConstraint('health_insurance_support_validity', sql`valid_from <= valid_to`)
     .execute();
   // One supported card per person and budget year: a second one would pay the premium twice.
-  await db.schema.createIndex('health_insurance_support_member_year_key').on('health_insurance_support').columns(['member_id', 'year']).unique().execute();
-  await db.schema.createIndex('health_insurance_support_household_idx').on('health_insurance_support').columns(['household_id', 'valid_from']).execute();
+  await db.schema
+    .createIndex('health_insurance_support_member_year_key')
+    .on('health_insurance_support')
+    .columns(['member_id', 'year'])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex('health_insurance_support_household_idx')
+    .on('health_insurance_support')
+    .columns(['household_id', 'valid_from'])
+    .execute();
   // Coverage on a date: cards of these members valid on that date.
   await db.schema
     .createIndex('health_insurance_support_member_validity_idx')
@@ -39,7 +52,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('health_insurance_support')
     .columns(['commune_code', 'valid_from', 'valid_to'])
     .execute();
-  await db.schema.createIndex('health_insurance_support_commune_granted_idx').on('health_insurance_support').columns(['commune_code', 'granted_on']).execute();
+  await db.schema
+    .createIndex('health_insurance_support_commune_granted_idx')
+    .on('health_insurance_support')
+    .columns(['commune_code', 'granted_on'])
+    .execute();
 
   // Support for voluntary social-insurance contributions (Resolution 03/2022/NQ-HĐND).
   await db.schema
@@ -54,7 +71,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('voluntary_insurance_support_household_idx').on('voluntary_insurance_support').column('household_id').execute();
-  await db.schema.createIndex('voluntary_insurance_support_commune_paid_idx').on('voluntary_insurance_support').columns(['commune_code', 'paid_on']).execute();
+  await db.schema
+    .createIndex('voluntary_insurance_support_commune_paid_idx')
+    .on('voluntary_insurance_support')
+    .columns(['commune_code', 'paid_on'])
+    .execute();
 
   // Tuition exemption or reduction and study-cost support for a pupil.
   await db.schema
@@ -96,7 +117,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('member_id', 'bigint', (c) => c.notNull())
     .addColumn('household_id', 'bigint', (c) => c.notNull())
     .addColumn('commune_code', 'char(5)', (c) => c.notNull())
-    .addColumn('category', 'text', (c) => c.notNull().check(sql`category IN ('elderly', 'disability', 'orphan', 'single_parent_poor', 'other')`))
+    .addColumn('category', 'text', (c) =>
+      c.notNull().check(sql`category IN ('elderly', 'disability', 'orphan', 'single_parent_poor', 'other')`),
+    )
     .addColumn('monthly_amount', 'bigint', (c) => c.notNull().check(sql`monthly_amount >= 0`))
     .addColumn('start_date', 'date', (c) => c.notNull())
     .addColumn('end_date', 'date')
@@ -104,7 +127,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('social_allowance_period', sql`end_date IS NULL OR start_date <= end_date`)
     .execute();
   await db.schema.createIndex('social_allowance_household_idx').on('social_allowance').column('household_id').execute();
-  await db.schema.createIndex('social_allowance_commune_period_idx').on('social_allowance').columns(['commune_code', 'start_date', 'end_date']).execute();
+  await db.schema
+    .createIndex('social_allowance_commune_period_idx')
+    .on('social_allowance')
+    .columns(['commune_code', 'start_date', 'end_date'])
+    .execute();
 
   // Emergency relief after a natural disaster, a fire or another incident.
   await db.schema
@@ -117,12 +144,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('relief_date', 'date', (c) => c.notNull())
     .addColumn('cash_amount', 'bigint', (c) => c.notNull().check(sql`cash_amount >= 0`))
     .addColumn('in_kind_description', 'text')
-    .addColumn('in_kind_value', 'bigint', (c) =>
-      c
-        .notNull()
-        .defaultTo(0)
-        .check(sql`in_kind_value >= 0`),
-    )
+    .addColumn('in_kind_value', 'bigint', (c) => c.notNull().defaultTo(0).check(sql`in_kind_value >= 0`))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addCheckConstraint('emergency_relief_dates', sql`event_date <= relief_date`)
     .execute();

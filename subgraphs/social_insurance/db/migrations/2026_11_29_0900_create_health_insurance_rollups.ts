@@ -105,12 +105,7 @@ export async function backfill(db: Kysely<any>): Promise<void> {
     }));
     for (const card of cards) {
       if (card.budget_amount === 0) continue;
-      for (const [c, g] of [
-        [card.commune_code, card.support_group],
-        [card.commune_code, ''],
-        ['', card.support_group],
-        ['', ''],
-      ] as const) {
+      for (const [c, g] of [[card.commune_code, card.support_group], [card.commune_code, ''], ['', card.support_group], ['', '']] as const) {
         add(days, c, g, card.granted_on, { budget: card.budget_amount });
       }
     }
@@ -154,10 +149,7 @@ function personDays(memberId: number, cards: readonly CardRow[], days: Map<strin
     for (const own of partitions.values()) {
       const c = area & 3 ? own[0]!.commune_code : '';
       const g = area & 5 ? own[0]!.support_group : '';
-      const signature = own
-        .map((x) => x.id)
-        .sort((a, b) => a - b)
-        .join(',');
+      const signature = own.map((x) => x.id).sort((a, b) => a - b).join(',');
       const valid = own
         .map((card) => ({ id: card.id, starts: card.valid_from, ends: nextDay(card.valid_to) }))
         .sort((a, b) => cmp(a.starts, b.starts) || cmp(a.ends, b.ends) || a.id - b.id);
@@ -196,11 +188,7 @@ function rollupRows(days: ReadonlyMap<string, Totals>): RollupRow[] {
   for (const [key, totals] of days) {
     if (measures.every((m) => totals[m] === 0)) continue;
     const [day, c, g] = key.split('|') as [string, string, string];
-    for (const [grain, start] of [
-      ['day', day],
-      ['month', `${day.slice(0, 7)}-01`],
-      ['year', `${day.slice(0, 4)}-01-01`],
-    ] as const) {
+    for (const [grain, start] of [['day', day], ['month', `${day.slice(0, 7)}-01`], ['year', `${day.slice(0, 4)}-01-01`]] as const) {
       const k = `${grain}|${start}|${c}|${g}`;
       let row = rows.get(k);
       if (!row) rows.set(k, (row = { grain, period_start: start, commune_code: c, support_group: g, budget: 0, people_started: 0, people_stopped: 0 }));
