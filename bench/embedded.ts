@@ -6,9 +6,9 @@ import { Databases } from '../db/index.js';
 import type { EmbeddedLayout } from '../db/config.js';
 import { loadOperations } from '../platform/operations.js';
 import { postGraphQL, testAuthConfig } from '../tests/support/stack.js';
-import { startStack, type Stack } from './stack.js';
+import { startStack, type Stack } from '../scripts/stack.js';
 
-// tsx scripts/measure-embedded.ts [-- --scale 0.25 --rounds 2 --dir /tmp/embedded-layouts]
+// npm run bench:embedded [-- --scale 0.25 --rounds 2 --dir /tmp/embedded-layouts]
 //
 // The embedded database laid out two ways in one process (db/config.ts, EMBEDDED_DATABASES):
 // 'shared', one PGlite on the main thread for every subgraph, against 'per-subgraph', one
