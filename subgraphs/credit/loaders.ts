@@ -57,6 +57,16 @@ function perCommune<R extends { commune_code: string | null; programme_code: str
   });
 }
 
+/** A distinct-household count over a group of programmes: where, when, which codes (sorted). */
+export interface GroupKey {
+  area: string;
+  from: string;
+  to: string;
+  codes: readonly string[];
+}
+const groupOf = (k: GroupKey): string => `${k.from}|${k.to}|${k.codes.join(',')}`;
+const groupKeyOf = (k: GroupKey): string => `${k.area}|${groupOf(k)}`;
+
 /**
  * One set of loaders per request. Area figures come from one statement per distinct period (or
  * date), whatever the number of communes asked for; a statement reads only the communes asked,
@@ -87,32 +97,31 @@ export function createLoaders(db: Kysely<CreditDatabase>, kept: KeptRequest) {
       Promise.all(periods.map(async (p) => toAreas(await repo.disbursementFigures(db, ...splitPeriod(p), undefined)).get(null) ?? NO_FIGURES<repo.DisbursementRow>())),
     ),
     /**
-     * Key "area|from|to|codes" (area a commune code, or '' for the city; codes sorted, joined by
-     * commas): distinct households that borrowed under any of the codes. One statement per
-     * distinct period and group of programmes, for every commune asked with it.
+     * Distinct households that borrowed under any of a group of programmes (`codes` sorted), in
+     * a commune or, with `area` '', the city. One statement per distinct period and group, for
+     * every commune asked with it.
      */
-    householdsBorrowingUnder: new DataLoader<string, number>(async (keys) => {
-      const asked = new Map<string, Set<string>>();
-      for (const key of keys) {
-        const i = key.indexOf('|');
-        const rest = key.slice(i + 1);
-        asked.set(rest, (asked.get(rest) ?? new Set()).add(key.slice(0, i)));
-      }
-      const counts = new Map<string, number>();
-      await Promise.all(
-        [...asked].map(async ([rest, areas]) => {
-          const [from, to, codes] = rest.split('|') as [string, string, string];
-          const programmes = codes.split(',');
-          const communes = [...areas].filter((a) => a !== '');
-          const fetches = [
-            ...(communes.length ? [repo.householdsBorrowingUnder(db, from, to, programmes, communes)] : []),
-            ...(areas.has('') ? [repo.householdsBorrowingUnder(db, from, to, programmes, undefined)] : []),
-          ];
-          for (const rows of await Promise.all(fetches)) for (const row of rows) counts.set(`${row.commune_code ?? ''}|${rest}`, row.households);
-        }),
-      );
-      return keys.map((key) => counts.get(key) ?? 0);
-    }),
+    householdsBorrowingUnder: new DataLoader<GroupKey, number, string>(
+      async (keys) => {
+        const groups = [...new Set(keys.map(groupOf))];
+        const asked = groupBy(groups, keys, groupOf);
+        const counts = new Map<string, number>();
+        await Promise.all(
+          groups.map(async (group, i) => {
+            const { from, to, codes } = asked[i]![0]!;
+            const areas = new Set(asked[i]!.map((k) => k.area));
+            const communes = [...areas].filter((a) => a !== '');
+            const fetches = [
+              ...(communes.length ? [repo.householdsBorrowingUnder(db, from, to, codes, communes)] : []),
+              ...(areas.has('') ? [repo.householdsBorrowingUnder(db, from, to, codes, undefined)] : []),
+            ];
+            for (const rows of await Promise.all(fetches)) for (const row of rows) counts.set(`${row.commune_code ?? ''}|${group}`, row.households);
+          }),
+        );
+        return keys.map((key) => counts.get(groupKeyOf(key)) ?? 0);
+      },
+      { cacheKeyFn: groupKeyOf },
+    ),
     /** Key "commune|asOf": a commune's outstanding balances on that date. */
     communeOutstanding: perCommune(kept, 'communeOutstanding', (asOf, communes) => repo.outstandingFigures(db, asOf, communes)),
     /** Key asOf: the city's outstanding balances on that date. */

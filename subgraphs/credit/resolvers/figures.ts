@@ -72,6 +72,6 @@ export const CreditFigures = {
         `without a token with exact counts, programmes is a group the city publishes: ${PUBLISHED_GROUPS.map((g) => `[${g.join(', ')}]`).join(' or ')}`,
       );
     }
-    return ctx.loaders.householdsBorrowingUnder.load(`${figures.areaCode}|${figures.from}|${figures.to}|${codes.join(',')}`);
+    return ctx.loaders.householdsBorrowingUnder.load({ area: figures.areaCode, from: figures.from, to: figures.to, codes });
   },
 };
