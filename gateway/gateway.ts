@@ -15,7 +15,7 @@ import { RequestAuth } from '../platform/access/request.js';
 import { accessRules, type AccessRules } from '../platform/access/rules.js';
 import { checkLimits, limitsFromEnv, type RequestLimits } from '../platform/limits.js';
 import { isIntrospectionOnly, publicOperationsFromEnv, TrustedDocuments } from './trusted-documents.js';
-import { findWithheldCounts } from './withheld.js';
+import { findWithheldCounts, withheldPaths, type WithheldNote } from './withheld.js';
 import { watchedSupergraph } from './supergraph-watch.js';
 import type { Authenticator } from '../platform/auth.js';
 import { errorsPlugin, formatErrorSafely } from '../platform/errors.js';
@@ -58,6 +58,11 @@ export interface GatewayContext {
   shareFetches?: boolean;
   /** When the request must be finished (ms since the epoch): no subgraph fetch runs past it. */
   deadline?: number;
+  /**
+   * The counts the subgraphs said they withheld, each at its fetch's place in this request
+   * (SubgraphDataSource.process fills it; withheld.ts maps it onto the final answer).
+   */
+  withheldNotes?: WithheldNote[];
 }
 
 export interface GatewayOptions {
@@ -185,7 +190,8 @@ function gatewayAccessPlugin(options: {
         async willSendResponse({ contextValue, response, document, schema, operationName }) {
           if (response.body.kind !== 'single' || !document || contextValue.auth.exact) return;
           const result = response.body.singleResult;
-          const withheld = findWithheldCounts(schema, document, operationName, result.data, rules(), contextValue.auth.smallCountThreshold);
+          const reported = withheldPaths(contextValue.withheldNotes ?? [], result.data);
+          const withheld = findWithheldCounts(schema, document, operationName, result.data, rules(), contextValue.auth.smallCountThreshold, reported);
           if (withheld.length) result.extensions = { ...result.extensions, withheld };
         },
       };

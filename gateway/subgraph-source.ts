@@ -204,6 +204,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       );
       this.circuit.succeeded();
       if (response.errors?.length) this.observability?.fetchErrors.inc({ subgraph: this.name });
+      noteWithheld(options, response.extensions?.withheld);
       return response;
     } catch (error) {
       this.observability?.fetchErrors.inc({ subgraph: this.name });
@@ -439,4 +440,19 @@ function topLevelFields(query: string | undefined, entities: boolean): string[] 
   };
   collect(operation.selectionSet, 0);
   return [...names];
+}
+
+/**
+ * Keeps what the subgraph said it withheld (`extensions.withheld`: a path and coordinate per
+ * count) with the fetch's place in the request, so that the gateway reports those counts, and
+ * only those, as withheld (withheld.ts).
+ */
+function noteWithheld(options: GraphQLDataSourceProcessOptions<GatewayContext>, withheld: unknown): void {
+  if (!Array.isArray(withheld) || !withheld.length || !options.context) return;
+  const paths = withheld.flatMap((entry: unknown) => {
+    const path = (entry as { path?: unknown } | null)?.path;
+    return Array.isArray(path) && path.every((step) => typeof step === 'string' || typeof step === 'number') ? [path as Array<string | number>] : [];
+  });
+  const at = 'pathInIncomingRequest' in options ? (options.pathInIncomingRequest ?? []) : [];
+  (options.context.withheldNotes ??= []).push({ at, paths });
 }

@@ -608,6 +608,9 @@ describe('small counts (credit)', () => {
         if (expectPublicCount(p.creditFigures[key], c.creditFigures[key], `${c.code} ${key}`) === 'withheld') {
           withheld++;
           smallBeside = true;
+          // Credit answers these on the registry's communes (an entity fetch): the gateway maps
+          // credit's own path (_entities, i, ...) onto the commune's place in this answer.
+          expect((pub as any).extensions.withheld).toContainEqual(expect.objectContaining({ path: ['communes', i, 'creditFigures', key], coordinate: `CreditFigures.${key}` }));
         }
       }
       let smallOutstanding = false;
