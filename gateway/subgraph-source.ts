@@ -448,11 +448,11 @@ function topLevelFields(query: string | undefined, entities: boolean): string[] 
  * only those, as withheld (withheld.ts).
  */
 function noteWithheld(options: GraphQLDataSourceProcessOptions<GatewayContext>, withheld: unknown): void {
-  if (!Array.isArray(withheld) || !withheld.length || !options.context) return;
+  // Only a fetch for a caller's request has a place in it (not a health check or schema load).
+  if (!Array.isArray(withheld) || !withheld.length || !('incomingRequestContext' in options)) return;
   const paths = withheld.flatMap((entry: unknown) => {
     const path = (entry as { path?: unknown } | null)?.path;
-    return Array.isArray(path) && path.every((step) => typeof step === 'string' || typeof step === 'number') ? [path as Array<string | number>] : [];
+    return Array.isArray(path) && path.every((step) => typeof step === 'string' || typeof step === 'number') ? [path] : [];
   });
-  const at = 'pathInIncomingRequest' in options ? (options.pathInIncomingRequest ?? []) : [];
-  (options.context.withheldNotes ??= []).push({ at, paths });
+  (options.context.withheldNotes ??= []).push({ at: options.pathInIncomingRequest ?? [], paths });
 }
