@@ -60,8 +60,23 @@ export interface DepartmentFinding {
   communeCode: string;
   departments: Department[];
   records: FindingRecord[];
-  /** The figures that disagree, in a few words (numbers and dates, no personal data). */
+  /** The figures that disagree, in a few words (numbers and dates, no personal data), in English. */
   detail: string;
+  /** The same, in Vietnamese: the caseworkers who work through the findings read it. */
+  detailVi: string;
+}
+
+/** A classification in the words of a Vietnamese review form (the registry's `Classification`). */
+export const CLASSIFICATION_VI: Record<RegistryClassification, string> = {
+  POOR: 'hộ nghèo',
+  NEAR_POOR: 'hộ cận nghèo',
+  MIDDLE_INCOME: 'hộ có mức sống trung bình',
+  ABOVE_MIDDLE_INCOME: 'hộ trên mức sống trung bình',
+};
+
+/** A classification, or its absence, in Vietnamese. */
+export function classificationVi(classification: RegistryClassification | null): string {
+  return classification === null ? 'chưa rà soát' : CLASSIFICATION_VI[classification];
 }
 
 /** How many findings one rule gave (the hidden `DepartmentRuleCount` type). */
@@ -183,6 +198,7 @@ export async function grantedWithoutList(
         departments: ['registry', department],
         records: [{ department, kind: r.kind, id: String(r.id) }],
         detail: `${r.kind} granted ${r.granted}; review ${listYear(r)}: ${classification ?? 'not reviewed'}`,
+        detailVi: `${r.kind} cấp ngày ${r.granted}; rà soát năm ${listYear(r)}: ${classificationVi(classification)}`,
       },
     ];
   });

@@ -612,6 +612,8 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
     const first = await rows.first().innerText();
     expect(first).toMatch(/#\d+/);
     expect(Object.values(vi.consistency.department).some((d) => first.includes(d))).toBe(true);
+    // The finding's figures in the page's language.
+    expect(first).toMatch(/rà soát|giải ngân|sinh năm|cam kết|cấp ngày/);
     expect(await page.locator('#consistency-range').innerText()).toContain(String(busiest.consistency.totalCount));
     await page.locator('#consistency').screenshot({ path: new URL('consistency-caseworker.png', SCREENSHOTS).pathname });
     // Another year is another answer from the graph.

@@ -210,6 +210,13 @@ describe('consistency checks', () => {
     const unlisted = c.findings.edges.map((e: any) => e.node).filter((n: any) => n.rule.code === 'SUPPORT_WITHOUT_LIST');
     expect(unlisted.map((n: any) => n.departments)).toEqual([['REGISTRY', 'CREDIT'], ['REGISTRY', 'LIVELIHOODS']]);
     expect(unlisted[0].detail).toMatch(/not poor in review year 2023/);
+    expect(unlisted[0].detailVi).toMatch(/không thuộc danh sách hộ nghèo của rà soát năm 2023/);
+    // Every rule's detail in both languages: other words, the same figures and dates.
+    const numbers = (text: string) => (text.match(/\d[\d-]*/g) ?? []).sort();
+    for (const { node } of c.findings.edges as Array<{ node: { rule: { code: string }; detail: string; detailVi: string } }>) {
+      expect(node.detailVi, node.rule.code).not.toEqual(node.detail);
+      expect(numbers(node.detailVi), node.rule.code).toEqual(numbers(node.detail));
+    }
   });
 
   it('adds exactly the planted findings to the city summary', async () => {

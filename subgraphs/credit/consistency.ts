@@ -38,6 +38,7 @@ export async function creditFindings(ctx: CreditContext, communes: string[] | nu
       departments: ['registry', 'credit'],
       records: [{ department: 'credit', kind: 'Loan', id: String(loan.id) }],
       detail: `${loan.programme_code} loan disbursed ${loan.disbursed_on}: ${verdict.reason}`,
+      detailVi: `khoản vay ${loan.programme_code} giải ngân ngày ${loan.disbursed_on}: ${verdict.reasonVi}`,
     });
   }
   return findings;

@@ -58,6 +58,7 @@ export async function employmentFindings(ctx: EmploymentContext, communes: strin
         ...counted.map((p) => ({ department: 'employment' as const, kind: 'JobPlacement', id: String(p.id) })),
       ],
       detail: `review of ${review.reviewDate}: ${review.incomePerPersonMonthly} đồng a person a month; placements: ${Math.round(wagePerPerson)} đồng a person a month over ${living} members`,
+      detailVi: `rà soát ngày ${review.reviewDate}: ${review.incomePerPersonMonthly} đồng/người/tháng; việc làm được giới thiệu: ${Math.round(wagePerPerson)} đồng/người/tháng chia cho ${living} thành viên`,
     });
   }
   return findings;

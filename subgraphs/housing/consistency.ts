@@ -62,6 +62,7 @@ async function linesWithoutLoan(ctx: HousingContext, communes: string[] | null, 
           { department: 'housing', kind: 'HousingFundingLine', id: String(line.id) },
         ],
         detail: `VBSP housing loan line of ${line.amount} đồng committed ${line.committed_on}; no ${programme} loan disbursed ${earliest} to ${latest}`,
+        detailVi: `nguồn vay NHCSXH làm nhà ${line.amount} đồng cam kết ngày ${line.committed_on}; không có khoản vay ${programme} nào giải ngân từ ${earliest} đến ${latest}`,
       },
     ];
   });

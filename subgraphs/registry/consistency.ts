@@ -18,6 +18,17 @@ type Gaps = Record<string, number>;
 const RELATIONS: readonly Relation[] = ['head', 'spouse', 'child', 'parent', 'grandchild', 'sibling', 'other'];
 const isRelation = (r: string): r is Relation => (RELATIONS as readonly string[]).includes(r);
 
+/** A member's relation to the head as the household register writes it (SQL spelling). */
+const RELATION_VI: Record<string, string> = {
+  head: 'chủ hộ',
+  spouse: 'vợ/chồng',
+  child: 'con',
+  parent: 'cha/mẹ',
+  grandchild: 'cháu',
+  sibling: 'anh/chị/em',
+  other: 'quan hệ khác',
+};
+
 /** The rule's minimum gaps by relation (GraphQL spelling in the rules file, SQL spelling here). */
 function ageGaps(): { older: Gaps; younger: Gaps } {
   const p = consistencyRule(AGE_RULE).parameters as { minYearsOlderThanHead?: Gaps; minYearsYoungerThanHead?: Gaps };
@@ -46,6 +57,7 @@ export async function ageFindings(ctx: RegistryContext, communes: string[] | nul
       departments: ['registry'],
       records: [{ department: 'registry', kind: 'HouseholdMember', id: String(r.id) }],
       detail: `${r.relation.toUpperCase()} born ${r.birth_year}, head born ${r.head_birth_year}`,
+      detailVi: `${RELATION_VI[r.relation] ?? r.relation} sinh năm ${r.birth_year}, chủ hộ sinh năm ${r.head_birth_year}`,
     });
   }
   return findings;

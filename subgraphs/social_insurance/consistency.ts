@@ -1,4 +1,4 @@
-import { yearBounds, type DepartmentFinding } from '../../platform/consistency.js';
+import { classificationVi, yearBounds, type DepartmentFinding } from '../../platform/consistency.js';
 import type { SocialInsuranceContext } from './context.js';
 import * as repo from './repository.js';
 import { REQUIRED_CLASSIFICATION } from './resolvers/Mutation.js';
@@ -51,6 +51,7 @@ async function deprivedWhileInsured(ctx: SocialInsuranceContext, communes: strin
           ...cards.map((c) => ({ department: 'social_insurance' as const, kind: 'HealthInsuranceSupport', id: String(c.id) })),
         ],
         detail: `review of ${review.reviewDate} deprived on health insurance; ${living.length} of ${living.length} members hold a valid card that day`,
+        detailVi: `rà soát ngày ${review.reviewDate} ghi thiếu hụt bảo hiểm y tế; ${living.length}/${living.length} thành viên có thẻ BHYT còn hạn ngày đó`,
       },
     ];
   });
@@ -71,7 +72,7 @@ async function cardsWithoutList(ctx: SocialInsuranceContext, communes: string[] 
     return household && household.classificationByYear[listYear] !== REQUIRED_CLASSIFICATION[c.support_group];
   });
   return [...groupBy(wrong, (c) => String(c.household_id))].map(([householdId, held]) => {
-    const classification = households.get(householdId)!.classificationByYear[listYear] ?? 'not reviewed';
+    const classified = households.get(householdId)!.classificationByYear[listYear] ?? null;
     const groups = [...new Set(held.map((c) => c.support_group.toUpperCase()))].join(', ');
     return {
       rule: LIST_RULE,
@@ -79,7 +80,8 @@ async function cardsWithoutList(ctx: SocialInsuranceContext, communes: string[] 
       communeCode: held[0]!.commune_code,
       departments: ['registry', 'social_insurance'],
       records: held.map((c) => ({ department: 'social_insurance' as const, kind: 'HealthInsuranceSupport', id: String(c.id) })),
-      detail: `${held.length} card(s) of ${year} in group ${groups}; review ${listYear}: ${classification}`,
+      detail: `${held.length} card(s) of ${year} in group ${groups}; review ${listYear}: ${classified ?? 'not reviewed'}`,
+      detailVi: `${held.length} thẻ năm ${year} thuộc nhóm ${groups}; rà soát năm ${listYear}: ${classificationVi(classified)}`,
     };
   });
 }

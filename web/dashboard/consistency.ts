@@ -25,6 +25,7 @@ interface Finding {
   household: { id: string };
   records: Array<{ department: string; kind: string; id: string }>;
   detail: string;
+  detailVi: string;
 }
 interface ConsistencyAnswer {
   commune: {
@@ -151,7 +152,7 @@ function findingsTable(findings: Finding[]): HTMLElement {
             el('td', { class: 'wrap' }, ruleName(f.rule.code)),
             el('td', { class: 'wrap' }, f.departments.map(department).join(', ')),
             el('td', { class: 'wrap' }, f.records.map((r) => `${t(`consistency.kind.${r.kind}`)} #${r.id} (${department(r.department)})`).join('; ')),
-            el('td', { class: 'wrap muted' }, f.detail),
+            el('td', { class: 'wrap muted' }, language() === 'vi' ? f.detailVi : f.detail),
           ),
         ),
       ),
