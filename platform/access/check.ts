@@ -2,10 +2,12 @@ import {
   BREAK,
   isAbstractType,
   isObjectType,
+  Kind,
   TypeInfo,
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type FieldNode,
   type GraphQLError,
   type GraphQLSchema,
 } from 'graphql';
@@ -20,6 +22,12 @@ import { AUDIT_SCOPE, RECORDS_SCOPE, type AccessRules } from './rules.js';
  * holds, or whether a record exists. `selected`, when given, learns whether the document selects
  * any personal field (the gateway never shares such a request's fetches, so that each read is
  * audited).
+ *
+ * One exception is judged by the request's values rather than the schema: `__typename` on the
+ * federation `_Entity` union, which a gateway asks for beside every entity fetch (Hive Gateway
+ * does). The union holds every entity type, records included, but the entities returned are
+ * exactly the representations sent, so their `__typename`s are what is checked; if they cannot
+ * be read (a representation without a string `__typename`), every member type is, as before.
  */
 export function checkAccess(
   schema: GraphQLSchema,
@@ -27,8 +35,11 @@ export function checkAccess(
   rules: AccessRules,
   viewer: Viewer,
   selected?: { personal: boolean },
+  variables?: Readonly<Record<string, unknown>>,
 ): GraphQLError | null {
   const typeInfo = new TypeInfo(schema);
+  // The types named by the representations of the `_entities` field being visited (null: unknown).
+  let entityTypes: string[] | null = null;
   const mutationType = schema.getMutationType();
   let denial: GraphQLError | null = null;
   const deny = (coordinate: string, scope: string, what: string) => {
@@ -45,49 +56,92 @@ export function checkAccess(
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        const name = node.name.value;
-        const parent = typeInfo.getParentType();
-        if (!parent || name === '__schema' || name === '__type') return undefined;
-        const coordinate = `${parent.name}.${name}`;
-        if (name === '__typename') {
-          // On a union or interface, any member the viewer may not see makes it protected.
-          const types = isAbstractType(parent) ? schema.getPossibleTypes(parent) : isObjectType(parent) ? [parent] : [];
-          for (const type of types) {
-            const scope = typeDenial(type.name);
-            if (scope) {
-              deny(`${type.name}.__typename`, scope, scope === RECORDS_SCOPE ? 'part of a household-level record' : 'restricted');
+      Field: {
+        enter(node) {
+          const name = node.name.value;
+          const parent = typeInfo.getParentType();
+          if (!parent || name === '__schema' || name === '__type') return undefined;
+          const coordinate = `${parent.name}.${name}`;
+          if (name === '_entities' && parent === schema.getQueryType()) entityTypes = representedTypes(node, variables);
+          if (name === '__typename') {
+            // On a union or interface, any member the viewer may not see makes it protected; on
+            // `_Entity`, the members the representations name (see above).
+            const members = parent.name === '_Entity' && entityTypes && isAbstractType(parent) ? schema.getPossibleTypes(parent) : [];
+            const named = members.length ? members.filter((t) => entityTypes!.includes(t.name)) : [];
+            // A representation naming a type outside the union is an error of its own; judge the union then.
+            const types =
+              named.length === entityTypes?.length ? named : isAbstractType(parent) ? schema.getPossibleTypes(parent) : isObjectType(parent) ? [parent] : [];
+            for (const type of types) {
+              const scope = typeDenial(type.name);
+              if (scope) {
+                deny(`${type.name}.__typename`, scope, scope === RECORDS_SCOPE ? 'part of a household-level record' : 'restricted');
+                return BREAK;
+              }
+            }
+            return undefined;
+          }
+          if (selected && rules.personal.has(coordinate)) selected.personal = true;
+          const typeScope = typeDenial(parent.name);
+          if (typeScope) {
+            deny(coordinate, typeScope, typeScope === RECORDS_SCOPE ? 'part of a household-level record' : 'restricted');
+            return BREAK;
+          }
+          const fieldScope = rules.fieldScopes.get(coordinate);
+          if (fieldScope && !viewer.has(fieldScope)) {
+            deny(
+              coordinate,
+              fieldScope,
+              rules.personal.has(coordinate)
+                ? 'personal data'
+                : fieldScope === AUDIT_SCOPE
+                  ? 'the audit trail'
+                  : fieldScope === RECORDS_SCOPE
+                    ? 'a list of household-level records'
+                    : 'restricted',
+            );
+            return BREAK;
+          }
+          if (mutationType && parent.name === mutationType.name) {
+            const owner = rules.mutationOwners.get(name);
+            const scope = owner ? `${owner}:write` : '*';
+            if (!viewer.has(scope)) {
+              deny(coordinate, scope, owner ? `a ${owner} write` : 'a write');
               return BREAK;
             }
           }
           return undefined;
-        }
-        if (selected && rules.personal.has(coordinate)) selected.personal = true;
-        const typeScope = typeDenial(parent.name);
-        if (typeScope) {
-          deny(coordinate, typeScope, typeScope === RECORDS_SCOPE ? 'part of a household-level record' : 'restricted');
-          return BREAK;
-        }
-        const fieldScope = rules.fieldScopes.get(coordinate);
-        if (fieldScope && !viewer.has(fieldScope)) {
-          deny(
-            coordinate,
-            fieldScope,
-            rules.personal.has(coordinate) ? 'personal data' : fieldScope === AUDIT_SCOPE ? 'the audit trail' : fieldScope === RECORDS_SCOPE ? 'a list of household-level records' : 'restricted',
-          );
-          return BREAK;
-        }
-        if (mutationType && parent.name === mutationType.name) {
-          const owner = rules.mutationOwners.get(name);
-          const scope = owner ? `${owner}:write` : '*';
-          if (!viewer.has(scope)) {
-            deny(coordinate, scope, owner ? `a ${owner} write` : 'a write');
-            return BREAK;
-          }
-        }
-        return undefined;
+        },
+        leave(node) {
+          // A fragment spread elsewhere (a named fragment is visited on its own) is not under
+          // these representations: outside an `_entities` field the union is judged whole.
+          if (node.name.value === '_entities') entityTypes = null;
+          return undefined;
+        },
       },
     }),
   );
   return denial;
+}
+
+/**
+ * The `__typename`s of an `_entities` field's representations, from the literal list or the
+ * variable it names; null when any of them cannot be read, so that the caller falls back to
+ * every member of `_Entity`.
+ */
+function representedTypes(field: FieldNode, variables: Readonly<Record<string, unknown>> | undefined): string[] | null {
+  const argument = field.arguments?.find((a) => a.name.value === 'representations')?.value;
+  if (!argument) return null;
+  if (argument.kind === Kind.VARIABLE) {
+    const value = variables?.[argument.name.value];
+    if (!Array.isArray(value)) return null;
+    const names = value.map((r: unknown) => (r !== null && typeof r === 'object' ? (r as { __typename?: unknown }).__typename : undefined));
+    return names.every((n): n is string => typeof n === 'string') ? [...new Set(names)] : null;
+  }
+  if (argument.kind !== Kind.LIST) return null;
+  const names = argument.values.map((item) => {
+    if (item.kind !== Kind.OBJECT) return undefined;
+    const typename = item.fields.find((f) => f.name.value === '__typename')?.value;
+    return typename?.kind === Kind.STRING ? typename.value : undefined;
+  });
+  return names.every((n): n is string => typeof n === 'string') ? [...new Set(names)] : null;
 }

@@ -30,7 +30,7 @@ export function accessPlugin<TContext extends BaseContext & { auth: RequestAuth 
         async didResolveOperation({ contextValue, document, schema, operationName, request }) {
           // The gateway names its fetches "<client's name>__<subgraph>__<n>": keep the client's.
           contextValue.auth.operationName = operationName?.replace(/__[a-z0-9_]+__\d+$/, '') ?? null;
-          const denial = checkLimits(schema, document, operationName, request.variables, options.limits) ?? checkAccess(schema, document, options.rules, contextValue.auth.viewer);
+          const denial = checkLimits(schema, document, operationName, request.variables, options.limits) ?? checkAccess(schema, document, options.rules, contextValue.auth.viewer, undefined, request.variables);
           if (denial) {
             // eslint-disable-next-line @typescript-eslint/no-base-to-string -- coordinate and limit are strings (check.ts, limits.ts)
             refusal = { fields: [String(denial.extensions.coordinate ?? denial.extensions.limit ?? 'document')], code: errorCodeOf(denial) };

@@ -57,6 +57,31 @@ describe('list metadata', () => {
     }
   });
 
+  it('lets the public have __typename beside an entity fetch of public types only (as Hive Gateway asks), judged by the representations sent', async () => {
+    const registry = stack.subgraphUrls.registry!;
+    const communes = `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Commune { code } } }`;
+    const ok = await postGraphQL(registry, communes, { r: [{ __typename: 'Commune', code: '00328' }] }, null);
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data._entities).toEqual([{ __typename: 'Commune', code: '00328' }]);
+    const literal = await postGraphQL(registry, `{ _entities(representations: [{ __typename: "Commune", code: "00328" }]) { __typename } }`, undefined, null);
+    expect(literal.errors).toBeUndefined();
+    // A record among the representations, a representation without a readable type, or the
+    // union's __typename in a named fragment (visited apart from any representations): refused.
+    const refused: Array<[string, Record<string, unknown> | undefined]> = [
+      [communes, { r: [{ __typename: 'Commune', code: '00328' }, { __typename: 'Household', id: '1' }] }],
+      [communes, { r: [{ __typename: 'Commune', code: '00328' }, { id: '1' }] }],
+      [
+        `query($r: [_Any!]!, $c: [_Any!]!) { a: _entities(representations: $r) { ...T } b: _entities(representations: $c) { __typename } } fragment T on _Entity { __typename }`,
+        { r: [{ __typename: 'Household', id: '1' }], c: [{ __typename: 'Commune', code: '00328' }] },
+      ],
+    ];
+    for (const [query, variables] of refused) {
+      const r = await postGraphQL(registry, query, variables, null);
+      expect(codes(r), JSON.stringify(variables)).toContain('UNAUTHENTICATED');
+      expect(r.data ?? null).toBeNull();
+    }
+  });
+
   it('shows a caseworker a list whose count and pages agree with its communes only', async () => {
     const r = await stack.query(`{ households(first: 100) { totalCount edges { node { commune { code } } } pageInfo { hasNextPage } } }`, undefined, undefined, caseworker);
     expect(r.errors).toBeUndefined();
