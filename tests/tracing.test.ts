@@ -46,7 +46,8 @@ function otlpReceiver() {
     req.on('end', () => {
       if (req.method !== 'POST' || req.url !== '/v1/traces') {
         res.statusCode = 404;
-        return res.end();
+        res.end();
+        return;
       }
       contentTypes.push(String(req.headers['content-type']));
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
