@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { subgraphs } from '../subgraphs/catalog.js';
+import { HOUSE_SHAPE } from '../subgraphs/house-shape.js';
 
 // npm run new:subgraph -- <name>: scaffolds a working subgraph in the house shape (from
 // scripts/templates/subgraph/) and registers it everywhere a subgraph is listed: the catalog,
@@ -163,6 +164,10 @@ function main(argv: string[]): void {
   const model = subgraphs.at(-1)!;
   const files = templates().map((t) => [outputPath(t, n), render(fs.readFileSync(path.join(TEMPLATES, t), 'utf8'), n)] as const);
   for (const [file] of files) if (fs.existsSync(at(file))) throw new Error(`${file} already exists`);
+  // The new folder must have every room the others have (subgraphs/house-shape.ts).
+  const made = new Set(files.map(([file]) => file));
+  const missing = HOUSE_SHAPE.filter((room) => !made.has(path.join('subgraphs', n.name, room.path)));
+  if (missing.length) throw new Error(`the templates make no ${missing.map((room) => room.path).join(', ')} (subgraphs/house-shape.ts): add them to scripts/templates/subgraph/`);
 
   // Everything is computed before anything is written.
   const edits: Array<[string, string]> = [

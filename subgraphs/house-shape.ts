@@ -1,0 +1,22 @@
+/**
+ * The rooms every subgraph folder has (subgraphs/<name>/), so that a developer who learns one
+ * department finds the same thing in the same place next door. The scaffold
+ * (`npm run new:subgraph`) makes exactly these from scripts/templates/subgraph/, and
+ * tests/unit/house-shape.test.ts checks every subgraph folder and the templates against this
+ * list. A department adds rooms of its own (rules.ts, consistency.ts, more resolvers) beside them.
+ */
+export const HOUSE_SHAPE: ReadonlyArray<{ path: string; holds: string }> = [
+  { path: 'schema.graphql', holds: 'the SDL: every type and field described, with the privacy directives' },
+  { path: 'index.ts', holds: 'the SubgraphPackage: name, SDL, resolvers, migrations, seed, context' },
+  { path: 'server.ts', holds: 'the process entry point (npm run start:<name>)' },
+  { path: 'context.ts', holds: "the request's context: database, viewer, one DataLoader set" },
+  { path: 'loaders.ts', holds: 'the DataLoaders, made once per request' },
+  { path: 'repository.ts', holds: 'small functions, one statement each, over its own Postgres schema' },
+  { path: 'seed.ts', holds: 'the demo data set' },
+  { path: 'db/tables.ts', holds: "kysely's row types of its tables" },
+  { path: 'db/migrations/index.ts', holds: 'its migrations, in order (the files beside it are never edited once applied)' },
+  { path: 'resolvers/index.ts', holds: 'the resolver map, one file per type beside it' },
+  { path: 'resolvers/Query.ts', holds: 'its root fields' },
+  { path: 'resolvers/Household.ts', holds: 'its fields on the shared Household entity' },
+  { path: 'resolvers/Commune.ts', holds: 'its fields on the shared Commune entity' },
+];

@@ -1,0 +1,32 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { subgraphs } from '../../subgraphs/catalog.js';
+import { HOUSE_SHAPE } from '../../subgraphs/house-shape.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+// One folder per subgraph with the same rooms (subgraphs/house-shape.ts): checked for every
+// department in the catalog and for the scaffold's templates, so that neither drifts.
+describe('the house shape', () => {
+  it.each(subgraphs.map((s) => s.name))('subgraphs/%s has every room', (name) => {
+    const missing = HOUSE_SHAPE.filter((room) => !fs.existsSync(path.join(ROOT, 'subgraphs', name, room.path))).map((room) => room.path);
+    expect(missing).toEqual([]);
+  });
+
+  it('every folder under subgraphs/ is a subgraph of the catalog', () => {
+    const folders = fs
+      .readdirSync(path.join(ROOT, 'subgraphs'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+    expect(folders).toEqual(subgraphs.map((s) => s.name).sort());
+  });
+
+  it('the scaffold makes every room (scripts/templates/subgraph/)', () => {
+    const templates = path.join(ROOT, 'scripts', 'templates', 'subgraph');
+    const missing = HOUSE_SHAPE.filter((room) => !fs.existsSync(path.join(templates, `${room.path}.tmpl`))).map((room) => room.path);
+    expect(missing).toEqual([]);
+  });
+});
