@@ -97,6 +97,9 @@ async function configFor(name: string): Promise<CodegenConfig> {
           useTypeImports: true,
           enumsAsTypes: true,
           strictScalars: true,
+          // graphql-js answers null for a resolver's undefined (a loader's miss) and leaves an
+          // absent argument undefined: both spellings of "nothing" are what it really allows.
+          maybeValue: 'T | null | undefined',
           scalars: SCALARS,
           contextType: `../context.js#${pascal(name)}Context`,
           mappers: { ...enumParents, ...platform, ...departmentParents(dir) },
