@@ -35,9 +35,6 @@ export type DepartmentResolvers = Record<string, object | undefined>;
  * `__resolveReference(reference, context, info)`, optional entries), so TypeScript cannot relate
  * the two, but they describe the same objects at run time.
  */
-/** @deprecated Untyped: a department types its map with its generated `Resolvers` instead. */
-export type ResolverMap<TContext> = GraphQLResolverMap<TContext>;
-
 function toResolverMap<TContext>(resolvers: DepartmentResolvers): GraphQLResolverMap<TContext> {
   return resolvers as GraphQLResolverMap<TContext>;
 }

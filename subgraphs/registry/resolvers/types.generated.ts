@@ -2,7 +2,7 @@
 // Parents: ./parents.ts; enum values: ./enums.ts. tests/unit/codegen.test.ts fails when stale.
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AuditRow } from '../../../platform/audit.js';
-import type { CommuneConsistencyParent, CityConsistencyParent } from '../../../platform/consistency.js';
+import type { CommuneConsistencyParent, CityConsistencyParent, CommuneParent, HouseholdParent, HouseholdMemberParent, PovertyReviewParent, PovertyStandardParent, PovertyIndicatorParent, PovertyFiguresParent, CityParent, ConsistencyFindingParent, ConsistencyRuleCountParent } from './parents.js';
 import type { RegistryContext } from '../context.js';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
@@ -482,17 +482,17 @@ export type ConsistencyRuleCount = {
 /** The departments (subgraphs) of the graph, as consistency findings name them. */
 export type Department =
   /** The social-policy bank (VBSP): loans. */
-  | 'CREDIT'
+  | 'credit'
   /** Employment services: job placements and training. */
-  | 'EMPLOYMENT'
+  | 'employment'
   /** Construction and the Fund for the Poor: housing cases and their funding lines. */
-  | 'HOUSING'
+  | 'housing'
   /** Agriculture: livelihood projects. */
-  | 'LIVELIHOODS'
+  | 'livelihoods'
   /** The poverty-reduction agency: households, members, poverty reviews. */
-  | 'REGISTRY'
+  | 'registry'
   /** Social insurance and protection: health-insurance cards, allowances, subsidies. */
-  | 'SOCIAL_INSURANCE';
+  | 'social_insurance';
 
 /** A finding of one department's consistency rule before the registry merges them (internal: hidden from the graph's API). */
 export type DepartmentFinding = {
@@ -1196,50 +1196,50 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
   AuditTrailFilter: AuditTrailFilter;
-  City: ResolverTypeWrapper<Omit<City, 'consistency'> & { consistency?: Maybe<ResolversTypes['CityConsistency']> }>;
+  City: ResolverTypeWrapper<CityParent>;
   CityConsistency: ResolverTypeWrapper<CityConsistencyParent>;
   CityPovertyStatus: ResolverTypeWrapper<CityPovertyStatus>;
   Classification: ResolverTypeWrapper<Classification>;
-  Commune: ResolverTypeWrapper<Omit<Commune, 'consistency' | 'households' | 'kind'> & { consistency?: Maybe<ResolversTypes['CommuneConsistency']>, households: ResolversTypes['HouseholdConnection'], kind: ResolversTypes['CommuneKind'] }>;
+  Commune: ResolverTypeWrapper<CommuneParent>;
   CommuneConsistency: ResolverTypeWrapper<CommuneConsistencyParent>;
   CommuneFilter: CommuneFilter;
   CommuneHouseholdFilter: CommuneHouseholdFilter;
   CommuneKind: ResolverTypeWrapper<CommuneKind>;
   CommuneWhatIf: ResolverTypeWrapper<Omit<CommuneWhatIf, 'commune'> & { commune: ResolversTypes['Commune'] }>;
   ConsistencyClassificationFact: ResolverTypeWrapper<Omit<ConsistencyClassificationFact, 'classification'> & { classification: ResolversTypes['Classification'] }>;
-  ConsistencyFinding: ResolverTypeWrapper<Omit<ConsistencyFinding, 'household'> & { household: ResolversTypes['Household'] }>;
+  ConsistencyFinding: ResolverTypeWrapper<ConsistencyFindingParent>;
   ConsistencyFindingConnection: ResolverTypeWrapper<Omit<ConsistencyFindingConnection, 'edges'> & { edges: Array<ResolversTypes['ConsistencyFindingEdge']> }>;
   ConsistencyFindingEdge: ResolverTypeWrapper<Omit<ConsistencyFindingEdge, 'node'> & { node: ResolversTypes['ConsistencyFinding'] }>;
   ConsistencyMemberFact: ResolverTypeWrapper<ConsistencyMemberFact>;
-  ConsistencyRecord: ResolverTypeWrapper<ConsistencyRecord>;
+  ConsistencyRecord: ResolverTypeWrapper<Omit<ConsistencyRecord, 'department'> & { department: ResolversTypes['Department'] }>;
   ConsistencyReviewFact: ResolverTypeWrapper<ConsistencyReviewFact>;
-  ConsistencyRule: ResolverTypeWrapper<ConsistencyRule>;
-  ConsistencyRuleCount: ResolverTypeWrapper<ConsistencyRuleCount>;
+  ConsistencyRule: ResolverTypeWrapper<Omit<ConsistencyRule, 'departments' | 'evaluatedBy'> & { departments: Array<ResolversTypes['Department']>, evaluatedBy: Array<ResolversTypes['Department']> }>;
+  ConsistencyRuleCount: ResolverTypeWrapper<ConsistencyRuleCountParent>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  Department: Department;
+  Department: ResolverTypeWrapper<Department>;
   DepartmentFinding: ResolverTypeWrapper<DepartmentFinding>;
   DepartmentFindingRecord: ResolverTypeWrapper<DepartmentFindingRecord>;
   DepartmentRuleCount: ResolverTypeWrapper<DepartmentRuleCount>;
-  Household: ResolverTypeWrapper<Omit<Household, 'commune' | 'latestReview' | 'members' | 'reviews'> & { commune: ResolversTypes['Commune'], latestReview?: Maybe<ResolversTypes['PovertyReview']>, members: Array<ResolversTypes['HouseholdMember']>, reviews: Array<ResolversTypes['PovertyReview']> }>;
+  Household: ResolverTypeWrapper<HouseholdParent>;
   HouseholdConnection: ResolverTypeWrapper<Omit<HouseholdConnection, 'edges'> & { edges: Array<ResolversTypes['HouseholdEdge']> }>;
   HouseholdEdge: ResolverTypeWrapper<Omit<HouseholdEdge, 'node'> & { node: ResolversTypes['Household'] }>;
   HouseholdFilter: HouseholdFilter;
-  HouseholdMember: ResolverTypeWrapper<Omit<HouseholdMember, 'household' | 'relation' | 'sex'> & { household: ResolversTypes['Household'], relation: ResolversTypes['Relation'], sex: ResolversTypes['Sex'] }>;
+  HouseholdMember: ResolverTypeWrapper<HouseholdMemberParent>;
   HouseholdMemberInput: HouseholdMemberInput;
   IndicatorInput: IndicatorInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  IndicatorScore: ResolverTypeWrapper<IndicatorScore>;
+  IndicatorScore: ResolverTypeWrapper<Omit<IndicatorScore, 'indicator'> & { indicator: ResolversTypes['PovertyIndicator'] }>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  PovertyFigures: ResolverTypeWrapper<PovertyFigures>;
+  PovertyFigures: ResolverTypeWrapper<PovertyFiguresParent>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  PovertyIndicator: ResolverTypeWrapper<PovertyIndicator>;
-  PovertyReview: ResolverTypeWrapper<Omit<PovertyReview, 'classification' | 'commune' | 'household' | 'kind' | 'transition'> & { classification: ResolversTypes['Classification'], commune: ResolversTypes['Commune'], household: ResolversTypes['Household'], kind: ResolversTypes['ReviewKind'], transition: ResolversTypes['Transition'] }>;
-  PovertyStandard: ResolverTypeWrapper<PovertyStandard>;
+  PovertyIndicator: ResolverTypeWrapper<PovertyIndicatorParent>;
+  PovertyReview: ResolverTypeWrapper<PovertyReviewParent>;
+  PovertyStandard: ResolverTypeWrapper<PovertyStandardParent>;
   PovertyStatus: ResolverTypeWrapper<PovertyStatus>;
-  PovertyWhatIf: ResolverTypeWrapper<Omit<PovertyWhatIf, 'communes'> & { communes: Array<ResolversTypes['CommuneWhatIf']> }>;
+  PovertyWhatIf: ResolverTypeWrapper<Omit<PovertyWhatIf, 'communes' | 'standard'> & { communes: Array<ResolversTypes['CommuneWhatIf']>, standard: ResolversTypes['PovertyStandard'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordPovertyReviewInput: RecordPovertyReviewInput;
   RecordPovertyReviewPayload: ResolverTypeWrapper<Omit<RecordPovertyReviewPayload, 'review'> & { review: ResolversTypes['PovertyReview'] }>;
@@ -1261,47 +1261,47 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
   AuditTrailFilter: AuditTrailFilter;
-  City: Omit<City, 'consistency'> & { consistency?: Maybe<ResolversParentTypes['CityConsistency']> } | FederationReferenceTypes['City'];
+  City: CityParent;
   CityConsistency: CityConsistencyParent;
   CityPovertyStatus: CityPovertyStatus;
-  Commune: Omit<Commune, 'consistency' | 'households'> & { consistency?: Maybe<ResolversParentTypes['CommuneConsistency']>, households: ResolversParentTypes['HouseholdConnection'] } | FederationReferenceTypes['Commune'];
+  Commune: CommuneParent;
   CommuneConsistency: CommuneConsistencyParent;
   CommuneFilter: CommuneFilter;
   CommuneHouseholdFilter: CommuneHouseholdFilter;
   CommuneWhatIf: Omit<CommuneWhatIf, 'commune'> & { commune: ResolversParentTypes['Commune'] };
   ConsistencyClassificationFact: ConsistencyClassificationFact;
-  ConsistencyFinding: Omit<ConsistencyFinding, 'household'> & { household: ResolversParentTypes['Household'] };
+  ConsistencyFinding: ConsistencyFindingParent;
   ConsistencyFindingConnection: Omit<ConsistencyFindingConnection, 'edges'> & { edges: Array<ResolversParentTypes['ConsistencyFindingEdge']> };
   ConsistencyFindingEdge: Omit<ConsistencyFindingEdge, 'node'> & { node: ResolversParentTypes['ConsistencyFinding'] };
   ConsistencyMemberFact: ConsistencyMemberFact;
   ConsistencyRecord: ConsistencyRecord;
   ConsistencyReviewFact: ConsistencyReviewFact;
   ConsistencyRule: ConsistencyRule;
-  ConsistencyRuleCount: ConsistencyRuleCount;
+  ConsistencyRuleCount: ConsistencyRuleCountParent;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DepartmentFinding: DepartmentFinding;
   DepartmentFindingRecord: DepartmentFindingRecord;
   DepartmentRuleCount: DepartmentRuleCount;
-  Household: Omit<Household, 'commune' | 'latestReview' | 'members' | 'reviews'> & { commune: ResolversParentTypes['Commune'], latestReview?: Maybe<ResolversParentTypes['PovertyReview']>, members: Array<ResolversParentTypes['HouseholdMember']>, reviews: Array<ResolversParentTypes['PovertyReview']> } | FederationReferenceTypes['Household'];
+  Household: HouseholdParent;
   HouseholdConnection: Omit<HouseholdConnection, 'edges'> & { edges: Array<ResolversParentTypes['HouseholdEdge']> };
   HouseholdEdge: Omit<HouseholdEdge, 'node'> & { node: ResolversParentTypes['Household'] };
   HouseholdFilter: HouseholdFilter;
-  HouseholdMember: Omit<HouseholdMember, 'household'> & { household: ResolversParentTypes['Household'] } | FederationReferenceTypes['HouseholdMember'];
+  HouseholdMember: HouseholdMemberParent;
   HouseholdMemberInput: HouseholdMemberInput;
   IndicatorInput: IndicatorInput;
   Boolean: Scalars['Boolean']['output'];
-  IndicatorScore: IndicatorScore;
+  IndicatorScore: Omit<IndicatorScore, 'indicator'> & { indicator: ResolversParentTypes['PovertyIndicator'] };
   Money: Scalars['Money']['output'];
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
-  PovertyFigures: PovertyFigures;
+  PovertyFigures: PovertyFiguresParent;
   Float: Scalars['Float']['output'];
-  PovertyIndicator: PovertyIndicator;
-  PovertyReview: Omit<PovertyReview, 'commune' | 'household'> & { commune: ResolversParentTypes['Commune'], household: ResolversParentTypes['Household'] };
-  PovertyStandard: PovertyStandard;
+  PovertyIndicator: PovertyIndicatorParent;
+  PovertyReview: PovertyReviewParent;
+  PovertyStandard: PovertyStandardParent;
   PovertyStatus: PovertyStatus;
-  PovertyWhatIf: Omit<PovertyWhatIf, 'communes'> & { communes: Array<ResolversParentTypes['CommuneWhatIf']> };
+  PovertyWhatIf: Omit<PovertyWhatIf, 'communes' | 'standard'> & { communes: Array<ResolversParentTypes['CommuneWhatIf']>, standard: ResolversParentTypes['PovertyStandard'] };
   Query: Record<PropertyKey, never>;
   RecordPovertyReviewInput: RecordPovertyReviewInput;
   RecordPovertyReviewPayload: Omit<RecordPovertyReviewPayload, 'review'> & { review: ResolversParentTypes['PovertyReview'] };
@@ -1482,6 +1482,8 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DepartmentResolvers = { CREDIT: 'credit', EMPLOYMENT: 'employment', HOUSING: 'housing', LIVELIHOODS: 'livelihoods', REGISTRY: 'registry', SOCIAL_INSURANCE: 'social_insurance' };
 
 export type DepartmentFindingResolvers<ContextType = RegistryContext, ParentType extends ResolversParentTypes['DepartmentFinding'] = ResolversParentTypes['DepartmentFinding']> = {
   communeCode?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1684,6 +1686,7 @@ export type Resolvers<ContextType = RegistryContext> = {
   ConsistencyRuleCount?: ConsistencyRuleCountResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  Department?: DepartmentResolvers;
   DepartmentFinding?: DepartmentFindingResolvers<ContextType>;
   DepartmentFindingRecord?: DepartmentFindingRecordResolvers<ContextType>;
   DepartmentRuleCount?: DepartmentRuleCountResolvers<ContextType>;
