@@ -36,8 +36,15 @@ const SCALARS = {
   _FieldSet: 'string',
 };
 
-/** Parents of the types every subgraph shares with the platform, as the platform's resolvers receive them. */
+/**
+ * Parents of the types every subgraph shares with the platform, as the platform's resolvers
+ * receive them, and of the registry's entities as references (a subgraph's parents.ts overrides).
+ */
 const PLATFORM_PARENTS: Record<string, string> = {
+  Household: '../../../platform/references.js#HouseholdRef',
+  HouseholdMember: '../../../platform/references.js#HouseholdMemberRef',
+  Commune: '../../../platform/references.js#CommuneRef',
+  City: '../../../platform/references.js#CityRef',
   AuditEvent: '../../../platform/audit.js#AuditRow',
   CommuneConsistency: '../../../platform/consistency.js#CommuneConsistencyParent',
   CityConsistency: '../../../platform/consistency.js#CityConsistencyParent',

@@ -1,6 +1,4 @@
-// What each GraphQL type's resolvers receive as parent: scripts/codegen.ts reads every
-// `<Type>Parent` below into the generated resolver types (types.generated.ts). A type not listed
-// receives the object its SDL describes, which the resolver returning it must build in full.
+// The parent each GraphQL type's resolvers receive, read by scripts/codegen.ts (see there).
 import type { DepartmentFinding, RuleCount } from '../../../platform/consistency.js';
 import type { Commune, Household, HouseholdMember, PovertyIndicator, PovertyReview, PovertyStandard } from '../db/tables.js';
 import type { CityRef, CommuneRef } from './Consistency.js';
@@ -14,11 +12,6 @@ export type PovertyStandardParent = PovertyStandard;
 export type PovertyIndicatorParent = PovertyIndicator;
 /** Figures with their counts, which the rates' withholding reads (figures.ts). */
 export type PovertyFiguresParent = ReturnType<typeof toPovertyFigures>;
-
-/** The city is a constant: its figures are fields of their own. */
-export interface CityParent {
-  code: string;
-}
 
 /** The entity with the departments' findings (or counts) the gateway brought for its `@requires`. */
 export type CommuneConsistencyParent = CommuneRef;

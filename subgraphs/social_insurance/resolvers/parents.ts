@@ -1,6 +1,4 @@
-// What each GraphQL type's resolvers receive as parent: scripts/codegen.ts reads every
-// `<Type>Parent` below into the generated resolver types (types.generated.ts). A type not listed
-// receives the object its SDL describes, which the resolver returning it must build in full.
+// The parent each GraphQL type's resolvers receive, read by scripts/codegen.ts (see there).
 import type {
   ElectricitySubsidy,
   EmergencyRelief,
@@ -24,18 +22,4 @@ export type SocialFiguresParent = Figures;
 /** What Household.socialSupport resolves to: the registry id, or null when it cannot be one. */
 export interface HouseholdSocialSupportParent {
   householdId: number | null;
-}
-
-/** The registry's entities, as references: this subgraph knows them by key only. */
-export interface HouseholdParent {
-  id: string;
-}
-export interface HouseholdMemberParent {
-  id: string;
-}
-export interface CommuneParent {
-  code: string;
-}
-export interface CityParent {
-  code: string;
 }
