@@ -81,8 +81,11 @@ export async function recordPersonalReads(db: Kysely<any>, auth: RequestAuth): P
 }
 
 const ACTIONS = { WRITE: 'write', READ_PERSONAL: 'read_personal', REFUSED: 'refused' } as const satisfies Record<string, AuditAction>;
+/** The same pairs the other way round: every stored action has its GraphQL name (the field is non-null). */
+const ACTION_NAMES = { write: 'WRITE', read_personal: 'READ_PERSONAL', refused: 'REFUSED' } as const satisfies Record<AuditAction, keyof typeof ACTIONS>;
 
-interface AuditRow {
+/** An audit_event row: the parent of the `AuditEvent` resolvers (the generated resolver types map it). */
+export interface AuditRow {
   id: number;
   occurred_at: Date | string;
   subject: string;
@@ -128,7 +131,7 @@ export async function auditTrail(db: Kysely<any>, args: AuditTrailArgs): Promise
 export const AuditEvent = {
   id: (r: AuditRow) => String(r.id),
   occurredAt: (r: AuditRow) => r.occurred_at,
-  action: (r: AuditRow) => (Object.keys(ACTIONS) as Array<keyof typeof ACTIONS>).find((k) => ACTIONS[k] === r.action),
+  action: (r: AuditRow) => ACTION_NAMES[r.action],
   householdIds: (r: AuditRow) => r.household_ids.map(String),
   requestId: (r: AuditRow) => r.request_id,
   callerRequestId: (r: AuditRow) => r.caller_request_id,

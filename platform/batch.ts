@@ -19,3 +19,13 @@ export function byKey<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row:
   for (const row of rows) map.set(keyOf(row), row);
   return keys.map((k) => map.get(k));
 }
+
+/**
+ * A loaded row that a foreign key guarantees (a participation's project) for a non-null field:
+ * its absence is a broken invariant, thrown as an internal error naming what is missing (graphql-js
+ * would refuse the null anyway, with a message that names no row).
+ */
+export function required<T>(row: T | undefined, what: string): T {
+  if (row === undefined) throw new Error(`${what} is missing`);
+  return row;
+}

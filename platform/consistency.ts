@@ -212,6 +212,12 @@ export interface CommuneConsistencyRef {
 export interface CityConsistencyRef {
   year: number;
 }
+/**
+ * What a department's consistency fields receive (their parent in the generated resolver types):
+ * the reference, with the facts the department `@requires` under their own field names.
+ */
+export type CommuneConsistencyParent = CommuneConsistencyRef & Record<string, unknown>;
+export type CityConsistencyParent = CityConsistencyRef & Record<string, unknown>;
 
 /** The representations of one batch as one: list fields (facts a subgraph requires) concatenated. */
 function mergeRefs(refs: readonly Record<string, unknown>[]): Record<string, unknown> {
@@ -272,21 +278,25 @@ export function perCommune<TContext extends object, T extends { communeCode: str
  * entity lists them (batched over the communes of a request), the city entity counts them (a
  * city's findings would be too many to carry through the gateway).
  */
-export function departmentConsistencyResolvers<TContext extends { auth: RequestAuth }>(field: string, findings: Evaluate<TContext>) {
+export function departmentConsistencyResolvers<TContext extends { auth: RequestAuth }, F extends string = string>(field: F, findings: Evaluate<TContext>) {
   const ofCommune = perCommune(findings);
+  const communeFindings = async (ref: CommuneConsistencyParent, _: unknown, ctx: TContext): Promise<DepartmentFinding[]> =>
+    ctx.auth.canSeeCommune(ref.communeCode) ? ofCommune(ctx, ref.communeCode, checkYear(ref.year), ref) : [];
+  const cityCounts = async (ref: CityConsistencyParent, _: unknown, ctx: TContext): Promise<RuleCount[]> => {
+    const communes = communesToCheck(ctx.auth, null);
+    return communes?.length === 0 ? [] : countByRule(await findings(ctx, communes, checkYear(ref.year), ref));
+  };
+  // TypeScript widens a computed key to `string`; the casts give back the field names built from
+  // `field`, so that the department's generated resolver types check them against its SDL.
   return {
     CommuneConsistency: {
-      // The representation as it came, with any fields this subgraph `@requires`.
-      __resolveReference: (ref: CommuneConsistencyRef) => ref,
-      [`${field}Findings`]: (ref: CommuneConsistencyRef & Record<string, unknown>, _: unknown, ctx: TContext) =>
-        ctx.auth.canSeeCommune(ref.communeCode) ? ofCommune(ctx, ref.communeCode, checkYear(ref.year), ref) : [],
+      // The representation as it came (with its __typename), with any fields this subgraph `@requires`.
+      __resolveReference: <R extends CommuneConsistencyRef>(ref: R): R => ref,
+      ...({ [`${field}Findings`]: communeFindings } as Record<`${F}Findings`, typeof communeFindings>),
     },
     CityConsistency: {
-      __resolveReference: (ref: CityConsistencyRef) => ref,
-      [`${field}RuleCounts`]: async (ref: CityConsistencyRef & Record<string, unknown>, _: unknown, ctx: TContext) => {
-        const communes = communesToCheck(ctx.auth, null);
-        return communes?.length === 0 ? [] : countByRule(await findings(ctx, communes, checkYear(ref.year), ref));
-      },
+      __resolveReference: <R extends CityConsistencyRef>(ref: R): R => ref,
+      ...({ [`${field}RuleCounts`]: cityCounts } as Record<`${F}RuleCounts`, typeof cityCounts>),
     },
   };
 }

@@ -8,7 +8,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 // The one deep import of @apollo/subgraph (its main entry does not export the resolver map's
-// type); the departments use ResolverMap from here.
+// type); only toResolverMap below uses it.
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
@@ -23,14 +23,27 @@ import type { Observability } from './observability.js';
 import { withIdempotentMutations } from './writes.js';
 import { guardTextInputs } from './inputs.js';
 
-/** A department's resolver map, as @apollo/subgraph takes it. */
-export type ResolverMap<TContext> = GraphQLResolverMap<TContext>;
+/**
+ * A department's resolvers, typed by its generated `Resolvers` (resolvers/types.generated.ts,
+ * `npm run codegen`): one object per GraphQL type, or a scalar.
+ */
+export type DepartmentResolvers = Record<string, object | undefined>;
+
+/**
+ * The one place where a department's typed resolvers meet @apollo/subgraph's untyped map. The
+ * generated types are narrower than GraphQLResolverMap (typed parents and arguments, federation's
+ * `__resolveReference(reference, context, info)`, optional entries), so TypeScript cannot relate
+ * the two, but they describe the same objects at run time.
+ */
+function toResolverMap<TContext>(resolvers: DepartmentResolvers): GraphQLResolverMap<TContext> {
+  return resolvers as GraphQLResolverMap<TContext>;
+}
 
 /** What `buildSubgraph` returns: everything needed to serve or compose one subgraph. */
 export interface BuiltSubgraph<TContext extends BaseContext> {
   name: string;
   typeDefs: DocumentNode;
-  resolvers: GraphQLResolverMap<TContext>;
+  resolvers: DepartmentResolvers;
   /** The per-request context (one DataLoader set per request), around the caller's access state. */
   createContext(auth: RequestAuth): Promise<TContext>;
 }
@@ -84,10 +97,11 @@ export function createSubgraphServer<TContext extends BaseContext & { auth: Requ
 ): ApolloServer<TContext> {
   const { observability } = options;
   // Every mutation may carry an idempotency key (writes.ts).
-  const resolvers = built.resolvers.Mutation
-    ? { ...built.resolvers, Mutation: withIdempotentMutations(built.resolvers.Mutation as Record<string, GraphQLFieldResolver<unknown, TContext>>) }
-    : built.resolvers;
-  const schema = buildSubgraphSchema([{ typeDefs: built.typeDefs, resolvers: resolvers as GraphQLResolverMap<TContext> }]);
+  const typed = toResolverMap<TContext>(built.resolvers);
+  const resolvers = typed.Mutation
+    ? { ...typed, Mutation: withIdempotentMutations(typed.Mutation as Record<string, GraphQLFieldResolver<unknown, TContext>>) }
+    : typed;
+  const schema = buildSubgraphSchema([{ typeDefs: built.typeDefs, resolvers }]);
   // Every text argument checked against one rule before anything runs (inputs.ts).
   guardTextInputs(schema);
   const rules = accessRules(built.typeDefs, built.name);

@@ -8,7 +8,7 @@ import { HOUSE_SHAPE } from '../subgraphs/house-shape.js';
 // npm run new:subgraph -- <name>: scaffolds a working subgraph in the house shape (from
 // scripts/templates/subgraph/) and registers it everywhere a subgraph is listed: the catalog,
 // package.json's start:<name>, docker-compose.yml, the Dockerfile's ports, and the committed
-// supergraph (recomposed). The result composes and passes its own test with no further edits;
+// supergraph (recomposed); its resolver types are generated from its SDL (npm run codegen). The result composes and passes its own test with no further edits;
 // then the department replaces the placeholder record with its own types and tables.
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -185,6 +185,9 @@ function main(argv: string[]): void {
     fs.writeFileSync(at(file), text);
     console.log(`updated  ${file}`);
   }
+  // The resolver types the scaffolded resolvers are written against (scripts/codegen.ts).
+  const generated = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/codegen.ts', n.name], { cwd: ROOT, stdio: 'inherit' });
+  if (generated.status !== 0) throw new Error(`codegen failed: see above (the files are written; fix the SDL and run \`npm run codegen -- ${n.name}\`)`);
   // A new process, so that composition reads the catalog with the new subgraph in it.
   const composed = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/compose.ts'], { cwd: ROOT, stdio: 'inherit' });
   if (composed.status !== 0) throw new Error('composition failed: see above (the files are written; fix the SDL and run `npm run schema:compose`)');

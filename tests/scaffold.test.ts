@@ -95,6 +95,8 @@ describe('npm run new:subgraph -- education (in a copy of the repository)', () =
       'db/tables.ts',
       'db/migrations/index.ts',
       'resolvers/index.ts',
+      'resolvers/parents.ts',
+      'resolvers/types.generated.ts',
       'resolvers/Query.ts',
       'resolvers/Household.ts',
       'resolvers/Commune.ts',

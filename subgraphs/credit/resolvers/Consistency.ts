@@ -1,28 +1,21 @@
-import {
-  checkYear,
-  communesToCheck,
-  departmentConsistencyResolvers,
-  perCommune,
-  type CityConsistencyRef,
-  type CommuneConsistencyRef,
-} from '../../../platform/consistency.js';
+import { checkYear, communesToCheck, departmentConsistencyResolvers, perCommune } from '../../../platform/consistency.js';
 import { creditFindings, housingLoanFacts } from '../consistency.js';
-import type { CreditContext } from '../context.js';
+import type { CityConsistencyResolvers, CommuneConsistencyResolvers } from './types.generated.js';
 
-const base = departmentConsistencyResolvers<CreditContext>('credit', creditFindings);
+const base = departmentConsistencyResolvers('credit', creditFindings);
 
 /** Loans of the housing rule's programme, batched over the communes of a request like the findings. */
 const ofCommune = perCommune(housingLoanFacts);
 
-export const CommuneConsistency = {
+export const CommuneConsistency: CommuneConsistencyResolvers = {
   ...base.CommuneConsistency,
-  housingLoanFacts: async (ref: CommuneConsistencyRef, _: unknown, ctx: CreditContext) =>
+  housingLoanFacts: async (ref, _, ctx) =>
     ctx.auth.canSeeCommune(ref.communeCode) ? ofCommune(ctx, ref.communeCode, checkYear(ref.year)) : [],
 };
 
-export const CityConsistency = {
+export const CityConsistency: CityConsistencyResolvers = {
   ...base.CityConsistency,
-  housingLoanFacts: async (ref: CityConsistencyRef, _: unknown, ctx: CreditContext) => {
+  housingLoanFacts: async (ref, _, ctx) => {
     const communes = communesToCheck(ctx.auth, null);
     return communes?.length === 0 ? [] : housingLoanFacts(ctx, communes, checkYear(ref.year));
   },

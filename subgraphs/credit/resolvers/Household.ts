@@ -3,6 +3,7 @@ import { outstandingOf } from '../balance.js';
 import type { CreditContext } from '../context.js';
 import type { Loan as LoanRow } from '../db/tables.js';
 import { parseId } from '../../../platform/ids.js';
+import type { HouseholdResolvers } from './types.generated.js';
 
 type HouseholdRef = { id: string };
 
@@ -19,14 +20,14 @@ async function visibleLoans(h: HouseholdRef, ctx: CreditContext): Promise<LoanRo
   return ctx.auth.communeScope ? loans.filter((l) => ctx.auth.canSeeCommune(l.commune_code)) : loans;
 }
 
-export const Household = {
+export const Household: HouseholdResolvers = {
   // The registry owns households; the reference is all this subgraph needs to hang loans on.
   // Scoping happens on the records (each loan carries its commune), not here: this subgraph
   // does not know which commune a household without loans lives in.
-  __resolveReference: (ref: HouseholdRef) => ({ id: ref.id }),
-  loans: (h: HouseholdRef, _: unknown, ctx: CreditContext) => visibleLoans(h, ctx),
+  __resolveReference: (ref) => ({ id: ref.id }),
+  loans: (h, _, ctx) => visibleLoans(h, ctx),
   // Over the visible loans only, so that the summary gives away nothing the list does not show.
-  creditSummary: async (h: HouseholdRef, { asOf }: { asOf?: string | null }, ctx: CreditContext) => {
+  creditSummary: async (h, { asOf }, ctx) => {
     const date = asOf ?? todayInHanoi();
     const loans = (await visibleLoans(h, ctx)).filter((l) => l.disbursed_on <= date);
     const repayments = await ctx.loaders.repaymentsByLoan.loadMany(loans.map((l) => l.id));

@@ -3,34 +3,13 @@ import { requiredText } from '../../../platform/inputs.js';
 import { auditedWrite } from '../../../platform/audit.js';
 import { badInput } from '../../../platform/errors.js';
 import { todayInHanoi } from '../../../platform/scalars.js';
-import type { CreditContext } from '../context.js';
-import type { MassOrganisation } from '../db/tables.js';
 import { checkEligibility, reviewYearsFor } from '../eligibility.js';
 import { requireId } from '../../../platform/ids.js';
 import * as repo from '../repository.js';
+import type { MutationResolvers } from './types.generated.js';
 
-interface DisburseLoanInput {
-  householdId: string;
-  programmeCode: string;
-  amount: number;
-  disbursedOn: string;
-  termMonths: number;
-  priorityRate?: boolean | null;
-  purpose: string;
-  massOrganisation: MassOrganisation;
-  savingsGroup: string;
-  jobsCreated?: number | null;
-}
-
-interface RecordLoanRepaymentInput {
-  loanId: string;
-  paidOn: string;
-  principal: number;
-  interest: number;
-}
-
-export const Mutation = {
-  disburseLoan: async (_: unknown, { input }: { input: DisburseLoanInput }, ctx: CreditContext) => {
+export const Mutation: MutationResolvers = {
+  disburseLoan: async (_, { input }, ctx) => {
     // 1. Checks that need nothing but the input.
     const householdId = requireId('householdId', input.householdId, 'household');
     if (input.amount <= 0) throw badInput('amount', 'amount must be more than zero');
@@ -98,7 +77,7 @@ export const Mutation = {
     return { loan };
   },
 
-  recordRepayment: async (_: unknown, { input }: { input: RecordLoanRepaymentInput }, ctx: CreditContext) => {
+  recordRepayment: async (_, { input }, ctx) => {
     const loanId = requireId('loanId', input.loanId, 'loan');
     if (input.principal < 0) throw badInput('principal', 'principal must be zero or more');
     if (input.interest < 0) throw badInput('interest', 'interest must be zero or more');

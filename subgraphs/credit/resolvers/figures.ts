@@ -1,9 +1,9 @@
 import { badInput } from '../../../platform/errors.js';
 import { checkPeriod, periodKey as commonPeriodKey } from '../../../platform/period.js';
-import type { CreditContext } from '../context.js';
 import type { LoanProgramme } from '../db/tables.js';
 import type { AreaFigures } from '../loaders.js';
 import type { DisbursementRow, OutstandingRow } from '../repository.js';
+import type { CreditFiguresResolvers } from './types.generated.js';
 
 // CreditFigures and CreditOutstanding as GraphQL shows them: the one mapping place from rows to
 // fields. Every programme is listed (zeros where it lent nothing), so that a dashboard's columns
@@ -56,10 +56,8 @@ export function toCreditOutstanding(asOf: string, area: AreaFigures<OutstandingR
  */
 export const PUBLISHED_GROUPS: readonly string[][] = [['NEAR_POOR_HOUSEHOLDS', 'NEWLY_ESCAPED_POVERTY', 'POOR_HOUSEHOLDS']];
 
-type CreditFiguresValue = ReturnType<typeof toCreditFigures>;
-
-export const CreditFigures = {
-  borrowingHouseholdsUnder: async (figures: CreditFiguresValue, { programmes }: { programmes: string[] }, ctx: CreditContext) => {
+export const CreditFigures: CreditFiguresResolvers = {
+  borrowingHouseholdsUnder: async (figures, { programmes }, ctx) => {
     if (programmes.length === 0) throw badInput('programmes', 'programmes is empty: name at least one programme code (see loanProgrammes)');
     const known = new Set((await ctx.loaders.allProgrammes.load('all')).map((p) => p.code));
     const unknown = programmes.filter((code) => !known.has(code));

@@ -1,10 +1,10 @@
 import { resolveCityReference } from '../../../platform/city.js';
-import type { EmploymentContext } from '../context.js';
 import { toEmploymentFigures } from './figures.js';
+import type { CityResolvers } from './types.generated.js';
 
-export const City = {
+export const City: CityResolvers = {
   __resolveReference: resolveCityReference,
-  employmentFigures: async (_: unknown, { year }: { year: number }, ctx: EmploymentContext) =>
+  employmentFigures: async (_, { year }, ctx) =>
     toEmploymentFigures(await ctx.loaders.cityFigures.load(year)),
-  labourStatistics: (_: unknown, { year }: { year: number }, ctx: EmploymentContext) => ctx.loaders.labourStatisticsByYear.load(year),
+  labourStatistics: (_, { year }, ctx) => ctx.loaders.labourStatisticsByYear.load(year),
 };

@@ -1,11 +1,11 @@
-import type { EmploymentContext } from '../context.js';
 import { toEmploymentFigures } from './figures.js';
+import type { CommuneResolvers } from './types.generated.js';
 
 /** The registry owns communes; this subgraph adds their employment figures. */
-export const Commune = {
-  __resolveReference: (ref: { code: string }) => ({ code: ref.code }),
-  employmentFigures: async (c: { code: string }, { year }: { year: number }, ctx: EmploymentContext) =>
+export const Commune: CommuneResolvers = {
+  __resolveReference: (ref) => ({ code: ref.code }),
+  employmentFigures: async (c, { year }, ctx) =>
     toEmploymentFigures(await ctx.loaders.communeFigures.load(`${c.code}|${year}`)),
-  jobFairs: (c: { code: string }, { year }: { year: number }, ctx: EmploymentContext) =>
+  jobFairs: (c, { year }, ctx) =>
     ctx.loaders.jobFairsByCommuneYear.load(`${c.code}|${year}`),
 };

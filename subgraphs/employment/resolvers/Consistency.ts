@@ -1,5 +1,4 @@
 import { departmentConsistencyResolvers } from '../../../platform/consistency.js';
 import { employmentFindings } from '../consistency.js';
-import type { EmploymentContext } from '../context.js';
 
-export const { CommuneConsistency, CityConsistency } = departmentConsistencyResolvers<EmploymentContext>('employment', employmentFindings);
+export const { CommuneConsistency, CityConsistency } = departmentConsistencyResolvers('employment', employmentFindings);

@@ -1,16 +1,15 @@
-import type { EmploymentContext } from '../context.js';
-import type { JobPlacement as PlacementRow } from '../db/tables.js';
 import { poorOrNearPoor } from './classification.js';
+import type { JobPlacementResolvers } from './types.generated.js';
 
-export const JobPlacement = {
-  id: (p: PlacementRow) => String(p.id),
-  worker: (p: PlacementRow) => ({ id: String(p.member_id) }),
-  household: (p: PlacementRow) => ({ id: String(p.household_id) }),
-  commune: (p: PlacementRow) => ({ code: p.commune_code }),
-  destinationCountry: (p: PlacementRow) => p.destination_country,
-  placedOn: (p: PlacementRow) => p.placed_on,
-  monthlyWage: (p: PlacementRow) => p.monthly_wage,
-  jobFair: (p: PlacementRow, _: unknown, ctx: EmploymentContext) =>
+export const JobPlacement: JobPlacementResolvers = {
+  id: (p) => String(p.id),
+  worker: (p) => ({ id: String(p.member_id) }),
+  household: (p) => ({ id: String(p.household_id) }),
+  commune: (p) => ({ code: p.commune_code }),
+  destinationCountry: (p) => p.destination_country,
+  placedOn: (p) => p.placed_on,
+  monthlyWage: (p) => p.monthly_wage,
+  jobFair: (p, _, ctx) =>
     p.job_fair_id === null ? null : ctx.loaders.jobFairById.load(p.job_fair_id),
-  fromPoorOrNearPoorHousehold: (p: PlacementRow) => poorOrNearPoor(p.household_classification),
+  fromPoorOrNearPoorHousehold: (p) => poorOrNearPoor(p.household_classification),
 };

@@ -1,7 +1,7 @@
-import type { LabourStatistics as StatisticsRow } from '../db/tables.js';
+import type { LabourStatisticsResolvers } from './types.generated.js';
 
-export const LabourStatistics = {
-  urbanUnemploymentRatePercent: (s: StatisticsRow) => Number(s.urban_unemployment_rate_percent),
-  trainedWorkerSharePercent: (s: StatisticsRow) => Number(s.trained_worker_share_percent),
-  recordedAt: (s: StatisticsRow) => s.recorded_at,
+export const LabourStatistics: LabourStatisticsResolvers = {
+  urbanUnemploymentRatePercent: (s) => Number(s.urban_unemployment_rate_percent),
+  trainedWorkerSharePercent: (s) => Number(s.trained_worker_share_percent),
+  recordedAt: (s) => s.recorded_at,
 };

@@ -5,60 +5,15 @@ import { badInput } from '../../../platform/errors.js';
 import type { RegistryMember } from '../../../platform/registry-client.js';
 import { todayInHanoi } from '../../../platform/scalars.js';
 import type { EmploymentContext } from '../context.js';
-import type { ContractKind, HouseholdClassification, LabourStatisticsBasis, PlacementChannel, TrainingLevel } from '../db/tables.js';
+import type { HouseholdClassification } from '../db/tables.js';
 import * as repo from '../repository.js';
 import { parseId, requireId } from '../../../platform/ids.js';
+import type { MutationResolvers } from './types.generated.js';
 
 // Every mutation: validate the input, then ask the registry, then write in one transaction
 // together with its audit record (auditedWrite), naming the households it touched.
 // The registry is asked BEFORE the transaction opens: on the embedded database an open
 // transaction holds the one shared session the registry needs to answer.
-
-interface RecordJobPlacementInput {
-  workerId: string;
-  householdId?: string | null;
-  employer: string;
-  sector: string;
-  channel: PlacementChannel;
-  contract: ContractKind;
-  destinationCountry?: string | null;
-  placedOn: string;
-  monthlyWage: number;
-  jobFairId?: string | null;
-}
-
-interface RecordJobFairInput {
-  communeCode: string;
-  heldOn: string;
-  name?: string | null;
-  employers: number;
-  participants: number;
-  hires: number;
-  hiresAbroad: number;
-}
-
-interface EnrolInTrainingInput {
-  personId: string;
-  course: string;
-  level: TrainingLevel;
-  startedOn: string;
-  completedOn?: string | null;
-  certificate?: string | null;
-}
-
-interface CompleteTrainingInput {
-  enrolmentId: string;
-  completedOn: string;
-  certificate?: string | null;
-}
-
-interface RecordLabourStatisticsInput {
-  year: number;
-  urbanUnemploymentRatePercent: number;
-  trainedWorkerSharePercent: number;
-  basis?: LabourStatisticsBasis | null;
-  source: string;
-}
 
 /** The registry's person for `id`, or a refusal naming `field`. */
 async function registryMember(ctx: EmploymentContext, field: string, id: string): Promise<RegistryMember> {
@@ -83,8 +38,8 @@ async function classificationInForce(ctx: EmploymentContext, householdId: string
   return c ? (c.toLowerCase() as HouseholdClassification) : null;
 }
 
-export const Mutation = {
-  recordJobPlacement: async (_: unknown, { input }: { input: RecordJobPlacementInput }, ctx: EmploymentContext) => {
+export const Mutation: MutationResolvers = {
+  recordJobPlacement: async (_, { input }, ctx) => {
     const today = todayInHanoi();
     const employer = requiredText('employer', input.employer);
     const sector = requiredText('sector', input.sector);
@@ -135,7 +90,7 @@ export const Mutation = {
     return { placement };
   },
 
-  recordJobFair: async (_: unknown, { input }: { input: RecordJobFairInput }, ctx: EmploymentContext) => {
+  recordJobFair: async (_, { input }, ctx) => {
     for (const field of ['employers', 'participants', 'hires', 'hiresAbroad'] as const) {
       if (input[field] < 0) throw badInput(field, `${field} must be zero or more`);
     }
@@ -164,7 +119,7 @@ export const Mutation = {
     return { jobFair };
   },
 
-  enrolInTraining: async (_: unknown, { input }: { input: EnrolInTrainingInput }, ctx: EmploymentContext) => {
+  enrolInTraining: async (_, { input }, ctx) => {
     const today = todayInHanoi();
     const course = requiredText('course', input.course);
     notInFuture('startedOn', input.startedOn, today);
@@ -196,7 +151,7 @@ export const Mutation = {
     return { enrolment };
   },
 
-  completeTraining: async (_: unknown, { input }: { input: CompleteTrainingInput }, ctx: EmploymentContext) => {
+  completeTraining: async (_, { input }, ctx) => {
     notInFuture('completedOn', input.completedOn);
     const id = requireId('enrolmentId', input.enrolmentId, 'enrolment');
     const enrolment = await auditedWrite(ctx.db, ctx.auth, 'completeTraining', async (trx, audit) => {
@@ -212,7 +167,7 @@ export const Mutation = {
     return { enrolment };
   },
 
-  recordLabourStatistics: async (_: unknown, { input }: { input: RecordLabourStatisticsInput }, ctx: EmploymentContext) => {
+  recordLabourStatistics: async (_, { input }, ctx) => {
     const thisYear = Number(todayInHanoi().slice(0, 4));
     if (input.year < 1990 || input.year > thisYear) throw badInput('year', `year must be between 1990 and ${thisYear}, got ${input.year}`);
     for (const field of ['urbanUnemploymentRatePercent', 'trainedWorkerSharePercent'] as const) {

@@ -1,5 +1,8 @@
 // GraphQL enum values (UPPER_CASE) mapped to the snake_case stored in SQL: the one place
-// where the two spellings meet.
+// where the two spellings meet. scripts/codegen.ts reads them too: the generated types spell
+// these enums' arguments and results the SQL way.
+import type { Resolvers } from './types.generated.js';
+
 export const enums = {
   JobPlacementChannel: {
     JOB_FAIR: 'job_fair',
@@ -15,4 +18,4 @@ export const enums = {
     COLLEGE: 'college',
   },
   LabourStatisticsBasis: { REPORTED: 'reported', ESTIMATE: 'estimate' },
-};
+} as const satisfies Resolvers;

@@ -1,7 +1,5 @@
-import type { ResolverMap } from '../../../platform/subgraph.js';
 import { AuditEvent } from '../../../platform/audit.js';
 import { DateScalar, DateTime, Money } from '../../../platform/scalars.js';
-import type { EmploymentContext } from '../context.js';
 import { City } from './City.js';
 import { Commune } from './Commune.js';
 import { CityConsistency, CommuneConsistency } from './Consistency.js';
@@ -14,8 +12,9 @@ import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { TrainingEnrolment } from './TrainingEnrolment.js';
 import { EmploymentFigures } from './withheld.js';
+import type { Resolvers } from './types.generated.js';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Money,
   Date: DateScalar,
   DateTime,
@@ -34,4 +33,4 @@ export const resolvers = {
   CommuneConsistency,
   CityConsistency,
   AuditEvent,
-} as unknown as ResolverMap<EmploymentContext>;
+};

@@ -1,12 +1,5 @@
-import type { GraphQLResolveInfo } from 'graphql';
 import { unlessWithheld } from '../../../platform/access/enforce.js';
-import type { EmploymentContext } from '../context.js';
-
-/** The two halves of the placements, as toEmploymentFigures (figures.ts) names them. */
-interface PlacementSplit {
-  overseasPlacements: number;
-  domesticPlacements: number;
-}
+import type { EmploymentFiguresResolvers } from './types.generated.js';
 
 /**
  * Small-count protection beyond each count's own `@count`: overseas and domestic placements
@@ -14,9 +7,9 @@ interface PlacementSplit {
  * minus it). Each is withheld when the other is. (Kept out of figures.ts, which maps counts to
  * fields and nothing else.)
  */
-export const EmploymentFigures = {
-  overseasPlacements: (f: PlacementSplit, _: unknown, ctx: EmploymentContext, info: GraphQLResolveInfo) =>
+export const EmploymentFigures: EmploymentFiguresResolvers = {
+  overseasPlacements: (f, _, ctx, info) =>
     unlessWithheld(f.domesticPlacements, f.overseasPlacements, ctx.auth, info),
-  domesticPlacements: (f: PlacementSplit, _: unknown, ctx: EmploymentContext, info: GraphQLResolveInfo) =>
+  domesticPlacements: (f, _, ctx, info) =>
     unlessWithheld(f.overseasPlacements, f.domesticPlacements, ctx.auth, info),
 };

@@ -1,16 +1,16 @@
 import { resolveCityReference } from '../../../platform/city.js';
-import type { HousingContext } from '../context.js';
 import { periodKey } from '../loaders.js';
 import { checkPeriod, cityTotals, toFundFigures, toHousingFigures } from './figures.js';
+import type { CityResolvers } from './types.generated.js';
 
-export const City = {
+export const City: CityResolvers = {
   __resolveReference: resolveCityReference,
-  housingFigures: async (_: unknown, { from, to }: { from: string; to: string }, ctx: HousingContext) => {
+  housingFigures: async (_, { from, to }, ctx) => {
     const period = checkPeriod(from, to);
     const { counts, funding } = cityTotals(await ctx.loaders.periodFigures.load(periodKey(period)));
     return toHousingFigures(period, counts, funding);
   },
-  fundForThePoor: async (_: unknown, { from, to }: { from: string; to: string }, ctx: HousingContext) => {
+  fundForThePoor: async (_, { from, to }, ctx) => {
     const period = checkPeriod(from, to);
     const key = periodKey(period);
     const [contributions, figures] = await Promise.all([

@@ -1,5 +1,4 @@
 import { departmentConsistencyResolvers } from '../../../platform/consistency.js';
 import { housingFindings } from '../consistency.js';
-import type { HousingContext } from '../context.js';
 
-export const { CommuneConsistency, CityConsistency } = departmentConsistencyResolvers<HousingContext>('housing', housingFindings);
+export const { CommuneConsistency, CityConsistency } = departmentConsistencyResolvers('housing', housingFindings);

@@ -1,10 +1,10 @@
-import type { HousingContext } from '../context.js';
 import { parseId } from '../../../platform/ids.js';
+import type { HouseholdResolvers } from './types.generated.js';
 
-export const Household = {
+export const Household: HouseholdResolvers = {
   // The registry owns households; this subgraph only adds fields keyed by the id.
-  __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-  housingSupport: async (h: { id: string }, _: unknown, ctx: HousingContext) => {
+  __resolveReference: (ref) => ({ id: ref.id }),
+  housingSupport: async (h, _, ctx) => {
     const id = parseId(h.id);
     if (id === undefined) return [];
     // Loaded for every household at once (one statement), then narrowed: a commune-scoped viewer

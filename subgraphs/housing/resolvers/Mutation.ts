@@ -3,52 +3,16 @@ import type { Transaction } from 'kysely';
 import { auditedWrite } from '../../../platform/audit.js';
 import { badInput } from '../../../platform/errors.js';
 import type { HousingContext } from '../context.js';
-import type { FundDonorKind, HousingCase, HousingCaseKind, HousingDatabase, HousingFundingSource } from '../db/tables.js';
+import type { HousingCase, HousingDatabase, HousingFundingSource } from '../db/tables.js';
 import * as repo from '../repository.js';
+import type { HousingFundingLineInput, MutationResolvers } from './types.generated.js';
 import { eligibleForHousing, listReviewYear, transition, vbspLineRefusal, type HousingAction } from '../rules.js';
 import type { RegistryClassification } from '../../../platform/registry-client.js';
 import { requireId } from '../../../platform/ids.js';
 
-interface FundingLineInput {
-  source: HousingFundingSource;
-  amount: number;
-}
-
-interface ApproveHousingCaseInput {
-  householdId: string;
-  kind: HousingCaseKind;
-  approvalDate: string;
-  fundingLines: FundingLineInput[];
-}
-
-interface RecordHousingProgressInput {
-  caseId: string;
-  startDate: string;
-  fundingLines?: FundingLineInput[] | null;
-}
-
-interface CompleteHousingCaseInput {
-  caseId: string;
-  completionDate: string;
-}
-
-interface CancelHousingCaseInput {
-  caseId: string;
-  cancellationDate: string;
-  reason?: string | null;
-}
-
-interface AddFundContributionInput {
-  donorKind: FundDonorKind;
-  donorName?: string | null;
-  amount: number;
-  contributionDate: string;
-  communeCode?: string | null;
-}
-
 const MAX_FUNDING_LINES = 20;
 
-function checkFundingLines(lines: readonly FundingLineInput[], required: boolean): void {
+function checkFundingLines(lines: readonly HousingFundingLineInput[], required: boolean): void {
   if (required && lines.length === 0) throw badInput('fundingLines', 'a case needs at least one funding line');
   if (lines.length > MAX_FUNDING_LINES) throw badInput('fundingLines', `at most ${MAX_FUNDING_LINES} funding lines at once`);
   lines.forEach((line, i) => {
@@ -62,7 +26,7 @@ function vbspTotal(lines: readonly { source: HousingFundingSource; amount: numbe
 }
 
 /** The first VBSP line's index, for naming the refused field. */
-function vbspField(lines: readonly FundingLineInput[]): string {
+function vbspField(lines: readonly HousingFundingLineInput[]): string {
   return `fundingLines[${Math.max(0, lines.findIndex((l) => l.source === 'vbsp_housing_loan'))}].source`;
 }
 
@@ -99,8 +63,8 @@ async function step(
   return { housingCase };
 }
 
-export const Mutation = {
-  approveHousingCase: async (_: unknown, { input }: { input: ApproveHousingCaseInput }, ctx: HousingContext) => {
+export const Mutation: MutationResolvers = {
+  approveHousingCase: async (_, { input }, ctx) => {
     const householdId = requireId('householdId', input.householdId, 'household');
     notInFuture('approvalDate', input.approvalDate);
     checkFundingLines(input.fundingLines, true);
@@ -150,7 +114,7 @@ export const Mutation = {
     return { housingCase };
   },
 
-  recordHousingProgress: async (_: unknown, { input }: { input: RecordHousingProgressInput }, ctx: HousingContext) => {
+  recordHousingProgress: async (_, { input }, ctx) => {
     const caseId = caseIdOf(input);
     notInFuture('startDate', input.startDate);
     const lines = input.fundingLines ?? [];
@@ -187,7 +151,7 @@ export const Mutation = {
     });
   },
 
-  completeHousingCase: async (_: unknown, { input }: { input: CompleteHousingCaseInput }, ctx: HousingContext) => {
+  completeHousingCase: async (_, { input }, ctx) => {
     const caseId = caseIdOf(input);
     notInFuture('completionDate', input.completionDate);
     return step(ctx, 'completeHousingCase', caseId, 'complete', async (locked, to, trx) => {
@@ -199,7 +163,7 @@ export const Mutation = {
     });
   },
 
-  cancelHousingCase: async (_: unknown, { input }: { input: CancelHousingCaseInput }, ctx: HousingContext) => {
+  cancelHousingCase: async (_, { input }, ctx) => {
     const caseId = caseIdOf(input);
     notInFuture('cancellationDate', input.cancellationDate);
     const reason = input.reason?.trim() || null;
@@ -212,7 +176,7 @@ export const Mutation = {
     });
   },
 
-  addFundContribution: async (_: unknown, { input }: { input: AddFundContributionInput }, ctx: HousingContext) => {
+  addFundContribution: async (_, { input }, ctx) => {
     if (input.amount <= 0) throw badInput('amount', `amount must be more than zero, got ${input.amount}`);
     notInFuture('contributionDate', input.contributionDate);
     const donorName = input.donorName?.trim() || null;

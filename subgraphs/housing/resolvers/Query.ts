@@ -1,9 +1,9 @@
-import { auditTrail, type AuditTrailArgs } from '../../../platform/audit.js';
-import type { HousingContext } from '../context.js';
+import { auditTrail } from '../../../platform/audit.js';
 import { parseId } from '../../../platform/ids.js';
+import type { QueryResolvers } from './types.generated.js';
 
-export const Query = {
-  housingCase: async (_: unknown, { id }: { id: string }, ctx: HousingContext) => {
+export const Query: QueryResolvers = {
+  housingCase: async (_, { id }, ctx) => {
     const n = parseId(id);
     const housingCase = n === undefined ? undefined : await ctx.loaders.caseById.load(n);
     // Asked for by id, a case outside the viewer's communes reads exactly as a missing one
@@ -11,5 +11,5 @@ export const Query = {
     return housingCase && ctx.auth.canSeeCommune(housingCase.commune_code) ? housingCase : null;
   },
 
-  housingAuditTrail: (_: unknown, args: AuditTrailArgs, ctx: HousingContext) => auditTrail(ctx.db, args),
+  housingAuditTrail: (_, args, ctx) => auditTrail(ctx.db, args),
 };

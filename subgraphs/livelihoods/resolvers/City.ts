@@ -1,10 +1,9 @@
 import { resolveCityReference } from '../../../platform/city.js';
-import type { LivelihoodsContext } from '../context.js';
 import { periodKey } from '../loaders.js';
 import { periodOf } from './period.js';
+import type { CityResolvers } from './types.generated.js';
 
-export const City = {
+export const City: CityResolvers = {
   __resolveReference: resolveCityReference,
-  livelihoodFigures: (_: { code: string }, args: { from: string; to: string }, ctx: LivelihoodsContext) =>
-    ctx.loaders.cityFigures.load(periodKey(periodOf(args))),
+  livelihoodFigures: (_, args, ctx) => ctx.loaders.cityFigures.load(periodKey(periodOf(args))),
 };

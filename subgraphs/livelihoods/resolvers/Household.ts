@@ -1,10 +1,10 @@
-import type { LivelihoodsContext } from '../context.js';
 import { parseId } from '../../../platform/ids.js';
+import type { HouseholdResolvers } from './types.generated.js';
 
 /** The registry owns households; this subgraph only adds their livelihood support. */
-export const Household = {
-  __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-  livelihoodSupport: async (h: { id: string }, _: unknown, ctx: LivelihoodsContext) => {
+export const Household: HouseholdResolvers = {
+  __resolveReference: (ref) => ({ id: ref.id }),
+  livelihoodSupport: async (h, _, ctx) => {
     const id = parseId(h.id);
     if (!id) return [];
     // Loaded for every household at once (one statement), then narrowed: a commune-scoped viewer

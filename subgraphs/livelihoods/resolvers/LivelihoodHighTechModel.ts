@@ -1,10 +1,10 @@
-import type { LivelihoodHighTechModel as ModelRow } from '../db/tables.js';
+import type { LivelihoodHighTechModelResolvers } from './types.generated.js';
 
-export const LivelihoodHighTechModel = {
-  id: (m: ModelRow) => String(m.id),
-  commune: (m: ModelRow) => ({ code: m.commune_code }),
-  areaHectares: (m: ModelRow) => Number(m.area_hectares),
-  householdsInvolved: (m: ModelRow) => m.households_involved,
-  startYear: (m: ModelRow) => Number(m.started_on.slice(0, 4)),
-  startDate: (m: ModelRow) => (m.start_precision === 'day' ? m.started_on : null),
+export const LivelihoodHighTechModel: LivelihoodHighTechModelResolvers = {
+  id: (m) => String(m.id),
+  commune: (m) => ({ code: m.commune_code }),
+  areaHectares: (m) => Number(m.area_hectares),
+  householdsInvolved: (m) => m.households_involved,
+  startYear: (m) => Number(m.started_on.slice(0, 4)),
+  startDate: (m) => (m.start_precision === 'day' ? m.started_on : null),
 };

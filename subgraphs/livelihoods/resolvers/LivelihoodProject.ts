@@ -1,11 +1,10 @@
-import type { LivelihoodsContext } from '../context.js';
-import type { LivelihoodProject as ProjectRow } from '../db/tables.js';
+import type { LivelihoodProjectResolvers } from './types.generated.js';
 
-export const LivelihoodProject = {
-  fundingSource: (p: ProjectRow) => p.funding_source,
-  startDate: (p: ProjectRow) => p.start_date,
-  endDate: (p: ProjectRow) => p.end_date,
-  totals: async (p: ProjectRow, _: unknown, ctx: LivelihoodsContext) => {
+export const LivelihoodProject: LivelihoodProjectResolvers = {
+  fundingSource: (p) => p.funding_source,
+  startDate: (p) => p.start_date,
+  endDate: (p) => p.end_date,
+  totals: async (p, _, ctx) => {
     const t = await ctx.loaders.projectTotals.load(p.code);
     const cash = t?.cash_support ?? 0;
     const inKind = t?.in_kind_support ?? 0;

@@ -3,44 +3,8 @@ import { requireId } from '../../../platform/ids.js';
 import { auditedWrite } from '../../../platform/audit.js';
 import { badInput, violatesUnique } from '../../../platform/errors.js';
 import { todayInHanoi } from '../../../platform/scalars.js';
-import type { LivelihoodsContext } from '../context.js';
-import type { HighTechModelKind, LivelihoodActivity } from '../db/tables.js';
 import * as repo from '../repository.js';
-
-interface CreateProjectInput {
-  code: string;
-  name: string;
-  budget: number;
-  fundingSource: string;
-  startDate: string;
-  endDate: string;
-}
-
-interface SupportItemInput {
-  item: string;
-  quantity?: number | null;
-  value: number;
-}
-
-interface EnrolInput {
-  householdId: string;
-  projectCode: string;
-  activity: LivelihoodActivity;
-  inKindSupport?: SupportItemInput[] | null;
-  cashSupport: number;
-  startDate: string;
-}
-
-interface RecordModelInput {
-  communeCode: string;
-  name: string;
-  kind: HighTechModelKind;
-  technology: string;
-  areaHectares: number;
-  householdsInvolved: number;
-  startDate?: string | null;
-  startYear?: number | null;
-}
+import type { EnrolLivelihoodParticipantInput, MutationResolvers } from './types.generated.js';
 
 const PROJECT_CODE = /^[A-Z0-9][A-Z0-9_-]{1,39}$/;
 const MAX_ITEMS = 50;
@@ -56,7 +20,7 @@ function householdIdOf(input: { householdId: string }): number {
 }
 
 /** Checks that need no database or registry; returns the cleaned items and the support total. */
-function validateEnrolment(input: EnrolInput, today: string) {
+function validateEnrolment(input: EnrolLivelihoodParticipantInput, today: string) {
   if (input.cashSupport < 0) throw badInput('cashSupport', 'cashSupport must be zero or more');
   const items = input.inKindSupport ?? [];
   if (items.length > MAX_ITEMS) throw badInput('inKindSupport', `at most ${MAX_ITEMS} items in kind`);
@@ -73,8 +37,8 @@ function validateEnrolment(input: EnrolInput, today: string) {
   return { items: cleaned, total };
 }
 
-export const Mutation = {
-  createLivelihoodProject: async (_: unknown, { input }: { input: CreateProjectInput }, ctx: LivelihoodsContext) => {
+export const Mutation: MutationResolvers = {
+  createLivelihoodProject: async (_, { input }, ctx) => {
     if (!PROJECT_CODE.test(input.code)) {
       throw badInput('code', 'code must be 2 to 40 capital letters, digits, "_" or "-", starting with a letter or digit');
     }
@@ -103,7 +67,7 @@ export const Mutation = {
     }
   },
 
-  enrolLivelihoodParticipant: async (_: unknown, { input }: { input: EnrolInput }, ctx: LivelihoodsContext) => {
+  enrolLivelihoodParticipant: async (_, { input }, ctx) => {
     const householdId = householdIdOf(input);
     const { items, total } = validateEnrolment(input, todayInHanoi());
     const project = await repo.findProject(ctx.db, input.projectCode);
@@ -178,7 +142,7 @@ export const Mutation = {
     }
   },
 
-  recordHighTechModel: async (_: unknown, { input }: { input: RecordModelInput }, ctx: LivelihoodsContext) => {
+  recordHighTechModel: async (_, { input }, ctx) => {
     if (!/^\d{5}$/.test(input.communeCode)) throw badInput('communeCode', `unknown commune code "${input.communeCode}"`);
     const name = requiredText('name', input.name);
     const technology = requiredText('technology', input.technology);

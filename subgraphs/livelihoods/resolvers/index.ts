@@ -1,7 +1,5 @@
-import type { ResolverMap } from '../../../platform/subgraph.js';
 import { AuditEvent } from '../../../platform/audit.js';
 import { DateScalar, DateTime, Money } from '../../../platform/scalars.js';
-import type { LivelihoodsContext } from '../context.js';
 import { City } from './City.js';
 import { Commune } from './Commune.js';
 import { CityConsistency, CommuneConsistency } from './Consistency.js';
@@ -12,8 +10,9 @@ import { LivelihoodParticipation } from './LivelihoodParticipation.js';
 import { LivelihoodProject } from './LivelihoodProject.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
+import type { Resolvers } from './types.generated.js';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Money,
   Date: DateScalar,
   DateTime,
@@ -29,4 +28,4 @@ export const resolvers = {
   CommuneConsistency,
   CityConsistency,
   AuditEvent,
-} as unknown as ResolverMap<LivelihoodsContext>;
+};

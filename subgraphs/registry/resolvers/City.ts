@@ -3,24 +3,25 @@ import { checkYear } from '../../../platform/consistency.js';
 import type { RegistryContext } from '../context.js';
 import * as repo from '../repository.js';
 import { toPovertyFigures, yearRange } from './figures.js';
+import type { CityResolvers } from './types.generated.js';
 
-export const City = {
+export const City: CityResolvers = {
   __resolveReference: resolveCityReference,
   name: () => 'Hà Nội',
-  consistency: (_: unknown, { year }: { year: number }) => ({ year: checkYear(year) }),
-  communeCount: async (_: unknown, __: unknown, ctx: RegistryContext) => (await allCommunes(ctx)).length,
-  wardCount: async (_: unknown, __: unknown, ctx: RegistryContext) => (await allCommunes(ctx)).filter((c) => c.kind === 'ward').length,
-  ruralCommuneCount: async (_: unknown, __: unknown, ctx: RegistryContext) =>
+  consistency: (_, { year }) => ({ year: checkYear(year) }),
+  communeCount: async (_, __, ctx) => (await allCommunes(ctx)).length,
+  wardCount: async (_, __, ctx) => (await allCommunes(ctx)).filter((c) => c.kind === 'ward').length,
+  ruralCommuneCount: async (_, __, ctx) =>
     (await allCommunes(ctx)).filter((c) => c.kind === 'rural').length,
-  householdCount: (_: unknown, { year }: { year: number }, ctx: RegistryContext) => ctx.loaders.cityHouseholdCount.load(year),
-  povertyFigures: async (_: unknown, { year }: { year: number }, ctx: RegistryContext) =>
+  householdCount: (_, { year }, ctx) => ctx.loaders.cityHouseholdCount.load(year),
+  povertyFigures: async (_, { year }, ctx) =>
     toPovertyFigures(await ctx.loaders.cityFigures.load(year)),
-  povertyTrend: async (_: unknown, { fromYear, toYear }: { fromYear: number; toYear: number }, ctx: RegistryContext) =>
+  povertyTrend: async (_, { fromYear, toYear }, ctx) =>
     (await ctx.loaders.cityFigures.loadMany(yearRange(fromYear, toYear))).map((f) => {
       if (f instanceof Error) throw f;
       return toPovertyFigures(f);
     }),
-  povertyStatus: async (_: unknown, { asOf }: { asOf: string }, ctx: RegistryContext) => {
+  povertyStatus: async (_, { asOf }, ctx) => {
     const [byCommune, communes] = await Promise.all([ctx.loaders.povertyStatusByDate.load(asOf), allCommunes(ctx)]);
     let poor = 0;
     let nearPoor = 0;

@@ -12,11 +12,19 @@ import {
   type DepartmentFinding,
   type RuleCount,
 } from '../../../platform/consistency.js';
+import { required } from '../../../platform/batch.js';
 import { badInput } from '../../../platform/errors.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../../platform/pagination.js';
 import { ageFindings, byRule, sortFindings } from '../consistency.js';
 import type { RegistryContext } from '../context.js';
 import * as repo from '../repository.js';
+import type {
+  CityConsistencyResolvers,
+  CommuneConsistencyResolvers,
+  ConsistencyFindingResolvers,
+  ConsistencyRuleCountResolvers,
+  QueryResolvers,
+} from './types.generated.js';
 
 // The public face of the consistency checks: the registry owns `CommuneConsistency` and
 // `CityConsistency`, requires every department's findings (hidden fields the gateway fetches
@@ -26,8 +34,8 @@ import * as repo from '../repository.js';
 const FINDING_FIELDS = ['creditFindings', 'housingFindings', 'socialInsuranceFindings', 'employmentFindings', 'livelihoodsFindings'] as const;
 const COUNT_FIELDS = ['creditRuleCounts', 'housingRuleCounts', 'socialInsuranceRuleCounts', 'employmentRuleCounts', 'livelihoodsRuleCounts'] as const;
 
-type CommuneRef = CommuneConsistencyRef & Partial<Record<(typeof FINDING_FIELDS)[number], DepartmentFinding[]>>;
-type CityRef = CityConsistencyRef & Partial<Record<(typeof COUNT_FIELDS)[number], RuleCount[]>>;
+export type CommuneRef = CommuneConsistencyRef & Partial<Record<(typeof FINDING_FIELDS)[number], DepartmentFinding[]>>;
+export type CityRef = CityConsistencyRef & Partial<Record<(typeof COUNT_FIELDS)[number], RuleCount[]>>;
 
 const CURSOR_PREFIX = 'consistency';
 
@@ -57,15 +65,13 @@ function communeFindings(ref: CommuneRef, ctx: RegistryContext): Promise<Departm
   return result;
 }
 
-const upper = (department: string) => department.toUpperCase();
-
 function toRule(rule: Rule) {
   return {
     code: rule.code,
     description: rule.description.en,
     descriptionVi: rule.description.vi,
-    departments: rule.departments.map(upper),
-    evaluatedBy: rule.evaluatedBy.map(upper),
+    departments: rule.departments,
+    evaluatedBy: rule.evaluatedBy,
     parameters: JSON.stringify(rule.parameters),
   };
 }
@@ -76,19 +82,15 @@ function scopedCommunes(ctx: RegistryContext, asked: string[] | null | undefined
   return scope ? (asked ?? scope).filter((c) => ctx.auth.canSeeCommune(c)) : (asked ?? null);
 }
 
-export const consistencyQuery = {
+export const consistencyQuery: QueryResolvers = {
   consistencyRules: () => consistencyRules().map(toRule),
-  consistencyClassifications: async (_: unknown, { communeCodes, years }: { communeCodes?: string[] | null; years: number[] }, ctx: RegistryContext) => {
+  consistencyClassifications: async (_, { communeCodes, years }, ctx) => {
     if (years.length > 10) throw badInput('years', `at most 10 years at once, got ${years.length}`);
     years.forEach(checkYear);
     const rows = await repo.findClassificationsOfYears(ctx.db, scopedCommunes(ctx, communeCodes), years);
     return rows.map((r) => ({ householdId: String(r.household_id), year: r.year, classification: r.classification }));
   },
-  consistencyReviewFacts: async (
-    _: unknown,
-    { communeCodes, year, deprivedOn }: { communeCodes?: string[] | null; year: number; deprivedOn?: string | null },
-    ctx: RegistryContext,
-  ) => {
+  consistencyReviewFacts: async (_, { communeCodes, year, deprivedOn }, ctx) => {
     checkYear(year);
     const communes = scopedCommunes(ctx, communeCodes);
     const reviews = (await repo.findLatestReviewsOfYear(ctx.db, communes, year)).filter((r) => !deprivedOn || r.deprivations.includes(deprivedOn));
@@ -113,10 +115,10 @@ export function communeConsistency(code: string, year: number, ctx: RegistryCont
   return ctx.auth.canSeeCommune(code) ? { communeCode: code, year } : null;
 }
 
-export const CommuneConsistency = {
-  __resolveReference: (ref: CommuneRef) => ref,
-  commune: (ref: CommuneRef, _: unknown, ctx: RegistryContext) => ctx.loaders.communeByCode.load(ref.communeCode),
-  findings: async (ref: CommuneRef, { first, after }: { first?: number | null; after?: string | null }, ctx: RegistryContext) => {
+export const CommuneConsistency: CommuneConsistencyResolvers = {
+  __resolveReference: (ref) => ref,
+  commune: async (ref, _, ctx) => required(await ctx.loaders.communeByCode.load(ref.communeCode), `commune ${ref.communeCode}`),
+  findings: async (ref, { first, after }, ctx) => {
     const limit = pageSize(first);
     const start = after == null ? 0 : decodeCursor(CURSOR_PREFIX, after)! + 1;
     const all = await communeFindings(ref, ctx);
@@ -127,8 +129,8 @@ export const CommuneConsistency = {
       totalCount: all.length,
     };
   },
-  totalCount: async (ref: CommuneRef, _: unknown, ctx: RegistryContext) => (await communeFindings(ref, ctx)).length,
-  byRule: async (ref: CommuneRef, _: unknown, ctx: RegistryContext) => byRule(countByRule(await communeFindings(ref, ctx))),
+  totalCount: async (ref, _, ctx) => (await communeFindings(ref, ctx)).length,
+  byRule: async (ref, _, ctx) => byRule(countByRule(await communeFindings(ref, ctx))),
 };
 
 /** The city's counts: the departments' (as the gateway brought them) and the registry's own. */
@@ -145,27 +147,25 @@ function cityByRule(ref: CityRef, ctx: RegistryContext) {
   return result;
 }
 
-export const CityConsistency = {
-  __resolveReference: (ref: CityRef) => {
+export const CityConsistency: CityConsistencyResolvers = {
+  __resolveReference: (ref) => {
     checkYear(ref.year);
     return ref;
   },
-  byRule: (ref: CityRef, _: unknown, ctx: RegistryContext) => cityByRule(ref, ctx),
-  totalCount: async (ref: CityRef, _: unknown, ctx: RegistryContext) => (await cityByRule(ref, ctx)).reduce((n, r) => n + r.count, 0),
+  byRule: (ref, _, ctx) => cityByRule(ref, ctx),
+  totalCount: async (ref, _, ctx) => (await cityByRule(ref, ctx)).reduce((n, r) => n + r.count, 0),
 };
 
-export const ConsistencyRuleCount = {
-  rule: (c: { rule: string }) => toRule(consistencyRule(c.rule)),
+export const ConsistencyRuleCount: ConsistencyRuleCountResolvers = {
+  rule: (c) => toRule(consistencyRule(c.rule)),
 };
 
-export const ConsistencyFinding = {
-  rule: (f: DepartmentFinding) => toRule(consistencyRule(f.rule)),
-  departments: (f: DepartmentFinding) => f.departments.map(upper),
-  household: async (f: DepartmentFinding, _: unknown, ctx: RegistryContext) => {
+export const ConsistencyFinding: ConsistencyFindingResolvers = {
+  rule: (f) => toRule(consistencyRule(f.rule)),
+  household: async (f, _, ctx) => {
     const household = await ctx.loaders.householdById.load(Number(f.householdId));
     // communeFindings kept only households the registry holds; a miss here is a bug, not a 404.
     if (!household) throw new GraphQLError(`household ${f.householdId} of a finding is not in the registry`);
     return household;
   },
-  records: (f: DepartmentFinding) => f.records.map((r) => ({ ...r, department: upper(r.department) })),
 };

@@ -3,34 +3,9 @@ import { auditedWrite } from '../../../platform/audit.js';
 import { badInput, violatesUnique } from '../../../platform/errors.js';
 import { requireId } from '../../../platform/ids.js';
 import { todayInHanoi } from '../../../platform/scalars.js';
-import type { RegistryContext } from '../context.js';
-import type { Relation, ReviewKind, Sex } from '../db/tables.js';
 import * as repo from '../repository.js';
 import { rulesOf, score, transition } from '../standard.js';
-
-interface MemberInput {
-  fullName: string;
-  birthYear: number;
-  sex: Sex;
-  relation: Relation;
-  nationalId?: string | null;
-}
-
-interface RegisterHouseholdInput {
-  communeCode: string;
-  address: string;
-  members: MemberInput[];
-}
-
-interface RecordPovertyReviewInput {
-  householdId: string;
-  year: number;
-  kind?: ReviewKind | null;
-  reviewDate: string;
-  incomePerPersonMonthly: number;
-  indicators: Array<{ code: string; deprived: boolean }>;
-  standard?: string | null;
-}
+import type { MutationResolvers, RegisterHouseholdInput } from './types.generated.js';
 
 const NATIONAL_ID = /^\d{12}$/;
 const MAX_MEMBERS = 50;
@@ -57,8 +32,8 @@ function validateHousehold(input: RegisterHouseholdInput, today: string): void {
   });
 }
 
-export const Mutation = {
-  registerHousehold: async (_: unknown, { input }: { input: RegisterHouseholdInput }, ctx: RegistryContext) => {
+export const Mutation: MutationResolvers = {
+  registerHousehold: async (_, { input }, ctx) => {
     validateHousehold(input, todayInHanoi());
     try {
       const household = await auditedWrite(ctx.db, ctx.auth, 'registerHousehold', async (trx, audit) => {
@@ -100,7 +75,7 @@ export const Mutation = {
     }
   },
 
-  recordPovertyReview: async (_: unknown, { input }: { input: RecordPovertyReviewInput }, ctx: RegistryContext) => {
+  recordPovertyReview: async (_, { input }, ctx) => {
     const householdId = requireId('householdId', input.householdId, 'household');
     if (input.incomePerPersonMonthly < 0) {
       throw badInput('incomePerPersonMonthly', 'incomePerPersonMonthly must be zero or more');

@@ -1,11 +1,12 @@
 import { consistencyQuery } from './Consistency.js';
-import { auditTrail, type AuditTrailArgs } from '../../../platform/audit.js';
+import { auditTrail } from '../../../platform/audit.js';
 import { badInput } from '../../../platform/errors.js';
 import { decodeCursor, pageSize, toConnection } from '../../../platform/pagination.js';
 import type { RegistryContext } from '../context.js';
-import type { Classification, CommuneKind } from '../db/tables.js';
+import type { Classification } from '../db/tables.js';
 import * as repo from '../repository.js';
 import { parseId } from '../../../platform/ids.js';
+import type { QueryResolvers } from './types.generated.js';
 
 export const HOUSEHOLD_CURSOR = 'household';
 
@@ -38,15 +39,11 @@ export async function householdPage(ctx: RegistryContext, args: HouseholdListArg
   return toConnection(HOUSEHOLD_CURSOR, rows, limit, total);
 }
 
-export const Query = {
+export const Query: QueryResolvers = {
   ...consistencyQuery,
-  commune: (_: unknown, { code }: { code: string }, ctx: RegistryContext) => ctx.loaders.communeByCode.load(code),
+  commune: (_, { code }, ctx) => ctx.loaders.communeByCode.load(code),
 
-  communes: async (
-    _: unknown,
-    { filter }: { filter?: { kind?: CommuneKind | null; nameContains?: string | null; codes?: string[] | null } | null },
-    ctx: RegistryContext,
-  ) => {
+  communes: async (_, { filter }, ctx) => {
     const communes = await repo.findCommunes(ctx.db, {
       kind: filter?.kind ?? undefined,
       nameContains: filter?.nameContains ?? undefined,
@@ -58,7 +55,7 @@ export const Query = {
 
   city: () => ({ code: '01' }),
 
-  household: async (_: unknown, { id }: { id: string }, ctx: RegistryContext) => {
+  household: async (_, { id }, ctx) => {
     const n = parseId(id);
     const household = n ? await ctx.loaders.householdById.load(n) : null;
     // Outside a caseworker's communes, a household reads exactly as a missing one (null): a
@@ -66,15 +63,15 @@ export const Query = {
     return household && ctx.auth.canSeeCommune(household.commune_code) ? household : null;
   },
 
-  households: (_: unknown, args: HouseholdListArgs, ctx: RegistryContext) => householdPage(ctx, args),
+  households: (_, args, ctx) => householdPage(ctx, args),
 
-  registryAuditTrail: (_: unknown, args: AuditTrailArgs, ctx: RegistryContext) => auditTrail(ctx.db, args),
+  registryAuditTrail: (_, args, ctx) => auditTrail(ctx.db, args),
 
-  povertyStandards: (_: unknown, __: unknown, ctx: RegistryContext) => repo.findStandards(ctx.db),
+  povertyStandards: (_, __, ctx) => repo.findStandards(ctx.db),
 
-  povertyStandard: (_: unknown, { code }: { code: string }, ctx: RegistryContext) => ctx.loaders.standardByCode.load(code),
+  povertyStandard: (_, { code }, ctx) => ctx.loaders.standardByCode.load(code),
 
-  povertyWhatIf: async (_: unknown, { year, standard }: { year: number; standard: string }, ctx: RegistryContext) => {
+  povertyWhatIf: async (_, { year, standard }, ctx) => {
     const found = await ctx.loaders.standardByCode.load(standard);
     if (!found) throw badInput('standard', `unknown poverty standard "${standard}"`);
     const [rows, communes] = await Promise.all([repo.whatIfCounts(ctx.db, year, standard), repo.findCommunes(ctx.db)]);

@@ -1,5 +1,8 @@
 // GraphQL enum values (UPPER_CASE) mapped to the snake_case stored in SQL: the one place
-// where the two spellings meet.
+// where the two spellings meet. scripts/codegen.ts reads them too: the generated types spell
+// these enums' arguments and results the SQL way.
+import type { Resolvers } from './types.generated.js';
+
 export const enums = {
   CommuneKind: { WARD: 'ward', RURAL_COMMUNE: 'rural' },
   Sex: { FEMALE: 'female', MALE: 'male' },
@@ -26,4 +29,13 @@ export const enums = {
     ESCAPED_NEAR_POVERTY: 'escaped_near_poverty',
     UNCHANGED: 'unchanged',
   },
-};
+  // The departments as platform/consistency.ts names them (subgraph names).
+  Department: {
+    REGISTRY: 'registry',
+    CREDIT: 'credit',
+    HOUSING: 'housing',
+    SOCIAL_INSURANCE: 'social_insurance',
+    EMPLOYMENT: 'employment',
+    LIVELIHOODS: 'livelihoods',
+  },
+} as const satisfies Resolvers;

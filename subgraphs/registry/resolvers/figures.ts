@@ -1,8 +1,7 @@
-import type { GraphQLResolveInfo } from 'graphql';
 import { derivedShare } from '../../../platform/access/enforce.js';
 import { badInput } from '../../../platform/errors.js';
-import type { RegistryContext } from '../context.js';
 import type { Figures } from '../loaders.js';
+import type { PovertyFiguresResolvers } from './types.generated.js';
 
 /** PovertyFigures as GraphQL shows them: the one mapping place from counts to fields. */
 export function toPovertyFigures(f: Figures) {
@@ -30,16 +29,14 @@ export function toPovertyFigures(f: Figures) {
   };
 }
 
-type PovertyFiguresShape = ReturnType<typeof toPovertyFigures>;
-
 /**
  * An exact rate gives its count away (rate × households): a caller without exact counts gets
  * the rate of the published (perturbed) counts, withheld with a withheld count.
  */
-export const PovertyFigures = {
-  poorRatePercent: (f: PovertyFiguresShape, _: unknown, ctx: RegistryContext, info: GraphQLResolveInfo) =>
+export const PovertyFigures: PovertyFiguresResolvers = {
+  poorRatePercent: (f, _, ctx, info) =>
     derivedShare(ctx.auth, info, f, f.poor, f.households, f.poorRatePercent),
-  nearPoorRatePercent: (f: PovertyFiguresShape, _: unknown, ctx: RegistryContext, info: GraphQLResolveInfo) =>
+  nearPoorRatePercent: (f, _, ctx, info) =>
     derivedShare(ctx.auth, info, f, f.nearPoor, f.households, f.nearPoorRatePercent),
 };
 

@@ -1,6 +1,4 @@
-import type { ResolverMap } from '../../../platform/subgraph.js';
 import { DateScalar, DateTime, Money } from '../../../platform/scalars.js';
-import type { RegistryContext } from '../context.js';
 import { City } from './City.js';
 import { AuditEvent } from '../../../platform/audit.js';
 import { Commune } from './Commune.js';
@@ -11,8 +9,9 @@ import { Household, HouseholdMember } from './Household.js';
 import { Mutation } from './Mutation.js';
 import { PovertyIndicator, PovertyReview, PovertyStandard } from './PovertyReview.js';
 import { Query } from './Query.js';
+import type { Resolvers } from './types.generated.js';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Money,
   Date: DateScalar,
   DateTime,
@@ -32,4 +31,4 @@ export const resolvers = {
   ConsistencyFinding,
   ConsistencyRuleCount,
   AuditEvent,
-} as unknown as ResolverMap<RegistryContext>;
+};

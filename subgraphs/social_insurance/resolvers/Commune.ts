@@ -1,11 +1,11 @@
-import type { SocialInsuranceContext } from '../context.js';
 import { periodKey } from '../loaders.js';
 import { checkPeriod } from './figures.js';
+import type { CommuneResolvers } from './types.generated.js';
 
-export const Commune = {
+export const Commune: CommuneResolvers = {
   // The registry owns the commune; this subgraph only adds figures keyed by its code.
-  __resolveReference: (ref: { code: string }) => ({ code: ref.code }),
-  socialFigures: (c: { code: string }, { from, to }: { from: string; to: string }, ctx: SocialInsuranceContext) => {
+  __resolveReference: (ref) => ({ code: ref.code }),
+  socialFigures: (c, { from, to }, ctx) => {
     checkPeriod(from, to);
     return ctx.loaders.communeFigures.load(`${c.code}|${periodKey(from, to)}`);
   },

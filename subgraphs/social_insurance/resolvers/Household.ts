@@ -1,10 +1,8 @@
 import type { SocialInsuranceContext } from '../context.js';
 import { parseId } from '../../../platform/ids.js';
+import type { HouseholdSocialSupportParent } from './parents.js';
+import type { HouseholdResolvers, HouseholdSocialSupportResolvers } from './types.generated.js';
 
-/** What Household.socialSupport resolves to: the registry id, or null when it cannot be one. */
-interface SupportOf {
-  householdId: number | null;
-}
 
 function householdIdOf(id: string): number | null {
   return parseId(id) ?? null;
@@ -17,7 +15,7 @@ function householdIdOf(id: string): number | null {
  * the loader, so that an `_entities` call for many households stays one statement per kind.
  */
 async function visible<R extends { commune_code: string }>(
-  s: SupportOf,
+  s: HouseholdSocialSupportParent,
   ctx: SocialInsuranceContext,
   load: (householdId: number) => Promise<R[]>,
 ): Promise<R[]> {
@@ -27,25 +25,25 @@ async function visible<R extends { commune_code: string }>(
   return ctx.auth.communeScope ? rows.filter((r) => ctx.auth.canSeeCommune(r.commune_code.trim())) : rows;
 }
 
-export const Household = {
+export const Household: HouseholdResolvers = {
   // The registry owns the household; this subgraph only adds its records, loaded per field.
   // Scoping happens on the records, not here: this subgraph does not know which commune a
   // household without records lives in.
-  __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-  socialSupport: (h: { id: string }): SupportOf => ({ householdId: householdIdOf(h.id) }),
+  __resolveReference: (ref) => ({ id: ref.id }),
+  socialSupport: (h) => ({ householdId: householdIdOf(h.id) }),
 };
 
-export const HouseholdSocialSupport = {
-  healthInsuranceCards: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) =>
+export const HouseholdSocialSupport: HouseholdSocialSupportResolvers = {
+  healthInsuranceCards: (s, _, ctx) =>
     visible(s, ctx, (id) => ctx.loaders.healthInsuranceByHousehold.load(id)),
-  voluntaryContributions: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) =>
+  voluntaryContributions: (s, _, ctx) =>
     visible(s, ctx, (id) => ctx.loaders.voluntaryByHousehold.load(id)),
-  tuitionSupports: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) =>
+  tuitionSupports: (s, _, ctx) =>
     visible(s, ctx, (id) => ctx.loaders.tuitionByHousehold.load(id)),
-  electricitySubsidies: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) =>
+  electricitySubsidies: (s, _, ctx) =>
     visible(s, ctx, (id) => ctx.loaders.electricityByHousehold.load(id)),
-  socialAllowances: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) =>
+  socialAllowances: (s, _, ctx) =>
     visible(s, ctx, (id) => ctx.loaders.allowancesByHousehold.load(id)),
-  emergencyReliefs: (s: SupportOf, _: unknown, ctx: SocialInsuranceContext) =>
+  emergencyReliefs: (s, _, ctx) =>
     visible(s, ctx, (id) => ctx.loaders.reliefByHousehold.load(id)),
 };

@@ -5,64 +5,13 @@ import { badInput, violatesUnique } from '../../../platform/errors.js';
 import type { RegistryClassification, RegistryMember } from '../../../platform/registry-client.js';
 import { todayInHanoi } from '../../../platform/scalars.js';
 import type { SocialInsuranceContext } from '../context.js';
-import type { AllowanceCategory, EmergencyEventKind, SupportGroup, TuitionSupportKind } from '../db/tables.js';
+import type { SupportGroup } from '../db/tables.js';
 import * as repo from '../repository.js';
+import type { MutationResolvers } from './types.generated.js';
 
 // Every mutation: validate the input, then ask the registry (never inside a transaction: on the
 // embedded database the registry needs the shared session to answer), then write. Each writes
 // one row and its audit record in one transaction (auditedWrite): a refusal writes neither.
-
-export interface GrantHealthInsuranceSupportInput {
-  memberId: string;
-  year: number;
-  validFrom: string;
-  validTo: string;
-  supportGroup: SupportGroup;
-  budgetSharePercent: number;
-  budgetAmount: number;
-  grantedOn: string;
-}
-
-export interface SupportVoluntaryContributionInput {
-  memberId: string;
-  paidOn: string;
-  months: number;
-  amount: number;
-}
-
-export interface GrantTuitionSupportInput {
-  memberId: string;
-  schoolYear: string;
-  kind: TuitionSupportKind;
-  amount: number;
-  grantedOn: string;
-}
-
-export interface GrantElectricitySubsidyInput {
-  householdId: string;
-  periodFrom: string;
-  periodTo: string;
-  amount: number;
-  paidOn: string;
-}
-
-export interface StartSocialAllowanceInput {
-  memberId: string;
-  category: AllowanceCategory;
-  monthlyAmount: number;
-  startDate: string;
-  endDate?: string | null;
-}
-
-export interface RecordEmergencyReliefInput {
-  householdId: string;
-  eventKind: EmergencyEventKind;
-  eventDate: string;
-  reliefDate: string;
-  cashAmount: number;
-  inKindDescription?: string | null;
-  inKindValue?: number | null;
-}
 
 /** The registry classification a support group needs in the lists in force for the card's year. */
 export const REQUIRED_CLASSIFICATION: Record<SupportGroup, RegistryClassification> = {
@@ -106,8 +55,8 @@ function monthsSpanned(from: string, to: string): number {
   return repo.monthIndex(to) - repo.monthIndex(from) + 1;
 }
 
-export const Mutation = {
-  grantHealthInsuranceSupport: async (_: unknown, { input }: { input: GrantHealthInsuranceSupportInput }, ctx: SocialInsuranceContext) => {
+export const Mutation: MutationResolvers = {
+  grantHealthInsuranceSupport: async (_, { input }, ctx) => {
     const today = todayInHanoi();
     if (!Number.isInteger(input.year) || input.year < 2000 || input.year > Number(today.slice(0, 4)) + 1) {
       throw badInput('year', `year must be between 2000 and next year, got ${input.year}`);
@@ -161,7 +110,7 @@ export const Mutation = {
     }
   },
 
-  supportVoluntaryContribution: async (_: unknown, { input }: { input: SupportVoluntaryContributionInput }, ctx: SocialInsuranceContext) => {
+  supportVoluntaryContribution: async (_, { input }, ctx) => {
     if (!Number.isInteger(input.months) || input.months < 1 || input.months > MAX_VOLUNTARY_MONTHS) {
       throw badInput('months', `months must be between 1 and ${MAX_VOLUNTARY_MONTHS}, got ${input.months}`);
     }
@@ -182,7 +131,7 @@ export const Mutation = {
     return { voluntaryInsuranceSupport };
   },
 
-  grantTuitionSupport: async (_: unknown, { input }: { input: GrantTuitionSupportInput }, ctx: SocialInsuranceContext) => {
+  grantTuitionSupport: async (_, { input }, ctx) => {
     const match = /^(\d{4})-(\d{4})$/.exec(input.schoolYear.trim());
     if (!match || Number(match[2]) !== Number(match[1]) + 1) {
       throw badInput('schoolYear', `schoolYear must be two consecutive years such as "2023-2024", got "${input.schoolYear}"`);
@@ -205,7 +154,7 @@ export const Mutation = {
     return { tuitionSupport };
   },
 
-  grantElectricitySubsidy: async (_: unknown, { input }: { input: GrantElectricitySubsidyInput }, ctx: SocialInsuranceContext) => {
+  grantElectricitySubsidy: async (_, { input }, ctx) => {
     if (input.periodTo < input.periodFrom) {
       throw badInput('periodTo', `periodTo (${input.periodTo}) is before periodFrom (${input.periodFrom})`);
     }
@@ -227,7 +176,7 @@ export const Mutation = {
     return { electricitySubsidy };
   },
 
-  startSocialAllowance: async (_: unknown, { input }: { input: StartSocialAllowanceInput }, ctx: SocialInsuranceContext) => {
+  startSocialAllowance: async (_, { input }, ctx) => {
     notNegative(input.monthlyAmount, 'monthlyAmount');
     notInFuture('startDate', input.startDate);
     if (input.endDate != null && input.endDate < input.startDate) {
@@ -249,7 +198,7 @@ export const Mutation = {
     return { socialAllowance };
   },
 
-  recordEmergencyRelief: async (_: unknown, { input }: { input: RecordEmergencyReliefInput }, ctx: SocialInsuranceContext) => {
+  recordEmergencyRelief: async (_, { input }, ctx) => {
     const today = todayInHanoi();
     notInFuture('eventDate', input.eventDate, today);
     notInFuture('reliefDate', input.reliefDate, today);

@@ -1,17 +1,13 @@
-import { auditTrail, type AuditTrailArgs } from '../../../platform/audit.js';
+import { auditTrail } from '../../../platform/audit.js';
 import { badInput } from '../../../platform/errors.js';
-import type { SocialInsuranceContext } from '../context.js';
 import type { HealthInsuranceSupport } from '../db/tables.js';
 import * as repo from '../repository.js';
+import type { QueryResolvers } from './types.generated.js';
 
 export const MAX_COVERAGE_HOUSEHOLDS = 5000;
 
-export const Query = {
-  healthInsuranceCoverage: async (
-    _: unknown,
-    { householdIds, date }: { householdIds: string[]; date: string },
-    ctx: SocialInsuranceContext,
-  ) => {
+export const Query: QueryResolvers = {
+  healthInsuranceCoverage: async (_, { householdIds, date }, ctx) => {
     if (householdIds.length > MAX_COVERAGE_HOUSEHOLDS) {
       throw badInput('householdIds', `at most ${MAX_COVERAGE_HOUSEHOLDS} households at once, got ${householdIds.length}`);
     }
@@ -55,5 +51,5 @@ export const Query = {
     });
   },
 
-  socialInsuranceAuditTrail: (_: unknown, args: AuditTrailArgs, ctx: SocialInsuranceContext) => auditTrail(ctx.db, args),
+  socialInsuranceAuditTrail: (_, args, ctx) => auditTrail(ctx.db, args),
 };

@@ -1,5 +1,8 @@
 // GraphQL enum values (UPPER_CASE) mapped to the snake_case stored in SQL: the one place
-// where the two spellings meet.
+// where the two spellings meet. scripts/codegen.ts reads them too: the generated types spell
+// these enums' arguments and results the SQL way.
+import type { Resolvers } from './types.generated.js';
+
 export const enums = {
   HealthInsuranceSupportGroup: {
     POOR: 'poor',
@@ -23,4 +26,4 @@ export const enums = {
     FIRE: 'fire',
     OTHER_INCIDENT: 'other_incident',
   },
-};
+} as const satisfies Resolvers;

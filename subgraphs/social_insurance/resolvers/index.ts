@@ -1,7 +1,5 @@
-import type { ResolverMap } from '../../../platform/subgraph.js';
 import { AuditEvent } from '../../../platform/audit.js';
 import { DateScalar, DateTime, Money } from '../../../platform/scalars.js';
-import type { SocialInsuranceContext } from '../context.js';
 import { City } from './City.js';
 import { Commune } from './Commune.js';
 import { CityConsistency, CommuneConsistency } from './Consistency.js';
@@ -17,8 +15,9 @@ import {
   TuitionSupport,
   VoluntaryInsuranceSupport,
 } from './records.js';
+import type { Resolvers } from './types.generated.js';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Money,
   Date: DateScalar,
   DateTime,
@@ -38,4 +37,4 @@ export const resolvers = {
   CommuneConsistency,
   CityConsistency,
   AuditEvent,
-} as unknown as ResolverMap<SocialInsuranceContext>;
+};

@@ -1,11 +1,4 @@
-import type {
-  ElectricitySubsidy as ElectricityRow,
-  EmergencyRelief as ReliefRow,
-  HealthInsuranceSupport as CardRow,
-  SocialAllowance as AllowanceRow,
-  TuitionSupport as TuitionRow,
-  VoluntaryInsuranceSupport as VoluntaryRow,
-} from '../db/tables.js';
+import type { ElectricitySubsidyResolvers, EmergencyReliefResolvers, HealthInsuranceSupportResolvers, SocialAllowanceResolvers, TuitionSupportResolvers, VoluntaryInsuranceSupportResolvers } from './types.generated.js';
 
 // The one mapping place from each table's snake_case row to its GraphQL type. People,
 // households and communes are entity references that the registry resolves.
@@ -16,70 +9,70 @@ const commune = (r: { commune_code: string }) => ({ code: r.commune_code.trim() 
 const id = (r: { id: number }) => String(r.id);
 const createdAt = (r: { created_at: Date }) => r.created_at;
 
-export const HealthInsuranceSupport = {
+export const HealthInsuranceSupport: HealthInsuranceSupportResolvers = {
   id,
   member: person,
   household,
   commune,
-  validFrom: (r: CardRow) => r.valid_from,
-  validTo: (r: CardRow) => r.valid_to,
-  supportGroup: (r: CardRow) => r.support_group,
-  budgetSharePercent: (r: CardRow) => Number(r.budget_share_percent),
-  budgetAmount: (r: CardRow) => r.budget_amount,
-  grantedOn: (r: CardRow) => r.granted_on,
+  validFrom: (r) => r.valid_from,
+  validTo: (r) => r.valid_to,
+  supportGroup: (r) => r.support_group,
+  budgetSharePercent: (r) => Number(r.budget_share_percent),
+  budgetAmount: (r) => r.budget_amount,
+  grantedOn: (r) => r.granted_on,
   createdAt,
 };
 
-export const VoluntaryInsuranceSupport = {
+export const VoluntaryInsuranceSupport: VoluntaryInsuranceSupportResolvers = {
   id,
   member: person,
   household,
   commune,
-  paidOn: (r: VoluntaryRow) => r.paid_on,
+  paidOn: (r) => r.paid_on,
   createdAt,
 };
 
-export const TuitionSupport = {
+export const TuitionSupport: TuitionSupportResolvers = {
   id,
   member: person,
   household,
   commune,
-  schoolYear: (r: TuitionRow) => r.school_year,
-  grantedOn: (r: TuitionRow) => r.granted_on,
+  schoolYear: (r) => r.school_year,
+  grantedOn: (r) => r.granted_on,
   createdAt,
 };
 
-export const ElectricitySubsidy = {
+export const ElectricitySubsidy: ElectricitySubsidyResolvers = {
   id,
   household,
   commune,
-  periodFrom: (r: ElectricityRow) => r.period_from,
-  periodTo: (r: ElectricityRow) => r.period_to,
-  paidOn: (r: ElectricityRow) => r.paid_on,
+  periodFrom: (r) => r.period_from,
+  periodTo: (r) => r.period_to,
+  paidOn: (r) => r.paid_on,
   createdAt,
 };
 
-export const SocialAllowance = {
+export const SocialAllowance: SocialAllowanceResolvers = {
   id,
   member: person,
   household,
   commune,
-  monthlyAmount: (r: AllowanceRow) => r.monthly_amount,
-  startDate: (r: AllowanceRow) => r.start_date,
-  endDate: (r: AllowanceRow) => r.end_date,
+  monthlyAmount: (r) => r.monthly_amount,
+  startDate: (r) => r.start_date,
+  endDate: (r) => r.end_date,
   createdAt,
 };
 
-export const EmergencyRelief = {
+export const EmergencyRelief: EmergencyReliefResolvers = {
   id,
   household,
   commune,
-  eventKind: (r: ReliefRow) => r.event_kind,
-  eventDate: (r: ReliefRow) => r.event_date,
-  reliefDate: (r: ReliefRow) => r.relief_date,
-  cashAmount: (r: ReliefRow) => r.cash_amount,
-  inKindDescription: (r: ReliefRow) => r.in_kind_description,
-  inKindValue: (r: ReliefRow) => r.in_kind_value,
-  totalValue: (r: ReliefRow) => r.cash_amount + r.in_kind_value,
+  eventKind: (r) => r.event_kind,
+  eventDate: (r) => r.event_date,
+  reliefDate: (r) => r.relief_date,
+  cashAmount: (r) => r.cash_amount,
+  inKindDescription: (r) => r.in_kind_description,
+  inKindValue: (r) => r.in_kind_value,
+  totalValue: (r) => r.cash_amount + r.in_kind_value,
   createdAt,
 };
