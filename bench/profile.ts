@@ -28,6 +28,9 @@ import { benchMinter } from './users.js';
 // --baseline DIR adds the variant "baseline": another checkout of the project (for example
 // `git archive main | tar -x -C DIR` with node_modules linked), its subgraphs and its gateway
 // (built here) on the same database, so that before and after are measured in one run.
+// --hive adds Hive Gateway in front of the first variant's subgraphs, given the same distinct
+// tokens at 10 clients (issue 19's "ours ÷ Hive"; both gateways then share those subgraphs,
+// kept responses included, so the ratio is the gateways').
 //
 // --cpu-prof DIR writes V8 CPU profiles of the gateway and subgraph processes there (open them
 // in Chrome's DevTools, or summarise with bench/profile-summary.ts).
@@ -53,6 +56,7 @@ const { values } = parseArgs({
     variants: { type: 'string', default: '' },
     'pool-size': { type: 'string', default: '5' },
     baseline: { type: 'string', default: '' },
+    hive: { type: 'boolean', default: false },
   },
 });
 
@@ -72,6 +76,8 @@ interface Running {
   stack: BenchStack;
   gateway: Gateway;
   subgraphsPid: number;
+  /** Hive Gateway in front of the same subgraphs (--hive, first variant only). */
+  hive?: Gateway;
 }
 
 interface Totals {
@@ -81,6 +87,7 @@ interface Totals {
   subgraphsCpuMs: number[];
   distinct: number[];
   shared: number[];
+  hiveDistinct: number[];
 }
 
 async function main(): Promise<number> {
@@ -107,11 +114,12 @@ async function main(): Promise<number> {
       const root = name === 'baseline' ? { root: values.baseline } : {};
       const stack = await BenchStack.start(url, Number(values['pool-size']), { env, nodeArgs: prof('subgraphs'), ...root });
       const gateway = await stack.startOurs({ env, nodeArgs: prof('gateway') });
-      running.push({ name, stack, gateway, subgraphsPid: stack.subgraphsPid });
+      const hive = values.hive && running.length === 0 ? await stack.startHive() : undefined;
+      running.push({ name, stack, gateway, subgraphsPid: stack.subgraphsPid, ...(hive ? { hive } : {}) });
       console.log(`${name}: gateway at ${gateway.url}`);
     }
-    const ask = async (r: Running, body: string, token: string) => {
-      const response = await postRaw(r.gateway.url, body, headersOf(token));
+    const ask = async (r: Running, body: string, token: string, url = r.gateway.url) => {
+      const response = await postRaw(url, body, headersOf(token));
       if (response.status !== 200 || response.body.includes('"errors"')) throw new Error(`${r.name}: ${response.status} ${response.body.slice(0, 300)}`);
       return response.body;
     };
@@ -121,10 +129,11 @@ async function main(): Promise<number> {
       for (let i = 0; i < 5; i++) await ask(r, scorecardBody, tokens[0]!);
       for (let i = 0; i < 20; i++) await ask(r, trivialBody, tokens[0]!);
       answers.add(await ask(r, scorecardBody, tokens[0]!));
+      if (r.hive) for (let i = 0; i < 5; i++) await ask(r, scorecardBody, tokens[i]!, r.hive.url);
     }
     if (answers.size !== 1) throw new Error('the variants answered the scorecard differently');
 
-    const totals = new Map<string, Totals>(running.map((r) => [r.name, { trivial: [], scorecard: [], gatewayCpuMs: [], subgraphsCpuMs: [], distinct: [], shared: [] }]));
+    const totals = new Map<string, Totals>(running.map((r) => [r.name, { trivial: [], scorecard: [], gatewayCpuMs: [], subgraphsCpuMs: [], distinct: [], shared: [], hiveDistinct: [] }]));
     const loop = (r: Running, body: string, clients: number, token: (client: number) => string): Promise<LoadResult> =>
       closedLoop({ clients, seconds: SECONDS, task: async (client) => (await ask(r, body, token(client)), true) });
     for (let round = 0; round < ROUNDS; round++) {
@@ -140,11 +149,17 @@ async function main(): Promise<number> {
         if (CLIENTS > 1 && !profDir) {
           t.shared.push((await loop(r, scorecardBody, CLIENTS, () => tokens[0]!)).throughput);
           t.distinct.push((await loop(r, scorecardBody, CLIENTS, (c) => tokens[c]!)).throughput);
+          const hive = r.hive;
+          if (hive) {
+            const hiveRun = await closedLoop({ clients: CLIENTS, seconds: SECONDS, task: async (client) => (await ask(r, scorecardBody, tokens[client]!, hive.url), true) });
+            t.hiveDistinct.push(hiveRun.throughput);
+          }
         }
         console.log(
           `round ${round + 1} ${r.name.padEnd(10)} trivial p50 ${t.trivial.at(-1)!.toFixed(1)} ms, scorecard p50 ${t.scorecard.at(-1)!.toFixed(1)} ms ` +
             `(CPU a request: gateway ${t.gatewayCpuMs.at(-1)!.toFixed(1)} ms, subgraphs ${t.subgraphsCpuMs.at(-1)!.toFixed(1)} ms)` +
-            (CLIENTS > 1 ? `; ${CLIENTS} clients shared ${t.shared.at(-1)!.toFixed(1)} req/s, distinct ${t.distinct.at(-1)!.toFixed(1)} req/s` : ''),
+            (CLIENTS > 1 && !profDir ? `; ${CLIENTS} clients shared ${t.shared.at(-1)!.toFixed(1)} req/s, distinct ${t.distinct.at(-1)!.toFixed(1)} req/s` : '') +
+            (t.hiveDistinct.length ? `, Hive distinct ${t.hiveDistinct.at(-1)!.toFixed(1)} req/s` : ''),
         );
       }
     }
@@ -156,8 +171,9 @@ async function main(): Promise<number> {
       console.log(
         `${name.padEnd(10)}  ${median(t.trivial).toFixed(1).padStart(8)} ms  ${median(t.scorecard).toFixed(1).padStart(10)} ms  ${(median(t.scorecard) / median(t.trivial)).toFixed(1).padStart(5)}×` +
           `  ${median(t.gatewayCpuMs).toFixed(1).padStart(12)} ms  ${median(t.subgraphsCpuMs).toFixed(1).padStart(14)} ms` +
-          (CLIENTS > 1 ? `  ${(sum(t.distinct) / sum(t.shared)).toFixed(2).padStart(8)}× (${(sum(t.distinct) / ROUNDS).toFixed(1)} / ${(sum(t.shared) / ROUNDS).toFixed(1)} req/s)` : ''),
+          (CLIENTS > 1 && !profDir ? `  ${(sum(t.distinct) / sum(t.shared)).toFixed(2).padStart(8)}× (${(sum(t.distinct) / ROUNDS).toFixed(1)} / ${(sum(t.shared) / ROUNDS).toFixed(1)} req/s)` : ''),
       );
+      if (t.hiveDistinct.length) console.log(`${name}: ours ÷ Hive Gateway, ${CLIENTS} clients with distinct tokens: ${(sum(t.distinct) / sum(t.hiveDistinct)).toFixed(2)}× (Hive ${(sum(t.hiveDistinct) / ROUNDS).toFixed(1)} req/s)`);
     }
   } finally {
     for (const r of running) await r.stack.stop();
