@@ -102,33 +102,32 @@ export class KeptResponses {
 
   /** The plugin that serves and keeps responses (createSubgraphServer adds it). */
   plugin<TContext extends BaseContext & { auth: RequestAuth }>(): ApolloServerPlugin<TContext> {
-    const self = this;
     return {
-      async requestDidStart() {
+      requestDidStart: async () => {
         let pending: { key: string; tag: number } | undefined;
         return {
-          async responseForOperation(context) {
-            const key = self.keyOf(context);
+          responseForOperation: async (context) => {
+            const key = this.keyOf(context);
             if (key === undefined) return null;
-            const tag = await self.answers.versionSum();
-            const entry = self.entries.get(key);
+            const tag = await this.answers.versionSum();
+            const entry = this.entries.get(key);
             if (!entry || entry.tag !== tag) {
-              self.stats.misses++;
+              this.stats.misses++;
               pending = { key, tag };
               return null;
             }
-            self.stats.hits++;
+            this.stats.hits++;
             // Least recently used goes first: a hit moves to the end.
-            self.entries.delete(key);
-            self.entries.set(key, entry);
+            this.entries.delete(key);
+            this.entries.set(key, entry);
             context.contextValue.auth.withheld.push(...entry.withheld);
             return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: entry.data } } };
           },
-          async willSendResponse({ response, contextValue }) {
+          willSendResponse: async ({ response, contextValue }) => {
             if (!pending || response.body.kind !== 'single') return;
             const { data, errors } = response.body.singleResult;
             if (errors?.length || !data || contextValue.auth.personalReads.size) return;
-            self.keep(pending.key, { tag: pending.tag, data: deepFreeze(data), withheld: [...contextValue.auth.withheld] });
+            this.keep(pending.key, { tag: pending.tag, data: deepFreeze(data), withheld: [...contextValue.auth.withheld] });
           },
         };
       },
@@ -143,7 +142,7 @@ export class KeptResponses {
     if (!shape) this.keepable.set(document, (shape = this.shapeOf(document, schema)));
     if (!shape.ok) return undefined;
     for (const name of shape.representations) {
-      const representations = request.variables?.[name];
+      const representations: unknown = request.variables?.[name];
       if (!Array.isArray(representations)) return undefined;
       for (const r of representations) if (!this.entities.has((r as { __typename?: unknown } | null)?.__typename as string)) return undefined;
     }

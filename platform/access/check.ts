@@ -58,7 +58,7 @@ function allowedDocuments(schema: GraphQLSchema, rules: AccessRules, document: D
   let byRules = bySchema.get(rules);
   if (!byRules) bySchema.set(rules, (byRules = new WeakMap()));
   let allowed = byRules.get(document);
-  if (!allowed) byRules.set(document, (allowed = new Map()));
+  if (!allowed) byRules.set(document, (allowed = new Map<string, boolean>()));
   return allowed;
 }
 
