@@ -10,7 +10,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { Viewer } from './auth.js';
-import { deepFreeze, type KeptAnswers } from './kept.js';
+import { deepFreeze, maxEntriesFromEnv, switchFromEnv, type KeptAnswers } from './kept.js';
 import type { RequestAuth, WithheldCount } from './access/request.js';
 
 /**
@@ -54,18 +54,7 @@ interface KeptResponse {
 }
 
 export function keptResponsesEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = (env.KEPT_RESPONSES ?? 'on').toLowerCase();
-  if (value === 'on' || value === '') return true;
-  if (value === 'off') return false;
-  throw new Error(`KEPT_RESPONSES must be "on" or "off", got "${env.KEPT_RESPONSES}"`);
-}
-
-function maxEntriesFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const value = env.KEPT_RESPONSES_MAX_ENTRIES;
-  if (value === undefined || value === '') return 256;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`KEPT_RESPONSES_MAX_ENTRIES must be a whole number, got "${value}"`);
-  return n;
+  return switchFromEnv('KEPT_RESPONSES', env);
 }
 
 /** What a viewer may see, without who they are: the key a response is shared under. */
@@ -93,7 +82,7 @@ export class KeptResponses {
   }
 
   private get maxEntries(): number {
-    return this.options.maxEntries ?? maxEntriesFromEnv();
+    return this.options.maxEntries ?? maxEntriesFromEnv('KEPT_RESPONSES_MAX_ENTRIES', 256);
   }
 
   private enabled(): boolean {

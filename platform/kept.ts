@@ -52,18 +52,24 @@ export interface KeptStats {
   entries: number;
 }
 
-export function keptEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = (env.KEPT_FIGURES ?? 'on').toLowerCase();
+/** An on/off switch of the environment, on when unset (KEPT_FIGURES, KEPT_RESPONSES). */
+export function switchFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = (env[name] ?? 'on').toLowerCase();
   if (value === 'on' || value === '') return true;
   if (value === 'off') return false;
-  throw new Error(`KEPT_FIGURES must be "on" or "off", got "${env.KEPT_FIGURES}"`);
+  throw new Error(`${name} must be "on" or "off", got "${env[name]}"`);
 }
 
-function maxEntriesFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const value = env.KEPT_FIGURES_MAX_ENTRIES;
-  if (value === undefined || value === '') return 20_000;
+export function keptEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return switchFromEnv('KEPT_FIGURES', env);
+}
+
+/** A bound on kept entries from the environment (`fallback` when unset). */
+export function maxEntriesFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`KEPT_FIGURES_MAX_ENTRIES must be a whole number, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
   return n;
 }
 
@@ -84,7 +90,7 @@ export class KeptAnswers {
     private readonly db: Kysely<any>,
     options: { maxEntries?: number; enabled?: () => boolean } = {},
   ) {
-    this.maxEntries = options.maxEntries ?? maxEntriesFromEnv();
+    this.maxEntries = options.maxEntries ?? maxEntriesFromEnv('KEPT_FIGURES_MAX_ENTRIES', 20_000);
     this.isEnabled = options.enabled ?? (() => keptEnabled());
   }
 

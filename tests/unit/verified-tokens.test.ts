@@ -10,12 +10,17 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** The clock set to `iso` (Date only: jose reads the time from it), and a token of `sub` valid for `seconds`. */
+async function tokenAt(iso: string, sub: string, seconds: number) {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date(iso));
+  const auth = new Authenticator(testAuthConfig());
+  return { auth, token: await auth.mint({ sub, roles: ['analyst'] }, { expiresInSeconds: seconds }) };
+}
+
 describe('verified tokens remembered', () => {
   it('takes a verified token again without a new check, and refuses it once it has expired', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2026-12-04T20:00:00Z'));
-    const auth = new Authenticator(testAuthConfig());
-    const token = await auth.mint({ sub: 'analyst-1', roles: ['analyst'] }, { expiresInSeconds: 30 });
+    const { auth, token } = await tokenAt('2026-12-04T20:00:00Z', 'analyst-1', 30);
     const first = await auth.viewerOf(`Bearer ${token}`);
     expect(first.subject).toBe('analyst-1');
     // The same viewer: remembered, not verified and built again.
@@ -26,10 +31,7 @@ describe('verified tokens remembered', () => {
   });
 
   it('verifies again after a minute, even for a token that has not expired', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2026-12-04T20:00:00Z'));
-    const auth = new Authenticator(testAuthConfig());
-    const token = await auth.mint({ sub: 'analyst-2', roles: ['analyst'] }, { expiresInSeconds: 3600 });
+    const { auth, token } = await tokenAt('2026-12-04T20:00:00Z', 'analyst-2', 3600);
     const first = await auth.viewerOf(`Bearer ${token}`);
     vi.setSystemTime(new Date('2026-12-04T20:01:01Z'));
     const later = await auth.viewerOf(`Bearer ${token}`);
