@@ -204,11 +204,11 @@ export class Authenticator {
   /**
    * Tokens verified lately, by their text: the viewer, and until when it may be used without
    * verifying the signature again. A scorecard carries one token to the gateway and to six
-   * subgraphs; each verified it anew (an HMAC or RSA check through WebCrypto, a fifth of a
-   * kept fetch's CPU; issue 19). Claims are the token's own and cannot change, so only time
-   * can end a verification: an entry lasts until the token expires, and at most
-   * VERIFIED_TOKEN_MS, so that a key taken out of a JWKS stops a token it signed within a
-   * minute (jose keeps a fetched JWKS for ten).
+   * subgraphs; each verified it anew (an HMAC or RSA check through WebCrypto, a seventh of the
+   * subgraphs' CPU for a kept scorecard; issue 19). Claims are the token's own and cannot
+   * change, so only time can end a verification: an entry lasts until the token expires, and
+   * at most VERIFIED_TOKEN_MS, so that a key taken out of a JWKS stops a token it signed within
+   * a minute (jose keeps a fetched JWKS for ten).
    */
   private readonly verified = new Map<string, { viewer: Viewer; until: number }>();
 
