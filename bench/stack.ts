@@ -38,37 +38,54 @@ export class BenchStack {
   private constructor(
     readonly subgraphUrls: Record<string, string>,
     private readonly subgraphs: Child,
+    /** Another checkout whose code this stack runs (its gateway already built), or this one. */
+    private readonly root?: string,
   ) {
     this.children.push(subgraphs);
   }
 
-  static async start(databaseUrl: string, poolSize: number): Promise<BenchStack> {
+  /** The subgraphs' process (for its CPU time). */
+  get subgraphsPid(): number {
+    return this.subgraphs.pid;
+  }
+
+  /**
+   * `options`: more environment and node flags for the subgraphs' process, and another checkout
+   * to run (bench/profile.ts's baseline: its gateway must be built, dist/gateway.mjs).
+   */
+  static async start(databaseUrl: string, poolSize: number, options: { env?: Record<string, string>; nodeArgs?: string[]; root?: string } = {}): Promise<BenchStack> {
     const { child, ready } = await spawnChild({
       name: 'subgraphs',
       script: 'bench/processes/subgraphs.ts',
       ipc: true,
       readyMessage: 'ready',
-      env: { BENCH_DATABASE_URL: databaseUrl, BENCH_POOL_SIZE: String(poolSize) },
+      env: { ...options.env, BENCH_DATABASE_URL: databaseUrl, BENCH_POOL_SIZE: String(poolSize) },
+      ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+      ...(options.root ? { root: options.root } : {}),
     });
-    return new BenchStack(ready.message.subgraphUrls as Record<string, string>, child);
+    return new BenchStack(ready.message.subgraphUrls as Record<string, string>, child, options.root);
   }
 
   /**
    * Our gateway, as `npm run start:gateway` runs it (built, with plain node), pointed at the
    * subgraphs by `<NAME>_URL`. `variant`: with one of its optimisations turned off
-   * (OUR_VARIANTS), to measure what it buys in the same run; `nodeArgs`: for example --cpu-prof.
+   * (OUR_VARIANTS), to measure what it buys in the same run; `nodeArgs`: for example --cpu-prof;
+   * `env`: more environment (bench/profile.ts's variants).
    */
-  async startOurs(options: { nodeArgs?: string[]; variant?: string } = {}): Promise<Gateway> {
+  async startOurs(options: { nodeArgs?: string[]; variant?: string; env?: Record<string, string> } = {}): Promise<Gateway> {
     const port = await freePort();
-    const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1' };
+    const env: Record<string, string> = { ...options.env, PORT: String(port), HOST: '127.0.0.1' };
     const name = options.variant ? `ours-${options.variant}` : 'ours';
     const variant = options.variant ? OUR_VARIANTS[options.variant] : {};
     if (!variant) throw new Error(`unknown variant ${options.variant} (known: ${Object.keys(OUR_VARIANTS).join(', ')})`);
     Object.assign(env, variant.env);
     for (const [name, url] of Object.entries(this.subgraphUrls)) env[`${name.toUpperCase()}_URL`] = url;
-    gatewayBuilt ??= buildGateway();
-    await gatewayBuilt;
+    if (!this.root) {
+      gatewayBuilt ??= buildGateway();
+      await gatewayBuilt;
+    }
     const { child, ready } = await spawnChild({
+      ...(this.root ? { root: this.root } : {}),
       name,
       script: variant.script ?? GATEWAY_BUNDLE,
       env,

@@ -191,11 +191,26 @@ function issuerOf(token: string): string {
   }
 }
 
+/** How long a verified token is taken again without checking its signature (see Authenticator.verified). */
+const VERIFIED_TOKEN_MS = 60_000;
+/** How many verified tokens are remembered (one per official signed in lately). */
+const VERIFIED_TOKENS_MAX = 10_000;
+
 /** Verifies tokens (and, with a shared secret, mints them). One per process or server. */
 export class Authenticator {
   private readonly verifyKey: Promise<Uint8Array | CryptoKey | JWTVerifyGetKey>;
   private readonly trusted: Map<string, TrustedIssuer & { keys: JWTVerifyGetKey }>;
   private service: { token: string; expires: number } | undefined;
+  /**
+   * Tokens verified lately, by their text: the viewer, and until when it may be used without
+   * verifying the signature again. A scorecard carries one token to the gateway and to six
+   * subgraphs; each verified it anew (an HMAC or RSA check through WebCrypto, a seventh of the
+   * subgraphs' CPU for a kept scorecard; issue 19). Claims are the token's own and cannot
+   * change, so only time can end a verification: an entry lasts until the token expires, and
+   * at most VERIFIED_TOKEN_MS, so that a key taken out of a JWKS stops a token it signed within
+   * a minute (jose keeps a fetched JWKS for ten).
+   */
+  private readonly verified = new Map<string, { viewer: Viewer; until: number }>();
 
   constructor(readonly config: AuthConfig) {
     useMasterSecret(config.internalSecret);
@@ -222,6 +237,9 @@ export class Authenticator {
     if (authorization === undefined) return Viewer.public(this.policy);
     const match = /^Bearer +([A-Za-z0-9_.~+/=-]+)$/i.exec(authorization.trim());
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"; send no Authorization header at all for public access');
+    const now = Date.now();
+    const known = this.verified.get(match[1]!);
+    if (known && now < known.until) return known.viewer;
     let payload: Record<string, unknown>;
     try {
       // One algorithm per key, pinned: a token may not choose how it is checked. Every token
@@ -247,7 +265,16 @@ export class Authenticator {
         : 'the token could not be verified';
       throw unauthenticated(`Not authenticated: ${reason}`);
     }
-    return this.viewerFromClaims(payload);
+    const viewer = this.viewerFromClaims(payload);
+    this.remember(match[1]!, viewer, Math.min(now + VERIFIED_TOKEN_MS, Number(payload.exp) * 1000));
+    return viewer;
+  }
+
+  private remember(token: string, viewer: Viewer, until: number): void {
+    this.verified.delete(token);
+    this.verified.set(token, { viewer, until });
+    // Oldest first out; expired entries go as they are met.
+    while (this.verified.size > VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);
   }
 
   /** The one signing algorithm this graph accepts for its configured key. */

@@ -52,18 +52,24 @@ export interface KeptStats {
   entries: number;
 }
 
-export function keptEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = (env.KEPT_FIGURES ?? 'on').toLowerCase();
+/** An on/off switch of the environment, on when unset (KEPT_FIGURES, KEPT_RESPONSES). */
+export function switchFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = (env[name] ?? 'on').toLowerCase();
   if (value === 'on' || value === '') return true;
   if (value === 'off') return false;
-  throw new Error(`KEPT_FIGURES must be "on" or "off", got "${env.KEPT_FIGURES}"`);
+  throw new Error(`${name} must be "on" or "off", got "${env[name]}"`);
 }
 
-function maxEntriesFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const value = env.KEPT_FIGURES_MAX_ENTRIES;
-  if (value === undefined || value === '') return 20_000;
+export function keptEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return switchFromEnv('KEPT_FIGURES', env);
+}
+
+/** A bound on kept entries from the environment (`fallback` when unset). */
+export function maxEntriesFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`KEPT_FIGURES_MAX_ENTRIES must be a whole number, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
   return n;
 }
 
@@ -77,15 +83,29 @@ interface Versions {
 export class KeptAnswers {
   private readonly entries = new Map<string, Entry>();
   private readonly maxEntries: number;
-  private readonly enabled: () => boolean;
+  private readonly isEnabled: () => boolean;
   readonly stats = { hits: 0, misses: 0 };
 
   constructor(
     private readonly db: Kysely<any>,
     options: { maxEntries?: number; enabled?: () => boolean } = {},
   ) {
-    this.maxEntries = options.maxEntries ?? maxEntriesFromEnv();
-    this.enabled = options.enabled ?? (() => keptEnabled());
+    this.maxEntries = options.maxEntries ?? maxEntriesFromEnv('KEPT_FIGURES_MAX_ENTRIES', 20_000);
+    this.isEnabled = options.enabled ?? (() => keptEnabled());
+  }
+
+  /** Whether answers are kept now (KEPT_FIGURES, read on each request). */
+  enabled(): boolean {
+    return this.isEnabled();
+  }
+
+  /**
+   * The sum of every version, which each committed change to a figure table raises: the tag of
+   * an answer that may depend on any figure of the subgraph (kept-responses.ts). One statement.
+   */
+  async versionSum(): Promise<number> {
+    const { rows } = await sql<{ sum: string | number | null }>`SELECT sum(version) AS sum FROM figure_version`.execute(this.db);
+    return Number(rows[0]?.sum ?? 0);
   }
 
   snapshot(): KeptStats {
@@ -121,7 +141,7 @@ export class KeptAnswers {
     options?: DataLoader.Options<K, V, string>,
   ): DataLoader<K, V, string> {
     return new DataLoader<K, V, string>(async (keys) => {
-      if (!this.enabled()) return batch(keys);
+      if (!this.isEnabled()) return batch(keys);
       const current = await versions.load('all');
       const tags = keys.map((key) => tagOf(current, scopeOf(key)));
       const out: Array<V | Error> = new Array(keys.length);
@@ -182,7 +202,7 @@ export const communeOfKey = (key: string): string => key.slice(0, key.indexOf('|
 export const cityScope = (): Scope => CITY_SCOPE;
 
 /** Kept values are shared by every later request: freezing them makes a change throw, in strict mode. */
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
   if (value instanceof Map) {
     for (const v of value.values()) deepFreeze(v);

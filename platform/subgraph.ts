@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
@@ -22,6 +23,7 @@ import { errorsPlugin, formatErrorSafely } from './errors.js';
 import type { Observability } from './observability.js';
 import { withIdempotentMutations } from './writes.js';
 import { guardTextInputs } from './inputs.js';
+import type { KeptResponses } from './kept-responses.js';
 
 /**
  * A department's resolvers, typed by its generated `Resolvers` (resolvers/types.generated.ts,
@@ -46,6 +48,8 @@ export interface BuiltSubgraph<TContext extends BaseContext> {
   resolvers: DepartmentResolvers;
   /** The per-request context (one DataLoader set per request), around the caller's access state. */
   createContext(auth: RequestAuth): Promise<TContext>;
+  /** Whole answers of queries that read only kept figures, served again (kept-responses.ts). */
+  keptResponses?: KeptResponses;
 }
 
 /** Lets a subgraph ask another (the registry, for household identity) over HTTP. */
@@ -120,6 +124,10 @@ export function createSubgraphServer<TContext extends BaseContext & { auth: Requ
       ApolloServerPluginSchemaReportingDisabled(),
       // Traces for Apollo's cloud reporting, which we never send.
       ApolloServerPluginInlineTraceDisabled(),
+      // Cache-control hints, which nothing here reads (no CDN, no response cache plugin): the
+      // plugin's per-field hook made Apollo wrap every resolver of the schema and chain a
+      // promise on each field's result, a tenth of a scorecard fetch's CPU (issue 19).
+      ApolloServerPluginCacheControlDisabled(),
       ...(observability ? [observability.plugin<TContext>()] : []),
       ...(observability ? [errorsPlugin<TContext>(observability.logger)] : []),
       accessPlugin<TContext>({
@@ -129,6 +137,9 @@ export function createSubgraphServer<TContext extends BaseContext & { auth: Requ
         ...(options.recordRefusal ? { recordRefusal: options.recordRefusal } : {}),
         ...(observability ? { log: (message: string, error: unknown) => observability.logger.error({ err: error }, message) } : {}),
       }),
+      // Apollo runs every plugin's didResolveOperation (the access plugin's refusals) before
+      // any responseForOperation, so a kept response never skips the access checks.
+      ...(built.keptResponses ? [built.keptResponses.plugin<TContext>()] : []),
     ],
   });
 }

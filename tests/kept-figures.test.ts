@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOperations } from '../platform/operations.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 // Kept answers (platform/kept.ts): figures served again without computing them, and
@@ -236,5 +237,36 @@ describe('kept answers: credit', () => {
       }
     }
     expect(writes).toBeGreaterThan(5);
+  });
+});
+
+describe('kept responses', () => {
+  // platform/kept-responses.ts: a subgraph's whole answer to a query that reads only kept
+  // figures, served again under the sum of its versions and the caller's visibility class.
+  const scorecard = loadOperations().find((o) => o.name === 'commune-scorecard')!;
+  const SUBGRAPHS = ['registry', 'credit', 'housing', 'social_insurance', 'employment', 'livelihoods'];
+
+  it('the scorecard read again costs each subgraph one statement, the sum of its versions', async () => {
+    await read(scorecard.document, scorecard.variables, true);
+    stack.databases.statements.reset();
+    await read(scorecard.document, scorecard.variables, true);
+    const counts = Object.fromEntries(SUBGRAPHS.map((name) => [name, stack.databases.statements.get(name)]));
+    expect(counts).toEqual(Object.fromEntries(SUBGRAPHS.map((name) => [name, 1])));
+  });
+
+  it('a write followed by the scorecard gives the new figure; every visibility class gets its own answer, equal to a fresh one', async () => {
+    const [h] = await households();
+    const roles: Array<string | null | undefined> = [undefined, await stack.token({ roles: ['analyst'] }), null,
+      await stack.token({ roles: ['caseworker'], communes: [h!.commune] })];
+    const credit = (data: any) => data.communes.find((c: { code: string }) => c.code === h!.commune).creditFigures;
+    for (let i = 0; i < 3; i++) {
+      // Each class twice, so that the second read is served kept (and must still equal afresh).
+      for (const as of [...roles, ...roles]) await expectExact(scorecard.document, scorecard.variables, as);
+      const before = credit(await read(scorecard.document, scorecard.variables, true));
+      const w = await stack.query(DISBURSE, { input: disbursement(h!.id, `2024-03-0${i + 1}`, 7_000_000 + i) });
+      expect(w.errors).toBeUndefined();
+      const after = credit(await read(scorecard.document, scorecard.variables, true));
+      expect(Number(after.amountDisbursed)).toBe(Number(before.amountDisbursed) + 7_000_000 + i);
+    }
   });
 });

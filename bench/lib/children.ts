@@ -23,6 +23,8 @@ export interface SpawnOptions {
    */
   script: string;
   env?: Record<string, string>;
+  /** Another checkout to run the script from (bench/profile.ts's baseline); this one by default. */
+  root?: string;
   /** Extra node flags (for example --cpu-prof, which NODE_OPTIONS does not accept). */
   nodeArgs?: string[];
   ipc?: boolean;
@@ -42,7 +44,7 @@ export async function spawnChild(options: SpawnOptions): Promise<{ child: Child;
   // Built JavaScript (the gateway, dist/gateway.mjs) runs with plain node, as in production.
   const loader = options.script.endsWith('.mjs') ? [] : ['--import', 'tsx'];
   const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.script], {
-    cwd: ROOT,
+    cwd: options.root ?? ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
   });

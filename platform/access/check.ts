@@ -37,6 +37,59 @@ export function checkAccess(
   selected?: { personal: boolean },
   variables?: Readonly<Record<string, unknown>>,
 ): GraphQLError | null {
+  const allowed = allowedDocuments(schema, rules, document);
+  const scopes = scopesKey(viewer);
+  const personal = allowed.get(scopes);
+  if (personal !== undefined) {
+    if (selected && personal) selected.personal = true;
+    return null;
+  }
+  const seen = { personal: false, byValues: false };
+  const denial = firstDenial(schema, document, rules, viewer, seen, variables);
+  // What a document may select depends on the viewer's scopes alone (but for `_Entity`'s
+  // `__typename`, judged by the representations sent: such a document is checked every time):
+  // an allowed document is allowed again for the same scopes (a denial, rare, is worked out
+  // anew with its message).
+  if (!denial && !seen.byValues) allowed.set(scopes, seen.personal);
+  if (selected && seen.personal) selected.personal = true;
+  return denial;
+}
+
+/**
+ * Per schema, rules and parsed document (Apollo keeps one parse per document text and schema),
+ * the scopes it was allowed for, and whether it selects a personal field. Weak keys: a schema
+ * or rules replaced (a new supergraph) take theirs with them. Every dashboard request sends one
+ * of a dozen documents: the visit over the document was a twentieth of a kept scorecard fetch.
+ */
+const allowedByDocument = new WeakMap<GraphQLSchema, WeakMap<AccessRules, WeakMap<DocumentNode, Map<string, boolean>>>>();
+
+function allowedDocuments(schema: GraphQLSchema, rules: AccessRules, document: DocumentNode): Map<string, boolean> {
+  let bySchema = allowedByDocument.get(schema);
+  if (!bySchema) allowedByDocument.set(schema, (bySchema = new WeakMap()));
+  let byRules = bySchema.get(rules);
+  if (!byRules) bySchema.set(rules, (byRules = new WeakMap()));
+  let allowed = byRules.get(document);
+  if (!allowed) byRules.set(document, (allowed = new Map<string, boolean>()));
+  return allowed;
+}
+
+const scopesKeys = new WeakMap<Viewer, string>();
+
+/** The viewer's scopes as a key (viewers of a remembered token are reused, so is their key). */
+function scopesKey(viewer: Viewer): string {
+  let key = scopesKeys.get(viewer);
+  if (key === undefined) scopesKeys.set(viewer, (key = `${viewer.isPublic ? 'public' : 'token'}:${[...viewer.scopes].sort().join(',')}`));
+  return key;
+}
+
+function firstDenial(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  rules: AccessRules,
+  viewer: Viewer,
+  selected: { personal: boolean; byValues: boolean },
+  variables: Readonly<Record<string, unknown>> | undefined,
+): GraphQLError | null {
   const typeInfo = new TypeInfo(schema);
   // The types named by the representations of the `_entities` field being visited (null: unknown).
   let entityTypes: string[] | null = null;
@@ -64,6 +117,7 @@ export function checkAccess(
           const coordinate = `${parent.name}.${name}`;
           if (name === '_entities' && parent === schema.getQueryType()) entityTypes = representedTypes(node, variables);
           if (name === '__typename') {
+            if (parent.name === '_Entity') selected.byValues = true;
             // On a union or interface, any member the viewer may not see makes it protected; on
             // `_Entity`, the members the representations name (see above).
             const members = parent.name === '_Entity' && entityTypes && isAbstractType(parent) ? schema.getPossibleTypes(parent) : [];
@@ -80,7 +134,7 @@ export function checkAccess(
             }
             return undefined;
           }
-          if (selected && rules.personal.has(coordinate)) selected.personal = true;
+          if (rules.personal.has(coordinate)) selected.personal = true;
           const typeScope = typeDenial(parent.name);
           if (typeScope) {
             deny(coordinate, typeScope, typeScope === RECORDS_SCOPE ? 'part of a household-level record' : 'restricted');

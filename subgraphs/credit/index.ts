@@ -2,11 +2,12 @@ import { RegistryClient } from '../../platform/registry-client.js';
 import type { SubgraphPackage } from '../../platform/subgraph.js';
 import { loadTypeDefs } from '../../platform/subgraph.js';
 import { KeptAnswers } from '../../platform/kept.js';
+import { KeptResponses } from '../../platform/kept-responses.js';
 import type { CreditContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import type { CreditDatabase } from './db/tables.js';
 import { generateCity } from './generate.js';
-import { createLoaders } from './loaders.js';
+import { createLoaders, keptResponseRules } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDemo } from './seed.js';
 
@@ -32,6 +33,7 @@ export const credit: SubgraphPackage<CreditDatabase> = {
       typeDefs: loadTypeDefs(schemaFile),
       resolvers,
       createContext: async (auth): Promise<CreditContext> => ({ db, loaders: createLoaders(db, kept.forRequest()), registry, auth }),
+      keptResponses: new KeptResponses(kept, keptResponseRules),
     };
   },
 };

@@ -4,6 +4,7 @@ import type { CreditDatabase, Loan, LoanProgramme, LoanRepayment } from './db/ta
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../../platform/batch.js';
 import { cityScope, communeOfKey, type KeptRequest } from '../../platform/kept.js';
+import type { KeptResponseRules } from '../../platform/kept-responses.js';
 
 /** Figures of one area: the all-programme total and one entry per programme that has any. */
 export interface AreaFigures<R> {
@@ -132,3 +133,27 @@ export function createLoaders(db: Kysely<CreditDatabase>, kept: KeptRequest) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * What a whole answer may be kept for (platform/kept-responses.ts): fields whose values come
+ * only from kept figures, entity keys and arguments. A commune's disbursement and outstanding totals (kept loaders above). Not
+ * `byProgramme`: the programmes table moves no version.
+ */
+export const keptResponseRules: KeptResponseRules = {
+  fields: [
+    'Commune.code',
+    'Commune.creditFigures',
+    'Commune.creditOutstanding',
+    'CreditFigures.from',
+    'CreditFigures.to',
+    'CreditFigures.amountDisbursed',
+    'CreditFigures.loans',
+    'CreditFigures.borrowingHouseholds',
+    'CreditFigures.jobsCreated',
+    'CreditOutstanding.asOf',
+    'CreditOutstanding.outstanding',
+    'CreditOutstanding.loansWithBalance',
+    'CreditOutstanding.borrowersWithBalance',
+  ],
+  entities: ['Commune'],
+};

@@ -12,6 +12,7 @@ import type {
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../../platform/batch.js';
 import { cityScope, communeOfKey, type KeptRequest } from '../../platform/kept.js';
+import type { KeptResponseRules } from '../../platform/kept-responses.js';
 
 export const CHANNELS: readonly PlacementChannel[] = ['job_fair', 'employment_service_centre', 'budget_funded_support', 'loan_created_job'];
 export const LEVELS: readonly TrainingLevel[] = ['under_3_months', 'elementary', 'intermediate', 'college'];
@@ -168,3 +169,30 @@ export function createLoaders(db: Kysely<EmploymentDatabase>, kept: KeptRequest)
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * What a whole answer may be kept for (platform/kept-responses.ts): fields whose values come
+ * only from kept figures, entity keys and arguments. A commune's employment counts (the kept communeFigures).
+ */
+export const keptResponseRules: KeptResponseRules = {
+  fields: [
+    'Commune.code',
+    'Commune.employmentFigures',
+    'EmploymentFigures.year',
+    'EmploymentFigures.placements',
+    'EmploymentFigures.workersPlaced',
+    'EmploymentFigures.budgetFundedPlacements',
+    'EmploymentFigures.overseasPlacements',
+    'EmploymentFigures.domesticPlacements',
+    'EmploymentFigures.placementsFromPoorOrNearPoorHouseholds',
+    'EmploymentFigures.jobFairs',
+    'EmploymentFigures.jobFairEmployers',
+    'EmploymentFigures.jobFairParticipants',
+    'EmploymentFigures.jobFairHires',
+    'EmploymentFigures.jobFairHiresAbroad',
+    'EmploymentFigures.trainingEnrolments',
+    'EmploymentFigures.trainingEnrolmentsFromPoorOrNearPoorHouseholds',
+    'EmploymentFigures.trainingCompletions',
+  ],
+  entities: ['Commune'],
+};

@@ -5,10 +5,11 @@ import type { HousingContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import type { HousingDatabase } from './db/tables.js';
 import { generateCity } from './generate.js';
-import { createLoaders } from './loaders.js';
+import { createLoaders, keptResponseRules } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDemo } from './seed.js';
 import { KeptAnswers } from '../../platform/kept.js';
+import { KeptResponses } from '../../platform/kept-responses.js';
 
 const schemaFile = new URL('./schema.graphql', import.meta.url);
 
@@ -32,6 +33,7 @@ export const housing: SubgraphPackage<HousingDatabase> = {
       typeDefs: loadTypeDefs(schemaFile),
       resolvers,
       createContext: async (auth): Promise<HousingContext> => ({ db, loaders: createLoaders(db, kept.forRequest()), registry, auth }),
+      keptResponses: new KeptResponses(kept, keptResponseRules),
     };
   },
 };

@@ -5,6 +5,7 @@ import * as repo from './repository.js';
 import { byKey, groupBy } from '../../platform/batch.js';
 import { parsePeriodKey, periodKey } from '../../platform/period.js';
 import { cityScope, type KeptRequest } from '../../platform/kept.js';
+import type { KeptResponseRules } from '../../platform/kept-responses.js';
 
 /** A period, both dates inclusive: the key of every figure loader. */
 export type { Period } from '../../platform/period.js';
@@ -69,3 +70,25 @@ export function createLoaders(db: Kysely<HousingDatabase>, kept: KeptRequest) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * What a whole answer may be kept for (platform/kept-responses.ts): fields whose values come
+ * only from kept figures, entity keys and arguments. A commune's housing counts and total funding (the kept periodFigures).
+ */
+export const keptResponseRules: KeptResponseRules = {
+  fields: [
+    'Commune.code',
+    'Commune.housingFigures',
+    'HousingFigures.from',
+    'HousingFigures.to',
+    'HousingFigures.housesCompleted',
+    'HousingFigures.newHousesCompleted',
+    'HousingFigures.renovationsCompleted',
+    'HousingFigures.housesCompletedWithFund',
+    'HousingFigures.casesApproved',
+    'HousingFigures.casesCancelled',
+    'HousingFigures.housesSupported',
+    'HousingFigures.totalFunding',
+  ],
+  entities: ['Commune'],
+};

@@ -6,6 +6,7 @@ import * as repo from './repository.js';
 import { byKey, groupBy } from '../../platform/batch.js';
 import { parsePeriodKey, periodKey } from '../../platform/period.js';
 import { cityScope, communeOfKey, type KeptRequest } from '../../platform/kept.js';
+import type { KeptResponseRules } from '../../platform/kept-responses.js';
 
 /** Period keys are "from|to"; commune figure keys "code|from|to". */
 export { periodKey };
@@ -81,3 +82,22 @@ export function createLoaders(db: Kysely<LivelihoodsDatabase>, kept: KeptRequest
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * What a whole answer may be kept for (platform/kept-responses.ts): fields whose values come
+ * only from kept figures, entity keys and arguments. A commune's livelihood totals (the kept communeFigures); not its models.
+ */
+export const keptResponseRules: KeptResponseRules = {
+  fields: [
+    'Commune.code',
+    'Commune.livelihoodFigures',
+    'LivelihoodFigures.from',
+    'LivelihoodFigures.to',
+    'LivelihoodFigures.householdsSupported',
+    'LivelihoodFigures.participations',
+    'LivelihoodFigures.cashSupport',
+    'LivelihoodFigures.inKindSupport',
+    'LivelihoodFigures.supportValue',
+  ],
+  entities: ['Commune'],
+};

@@ -4,10 +4,11 @@ import type { RegistryContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import type { RegistryDatabase } from './db/tables.js';
 import { generateCity } from './generate.js';
-import { createLoaders } from './loaders.js';
+import { createLoaders, keptResponseRules } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDemo } from './seed.js';
 import { KeptAnswers } from '../../platform/kept.js';
+import { KeptResponses } from '../../platform/kept-responses.js';
 
 const schemaFile = new URL('./schema.graphql', import.meta.url);
 
@@ -27,6 +28,7 @@ export const registry: SubgraphPackage<RegistryDatabase> = {
       typeDefs: loadTypeDefs(schemaFile),
       resolvers,
       createContext: async (auth): Promise<RegistryContext> => ({ db, loaders: createLoaders(db, kept.forRequest()), auth }),
+      keptResponses: new KeptResponses(kept, keptResponseRules),
     };
   },
 };

@@ -4,6 +4,7 @@ import type { Commune, Household, HouseholdMember, PovertyIndicator, PovertyRevi
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../../platform/batch.js';
 import { cityScope, communeOfKey, type KeptRequest } from '../../platform/kept.js';
+import type { KeptResponseRules } from '../../platform/kept-responses.js';
 
 /** Poverty figures of one area and year, before GraphQL naming. */
 export interface Figures {
@@ -117,3 +118,31 @@ function strip(row: repo.PovertyCounts): Figures['counts'] {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * What a whole answer may be kept for (platform/kept-responses.ts): fields whose values come
+ * only from kept figures, entity keys and arguments. The communes (the commune table moves their versions), their household counts and poverty
+ * figures (kept loaders above).
+ */
+export const keptResponseRules: KeptResponseRules = {
+  fields: [
+    'Query.communes',
+    'Commune.code',
+    'Commune.name',
+    'Commune.kind',
+    'Commune.householdCount',
+    'Commune.povertyFigures',
+    'PovertyFigures.year',
+    'PovertyFigures.households',
+    'PovertyFigures.reviewedHouseholds',
+    'PovertyFigures.poor',
+    'PovertyFigures.nearPoor',
+    'PovertyFigures.poorRatePercent',
+    'PovertyFigures.nearPoorRatePercent',
+    'PovertyFigures.newlyPoor',
+    'PovertyFigures.escapedPoverty',
+    'PovertyFigures.newlyNearPoor',
+    'PovertyFigures.escapedNearPoverty',
+  ],
+  entities: ['Commune'],
+};

@@ -5,10 +5,11 @@ import type { SocialInsuranceContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import type { SocialInsuranceDatabase } from './db/tables.js';
 import { generateCity } from './generate.js';
-import { createLoaders } from './loaders.js';
+import { createLoaders, keptResponseRules } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDemo } from './seed.js';
 import { KeptAnswers } from '../../platform/kept.js';
+import { KeptResponses } from '../../platform/kept-responses.js';
 
 const schemaFile = new URL('./schema.graphql', import.meta.url);
 
@@ -33,6 +34,7 @@ export const socialInsurance: SubgraphPackage<SocialInsuranceDatabase> = {
       typeDefs: loadTypeDefs(schemaFile),
       resolvers,
       createContext: async (auth): Promise<SocialInsuranceContext> => ({ db, loaders: createLoaders(db, kept.forRequest()), registry, auth }),
+      keptResponses: new KeptResponses(kept, keptResponseRules),
     };
   },
 };

@@ -14,6 +14,7 @@ import * as repo from './repository.js';
 import { groupBy } from '../../platform/batch.js';
 import { parsePeriodKey, periodKey as commonPeriodKey } from '../../platform/period.js';
 import { cityScope, type KeptRequest } from '../../platform/kept.js';
+import type { KeptResponseRules } from '../../platform/kept-responses.js';
 
 /** Each kind of social figures of one area and period, before GraphQL naming. */
 interface KindFigures {
@@ -157,3 +158,20 @@ export function createLoaders(db: Kysely<SocialInsuranceDatabase>, kept: KeptReq
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * What a whole answer may be kept for (platform/kept-responses.ts): fields whose values come
+ * only from kept figures, entity keys and arguments. A commune's health-insurance support totals (the kept figures of each kind).
+ */
+export const keptResponseRules: KeptResponseRules = {
+  fields: [
+    'Commune.code',
+    'Commune.socialFigures',
+    'SocialFigures.from',
+    'SocialFigures.to',
+    'SocialFigures.healthInsurance',
+    'HealthInsuranceFigures.people',
+    'HealthInsuranceFigures.budget',
+  ],
+  entities: ['Commune'],
+};

@@ -1,0 +1,179 @@
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import {
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLSchema,
+} from 'graphql';
+import type { Viewer } from './auth.js';
+import { deepFreeze, maxEntriesFromEnv, switchFromEnv, type KeptAnswers } from './kept.js';
+import type { RequestAuth, WithheldCount } from './access/request.js';
+
+/**
+ * Kept responses: a whole subgraph answer served again, for a query every field of which is a
+ * kept figure (issue 19). The 126-commune scorecard's fetch of a programme subgraph asks 126
+ * entities for a few figures each; with every figure kept (kept.ts), what it still cost was
+ * GraphQL execution itself: 126 × 7 resolvers, their access wrappers and DataLoader calls, for
+ * an answer that is the same for every caller of one visibility class until a figure changes.
+ *
+ * A response is kept only when the operation is a query whose every selected field is one of
+ * the subgraph's `fields` (coordinates `Type.field` whose values come only from kept figures,
+ * entity keys and the arguments), and, for `_entities`, every representation is of one of the
+ * `entities` types (whose reference resolves from its key alone or from a table that moves the
+ * versions). It is kept under:
+ *
+ * - the document's text, operation name and variables;
+ * - the caller's visibility class (roles, scopes and communes: what shapes `@count`, `@amount`
+ *   and the scope checks), never the token or its subject;
+ * - the sum of the subgraph's figure versions, read before the operation runs (one statement),
+ *   which every committed change to a figure table raises. A write that commits while the
+ *   response is computed leaves it under an older sum than its data: it never matches again.
+ *   So a read after a successful mutation always runs afresh, as kept figures do.
+ *
+ * A response with errors, or that read a personal field (each read is audited), is never kept.
+ * The counts withheld in it are kept with it and reported again on every answer it serves.
+ * KEPT_FIGURES=off or KEPT_RESPONSES=off runs every operation (read on each request);
+ * KEPT_RESPONSES_MAX_ENTRIES bounds the memory (least recently used first out; 256 by default).
+ */
+
+export interface KeptResponseRules {
+  /** Coordinates `Type.field` whose values derive only from kept figures, keys and arguments. */
+  fields: readonly string[];
+  /** Entity types `_entities` may resolve in a kept response. */
+  entities: readonly string[];
+}
+
+interface KeptResponse {
+  tag: number;
+  data: Record<string, unknown>;
+  withheld: readonly WithheldCount[];
+}
+
+export function keptResponsesEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return switchFromEnv('KEPT_RESPONSES', env);
+}
+
+/** What a viewer may see, without who they are: the key a response is shared under. */
+export function visibilityClass(viewer: Viewer): string {
+  const communes = viewer.communes ? [...viewer.communes].sort() : null;
+  return JSON.stringify([[...viewer.roles].sort(), [...viewer.scopes].sort(), communes]);
+}
+
+/** One subgraph process's kept responses (built once, with the subgraph, beside its KeptAnswers). */
+export class KeptResponses {
+  private readonly entries = new Map<string, KeptResponse>();
+  private readonly fields: ReadonlySet<string>;
+  private readonly entities: ReadonlySet<string>;
+  /** Whether a document selects only kept fields (documents are Apollo's cached parses, reused). */
+  private readonly keepable = new WeakMap<DocumentNode, { ok: boolean; representations: string[] }>();
+  readonly stats = { hits: 0, misses: 0 };
+
+  constructor(
+    private readonly answers: KeptAnswers,
+    rules: KeptResponseRules,
+    private readonly options: { maxEntries?: number; enabled?: () => boolean } = {},
+  ) {
+    this.fields = new Set(rules.fields);
+    this.entities = new Set(rules.entities);
+  }
+
+  private get maxEntries(): number {
+    return this.options.maxEntries ?? maxEntriesFromEnv('KEPT_RESPONSES_MAX_ENTRIES', 256);
+  }
+
+  private enabled(): boolean {
+    return this.answers.enabled() && (this.options.enabled ?? (() => keptResponsesEnabled()))();
+  }
+
+  /** The plugin that serves and keeps responses (createSubgraphServer adds it). */
+  plugin<TContext extends BaseContext & { auth: RequestAuth }>(): ApolloServerPlugin<TContext> {
+    return {
+      requestDidStart: async () => {
+        let pending: { key: string; tag: number } | undefined;
+        return {
+          responseForOperation: async (context) => {
+            const key = this.keyOf(context);
+            if (key === undefined) return null;
+            const tag = await this.answers.versionSum();
+            const entry = this.entries.get(key);
+            if (!entry || entry.tag !== tag) {
+              this.stats.misses++;
+              pending = { key, tag };
+              return null;
+            }
+            this.stats.hits++;
+            // Least recently used goes first: a hit moves to the end.
+            this.entries.delete(key);
+            this.entries.set(key, entry);
+            context.contextValue.auth.withheld.push(...entry.withheld);
+            return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: entry.data } } };
+          },
+          willSendResponse: async ({ response, contextValue }) => {
+            if (!pending || response.body.kind !== 'single') return;
+            const { data, errors } = response.body.singleResult;
+            if (errors?.length || !data || contextValue.auth.personalReads.size) return;
+            this.keep(pending.key, { tag: pending.tag, data: deepFreeze(data), withheld: [...contextValue.auth.withheld] });
+          },
+        };
+      },
+    };
+  }
+
+  /** The key of a keepable request, or undefined when it must run. */
+  private keyOf(context: GraphQLRequestContext<BaseContext & { auth: RequestAuth }>): string | undefined {
+    const { document, operation, request, schema } = context;
+    if (!this.enabled() || !document || operation?.operation !== 'query' || request.query === undefined) return undefined;
+    let shape = this.keepable.get(document);
+    if (!shape) this.keepable.set(document, (shape = this.shapeOf(document, schema)));
+    if (!shape.ok) return undefined;
+    for (const name of shape.representations) {
+      const representations: unknown = request.variables?.[name];
+      if (!Array.isArray(representations)) return undefined;
+      for (const r of representations) if (!this.entities.has((r as { __typename?: unknown } | null)?.__typename as string)) return undefined;
+    }
+    const variables = JSON.stringify(request.variables ?? {});
+    return `${visibilityClass(context.contextValue.auth.viewer)}\u0000${request.operationName ?? ''}\u0000${request.query}\u0000${variables}`;
+  }
+
+  /**
+   * Whether every field the document selects is a kept one, and the variables that carry
+   * `_entities` representations (which must be checked on each request). `_entities` with
+   * representations written in the document itself is not kept (the gateway never sends that).
+   */
+  private shapeOf(document: DocumentNode, schema: GraphQLSchema): { ok: boolean; representations: string[] } {
+    const typeInfo = new TypeInfo(schema);
+    const representations: string[] = [];
+    let ok = true;
+    visit(
+      document,
+      visitWithTypeInfo(typeInfo, {
+        Field: (node: FieldNode) => {
+          const parent = typeInfo.getParentType();
+          const name = node.name.value;
+          if (name === '__typename') return;
+          const coordinate = `${parent?.name ?? '?'}.${name}`;
+          if (coordinate === 'Query._entities') {
+            const arg = node.arguments?.find((a) => a.name.value === 'representations');
+            if (arg?.value.kind === Kind.VARIABLE) representations.push(arg.value.name.value);
+            else ok = false;
+            return;
+          }
+          if (!this.fields.has(coordinate)) ok = false;
+        },
+      }),
+    );
+    return { ok, representations };
+  }
+
+  private keep(key: string, entry: KeptResponse): void {
+    const max = this.maxEntries;
+    if (max === 0) return;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    while (this.entries.size > max) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
