@@ -261,8 +261,10 @@ export type DepartmentFinding = {
   communeCode: Scalars['ID']['output'];
   /** The departments whose records disagree (subgraph names). */
   departments: Array<Scalars['String']['output']>;
-  /** The figures that disagree, in a few words. */
+  /** The figures that disagree, in a few words, in English. */
   detail: Scalars['String']['output'];
+  /** The same, in Vietnamese. */
+  detailVi: Scalars['String']['output'];
   /** Registry id of the household. */
   householdId: Scalars['ID']['output'];
   /** The records involved. */
@@ -969,6 +971,7 @@ export type DepartmentFindingResolvers<ContextType = HousingContext, ParentType 
   communeCode?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   departments?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   detail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detailVi?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   householdId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   records?: Resolver<Array<ResolversTypes['DepartmentFindingRecord']>, ParentType, ContextType>;
   rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
