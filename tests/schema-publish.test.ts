@@ -128,7 +128,7 @@ describe('a running gateway takes up a published supergraph', () => {
       buildSubgraph: (deps) => {
         const built = credit.buildSubgraph(deps);
         const resolvers = built.resolvers as Record<string, Record<string, unknown>>;
-        return { ...built, typeDefs: parse(sdl), resolvers: { ...resolvers, City: { ...resolvers.City, creditBranch: () => BRANCH } } as typeof built.resolvers };
+        return { ...built, typeDefs: parse(sdl), resolvers: { ...resolvers, City: { ...resolvers.City, creditBranch: () => BRANCH } } };
       },
     };
     newCredit = await serveSubgraph(next, { db: stack.databases.serving<any>('credit'), peers: { registry: stack.subgraphUrls.registry! }, port: 0, host: '127.0.0.1', auth: stack.auth, logDestination });
