@@ -140,6 +140,8 @@ export class KeptAnswers {
     batch: (keys: readonly K[]) => Promise<ArrayLike<V | Error>>,
     options?: DataLoader.Options<K, V, string>,
   ): DataLoader<K, V, string> {
+    // Object keys name their answer by the loader's own cacheKeyFn (String would make every one "[object Object]").
+    const idOf = (key: K) => `${field}\u0000${options?.cacheKeyFn ? options.cacheKeyFn(key) : String(key)}`;
     return new DataLoader<K, V, string>(async (keys) => {
       if (!this.isEnabled()) return batch(keys);
       const current = await versions.load('all');
@@ -147,7 +149,7 @@ export class KeptAnswers {
       const out: Array<V | Error> = new Array(keys.length);
       const missing: number[] = [];
       keys.forEach((key, i) => {
-        const id = `${field}\u0000${String(key)}`;
+        const id = idOf(key);
         const entry = this.entries.get(id);
         if (entry && entry.tag === tags[i]) {
           // Least recently used goes first: a hit moves to the end.
@@ -163,7 +165,7 @@ export class KeptAnswers {
       missing.forEach((i, j) => {
         const value = fresh[j]!;
         out[i] = value;
-        if (!(value instanceof Error)) this.keep(`${field}\u0000${String(keys[i])}`, { tag: tags[i]!, value: deepFreeze(value) });
+        if (!(value instanceof Error)) this.keep(idOf(keys[i]!), { tag: tags[i]!, value: deepFreeze(value) });
       });
       return out;
     }, { ...options, cacheKeyFn: options?.cacheKeyFn ?? ((key: K) => String(key)) });
@@ -196,7 +198,7 @@ function tagOf(versions: Versions, scope: Scope): string {
   return `${versions.byScope.get(scope) ?? 0}:${versions.byScope.get('*') ?? 0}`;
 }
 
-/** The commune of a key "commune|rest". */
+/** The commune of a key "commune|rest" (departments' loaders use object keys: figure-loaders.ts). */
 export const communeOfKey = (key: string): string => key.slice(0, key.indexOf('|'));
 /** For loaders whose every key is about the whole city (or every commune at once). */
 export const cityScope = (): Scope => CITY_SCOPE;

@@ -12,12 +12,7 @@ export function checkPeriod(from: string, to: string): Period {
   return { from, to };
 }
 
-/** DataLoader key of a period: "from|to". */
+/** The cache key of a period (a DataLoader's cacheKeyFn, a kept answer's key): "from|to". Never parsed back. */
 export function periodKey(period: Period): string {
   return `${period.from}|${period.to}`;
-}
-
-export function parsePeriodKey(key: string): Period {
-  const [from, to] = key.split('|');
-  return { from: from!, to: to! };
 }

@@ -3,7 +3,9 @@ import type { Kysely } from 'kysely';
 import type { CreditDatabase, Loan, LoanProgramme, LoanRepayment } from './db/tables.js';
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../../platform/batch.js';
-import { cityScope, communeOfKey, type KeptRequest } from '../../platform/kept.js';
+import { cityScope, type KeptRequest } from '../../platform/kept.js';
+import { communeFigureLoader } from '../../platform/figure-loaders.js';
+import { periodKey, type Period } from '../../platform/period.js';
 import type { KeptResponseRules } from '../../platform/kept-responses.js';
 
 /** Figures of one area: the all-programme total and one entry per programme that has any. */
@@ -24,39 +26,7 @@ function toAreas<R extends { commune_code: string | null; programme_code: string
   return areas;
 }
 
-/** Period keys are "from|to". */
-function splitPeriod(key: string): [string, string] {
-  const [from, to] = key.split('|');
-  return [from!, to!];
-}
-
 const NO_FIGURES = <R>(): AreaFigures<R> => ({ total: undefined, byProgramme: new Map() });
-
-/**
- * Batches keys "commune|rest" into one statement per distinct `rest` (a period or a date) for
- * all the communes asked with it, and hands each key its commune's figures.
- */
-function perCommune<R extends { commune_code: string | null; programme_code: string | null }>(
-  kept: KeptRequest,
-  field: string,
-  fetch: (rest: string, communes: readonly string[]) => Promise<readonly R[]>,
-) {
-  return kept.loader<string, AreaFigures<R>>(field, communeOfKey, async (keys) => {
-    const asked = new Map<string, Set<string>>();
-    for (const key of keys) {
-      const i = key.indexOf('|');
-      const rest = key.slice(i + 1);
-      asked.set(rest, (asked.get(rest) ?? new Set()).add(key.slice(0, i)));
-    }
-    const answers = new Map(
-      await Promise.all([...asked].map(async ([rest, communes]) => [rest, toAreas(await fetch(rest, [...communes]))] as const)),
-    );
-    return keys.map((key) => {
-      const i = key.indexOf('|');
-      return answers.get(key.slice(i + 1))?.get(key.slice(0, i)) ?? NO_FIGURES<R>();
-    });
-  });
-}
 
 /** A distinct-household count over a group of programmes: where, when, which codes (sorted). */
 export interface GroupKey {
@@ -81,21 +51,27 @@ export function createLoaders(db: Kysely<CreditDatabase>, kept: KeptRequest) {
 
   return {
     allProgrammes,
-    programmeByCode: new DataLoader<string, LoanProgramme | undefined>(async (codes) =>
-      byKey(codes, await allProgrammes.load('all'), (p) => p.code),
-    ),
+    programmeByCode: new DataLoader<string, LoanProgramme | undefined>(async (codes) => byKey(codes, await allProgrammes.load('all'), (p) => p.code)),
     loanById: new DataLoader<number, Loan | undefined>(async (ids) => byKey(ids, await repo.findLoansByIds(db, ids), (l) => l.id)),
-    loansByHousehold: new DataLoader<number, Loan[]>(async (ids) =>
-      groupBy(ids, await repo.findLoansByHouseholdIds(db, ids), (l) => l.household_id),
+    loansByHousehold: new DataLoader<number, Loan[]>(async (ids) => groupBy(ids, await repo.findLoansByHouseholdIds(db, ids), (l) => l.household_id)),
+    repaymentsByLoan: new DataLoader<number, LoanRepayment[]>(async (ids) => groupBy(ids, await repo.findRepaymentsByLoanIds(db, ids), (r) => r.loan_id)),
+    /** A commune's disbursement figures of a period: one statement per distinct period. */
+    communeDisbursements: communeFigureLoader<Period, AreaFigures<repo.DisbursementRow>>(
+      kept,
+      'communeDisbursements',
+      periodKey,
+      async (p, communes) => toAreas(await repo.disbursementFigures(db, p.from, p.to, communes)),
+      () => NO_FIGURES(),
     ),
-    repaymentsByLoan: new DataLoader<number, LoanRepayment[]>(async (ids) =>
-      groupBy(ids, await repo.findRepaymentsByLoanIds(db, ids), (r) => r.loan_id),
-    ),
-    /** Key "commune|from|to": a commune's disbursement figures of the period. */
-    communeDisbursements: perCommune(kept, 'communeDisbursements', (period, communes) => repo.disbursementFigures(db, ...splitPeriod(period), communes)),
-    /** Key "from|to": the city's disbursement figures of the period. */
-    cityDisbursements: kept.loader<string, AreaFigures<repo.DisbursementRow>>('cityDisbursements', cityScope, async (periods) =>
-      Promise.all(periods.map(async (p) => toAreas(await repo.disbursementFigures(db, ...splitPeriod(p), undefined)).get(null) ?? NO_FIGURES<repo.DisbursementRow>())),
+    /** The city's disbursement figures of a period. */
+    cityDisbursements: kept.loader<Period, AreaFigures<repo.DisbursementRow>>(
+      'cityDisbursements',
+      cityScope,
+      async (periods) =>
+        Promise.all(
+          periods.map(async (p) => toAreas(await repo.disbursementFigures(db, p.from, p.to, undefined)).get(null) ?? NO_FIGURES<repo.DisbursementRow>()),
+        ),
+      { cacheKeyFn: periodKey },
     ),
     /**
      * Distinct households that borrowed under any of a group of programmes (`codes` sorted), in
@@ -123,8 +99,14 @@ export function createLoaders(db: Kysely<CreditDatabase>, kept: KeptRequest) {
       },
       { cacheKeyFn: groupKeyOf },
     ),
-    /** Key "commune|asOf": a commune's outstanding balances on that date. */
-    communeOutstanding: perCommune(kept, 'communeOutstanding', (asOf, communes) => repo.outstandingFigures(db, asOf, communes)),
+    /** A commune's outstanding balances on a date: one statement per distinct date. */
+    communeOutstanding: communeFigureLoader<string, AreaFigures<repo.OutstandingRow>>(
+      kept,
+      'communeOutstanding',
+      (asOf) => asOf,
+      async (asOf, communes) => toAreas(await repo.outstandingFigures(db, asOf, communes)),
+      () => NO_FIGURES(),
+    ),
     /** Key asOf: the city's outstanding balances on that date. */
     cityOutstanding: kept.loader<string, AreaFigures<repo.OutstandingRow>>('cityOutstanding', cityScope, async (dates) =>
       Promise.all(dates.map(async (d) => toAreas(await repo.outstandingFigures(db, d, undefined)).get(null) ?? NO_FIGURES<repo.OutstandingRow>())),

@@ -1,17 +1,10 @@
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
-import type {
-  EmploymentDatabase,
-  JobFair,
-  JobPlacement,
-  LabourStatistics,
-  PlacementChannel,
-  TrainingEnrolment,
-  TrainingLevel,
-} from './db/tables.js';
+import type { EmploymentDatabase, JobFair, JobPlacement, LabourStatistics, PlacementChannel, TrainingEnrolment, TrainingLevel } from './db/tables.js';
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../../platform/batch.js';
-import { cityScope, communeOfKey, type KeptRequest } from '../../platform/kept.js';
+import { cityScope, type KeptRequest } from '../../platform/kept.js';
+import { communeAskKey, communeFigureLoader, type CommuneAsk } from '../../platform/figure-loaders.js';
 import type { KeptResponseRules } from '../../platform/kept-responses.js';
 
 export const CHANNELS: readonly PlacementChannel[] = ['job_fair', 'employment_service_centre', 'budget_funded_support', 'loan_created_job'];
@@ -106,10 +99,8 @@ async function figuresOfYear(
   return result;
 }
 
-function parseKey(key: string): { code: string; year: number } {
-  const [code, year] = key.split('|');
-  return { code: code!, year: Number(year) };
-}
+/** The key of a commune's figure of a year. */
+const byYear = communeAskKey<number>(String);
 
 /**
  * One set of loaders per request: each batched lookup is one SQL statement per tick. The figure
@@ -118,53 +109,41 @@ function parseKey(key: string): { code: string; year: number } {
 export function createLoaders(db: Kysely<EmploymentDatabase>, kept: KeptRequest) {
   return {
     jobFairById: new DataLoader<number, JobFair | undefined>(async (ids) => byKey(ids, await repo.findJobFairsByIds(db, ids), (f) => f.id)),
-    placementById: new DataLoader<number, JobPlacement | undefined>(async (ids) =>
-      byKey(ids, await repo.findPlacementsByIds(db, ids), (p) => p.id),
-    ),
-    enrolmentById: new DataLoader<number, TrainingEnrolment | undefined>(async (ids) =>
-      byKey(ids, await repo.findEnrolmentsByIds(db, ids), (e) => e.id),
-    ),
+    placementById: new DataLoader<number, JobPlacement | undefined>(async (ids) => byKey(ids, await repo.findPlacementsByIds(db, ids), (p) => p.id)),
+    enrolmentById: new DataLoader<number, TrainingEnrolment | undefined>(async (ids) => byKey(ids, await repo.findEnrolmentsByIds(db, ids), (e) => e.id)),
     placementsByHousehold: new DataLoader<number, JobPlacement[]>(async (ids) =>
       groupBy(ids, await repo.findPlacementsByHouseholdIds(db, ids), (p) => p.household_id),
     ),
-    placementsByFair: new DataLoader<number, JobPlacement[]>(async (ids) =>
-      groupBy(ids, await repo.findPlacementsByFairIds(db, ids), (p) => p.job_fair_id!),
-    ),
+    placementsByFair: new DataLoader<number, JobPlacement[]>(async (ids) => groupBy(ids, await repo.findPlacementsByFairIds(db, ids), (p) => p.job_fair_id!)),
     enrolmentsByHousehold: new DataLoader<number, TrainingEnrolment[]>(async (ids) =>
       groupBy(ids, await repo.findEnrolmentsByHouseholdIds(db, ids), (e) => e.household_id),
     ),
     labourStatisticsByYear: new DataLoader<number, LabourStatistics | undefined>(async (years) =>
       byKey(years, await repo.findLabourStatistics(db, years), (s) => s.year),
     ),
-    /** Key "code|year": one batch per distinct year, each three GROUP BY commune_code statements. */
-    communeFigures: kept.loader<string, EmploymentCounts>('communeFigures', communeOfKey, async (keys) => {
-      const parsed = keys.map(parseKey);
-      const years = [...new Set(parsed.map((p) => p.year))];
-      const byYear = new Map(
-        await Promise.all(
-          years.map(async (year) => {
-            const codes = [...new Set(parsed.filter((p) => p.year === year).map((p) => p.code))];
-            return [year, await figuresOfYear(db, year, codes)] as const;
-          }),
-        ),
-      );
-      return parsed.map(({ code, year }) => byYear.get(year)?.get(code) ?? emptyCounts(year));
-    }),
+    /** A commune's counts of a year: three GROUP BY commune_code statements per distinct year. */
+    communeFigures: communeFigureLoader<number, EmploymentCounts>(
+      kept,
+      'communeFigures',
+      String,
+      (year, communes) => figuresOfYear(db, year, communes),
+      emptyCounts,
+    ),
     /** Key: year. The whole city, three statements per year. */
     cityFigures: kept.loader<number, EmploymentCounts>('cityFigures', cityScope, async (years) =>
       Promise.all(years.map(async (year) => (await figuresOfYear(db, year, undefined)).get(null) ?? emptyCounts(year))),
     ),
-    /** Key "code|year": one statement per distinct year. */
-    jobFairsByCommuneYear: new DataLoader<string, JobFair[]>(async (keys) => {
-      const parsed = keys.map(parseKey);
-      const years = [...new Set(parsed.map((p) => p.year))];
-      const rows = (
-        await Promise.all(
-          years.map((year) => repo.findJobFairs(db, year, [...new Set(parsed.filter((p) => p.year === year).map((p) => p.code))])),
-        )
-      ).flat();
-      return groupBy(keys, rows, (f) => `${f.commune_code}|${Number(f.held_on.slice(0, 4))}`);
-    }),
+    /** A commune's job fairs of a year: one statement per distinct year. */
+    jobFairsByCommuneYear: new DataLoader<CommuneAsk<number>, JobFair[], string>(
+      async (asks) => {
+        const years = [...new Set(asks.map((a) => a.args))];
+        const rows = (
+          await Promise.all(years.map((year) => repo.findJobFairs(db, year, [...new Set(asks.filter((a) => a.args === year).map((a) => a.commune))])))
+        ).flat();
+        return groupBy(asks.map(byYear), rows, (f) => `${f.commune_code}|${Number(f.held_on.slice(0, 4))}`);
+      },
+      { cacheKeyFn: byYear },
+    ),
   };
 }
 

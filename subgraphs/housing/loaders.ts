@@ -3,15 +3,12 @@ import type { Kysely } from 'kysely';
 import type { HousingCase, HousingDatabase, HousingFundingLine, HousingFundingSource } from './db/tables.js';
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../../platform/batch.js';
-import { parsePeriodKey, periodKey } from '../../platform/period.js';
+import { periodKey, type Period } from '../../platform/period.js';
 import { cityScope, type KeptRequest } from '../../platform/kept.js';
 import type { KeptResponseRules } from '../../platform/kept-responses.js';
 
 /** A period, both dates inclusive: the key of every figure loader. */
-export type { Period } from '../../platform/period.js';
-
-export { periodKey };
-const parsePeriod = parsePeriodKey;
+export type { Period };
 
 /** Every commune's housing figures of one period, from a constant number of statements. */
 export interface PeriodFigures {
@@ -26,45 +23,40 @@ export interface PeriodFigures {
  */
 export function createLoaders(db: Kysely<HousingDatabase>, kept: KeptRequest) {
   return {
-    caseById: new DataLoader<number, HousingCase | undefined>(async (ids) =>
-      byKey(ids, await repo.findCasesByIds(db, ids), (c) => c.id),
-    ),
-    casesByHousehold: new DataLoader<number, HousingCase[]>(async (ids) =>
-      groupBy(ids, await repo.findCasesByHouseholdIds(db, ids), (c) => c.household_id),
-    ),
+    caseById: new DataLoader<number, HousingCase | undefined>(async (ids) => byKey(ids, await repo.findCasesByIds(db, ids), (c) => c.id)),
+    casesByHousehold: new DataLoader<number, HousingCase[]>(async (ids) => groupBy(ids, await repo.findCasesByHouseholdIds(db, ids), (c) => c.household_id)),
     fundingLinesByCase: new DataLoader<number, HousingFundingLine[]>(async (ids) =>
       groupBy(ids, await repo.findFundingLinesByCaseIds(db, ids), (l) => l.case_id),
     ),
     /**
-     * Key "from|to". Two GROUP BY commune statements per distinct period, however many communes
-     * ask (the city's figures are the sum of the same rows, so the two always agree).
+     * Every commune's figures of a period: two GROUP BY commune statements per distinct period,
+     * however many communes ask (the city's figures are the sum of the same rows, so the two
+     * always agree).
      */
-    periodFigures: kept.loader<string, PeriodFigures>('periodFigures', cityScope, async (keys) =>
-      Promise.all(
-        keys.map(async (key) => {
-          const { from, to } = parsePeriod(key);
-          const [counts, funding] = await Promise.all([
-            repo.housingCountsByCommune(db, from, to),
-            repo.fundingByCommuneAndSource(db, from, to),
-          ]);
-          const bySource = new Map<string, Map<HousingFundingSource, number>>();
-          for (const row of funding) {
-            let m = bySource.get(row.commune_code);
-            if (!m) bySource.set(row.commune_code, (m = new Map()));
-            m.set(row.source, row.amount);
-          }
-          return { counts: new Map(counts.map((r) => [r.commune_code, r])), funding: bySource };
-        }),
-      ),
+    periodFigures: kept.loader<Period, PeriodFigures>(
+      'periodFigures',
+      cityScope,
+      async (periods) =>
+        Promise.all(
+          periods.map(async ({ from, to }) => {
+            const [counts, funding] = await Promise.all([repo.housingCountsByCommune(db, from, to), repo.fundingByCommuneAndSource(db, from, to)]);
+            const bySource = new Map<string, Map<HousingFundingSource, number>>();
+            for (const row of funding) {
+              let m = bySource.get(row.commune_code);
+              if (!m) bySource.set(row.commune_code, (m = new Map()));
+              m.set(row.source, row.amount);
+            }
+            return { counts: new Map(counts.map((r) => [r.commune_code, r])), funding: bySource };
+          }),
+        ),
+      { cacheKeyFn: periodKey },
     ),
-    /** Key "from|to": the Fund for the Poor's contributions of the period, per kind of donor. */
-    contributionsByPeriod: kept.loader<string, repo.ContributionTotals[]>('contributionsByPeriod', cityScope, async (keys) =>
-      Promise.all(
-        keys.map((key) => {
-          const { from, to } = parsePeriod(key);
-          return repo.contributionsByDonorKind(db, from, to);
-        }),
-      ),
+    /** The Fund for the Poor's contributions of a period, per kind of donor. */
+    contributionsByPeriod: kept.loader<Period, repo.ContributionTotals[]>(
+      'contributionsByPeriod',
+      cityScope,
+      async (periods) => Promise.all(periods.map(({ from, to }) => repo.contributionsByDonorKind(db, from, to))),
+      { cacheKeyFn: periodKey },
     ),
   };
 }

@@ -4,13 +4,10 @@ import type { LivelihoodHighTechModel, LivelihoodParticipant, LivelihoodProject,
 import { toLivelihoodFigures, type LivelihoodFigures } from './figures.js';
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../../platform/batch.js';
-import { parsePeriodKey, periodKey } from '../../platform/period.js';
-import { cityScope, communeOfKey, type KeptRequest } from '../../platform/kept.js';
+import { periodKey, type Period } from '../../platform/period.js';
+import { cityScope, type KeptRequest } from '../../platform/kept.js';
+import { communeFigureLoader } from '../../platform/figure-loaders.js';
 import type { KeptResponseRules } from '../../platform/kept-responses.js';
-
-/** Period keys are "from|to"; commune figure keys "code|from|to". */
-export { periodKey };
-const parsePeriod = parsePeriodKey;
 
 /**
  * One set per request, built in the context factory. Only the figure loaders' answers outlive the
@@ -34,49 +31,36 @@ export function createLoaders(db: Kysely<LivelihoodsDatabase>, kept: KeptRequest
       groupBy(codes, await repo.findModelsByCommunes(db, codes), (m) => m.commune_code),
     ),
     /**
-     * Key "code|from|to". Two statements per distinct period in the batch (participations and
-     * models, each grouped by commune), however many communes ask.
+     * A commune's figures of a period: two statements per distinct period in the batch
+     * (participations and models, each grouped by commune), however many communes ask.
      */
-    communeFigures: kept.loader<string, LivelihoodFigures>('communeFigures', communeOfKey, async (keys) => {
-      const parsed = keys.map((k) => {
-        const [code, from, to] = k.split('|');
-        return { code: code!, period: `${from}|${to}` };
-      });
-      const codesByPeriod = new Map<string, Set<string>>();
-      for (const { code, period } of parsed) {
-        const codes = codesByPeriod.get(period) ?? new Set<string>();
-        codes.add(code);
-        codesByPeriod.set(period, codes);
-      }
-      // Rows of each period, grouped by commune: key "code|from|to".
-      const participationRows = new Map<string, repo.ParticipationFiguresRow[]>();
-      const modelRows = new Map<string, repo.ModelFiguresRow[]>();
-      const push = <T>(map: Map<string, T[]>, key: string, row: T) => map.set(key, [...(map.get(key) ?? []), row]);
-      for (const [key, codes] of codesByPeriod) {
-        const period = parsePeriod(key);
+    communeFigures: communeFigureLoader<Period, LivelihoodFigures>(
+      kept,
+      'communeFigures',
+      periodKey,
+      async (period, communes) => {
         const [participations, models] = await Promise.all([
-          repo.participationFigures(db, period, [...codes]),
-          repo.modelFigures(db, period, [...codes]),
+          repo.participationFigures(db, period, [...communes]),
+          repo.modelFigures(db, period, [...communes]),
         ]);
-        for (const row of participations) push(participationRows, `${row.commune_code}|${key}`, row);
-        for (const row of models) push(modelRows, `${row.commune_code}|${key}`, row);
-      }
-      return parsed.map(({ code, period }) =>
-        toLivelihoodFigures(parsePeriod(period), participationRows.get(`${code}|${period}`) ?? [], modelRows.get(`${code}|${period}`) ?? []),
-      );
-    }),
-    /** Key "from|to": two statements per period. */
-    cityFigures: kept.loader<string, LivelihoodFigures>('cityFigures', cityScope, async (keys) =>
-      Promise.all(
-        keys.map(async (key) => {
-          const period = parsePeriod(key);
-          const [participations, models] = await Promise.all([
-            repo.participationFigures(db, period, null),
-            repo.modelFigures(db, period, null),
-          ]);
-          return toLivelihoodFigures(period, participations, models);
-        }),
-      ),
+        const participationsOf = groupBy(communes, participations, (r) => r.commune_code);
+        const modelsOf = groupBy(communes, models, (r) => r.commune_code);
+        return new Map(communes.map((code, i) => [code, toLivelihoodFigures(period, participationsOf[i]!, modelsOf[i]!)]));
+      },
+      (period) => toLivelihoodFigures(period, [], []),
+    ),
+    /** The city's figures of a period: two statements per period. */
+    cityFigures: kept.loader<Period, LivelihoodFigures>(
+      'cityFigures',
+      cityScope,
+      async (periods) =>
+        Promise.all(
+          periods.map(async (period) => {
+            const [participations, models] = await Promise.all([repo.participationFigures(db, period, null), repo.modelFigures(db, period, null)]);
+            return toLivelihoodFigures(period, participations, models);
+          }),
+        ),
+      { cacheKeyFn: periodKey },
     ),
   };
 }

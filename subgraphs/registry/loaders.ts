@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Commune, Household, HouseholdMember, PovertyIndicator, PovertyReview, PovertyStandard, RegistryDatabase } from './db/tables.js';
 import * as repo from './repository.js';
 import { byKey, groupBy } from '../../platform/batch.js';
-import { cityScope, communeOfKey, type KeptRequest } from '../../platform/kept.js';
+import { cityScope, type KeptRequest } from '../../platform/kept.js';
+import { communeAskKey, type CommuneAsk } from '../../platform/figure-loaders.js';
 import type { KeptResponseRules } from '../../platform/kept-responses.js';
 
 /** Poverty figures of one area and year, before GraphQL naming. */
@@ -12,6 +13,9 @@ export interface Figures {
   households: number | null;
   counts: Omit<repo.PovertyCounts, 'commune_code'>;
 }
+
+/** The key of a commune's figure of a year. */
+const byYear = communeAskKey<number>(String);
 
 const EMPTY_COUNTS: Figures['counts'] = {
   reviewed: 0,
@@ -29,14 +33,19 @@ const EMPTY_COUNTS: Figures['counts'] = {
  * loaders' answers are kept between requests while their communes' versions hold (platform/kept.ts).
  */
 export function createLoaders(db: Kysely<RegistryDatabase>, kept: KeptRequest) {
-  const householdCount = kept.loader<string, number | null>('householdCount', communeOfKey, async (keys) => {
-    const parsed = keys.map((k) => {
-      const [code, year] = k.split('|');
-      return { code: code!, year: Number(year) };
-    });
-    const rows = await repo.householdCounts(db, parsed);
-    return byKey(keys, rows, (r) => `${r.code}|${r.year}`).map((r) => r?.households ?? null);
-  });
+  // A commune's households of a year: every commune and year asked in one statement.
+  const householdCount = kept.loader<CommuneAsk<number>, number | null>(
+    'householdCount',
+    (ask) => ask.commune,
+    async (asks) => {
+      const rows = await repo.householdCounts(
+        db,
+        asks.map((a) => ({ code: a.commune, year: a.args })),
+      );
+      return byKey(asks.map(byYear), rows, (r) => `${r.code}|${r.year}`).map((r) => r?.households ?? null);
+    },
+    { cacheKeyFn: byYear },
+  );
 
   const cityHouseholdCount = kept.loader<number, number | null>('cityHouseholdCount', cityScope, async (years) => {
     const rows = await repo.cityHouseholdCounts(db, years);
@@ -45,9 +54,7 @@ export function createLoaders(db: Kysely<RegistryDatabase>, kept: KeptRequest) {
 
   // Counts for every commune of a year come from one statement; the loader caches them per year.
   const communeCountsByYear = kept.loader<number, Map<string, repo.PovertyCounts>>('communeCountsByYear', cityScope, async (years) =>
-    Promise.all(
-      years.map(async (year) => new Map((await repo.povertyCounts(db, year, true)).map((r) => [r.commune_code!, r]))),
-    ),
+    Promise.all(years.map(async (year) => new Map((await repo.povertyCounts(db, year, true)).map((r) => [r.commune_code!, r])))),
   );
 
   return {
@@ -55,18 +62,12 @@ export function createLoaders(db: Kysely<RegistryDatabase>, kept: KeptRequest) {
     povertyStatusByDate: kept.loader<string, Map<string, { poor: number; near_poor: number }>>('povertyStatusByDate', cityScope, async (dates) =>
       Promise.all(dates.map(async (d) => new Map((await repo.povertyStatusCounts(db, d)).map((r) => [r.commune_code, r])))),
     ),
-    communeByCode: new DataLoader<string, Commune | undefined>(async (codes) =>
-      byKey(codes, await repo.findCommunes(db, { codes }), (c) => c.code),
-    ),
-    householdById: new DataLoader<number, Household | undefined>(async (ids) =>
-      byKey(ids, await repo.findHouseholdsByIds(db, ids), (h) => h.id),
-    ),
+    communeByCode: new DataLoader<string, Commune | undefined>(async (codes) => byKey(codes, await repo.findCommunes(db, { codes }), (c) => c.code)),
+    householdById: new DataLoader<number, Household | undefined>(async (ids) => byKey(ids, await repo.findHouseholdsByIds(db, ids), (h) => h.id)),
     membersByHousehold: new DataLoader<number, HouseholdMember[]>(async (ids) =>
       groupBy(ids, await repo.findMembersByHouseholdIds(db, ids), (m) => m.household_id),
     ),
-    memberById: new DataLoader<number, HouseholdMember | undefined>(async (ids) =>
-      byKey(ids, await repo.findMembersByIds(db, ids), (m) => m.id),
-    ),
+    memberById: new DataLoader<number, HouseholdMember | undefined>(async (ids) => byKey(ids, await repo.findMembersByIds(db, ids), (m) => m.id)),
     reviewsByHousehold: new DataLoader<number, PovertyReview[]>(async (ids) =>
       groupBy(ids, await repo.findReviewsByHouseholdIds(db, ids), (r) => r.household_id),
     ),
@@ -78,29 +79,26 @@ export function createLoaders(db: Kysely<RegistryDatabase>, kept: KeptRequest) {
     ),
     householdCount,
     cityHouseholdCount,
-    /** Key "code|year". */
-    communeFigures: new DataLoader<string, Figures>(async (keys) => {
-      const parsed = keys.map((k) => {
-        const [code, year] = k.split('|');
-        return { code: code!, year: Number(year) };
-      });
-      const [counts, denominators] = await Promise.all([
-        communeCountsByYear.loadMany([...new Set(parsed.map((p) => p.year))]),
-        householdCount.loadMany(keys),
-      ]);
-      const byYear = new Map<number, Map<string, repo.PovertyCounts>>();
-      [...new Set(parsed.map((p) => p.year))].forEach((year, i) => {
-        const c = counts[i];
-        if (c instanceof Error) throw c;
-        byYear.set(year, c!);
-      });
-      return parsed.map(({ code, year }, i) => {
-        const denominator = denominators[i];
-        if (denominator instanceof Error) throw denominator;
-        const row = byYear.get(year)?.get(code);
-        return { year, households: denominator ?? null, counts: row ? strip(row) : EMPTY_COUNTS };
-      });
-    }),
+    /** A commune's poverty figures of a year: its year's counts of every commune, and its households. */
+    communeFigures: new DataLoader<CommuneAsk<number>, Figures, string>(
+      async (asks) => {
+        const years = [...new Set(asks.map((a) => a.args))];
+        const [counts, denominators] = await Promise.all([communeCountsByYear.loadMany(years), householdCount.loadMany(asks)]);
+        const countsOf = new Map<number, Map<string, repo.PovertyCounts>>();
+        years.forEach((year, i) => {
+          const c = counts[i];
+          if (c instanceof Error) throw c;
+          countsOf.set(year, c!);
+        });
+        return asks.map(({ commune, args: year }, i) => {
+          const denominator = denominators[i];
+          if (denominator instanceof Error) throw denominator;
+          const row = countsOf.get(year)?.get(commune);
+          return { year, households: denominator ?? null, counts: row ? strip(row) : EMPTY_COUNTS };
+        });
+      },
+      { cacheKeyFn: byYear },
+    ),
     cityFigures: kept.loader<number, Figures>('cityFigures', cityScope, async (years) =>
       Promise.all(
         years.map(async (year) => {

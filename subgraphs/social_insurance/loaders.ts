@@ -12,7 +12,8 @@ import type {
 } from './db/tables.js';
 import * as repo from './repository.js';
 import { groupBy } from '../../platform/batch.js';
-import { parsePeriodKey, periodKey as commonPeriodKey } from '../../platform/period.js';
+import { periodKey, type Period } from '../../platform/period.js';
+import { communeAskKey, type CommuneAsk } from '../../platform/figure-loaders.js';
 import { cityScope, type KeptRequest } from '../../platform/kept.js';
 import type { KeptResponseRules } from '../../platform/kept-responses.js';
 
@@ -35,13 +36,6 @@ type Kind = keyof KindFigures;
 export type Figures = { from: string; to: string } & { [K in Kind]: () => Promise<KindFigures[K]> };
 
 const GROUPS: SupportGroup[] = ['poor', 'near_poor', 'middle_income_agriculture'];
-
-/** Period keys are "from|to". */
-export function periodKey(from: string, to: string): string {
-  return commonPeriodKey({ from, to });
-}
-
-const parsePeriod = parsePeriodKey;
 
 const EMPTY: { [K in Kind]: () => KindFigures[K] } = {
   healthInsurance: () => ({ people: 0, budget: 0, byGroup: GROUPS.map((group) => ({ group, people: 0, budget: 0 })) }),
@@ -96,17 +90,23 @@ function kindLoaders(db: Kysely<SocialInsuranceDatabase>, kept: KeptRequest, byC
     KINDS.map((kind) => [
       kind,
       // Every commune's figures at once: kept under the city's version.
-      kept.loader<string, Map<string, unknown>>(`${byCommune ? 'commune' : 'city'}.${kind}`, cityScope, async (keys) =>
-        Promise.all(keys.map((key) => FETCH[kind](db, parsePeriod(key), byCommune))),
+      kept.loader<Period, Map<string, unknown>>(
+        `${byCommune ? 'commune' : 'city'}.${kind}`,
+        cityScope,
+        async (periods) => Promise.all(periods.map((period) => FETCH[kind](db, period, byCommune))),
+        { cacheKeyFn: periodKey },
       ),
     ]),
-  ) as { [K in Kind]: DataLoader<string, Map<string, KindFigures[K]>> };
+  ) as { [K in Kind]: DataLoader<Period, Map<string, KindFigures[K]>, string> };
 }
 
-/** The figures of one area ('' for the city) for a period key, each kind loaded when asked. */
-function areaFigures(loaders: ReturnType<typeof kindLoaders>, key: string, area: string): Figures {
-  const { from, to } = parsePeriod(key);
-  const lazy = <K extends Kind>(kind: K) => async () => ((await loaders[kind].load(key))).get(area) ?? EMPTY[kind]();
+/** The figures of one area ('' for the city) of a period, each kind loaded when asked. */
+function areaFigures(loaders: ReturnType<typeof kindLoaders>, period: Period, area: string): Figures {
+  const { from, to } = period;
+  const lazy =
+    <K extends Kind>(kind: K) =>
+    async () =>
+      (await loaders[kind].load(period)).get(area) ?? EMPTY[kind]();
   return {
     from,
     to,
@@ -145,15 +145,14 @@ export function createLoaders(db: Kysely<SocialInsuranceDatabase>, kept: KeptReq
     reliefByHousehold: new DataLoader<number, EmergencyRelief[]>(async (ids) =>
       groupBy(ids, await repo.findReliefByHouseholds(db, ids), (r) => r.household_id),
     ),
-    /** Key "code|from|to". */
-    communeFigures: new DataLoader<string, Figures>(async (keys) =>
-      keys.map((k) => {
-        const i = k.indexOf('|');
-        return areaFigures(communeKinds, k.slice(i + 1), k.slice(0, i));
-      }),
-    ),
-    /** Key "from|to": the whole city, people counted once across communes. */
-    cityFigures: new DataLoader<string, Figures>(async (keys) => keys.map((key) => areaFigures(cityKinds, key, ''))),
+    /** A commune's figures of a period. */
+    communeFigures: new DataLoader<CommuneAsk<Period>, Figures, string>(async (asks) => asks.map((ask) => areaFigures(communeKinds, ask.args, ask.commune)), {
+      cacheKeyFn: communeAskKey(periodKey),
+    }),
+    /** The whole city's figures of a period, people counted once across communes. */
+    cityFigures: new DataLoader<Period, Figures, string>(async (periods) => periods.map((period) => areaFigures(cityKinds, period, '')), {
+      cacheKeyFn: periodKey,
+    }),
   };
 }
 

@@ -2,14 +2,15 @@ import { resolveCityReference } from '../../../platform/city.js';
 import { sumMoney } from '../../../platform/scalars.js';
 import { badInput } from '../../../platform/errors.js';
 import * as repo from '../repository.js';
-import { periodKey, toCreditFigures, toCreditOutstanding } from './figures.js';
+import { checkPeriod } from '../../../platform/period.js';
+import { toCreditFigures, toCreditOutstanding } from './figures.js';
 import type { CityResolvers } from './types.generated.js';
 
 export const City: CityResolvers = {
   __resolveReference: resolveCityReference,
   creditFigures: async (_, { from, to }, ctx) => {
     const [area, programmes] = await Promise.all([
-      ctx.loaders.cityDisbursements.load(periodKey(from, to)),
+      ctx.loaders.cityDisbursements.load(checkPeriod(from, to)),
       ctx.loaders.allProgrammes.load('all'),
     ]);
     return toCreditFigures(from, to, area, programmes, '');

@@ -1,5 +1,4 @@
 import { badInput } from '../../../platform/errors.js';
-import { checkPeriod, periodKey as commonPeriodKey } from '../../../platform/period.js';
 import type { LoanProgramme } from '../db/tables.js';
 import type { AreaFigures } from '../loaders.js';
 import type { DisbursementRow, OutstandingRow } from '../repository.js';
@@ -8,11 +7,6 @@ import type { CreditFiguresResolvers } from './types.generated.js';
 // CreditFigures and CreditOutstanding as GraphQL shows them: the one mapping place from rows to
 // fields. Every programme is listed (zeros where it lent nothing), so that a dashboard's columns
 // do not move.
-
-/** The DataLoader key of a figures period, refused (naming `to`) when it ends before it starts. */
-export function periodKey(from: string, to: string): string {
-  return commonPeriodKey(checkPeriod(from, to));
-}
 
 const disbursed = (r: DisbursementRow | undefined) => ({
   amountDisbursed: r?.amount ?? 0,

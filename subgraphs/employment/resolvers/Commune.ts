@@ -5,7 +5,7 @@ import type { CommuneResolvers } from './types.generated.js';
 export const Commune: CommuneResolvers = {
   __resolveReference: (ref) => ({ code: ref.code }),
   employmentFigures: async (c, { year }, ctx) =>
-    toEmploymentFigures(await ctx.loaders.communeFigures.load(`${c.code}|${year}`)),
+    toEmploymentFigures(await ctx.loaders.communeFigures.load({ commune: c.code, args: year })),
   jobFairs: (c, { year }, ctx) =>
-    ctx.loaders.jobFairsByCommuneYear.load(`${c.code}|${year}`),
+    ctx.loaders.jobFairsByCommuneYear.load({ commune: c.code, args: year }),
 };

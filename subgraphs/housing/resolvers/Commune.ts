@@ -1,4 +1,3 @@
-import { periodKey } from '../loaders.js';
 import { checkPeriod, toHousingFigures } from './figures.js';
 import type { CommuneResolvers } from './types.generated.js';
 
@@ -7,7 +6,7 @@ export const Commune: CommuneResolvers = {
   __resolveReference: (ref) => ({ code: ref.code }),
   housingFigures: async (c, { from, to }, ctx) => {
     const period = checkPeriod(from, to);
-    const figures = await ctx.loaders.periodFigures.load(periodKey(period));
+    const figures = await ctx.loaders.periodFigures.load(period);
     return toHousingFigures(period, figures.counts.get(c.code), figures.funding.get(c.code));
   },
 };

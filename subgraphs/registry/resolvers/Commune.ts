@@ -6,12 +6,12 @@ import type { CommuneResolvers } from './types.generated.js';
 export const Commune: CommuneResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.communeByCode.load(ref.code),
   householdCount: (c, { year }, ctx) =>
-    ctx.loaders.householdCount.load(`${c.code}|${year}`),
+    ctx.loaders.householdCount.load({ commune: c.code, args: year }),
   povertyFigures: async (c, { year }, ctx) =>
-    toPovertyFigures(await ctx.loaders.communeFigures.load(`${c.code}|${year}`)),
+    toPovertyFigures(await ctx.loaders.communeFigures.load({ commune: c.code, args: year })),
   povertyTrend: async (c, { fromYear, toYear }, ctx) => {
     const years = yearRange(fromYear, toYear);
-    const figures = await Promise.all(years.map((y) => ctx.loaders.communeFigures.load(`${c.code}|${y}`)));
+    const figures = await Promise.all(years.map((y) => ctx.loaders.communeFigures.load({ commune: c.code, args: y })));
     return figures.map(toPovertyFigures);
   },
   povertyStatus: async (c, { asOf }, ctx) => {

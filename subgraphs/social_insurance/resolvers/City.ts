@@ -1,5 +1,4 @@
 import { resolveCityReference } from '../../../platform/city.js';
-import { periodKey } from '../loaders.js';
 import { checkPeriod } from './figures.js';
 import { findReportedStatistics } from '../repository.js';
 import type { CityResolvers } from './types.generated.js';
@@ -7,8 +6,7 @@ import type { CityResolvers } from './types.generated.js';
 export const City: CityResolvers = {
   __resolveReference: resolveCityReference,
   socialFigures: (_, { from, to }, ctx) => {
-    checkPeriod(from, to);
-    return ctx.loaders.cityFigures.load(periodKey(from, to));
+    return ctx.loaders.cityFigures.load(checkPeriod(from, to));
   },
   socialReportedStatistics: async (_, __, ctx) =>
     (await findReportedStatistics(ctx.db)).map((s) => ({ ...s, value: Number(s.value) })),

@@ -1,4 +1,3 @@
-import { periodKey } from '../loaders.js';
 import { checkPeriod } from './figures.js';
 import type { CommuneResolvers } from './types.generated.js';
 
@@ -6,7 +5,6 @@ export const Commune: CommuneResolvers = {
   // The registry owns the commune; this subgraph only adds figures keyed by its code.
   __resolveReference: (ref) => ({ code: ref.code }),
   socialFigures: (c, { from, to }, ctx) => {
-    checkPeriod(from, to);
-    return ctx.loaders.communeFigures.load(`${c.code}|${periodKey(from, to)}`);
+    return ctx.loaders.communeFigures.load({ commune: c.code, args: checkPeriod(from, to) });
   },
 };
