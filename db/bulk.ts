@@ -20,14 +20,17 @@ export async function bulkInsert(
   table: string,
   columns: readonly BulkColumn[],
   data: ReadonlyArray<ReadonlyArray<unknown>>,
-  chunkSize = 50_000,
+  options: BulkOptions = {},
 ): Promise<number> {
+  const chunkSize = options.chunkSize ?? 50_000;
   const length = data[0]?.length ?? 0;
   if (data.length !== columns.length) throw new Error(`bulkInsert ${table}: ${columns.length} columns but ${data.length} arrays`);
   for (const column of data) if (column.length !== length) throw new Error(`bulkInsert ${table}: columns differ in length`);
   if (length === 0) return 0;
   if (await isEmbedded(db)) {
-    for (let start = 0; start < length; start += COPY_ROWS) await copyRows(db, table, columns, copyText(data, start, Math.min(length, start + COPY_ROWS)));
+    for (let start = 0; start < length; start += COPY_ROWS) {
+      await copyRows(db, table, columns, copyText(data, start, Math.min(length, start + COPY_ROWS)), options.emptied === true);
+    }
     return length;
   }
   const names = sql.raw(columns.map((c) => `"${c.name}"`).join(', '));
@@ -40,6 +43,18 @@ export async function bulkInsert(
       SELECT ${casts} FROM unnest(${sql.join(args)}) AS t(${aliases})`.execute(db);
   }
   return length;
+}
+
+export interface BulkOptions {
+  /** Rows an INSERT carries on a server. */
+  chunkSize?: number;
+  /**
+   * The table was emptied (TRUNCATE) or created earlier in the caller's transaction, as the city
+   * data load does: on the embedded database the rows are then written frozen (`COPY ...
+   * FREEZE`), so the index builds, ANALYZE and rollup queries that read them next do not set
+   * hint bits on every row and write every page again. PostgreSQL refuses FREEZE otherwise.
+   */
+  emptied?: boolean;
 }
 
 /** Rows a COPY carries at a time: larger is faster on PGlite, and 250,000 rows stay well under 100 MB of text. */
@@ -73,11 +88,14 @@ function copyField(value: unknown): string {
 
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-/** Loads COPY text (see copyText) into `table` on the embedded database. */
-export async function copyRows(db: Kysely<any>, table: string, columns: readonly BulkColumn[], text: string | Uint8Array<ArrayBuffer>): Promise<void> {
+/**
+ * Loads COPY text (see copyText) into `table` on the embedded database; `freeze` as
+ * BulkOptions.emptied says.
+ */
+export async function copyRows(db: Kysely<any>, table: string, columns: readonly BulkColumn[], text: string | Uint8Array<ArrayBuffer>, freeze = false): Promise<void> {
   const names = columns.map((c) => `"${c.name}"`).join(', ');
   // The embedded session's client passes a Blob parameter as the file COPY reads (embedded.ts).
-  await db.executeQuery(CompiledQuery.raw(`COPY "${table}" (${names}) FROM '/dev/blob'`, [new Blob([text])]));
+  await db.executeQuery(CompiledQuery.raw(`COPY "${table}" (${names}) FROM '/dev/blob'${freeze ? ' WITH (FREEZE)' : ''}`, [new Blob([text])]));
 }
 
 /** True when `db` runs on the embedded database (PGlite names itself in version()). */

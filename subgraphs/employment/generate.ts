@@ -379,6 +379,7 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
       { name: 'hires_abroad', type: 'int4' },
     ],
     [fair.id, fair.commune, fair.day.map(iso), fair.name, fair.employers, fair.participants, fair.hires, fair.abroad],
+    { emptied: true },
   );
   log(`employment: ${fair.id.length} job fairs`);
 
@@ -546,6 +547,7 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
       { name: 'job_fair_id', type: 'int8' },
     ],
     [p.member, p.household, p.commune, p.cls, p.employer, p.sector, p.channel, p.contract, p.destination, p.day.map(iso), p.wage, p.fair],
+    { emptied: true },
   );
   log(`employment: ${p.member.length} job placements`);
 
@@ -609,6 +611,7 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
       { name: 'certificate', type: 'text' },
     ],
     [e.member, e.household, e.commune, e.cls, e.course, e.level, e.started, e.completed, e.certificate],
+    { emptied: true },
   );
   log(`employment: ${e.member.length} training enrolments`);
 
