@@ -66,6 +66,38 @@ describe('database layer', () => {
     expect(row.rows[0]).toMatchObject({ big: 23_243_000_000_000, day: '2024-12-31', num: '1.5' });
     expect(row.rows[0]!.at).toBeInstanceOf(Date);
   });
+
+  it('bulk-loads every column type the same whichever COPY format carries it (binary, or text when a type has no binary writer)', async () => {
+    await sql`CREATE TABLE bulk_types (i8 int8, i4 int4, b bool, d date, t text, n numeric)`.execute(db);
+    const columns = [
+      { name: 'i8', type: 'int8' },
+      { name: 'i4', type: 'int4' },
+      { name: 'b', type: 'bool' },
+      { name: 'd', type: 'date' },
+      { name: 't', type: 'text' },
+    ];
+    const data = [
+      [23_243_000_000_000, -9_007_199_254_740_991, 0, 1n << 62n, '-42', null],
+      [2_147_483_647, -2_147_483_648, 0, 7, -1, null],
+      [true, false, true, false, true, null],
+      ['2024-12-31', '1999-12-31', '2000-01-01', '0001-01-01', '2100-02-28', null],
+      ['Nguyễn Thị Ánh', 'with\ta tab', 'back\\slash', '', 'line\nbreak', null],
+    ];
+    const read = async () => (await sql<Record<string, unknown>>`SELECT i8::text, i4, b, d, t FROM bulk_types ORDER BY i4`.execute(db)).rows;
+    await db.transaction().execute(async (trx) => {
+      await sql`TRUNCATE bulk_types`.execute(trx);
+      await bulkInsert(trx, 'bulk_types', columns, data, { emptied: true });
+    });
+    const binary = await read();
+    // A numeric column (no binary writer) makes the whole table travel as text.
+    await sql`TRUNCATE bulk_types`.execute(db);
+    await bulkInsert(db, 'bulk_types', [...columns, { name: 'n', type: 'numeric' }], [...data, ['1.5', '2', '3', '4', '5', null]]);
+    expect(binary).toEqual(await read());
+    expect(binary).toContainEqual({ i8: '4611686018427387904', i4: 7, b: false, d: '0001-01-01', t: '' });
+    expect(binary).toContainEqual({ i8: '0', i4: 0, b: true, d: '2000-01-01', t: 'back\\slash' });
+    expect(binary).toContainEqual({ i8: null, i4: null, b: null, d: null, t: null });
+    await sql`DROP TABLE bulk_types`.execute(db);
+  });
 });
 
 describe.runIf(embedded)('embedded database on disk', () => {

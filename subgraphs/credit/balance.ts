@@ -1,4 +1,4 @@
-import { nextDay } from '../../platform/date-segments.js';
+import { civilFromDays, daysFromCivil } from '../../db/days.js';
 import type { Loan, LoanRepayment, RollupGrain } from './db/tables.js';
 
 /**
@@ -92,7 +92,7 @@ export interface GapRow {
 /** No end: sorts after every date ('i' comes after the digits). */
 const OPEN = 'infinity';
 
-const later = (a: string, b: string) => (a > b ? a : b);
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The rollup rows and gaps of some households' loans (all their loans, with all their
@@ -112,87 +112,151 @@ const later = (a: string, b: string) => (a > b ? a : b);
  *   households over a period are those started by its end, less those stopped by its start,
  *   less those in a gap covering it.
  *
- * Rows where every measure is zero are left out.
+ * Rows where every measure is zero are left out. The rows come in primary-key order (grain,
+ * period start, commune, programme), the gaps in household order.
+ *
+ * Days are day numbers and areas small integers here, and the measures of every (day, area)
+ * cell sit in one typed array: at city scale (740,000 loans, 2.26 M repayments, 1.1 M rows)
+ * maps of date strings to vectors cost more in allocation and collection than in the sums.
  */
 export function creditRollups(loans: readonly LoanFacts[], repayments: readonly RepaymentFacts[]): { rows: RollupRow[]; gaps: GapRow[] } {
-  const days = new DayTotals();
-  const closedOn = new Map<number, string | null>();
-  const repaid = new Map<number, RepaymentFacts[]>();
-  for (const r of repayments) {
-    const list = repaid.get(r.loan_id);
-    if (list) list.push(r);
-    else repaid.set(r.loan_id, [r]);
-  }
-  for (const loan of loans) {
-    const closed = loanDays(loan, repaid.get(loan.id) ?? [], days);
-    closedOn.set(loan.id, closed);
-  }
-  const households = new Map<number, LoanFacts[]>();
-  for (const loan of loans) {
+  const dates = new DayNumbers();
+  const areas = new Areas(loans);
+  const disbursed = new Float64Array(loans.length);
+  const writtenOff = new Float64Array(loans.length);
+  loans.forEach((loan, i) => {
+    disbursed[i] = dates.of(loan.disbursed_on);
+    writtenOff[i] = loan.written_off_on === null ? NaN : dates.of(loan.written_off_on);
+  });
+  const flows = new Cells().setAreas(areas.count);
+  const counters = new Cells().setAreas(areas.count);
+  const closed = new Float64Array(loans.length);
+  const paid = repaymentsByLoan(loans, repayments, dates);
+  for (let i = 0; i < loans.length; i++) closed[i] = loanDays(loans[i]!, disbursed[i]!, writtenOff[i]!, paid, i, areas.leaf(loans[i]!), flows);
+  const households = new Map<number, number[]>();
+  loans.forEach((loan, i) => {
     const list = households.get(loan.household_id);
-    if (list) list.push(loan);
-    else households.set(loan.household_id, [loan]);
-  }
+    if (list) list.push(i);
+    else households.set(loan.household_id, [i]);
+  });
+  const facts: HouseholdLoans = { loans, disbursed, closed, areas, dates, counters };
   const gaps: GapRow[] = [];
-  for (const [householdId, own] of households) gaps.push(...householdDays(householdId, own, closedOn, days));
+  for (const [householdId, own] of households) {
+    if (own.length === 1) oneLoanDays(facts, own[0]!);
+    else gaps.push(...householdDays(facts, householdId, own));
+  }
   gaps.sort((a, b) => a.household_id - b.household_id || cmp(a.measure, b.measure) || cmp(a.starts, b.starts) || a.areas - b.areas || cmp(a.commune_code, b.commune_code) || cmp(a.programme_code, b.programme_code));
-  return { rows: days.rows(), gaps };
+  return { rows: rollupRows(flows, counters, areas, dates), gaps };
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** A loan's repayments as (day counted, principal), grouped by loan index: `starts[i]` to `starts[i + 1]`. */
+interface PaidByLoan {
+  starts: Int32Array;
+  days: Float64Array;
+  principals: Float64Array;
+}
 
-/** One loan's flows, added to `days`; returns the day its balance closed (null while open). */
-function loanDays(loan: LoanFacts, repayments: readonly RepaymentFacts[], days: DayTotals): string | null {
-  const paid = repayments.map((r) => ({ day: later(r.paid_on, loan.disbursed_on), principal: r.principal })).sort((a, b) => cmp(a.day, b.day));
-  let paidOff: string | null = null;
+/** The repayments grouped by loan (a counting sort), each dated the later of its day and the disbursement. */
+function repaymentsByLoan(loans: readonly LoanFacts[], repayments: readonly RepaymentFacts[], dates: DayNumbers): PaidByLoan {
+  const index = new Map<number, number>();
+  loans.forEach((loan, i) => index.set(loan.id, i));
+  const loanOf = new Int32Array(repayments.length);
+  const starts = new Int32Array(loans.length + 1);
+  repayments.forEach((r, k) => {
+    const i = index.get(r.loan_id) ?? -1;
+    loanOf[k] = i;
+    if (i >= 0) starts[i + 1]!++;
+  });
+  for (let i = 0; i < loans.length; i++) starts[i + 1]! += starts[i]!;
+  const next = starts.slice(0, loans.length);
+  const days = new Float64Array(starts[loans.length]!);
+  const principals = new Float64Array(starts[loans.length]!);
+  repayments.forEach((r, k) => {
+    const i = loanOf[k]!;
+    if (i < 0) return; // a repayment of a loan not given: not counted, as before
+    const at = next[i]!++;
+    days[at] = Math.max(dates.of(r.paid_on), dates.of(loans[i]!.disbursed_on));
+    principals[at] = r.principal;
+  });
+  // Each loan's few repayments in day order (insertion sort: a loan has a dozen at most in practice).
+  for (let i = 0; i < loans.length; i++) {
+    for (let a = starts[i]! + 1; a < starts[i + 1]!; a++) {
+      const day = days[a]!;
+      const principal = principals[a]!;
+      let b = a - 1;
+      for (; b >= starts[i]! && days[b]! > day; b--) {
+        days[b + 1] = days[b]!;
+        principals[b + 1] = principals[b]!;
+      }
+      days[b + 1] = day;
+      principals[b + 1] = principal;
+    }
+  }
+  return { starts, days, principals };
+}
+
+/** Loan `i`'s flows, added to its own area's cells; returns the day its balance closed (Infinity while open). */
+function loanDays(loan: LoanFacts, disbursedOn: number, writtenOffOn: number, paid: PaidByLoan, i: number, area: number, flows: Cells): number {
+  const from = paid.starts[i]!;
+  const to = paid.starts[i + 1]!;
+  let paidOff = Infinity;
   let total = 0;
-  for (let i = 0; i < paid.length && paidOff === null; i++) {
-    total += paid[i]!.principal;
-    const lastOfDay = i === paid.length - 1 || paid[i + 1]!.day !== paid[i]!.day;
-    if (lastOfDay && total >= loan.principal) paidOff = paid[i]!.day;
+  for (let k = from; k < to && paidOff === Infinity; k++) {
+    total += paid.principals[k]!;
+    const lastOfDay = k === to - 1 || paid.days[k + 1] !== paid.days[k];
+    if (lastOfDay && total >= loan.principal) paidOff = paid.days[k]!;
   }
-  const off = loan.written_off_on;
-  const ends = off !== null && (paidOff === null || off < paidOff) ? off : paidOff;
-  const closed = ends === null ? null : later(ends, loan.disbursed_on);
-  // The loan's own area's days, looked up once: millions of flows at city scale.
-  const flows = days.leafDays(loan.commune_code, loan.programme_code);
-  bump(flows, loan.disbursed_on, AMOUNT_DISBURSED, loan.principal);
-  bump(flows, loan.disbursed_on, LOANS_DISBURSED, 1);
-  bump(flows, loan.disbursed_on, JOBS_CREATED, loan.jobs_created);
-  bump(flows, loan.disbursed_on, BALANCE_CHANGE, loan.principal);
+  const ends = !Number.isNaN(writtenOffOn) && writtenOffOn < paidOff ? writtenOffOn : paidOff;
+  const closed = Math.max(ends, disbursedOn);
+  const disbursedCell = flows.cell(disbursedOn, area);
+  flows.add(disbursedCell, AMOUNT_DISBURSED, loan.principal);
+  flows.add(disbursedCell, LOANS_DISBURSED, 1);
+  flows.add(disbursedCell, JOBS_CREATED, loan.jobs_created);
+  flows.add(disbursedCell, BALANCE_CHANGE, loan.principal);
   let repaidOpen = 0;
-  for (const r of paid) {
-    if (closed !== null && r.day >= closed) continue;
-    bump(flows, r.day, BALANCE_CHANGE, -(r.principal));
-    repaidOpen += r.principal;
+  for (let k = from; k < to; k++) {
+    if (paid.days[k]! >= closed) continue;
+    flows.add(flows.cell(paid.days[k]!, area), BALANCE_CHANGE, -paid.principals[k]!);
+    repaidOpen += paid.principals[k]!;
   }
-  if (closed !== null) {
-    bump(flows, closed, BALANCE_CHANGE, -(loan.principal - repaidOpen));
-    bump(flows, closed, LOANS_CLOSED, 1);
+  if (closed !== Infinity) {
+    const closedCell = flows.cell(closed, area);
+    flows.add(closedCell, BALANCE_CHANGE, -(loan.principal - repaidOpen));
+    flows.add(closedCell, LOANS_CLOSED, 1);
   }
   return closed;
 }
 
-/** One household's counters in every area it borrowed in, added to `days`; returns its gaps. */
-function householdDays(householdId: number, loans: readonly LoanFacts[], closedOn: ReadonlyMap<number, string | null>, days: DayTotals): GapRow[] {
-  // Most households have one loan: the same four counters in each kind of area, no gaps.
-  if (loans.length === 1) {
-    const loan = loans[0]!;
-    const stopped = nextDay(loan.disbursed_on);
-    const closed = closedOn.get(loan.id) ?? OPEN;
-    for (const area of AREAS) {
-      const counters = days.areaDays(areaCommune(area, loan.commune_code), areaProgramme(area, loan.programme_code));
-      bump(counters, loan.disbursed_on, BORROWERS_STARTED, 1);
-      bump(counters, stopped, BORROWERS_STOPPED, 1);
-      if (closed > loan.disbursed_on) {
-        bump(counters, loan.disbursed_on, BALANCE_HOLDERS_STARTED, 1);
-        if (closed !== OPEN) bump(counters, closed, BALANCE_HOLDERS_STOPPED, 1);
-      }
+/** What the household counters read of every loan, by loan index. */
+interface HouseholdLoans {
+  loans: readonly LoanFacts[];
+  disbursed: Float64Array;
+  /** The day each loan's balance closed; Infinity while open. */
+  closed: Float64Array;
+  areas: Areas;
+  dates: DayNumbers;
+  counters: Cells;
+}
+
+/** A household with one loan (most of them): the same four counters in each kind of area, no gaps. */
+function oneLoanDays({ loans, disbursed, closed, areas, counters }: HouseholdLoans, i: number): void {
+  const day = disbursed[i]!;
+  for (const area of AREAS) {
+    const at = areas.of(area, loans[i]!);
+    counters.add(counters.cell(day, at), BORROWERS_STARTED, 1);
+    counters.add(counters.cell(day + 1, at), BORROWERS_STOPPED, 1);
+    if (closed[i]! > day) {
+      counters.add(counters.cell(day, at), BALANCE_HOLDERS_STARTED, 1);
+      if (closed[i] !== Infinity) counters.add(counters.cell(closed[i]!, at), BALANCE_HOLDERS_STOPPED, 1);
     }
-    return [];
   }
+}
+
+/** A household's counters in every area it borrowed in, added to the cells; returns its gaps. */
+function householdDays(facts: HouseholdLoans, householdId: number, own: readonly number[]): GapRow[] {
+  const { loans, disbursed, areas, dates, counters } = facts;
   const gaps = new Map<string, GapRow>();
-  const gap = (measure: GapRow['measure'], starts: string, ends: string, area: number, c: string, p: string, signature: string) => {
+  const gap = (measure: GapRow['measure'], starts: number, ends: number, area: number, c: string, p: string, signature: string) => {
     const key = `${measure}|${starts}|${ends}|${signature}`;
     const existing = gaps.get(key);
     if (existing) {
@@ -200,149 +264,253 @@ function householdDays(householdId: number, loans: readonly LoanFacts[], closedO
       existing.commune_code = later(existing.commune_code, c);
       existing.programme_code = later(existing.programme_code, p);
     } else {
-      gaps.set(key, { household_id: householdId, measure, commune_code: c, programme_code: p, areas: area, starts, ends });
+      gaps.set(key, { household_id: householdId, measure, commune_code: c, programme_code: p, areas: area, starts: dates.text(starts), ends: dates.text(ends) });
     }
   };
   for (const area of AREAS) {
-    const partitions = new Map<string, LoanFacts[]>();
-    for (const loan of loans) {
-      const key = `${areaCommune(area, loan.commune_code)}|${areaProgramme(area, loan.programme_code)}`;
-      const list = partitions.get(key);
-      if (list) list.push(loan);
-      else partitions.set(key, [loan]);
+    const partitions = new Map<number, number[]>();
+    for (const i of own) {
+      const at = areas.of(area, loans[i]!);
+      const list = partitions.get(at);
+      if (list) list.push(i);
+      else partitions.set(at, [i]);
     }
-    for (const own of partitions.values()) {
-      const c = areaCommune(area, own[0]!.commune_code);
-      const p = areaProgramme(area, own[0]!.programme_code);
-      const counters = days.areaDays(c, p);
+    for (const [at, inArea] of partitions) {
+      const c = areaCommune(area, loans[inArea[0]!]!.commune_code);
+      const p = areaProgramme(area, loans[inArea[0]!]!.programme_code);
       // Areas whose loans of the household are the same have the same gaps: one row for them.
-      const signature = own.map((l) => l.id).sort((a, b) => a - b).join(',');
-      const borrowed = [...new Set(own.map((l) => l.disbursed_on))].sort(cmp);
-      bump(counters, borrowed[0]!, BORROWERS_STARTED, 1);
-      bump(counters, nextDay(borrowed[borrowed.length - 1]!), BORROWERS_STOPPED, 1);
-      for (let i = 1; i < borrowed.length; i++) {
-        const starts = nextDay(borrowed[i - 1]!);
-        if (starts < borrowed[i]!) gap('borrowing', starts, borrowed[i]!, area, c, p, signature);
+      const signature = inArea.map((i) => loans[i]!.id).sort((a, b) => a - b).join(',');
+      const borrowed = [...new Set(inArea.map((i) => disbursed[i]!))].sort((a, b) => a - b);
+      counters.add(counters.cell(borrowed[0]!, at), BORROWERS_STARTED, 1);
+      counters.add(counters.cell(borrowed[borrowed.length - 1]! + 1, at), BORROWERS_STOPPED, 1);
+      for (let k = 1; k < borrowed.length; k++) {
+        const starts = borrowed[k - 1]! + 1;
+        if (starts < borrowed[k]!) gap('borrowing', starts, borrowed[k]!, area, c, p, signature);
       }
-      const spells = balanceSpells(own, closedOn);
+      const spells = balanceSpells(facts, inArea);
       if (spells.length === 0) continue;
-      bump(counters, spells[0]!.starts, BALANCE_HOLDERS_STARTED, 1);
+      counters.add(counters.cell(spells[0]!.starts, at), BALANCE_HOLDERS_STARTED, 1);
       const last = spells[spells.length - 1]!;
-      if (last.ends !== OPEN) bump(counters, last.ends, BALANCE_HOLDERS_STOPPED, 1);
-      for (let i = 1; i < spells.length; i++) gap('balance', spells[i - 1]!.ends, spells[i]!.starts, area, c, p, signature);
+      if (last.ends !== Infinity) counters.add(counters.cell(last.ends, at), BALANCE_HOLDERS_STOPPED, 1);
+      for (let k = 1; k < spells.length; k++) gap('balance', spells[k - 1]!.ends, spells[k]!.starts, area, c, p, signature);
     }
   }
   return [...gaps.values()];
 }
 
 /** The loans' balances [disbursed, closed) merged where they overlap or touch, in order. */
-function balanceSpells(loans: readonly LoanFacts[], closedOn: ReadonlyMap<number, string | null>): Array<{ starts: string; ends: string }> {
-  const live = loans
-    .map((l) => ({ id: l.id, starts: l.disbursed_on, ends: closedOn.get(l.id) ?? OPEN }))
+function balanceSpells({ loans, disbursed, closed }: HouseholdLoans, own: readonly number[]): Array<{ starts: number; ends: number }> {
+  const live = own
+    .map((i) => ({ id: loans[i]!.id, starts: disbursed[i]!, ends: closed[i]! }))
     .filter((l) => l.ends > l.starts)
-    .sort((a, b) => cmp(a.starts, b.starts) || cmp(a.ends, b.ends) || a.id - b.id);
-  const spells: Array<{ starts: string; ends: string }> = [];
+    .sort((a, b) => a.starts - b.starts || a.ends - b.ends || a.id - b.id);
+  const spells: Array<{ starts: number; ends: number }> = [];
   for (const l of live) {
     const current = spells[spells.length - 1];
-    if (current && l.starts <= current.ends) current.ends = later(current.ends, l.ends);
+    if (current && l.starts <= current.ends) current.ends = Math.max(current.ends, l.ends);
     else spells.push({ starts: l.starts, ends: l.ends });
   }
   return spells;
 }
 
+const later = (a: string, b: string) => (a > b ? a : b);
 const areaCommune = (area: number, code: string) => (area & (AREA.communeProgramme | AREA.commune) ? code : '');
 const areaProgramme = (area: number, code: string) => (area & (AREA.communeProgramme | AREA.programme) ? code : '');
 
 /**
- * Measures per area and day, then per year, month and day. Loans' flows are kept per loan area
- * (commune, programme) and spread to the wider areas once at the end; measures are vectors in
- * ROLLUP_MEASURES order, looked up through nested maps (millions of flows at city scale).
+ * The areas of some loans as integers in (commune, programme) order, '' (every commune, every
+ * programme) first: so cells sorted by (day, area) are rows in primary-key order.
  */
-class DayTotals {
-  private readonly loanFlows = new Cells();
-  private readonly counters = new Cells();
+class Areas {
+  private readonly communes: Map<string, number>;
+  private readonly programmes: Map<string, number>;
+  readonly communeCodes: string[];
+  readonly programmeCodes: string[];
 
-  /** The days of a loan area's flows: they count in its (commune, programme) and in the three wider areas. */
-  leafDays(c: string, p: string): Map<string, Float64Array> {
-    return this.loanFlows.days(c, p);
+  constructor(loans: readonly LoanFacts[]) {
+    this.communeCodes = ['', ...new Set(loans.map((l) => l.commune_code))].sort(cmp);
+    this.programmeCodes = ['', ...new Set(loans.map((l) => l.programme_code))].sort(cmp);
+    this.communes = new Map(this.communeCodes.map((c, i) => [c, i]));
+    this.programmes = new Map(this.programmeCodes.map((p, i) => [p, i]));
   }
 
-  /** The days of one area's household counters. */
-  areaDays(c: string, p: string): Map<string, Float64Array> {
-    return this.counters.days(c, p);
+  get count(): number {
+    return this.communeCodes.length * this.programmeCodes.length;
   }
 
-  rows(): RollupRow[] {
-    const all = new Cells();
-    for (const [c, p, days] of this.loanFlows.entries()) {
-      for (const [cc, pp] of [[c, p], [c, ''], ['', p], ['', '']] as const) all.addVectors(cc, pp, days);
-    }
-    for (const [c, p, days] of this.counters.entries()) all.addVectors(c, p, days);
-    const rows: RollupRow[] = [];
-    for (const [c, p, days] of all.entries()) {
-      const months = new Map<string, Float64Array>();
-      const years = new Map<string, Float64Array>();
-      for (const day of [...days.keys()].sort()) {
-        const v = days.get(day)!;
-        if (isZero(v)) continue;
-        rows.push(row('day', day, c, p, v));
-        addVector(months, `${day.slice(0, 7)}-01`, v);
-        addVector(years, `${day.slice(0, 4)}-01-01`, v);
-      }
-      for (const [start, v] of months) if (!isZero(v)) rows.push(row('month', start, c, p, v));
-      for (const [start, v] of years) if (!isZero(v)) rows.push(row('year', start, c, p, v));
-    }
-    return rows;
+  /** A loan's own area (its commune and programme). */
+  leaf(loan: LoanFacts): number {
+    return this.communes.get(loan.commune_code)! * this.programmeCodes.length + this.programmes.get(loan.programme_code)!;
+  }
+
+  /** The area of kind `area` (an AREA bit) that a loan counts in. */
+  of(area: number, loan: LoanFacts): number {
+    const c = area & (AREA.communeProgramme | AREA.commune) ? this.communes.get(loan.commune_code)! : 0;
+    const p = area & (AREA.communeProgramme | AREA.programme) ? this.programmes.get(loan.programme_code)! : 0;
+    return c * this.programmeCodes.length + p;
+  }
+
+  /** The four areas a loan area's flows count in: itself, its commune, its programme, the city. */
+  widths(leaf: number): [number, number, number, number] {
+    const p = leaf % this.programmeCodes.length;
+    return [leaf, leaf - p, p, 0];
+  }
+
+  commune(area: number): string {
+    return this.communeCodes[Math.floor(area / this.programmeCodes.length)]!;
+  }
+
+  programme(area: number): string {
+    return this.programmeCodes[area % this.programmeCodes.length]!;
   }
 }
 
-/** Vectors of measures per area (commune, programme) and day. */
+/**
+ * Measure vectors by cell, a cell being (period, area) as one number: period * areas + area, so
+ * that cells in numeric order are in (period, area) order. Every vector lives in one growing
+ * Float64Array.
+ */
 class Cells {
-  private readonly byCommune = new Map<string, Map<string, Map<string, Float64Array>>>();
+  readonly slots = new Map<number, number>();
+  values = new Float64Array(ROLLUP_MEASURES.length * 4096);
+  private areas = 0;
 
-  days(c: string, p: string): Map<string, Float64Array> {
-    let programmes = this.byCommune.get(c);
-    if (!programmes) this.byCommune.set(c, (programmes = new Map()));
-    let days = programmes.get(p);
-    if (!days) programmes.set(p, (days = new Map()));
-    return days;
+  /** The vector's offset in `values` of (period, area), created as zeros when missing. */
+  cell(period: number, area: number): number {
+    if (this.areas === 0) throw new Error('Cells: areas not set');
+    return this.offset(period * this.areas + area);
   }
 
-  addVectors(c: string, p: string, from: ReadonlyMap<string, Float64Array>): void {
-    const days = this.days(c, p);
-    for (const [day, v] of from) addVector(days, day, v);
+  setAreas(count: number): this {
+    this.areas = count;
+    return this;
   }
 
-  *entries(): Generator<[string, string, Map<string, Float64Array>]> {
-    for (const [c, programmes] of this.byCommune) for (const [p, days] of programmes) yield [c, p, days];
+  offset(key: number): number {
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      this.slots.set(key, slot);
+      if ((slot + 1) * ROLLUP_MEASURES.length > this.values.length) {
+        const grown = new Float64Array(this.values.length * 2);
+        grown.set(this.values);
+        this.values = grown;
+      }
+    }
+    return slot * ROLLUP_MEASURES.length;
+  }
+
+  add(offset: number, measure: number, value: number): void {
+    this.values[offset + measure] = this.values[offset + measure]! + value;
+  }
+
+  /** Adds the vector at `from` of `source` to the vector at `offset`. */
+  addVector(offset: number, source: Cells, from: number): void {
+    for (let m = 0; m < ROLLUP_MEASURES.length; m++) this.values[offset + m] = this.values[offset + m]! + source.values[from + m]!;
+  }
+
+  /** The cells' keys in numeric order: (period, area) order. */
+  sortedKeys(): Float64Array {
+    return Float64Array.from(this.slots.keys()).sort();
+  }
+
+  isZero(offset: number): boolean {
+    for (let m = 0; m < ROLLUP_MEASURES.length; m++) if (this.values[offset + m] !== 0) return false;
+    return true;
   }
 }
 
-/** Adds `value` to measure `i` of `day` in `days` (a vector of zeros when missing). */
-function bump(days: Map<string, Float64Array>, day: string, i: number, value: number): void {
-  let v = days.get(day);
-  if (!v) days.set(day, (v = new Float64Array(ROLLUP_MEASURES.length)));
-  v[i] = v[i]! + value;
-}
-
-function isZero(v: Float64Array): boolean {
-  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
-  return true;
+/**
+ * The rows: loans' flows spread from their own area to the three wider ones, plus the household
+ * counters, per day, then summed per month and per year; in primary-key order.
+ */
+function rollupRows(flows: Cells, counters: Cells, areas: Areas, dates: DayNumbers): RollupRow[] {
+  const n = areas.count;
+  const days = new Cells().setAreas(n);
+  for (const [key, slot] of flows.slots) {
+    const day = Math.floor(key / n);
+    for (const area of areas.widths(key - day * n)) days.addVector(days.cell(day, area), flows, slot * ROLLUP_MEASURES.length);
+  }
+  for (const [key, slot] of counters.slots) days.addVector(days.offset(key), counters, slot * ROLLUP_MEASURES.length);
+  const months = new Cells().setAreas(n);
+  const years = new Cells().setAreas(n);
+  const rows: RollupRow[] = [];
+  for (const key of days.sortedKeys()) {
+    const from = days.slots.get(key)! * ROLLUP_MEASURES.length;
+    if (days.isZero(from)) continue;
+    const day = Math.floor(key / n);
+    const area = key - day * n;
+    const [year, month] = dates.civil(day);
+    rows.push(row('day', dates.text(day), areas.commune(area), areas.programme(area), days.values, from));
+    months.addVector(months.cell(year * 12 + month - 1, area), days, from);
+    years.addVector(years.cell(year, area), days, from);
+  }
+  for (const [grain, cells, start] of [
+    ['month', months, (period: number) => dateOf(Math.floor(period / 12), (period % 12) + 1, 1)],
+    ['year', years, (period: number) => dateOf(period, 1, 1)],
+  ] as const) {
+    for (const key of cells.sortedKeys()) {
+      const from = cells.slots.get(key)! * ROLLUP_MEASURES.length;
+      if (cells.isZero(from)) continue;
+      const period = Math.floor(key / n);
+      rows.push(row(grain, start(period), areas.commune(key - period * n), areas.programme(key - period * n), cells.values, from));
+    }
+  }
+  return rows;
 }
 
 const [AMOUNT_DISBURSED, LOANS_DISBURSED, JOBS_CREATED, BALANCE_CHANGE, LOANS_CLOSED, BORROWERS_STARTED, BORROWERS_STOPPED, BALANCE_HOLDERS_STARTED, BALANCE_HOLDERS_STOPPED] =
   ROLLUP_MEASURES.map((_, i) => i) as [number, number, number, number, number, number, number, number, number];
 
-function addVector(map: Map<string, Float64Array>, key: string, v: Float64Array): void {
-  const existing = map.get(key);
-  if (existing) for (let i = 0; i < v.length; i++) existing[i] = existing[i]! + v[i]!;
-  else map.set(key, Float64Array.from(v));
+function row(grain: RollupGrain, start: string, c: string, p: string, v: Float64Array, at: number): RollupRow {
+  return {
+    grain,
+    period_start: start,
+    commune_code: c,
+    programme_code: p,
+    amount_disbursed: v[at + AMOUNT_DISBURSED]!,
+    loans_disbursed: v[at + LOANS_DISBURSED]!,
+    jobs_created: v[at + JOBS_CREATED]!,
+    balance_change: v[at + BALANCE_CHANGE]!,
+    loans_closed: v[at + LOANS_CLOSED]!,
+    borrowers_started: v[at + BORROWERS_STARTED]!,
+    borrowers_stopped: v[at + BORROWERS_STOPPED]!,
+    balance_holders_started: v[at + BALANCE_HOLDERS_STARTED]!,
+    balance_holders_stopped: v[at + BALANCE_HOLDERS_STOPPED]!,
+  };
 }
 
-function row(grain: RollupGrain, start: string, c: string, p: string, v: Float64Array): RollupRow {
-  const r = { grain, period_start: start, commune_code: c, programme_code: p } as RollupRow;
-  ROLLUP_MEASURES.forEach((m, i) => (r[m] = v[i]!));
-  return r;
+const pad2 = (n: number) => String(n).padStart(2, '0');
+const dateOf = (y: number, m: number, d: number) => `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`;
+
+/** ISO dates as day numbers (db/days.ts) and back, each date read or written once. */
+class DayNumbers {
+  private readonly numbers = new Map<string, number>();
+  private readonly texts = new Map<number, string>();
+
+  of(date: string): number {
+    let day = this.numbers.get(date);
+    if (day === undefined) {
+      const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+      day = daysFromCivil(y, m, d);
+      this.numbers.set(date, day);
+    }
+    return day;
+  }
+
+  text(day: number): string {
+    if (day === Infinity) return OPEN;
+    let text = this.texts.get(day);
+    if (text === undefined) {
+      const [y, m, d] = civilFromDays(day);
+      this.texts.set(day, (text = dateOf(y, m, d)));
+    }
+    return text;
+  }
+
+  civil(day: number): [number, number, number] {
+    return civilFromDays(day);
+  }
 }
 
 function zeros(): Record<RollupMeasure, number> {

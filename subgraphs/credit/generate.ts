@@ -584,6 +584,7 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
       { name: 'written_off_on', type: 'date' },
     ],
     [L.id, L.hh, L.commune, L.code, L.principal, L.date, L.term, L.rate, L.priority, L.purpose, L.org, L.group, L.jobs, L.status, L.off],
+    { emptied: true },
   );
   log(`credit: ${L.id.length} loans (${Object.entries(statusCount).map(([k, v]) => `${v} ${k}`).join(', ')})`);
   await bulkInsert(
@@ -596,6 +597,7 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
       { name: 'interest', type: 'int8' },
     ],
     [R.loan, R.paid, R.principal, R.interest],
+    { emptied: true },
   );
   log(`credit: ${R.loan.length} repayments`);
   await bulkInsert(
@@ -607,6 +609,7 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
       { name: 'source_note', type: 'text' },
     ],
     [capital.map((c) => c.year), capital.map((c) => c.amount), capital.map((c) => c.note)],
+    { emptied: true },
   );
   log(`credit: ${capital.length} capital entrusted rows`);
   await sql`SELECT setval(pg_get_serial_sequence('loan', 'id'), (SELECT max(id) FROM loan))`.execute(db);

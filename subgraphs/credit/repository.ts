@@ -331,6 +331,7 @@ export async function writeDerivedRollups(db: DB, { rows, gaps }: ReturnType<typ
       ...ROLLUP_MEASURES.map((name) => ({ name, type: 'int8' })),
     ],
     [column('grain'), column('period_start'), column('commune_code'), column('programme_code'), ...ROLLUP_MEASURES.map((m) => column(m))],
+    { emptied: true },
   );
   await withoutIndexes(db, 'credit_household_gap', async () => {
     for (let i = 0; i < gaps.length; i += GAP_CHUNK) await insertGaps(db, gaps.slice(i, i + GAP_CHUNK));

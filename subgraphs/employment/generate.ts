@@ -3,7 +3,7 @@ import { bulkInsert } from '../../db/bulk.js';
 import { apportion, plantedCount, INCOME_LINES_2022_2025, LISTED_INCOME_FLOOR_SHARE, NEAR_POOR, POOR, type CityPlan } from '../../db/generate/plan.js';
 import { Random } from '../../db/random.js';
 import type { EmploymentDatabase, HouseholdClassification, PlacementChannel, TrainingLevel } from './db/tables.js';
-import { refreshRollups } from './repository.js';
+import { deriveRollups, writeRollups } from './repository.js';
 
 /**
  * The employment subgraph's share of the city data set: job fairs, job placements and
@@ -379,6 +379,7 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
       { name: 'hires_abroad', type: 'int4' },
     ],
     [fair.id, fair.commune, fair.day.map(iso), fair.name, fair.employers, fair.participants, fair.hires, fair.abroad],
+    { emptied: true },
   );
   log(`employment: ${fair.id.length} job fairs`);
 
@@ -528,6 +529,7 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
     planted.push(h);
   }
   log(`employment: planted "wages far above the reviewed income" (2024) on households ${planted.join(', ')}`);
+  const placedOn = p.day.map(iso);
   await bulkInsert(
     db,
     'job_placement',
@@ -545,7 +547,8 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
       { name: 'monthly_wage', type: 'int8' },
       { name: 'job_fair_id', type: 'int8' },
     ],
-    [p.member, p.household, p.commune, p.cls, p.employer, p.sector, p.channel, p.contract, p.destination, p.day.map(iso), p.wage, p.fair],
+    [p.member, p.household, p.commune, p.cls, p.employer, p.sector, p.channel, p.contract, p.destination, placedOn, p.wage, p.fair],
+    { emptied: true },
   );
   log(`employment: ${p.member.length} job placements`);
 
@@ -609,13 +612,22 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
       { name: 'certificate', type: 'text' },
     ],
     [e.member, e.household, e.commune, e.cls, e.course, e.level, e.started, e.completed, e.certificate],
+    { emptied: true },
   );
   log(`employment: ${e.member.length} training enrolments`);
 
   for (const index of indexes) await sql.raw(index.definition).execute(db);
   log(`employment: ${indexes.length} indexes rebuilt`);
   await sql`SELECT setval(pg_get_serial_sequence('job_fair', 'id'), greatest(1, (SELECT max(id) FROM job_fair)))`.execute(db);
-  await refreshRollups(db);
+  // Derived here, in the generator's worker, rather than by refreshRollups' SQL on the
+  // database's thread (the first start's bottleneck); the same rows.
+  await writeRollups(
+    db,
+    deriveRollups(
+      { member: p.member, commune: p.commune, channel: p.channel, contract: p.contract, classification: p.cls, placedOn },
+      { commune: e.commune, level: e.level, classification: e.cls, startedOn: e.started, completedOn: e.completed },
+    ),
+  );
   log('employment: rollups of placements and training derived');
   for (const table of ['job_fair', 'job_placement', 'training_enrolment', 'employment_placement_rollup', 'employment_training_rollup']) {
     await sql`ANALYZE ${sql.table(table)}`.execute(db);

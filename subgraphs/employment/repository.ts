@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { bulkInsert } from '../../db/bulk.js';
 import type {
   EmploymentDatabase,
   JobFair,
@@ -9,8 +10,10 @@ import type {
   NewLabourStatistics,
   NewTrainingEnrolment,
   PlacementChannel,
+  PlacementRollupTable,
   TrainingEnrolment,
   TrainingLevel,
+  TrainingRollupTable,
 } from './db/tables.js';
 
 // Small kysely functions: `db` first, one statement each, `undefined` for a miss.
@@ -336,6 +339,112 @@ export async function refreshRollups(db: DB): Promise<void> {
       FROM training_enrolment WHERE completed_on IS NOT NULL
     ) t
     GROUP BY GROUPING SETS ((year, commune_code, level), (year, level))`.execute(db);
+}
+
+/** What the rollups read of the placements: parallel columns, one entry a placement. */
+export interface PlacementColumns {
+  member: readonly number[];
+  commune: readonly string[];
+  channel: readonly PlacementChannel[];
+  contract: readonly string[];
+  classification: readonly (string | null)[];
+  placedOn: readonly string[];
+}
+
+/** What the rollups read of the enrolments: parallel columns, one entry an enrolment. */
+export interface EnrolmentColumns {
+  commune: readonly string[];
+  level: readonly TrainingLevel[];
+  classification: readonly (string | null)[];
+  startedOn: readonly string[];
+  completedOn: readonly (string | null)[];
+}
+
+type PlacementRollupRow = Selectable<PlacementRollupTable>;
+type TrainingRollupRow = Selectable<TrainingRollupTable>;
+
+const poorOrNearPoor = (classification: string | null) => classification === 'poor' || classification === 'near_poor';
+
+/**
+ * The rows refreshRollups derives in SQL, derived here from rows in memory (the city data set:
+ * its generator runs in a worker thread, and the database's thread, which the SQL would take,
+ * is the first start's bottleneck). The same rules: a placement counts in its year in (commune,
+ * channel), (commune), (channel) and the city, distinct workers on the every-channel rows only;
+ * an enrolment counts in its start year (and, if poor or near-poor, there too) and in its
+ * completion year, in (commune, level) and (level). Keys in primary-key order.
+ */
+export function deriveRollups(placements: PlacementColumns, enrolments: EnrolmentColumns): { placements: PlacementRollupRow[]; training: TrainingRollupRow[] } {
+  const placed = new Map<string, PlacementRollupRow>();
+  const workers = new Map<string, Set<number>>();
+  for (let i = 0; i < placements.member.length; i++) {
+    const year = Number(placements.placedOn[i]!.slice(0, 4));
+    const commune = placements.commune[i]!.trim();
+    const channel = placements.channel[i]!;
+    for (const [c, ch] of [[commune, channel], [commune, ''], ['', channel], ['', '']] as const) {
+      const key = `${year}|${c}|${ch}`;
+      let row = placed.get(key);
+      if (!row) placed.set(key, (row = { year, commune_code: c, channel: ch, placements: 0, overseas: 0, poor_or_near_poor: 0, workers: 0 }));
+      row.placements++;
+      if (placements.contract[i] === 'overseas') row.overseas++;
+      if (poorOrNearPoor(placements.classification[i]!)) row.poor_or_near_poor++;
+      if (ch === '') {
+        let members = workers.get(key);
+        if (!members) workers.set(key, (members = new Set()));
+        members.add(placements.member[i]!);
+      }
+    }
+  }
+  for (const [key, members] of workers) placed.get(key)!.workers = members.size;
+  const trained = new Map<string, TrainingRollupRow>();
+  const count = (year: number, commune: string, level: TrainingLevel, field: 'enrolments' | 'poor_or_near_poor' | 'completions') => {
+    const key = `${year}|${commune}|${level}`;
+    let row = trained.get(key);
+    if (!row) trained.set(key, (row = { year, commune_code: commune, level, enrolments: 0, poor_or_near_poor: 0, completions: 0 }));
+    row[field]++;
+  };
+  for (let i = 0; i < enrolments.level.length; i++) {
+    const level = enrolments.level[i]!;
+    const started = Number(enrolments.startedOn[i]!.slice(0, 4));
+    const completed = enrolments.completedOn[i] ?? null;
+    for (const commune of [enrolments.commune[i]!.trim(), '']) {
+      count(started, commune, level, 'enrolments');
+      if (poorOrNearPoor(enrolments.classification[i]!)) count(started, commune, level, 'poor_or_near_poor');
+      if (completed !== null) count(Number(completed.slice(0, 4)), commune, level, 'completions');
+    }
+  }
+  const byKey = <R extends { year: number; commune_code: string }>(part: (r: R) => string) => (a: R, b: R) =>
+    a.year - b.year || cmp(a.commune_code, b.commune_code) || cmp(part(a), part(b));
+  return {
+    placements: [...placed.values()].sort(byKey((r) => r.channel)),
+    training: [...trained.values()].sort(byKey((r) => r.level)),
+  };
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Replaces the rollups by `derived` (deriveRollups of every placement and enrolment there is),
+ * in the transaction that emptied and loaded the tables: the city data set's.
+ */
+export async function writeRollups(db: DB, derived: ReturnType<typeof deriveRollups>): Promise<void> {
+  await sql`TRUNCATE employment_placement_rollup, employment_training_rollup`.execute(db);
+  const column = <R, K extends keyof R>(rows: readonly R[], name: K) => rows.map((r) => r[name]);
+  const p = derived.placements;
+  await bulkInsert(
+    db,
+    'employment_placement_rollup',
+    ['year', 'commune_code', 'channel', 'placements', 'overseas', 'poor_or_near_poor', 'workers'].map((name) => ({ name, type: name === 'year' ? 'int4' : name.endsWith('code') || name === 'channel' ? 'text' : 'int8' })),
+    [column(p, 'year'), column(p, 'commune_code'), column(p, 'channel'), column(p, 'placements'), column(p, 'overseas'), column(p, 'poor_or_near_poor'), column(p, 'workers')],
+    { emptied: true },
+  );
+  const t = derived.training;
+  await bulkInsert(
+    db,
+    'employment_training_rollup',
+    ['year', 'commune_code', 'level', 'enrolments', 'poor_or_near_poor', 'completions'].map((name) => ({ name, type: name === 'year' ? 'int4' : name.endsWith('code') || name === 'level' ? 'text' : 'int8' })),
+    [column(t, 'year'), column(t, 'commune_code'), column(t, 'level'), column(t, 'enrolments'), column(t, 'poor_or_near_poor'), column(t, 'completions')],
+    { emptied: true },
+  );
 }
 
 /**

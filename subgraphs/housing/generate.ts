@@ -325,6 +325,7 @@ export async function generateCity(db: Kysely<HousingDatabase>, plan: CityPlan, 
       cases.map((c) => (c.cancellation === null ? null : toDate(c.cancellation))),
       cases.map((c) => c.reason),
     ],
+    { emptied: true },
   );
   log(`housing: ${cases.length} cases (${moved} case(s) moved across a 2024 year boundary)`);
   await bulkInsert(
@@ -338,6 +339,7 @@ export async function generateCity(db: Kysely<HousingDatabase>, plan: CityPlan, 
       { name: 'committed_on', type: 'date' },
     ],
     [lines.map((_, i) => i + 1), lines.map((l) => l.caseId), lines.map((l) => l.source), lines.map((l) => l.amount), lines.map((l) => toDate(l.on))],
+    { emptied: true },
   );
   log(`housing: ${lines.length} funding lines`);
 
@@ -445,6 +447,7 @@ export async function generateCity(db: Kysely<HousingDatabase>, plan: CityPlan, 
       order.map((i) => toDate(k.day[i]!)),
       order.map((i) => k.commune[i] ?? null),
     ],
+    { emptied: true },
   );
   log(`housing: ${order.length} Fund contributions (2021-2024 scaled by ${factor.toFixed(3)}, ${adjusted} nudged for the exact sum)`);
 

@@ -251,6 +251,7 @@ export async function generateCity(db: Kysely<LivelihoodsDatabase>, plan: CityPl
       { name: 'start_date', type: 'date' },
     ],
     [p.id, p.project, p.hh, p.commune, p.activity, p.cash, p.start],
+    { emptied: true },
   );
   await bulkInsert(
     db,
@@ -263,6 +264,7 @@ export async function generateCity(db: Kysely<LivelihoodsDatabase>, plan: CityPl
       { name: 'value', type: 'int8' },
     ],
     [it.participant, it.position, it.item, it.quantity, it.value],
+    { emptied: true },
   );
   log(`livelihoods: ${p.id.length} participants, ${it.item.length} support items, support ${total} of budget ${budget} (price factor ${factor.toFixed(3)})`);
 
@@ -310,6 +312,7 @@ export async function generateCity(db: Kysely<LivelihoodsDatabase>, plan: CityPl
       { name: 'start_precision', type: 'text' },
     ],
     [m.commune, m.name, m.kind, m.tech, m.area, m.hh, m.on, m.precision],
+    { emptied: true },
   );
   const inNamed = m.commune.filter((c) => named.includes(c)).length;
   log(`livelihoods: ${m.kind.length} high-tech models (${inNamed} in the six named communes)`);

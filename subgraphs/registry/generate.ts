@@ -82,6 +82,7 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
       plan.communes.flatMap((c) => years.map((y) => c.households[y]!)),
       plan.communes.flatMap(() => years.map(() => 'generated: calibrated to the rates the city published (not an official count)')),
     ],
+    { emptied: true },
   );
 
   const ids: number[] = [];
@@ -101,6 +102,7 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
       { name: 'address', type: 'text' },
     ],
     [ids, communeCodes, addresses],
+    { emptied: true },
   );
   log(`registry: ${plan.householdCount} households`);
 
@@ -154,6 +156,7 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
       { name: 'national_id', type: 'text' },
     ],
     [m.id, m.hh, m.name, m.year, m.sex, m.rel, m.nid],
+    { emptied: true },
   );
   log(`registry: ${m.id.length} members`);
 
@@ -239,6 +242,7 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
       { name: 'standard_code', type: 'text' },
     ],
     [r.hh, r.commune, r.year, r.kind, r.date, r.income, r.deps, r.count, r.cls, r.tr, r.hh.map(() => standard.code)],
+    { emptied: true },
   );
   log(`registry: ${r.hh.length} reviews`);
   await sql`SELECT setval(pg_get_serial_sequence('household', 'id'), (SELECT max(id) FROM household))`.execute(db);

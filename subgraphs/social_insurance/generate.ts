@@ -281,7 +281,7 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
   const member = cards.data[0] as number[];
   const cardYear = cards.data[3] as number[];
   order.sort((a, b) => member[a]! - member[b]! || cardYear[a]! - cardYear[b]!);
-  await bulkInsert(db, 'health_insurance_support', cards.columns, cards.data.map((column) => order.map((i) => column[i])));
+  await bulkInsert(db, 'health_insurance_support', cards.columns, cards.data.map((column) => order.map((i) => column[i])), { emptied: true });
   log(`social_insurance: ${cards.length} health-insurance cards (${middleCards} middle-income agricultural)`);
   // The rollups, from the cards just written (ids follow the insert order, the identity restarted).
   const column = <T>(name: string) => cards.data[cards.columns.findIndex((c) => c.name === name)] as T[];
@@ -320,7 +320,7 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
       }
     }
   }
-  await bulkInsert(db, 'electricity_subsidy', power.columns, power.data);
+  await bulkInsert(db, 'electricity_subsidy', power.columns, power.data, { emptied: true });
   log(`social_insurance: ${power.length} electricity subsidies`);
 
   // ---------------------------------------------------------------- tuition
@@ -354,7 +354,7 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
       }
     }
   }
-  await bulkInsert(db, 'tuition_support', tuition.columns, tuition.data);
+  await bulkInsert(db, 'tuition_support', tuition.columns, tuition.data, { emptied: true });
   log(`social_insurance: ${tuition.length} tuition supports`);
 
   // ---------------------------------------------------------------- monthly allowances
@@ -407,7 +407,7 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
       if (children > 0) allowance.push(members[0]!, h + 1, code, 'single_parent_poor', SOCIAL_STANDARD * children, iso(first, 1, 1), iso(onPoorList.at(-1)!, 12, 31));
     }
   }
-  await bulkInsert(db, 'social_allowance', allowance.columns, allowance.data);
+  await bulkInsert(db, 'social_allowance', allowance.columns, allowance.data, { emptied: true });
   log(`social_insurance: ${allowance.length} monthly allowances`);
 
   // ---------------------------------------------------------------- voluntary social insurance
@@ -440,7 +440,7 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
       }
     }
   }
-  await bulkInsert(db, 'voluntary_insurance_support', voluntary.columns, voluntary.data);
+  await bulkInsert(db, 'voluntary_insurance_support', voluntary.columns, voluntary.data, { emptied: true });
   log(`social_insurance: ${voluntary.length} voluntary social-insurance supports`);
 
   // ---------------------------------------------------------------- emergency relief
@@ -500,7 +500,7 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
     const h = random.chance(0.5) ? reviewedHousehold() : anyHousehold();
     addRelief(h, 'other_incident', eventDate(), 21, random.int(2, 10) * 1_000_000, random.chance(0.3) ? rice(h) : undefined);
   }
-  await bulkInsert(db, 'emergency_relief', relief.columns, relief.data);
+  await bulkInsert(db, 'emergency_relief', relief.columns, relief.data, { emptied: true });
   log(`social_insurance: ${relief.length} emergency reliefs`);
 
   for (const table of ['health_insurance_support', 'voluntary_insurance_support', 'tuition_support', 'electricity_subsidy', 'social_allowance', 'emergency_relief', 'health_insurance_rollup', 'health_insurance_gap']) {

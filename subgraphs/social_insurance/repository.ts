@@ -397,6 +397,7 @@ export async function writeCoverageRollups(db: DB, cards: readonly CardFacts[]):
       { name: 'people_stopped', type: 'int8' },
     ],
     [column('grain'), column('period_start'), column('commune_code'), column('support_group'), column('budget'), column('people_started'), column('people_stopped')],
+    { emptied: true },
   );
   await withoutIndexes(db, 'health_insurance_gap', async () => {
     for (let i = 0; i < gaps.length; i += GAP_CHUNK) await insertCoverageGaps(db, gaps.slice(i, i + GAP_CHUNK));

@@ -6,6 +6,7 @@ import * as createCredit from './2026_11_28_1000_create_credit.js';
 import * as seedLoanProgrammes from './2026_11_28_1010_seed_loan_programmes.js';
 import * as createCreditRollups from './2026_11_29_0900_create_credit_rollups.js';
 import * as keepCreditFigures from './2026_12_04_2010_keep_credit_figures.js';
+import * as dropUnreadIndex from './2026_12_04_2300_drop_unread_index.js';
 
 /** In order; names are timestamps so that they sort the way they were written. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   ...writeMigrations,
   ...keptMigrations,
   '2026_12_04_2010_keep_credit_figures': keepCreditFigures,
+  '2026_12_04_2300_drop_unread_index': dropUnreadIndex,
 };

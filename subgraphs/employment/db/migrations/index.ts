@@ -6,6 +6,7 @@ import { auditMigrations } from '../../../../platform/audit.js';
 import { writeMigrations } from '../../../../platform/writes.js';
 import { keptMigrations } from '../../../../platform/kept.js';
 import * as keepEmploymentFigures from './2026_12_04_2010_keep_employment_figures.js';
+import * as dropUnreadIndexes from './2026_12_04_2300_drop_unread_indexes.js';
 
 /** In order; names are timestamps so that they sort the way they were written. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   ...writeMigrations,
   ...keptMigrations,
   '2026_12_04_2010_keep_employment_figures': keepEmploymentFigures,
+  '2026_12_04_2300_drop_unread_indexes': dropUnreadIndexes,
 };
