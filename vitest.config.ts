@@ -10,7 +10,9 @@ export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: graphqlMain }] },
   // The dashboard's modules import schema/operations/*.graphql as text (esbuild's text loader in
   // the page bundle); tests that import those modules read them the same way.
-  plugins: [{ name: 'graphql-as-text', transform: (code: string, id: string) => (id.endsWith('.graphql') ? `export default ${JSON.stringify(code)};` : undefined) }],
+  plugins: [
+    { name: 'graphql-as-text', transform: (code: string, id: string) => (id.endsWith('.graphql') ? `export default ${JSON.stringify(code)};` : undefined) },
+  ],
   test: {
     projects: [
       {

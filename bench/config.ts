@@ -113,7 +113,8 @@ export function parseConfig(argv: string[] = process.argv.slice(2)): BenchConfig
     if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${value}"`);
     return n;
   };
-  const numbers = (name: string, value: string | undefined, fallback: number[]) => (value === undefined ? fallback : list(value).map((v) => number(name, v, 0)));
+  const numbers = (name: string, value: string | undefined, fallback: number[]) =>
+    value === undefined ? fallback : list(value).map((v) => number(name, v, 0));
   return {
     quick,
     scale: number('scale', values.scale, quick ? 0.1 : 1),

@@ -135,8 +135,18 @@ export async function ensureDataset(options: DatasetOptions): Promise<Dataset> {
   if (!reason) {
     const marker = (await readMarker(url))!;
     await migrateAll(url, options.log);
-    options.log(`${database}: reusing scale ${marker.scale} seed ${marker.seed} (${marker.households} households, generated ${marker.generated_at.toISOString()})`);
-    return { scale: options.scale, seed: options.seed, database, url, households: marker.households, generatedAt: marker.generated_at.toISOString(), generatedSeconds: 0 };
+    options.log(
+      `${database}: reusing scale ${marker.scale} seed ${marker.seed} (${marker.households} households, generated ${marker.generated_at.toISOString()})`,
+    );
+    return {
+      scale: options.scale,
+      seed: options.seed,
+      database,
+      url,
+      households: marker.households,
+      generatedAt: marker.generated_at.toISOString(),
+      generatedSeconds: 0,
+    };
   }
   options.log(`${database}: generating scale ${options.scale} seed ${options.seed}: ${reason}`);
   const started = Date.now();
@@ -155,8 +165,15 @@ export async function ensureDataset(options: DatasetOptions): Promise<Dataset> {
   await withClient(url, async (client) => {
     // Fresh statistics, so the first benchmark run does not measure plans made on empty tables.
     await client.query('VACUUM ANALYZE');
-    await client.query(`CREATE TABLE ${MARKER_TABLE} (scale numeric NOT NULL, seed integer NOT NULL, fingerprint text NOT NULL, households integer NOT NULL, generated_at timestamptz NOT NULL DEFAULT now())`);
-    await client.query(`INSERT INTO ${MARKER_TABLE} (scale, seed, fingerprint, households) VALUES ($1, $2, $3, $4)`, [options.scale, options.seed, fingerprint, households]);
+    await client.query(
+      `CREATE TABLE ${MARKER_TABLE} (scale numeric NOT NULL, seed integer NOT NULL, fingerprint text NOT NULL, households integer NOT NULL, generated_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    await client.query(`INSERT INTO ${MARKER_TABLE} (scale, seed, fingerprint, households) VALUES ($1, $2, $3, $4)`, [
+      options.scale,
+      options.seed,
+      fingerprint,
+      households,
+    ]);
   });
   const generatedSeconds = (Date.now() - started) / 1000;
   options.log(`${database}: generated in ${generatedSeconds.toFixed(0)} s (${households} households)`);
@@ -179,4 +196,3 @@ async function migrateAll(url: string, log: (m: string) => void): Promise<void> 
   // A migration that filled a new table leaves it without statistics until autovacuum comes by.
   if (applied) await withClient(url, (client) => client.query('ANALYZE'));
 }
-

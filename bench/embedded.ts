@@ -130,7 +130,12 @@ async function load(graph: Graph, clients: number): Promise<Measured> {
 const graphs: Graph[] = [];
 let failed = false;
 try {
-  console.log(`scale ${scale}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `scale ${scale}, ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   for (const layout of LAYOUTS) graphs.push(await open(layout));
   // Both answer the same: the same data, generated from the same seed.
   const answers = await Promise.all(graphs.map((g) => postGraphQL(g.stack.gatewayUrl, scorecard, VARIABLES, g.tokens[0])));
@@ -156,10 +161,14 @@ try {
     const own = results.get(`per-subgraph@${clients}`)!;
     const throughput = median(own.map((r) => r.perSecond)) / median(shared.map((r) => r.perSecond));
     const p50 = median(own.map((r) => r.p50)) / median(shared.map((r) => r.p50));
-    console.log(`  ${String(clients).padStart(2)} client(s): throughput ${throughput.toFixed(2)}×, p50 ${p50.toFixed(2)}× (${median(shared.map((r) => r.p50)).toFixed(0)} → ${median(own.map((r) => r.p50)).toFixed(0)} ms)`);
+    console.log(
+      `  ${String(clients).padStart(2)} client(s): throughput ${throughput.toFixed(2)}×, p50 ${p50.toFixed(2)}× (${median(shared.map((r) => r.p50)).toFixed(0)} → ${median(own.map((r) => r.p50)).toFixed(0)} ms)`,
+    );
     // What two idle cores could serve, from the CPU each answer cost (see load()).
     const capacity = (rs: Measured[]) => Math.min(1000 / median(rs.map((r) => r.mainPerAnswer)), 2000 / median(rs.map((r) => r.cpuPerAnswer)));
-    console.log(`      bound on two idle cores from CPU an answer: shared ${capacity(shared).toFixed(1)}/s, per-subgraph ${capacity(own).toFixed(1)}/s (${(capacity(own) / capacity(shared)).toFixed(2)}×)`);
+    console.log(
+      `      bound on two idle cores from CPU an answer: shared ${capacity(shared).toFixed(1)}/s, per-subgraph ${capacity(own).toFixed(1)}/s (${(capacity(own) / capacity(shared)).toFixed(2)}×)`,
+    );
   }
 } catch (error) {
   failed = true;

@@ -35,7 +35,15 @@ const auth = testAuthConfig();
 const stack = await startStack({ databases, ports: 'random', gatewayPort: 0, data: 'demo', auth, logDestination: quiet });
 const proxy = await FaultProxy.start(stack.subgraphUrls.credit!);
 const resilience = resilienceFromEnv();
-const gateway = await serveGateway({ subgraphUrls: { ...stack.subgraphUrls, credit: proxy.url }, port: 0, host: '127.0.0.1', auth: new Authenticator(auth), logDestination: quiet, signIn: null, resilience });
+const gateway = await serveGateway({
+  subgraphUrls: { ...stack.subgraphUrls, credit: proxy.url },
+  port: 0,
+  host: '127.0.0.1',
+  auth: new Authenticator(auth),
+  logDestination: quiet,
+  signIn: null,
+  resilience,
+});
 const tokens = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => stack.auth.mint({ sub: `bench-analyst-${i}`, roles: ['analyst'] })));
 
 async function phase(name: string): Promise<void> {
@@ -61,7 +69,8 @@ async function phase(name: string): Promise<void> {
           });
           const body = (await response.json()) as { data?: { commune?: Record<string, unknown> | null }; errors?: Array<{ extensions?: { code?: string } }> };
           const commune = body.data?.commune;
-          if (commune?.housingFigures && commune.socialFigures && commune.employmentFigures && commune.livelihoodFigures && commune.povertyFigures) othersAnswered++;
+          if (commune?.housingFigures && commune.socialFigures && commune.employmentFigures && commune.livelihoodFigures && commune.povertyFigures)
+            othersAnswered++;
           if (commune?.creditFigures) creditAnswered++;
           for (const e of body.errors ?? []) codes.set(e.extensions?.code ?? '?', (codes.get(e.extensions?.code ?? '?') ?? 0) + 1);
         } catch {
@@ -83,7 +92,9 @@ async function phase(name: string): Promise<void> {
   );
 }
 
-console.log(`bench:faults: ${CLIENTS} clients (own tokens), ${SECONDS} s a phase; SUBGRAPH_TIMEOUT_MS ${resilience.subgraphTimeoutMs}, REQUEST_DEADLINE_MS ${resilience.requestDeadlineMs}, circuit ${resilience.circuitFailures} failures / ${resilience.circuitCooldownMs} ms`);
+console.log(
+  `bench:faults: ${CLIENTS} clients (own tokens), ${SECONDS} s a phase; SUBGRAPH_TIMEOUT_MS ${resilience.subgraphTimeoutMs}, REQUEST_DEADLINE_MS ${resilience.requestDeadlineMs}, circuit ${resilience.circuitFailures} failures / ${resilience.circuitCooldownMs} ms`,
+);
 await phase('healthy');
 proxy.set('hang');
 await phase('credit stopped (hung)');

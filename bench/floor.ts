@@ -185,7 +185,12 @@ export const communeScorecardFloor: FloorQuery = {
       name: c.name,
       kind: kindEnum(c.kind),
       householdCount: c.households,
-      povertyFigures: { poor: c.poor, nearPoor: c.near_poor, poorRatePercent: rate(c.poor, c.households), nearPoorRatePercent: rate(c.near_poor, c.households) },
+      povertyFigures: {
+        poor: c.poor,
+        nearPoor: c.near_poor,
+        poorRatePercent: rate(c.poor, c.households),
+        nearPoorRatePercent: rate(c.near_poor, c.households),
+      },
       creditFigures: { amountDisbursed: money(credit[c.code]?.amount), borrowingHouseholds: credit[c.code]?.households ?? 0 },
       creditOutstanding: { outstanding: money(credit[c.code]?.outstanding) },
       housingFigures: { housesCompleted: housing[c.code]?.completed ?? 0, housesSupported: housing[c.code]?.supported ?? 0 },
@@ -416,7 +421,11 @@ export const cityOverviewFloor: FloorQuery = {
               source: employment.statistics.source,
             }
           : null,
-        livelihoodFigures: { householdsSupported: livelihoods.households, supportValue: money(livelihoods.value), highTechModels: { count: livelihoods.models } },
+        livelihoodFigures: {
+          householdsSupported: livelihoods.households,
+          supportValue: money(livelihoods.value),
+          highTechModels: { count: livelihoods.models },
+        },
       },
     };
   },

@@ -35,8 +35,20 @@ const databases = process.env.DATABASE_URL
 const resilience = resilienceFromEnv({ SUBGRAPH_TIMEOUT_MS: '30000', REQUEST_DEADLINE_MS: '60000', CIRCUIT_FAILURES: '50', ...process.env });
 const auth = testAuthConfig();
 const loadStarted = Date.now();
-const stack = await startStack({ databases, ports: 'random', gatewayPort: 0, data: 'city', scale: SCALE, auth, logDestination: quiet, log: () => {}, resilience });
-console.log(`city data set at scale ${SCALE} on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'the embedded database'}, loaded in ${((Date.now() - loadStarted) / 1000).toFixed(0)} s`);
+const stack = await startStack({
+  databases,
+  ports: 'random',
+  gatewayPort: 0,
+  data: 'city',
+  scale: SCALE,
+  auth,
+  logDestination: quiet,
+  log: () => {},
+  resilience,
+});
+console.log(
+  `city data set at scale ${SCALE} on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'the embedded database'}, loaded in ${((Date.now() - loadStarted) / 1000).toFixed(0)} s`,
+);
 
 const scorecard = loadOperations().find((o) => o.name === 'commune-scorecard')!;
 const maxClients = Math.max(...CLIENTS);
@@ -83,18 +95,38 @@ function writer() {
     const ids: string[] = list.households.edges.map((e: any) => e.node.id);
     while (!stop) {
       const id = ids[writes % ids.length]!;
-      await post(`mutation($input: DisburseLoanInput!) { disburseLoan(input: $input) { loan { id } } }`, {
-        input: { householdId: id, programmeCode: 'JOB_CREATION', amount: '20000000', disbursedOn: '2024-06-15', termMonths: 36, jobsCreated: 1,
-          purpose: 'bench', massOrganisation: 'WOMENS_UNION', savingsGroup: 'bench' },
-      }, token);
+      await post(
+        `mutation($input: DisburseLoanInput!) { disburseLoan(input: $input) { loan { id } } }`,
+        {
+          input: {
+            householdId: id,
+            programmeCode: 'JOB_CREATION',
+            amount: '20000000',
+            disbursedOn: '2024-06-15',
+            termMonths: 36,
+            jobsCreated: 1,
+            purpose: 'bench',
+            massOrganisation: 'WOMENS_UNION',
+            savingsGroup: 'bench',
+          },
+        },
+        token,
+      );
       writes++;
       await new Promise((r) => setTimeout(r, WRITE_MS));
     }
   })();
-  return { stop: async () => { stop = true; await done; return writes; } };
+  return {
+    stop: async () => {
+      stop = true;
+      await done;
+      return writes;
+    },
+  };
 }
 
-const fmt = (r: { rps: number; p50: number; p95: number }) => `${r.rps.toFixed(1).padStart(7)} req/s  p50 ${r.p50.toFixed(0).padStart(5)} ms  p95 ${r.p95.toFixed(0).padStart(5)} ms`;
+const fmt = (r: { rps: number; p50: number; p95: number }) =>
+  `${r.rps.toFixed(1).padStart(7)} req/s  p50 ${r.p50.toFixed(0).padStart(5)} ms  p95 ${r.p95.toFixed(0).padStart(5)} ms`;
 
 // Warm both paths once (schema, plans, connections).
 process.env.KEPT_FIGURES = 'off';
@@ -111,7 +143,9 @@ for (const clients of CLIENTS) {
   }
   const on = results[`on/${clients}`]!;
   const off = results[`off/${clients}`]!;
-  console.log(`  ${clients} clients: throughput ${(on.rps / off.rps).toFixed(1)}× with kept answers, p50 ${(off.p50 / on.p50).toFixed(1)}× lower; p50 on / trivial p50 = ${(on.p50 / trivial.p50).toFixed(1)}`);
+  console.log(
+    `  ${clients} clients: throughput ${(on.rps / off.rps).toFixed(1)}× with kept answers, p50 ${(off.p50 / on.p50).toFixed(1)}× lower; p50 on / trivial p50 = ${(on.p50 / trivial.p50).toFixed(1)}`,
+  );
 }
 // Each subgraph's own share: the scorecard's fetch of that subgraph (its fields of the 126
 // communes, as the gateway sends it), posted to the subgraph directly, one client.

@@ -159,7 +159,9 @@ export async function settleAnswers(captured: CapturedPlan): Promise<void> {
     const parsed = JSON.parse(response.body) as { data?: unknown; errors?: unknown };
     const seen = JSON.stringify({ data: parsed.data, errors: parsed.errors });
     if (response.status !== 200 || withoutCursors(seen) !== withoutCursors(fetch.answer)) {
-      throw new Error(`${captured.operation}: fetch ${fetch.id} (${fetch.subgraph}) answered differently when called directly: HTTP ${response.status} ${response.body.slice(0, 300)}`);
+      throw new Error(
+        `${captured.operation}: fetch ${fetch.id} (${fetch.subgraph}) answered differently when called directly: HTTP ${response.status} ${response.body.slice(0, 300)}`,
+      );
     }
     fetch.answer = withoutCursors(response.body);
   }
@@ -234,7 +236,11 @@ export async function replayPlan(captured: CapturedPlan, clients: number, second
   };
   const plan = await closedLoop({ clients, seconds, task: () => run(captured.plan) });
   const fetchP50: Record<string, number> = {};
-  for (const [id, values] of samples) fetchP50[id] = percentile([...values].sort((a, b) => a - b), 50);
+  for (const [id, values] of samples)
+    fetchP50[id] = percentile(
+      [...values].sort((a, b) => a - b),
+      50,
+    );
   const path = criticalPath(captured, fetchP50);
   return { plan, fetchP50, criticalPathP50: path.ms, criticalPath: path.fetches };
 }

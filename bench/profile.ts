@@ -133,7 +133,9 @@ async function main(): Promise<number> {
     }
     if (answers.size !== 1) throw new Error('the variants answered the scorecard differently');
 
-    const totals = new Map<string, Totals>(running.map((r) => [r.name, { trivial: [], scorecard: [], gatewayCpuMs: [], subgraphsCpuMs: [], distinct: [], shared: [], hiveDistinct: [] }]));
+    const totals = new Map<string, Totals>(
+      running.map((r) => [r.name, { trivial: [], scorecard: [], gatewayCpuMs: [], subgraphsCpuMs: [], distinct: [], shared: [], hiveDistinct: [] }]),
+    );
     const loop = (r: Running, body: string, clients: number, token: (client: number) => string): Promise<LoadResult> =>
       closedLoop({ clients, seconds: SECONDS, task: async (client) => (await ask(r, body, token(client)), true) });
     for (let round = 0; round < ROUNDS; round++) {
@@ -151,14 +153,20 @@ async function main(): Promise<number> {
           t.distinct.push((await loop(r, scorecardBody, CLIENTS, (c) => tokens[c]!)).throughput);
           const hive = r.hive;
           if (hive) {
-            const hiveRun = await closedLoop({ clients: CLIENTS, seconds: SECONDS, task: async (client) => (await ask(r, scorecardBody, tokens[client]!, hive.url), true) });
+            const hiveRun = await closedLoop({
+              clients: CLIENTS,
+              seconds: SECONDS,
+              task: async (client) => (await ask(r, scorecardBody, tokens[client]!, hive.url), true),
+            });
             t.hiveDistinct.push(hiveRun.throughput);
           }
         }
         console.log(
           `round ${round + 1} ${r.name.padEnd(10)} trivial p50 ${t.trivial.at(-1)!.toFixed(1)} ms, scorecard p50 ${t.scorecard.at(-1)!.toFixed(1)} ms ` +
             `(CPU a request: gateway ${t.gatewayCpuMs.at(-1)!.toFixed(1)} ms, subgraphs ${t.subgraphsCpuMs.at(-1)!.toFixed(1)} ms)` +
-            (CLIENTS > 1 && !profDir ? `; ${CLIENTS} clients shared ${t.shared.at(-1)!.toFixed(1)} req/s, distinct ${t.distinct.at(-1)!.toFixed(1)} req/s` : '') +
+            (CLIENTS > 1 && !profDir
+              ? `; ${CLIENTS} clients shared ${t.shared.at(-1)!.toFixed(1)} req/s, distinct ${t.distinct.at(-1)!.toFixed(1)} req/s`
+              : '') +
             (t.hiveDistinct.length ? `, Hive distinct ${t.hiveDistinct.at(-1)!.toFixed(1)} req/s` : ''),
         );
       }
@@ -166,14 +174,21 @@ async function main(): Promise<number> {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     console.log(`\nload average at the end: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
-    console.log('variant     trivial p50  scorecard p50  ratio   gateway CPU/req  subgraphs CPU/req' + (CLIENTS > 1 ? `  distinct ÷ shared at ${CLIENTS}` : ''));
+    console.log(
+      'variant     trivial p50  scorecard p50  ratio   gateway CPU/req  subgraphs CPU/req' + (CLIENTS > 1 ? `  distinct ÷ shared at ${CLIENTS}` : ''),
+    );
     for (const [name, t] of totals) {
       console.log(
         `${name.padEnd(10)}  ${median(t.trivial).toFixed(1).padStart(8)} ms  ${median(t.scorecard).toFixed(1).padStart(10)} ms  ${(median(t.scorecard) / median(t.trivial)).toFixed(1).padStart(5)}×` +
           `  ${median(t.gatewayCpuMs).toFixed(1).padStart(12)} ms  ${median(t.subgraphsCpuMs).toFixed(1).padStart(14)} ms` +
-          (CLIENTS > 1 && !profDir ? `  ${(sum(t.distinct) / sum(t.shared)).toFixed(2).padStart(8)}× (${(sum(t.distinct) / ROUNDS).toFixed(1)} / ${(sum(t.shared) / ROUNDS).toFixed(1)} req/s)` : ''),
+          (CLIENTS > 1 && !profDir
+            ? `  ${(sum(t.distinct) / sum(t.shared)).toFixed(2).padStart(8)}× (${(sum(t.distinct) / ROUNDS).toFixed(1)} / ${(sum(t.shared) / ROUNDS).toFixed(1)} req/s)`
+            : ''),
       );
-      if (t.hiveDistinct.length) console.log(`${name}: ours ÷ Hive Gateway, ${CLIENTS} clients with distinct tokens: ${(sum(t.distinct) / sum(t.hiveDistinct)).toFixed(2)}× (Hive ${(sum(t.hiveDistinct) / ROUNDS).toFixed(1)} req/s)`);
+      if (t.hiveDistinct.length)
+        console.log(
+          `${name}: ours ÷ Hive Gateway, ${CLIENTS} clients with distinct tokens: ${(sum(t.distinct) / sum(t.hiveDistinct)).toFixed(2)}× (Hive ${(sum(t.hiveDistinct) / ROUNDS).toFixed(1)} req/s)`,
+        );
     }
   } finally {
     for (const r of running) await r.stack.stop();

@@ -24,7 +24,12 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('');
   out.push('### Targets');
   out.push('');
-  out.push(table(['target', 'goal', 'measured', 'met'], r.targets.map((t) => [t.name, t.goal, t.measured, t.met ? 'yes' : '**no**'])));
+  out.push(
+    table(
+      ['target', 'goal', 'measured', 'met'],
+      r.targets.map((t) => [t.name, t.goal, t.measured, t.met ? 'yes' : '**no**']),
+    ),
+  );
   out.push('');
   if (r.failures.length) {
     out.push('### Failed checks');
@@ -32,7 +37,7 @@ export function renderMarkdown(r: BenchResults): string {
     for (const f of r.failures) out.push(`- ${f}`);
     out.push('');
   }
-  out.push('### Operations: our gateway, Hive Gateway, and the plan\'s fetches called directly');
+  out.push("### Operations: our gateway, Hive Gateway, and the plan's fetches called directly");
   out.push('');
   const extras = [...new Set(r.operations.flatMap((o) => o.runs.flatMap((run) => Object.keys(run.extras))))];
   const header = ['operation', 'clients', 'ours p50', 'ours p95', 'ours req/s', 'Hive p50', 'Hive p95', 'Hive req/s', 'ours ÷ Hive req/s'];
@@ -41,7 +46,17 @@ export function renderMarkdown(r: BenchResults): string {
   const rows: string[][] = [];
   for (const op of r.operations) {
     for (const run of op.runs) {
-      const row = [op.name, String(run.clients), ms(run.ours.p50), ms(run.ours.p95), rps(run.ours.throughput), ms(run.hive.p50), ms(run.hive.p95), rps(run.hive.throughput), ratio(run.throughputVsHive)];
+      const row = [
+        op.name,
+        String(run.clients),
+        ms(run.ours.p50),
+        ms(run.ours.p95),
+        rps(run.ours.throughput),
+        ms(run.hive.p50),
+        ms(run.hive.p95),
+        rps(run.hive.throughput),
+        ratio(run.throughputVsHive),
+      ];
       for (const name of extras) {
         const extra = run.extras[name];
         row.push(extra ? ms(extra.p50) : '–', extra ? rps(extra.throughput) : '–', extra ? ratio(extra.throughput / run.hive.throughput) : '–');
@@ -81,7 +96,12 @@ export function renderMarkdown(r: BenchResults): string {
   if (variants.length) {
     out.push('SQL statements per request as the answer grows:');
     out.push('');
-    out.push(table(['operation', 'variant', 'answer holds', 'SQL/request'], variants.flatMap((op) => op.statementVariants.map((v) => [op.name, v.variant, v.holds, String(v.statements)]))));
+    out.push(
+      table(
+        ['operation', 'variant', 'answer holds', 'SQL/request'],
+        variants.flatMap((op) => op.statementVariants.map((v) => [op.name, v.variant, v.holds, String(v.statements)])),
+      ),
+    );
     out.push('');
   }
   if (r.users?.length) {
@@ -89,7 +109,23 @@ export function renderMarkdown(r: BenchResults): string {
     out.push('');
     out.push(
       table(
-        ['operation', 'clients', 'readers', 'ours shared p50', 'ours shared req/s', 'ours distinct p50', 'ours distinct req/s', 'ours distinct ÷ shared', 'Hive shared req/s', 'Hive distinct p50', 'Hive distinct req/s', 'Hive distinct ÷ shared', 'ours ÷ Hive (distinct)', 'writes (ours/Hive, distinct)', 'failed reads+writes (ours/Hive, distinct)'],
+        [
+          'operation',
+          'clients',
+          'readers',
+          'ours shared p50',
+          'ours shared req/s',
+          'ours distinct p50',
+          'ours distinct req/s',
+          'ours distinct ÷ shared',
+          'Hive shared req/s',
+          'Hive distinct p50',
+          'Hive distinct req/s',
+          'Hive distinct ÷ shared',
+          'ours ÷ Hive (distinct)',
+          'writes (ours/Hive, distinct)',
+          'failed reads+writes (ours/Hive, distinct)',
+        ],
         r.users.map((u) => [
           u.operation,
           String(u.clients),
@@ -149,7 +185,9 @@ export function renderMarkdown(r: BenchResults): string {
       ),
     );
     out.push('');
-    out.push(`One statement per subgraph schema (${r.floor.map((f) => `${f.operation}: ${f.statements}`).join(', ')}), run in parallel on a pool as large as the subgraphs' together.`);
+    out.push(
+      `One statement per subgraph schema (${r.floor.map((f) => `${f.operation}: ${f.statements}`).join(', ')}), run in parallel on a pool as large as the subgraphs' together.`,
+    );
     out.push('');
   }
   if (r.growth.length) {

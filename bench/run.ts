@@ -74,7 +74,12 @@ function mergedFailures(warmup: LoadResult, measured: LoadResult): Pick<LoadResu
 }
 
 /** SQL statements per request: `samples` requests one after another, counted in the subgraphs. */
-async function statementsPerRequest(stack: BenchStack, url: string, body: string, samples: number): Promise<{ perRequest: number; bySubgraph: Record<string, number> }> {
+async function statementsPerRequest(
+  stack: BenchStack,
+  url: string,
+  body: string,
+  samples: number,
+): Promise<{ perRequest: number; bySubgraph: Record<string, number> }> {
   await stack.statements();
   for (let i = 0; i < samples; i++) {
     const response = await postRaw(url, body, benchHeaders());
@@ -97,7 +102,14 @@ function loadFailures(label: string, result: LoadResult): string[] {
  * Variants of an operation whose answers hold more or fewer communes or households: the SQL
  * statement count must not follow the size of the answer (N+1 guard under the real plan).
  */
-async function statementVariants(stack: BenchStack, gatewayUrl: string, prepared: Prepared, answer: any, dataset: Dataset, samples: number): Promise<StatementVariant[]> {
+async function statementVariants(
+  stack: BenchStack,
+  gatewayUrl: string,
+  prepared: Prepared,
+  answer: any,
+  dataset: Dataset,
+  samples: number,
+): Promise<StatementVariant[]> {
   const variants: Array<{ variant: string; holds: string; document: string; variables: Record<string, unknown> }> = [];
   const { op } = prepared;
   if (op.name === 'commune-scorecard' && Array.isArray(answer?.communes)) {
@@ -121,7 +133,12 @@ async function statementVariants(stack: BenchStack, gatewayUrl: string, prepared
       );
       return rows[0];
     });
-    variants.push({ variant: `household ${String(op.variables.id)}`, holds: `${answer?.household?.loans?.length ?? 0} loans`, document: op.document, variables: op.variables });
+    variants.push({
+      variant: `household ${String(op.variables.id)}`,
+      holds: `${answer?.household?.loans?.length ?? 0} loans`,
+      document: op.document,
+      variables: op.variables,
+    });
     if (busiest) {
       variants.push({
         variant: `household ${busiest.household_id} (most loans)`,
@@ -197,14 +214,21 @@ async function measureUsers(config: BenchConfig, dataset: Dataset, operations: P
       results.users.push(run);
       // Our gateway's failures fail the run; Hive Gateway's are reported beside its figures
       // (it is the yardstick, not what is being tested).
-      for (const [label, r] of [['ours shared', oursShared], ['ours distinct', oursDistinct], ['Hive shared', hiveShared], ['Hive distinct', hiveDistinct]] as const) {
+      for (const [label, r] of [
+        ['ours shared', oursShared],
+        ['ours distinct', oursDistinct],
+        ['Hive shared', hiveShared],
+        ['Hive distinct', hiveDistinct],
+      ] as const) {
         const problems = [...loadFailures(`users ${prepared.op.name} @${clients} ${label}`, r)];
         if (r.writeErrors) problems.push(`users ${prepared.op.name} @${clients} ${label}: ${r.writeErrors} failed writes (first: ${r.firstWriteError ?? '?'})`);
         (label.startsWith('ours') ? results.failures : results.notes).push(...problems);
       }
       const line = (name: string, r: UsersLoad) => `${name} p50 ${r.p50.toFixed(1)} ms ${r.throughput.toFixed(1)} req/s (${r.writes} writes)`;
       log(
-        `users ${prepared.op.name} @${clients} (${Object.entries(mix).map(([k, v]) => `${v} ${k}`).join(', ')}): ` +
+        `users ${prepared.op.name} @${clients} (${Object.entries(mix)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ')}): ` +
           `${[line('ours shared', oursShared), line('ours distinct', oursDistinct), line('Hive shared', hiveShared), line('Hive distinct', hiveDistinct)].join(' | ')} | ` +
           `distinct ÷ shared: ours ${run.oursDistinctVsShared.toFixed(2)}×, Hive ${run.hiveDistinctVsShared.toFixed(2)}×; ours ÷ Hive (distinct) ${run.oursVsHiveDistinct.toFixed(2)}×`,
       );
@@ -240,7 +264,9 @@ async function measureMain(config: BenchConfig, dataset: Dataset, operations: Pr
         const b = answered.get(g.name)!;
         const d =
           firstDifference(a.json.data, b.json.data) ??
-          (Boolean(a.json.errors?.length) !== Boolean(b.json.errors?.length) ? `errors: ours ${JSON.stringify(a.json.errors)}, ${g.name} ${JSON.stringify(b.json.errors)}` : undefined);
+          (Boolean(a.json.errors?.length) !== Boolean(b.json.errors?.length)
+            ? `errors: ours ${JSON.stringify(a.json.errors)}, ${g.name} ${JSON.stringify(b.json.errors)}`
+            : undefined);
         if (d) {
           difference ??= `${g.name}: ${d}`;
           results.failures.push(`differential check, ${op.name}: our gateway and ${g.name} answer differently at ${d}`);
@@ -252,7 +278,9 @@ async function measureMain(config: BenchConfig, dataset: Dataset, operations: Pr
             ' (access control? benchHeaders() in bench/auth.ts must carry a token that may read everything)',
         );
       }
-      log(`${op.name}: ${a.body.length} bytes; ${gateways.length > 2 ? 'every gateway' : 'ours and Hive'} ${difference ? `DIFFER (${difference})` : 'identical'}`);
+      log(
+        `${op.name}: ${a.body.length} bytes; ${gateways.length > 2 ? 'every gateway' : 'ours and Hive'} ${difference ? `DIFFER (${difference})` : 'identical'}`,
+      );
       const captured = await capture.capture(op.name, op.document, op.variables);
       const captureDifference = firstDifference(captured.data, a.json.data);
       if (captureDifference) results.failures.push(`${op.name}: the replay's planner answered differently from our gateway at ${captureDifference}`);
@@ -345,7 +373,9 @@ async function measureMain(config: BenchConfig, dataset: Dataset, operations: Pr
             throughputFloorVsOurs: measured.throughput / (oursRun?.throughput ?? NaN),
           });
           results.failures.push(...loadFailures(`floor ${floor.operation} @${clients}`, measured));
-          log(`floor ${floor.operation} @${clients}: p50 ${measured.p50.toFixed(1)} ms, ${measured.throughput.toFixed(1)} req/s (${comparison.checked} fields checked, ${comparison.mismatches.length} differ)`);
+          log(
+            `floor ${floor.operation} @${clients}: p50 ${measured.p50.toFixed(1)} ms, ${measured.throughput.toFixed(1)} req/s (${comparison.checked} fields checked, ${comparison.mismatches.length} differ)`,
+          );
         }
         results.floor.push(result);
       }
@@ -378,16 +408,26 @@ async function measureGrowth(config: BenchConfig, dataset: Dataset, operations: 
     for (const prepared of operations) {
       const check = await postGraphQL(ours.url, { query: prepared.op.document, variables: prepared.op.variables }, benchHeaders());
       if (check.json.errors?.length || check.status !== 200) {
-        results.failures.push(`growth ${prepared.op.name} at scale ${dataset.scale}: HTTP ${check.status}, errors ${JSON.stringify(check.json.errors).slice(0, 300)}`);
+        results.failures.push(
+          `growth ${prepared.op.name} at scale ${dataset.scale}: HTTP ${check.status}, errors ${JSON.stringify(check.json.errors).slice(0, 300)}`,
+        );
         continue;
       }
       const { perRequest } = await statementsPerRequest(stack, ours.url, prepared.body, config.statementSamples);
-      const growth: GrowthResult = { operation: prepared.op.name, scale: dataset.scale, households: dataset.households, statementsPerRequest: perRequest, runs: [] };
+      const growth: GrowthResult = {
+        operation: prepared.op.name,
+        scale: dataset.scale,
+        households: dataset.households,
+        statementsPerRequest: perRequest,
+        runs: [],
+      };
       for (const clients of config.growthClients) {
         const run = await loadGateway(ours, prepared, clients, config, check.body);
         growth.runs.push(run);
         results.failures.push(...loadFailures(`growth ${prepared.op.name} scale ${dataset.scale} @${clients}`, run));
-        log(`growth ${prepared.op.name} scale ${dataset.scale} @${clients}: p50 ${run.p50.toFixed(1)} ms, p95 ${run.p95.toFixed(1)} ms, ${run.throughput.toFixed(1)} req/s`);
+        log(
+          `growth ${prepared.op.name} scale ${dataset.scale} @${clients}: p50 ${run.p50.toFixed(1)} ms, p95 ${run.p95.toFixed(1)} ms, ${run.throughput.toFixed(1)} req/s`,
+        );
       }
       results.growth.push(growth);
     }
@@ -425,7 +465,9 @@ function evaluateTargets(results: BenchResults, config: BenchConfig): Target[] {
         overhead.map((x) => `${x.name} ${x.run!.p50VsCriticalPath.toFixed(2)}×`).join(', ') +
         // The same ratio for each variant of our gateway (fetch-client: before node:http).
         [...new Set(overhead.flatMap((x) => Object.keys(x.run!.extras)))]
-          .map((name) => `; ${name}: ${overhead.map((x) => `${x.name} ${((x.run!.extras[name]?.p50 ?? NaN) / x.run!.criticalPathP50).toFixed(2)}×`).join(', ')}`)
+          .map(
+            (name) => `; ${name}: ${overhead.map((x) => `${x.name} ${((x.run!.extras[name]?.p50 ?? NaN) / x.run!.criticalPathP50).toFixed(2)}×`).join(', ')}`,
+          )
           .join(''),
       met: worst.run!.p50VsCriticalPath <= 1.2,
     });
@@ -435,7 +477,12 @@ function evaluateTargets(results: BenchResults, config: BenchConfig): Target[] {
     targets.push({
       name: `throughput with distinct tokens vs one shared token, ${clients} clients`,
       goal: '≥ 0.8× (our gateway, same run)',
-      measured: runs.map((u) => `${u.operation} ${u.oursDistinctVsShared.toFixed(2)}× (Hive ${u.hiveDistinctVsShared.toFixed(2)}×; ours ÷ Hive ${u.oursVsHiveDistinct.toFixed(2)}×)`).join(', '),
+      measured: runs
+        .map(
+          (u) =>
+            `${u.operation} ${u.oursDistinctVsShared.toFixed(2)}× (Hive ${u.hiveDistinctVsShared.toFixed(2)}×; ours ÷ Hive ${u.oursVsHiveDistinct.toFixed(2)}×)`,
+        )
+        .join(', '),
       met: runs.every((u) => u.oursDistinctVsShared >= 0.8),
     });
   }
@@ -450,7 +497,7 @@ function evaluateTargets(results: BenchResults, config: BenchConfig): Target[] {
     if (counts.size > 1) varying.push(`${name} across scales (${rows.map((g) => `${g.scale}: ${g.statementsPerRequest}`).join(', ')})`);
   }
   targets.push({
-    name: 'SQL statements per request independent of the answer\'s size',
+    name: "SQL statements per request independent of the answer's size",
     goal: 'same count for 2 or 126 communes, 5 or 100 households, a quiet or a busy household, and at every scale',
     measured: varying.length ? `varies: ${varying.join('; ')}` : results.operations.map((o) => `${o.name} ${o.statementsPerRequest.ours}`).join(', '),
     met: varying.length === 0 && results.operations.length > 0,
@@ -472,7 +519,10 @@ async function main(): Promise<number> {
   const unknown = config.operations.filter((name) => !all.some((o) => o.name === name));
   if (unknown.length) throw new Error(`unknown operation(s) ${unknown.join(', ')}; known: ${all.map((o) => o.name).join(', ')}`);
   const operations = all.filter((o) => config.operations.length === 0 || config.operations.includes(o.name)).map(prepare);
-  const postgres = await withClient(config.adminUrl, async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v).catch((error: Error) => {
+  const postgres = await withClient(
+    config.adminUrl,
+    async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v,
+  ).catch((error: Error) => {
     throw new Error(`cannot reach PostgreSQL at ${config.adminUrl}: ${error.message}`);
   });
   const results: BenchResults = {
@@ -481,7 +531,13 @@ async function main(): Promise<number> {
     finishedAt: '',
     seconds: 0,
     config,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node, postgres },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? '?',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.versions.node,
+      postgres,
+    },
     datasets: [],
     operations: [],
     floor: [],
@@ -498,7 +554,13 @@ async function main(): Promise<number> {
   for (const scale of scales) {
     const dataset = await ensureDataset({ adminUrl: config.adminUrl, scale, seed: config.seed, reuseStale: config.reuseData, log });
     datasets.set(scale, dataset);
-    results.datasets.push({ scale, database: dataset.database, households: dataset.households, generatedSeconds: dataset.generatedSeconds, generatedAt: dataset.generatedAt });
+    results.datasets.push({
+      scale,
+      database: dataset.database,
+      households: dataset.households,
+      generatedSeconds: dataset.generatedSeconds,
+      generatedAt: dataset.generatedAt,
+    });
   }
   await measureMain(config, datasets.get(config.scale)!, operations, results);
   const growthOperations = operations.filter((p) => config.growthOperations.includes(p.op.name));

@@ -49,7 +49,9 @@ async function time(label: string, ask: () => Promise<{ errors?: unknown[] }>): 
     samples.push(ms);
   }
   const [first, ...rest] = samples;
-  console.log(`${label.padEnd(28)} first ${first!.toFixed(0).padStart(6)} ms   median ${median(rest).toFixed(0).padStart(6)} ms   (${rest.map((s) => s.toFixed(0)).join(', ')})`);
+  console.log(
+    `${label.padEnd(28)} first ${first!.toFixed(0).padStart(6)} ms   median ${median(rest).toFixed(0).padStart(6)} ms   (${rest.map((s) => s.toFixed(0)).join(', ')})`,
+  );
 }
 
 const databases = new Databases();
@@ -106,7 +108,10 @@ try {
       if (!url) continue;
       const variables = { r: [{ __typename: 'City', code: '01' }], ...VARIABLES };
       const used = Object.fromEntries(Object.entries(variables).filter(([k]) => k === 'r' || fields.includes(`$${k}`)));
-      const declared = `query($r: [_Any!]!${Object.keys(used).filter((k) => k !== 'r').map((k) => `, $${k}: ${k === 'year' ? 'Int' : 'Date'}!`).join('')}) {
+      const declared = `query($r: [_Any!]!${Object.keys(used)
+        .filter((k) => k !== 'r')
+        .map((k) => `, $${k}: ${k === 'year' ? 'Int' : 'Date'}!`)
+        .join('')}) {
         _entities(representations: $r) { ... on City { ${fields} } } }`;
       await time(`overview share: ${name}`, () => postGraphQL(url, declared, used));
     }

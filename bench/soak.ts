@@ -43,12 +43,17 @@ async function main(): Promise<number> {
     const mint = benchMinter();
     const readers = await mintReaders(clients, communes, mint);
     const writer = await mintWriter(mint);
-    const tasks = operations.map((op) => ({ name: op.name, task: userTask(ours.url, JSON.stringify({ query: op.document, variables: op.variables }), readers) }));
+    const tasks = operations.map((op) => ({
+      name: op.name,
+      task: userTask(ours.url, JSON.stringify({ query: op.document, variables: op.variables }), readers),
+    }));
     // Every role's answer to every operation first: a mix that cannot run is no soak.
     for (const { task } of tasks) for (let client = 0; client < Math.min(clients, 5); client++) await task(client);
     const latencies = new Map<string, number[]>(operations.map((op) => [op.name, []]));
     const turns = new Array<number>(clients).fill(0);
-    log(`${clients} clients (${readers.map((r) => r.role).join(', ')}) round ${names.join(', ')} for ${seconds} s, a repayment every ${values['writer-interval']} ms`);
+    log(
+      `${clients} clients (${readers.map((r) => r.role).join(', ')}) round ${names.join(', ')} for ${seconds} s, a repayment every ${values['writer-interval']} ms`,
+    );
     const writing = startWriter(ours.url, writer, loanId, Number(values['writer-interval']));
     ours.memory.reset();
     const result = await closedLoop({

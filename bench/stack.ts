@@ -53,7 +53,11 @@ export class BenchStack {
    * `options`: more environment and node flags for the subgraphs' process, and another checkout
    * to run (bench/profile.ts's baseline: its gateway must be built, dist/gateway.mjs).
    */
-  static async start(databaseUrl: string, poolSize: number, options: { env?: Record<string, string>; nodeArgs?: string[]; root?: string } = {}): Promise<BenchStack> {
+  static async start(
+    databaseUrl: string,
+    poolSize: number,
+    options: { env?: Record<string, string>; nodeArgs?: string[]; root?: string } = {},
+  ): Promise<BenchStack> {
     const { child, ready } = await spawnChild({
       name: 'subgraphs',
       script: 'bench/processes/subgraphs.ts',

@@ -61,7 +61,8 @@ export function startWriter(url: string, writer: BenchUser, loanId: string, inte
         const body = JSON.stringify({ query: REPAYMENT, variables: { input: { loanId, paidOn, principal: '1000', interest: '0' } } });
         const response = await postRaw(url, body, writer.headers);
         const json = JSON.parse(response.body) as { errors?: Array<{ message: string }> };
-        if (response.status !== 200 || json.errors?.length) throw new Error(`HTTP ${response.status}: ${json.errors?.[0]?.message ?? response.body.slice(0, 200)}`);
+        if (response.status !== 200 || json.errors?.length)
+          throw new Error(`HTTP ${response.status}: ${json.errors?.[0]?.message ?? response.body.slice(0, 200)}`);
         stats.writes++;
       } catch (error) {
         stats.errors++;

@@ -32,7 +32,10 @@ export async function bulkInsert(
     const binary = columns.every((c) => c.type in BINARY_FIELDS);
     for (let start = 0; start < length; start += COPY_ROWS) {
       const end = Math.min(length, start + COPY_ROWS);
-      await copyRows(db, table, columns, binary ? copyBinary(columns, data, start, end) : copyText(data, start, end), { freeze: options.emptied === true, binary });
+      await copyRows(db, table, columns, binary ? copyBinary(columns, data, start, end) : copyText(data, start, end), {
+        freeze: options.emptied === true,
+        binary,
+      });
     }
     return length;
   }
@@ -233,7 +236,9 @@ export async function copyRows(
   const names = columns.map((c) => `"${c.name}"`).join(', ');
   const options = [...(freeze ? ['FREEZE'] : []), ...(binary ? ['FORMAT binary'] : [])];
   // The embedded session's client passes a Blob parameter as the file COPY reads (embedded.ts).
-  await db.executeQuery(CompiledQuery.raw(`COPY "${table}" (${names}) FROM '/dev/blob'${options.length ? ` WITH (${options.join(', ')})` : ''}`, [new Blob([data])]));
+  await db.executeQuery(
+    CompiledQuery.raw(`COPY "${table}" (${names}) FROM '/dev/blob'${options.length ? ` WITH (${options.join(', ')})` : ''}`, [new Blob([data])]),
+  );
 }
 
 /** True when `db` runs on the embedded database (PGlite names itself in version()). */

@@ -138,6 +138,7 @@ const rows: Array<[code: string, name: string, kind: 'ward' | 'rural']> = [
   ['00430', 'Đa Phúc', 'rural'],
   ['00433', 'Nội Bài', 'rural'],
   ['00385', 'Trung Giã', 'rural'],
-  ['00382', 'Kim Anh', 'rural'],];
+  ['00382', 'Kim Anh', 'rural'],
+];
 
 export const COMMUNES: readonly CommuneRef[] = rows.map(([code, name, kind]) => ({ code, name, kind }));

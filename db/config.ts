@@ -2,9 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Where one subgraph's data lives: a PostgreSQL server or the embedded database. */
-export type DatabaseTarget =
-  | { kind: 'server'; url: string }
-  | { kind: 'embedded'; dataDir: string | undefined; layout: EmbeddedLayout };
+export type DatabaseTarget = { kind: 'server'; url: string } | { kind: 'embedded'; dataDir: string | undefined; layout: EmbeddedLayout };
 
 /**
  * How the embedded database is laid out: 'shared' (the default), one PGlite on the main thread
@@ -29,11 +27,7 @@ export function embeddedLayout(env: NodeJS.ProcessEnv): EmbeddedLayout {
  * neither, the subgraph uses the embedded PostgreSQL (PGlite). `dataDir` undefined means an
  * in-memory database (tests); otherwise `DATA_DIR` (default `.data`) holds it on disk.
  */
-export function databaseTarget(
-  subgraph: string,
-  env: NodeJS.ProcessEnv = process.env,
-  options: { inMemory?: boolean } = {},
-): DatabaseTarget {
+export function databaseTarget(subgraph: string, env: NodeJS.ProcessEnv = process.env, options: { inMemory?: boolean } = {}): DatabaseTarget {
   const url = env[`${subgraph.toUpperCase()}_DATABASE_URL`] || env.DATABASE_URL;
   if (url) return { kind: 'server', url };
   const layout = embeddedLayout(env);

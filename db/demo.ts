@@ -52,14 +52,22 @@ const GIVEN_F = ['Lan', 'Hoa', 'Mai', 'Hương', 'Thảo', 'Hằng', 'Linh', 'Y�
 const GIVEN_M = ['Hùng', 'Dũng', 'Tuấn', 'Nam', 'Long', 'Sơn', 'Hải', 'Quân'];
 const STREETS = ['Thôn Đông', 'Thôn Đoài', 'Xóm Chùa', 'Xóm Mới', 'Tổ dân phố 3', 'Tổ dân phố 7', 'Ngõ 12', 'Ngõ 45'];
 const INDICATORS = [
-  'employment', 'dependants', 'nutrition', 'health_insurance', 'adult_education', 'school_attendance',
-  'housing_quality', 'floor_area', 'water_source', 'latrine', 'telecommunication', 'information_access',
+  'employment',
+  'dependants',
+  'nutrition',
+  'health_insurance',
+  'adult_education',
+  'school_attendance',
+  'housing_quality',
+  'floor_area',
+  'water_source',
+  'latrine',
+  'telecommunication',
+  'information_access',
 ];
 
 function name(random: Random, family: string, sex: 'female' | 'male'): string {
-  return sex === 'female'
-    ? `${family} ${random.pick(MIDDLE_F)} ${random.pick(GIVEN_F)}`
-    : `${family} ${random.pick(MIDDLE_M)} ${random.pick(GIVEN_M)}`;
+  return sex === 'female' ? `${family} ${random.pick(MIDDLE_F)} ${random.pick(GIVEN_F)}` : `${family} ${random.pick(MIDDLE_M)} ${random.pick(GIVEN_M)}`;
 }
 
 /** Income and deprivations that put a household in a given band under the 2022-2025 lines. */

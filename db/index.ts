@@ -74,7 +74,8 @@ export class Databases {
       const url = new URL(target.url);
       return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}, schema ${schemaName(subgraph)}`;
     }
-    if (target.layout === 'per-subgraph') return `embedded PostgreSQL of its own in a thread of its own (${target.dataDir ?? 'in memory'}), schema ${schemaName(subgraph)}`;
+    if (target.layout === 'per-subgraph')
+      return `embedded PostgreSQL of its own in a thread of its own (${target.dataDir ?? 'in memory'}), schema ${schemaName(subgraph)}`;
     return `embedded PostgreSQL shared by every subgraph (${target.dataDir ?? 'in memory'}), schema ${schemaName(subgraph)}`;
   }
 
@@ -203,12 +204,7 @@ export async function pendingMigrations(db: Kysely<any>, subgraph: string, migra
   return all.filter((m) => !m.executedAt).map((m) => m.name);
 }
 
-export async function migrateSubgraph(
-  db: Kysely<any>,
-  subgraph: string,
-  migrations: Record<string, Migration>,
-  log: MigrationLog = () => {},
-): Promise<void> {
+export async function migrateSubgraph(db: Kysely<any>, subgraph: string, migrations: Record<string, Migration>, log: MigrationLog = () => {}): Promise<void> {
   const schema = schemaName(subgraph);
   // PostgreSQL checks CREATE on the database even for IF NOT EXISTS; a subgraph role that owns
   // its schema (npm run start:cluster) has no such right, so create the schema only when missing.

@@ -139,7 +139,14 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ...(options.observability ? [options.observability.plugin<GatewayContext>(), errorsPlugin<GatewayContext>(options.observability.logger)] : []),
-      gatewayAccessPlugin({ rules: () => rules, limits, shareFetches, publicOperations, trusted, ...(options.observability ? { observability: options.observability } : {}) }),
+      gatewayAccessPlugin({
+        rules: () => rules,
+        limits,
+        shareFetches,
+        publicOperations,
+        trusted,
+        ...(options.observability ? { observability: options.observability } : {}),
+      }),
     ],
   });
 }
@@ -256,7 +263,9 @@ async function gatewayReadiness(subgraphUrls: Record<string, string>): Promise<R
           checks[name] = 'ok';
         } else {
           const body = (await response.json().catch(() => null)) as { checks?: Record<string, string> } | null;
-          const failing = Object.entries(body?.checks ?? {}).filter(([, v]) => v !== 'ok').map(([k, v]) => `${k}: ${v}`);
+          const failing = Object.entries(body?.checks ?? {})
+            .filter(([, v]) => v !== 'ok')
+            .map(([k, v]) => `${k}: ${v}`);
           checks[name] = `not ready (HTTP ${response.status}${failing.length ? `; ${failing.join('; ')}` : ''})`;
         }
       } catch (error) {
@@ -363,5 +372,8 @@ export function subgraphUrlsFromEnv(names: readonly string[], env: NodeJS.Proces
 
 /** CORS_ORIGINS: the other origins whose pages may call the gateway (comma-separated); none by default. */
 export function corsOriginsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  return (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
 }

@@ -50,10 +50,18 @@ export function gatewayPages(title: string, signIn: SignInSettings | null = null
     const assets = await buildAssets();
     const config: DashboardConfig = { signIn, xlsxModule: assetUrl(assets, 'xlsx.js') };
     // dashboard-prefetch first: it sends the page's first requests while the bundle loads.
-    sendPage(res, await pageHtml('dashboard', 'Giảm nghèo Hà Nội', `<div id="app" class="loading">Đang tải… / Loading…</div>`, config, 'dashboard-prefetch'), signIn);
+    sendPage(
+      res,
+      await pageHtml('dashboard', 'Giảm nghèo Hà Nội', `<div id="app" class="loading">Đang tải… / Loading…</div>`, config, 'dashboard-prefetch'),
+      signIn,
+    );
   };
   const callback: Route = async (_req, res) => {
-    sendPage(res, await pageHtml('signin-callback', 'Đăng nhập / Sign-in', `<p id="status" style="font: 16px system-ui, sans-serif; padding: 2rem">…</p>`, { signIn }), signIn);
+    sendPage(
+      res,
+      await pageHtml('signin-callback', 'Đăng nhập / Sign-in', `<p id="status" style="font: 16px system-ui, sans-serif; padding: 2rem">…</p>`, { signIn }),
+      signIn,
+    );
   };
   return {
     landingPage: playground.landingPage,

@@ -182,12 +182,26 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const isMutation = /^\s*mutation\b/.test(options.request.query ?? '');
     if (!this.circuit.allow()) {
       this.observability?.fetchErrors.inc({ subgraph: this.name });
-      return this.failedAnswer(options, new SubgraphFailure('SUBGRAPH_UNAVAILABLE', `The ${this.name} subgraph is not answering (it failed ${this.settings.circuitFailures} times in a row); it is checked again every ${Math.ceil(this.settings.circuitCooldownMs / 1000)} s and asked as soon as it answers.`), false);
+      return this.failedAnswer(
+        options,
+        new SubgraphFailure(
+          'SUBGRAPH_UNAVAILABLE',
+          `The ${this.name} subgraph is not answering (it failed ${this.settings.circuitFailures} times in a row); it is checked again every ${Math.ceil(this.settings.circuitCooldownMs / 1000)} s and asked as soon as it answers.`,
+        ),
+        false,
+      );
     }
     const deadline = options.context?.deadline ?? Date.now() + this.settings.requestDeadlineMs;
     const budget = Math.min(this.settings.subgraphTimeoutMs, deadline - Date.now());
     if (budget <= 0) {
-      return this.failedAnswer(options, new SubgraphFailure('SUBGRAPH_TIMEOUT', `The request's deadline (${this.settings.requestDeadlineMs} ms) passed before the ${this.name} subgraph was asked.`), false);
+      return this.failedAnswer(
+        options,
+        new SubgraphFailure(
+          'SUBGRAPH_TIMEOUT',
+          `The request's deadline (${this.settings.requestDeadlineMs} ms) passed before the ${this.name} subgraph was asked.`,
+        ),
+        false,
+      );
     }
     const byDeadline = budget < this.settings.subgraphTimeoutMs;
     const signal = AbortSignal.timeout(budget);
@@ -219,7 +233,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
               : `The ${this.name} subgraph did not answer within ${this.settings.subgraphTimeoutMs} ms.`,
           )
         : new SubgraphFailure('SUBGRAPH_UNAVAILABLE', `The ${this.name} subgraph could not be reached.`);
-      this.observability?.logger.warn({ subgraph: this.name, requestId: options.context?.requestId, code: failure.code, cause: (error as Error).message }, 'subgraph fetch failed');
+      this.observability?.logger.warn(
+        { subgraph: this.name, requestId: options.context?.requestId, code: failure.code, cause: (error as Error).message },
+        'subgraph fetch failed',
+      );
       return this.failedAnswer(options, failure, isMutation);
     } finally {
       end?.();
@@ -244,7 +261,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       representations.slice(0, perEntity).forEach((_, i) => {
         for (const field of fields) errors.push({ message, path: ['_entities', i, field], extensions });
       });
-      if (representations.length > perEntity) errors.push({ message: `${message} (${representations.length - perEntity} more entities not listed)`, extensions });
+      if (representations.length > perEntity)
+        errors.push({ message: `${message} (${representations.length - perEntity} more entities not listed)`, extensions });
     } else {
       for (const field of fields) errors.push({ message, path: [field], extensions });
     }
@@ -340,9 +358,16 @@ function post(url: string, init: RequestInit): Promise<SharedAnswer> {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', reject);
-        response.on('aborted', () => reject(Object.assign(new Error('the subgraph closed the connection before its answer was complete'), { code: 'ECONNRESET' })));
+        response.on('aborted', () =>
+          reject(Object.assign(new Error('the subgraph closed the connection before its answer was complete'), { code: 'ECONNRESET' })),
+        );
         response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            status: response.statusCode ?? 0,
+            statusText: response.statusMessage ?? '',
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
         );
       },
     );

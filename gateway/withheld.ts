@@ -112,7 +112,8 @@ export function findWithheldCounts(
           found.push({ path: [...path, key], coordinate, reason });
         }
         const child = getNamedType(field.type);
-        if (selection.selectionSet && (isObjectType(child) || isAbstractType(child))) walk(selection.selectionSet, child as GraphQLCompositeType, object[key], [...path, key]);
+        if (selection.selectionSet && (isObjectType(child) || isAbstractType(child)))
+          walk(selection.selectionSet, child as GraphQLCompositeType, object[key], [...path, key]);
       } else {
         const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
         if (!fragment) continue;

@@ -76,7 +76,8 @@ async function keysFrom(file: string | undefined): Promise<Keys> {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as Keys;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file}: ${(error as Error).message}; delete it to make new keys`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new Error(`${file}: ${(error as Error).message}; delete it to make new keys`, { cause: error });
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   try {
@@ -90,7 +91,12 @@ async function keysFrom(file: string | undefined): Promise<Keys> {
 // The provider's pages speak the pages' language (ui_locales from the sign-in request), with
 // the same words files and library as the pages.
 const words = i18next.createInstance();
-void words.init({ resources: { vi: { translation: vi }, en: { translation: en } }, fallbackLng: false, initAsync: false, interpolation: { escapeValue: true } });
+void words.init({
+  resources: { vi: { translation: vi }, en: { translation: en } },
+  fallbackLng: false,
+  initAsync: false,
+  interpolation: { escapeValue: true },
+});
 type Language = 'vi' | 'en';
 const languageOf = (uiLocales: unknown): Language => (typeof uiLocales === 'string' && /^en\b/.test(uiLocales) ? 'en' : 'vi');
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- t() is typed string | object; the rule's generic form does not compile
@@ -108,13 +114,26 @@ button{font:inherit;padding:.45rem 1rem;border-radius:4px;border:1px solid #b03a
 function page(lang: Language, title: string, body: string, options: { script?: string; formTargets?: string[] } = {}): { html: string; csp: string } {
   const script = options.script ? `<script>${options.script}</script>` : '';
   const scriptHash = options.script ? `'sha256-${crypto.createHash('sha256').update(options.script).digest('base64')}'` : "'none'";
-  const csp = ["default-src 'none'", "style-src 'unsafe-inline'", 'img-src data:', `script-src ${scriptHash}`, `form-action 'self' ${(options.formTargets ?? []).join(' ')}`.trim(), "base-uri 'none'", "frame-ancestors 'none'"].join('; ');
+  const csp = [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    'img-src data:',
+    `script-src ${scriptHash}`,
+    `form-action 'self' ${(options.formTargets ?? []).join(' ')}`.trim(),
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
   const html = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title><link rel="icon" href="data:,"><style>${STYLE}</style></head><body><main>${body}</main>${script}</body></html>`;
   return { html, csp };
 }
 
 function send(res: http.ServerResponse, status: number, content: { html: string; csp: string }): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': content.csp, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': content.csp,
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+  });
   res.end(content.html);
 }
 
@@ -224,7 +243,13 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
           useGrantedResource: () => true,
           getResourceServerInfo: (_ctx, requested) => {
             if (requested !== resource) throw new errors.InvalidTarget();
-            return { scope: GRAPH_SCOPE, audience: options.audience, accessTokenTTL: options.accessTokenTtl ?? 600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
+            return {
+              scope: GRAPH_SCOPE,
+              audience: options.audience,
+              accessTokenTTL: options.accessTokenTtl ?? 600,
+              accessTokenFormat: 'jwt',
+              jwt: { sign: { alg: 'RS256' } },
+            };
           },
         },
       },
@@ -250,10 +275,22 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
       jwks: { keys: [keys.signing] },
       cookies: { keys: keys.cookies },
-      ttl: { AccessToken: options.accessTokenTtl ?? 600, AuthorizationCode: 60, IdToken: 3600, Interaction: 600, RefreshToken: 8 * 3600, Session: 8 * 3600, Grant: 8 * 3600 },
+      ttl: {
+        AccessToken: options.accessTokenTtl ?? 600,
+        AuthorizationCode: 60,
+        IdToken: 3600,
+        Interaction: 600,
+        RefreshToken: 8 * 3600,
+        Session: 8 * 3600,
+        Grant: 8 * 3600,
+      },
       renderError: (ctx, out) => {
         const lang = languageOf(ctx.oidc?.params?.ui_locales);
-        const content = page(lang, say(lang, 'providerError.title'), `<h1>${escape(say(lang, 'providerError.title'))}</h1><p class="error">${escape(String(out.error_description ?? out.error))}</p><p><a href="${escape(new URL('/dashboard', origin).href)}">${escape(say(lang, 'providerError.back'))}</a></p>`);
+        const content = page(
+          lang,
+          say(lang, 'providerError.title'),
+          `<h1>${escape(say(lang, 'providerError.title'))}</h1><p class="error">${escape(String(out.error_description ?? out.error))}</p><p><a href="${escape(new URL('/dashboard', origin).href)}">${escape(say(lang, 'providerError.back'))}</a></p>`,
+        );
         ctx.type = 'html';
         ctx.set('content-security-policy', content.csp);
         ctx.body = content.html;
@@ -274,7 +311,11 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     };
     const messagePage = (ctx: KoaContextWithOIDC, key: string) => {
       const lang = languageOf(ctx.oidc.params?.ui_locales);
-      const content = page(lang, say(lang, key), `<h1>${escape(say(lang, key))}</h1><p><a href="${escape(new URL('/dashboard', origin).href)}">${escape(say(lang, 'logout.back'))}</a></p>`);
+      const content = page(
+        lang,
+        say(lang, key),
+        `<h1>${escape(say(lang, key))}</h1><p><a href="${escape(new URL('/dashboard', origin).href)}">${escape(say(lang, 'logout.back'))}</a></p>`,
+      );
       ctx.set('content-security-policy', content.csp);
       ctx.body = content.html;
     };
@@ -292,7 +333,13 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     };
 
     /** The sign-in form of an interaction, its answer, and a cancel. */
-    async function interaction(provider: Provider, req: http.IncomingMessage, res: http.ServerResponse, uid: string, action: string | undefined): Promise<void> {
+    async function interaction(
+      provider: Provider,
+      req: http.IncomingMessage,
+      res: http.ServerResponse,
+      uid: string,
+      action: string | undefined,
+    ): Promise<void> {
       const details = await provider.interactionDetails(req, res);
       if (details.uid !== uid) throw new Error('this sign-in has expired; start again from the dashboard');
       const lang = languageOf(details.params.ui_locales);

@@ -1,4 +1,3 @@
-
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { RequestAuth } from './access/request.js';
 import { badInput } from './errors.js';
@@ -124,7 +123,12 @@ export async function auditTrail(db: Kysely<any>, args: AuditTrailArgs): Promise
   const page = before === undefined ? where : sql`${where} AND id < ${before}`;
   const rows = await sql<AuditRow>`SELECT * FROM audit_event WHERE ${page} ORDER BY id DESC LIMIT ${limit + 1}`.execute(db);
   const total = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_event WHERE ${where}`.execute(db);
-  return toConnection('audit', rows.rows.map((r) => ({ ...r, id: Number(r.id) })), limit, total.rows[0]?.n ?? 0);
+  return toConnection(
+    'audit',
+    rows.rows.map((r) => ({ ...r, id: Number(r.id) })),
+    limit,
+    total.rows[0]?.n ?? 0,
+  );
 }
 
 /** Resolvers for the AuditEvent type every subgraph declares. */

@@ -60,9 +60,13 @@ function validatePolicy(raw: Partial<Omit<AccessPolicy, 'disclosure'>> & { discl
   const threshold = raw.smallCountThreshold ?? 4;
   if (!Number.isInteger(threshold) || threshold < 0) fail('"smallCountThreshold" must be a whole number ≥ 0');
   const disclosure: DisclosurePolicy = { ...DEFAULT_DISCLOSURE, ...raw.disclosure, threshold };
-  if (typeof disclosure.noiseRatio !== 'number' || !(disclosure.noiseRatio >= 0 && disclosure.noiseRatio < 1)) fail('"disclosure.noiseRatio" must be a number from 0 (no noise) to below 1');
+  if (typeof disclosure.noiseRatio !== 'number' || !(disclosure.noiseRatio >= 0 && disclosure.noiseRatio < 1))
+    fail('"disclosure.noiseRatio" must be a number from 0 (no noise) to below 1');
   if (!Number.isSafeInteger(disclosure.moneyUnit) || disclosure.moneyUnit < 1) fail('"disclosure.moneyUnit" must be a whole number of đồng ≥ 1');
-  if (!Array.isArray(disclosure.publicSpans) || disclosure.publicSpans.some((s) => !Array.isArray(s) || s.length !== 2 || !s.every(Number.isInteger) || s[0]! > s[1]!)) {
+  if (
+    !Array.isArray(disclosure.publicSpans) ||
+    disclosure.publicSpans.some((s) => !Array.isArray(s) || s.length !== 2 || !s.every(Number.isInteger) || s[0]! > s[1]!)
+  ) {
     fail('"disclosure.publicSpans" must be a list of [fromYear, toYear] pairs');
   }
   return { smallCountThreshold: threshold, disclosure, roles };
@@ -247,22 +251,38 @@ export class Authenticator {
       // issuer is verified with that issuer's keys and algorithms only.
       const trusted = this.trusted.size ? this.trusted.get(issuerOf(match[1]!)) : undefined;
       if (trusted) {
-        const options = { issuer: trusted.issuer, audience: trusted.audience ?? this.config.audience, algorithms: trusted.algorithms, clockTolerance: 5, requiredClaims: ['exp', 'sub'] };
+        const options = {
+          issuer: trusted.issuer,
+          audience: trusted.audience ?? this.config.audience,
+          algorithms: trusted.algorithms,
+          clockTolerance: 5,
+          requiredClaims: ['exp', 'sub'],
+        };
         payload = (await jwtVerify(match[1]!, trusted.keys, options)).payload;
       } else {
         const key = await this.verifyKey;
-        const options = { issuer: this.config.issuer, audience: this.config.audience, clockTolerance: 5, algorithms: [this.algorithm], requiredClaims: ['exp', 'sub'] };
+        const options = {
+          issuer: this.config.issuer,
+          audience: this.config.audience,
+          clockTolerance: 5,
+          algorithms: [this.algorithm],
+          requiredClaims: ['exp', 'sub'],
+        };
         const verified = typeof key === 'function' ? await jwtVerify(match[1]!, key, options) : await jwtVerify(match[1]!, key, options);
         payload = verified.payload;
       }
     } catch (error) {
       const code = (error as { code?: string }).code;
       const reason =
-        code === 'ERR_JWT_EXPIRED' ? 'the token has expired'
-        : code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? 'the token is not signed with a key this graph trusts'
-        : code === 'ERR_JOSE_ALG_NOT_ALLOWED' ? `the token is not signed with ${this.algorithm}, the one algorithm this graph accepts`
-        : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? `the token's claims do not fit this graph (${(error as Error).message})`
-        : 'the token could not be verified';
+        code === 'ERR_JWT_EXPIRED'
+          ? 'the token has expired'
+          : code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'
+            ? 'the token is not signed with a key this graph trusts'
+            : code === 'ERR_JOSE_ALG_NOT_ALLOWED'
+              ? `the token is not signed with ${this.algorithm}, the one algorithm this graph accepts`
+              : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED'
+                ? `the token's claims do not fit this graph (${(error as Error).message})`
+                : 'the token could not be verified';
       throw unauthenticated(`Not authenticated: ${reason}`);
     }
     const viewer = this.viewerFromClaims(payload);
@@ -288,7 +308,8 @@ export class Authenticator {
     if (!subject) throw unauthenticated('Not authenticated: the token has no subject (sub)');
     // Only the documented claims: `roles` (an array), `communes`, `sub`.
     const roles = Array.isArray(payload.roles) ? payload.roles : [];
-    if (!roles.length || roles.some((r) => typeof r !== 'string')) throw unauthenticated('Not authenticated: the token names no roles (a "roles" array of strings)');
+    if (!roles.length || roles.some((r) => typeof r !== 'string'))
+      throw unauthenticated('Not authenticated: the token names no roles (a "roles" array of strings)');
     const scopes = new Set<string>();
     let communeScoped = false;
     for (const role of roles as string[]) {

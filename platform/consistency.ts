@@ -185,7 +185,11 @@ export async function grantedWithoutList(
   if (records.length === 0) return [];
   const listYear = (r: GrantedRecord) => Number(r.granted.slice(0, 4)) - 1;
   const years = [...new Set(records.map(listYear))];
-  const households = await registry.classifications(communes, years, records.map((r) => String(r.household_id)));
+  const households = await registry.classifications(
+    communes,
+    years,
+    records.map((r) => String(r.household_id)),
+  );
   return records.flatMap((r): DepartmentFinding[] => {
     const household = households.get(String(r.household_id));
     const classification = household?.classificationByYear[listYear(r)] ?? null;

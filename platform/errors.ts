@@ -46,9 +46,10 @@ export function formatErrorSafely(formatted: GraphQLFormattedError, error?: unkn
   const database = code === undefined || code === 'INTERNAL_SERVER_ERROR' ? databaseTrouble(error) : null;
   if (database) {
     return {
-      message: database === 'DATABASE_TIMEOUT'
-        ? 'The department\'s database took too long (a statement or lock timeout); nothing was changed by this field. Try again shortly.'
-        : 'The department\'s database is not answering; nothing was changed by this field. Try again shortly.',
+      message:
+        database === 'DATABASE_TIMEOUT'
+          ? "The department's database took too long (a statement or lock timeout); nothing was changed by this field. Try again shortly."
+          : "The department's database is not answering; nothing was changed by this field. Try again shortly.",
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: { code: database, ...(extensions.serviceName ? { serviceName: extensions.serviceName } : {}) },
     };
@@ -77,8 +78,18 @@ export function databaseTrouble(error: unknown): 'DATABASE_UNAVAILABLE' | 'DATAB
   for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { originalError?: unknown }).originalError, depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (code === '57014' || code === '55P03') return 'DATABASE_TIMEOUT';
-    if (typeof code === 'string' && (/^08/.test(code) || ['57P01', '57P02', '57P03', '53300', '3D000', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(code))) return 'DATABASE_UNAVAILABLE';
-    if (typeof message === 'string' && /^Connection terminated|timeout exceeded when trying to connect|is not currently accepting connections|terminating connection due to administrator command/.test(message)) return 'DATABASE_UNAVAILABLE';
+    if (
+      typeof code === 'string' &&
+      (/^08/.test(code) || ['57P01', '57P02', '57P03', '53300', '3D000', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(code))
+    )
+      return 'DATABASE_UNAVAILABLE';
+    if (
+      typeof message === 'string' &&
+      /^Connection terminated|timeout exceeded when trying to connect|is not currently accepting connections|terminating connection due to administrator command/.test(
+        message,
+      )
+    )
+      return 'DATABASE_UNAVAILABLE';
   }
   return null;
 }
@@ -116,7 +127,14 @@ export function errorsPlugin<TContext extends BaseContext & { auth?: { requestId
             const code = error.extensions?.code;
             if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR') continue;
             const original = error.originalError ?? error;
-            logger.error({ requestId: contextValue?.auth?.requestId, path: error.path, err: { message: original.message, stack: original.stack, code: (original as { code?: unknown }).code } }, 'internal error');
+            logger.error(
+              {
+                requestId: contextValue?.auth?.requestId,
+                path: error.path,
+                err: { message: original.message, stack: original.stack, code: (original as { code?: unknown }).code },
+              },
+              'internal error',
+            );
           }
         },
         async willSendResponse({ response, contextValue }) {

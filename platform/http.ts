@@ -53,22 +53,23 @@ class BodyTooLarge extends Error {}
  * (rather than startStandaloneServer) so that the same process can also serve a local landing
  * page and health routes, and so that nothing here loads a page from an outside host.
  */
-export async function serveGraphQL<TContext extends BaseContext>(
-  apollo: ApolloServer<TContext>,
-  options: ServeOptions<TContext>,
-): Promise<RunningServer> {
+export async function serveGraphQL<TContext extends BaseContext>(apollo: ApolloServer<TContext>, options: ServeOptions<TContext>): Promise<RunningServer> {
   const maxBodyBytes = options.maxBodyBytes ?? Number(process.env.MAX_BODY_BYTES || 1_000_000);
   const routes: Record<string, Route> = {
     '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     '/ready': async (_req, res) => {
-      const readiness = options.ready ? await options.ready().catch((e: Error) => ({ ready: false, checks: { error: e.message } })) : { ready: true, checks: {} };
+      const readiness = options.ready
+        ? await options.ready().catch((e: Error) => ({ ready: false, checks: { error: e.message } }))
+        : { ready: true, checks: {} };
       sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks });
     },
     ...(options.observability
       ? {
           '/metrics': async (req: http.IncomingMessage, res: http.ServerResponse) => {
             if (!metricsAllowed(req)) {
-              return sendJson(res, 401, { error: 'metrics are served to loopback callers, or to anyone with Authorization: Bearer <METRICS_TOKEN> when METRICS_TOKEN is set' });
+              return sendJson(res, 401, {
+                error: 'metrics are served to loopback callers, or to anyone with Authorization: Bearer <METRICS_TOKEN> when METRICS_TOKEN is set',
+              });
             }
             res.setHeader('content-type', options.observability!.registry.contentType);
             res.end(await options.observability!.registry.metrics());

@@ -1,14 +1,6 @@
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
-import {
-  Kind,
-  TypeInfo,
-  visit,
-  visitWithTypeInfo,
-  type DocumentNode,
-  type FieldNode,
-  type GraphQLSchema,
-} from 'graphql';
+import { Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLSchema } from 'graphql';
 import type { Viewer } from './auth.js';
 import { deepFreeze, maxEntriesFromEnv, switchFromEnv, type KeptAnswers } from './kept.js';
 import type { RequestAuth, WithheldCount } from './access/request.js';

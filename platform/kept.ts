@@ -142,33 +142,36 @@ export class KeptAnswers {
   ): DataLoader<K, V, string> {
     // Object keys name their answer by the loader's own cacheKeyFn (String would make every one "[object Object]").
     const idOf = (key: K) => `${field}\u0000${options?.cacheKeyFn ? options.cacheKeyFn(key) : String(key)}`;
-    return new DataLoader<K, V, string>(async (keys) => {
-      if (!this.isEnabled()) return batch(keys);
-      const current = await versions.load('all');
-      const tags = keys.map((key) => tagOf(current, scopeOf(key)));
-      const out: Array<V | Error> = new Array(keys.length);
-      const missing: number[] = [];
-      keys.forEach((key, i) => {
-        const id = idOf(key);
-        const entry = this.entries.get(id);
-        if (entry && entry.tag === tags[i]) {
-          // Least recently used goes first: a hit moves to the end.
-          this.entries.delete(id);
-          this.entries.set(id, entry);
-          out[i] = entry.value as V;
-          this.stats.hits++;
-        } else missing.push(i);
-      });
-      if (missing.length === 0) return out;
-      this.stats.misses += missing.length;
-      const fresh = await batch(missing.map((i) => keys[i]!));
-      missing.forEach((i, j) => {
-        const value = fresh[j]!;
-        out[i] = value;
-        if (!(value instanceof Error)) this.keep(idOf(keys[i]!), { tag: tags[i]!, value: deepFreeze(value) });
-      });
-      return out;
-    }, { ...options, cacheKeyFn: options?.cacheKeyFn ?? ((key: K) => String(key)) });
+    return new DataLoader<K, V, string>(
+      async (keys) => {
+        if (!this.isEnabled()) return batch(keys);
+        const current = await versions.load('all');
+        const tags = keys.map((key) => tagOf(current, scopeOf(key)));
+        const out: Array<V | Error> = new Array(keys.length);
+        const missing: number[] = [];
+        keys.forEach((key, i) => {
+          const id = idOf(key);
+          const entry = this.entries.get(id);
+          if (entry && entry.tag === tags[i]) {
+            // Least recently used goes first: a hit moves to the end.
+            this.entries.delete(id);
+            this.entries.set(id, entry);
+            out[i] = entry.value as V;
+            this.stats.hits++;
+          } else missing.push(i);
+        });
+        if (missing.length === 0) return out;
+        this.stats.misses += missing.length;
+        const fresh = await batch(missing.map((i) => keys[i]!));
+        missing.forEach((i, j) => {
+          const value = fresh[j]!;
+          out[i] = value;
+          if (!(value instanceof Error)) this.keep(idOf(keys[i]!), { tag: tags[i]!, value: deepFreeze(value) });
+        });
+        return out;
+      },
+      { ...options, cacheKeyFn: options?.cacheKeyFn ?? ((key: K) => String(key)) },
+    );
   }
 
   private keep(id: string, entry: Entry): void {

@@ -82,7 +82,12 @@ export function checkLimits(
   if (!operation) return null;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (!root) return null;
   let pageError: GraphQLError | null = null;
   const valueOf = (node: ValueNode | undefined): unknown => {
@@ -119,14 +124,19 @@ export function checkLimits(
           const n = typeof given === 'number' ? given : typeof fallback === 'number' ? fallback : undefined;
           if (n !== undefined) page = Math.max(page ?? 0, n);
           if (n !== undefined && n > limits.maxPageSize && !pageError) {
-            pageError = new GraphQLError(`${parent.name}.${name}: ${argName} is ${n}; at most ${limits.maxPageSize} per page`, { extensions: { code: 'BAD_USER_INPUT', field: argName, limit: 'pageSize', actual: n, maximum: limits.maxPageSize, http: { status: 400 } } });
+            pageError = new GraphQLError(`${parent.name}.${name}: ${argName} is ${n}; at most ${limits.maxPageSize} per page`, {
+              extensions: { code: 'BAD_USER_INPUT', field: argName, limit: 'pageSize', actual: n, maximum: limits.maxPageSize, http: { status: 400 } },
+            });
           }
         }
         // A connection's own lists are already counted by its page size.
         const isList = isListType(getNullableType(field.type));
         const multiplier = page ?? (isList && !parent.name.endsWith('Connection') ? limits.listSize : 1);
         const child = getNamedType(field.type);
-        const sub = selection.selectionSet && (isObjectType(child) || isAbstractType(child)) ? measure(selection.selectionSet, child as GraphQLCompositeType) : { depth: 0, cost: 0, aliases: 0 };
+        const sub =
+          selection.selectionSet && (isObjectType(child) || isAbstractType(child))
+            ? measure(selection.selectionSet, child as GraphQLCompositeType)
+            : { depth: 0, cost: 0, aliases: 0 };
         depth = Math.max(depth, 1 + sub.depth);
         cost += 1 + multiplier * sub.cost;
         aliases += sub.aliases;
@@ -162,7 +172,19 @@ export function checkLimits(
   const { depth, cost, aliases } = measure(operation.selectionSet, root);
   if (pageError) return pageError;
   if (depth > limits.maxDepth) return limitError('depth', `The query is ${depth} fields deep; at most ${limits.maxDepth} are allowed`, depth, limits.maxDepth);
-  if (aliases > limits.maxAliases) return limitError('aliases', `The query uses ${aliases} aliases (every fragment spread counts its own); at most ${limits.maxAliases} are allowed`, aliases, limits.maxAliases);
-  if (cost > limits.maxCost) return limitError('cost', `The query's estimated cost is ${cost}; at most ${limits.maxCost} is allowed (lists count as their page size, or ${limits.listSize} without one)`, cost, limits.maxCost);
+  if (aliases > limits.maxAliases)
+    return limitError(
+      'aliases',
+      `The query uses ${aliases} aliases (every fragment spread counts its own); at most ${limits.maxAliases} are allowed`,
+      aliases,
+      limits.maxAliases,
+    );
+  if (cost > limits.maxCost)
+    return limitError(
+      'cost',
+      `The query's estimated cost is ${cost}; at most ${limits.maxCost} is allowed (lists count as their page size, or ${limits.listSize} without one)`,
+      cost,
+      limits.maxCost,
+    );
   return null;
 }

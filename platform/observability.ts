@@ -51,7 +51,12 @@ export class Observability {
     client.collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
     this.requests = new client.Counter({ name: 'graphql_requests_total', help: 'GraphQL requests by operation name.', labelNames: ['operation'], registers });
-    this.errors = new client.Counter({ name: 'graphql_errors_total', help: 'GraphQL errors by operation name and error code.', labelNames: ['operation', 'code'], registers });
+    this.errors = new client.Counter({
+      name: 'graphql_errors_total',
+      help: 'GraphQL errors by operation name and error code.',
+      labelNames: ['operation', 'code'],
+      registers,
+    });
     this.duration = new client.Histogram({
       name: 'graphql_request_duration_seconds',
       help: 'GraphQL request latency by operation name.',
@@ -66,7 +71,12 @@ export class Observability {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.fetchErrors = new client.Counter({ name: 'gateway_subgraph_fetch_errors_total', help: 'Failed fetches to each subgraph.', labelNames: ['subgraph'], registers });
+    this.fetchErrors = new client.Counter({
+      name: 'gateway_subgraph_fetch_errors_total',
+      help: 'Failed fetches to each subgraph.',
+      labelNames: ['subgraph'],
+      registers,
+    });
     this.fetchesShared = new client.Counter({
       name: 'gateway_subgraph_fetches_shared_total',
       help: 'Subgraph fetches answered by an identical fetch already in flight for another request (same query, variables and token).',

@@ -67,7 +67,10 @@ export class RegistryClient {
       ... on Household { id commune { code kind } ${yearFields} } } }`;
     const result = new Map<string, RegistryHousehold>();
     for (const chunk of chunks(unique(ids).filter(isId), BATCH_SIZE)) {
-      const entities = await this.entities(query, chunk.map((id) => ({ __typename: 'Household', id })));
+      const entities = await this.entities(
+        query,
+        chunk.map((id) => ({ __typename: 'Household', id })),
+      );
       for (const e of entities) {
         if (!e) continue;
         const classificationByYear: Record<number, RegistryClassification | null> = {};
@@ -85,7 +88,10 @@ export class RegistryClient {
       ... on HouseholdMember { id birthYear household { id commune { code } } } } }`;
     const result = new Map<string, RegistryMember>();
     for (const chunk of chunks(unique(ids).filter(isId), BATCH_SIZE)) {
-      const entities = await this.entities(query, chunk.map((id) => ({ __typename: 'HouseholdMember', id })));
+      const entities = await this.entities(
+        query,
+        chunk.map((id) => ({ __typename: 'HouseholdMember', id })),
+      );
       for (const e of entities) {
         if (!e) continue;
         const household = e.household as { id: string; commune: { code: string } };
@@ -105,8 +111,14 @@ export class RegistryClient {
     const query = `query($representations: [_Any!]!) { _entities(representations: $representations) {
       ... on Commune { code kind } } }`;
     const result = new Map<string, { code: string; kind: RegistryHousehold['communeKind'] }>();
-    for (const chunk of chunks(unique(codes).filter((c) => /^\d{5}$/.test(c)), BATCH_SIZE)) {
-      for (const e of await this.entities(query, chunk.map((code) => ({ __typename: 'Commune', code })))) {
+    for (const chunk of chunks(
+      unique(codes).filter((c) => /^\d{5}$/.test(c)),
+      BATCH_SIZE,
+    )) {
+      for (const e of await this.entities(
+        query,
+        chunk.map((code) => ({ __typename: 'Commune', code })),
+      )) {
         if (e) result.set(String(e.code), { code: String(e.code), kind: e.kind as RegistryHousehold['communeKind'] });
       }
     }
@@ -125,7 +137,15 @@ export class RegistryClient {
     const query = `query($communeCodes: [ID!], $year: Int!, $deprivedOn: ID) {
       consistencyReviewFacts(communeCodes: $communeCodes, year: $year, deprivedOn: $deprivedOn) {
         householdId communeCode reviewId reviewDate incomePerPersonMonthly deprivedOn members { id birthYear } } }`;
-    type Fact = { householdId: string; communeCode: string; reviewId: string; reviewDate: string; incomePerPersonMonthly: string; deprivedOn: string[]; members: Array<{ id: string; birthYear: number }> };
+    type Fact = {
+      householdId: string;
+      communeCode: string;
+      reviewId: string;
+      reviewDate: string;
+      incomePerPersonMonthly: string;
+      deprivedOn: string[];
+      members: Array<{ id: string; birthYear: number }>;
+    };
     const facts = (await this.request(query, { communeCodes, year, deprivedOn: deprivedOn ?? null }, 'consistencyReviewFacts')) as Fact[];
     return facts.map((f) => ({
       householdId: f.householdId,
@@ -151,7 +171,11 @@ export class RegistryClient {
     if (householdIds.length === 0 || communeCodes?.length === 0) return result;
     const query = `query($communeCodes: [ID!], $years: [Int!]!) {
       consistencyClassifications(communeCodes: $communeCodes, years: $years) { householdId year classification } }`;
-    const facts = (await this.request(query, { communeCodes, years }, 'consistencyClassifications')) as Array<{ householdId: string; year: number; classification: RegistryClassification }>;
+    const facts = (await this.request(query, { communeCodes, years }, 'consistencyClassifications')) as Array<{
+      householdId: string;
+      year: number;
+      classification: RegistryClassification;
+    }>;
     const wanted = new Set(householdIds);
     for (const f of facts) {
       if (!wanted.has(f.householdId)) continue;
@@ -173,8 +197,15 @@ export class RegistryClient {
     // knows birth years only, so someone born in `bornBy` counts for the whole year).
     const born = (m: { birthYear: number }) => options.bornBy === undefined || m.birthYear <= options.bornBy;
     for (const chunk of chunks(unique(householdIds).filter(isId), BATCH_SIZE)) {
-      for (const e of await this.entities(query, chunk.map((id) => ({ __typename: 'Household', id })))) {
-        if (e) result.set(String(e.id), (e.members as Array<{ id: string; birthYear: number }>).filter(born).map((m) => m.id));
+      for (const e of await this.entities(
+        query,
+        chunk.map((id) => ({ __typename: 'Household', id })),
+      )) {
+        if (e)
+          result.set(
+            String(e.id),
+            (e.members as Array<{ id: string; birthYear: number }>).filter(born).map((m) => m.id),
+          );
       }
     }
     return result;

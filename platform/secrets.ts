@@ -65,4 +65,3 @@ export function readOrCreateSecret(file: string): string {
   if (secret.length < 32) throw new Error(`${file} holds no usable secret; delete it and start again`);
   return secret;
 }
-

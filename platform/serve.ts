@@ -35,7 +35,8 @@ export async function subgraphReadiness(db: Kysely<any>, pkg: SubgraphPackage, l
     ready = pending.length === 0;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    checks.database = code === 'READY_TIMEOUT' ? `timed out after ${READY_TIMEOUT_MS} ms` : databaseTrouble(error) === 'DATABASE_TIMEOUT' ? 'timed out' : 'unreachable';
+    checks.database =
+      code === 'READY_TIMEOUT' ? `timed out after ${READY_TIMEOUT_MS} ms` : databaseTrouble(error) === 'DATABASE_TIMEOUT' ? 'timed out' : 'unreachable';
     log?.(`${pkg.name} readiness: database ${checks.database}: ${(error as Error).message}`);
     ready = false;
   } finally {

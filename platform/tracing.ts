@@ -68,14 +68,19 @@ export async function startTracing(processService: string, env: NodeJS.ProcessEn
   const endpoint = tracesEndpoint(env);
   if (!endpoint) return undefined;
   if (active) throw new Error('tracing is already started in this process');
-  const [{ TracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { defaultResource, resourceFromAttributes }, { W3CTraceContextPropagator }, { AsyncLocalStorageContextManager }] =
-    await Promise.all([
-      import('@opentelemetry/sdk-trace'),
-      import('@opentelemetry/exporter-trace-otlp-http'),
-      import('@opentelemetry/resources'),
-      import('@opentelemetry/core'),
-      import('@opentelemetry/context-async-hooks'),
-    ]);
+  const [
+    { TracerProvider, BatchSpanProcessor },
+    { OTLPTraceExporter },
+    { defaultResource, resourceFromAttributes },
+    { W3CTraceContextPropagator },
+    { AsyncLocalStorageContextManager },
+  ] = await Promise.all([
+    import('@opentelemetry/sdk-trace'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/core'),
+    import('@opentelemetry/context-async-hooks'),
+  ]);
   const providers = new Map<string, InstanceType<typeof TracerProvider>>();
   const providerOf = (service: string) => {
     let provider = providers.get(service);
@@ -178,7 +183,13 @@ export function inRequestSpan<T>(contextValue: object, fn: () => T): T {
  * Runs one outgoing call (the gateway's fetch to a subgraph) in a client span of `service`,
  * a child of the active span. Inside `fn`, `injectTraceContext` writes that span's traceparent.
  */
-export async function withClientSpan<T>(service: string, name: string, attributes: Attributes, fn: () => Promise<T>, failed?: (result: T) => string | undefined): Promise<T> {
+export async function withClientSpan<T>(
+  service: string,
+  name: string,
+  attributes: Attributes,
+  fn: () => Promise<T>,
+  failed?: (result: T) => string | undefined,
+): Promise<T> {
   const tracer = activeTracer(service);
   if (!tracer) return fn();
   const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes });

@@ -170,7 +170,9 @@ async function claimKey(trx: Transaction<any>, call: IdempotentCall): Promise<vo
   await sql`DELETE FROM idempotency_key WHERE subject = ${call.subject} AND mutation = ${call.mutation} AND key = ${call.key} AND ${expired()}`.execute(trx);
   await sql`DELETE FROM idempotency_key WHERE ctid IN (
     SELECT ctid FROM idempotency_key WHERE ${expired()} ORDER BY created_at LIMIT ${PURGE_BATCH} FOR UPDATE SKIP LOCKED)`.execute(trx);
-  await sql`INSERT INTO idempotency_key (subject, mutation, key, fingerprint) VALUES (${call.subject}, ${call.mutation}, ${call.key}, ${call.fingerprint})`.execute(trx);
+  await sql`INSERT INTO idempotency_key (subject, mutation, key, fingerprint) VALUES (${call.subject}, ${call.mutation}, ${call.key}, ${call.fingerprint})`.execute(
+    trx,
+  );
 }
 
 /** The first answer to a key, or a refusal when the key came with other arguments then. */

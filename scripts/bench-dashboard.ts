@@ -44,7 +44,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function measure(label: string, token: string | undefined): Promise<void> {
   const context = await browser.newContext();
   // Signed in as the pages keep a session (web/auth/tokens.ts), with the token given.
-  if (token) await context.addInitScript(([key, s]) => sessionStorage.setItem(key, s), [SESSION_KEY, JSON.stringify(sessionForToken(token, { roles: ['analyst'] }))] as const);
+  if (token)
+    await context.addInitScript(([key, s]) => sessionStorage.setItem(key, s), [
+      SESSION_KEY,
+      JSON.stringify(sessionForToken(token, { roles: ['analyst'] })),
+    ] as const);
   const loads: number[] = [];
   let requests: Array<{ body: string; headers: Record<string, string> }> = [];
   // One load to build the bundle and warm the caches, then the measured ones.
@@ -57,7 +61,10 @@ async function measure(label: string, token: string | undefined): Promise<void> 
     await page.waitForSelector('#app[data-ready]', { timeout: 120_000 });
     const ms = performance.now() - t0;
     if (i > 0) loads.push(ms);
-    requests = sent.map((r) => ({ body: r.postData() ?? '', headers: { 'content-type': 'application/json', ...(r.headers().authorization ? { authorization: r.headers().authorization! } : {}) } }));
+    requests = sent.map((r) => ({
+      body: r.postData() ?? '',
+      headers: { 'content-type': 'application/json', ...(r.headers().authorization ? { authorization: r.headers().authorization! } : {}) },
+    }));
     await page.close();
   }
   await context.close();

@@ -65,7 +65,10 @@ export function replicaName(name: string, k: number): string {
 /** "gateway=2,credit=2" (CLUSTER_REPLICAS) as { gateway: 2, credit: 2 }. */
 export function parseReplicas(value: string | undefined): Record<string, number> {
   const replicas: Record<string, number> = {};
-  for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^([a-z_]+)=(\d+)$/.exec(part);
     if (!match || Number(match[2]) < 1) throw new Error(`CLUSTER_REPLICAS: "${part}" is not <process>=<count of 1 or more>`);
     replicas[match[1]!] = Number(match[2]);
@@ -92,21 +95,23 @@ export function clusterTopology(options: TopologyOptions): ProcessSpec[] {
   const replicaPort = (name: string, first: number, k: number) => options.ports?.[replicaName(name, k)] ?? first + 100 * (k - 1);
   const url = (s: SubgraphRef, k = 1) => `http://${host}:${replicaPort(s.name, portOf(s), k)}/graphql`;
   const replicasOf = (s: SubgraphRef) => Array.from({ length: count(s.name) }, (_, i) => i + 1);
-  const specs: ProcessSpec[] = subgraphs.flatMap((s) => replicasOf(s).map((k) => ({
-    name: replicaName(s.name, k),
-    script: `subgraphs/${s.name}/server.ts`,
-    port: replicaPort(s.name, portOf(s), k),
-    env: {
-      [`${s.name.toUpperCase()}_DATABASE_URL`]: options.databaseUrl(s.name),
-      [`${s.name.toUpperCase()}_PORT`]: String(replicaPort(s.name, portOf(s), k)),
-      HOST: host,
-      REGISTRY_URL: url(registry),
-      DATA_SET: options.dataSet ?? 'demo',
-      AUTH_SECRET: options.authSecret ?? '',
-      // Only the gateway (and the other subgraphs' service calls) may call a subgraph.
-      SUBGRAPH_REQUIRE_GATEWAY: 'true',
-    },
-  })));
+  const specs: ProcessSpec[] = subgraphs.flatMap((s) =>
+    replicasOf(s).map((k) => ({
+      name: replicaName(s.name, k),
+      script: `subgraphs/${s.name}/server.ts`,
+      port: replicaPort(s.name, portOf(s), k),
+      env: {
+        [`${s.name.toUpperCase()}_DATABASE_URL`]: options.databaseUrl(s.name),
+        [`${s.name.toUpperCase()}_PORT`]: String(replicaPort(s.name, portOf(s), k)),
+        HOST: host,
+        REGISTRY_URL: url(registry),
+        DATA_SET: options.dataSet ?? 'demo',
+        AUTH_SECRET: options.authSecret ?? '',
+        // Only the gateway (and the other subgraphs' service calls) may call a subgraph.
+        SUBGRAPH_REQUIRE_GATEWAY: 'true',
+      },
+    })),
+  );
   const gatewayPort = options.ports?.gateway ?? 4000;
   for (let k = 1; k <= count('gateway'); k++) {
     const port = replicaPort('gateway', gatewayPort, k);
@@ -115,7 +120,12 @@ export function clusterTopology(options: TopologyOptions): ProcessSpec[] {
       name: replicaName('gateway', k),
       script: GATEWAY_BUNDLE,
       port,
-      env: { PORT: String(port), HOST: host, AUTH_SECRET: options.authSecret ?? '', ...Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_URL`, target(s)])) },
+      env: {
+        PORT: String(port),
+        HOST: host,
+        AUTH_SECRET: options.authSecret ?? '',
+        ...Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_URL`, target(s)])),
+      },
     });
   }
   return specs;
@@ -220,7 +230,8 @@ async function waitReady(spec: ProcessSpec, host: string, child: ChildProcess, t
   const deadline = Date.now() + timeoutMs;
   const url = `http://${host}:${spec.port}/ready`;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${spec.name} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${spec.name} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (response.ok) return;

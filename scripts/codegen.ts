@@ -85,9 +85,7 @@ async function departmentEnums(dir: string): Promise<Record<string, Record<strin
 async function configFor(name: string): Promise<CodegenConfig> {
   const dir = path.join(SUBGRAPHS, name);
   const schemaFile = path.join(dir, 'schema.graphql');
-  const declared = new Set(
-    parse(fs.readFileSync(schemaFile, 'utf8')).definitions.flatMap((d) => ('name' in d && d.name ? [d.name.value] : [])),
-  );
+  const declared = new Set(parse(fs.readFileSync(schemaFile, 'utf8')).definitions.flatMap((d) => ('name' in d && d.name ? [d.name.value] : [])));
   const platform = Object.fromEntries(Object.entries(PLATFORM_PARENTS).filter(([type]) => declared.has(type)));
   const enumValues = await departmentEnums(dir);
   // An enum with internal values is also its own mapper: without one, typescript-resolvers 6.1

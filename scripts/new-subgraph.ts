@@ -68,9 +68,11 @@ function outputPath(template: string, n: Names): string {
 }
 
 function templates(dir = TEMPLATES, prefix = ''): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? templates(path.join(dir, e.name), path.join(prefix, e.name)) : e.name.endsWith('.tmpl') ? [path.join(prefix, e.name)] : [],
-  );
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? templates(path.join(dir, e.name), path.join(prefix, e.name)) : e.name.endsWith('.tmpl') ? [path.join(prefix, e.name)] : [],
+    );
 }
 
 /** One top-level block of docker-compose.yml (`  name:` up to the next service), as lines. */
@@ -167,7 +169,8 @@ function main(argv: string[]): void {
   // The new folder must have every room the others have (subgraphs/house-shape.ts).
   const made = new Set(files.map(([file]) => file));
   const missing = HOUSE_SHAPE.filter((room) => !made.has(path.join('subgraphs', n.name, room.path)));
-  if (missing.length) throw new Error(`the templates make no ${missing.map((room) => room.path).join(', ')} (subgraphs/house-shape.ts): add them to scripts/templates/subgraph/`);
+  if (missing.length)
+    throw new Error(`the templates make no ${missing.map((room) => room.path).join(', ')} (subgraphs/house-shape.ts): add them to scripts/templates/subgraph/`);
 
   // Everything is computed before anything is written.
   const edits: Array<[string, string]> = [

@@ -109,7 +109,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     : undefined;
   if (provider) {
     running.push(provider);
-    authConfig = { ...authConfig, trustedIssuers: [...(authConfig.trustedIssuers ?? []), { issuer: provider.issuer, jwksUrl: provider.jwksUrl, algorithms: ['RS256'] }] };
+    authConfig = {
+      ...authConfig,
+      trustedIssuers: [...(authConfig.trustedIssuers ?? []), { issuer: provider.issuer, jwksUrl: provider.jwksUrl, algorithms: ['RS256'] }],
+    };
   }
   try {
     const auth = new Authenticator(authConfig);

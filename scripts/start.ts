@@ -79,7 +79,12 @@ try {
   console.error((error as Error).message); // EMBEDDED_DATABASES misspelt
   process.exit(2);
 }
-log(`database: ${databases.describe('registry').replace(/, schema .*/, '').replace(/[/\\]registry\)$/, '/<subgraph>)')}`);
+log(
+  `database: ${databases
+    .describe('registry')
+    .replace(/, schema .*/, '')
+    .replace(/[/\\]registry\)$/, '/<subgraph>)')}`,
+);
 try {
   stack = await startStack({
     databases,
@@ -102,13 +107,18 @@ if (stopping) await new Promise(() => {});
 const dashboard = stack.gatewayUrl.replace(/\/graphql$/, '/dashboard');
 if (stack.identityProvider) {
   const { issuer, accounts } = stack.identityProvider;
-  log(`\nsign-in: an OpenID provider for this machine at ${issuer}, with these demo accounts (${process.env.DEMO_ACCOUNTS_FILE || 'config/demo-accounts.json'}):`);
+  log(
+    `\nsign-in: an OpenID provider for this machine at ${issuer}, with these demo accounts (${process.env.DEMO_ACCOUNTS_FILE || 'config/demo-accounts.json'}):`,
+  );
   const width = Math.max(...accounts.map((a) => a.username.length));
-  for (const a of accounts) log(`  ${a.username.padEnd(width)}  password ${a.password.padEnd(20)} ${a.roles.join(', ')}${a.communes ? ` (communes ${a.communes.join(', ')})` : ''}`);
+  for (const a of accounts)
+    log(`  ${a.username.padEnd(width)}  password ${a.password.padEnd(20)} ${a.roles.join(', ')}${a.communes ? ` (communes ${a.communes.join(', ')})` : ''}`);
 }
 log(`\ngateway ready at ${stack.gatewayUrl} (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 log(`dashboard: ${dashboard}   playground: ${stack.gatewayUrl.replace(/\/graphql$/, '/')}`);
-log(`try: curl -s -X POST -H 'content-type: application/json' --data '{"query":"{ communes { code name povertyFigures(year: 2024) { poor nearPoor } } }"}' ${stack.gatewayUrl}`);
+log(
+  `try: curl -s -X POST -H 'content-type: application/json' --data '{"query":"{ communes { code name povertyFigures(year: 2024) { poor nearPoor } } }"}' ${stack.gatewayUrl}`,
+);
 log('Ctrl-C stops it.');
 // Bundle the playground and dashboard now, so the first visit does not wait for it. A Ctrl-C
 // meanwhile stops esbuild's service too (it is in the same process group), which may be seen

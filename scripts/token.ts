@@ -39,7 +39,10 @@ for (const role of roles) {
     process.exit(2);
   }
 }
-const communes = (values.commune ?? []).flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
+const communes = (values.commune ?? [])
+  .flatMap((c) => c.split(','))
+  .map((c) => c.trim())
+  .filter(Boolean);
 const bad = communes.find((c) => !/^\d{5}$/.test(c));
 if (bad) {
   console.error(`--commune takes five-digit commune codes, got "${bad}"`);

@@ -37,8 +37,14 @@ beforeAll(async () => {
   expect(list.errors).toBeUndefined();
   const node = list.data.households.edges
     .map((e: any) => e.node)
-    .find((n: any) => n.loans.length && n.housingSupport.length && n.socialSupport.healthInsuranceCards.length
-      && n.employment.placements.length + n.employment.trainingEnrolments.length && n.livelihoodSupport.length);
+    .find(
+      (n: any) =>
+        n.loans.length &&
+        n.housingSupport.length &&
+        n.socialSupport.healthInsuranceCards.length &&
+        n.employment.placements.length + n.employment.trainingEnrolments.length &&
+        n.livelihoodSupport.length,
+    );
   expect(node).toBeDefined();
   const communes = await stack.query(`{ communes { code } }`);
   fx = {
@@ -58,11 +64,15 @@ async function tokenFor(role: Role, subgraph: string): Promise<string | null> {
   let token = tokens.get(key);
   if (!token) {
     const claims =
-      role === 'caseworker' ? { roles: ['caseworker'], communes: [fx.household.communeCode] }
-      : role === 'caseworkerElsewhere' ? { roles: ['caseworker'], communes: [fx.otherCommune] }
-      : role === 'ownWriter' ? { roles: [`${subgraph}-writer`] }
-      : role === 'otherWriter' ? { roles: [subgraph === 'registry' ? 'credit-writer' : 'registry-writer'] }
-      : { roles: [role] };
+      role === 'caseworker'
+        ? { roles: ['caseworker'], communes: [fx.household.communeCode] }
+        : role === 'caseworkerElsewhere'
+          ? { roles: ['caseworker'], communes: [fx.otherCommune] }
+          : role === 'ownWriter'
+            ? { roles: [`${subgraph}-writer`] }
+            : role === 'otherWriter'
+              ? { roles: [subgraph === 'registry' ? 'credit-writer' : 'registry-writer'] }
+              : { roles: [role] };
     token = await stack.token({ sub: `matrix-${key}`, ...claims });
     tokens.set(key, token);
   }
@@ -93,12 +103,16 @@ async function playCell(c: AccessCase, via: 'gateway' | 'direct', role: Role): P
   cells++;
   if (denied) {
     expect(codes(response), label).toContain(expected);
-    if (probe !== undefined) expect(await admin(c.unchangedProbe!.query, c.unchangedProbe!.variables?.(fx)), `${label}: the denied write changed something`).toEqual(probe);
+    if (probe !== undefined)
+      expect(await admin(c.unchangedProbe!.query, c.unchangedProbe!.variables?.(fx)), `${label}: the denied write changed something`).toEqual(probe);
   } else if (expected === 'hidden') {
     expect(response.errors, label).toBeUndefined();
     const roots = Object.values(response.data ?? {});
     expect(roots.length, label).toBeGreaterThan(0);
-    expect(roots.every((v) => v === null || (Array.isArray(v) && v.every((x) => x === null))), `${label}: ${JSON.stringify(response.data)}`).toBe(true);
+    expect(
+      roots.every((v) => v === null || (Array.isArray(v) && v.every((x) => x === null))),
+      `${label}: ${JSON.stringify(response.data)}`,
+    ).toBe(true);
   } else {
     expect(response.errors, label).toBeUndefined();
     expect(response.data, label).toBeTruthy();

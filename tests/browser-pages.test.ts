@@ -35,12 +35,19 @@ const OTHER_COMMUNE = '09706';
  * Checks that answer 0 unless a condition holds (all three health-insurance groups present, all
  * four model kinds, support within the budget); the dashboard shows the count itself.
  */
-const GATED = new Set(['social_insurance.health_insurance_support_2022_2024_people', 'livelihoods.high_tech_agriculture_models', 'livelihoods.livelihood_diversification_households']);
+const GATED = new Set([
+  'social_insurance.health_insurance_support_2022_2024_people',
+  'livelihoods.high_tech_agriculture_models',
+  'livelihoods.livelihood_diversification_households',
+]);
 /**
  * Figures the dashboard does not show: coverage needs paging through every list; child health
  * monitoring is a reported statistic whose field is not in the committed supergraph yet.
  */
-const NOT_SHOWN = new Set(['social_insurance.health_insurance_coverage_poor_and_near_poor_percent', 'social_insurance.child_health_monitoring_poor_children_percent']);
+const NOT_SHOWN = new Set([
+  'social_insurance.health_insurance_coverage_poor_and_near_poor_percent',
+  'social_insurance.child_health_monitoring_poor_children_percent',
+]);
 const operations = new Map(loadOperations().map((o) => [o.name, o]));
 
 function isLoopback(url: string): boolean {
@@ -62,15 +69,13 @@ function parseCsv(text: string): string[][] {
       if (c === '"' && text[i + 1] === '"') {
         field += '"';
         i++;
-      }
-      else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
     else if (c === ',') {
       row.push(field);
       field = '';
-    }
-    else if (c === '\r' && text[i + 1] === '\n') {
+    } else if (c === '\r' && text[i + 1] === '\n') {
       row.push(field);
       rows.push(row);
       row = [];
@@ -115,7 +120,10 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
         sentDocuments.add((JSON.parse(request.postData() ?? '{}') as { query: string }).query);
       }
     });
-    await created.route((url) => !isLoopback(url.href), (route) => route.abort());
+    await created.route(
+      (url) => !isLoopback(url.href),
+      (route) => route.abort(),
+    );
     contexts.push(created);
     return created;
   }
@@ -175,7 +183,8 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
     await page.locator('.graphiql-tab', { hasText: 'WhatIf' }).click();
     await runUntil(page, 'reviewedHouseholds');
     const response = await page.locator('.graphiql-response').innerText();
-    const expected = (await stack.query('{ povertyWhatIf(year: 2024, standard: "2027-2030") { city { reviewedHouseholds } } }')).data.povertyWhatIf.city.reviewedHouseholds;
+    const expected = (await stack.query('{ povertyWhatIf(year: 2024, standard: "2027-2030") { city { reviewedHouseholds } } }')).data.povertyWhatIf.city
+      .reviewedHouseholds;
     expect(response).toContain(`"reviewedHouseholds": ${expected}`);
     await page.screenshot({ path: new URL('playground.png', SCREENSHOTS).pathname });
 
@@ -210,7 +219,9 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
     const page = await context.newPage();
     await page.goto(new URL(stack.subgraphUrls.registry!).origin + '/');
     await page.waitForSelector('.graphiql-container');
-    await expect.poll(() => page.locator('.graphiql-tab').allInnerTexts()).toEqual(['CommuneConsistency', 'CommuneHouseholdRecords', 'CommuneHouseholds', 'Communes', 'WhatIf']);
+    await expect
+      .poll(() => page.locator('.graphiql-tab').allInnerTexts())
+      .toEqual(['CommuneConsistency', 'CommuneHouseholdRecords', 'CommuneHouseholds', 'Communes', 'WhatIf']);
     // No sign-in there: the registry's pages are not a client of the provider.
     expect(await page.locator('#sign-in').count()).toBe(0);
     await page.close();
@@ -241,7 +252,12 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
     expect(mismatches).toEqual([]);
     expect(onPage.length).toBeGreaterThan(20);
     // Checks the page does not show, each for a reason (see NOT_SHOWN), and nothing else.
-    expect(results.filter((r) => !shown.has(r.check.key)).map((r) => r.check.key).filter((k) => !NOT_SHOWN.has(k))).toEqual([]);
+    expect(
+      results
+        .filter((r) => !shown.has(r.check.key))
+        .map((r) => r.check.key)
+        .filter((k) => !NOT_SHOWN.has(k)),
+    ).toEqual([]);
     // Money in tỷ đồng, Vietnamese style: 23.243 tỷ đồng.
     expect(await page.locator('#published-figures tr[data-key="credit.disbursed_2021_2024_vnd"] td.published').innerText()).toBe('≥ 23.243 tỷ đồng');
     await page.screenshot({ path: new URL('dashboard.png', SCREENSHOTS).pathname, fullPage: true });
@@ -268,7 +284,10 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
             .filter((e) => e.scrollWidth > e.clientWidth + 1)
             .map((e) => e.textContent),
           // Each chart inside its card.
-          charts: Array.from(document.querySelectorAll('.chart')).map((card) => ({ card: card.getBoundingClientRect().width, canvas: card.querySelector('canvas')!.getBoundingClientRect().width })),
+          charts: Array.from(document.querySelectorAll('.chart')).map((card) => ({
+            card: card.getBoundingClientRect().width,
+            canvas: card.querySelector('canvas')!.getBoundingClientRect().width,
+          })),
         }));
         widths.push(`${width}${path.includes('commune') ? ' commune' : ''}: ${fit.scrollWidth}`);
         expect(fit.scrollWidth, `page width at ${width} px (${path})`).toBeLessThanOrEqual(fit.innerWidth);
@@ -292,12 +311,22 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
     const measure = () =>
       page.locator('#chart-credit').evaluate((card) => {
         const box = card.querySelector('.chart-box')!.getBoundingClientRect().width;
-        return { canvas: Math.round(card.querySelector('canvas')!.getBoundingClientRect().width), box: Math.round(box), page: document.documentElement.scrollWidth, window: innerWidth };
+        return {
+          canvas: Math.round(card.querySelector('canvas')!.getBoundingClientRect().width),
+          box: Math.round(box),
+          page: document.documentElement.scrollWidth,
+          window: innerWidth,
+        };
       });
     const widths: number[] = [];
     for (const width of [1366, 390, 1024]) {
       await page.setViewportSize({ width, height: 900 });
-      await expect.poll(async () => { const m = await measure(); return m.canvas === m.box && m.page <= m.window; }).toBe(true);
+      await expect
+        .poll(async () => {
+          const m = await measure();
+          return m.canvas === m.box && m.page <= m.window;
+        })
+        .toBe(true);
       widths.push((await measure()).canvas);
     }
     console.log(`credit chart width at 1366, 390 and 1024 px: ${widths.join(', ')} px`);
@@ -333,7 +362,8 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
     await again.waitForSelector('#app[data-ready]');
     expect(await again.locator('h1').innerText()).toBe('Hanoi sustainable poverty reduction');
     // Every text either page asked for exists in its language.
-    for (const p of [page, again]) expect(await p.evaluate(() => (window as unknown as { missingTranslations?: string[] }).missingTranslations ?? [])).toEqual([]);
+    for (const p of [page, again])
+      expect(await p.evaluate(() => (window as unknown as { missingTranslations?: string[] }).missingTranslations ?? [])).toEqual([]);
     await again.close();
     await page.close();
   });
@@ -342,7 +372,8 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
     const { page } = await openDashboard('/dashboard#communes');
     const rows = page.locator('#commune-table tbody tr');
     expect(await rows.count()).toBe(126);
-    const column = async (key: string) => page.locator(`#commune-table tbody td:nth-child(${await columnIndex(page, key)})`).evaluateAll((tds) => tds.map((td) => td.getAttribute('data-value')));
+    const column = async (key: string) =>
+      page.locator(`#commune-table tbody td:nth-child(${await columnIndex(page, key)})`).evaluateAll((tds) => tds.map((td) => td.getAttribute('data-value')));
 
     await page.locator('#commune-table th[data-key="households"]').click();
     const ascending = (await column('households')).map(Number);
@@ -452,7 +483,7 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
     await page.close();
   });
 
-  it('a caseworker signs in with the OpenID provider, sees their communes\' households with names and no others, exports them, stays signed in past the token\'s expiry, and signs out', async () => {
+  it("a caseworker signs in with the OpenID provider, sees their communes' households with names and no others, exports them, stays signed in past the token's expiry, and signs out", async () => {
     const own = await newContext();
     const page = await own.newPage();
     const problems: string[] = [];
@@ -482,7 +513,9 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
     const households = operations.get('commune-households')!;
     const expected = (await stack.query(households.document, { ...households.variables, code })).data.commune.households.edges.map((e: any) => e.node);
     expect(expected.length).toBeGreaterThan(0);
-    const shown = await page.locator('#household-table tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-key'), ...Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)]));
+    const shown = await page
+      .locator('#household-table tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-key'), ...Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)]));
     expect(shown.map((r) => r[0])).toEqual(expected.map((h: any) => h.id));
     const head = (h: any) => (h.members.find((m: any) => m.relation === 'HEAD') ?? h.members[0]).fullName;
     expect(shown.map((r) => r.slice(2, 4))).toEqual(expected.map((h: any) => [h.address, head(h)]));
@@ -497,7 +530,12 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
     const csv = parseCsv(fs.readFileSync(await download(page, '#export-households-csv'), 'utf8'));
     expect(csv[0]).toEqual(expect.arrayContaining([vi.households.column.fullName, vi.households.column.nationalId, vi.households.column.address]));
     const people = expected.flatMap((h: any) => h.members.map((m: any) => m.fullName)).sort();
-    expect(csv.slice(1).map((r) => r[csv[0]!.indexOf(vi.households.column.fullName)]).sort()).toEqual(people);
+    expect(
+      csv
+        .slice(1)
+        .map((r) => r[csv[0]!.indexOf(vi.households.column.fullName)])
+        .sort(),
+    ).toEqual(people);
     const xlsx = await readXlsx(await download(page, '#export-households-xlsx'));
     expect([...xlsx.keys()]).toEqual([`Danh sách hộ ${code}`, vi.households.membersSheet, vi.export.notesSheet]);
     expect(xlsx.get(`Danh sách hộ ${code}`)!.length - 1).toBe(expected.length);
@@ -512,7 +550,9 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
     expect(await page.locator('#household-table').count()).toBe(0);
 
     // The access token is renewed before it expires; requests carry the new one.
-    await page.waitForFunction((before) => JSON.parse(sessionStorage.getItem('hanoi-poverty.session') ?? '{}').accessToken !== before, session.accessToken, { timeout: ACCESS_TOKEN_TTL * 2000 });
+    await page.waitForFunction((before) => JSON.parse(sessionStorage.getItem('hanoi-poverty.session') ?? '{}').accessToken !== before, session.accessToken, {
+      timeout: ACCESS_TOKEN_TTL * 2000,
+    });
     const renewed = await page.evaluate(() => JSON.parse(sessionStorage.getItem('hanoi-poverty.session')!) as StoredSession);
     expect(renewed.refreshToken).not.toBe(session.refreshToken);
     const sent: string[] = [];
@@ -540,7 +580,9 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
     const insecure = { [oauth.allowInsecureRequests]: true };
     const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }));
     const client = { client_id: DEFAULT_CLIENT_ID };
-    await expect(oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), last.refreshToken!, insecure))).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(
+      oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), last.refreshToken!, insecure)),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
     await page.locator('#sign-in').click();
     await page.waitForSelector('#username');
     expect(problems).toEqual([]);

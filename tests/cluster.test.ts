@@ -34,7 +34,13 @@ describe.skipIf(!adminUrl)('npm run start:cluster (separate processes, one datab
     for (const s of subgraphs) ports[s.name] = await freePort();
     try {
       cluster = await startCluster({
-        adminUrl: adminUrl!, database, rolePrefix, ports, dataSet: 'demo', replicas: { gateway: 2, credit: 2 }, log: (line) => output.push(line),
+        adminUrl: adminUrl!,
+        database,
+        rolePrefix,
+        ports,
+        dataSet: 'demo',
+        replicas: { gateway: 2, credit: 2 },
+        log: (line) => output.push(line),
       });
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${output.slice(-40).join('\n')}`, { cause: error });
@@ -72,7 +78,9 @@ describe.skipIf(!adminUrl)('npm run start:cluster (separate processes, one datab
       c.query<{ owner: string }>(`SELECT DISTINCT tableowner AS owner FROM pg_tables WHERE schemaname = 'registry'`),
     );
     expect(registryTables.rows).toEqual([{ owner: `${rolePrefix}_registry` }]);
-    const superusers = await asRole(credit, (c) => c.query(`SELECT rolname FROM pg_roles WHERE rolname LIKE $1 AND (rolsuper OR rolcreatedb OR rolcreaterole)`, [`${rolePrefix}_%`]));
+    const superusers = await asRole(credit, (c) =>
+      c.query(`SELECT rolname FROM pg_roles WHERE rolname LIKE $1 AND (rolsuper OR rolcreatedb OR rolcreaterole)`, [`${rolePrefix}_%`]),
+    );
     expect(superusers.rows).toEqual([]);
   });
 
@@ -106,7 +114,11 @@ describe.skipIf(!adminUrl)('npm run start:cluster (separate processes, one datab
     const read = async (url: string) => {
       const r = await postGraphQL(url, figures, { codes: [commune.code] }, token);
       expect(r.errors).toBeUndefined();
-      return { commune: Number(r.data.communes[0].creditFigures.amountDisbursed), loans: r.data.communes[0].creditFigures.loans as number, city: Number(r.data.city.creditFigures.amountDisbursed) };
+      return {
+        commune: Number(r.data.communes[0].creditFigures.amountDisbursed),
+        loans: r.data.communes[0].creditFigures.loans as number,
+        city: Number(r.data.city.creditFigures.amountDisbursed),
+      };
     };
     for (let i = 0; i < 4; i++) {
       // Alternate: write through one pair, read through the other, whose kept answer is warm.
@@ -114,10 +126,24 @@ describe.skipIf(!adminUrl)('npm run start:cluster (separate processes, one datab
       await read(reader);
       const before = await read(reader);
       const amount = 20_000_000 + i;
-      const w = await postGraphQL(writer, `mutation($input: DisburseLoanInput!) { disburseLoan(input: $input) { loan { id } } }`, {
-        input: { householdId: id, programmeCode: 'JOB_CREATION', amount: String(amount), disbursedOn: `2025-03-0${i + 1}`, termMonths: 36, jobsCreated: 1,
-          purpose: 'Replica test', massOrganisation: 'WOMENS_UNION', savingsGroup: 'Tổ TK&VV replica' },
-      }, token);
+      const w = await postGraphQL(
+        writer,
+        `mutation($input: DisburseLoanInput!) { disburseLoan(input: $input) { loan { id } } }`,
+        {
+          input: {
+            householdId: id,
+            programmeCode: 'JOB_CREATION',
+            amount: String(amount),
+            disbursedOn: `2025-03-0${i + 1}`,
+            termMonths: 36,
+            jobsCreated: 1,
+            purpose: 'Replica test',
+            massOrganisation: 'WOMENS_UNION',
+            savingsGroup: 'Tổ TK&VV replica',
+          },
+        },
+        token,
+      );
       expect(w.errors).toBeUndefined();
       const after = await read(reader);
       expect(after).toEqual({ commune: before.commune + amount, loans: before.loans + 1, city: before.city + amount });

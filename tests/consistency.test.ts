@@ -9,8 +9,18 @@ import { onlyError, postGraphQL, startTestStack, type TestStack } from './suppor
 
 const OPERATION = fs.readFileSync(projectUrl('schema/operations/commune-consistency.graphql'), 'utf8');
 const INDICATORS = [
-  'employment', 'dependants', 'nutrition', 'health_insurance', 'adult_education', 'school_attendance',
-  'housing_quality', 'floor_area', 'water_source', 'latrine', 'telecommunication', 'information_access',
+  'employment',
+  'dependants',
+  'nutrition',
+  'health_insurance',
+  'adult_education',
+  'school_attendance',
+  'housing_quality',
+  'floor_area',
+  'water_source',
+  'latrine',
+  'telecommunication',
+  'information_access',
 ];
 
 const REGISTER = `mutation($input: RegisterHouseholdInput!) { registerHousehold(input: $input) { household { id members { id relation } } } }`;
@@ -49,33 +59,67 @@ async function household(members: Member[]): Promise<{ id: string; members: stri
 async function review(householdId: string, year: number, reviewDate: string, income: number, deprived: string[], kind = 'PERIODIC'): Promise<string> {
   const data = await ok(REVIEW, {
     input: {
-      householdId, year, kind, reviewDate, incomePerPersonMonthly: String(income),
+      householdId,
+      year,
+      kind,
+      reviewDate,
+      incomePerPersonMonthly: String(income),
       indicators: INDICATORS.map((code) => ({ code, deprived: deprived.includes(code) })),
     },
   });
   return data.recordPovertyReview.review.id;
 }
 
-const couple: Member[] = [{ birthYear: 1980, relation: 'HEAD' }, { birthYear: 1982, relation: 'SPOUSE' }];
+const couple: Member[] = [
+  { birthYear: 1980, relation: 'HEAD' },
+  { birthYear: 1982, relation: 'SPOUSE' },
+];
 const POOR_DEPRIVATIONS = ['housing_quality', 'floor_area', 'water_source'];
 
 async function card(memberId: string, group: string): Promise<string> {
   const data = await ok(CARD, {
-    input: { memberId, year: 2024, validFrom: '2024-01-01', validTo: '2024-12-31', supportGroup: group, budgetSharePercent: 100, budgetAmount: '1105650', grantedOn: '2024-01-05' },
+    input: {
+      memberId,
+      year: 2024,
+      validFrom: '2024-01-01',
+      validTo: '2024-12-31',
+      supportGroup: group,
+      budgetSharePercent: 100,
+      budgetAmount: '1105650',
+      grantedOn: '2024-01-05',
+    },
   });
   return data.grantHealthInsuranceSupport.healthInsuranceSupport.id;
 }
 
 async function placement(workerId: string, householdId: string, placedOn: string, wage: number): Promise<string> {
   const data = await ok(PLACEMENT, {
-    input: { workerId, householdId, employer: 'Công ty Thử', sector: 'manufacturing', channel: 'EMPLOYMENT_SERVICE_CENTRE', contract: 'DOMESTIC', placedOn, monthlyWage: String(wage) },
+    input: {
+      workerId,
+      householdId,
+      employer: 'Công ty Thử',
+      sector: 'manufacturing',
+      channel: 'EMPLOYMENT_SERVICE_CENTRE',
+      contract: 'DOMESTIC',
+      placedOn,
+      monthlyWage: String(wage),
+    },
   });
   return data.recordJobPlacement.placement.id;
 }
 
 function loan(householdId: string, programmeCode: string, disbursedOn: string, amount = 40_000_000) {
   return ok(DISBURSE, {
-    input: { householdId, programmeCode, amount: String(amount), disbursedOn, termMonths: 120, purpose: 'Thử', massOrganisation: 'WOMENS_UNION', savingsGroup: 'Tổ thử' },
+    input: {
+      householdId,
+      programmeCode,
+      amount: String(amount),
+      disbursedOn,
+      termMonths: 120,
+      purpose: 'Thử',
+      massOrganisation: 'WOMENS_UNION',
+      savingsGroup: 'Tổ thử',
+    },
   }).then((d) => d.disburseLoan.loan.id as string);
 }
 
@@ -92,13 +136,22 @@ const PLANTED_BY_RULE = [1, 1, 1, 2, 1];
 const planted: Array<{ rule: string; household: string; records: string[] }> = [];
 
 async function findings(code: string, year: number, token?: string | null, first = 100) {
-  const r = await postGraphQL(stack.gatewayUrl, OPERATION, { code, year, first, after: null }, token === undefined ? await stack.token({ roles: ['administrator'] }) : token);
+  const r = await postGraphQL(
+    stack.gatewayUrl,
+    OPERATION,
+    { code, year, first, after: null },
+    token === undefined ? await stack.token({ roles: ['administrator'] }) : token,
+  );
   return r;
 }
 
 const simplified = (edges: any[]) =>
   edges
-    .map((e) => ({ rule: e.node.rule.code, household: e.node.household.id, records: e.node.records.map((r: any) => `${r.department}:${r.kind}:${r.id}`).sort() }))
+    .map((e) => ({
+      rule: e.node.rule.code,
+      household: e.node.household.id,
+      records: e.node.records.map((r: any) => `${r.department}:${r.kind}:${r.id}`).sort(),
+    }))
     .sort((a, b) => Number(a.household) - Number(b.household) || a.rule.localeCompare(b.rule));
 
 beforeAll(async () => {
@@ -127,7 +180,10 @@ beforeAll(async () => {
 
   // 2. Reviewed at 1.2M đồng a person while both adults earn 8.0M and 8.5M from placements.
   const earners = await household(couple);
-  const jobs = [await placement(earners.members[0]!, earners.id, '2024-05-02', 8_000_000), await placement(earners.members[1]!, earners.id, '2024-06-03', 8_500_000)];
+  const jobs = [
+    await placement(earners.members[0]!, earners.id, '2024-05-02', 8_000_000),
+    await placement(earners.members[1]!, earners.id, '2024-06-03', 8_500_000),
+  ];
   const earnersReview = await review(earners.id, 2024, '2024-11-20', 1_200_000, []);
   planted.push({
     rule: 'INCOME_FAR_BELOW_WAGES',
@@ -147,7 +203,11 @@ beforeAll(async () => {
     { source: 'VBSP_HOUSING_LOAN', amount: '40000000' },
   ]);
   const line = unfundedCase.fundingLines.find((l) => l.source === 'VBSP_HOUSING_LOAN')!;
-  planted.push({ rule: 'HOUSING_LOAN_NOT_DISBURSED', household: unfunded.id, records: [`HOUSING:HousingCase:${unfundedCase.id}`, `HOUSING:HousingFundingLine:${line.id}`] });
+  planted.push({
+    rule: 'HOUSING_LOAN_NOT_DISBURSED',
+    household: unfunded.id,
+    records: [`HOUSING:HousingCase:${unfundedCase.id}`, `HOUSING:HousingFundingLine:${line.id}`],
+  });
   // ... and one whose loan the bank did disburse: consistent.
   const funded = await household(couple);
   await review(funded.id, 2023, '2023-11-10', 1_000_000, POOR_DEPRIVATIONS);
@@ -165,18 +225,35 @@ beforeAll(async () => {
   const participant = await household(couple);
   await review(participant.id, 2023, '2023-11-10', 1_000_000, []);
   await ok(`mutation($input: CreateLivelihoodProjectInput!) { createLivelihoodProject(input: $input) { project { code } } }`, {
-    input: { code: 'TEST-CONSISTENCY', name: 'Dự án thử', budget: '500000000', fundingSource: 'ngân sách thành phố', startDate: '2024-01-01', endDate: '2025-12-31' },
+    input: {
+      code: 'TEST-CONSISTENCY',
+      name: 'Dự án thử',
+      budget: '500000000',
+      fundingSource: 'ngân sách thành phố',
+      startDate: '2024-01-01',
+      endDate: '2025-12-31',
+    },
   });
   const participation = (
     await ok(`mutation($input: EnrolLivelihoodParticipantInput!) { enrolLivelihoodParticipant(input: $input) { participation { id } } }`, {
-      input: { householdId: participant.id, projectCode: 'TEST-CONSISTENCY', activity: 'AGRICULTURAL_PRODUCTION', cashSupport: '5000000', startDate: '2024-03-01' },
+      input: {
+        householdId: participant.id,
+        projectCode: 'TEST-CONSISTENCY',
+        activity: 'AGRICULTURAL_PRODUCTION',
+        cashSupport: '5000000',
+        startDate: '2024-03-01',
+      },
     })
   ).enrolLivelihoodParticipant.participation.id;
   await review(participant.id, 2023, '2023-12-20', 9_000_000, [], 'REGULAR');
   planted.push({ rule: 'SUPPORT_WITHOUT_LIST', household: participant.id, records: [`LIVELIHOODS:LivelihoodParticipation:${participation}`] });
 
   // 5. A "parent" 10 years older than the head (the rule asks for 14).
-  const family = await household([{ birthYear: 1980, relation: 'HEAD' }, { birthYear: 1970, relation: 'PARENT' }, { birthYear: 2005, relation: 'CHILD' }]);
+  const family = await household([
+    { birthYear: 1980, relation: 'HEAD' },
+    { birthYear: 1970, relation: 'PARENT' },
+    { birthYear: 2005, relation: 'CHILD' },
+  ]);
   planted.push({ rule: 'AGE_INCONSISTENT_WITH_RELATION', household: family.id, records: [`REGISTRY:HouseholdMember:${family.members[1]}`] });
 }, 120_000);
 
@@ -188,7 +265,11 @@ describe('consistency checks', () => {
   it('lists the rules as data, with descriptions in both languages', async () => {
     const data = await ok(`{ consistencyRules { code description descriptionVi departments evaluatedBy parameters } }`, {});
     expect(data.consistencyRules.map((r: any) => r.code)).toEqual([
-      'HEALTH_INSURANCE_DEPRIVED_WHILE_INSURED', 'INCOME_FAR_BELOW_WAGES', 'HOUSING_LOAN_NOT_DISBURSED', 'SUPPORT_WITHOUT_LIST', 'AGE_INCONSISTENT_WITH_RELATION',
+      'HEALTH_INSURANCE_DEPRIVED_WHILE_INSURED',
+      'INCOME_FAR_BELOW_WAGES',
+      'HOUSING_LOAN_NOT_DISBURSED',
+      'SUPPORT_WITHOUT_LIST',
+      'AGE_INCONSISTENT_WITH_RELATION',
     ]);
     for (const r of data.consistencyRules) {
       expect(r.description.length).toBeGreaterThan(40);
@@ -208,7 +289,10 @@ describe('consistency checks', () => {
     const byRule = new Map(c.findings.edges.map((e: any) => [e.node.rule.code, e.node]));
     expect((byRule.get('HOUSING_LOAN_NOT_DISBURSED') as any).departments).toEqual(['HOUSING', 'CREDIT']);
     const unlisted = c.findings.edges.map((e: any) => e.node).filter((n: any) => n.rule.code === 'SUPPORT_WITHOUT_LIST');
-    expect(unlisted.map((n: any) => n.departments)).toEqual([['REGISTRY', 'CREDIT'], ['REGISTRY', 'LIVELIHOODS']]);
+    expect(unlisted.map((n: any) => n.departments)).toEqual([
+      ['REGISTRY', 'CREDIT'],
+      ['REGISTRY', 'LIVELIHOODS'],
+    ]);
     expect(unlisted[0].detail).toMatch(/not poor in review year 2023/);
     expect(unlisted[0].detailVi).toMatch(/không thuộc danh sách hộ nghèo của rà soát năm 2023/);
     // Every rule's detail in both languages: other words, the same figures and dates.
@@ -247,7 +331,7 @@ describe('consistency checks', () => {
 });
 
 describe('consistency checks by role', () => {
-  it('a caseworker sees their commune\'s findings, nothing of another commune, and city counts of their communes only', async () => {
+  it("a caseworker sees their commune's findings, nothing of another commune, and city counts of their communes only", async () => {
     const token = await stack.token({ roles: ['caseworker'], communes: [commune] });
     const own = await findings(commune, 2024, token);
     expect(own.errors).toBeUndefined();
@@ -262,7 +346,7 @@ describe('consistency checks by role', () => {
     expect(cityElsewhere.data.city.consistency.totalCount).toBe(0);
   });
 
-  it('an analyst sees the findings but not the households\' personal fields', async () => {
+  it("an analyst sees the findings but not the households' personal fields", async () => {
     const token = await stack.token({ roles: ['analyst'] });
     expect((await findings(commune, 2024, token)).data.commune.consistency.totalCount).toBe(6);
     const personal = await postGraphQL(
@@ -290,7 +374,7 @@ describe('consistency checks by role', () => {
     expect(onlyError(hidden).extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('the registry\'s hidden facts give a caseworker their own communes only, whatever they name', async () => {
+  it("the registry's hidden facts give a caseworker their own communes only, whatever they name", async () => {
     const q = `query($codes: [ID!]) { consistencyClassifications(communeCodes: $codes, years: [2023]) { householdId }
       consistencyReviewFacts(communeCodes: $codes, year: 2024) { householdId communeCode } }`;
     const admin = await postGraphQL(stack.subgraphUrls.registry!, q, { codes: [commune] }, await stack.token({ roles: ['administrator'] }));
@@ -306,7 +390,7 @@ describe('consistency checks by role', () => {
     expect(onlyError(await postGraphQL(stack.subgraphUrls.registry!, q, { codes: [commune] }, null)).extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('the departments\' hidden fields are not part of the graph\'s API', async () => {
+  it("the departments' hidden fields are not part of the graph's API", async () => {
     const r = await stack.query(`query($code: ID!) { commune(code: $code) { consistency(year: 2024) { creditFindings { householdId } } } }`, { code: commune });
     expect(onlyError(r).extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
@@ -329,7 +413,10 @@ describe('consistency checks: no N+1', () => {
       const earners = await household(couple);
       await placement(earners.members[0]!, earners.id, '2024-05-02', 9_000_000);
       await review(earners.id, 2024, '2024-11-20', 1_000_000, []);
-      await household([{ birthYear: 1980, relation: 'HEAD' }, { birthYear: 1975, relation: 'PARENT' }]);
+      await household([
+        { birthYear: 1980, relation: 'HEAD' },
+        { birthYear: 1975, relation: 'PARENT' },
+      ]);
       const unfunded = await household(couple);
       await review(unfunded.id, 2023, '2023-11-10', 1_000_000, POOR_DEPRIVATIONS);
       await approve(unfunded.id, [{ source: 'VBSP_HOUSING_LOAN', amount: '40000000' }]);

@@ -29,9 +29,7 @@ const REPAY = `mutation($input: RecordLoanRepaymentInput!) {
 
 async function rowCounts(): Promise<{ loans: number; repayments: number }> {
   const { rows } = await sql<{ loans: number; repayments: number }>`
-    SELECT (SELECT count(*) FROM loan)::int AS loans, (SELECT count(*) FROM loan_repayment)::int AS repayments`.execute(
-    stack.databases.kysely<any>('credit'),
-  );
+    SELECT (SELECT count(*) FROM loan)::int AS loans, (SELECT count(*) FROM loan_repayment)::int AS repayments`.execute(stack.databases.kysely<any>('credit'));
   return rows[0]!;
 }
 
@@ -68,14 +66,22 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 describe('loan programmes', () => {
   it('holds the domain brief programmes as data', async () => {
-    const r = await stack.query(`{ loanProgrammes { code eligibility annualRatePercent priorityRatePercent maxAmount maxTermMonths graceMonths recordsJobs } }`);
+    const r = await stack.query(
+      `{ loanProgrammes { code eligibility annualRatePercent priorityRatePercent maxAmount maxTermMonths graceMonths recordsJobs } }`,
+    );
     expect(r.errors).toBeUndefined();
     const byCode = Object.fromEntries(r.data.loanProgrammes.map((p: any) => [p.code, p]));
     expect(r.data.loanProgrammes).toHaveLength(9);
     expect(byCode.POOR_HOUSEHOLDS).toMatchObject({ eligibility: 'POOR', annualRatePercent: 6.6, maxAmount: '100000000', priorityRatePercent: null });
     expect(byCode.NEAR_POOR_HOUSEHOLDS).toMatchObject({ eligibility: 'NEAR_POOR', annualRatePercent: 7.92 });
     expect(byCode.NEWLY_ESCAPED_POVERTY).toMatchObject({ eligibility: 'NEWLY_ESCAPED', annualRatePercent: 8.25 });
-    expect(byCode.JOB_CREATION).toMatchObject({ eligibility: 'ANY_REGISTERED', annualRatePercent: 7.92, priorityRatePercent: 3.96, maxAmount: '100000000', recordsJobs: true });
+    expect(byCode.JOB_CREATION).toMatchObject({
+      eligibility: 'ANY_REGISTERED',
+      annualRatePercent: 7.92,
+      priorityRatePercent: 3.96,
+      maxAmount: '100000000',
+      recordsJobs: true,
+    });
     expect(byCode.OVERSEAS_LABOUR).toMatchObject({ annualRatePercent: 6.6, priorityRatePercent: 3.3 });
     expect(byCode.CLEAN_WATER_SANITATION).toMatchObject({ annualRatePercent: 9 });
     expect(byCode.HOUSING_POOR).toMatchObject({ eligibility: 'POOR', annualRatePercent: 3, maxTermMonths: 180, graceMonths: 60 });
@@ -231,7 +237,12 @@ describe('commune and city figures', () => {
       { from, to, asOf, group: GROUP },
     );
     expect(city.data.city.creditOutstanding.outstanding).toBe(String(outstanding));
-    expect(city.data.city.creditFigures).toEqual({ amountDisbursed: String(disbursed), loans, borrowingHouseholds: borrowers.size, group: groupBorrowers.size });
+    expect(city.data.city.creditFigures).toEqual({
+      amountDisbursed: String(disbursed),
+      loans,
+      borrowingHouseholds: borrowers.size,
+      group: groupBorrowers.size,
+    });
   });
 
   it('counts a household once over a group of programmes, for the city and each commune', async () => {
@@ -259,7 +270,8 @@ describe('commune and city figures', () => {
   });
 
   it('refuses an empty, unknown or repeated group, and gives the public only published groups, perturbed', async () => {
-    const ask = (programmes: string) => stack.query(`{ city { creditFigures(from: "${from}", to: "${to}") { borrowingHouseholdsUnder(programmes: ${programmes}) } } }`);
+    const ask = (programmes: string) =>
+      stack.query(`{ city { creditFigures(from: "${from}", to: "${to}") { borrowingHouseholdsUnder(programmes: ${programmes}) } } }`);
     for (const [programmes, words] of [
       ['[]', 'is empty'],
       ['["JOB_CREATION", "NO_SUCH"]', '"NO_SUCH", not a programme code'],
@@ -272,10 +284,26 @@ describe('commune and city figures', () => {
     // The public: only a group the city publishes, withheld and perturbed like every count.
     const production = ['POOR_HOUSEHOLDS', 'NEAR_POOR_HOUSEHOLDS', 'NEWLY_ESCAPED_POVERTY'];
     const exact = await ask(JSON.stringify(production));
-    const shown = await stack.query(`{ city { creditFigures(from: "${from}", to: "${to}") { borrowingHouseholdsUnder(programmes: ${JSON.stringify(production)}) } } }`, {}, undefined, null);
+    const shown = await stack.query(
+      `{ city { creditFigures(from: "${from}", to: "${to}") { borrowingHouseholdsUnder(programmes: ${JSON.stringify(production)}) } } }`,
+      {},
+      undefined,
+      null,
+    );
     expect(shown.errors).toBeUndefined();
-    expectPublicCount(shown.data.city.creditFigures.borrowingHouseholdsUnder, exact.data.city.creditFigures.borrowingHouseholdsUnder, 'production-loan households');
-    const refused = onlyError(await stack.query(`{ city { creditFigures(from: "${from}", to: "${to}") { borrowingHouseholdsUnder(programmes: ["JOB_CREATION"]) } } }`, {}, undefined, null));
+    expectPublicCount(
+      shown.data.city.creditFigures.borrowingHouseholdsUnder,
+      exact.data.city.creditFigures.borrowingHouseholdsUnder,
+      'production-loan households',
+    );
+    const refused = onlyError(
+      await stack.query(
+        `{ city { creditFigures(from: "${from}", to: "${to}") { borrowingHouseholdsUnder(programmes: ["JOB_CREATION"]) } } }`,
+        {},
+        undefined,
+        null,
+      ),
+    );
     expect(refused.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'programmes' });
     expect(refused.message).toContain('a group the city publishes');
   });
@@ -326,13 +354,23 @@ describe('disbursing and repaying loans', () => {
     const final = await stack.query(REPAY, { input: { loanId: loan.id, paidOn: '2025-03-01', principal: 40000000, interest: 1320000 } });
     expect(final.errors).toBeUndefined();
     expect(final.data.recordRepayment.loan).toMatchObject({ status: 'REPAID', principalRepaid: '60000000', outstanding: '0' });
-    const at = await stack.query(`{ loan(id: "${loan.id}") { status a: outstanding(asOf: "2024-03-01") b: outstanding(asOf: "2024-12-31") c: outstanding(asOf: "2025-03-01") d: outstanding(asOf: "2024-02-29") } }`);
+    const at = await stack.query(
+      `{ loan(id: "${loan.id}") { status a: outstanding(asOf: "2024-03-01") b: outstanding(asOf: "2024-12-31") c: outstanding(asOf: "2025-03-01") d: outstanding(asOf: "2024-02-29") } }`,
+    );
     expect(at.data.loan).toEqual({ status: 'REPAID', a: '60000000', b: '40000000', c: '0', d: '0' });
   });
 
   it('applies the priority rate and records jobs for a job-creation loan', async () => {
     const r = await stack.query(DISBURSE, {
-      input: loanInput('7', { programmeCode: 'JOB_CREATION', priorityRate: true, jobsCreated: 2, amount: '100000000', termMonths: 120, massOrganisation: 'YOUTH_UNION', disbursedOn: '2025-05-05' }),
+      input: loanInput('7', {
+        programmeCode: 'JOB_CREATION',
+        priorityRate: true,
+        jobsCreated: 2,
+        amount: '100000000',
+        termMonths: 120,
+        massOrganisation: 'YOUTH_UNION',
+        disbursedOn: '2025-05-05',
+      }),
     });
     expect(r.errors).toBeUndefined();
     expect(r.data.disburseLoan.loan).toMatchObject({ annualRatePercent: 3.96, priorityRate: true, jobsCreated: 2, massOrganisation: 'YOUTH_UNION' });
@@ -398,7 +436,9 @@ describe('disbursing and repaying loans', () => {
     const made = await stack.query(DISBURSE, { input: loanInput(poor2023.id, { amount: '30000000', disbursedOn: '2024-05-10' }) });
     const loanId = made.data.disburseLoan.loan.id as string;
     expect((await stack.query(REPAY, { input: { loanId, paidOn: '2025-05-10', principal: '10000000', interest: '0' } })).errors).toBeUndefined();
-    const { rows } = await sql<{ id: number }>`SELECT id FROM loan WHERE status = 'written_off' ORDER BY id LIMIT 1`.execute(stack.databases.kysely<any>('credit'));
+    const { rows } = await sql<{ id: number }>`SELECT id FROM loan WHERE status = 'written_off' ORDER BY id LIMIT 1`.execute(
+      stack.databases.kysely<any>('credit'),
+    );
     const writtenOff = rows[0];
     expect(writtenOff).toBeDefined();
     const tomorrow = new Date(Date.now() + 7 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
@@ -494,7 +534,8 @@ describe('the audit trail (credit)', () => {
     return r.data.creditAuditTrail as { totalCount: number; edges: Array<{ node: any }> };
   };
 
-  const refusals = async () => (await stack.query(`{ creditAuditTrail(filter: { action: REFUSED }) { totalCount } }`)).data.creditAuditTrail.totalCount as number;
+  const refusals = async () =>
+    (await stack.query(`{ creditAuditTrail(filter: { action: REFUSED }) { totalCount } }`)).data.creditAuditTrail.totalCount as number;
 
   it('records an accepted write once, naming its household, and a refused one as a refusal, never as a write', async () => {
     const household = (await householdsWith(2023, 'POOR'))[3]!;
@@ -516,8 +557,12 @@ describe('the audit trail (credit)', () => {
     expect(await refusals()).toBe(refusedBefore + 2);
     expect(await rowCounts()).toEqual(loansBefore);
 
-    const ok = await stack.query(`mutation Disburse($input: DisburseLoanInput!) { disburseLoan(input: $input) { loan { id } } }`,
-      { input: loanInput(household.id, { disbursedOn: '2024-04-02' }) }, undefined, writer);
+    const ok = await stack.query(
+      `mutation Disburse($input: DisburseLoanInput!) { disburseLoan(input: $input) { loan { id } } }`,
+      { input: loanInput(household.id, { disbursedOn: '2024-04-02' }) },
+      undefined,
+      writer,
+    );
     expect(ok.errors).toBeUndefined();
     const after = await trail();
     expect(after.totalCount).toBe(before.totalCount + 1);
@@ -533,7 +578,12 @@ describe('the audit trail (credit)', () => {
     });
 
     // A repayment names the loan's household (the input names only the loan).
-    const repaid = await stack.query(REPAY, { input: { loanId: ok.data.disburseLoan.loan.id, paidOn: '2024-05-02', principal: '1000000', interest: '0' } }, undefined, writer);
+    const repaid = await stack.query(
+      REPAY,
+      { input: { loanId: ok.data.disburseLoan.loan.id, paidOn: '2024-05-02', principal: '1000000', interest: '0' } },
+      undefined,
+      writer,
+    );
     expect(repaid.errors).toBeUndefined();
     const ofHousehold = await trail(household.id);
     expect(ofHousehold.edges.map((e) => e.node.fields[0]).slice(0, 2)).toEqual(['recordRepayment', 'disburseLoan']);
@@ -578,7 +628,9 @@ describe('commune scope (credit)', () => {
 
     const seen = await stack.query(q, reps, stack.subgraphUrls.credit, here);
     expect(seen.errors).toBeUndefined();
-    expect(seen.data._entities[0].loans.map((l: any) => l.id)).toEqual(node.loans.filter((l: any) => l.commune.code === node.commune.code).map((l: any) => l.id));
+    expect(seen.data._entities[0].loans.map((l: any) => l.id)).toEqual(
+      node.loans.filter((l: any) => l.commune.code === node.commune.code).map((l: any) => l.id),
+    );
     const hidden = await stack.query(q, reps, stack.subgraphUrls.credit, there);
     expect(hidden.errors).toBeUndefined();
     expect(hidden.data._entities[0]).toEqual({ id: node.id, loans: [], creditSummary: { loans: 0, totalBorrowed: '0' } });
@@ -610,7 +662,9 @@ describe('small counts (credit)', () => {
           smallBeside = true;
           // Credit answers these on the registry's communes (an entity fetch): the gateway maps
           // credit's own path (_entities, i, ...) onto the commune's place in this answer.
-          expect((pub as any).extensions.withheld).toContainEqual(expect.objectContaining({ path: ['communes', i, 'creditFigures', key], coordinate: `CreditFigures.${key}` }));
+          expect((pub as any).extensions.withheld).toContainEqual(
+            expect.objectContaining({ path: ['communes', i, 'creditFigures', key], coordinate: `CreditFigures.${key}` }),
+          );
         }
       }
       let smallOutstanding = false;
@@ -624,7 +678,10 @@ describe('small counts (credit)', () => {
     // The demo data has small communes: the test is not vacuous.
     expect(withheld).toBeGreaterThan(0);
     expect((pub as any).extensions.withheld.length).toBeGreaterThanOrEqual(withheld);
-    expect((pub as any).extensions.withheld[0]).toMatchObject({ coordinate: expect.stringMatching(/^Credit\w+\.\w+$/), reason: expect.stringContaining('withheld') });
+    expect((pub as any).extensions.withheld[0]).toMatchObject({
+      coordinate: expect.stringMatching(/^Credit\w+\.\w+$/),
+      reason: expect.stringContaining('withheld'),
+    });
     expect((exact as any).extensions?.withheld).toBeUndefined();
   });
 });

@@ -13,7 +13,12 @@ const embedded = !process.env.DATABASE_URL;
 
 /** A transaction rolled back while another request reads: the reader sees none of its rows. */
 async function expectTransactionsApart(db: Kysely<RegistryDatabase>): Promise<void> {
-  const before = (await db.selectFrom('household').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  const before = (
+    await db
+      .selectFrom('household')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n;
   let insideTransaction!: () => void;
   const inserted = new Promise<void>((resolve) => (insideTransaction = resolve));
   const rolledBack = db
@@ -27,10 +32,16 @@ async function expectTransactionsApart(db: Kysely<RegistryDatabase>): Promise<vo
     .catch((e: Error) => e.message);
   await inserted;
   // Issued while the transaction above is open, from "another request".
-  const seen = await db.selectFrom('household').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const seen = await db
+    .selectFrom('household')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   expect(await rolledBack).toBe('roll back');
   expect(seen.n).toBe(before);
-  const after = await db.selectFrom('household').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const after = await db
+    .selectFrom('household')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   expect(after.n).toBe(before);
 }
 
@@ -48,7 +59,7 @@ describe('database layer', () => {
     await dispose?.();
   });
 
-  it('keeps the subgraph\'s tables in its own schema, with its own migration table', async () => {
+  it("keeps the subgraph's tables in its own schema, with its own migration table", async () => {
     const { rows } = await sql<{ table_schema: string; table_name: string }>`
       SELECT table_schema, table_name FROM information_schema.tables
       WHERE table_name IN ('household', 'kysely_migration') ORDER BY 1, 2`.execute(db);
@@ -58,7 +69,7 @@ describe('database layer', () => {
     ]);
   });
 
-  it('never lets a concurrent request see inside another request\'s transaction', () => expectTransactionsApart(db));
+  it("never lets a concurrent request see inside another request's transaction", () => expectTransactionsApart(db));
 
   it('reads bigint, date and timestamptz the same way on both databases', async () => {
     const row = await sql<{ big: number; day: string; at: Date; num: string }>`
@@ -134,7 +145,18 @@ describe.runIf(embedded)('one embedded database per subgraph (EMBEDDED_DATABASES
     await migrateSubgraph(db1, 'registry', migrations);
     await expectTransactionsApart(db1);
     // COPY's file crosses to the database's thread.
-    const copied = await bulkInsert(db1, 'household', [{ name: 'commune_code', type: 'text' }, { name: 'address', type: 'text' }], [['00070', '00070'], ['copied', 'with\ta tab']]);
+    const copied = await bulkInsert(
+      db1,
+      'household',
+      [
+        { name: 'commune_code', type: 'text' },
+        { name: 'address', type: 'text' },
+      ],
+      [
+        ['00070', '00070'],
+        ['copied', 'with\ta tab'],
+      ],
+    );
     expect(copied).toBe(2);
     // An error keeps its SQLSTATE across the thread (a foreign key to an unknown commune).
     await expect(db1.insertInto('household').values({ commune_code: '99999', address: 'nowhere' }).execute()).rejects.toMatchObject({ code: '23503' });
@@ -157,7 +179,7 @@ describe.runIf(embedded)('one embedded database per subgraph (EMBEDDED_DATABASES
 });
 
 describe('the shared commune list', () => {
-  it('is the registry\'s list: same codes, names, kinds and order', async () => {
+  it("is the registry's list: same codes, names, kinds and order", async () => {
     const { COMMUNES } = await import('../db/communes.js');
     const { databases, dispose } = await testDatabases();
     try {

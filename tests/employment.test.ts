@@ -33,7 +33,14 @@ const yearOf = (date: string | null) => (date ? Number(date.slice(0, 4)) : undef
 /** Rows in every employment table, and how many enrolments are completed: what a refusal must not change. */
 async function rowCounts() {
   const count = async (table: keyof EmploymentDatabase) =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const completed = await db
     .selectFrom('training_enrolment')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -158,7 +165,10 @@ describe('reading employment records through the gateway', () => {
     expect(city.trainingEnrolments).toBeGreaterThan(20);
     expect(city.budgetFundedPlacements).toBeGreaterThan(0);
     for (const key of ['placements', 'jobFairHires', 'jobFairHiresAbroad', 'trainingEnrolments', 'trainingCompletions', 'overseasPlacements'] as const) {
-      expect(r.data.communes.reduce((s: number, c: any) => s + c.employmentFigures[key], 0), key).toBe(city[key]);
+      expect(
+        r.data.communes.reduce((s: number, c: any) => s + c.employmentFigures[key], 0),
+        key,
+      ).toBe(city[key]);
     }
   });
 
@@ -174,7 +184,13 @@ describe('reading employment records through the gateway', () => {
       none: labourStatistics(year: 2019) { year } }`);
     expect(r.errors).toBeUndefined();
     expect(SOURCE).toBe(PUBLISHED_SOURCE);
-    expect(r.data.labourStatistics).toEqual({ year: 2024, urbanUnemploymentRatePercent: 2.54, trainedWorkerSharePercent: 74.25, basis: 'REPORTED', source: PUBLISHED_SOURCE });
+    expect(r.data.labourStatistics).toEqual({
+      year: 2024,
+      urbanUnemploymentRatePercent: 2.54,
+      trainedWorkerSharePercent: 74.25,
+      basis: 'REPORTED',
+      source: PUBLISHED_SOURCE,
+    });
     expect(r.data.city.labourStatistics).toEqual({ urbanUnemploymentRatePercent: 2.54, trainedWorkerSharePercent: 74.25, source: PUBLISHED_SOURCE });
     expect(r.data.none).toBeNull();
   });
@@ -193,7 +209,9 @@ const STATISTICS = `mutation($input: RecordLabourStatisticsInput!) { recordLabou
 
 // A household near-poor in the 2024 review (so on the lists in force in 2025) and one that was not.
 const nearPoor = population.find((h) => h.reviews.find((r) => r.year === 2024)!.classification === 'near_poor' && h.members.some((m) => m.birthYear <= 2005))!;
-const notPoor = population.find((h) => h.reviews.find((r) => r.year === 2024)!.classification === 'above_middle_income' && h.members.some((m) => m.birthYear <= 2005))!;
+const notPoor = population.find(
+  (h) => h.reviews.find((r) => r.year === 2024)!.classification === 'above_middle_income' && h.members.some((m) => m.birthYear <= 2005),
+)!;
 const adultOf = (h: typeof nearPoor) => h.members.find((m) => m.birthYear <= 2005)!;
 
 async function figures2025(code: string) {
@@ -209,36 +227,77 @@ describe('recording employment records', () => {
     const beforeFair = await figures2025(fairCommune);
     const beforeWorker = await figures2025(workerCommune);
     const fair = await stack.query(FAIR, {
-      input: { communeCode: fairCommune, heldOn: '2025-03-10', name: ' Phiên giao dịch việc làm Hoàn Kiếm ', employers: 12, participants: 300, hires: 80, hiresAbroad: 15 },
+      input: {
+        communeCode: fairCommune,
+        heldOn: '2025-03-10',
+        name: ' Phiên giao dịch việc làm Hoàn Kiếm ',
+        employers: 12,
+        participants: 300,
+        hires: 80,
+        hiresAbroad: 15,
+      },
     });
     expect(fair.errors).toBeUndefined();
     const jobFair = fair.data.recordJobFair.jobFair;
     expect(jobFair).toMatchObject({
-      commune: { code: fairCommune, name: 'Hoàn Kiếm' }, heldOn: '2025-03-10', name: 'Phiên giao dịch việc làm Hoàn Kiếm',
-      employers: 12, participants: 300, hires: 80, hiresAbroad: 15, placements: [],
+      commune: { code: fairCommune, name: 'Hoàn Kiếm' },
+      heldOn: '2025-03-10',
+      name: 'Phiên giao dịch việc làm Hoàn Kiếm',
+      employers: 12,
+      participants: 300,
+      hires: 80,
+      hiresAbroad: 15,
+      placements: [],
     });
 
     const worker = adultOf(nearPoor);
     const placed = await stack.query(PLACEMENT, {
       input: {
-        workerId: String(worker.id), householdId: String(nearPoor.id), employer: 'Toyota Motor', sector: 'automotive', channel: 'JOB_FAIR',
-        contract: 'OVERSEAS', destinationCountry: 'Japan', placedOn: '2025-04-01', monthlyWage: '32000000', jobFairId: jobFair.id,
+        workerId: String(worker.id),
+        householdId: String(nearPoor.id),
+        employer: 'Toyota Motor',
+        sector: 'automotive',
+        channel: 'JOB_FAIR',
+        contract: 'OVERSEAS',
+        destinationCountry: 'Japan',
+        placedOn: '2025-04-01',
+        monthlyWage: '32000000',
+        jobFairId: jobFair.id,
       },
     });
     expect(placed.errors).toBeUndefined();
     expect(placed.data.recordJobPlacement.placement).toMatchObject({
-      channel: 'JOB_FAIR', contract: 'OVERSEAS', destinationCountry: 'Japan', placedOn: '2025-04-01', monthlyWage: '32000000',
+      channel: 'JOB_FAIR',
+      contract: 'OVERSEAS',
+      destinationCountry: 'Japan',
+      placedOn: '2025-04-01',
+      monthlyWage: '32000000',
       // Near-poor in the 2024 review: on the lists in force during 2025.
       fromPoorOrNearPoorHousehold: true,
-      worker: { id: String(worker.id) }, household: { id: String(nearPoor.id) }, commune: { code: workerCommune }, jobFair: { id: jobFair.id },
+      worker: { id: String(worker.id) },
+      household: { id: String(nearPoor.id) },
+      commune: { code: workerCommune },
+      jobFair: { id: jobFair.id },
     });
 
     const other = adultOf(notPoor);
     const domestic = await stack.query(PLACEMENT, {
-      input: { workerId: String(other.id), employer: 'Canon', sector: 'electronics', channel: 'EMPLOYMENT_SERVICE_CENTRE', contract: 'DOMESTIC', placedOn: '2025-05-02', monthlyWage: 8500000 },
+      input: {
+        workerId: String(other.id),
+        employer: 'Canon',
+        sector: 'electronics',
+        channel: 'EMPLOYMENT_SERVICE_CENTRE',
+        contract: 'DOMESTIC',
+        placedOn: '2025-05-02',
+        monthlyWage: 8500000,
+      },
     });
     expect(domestic.errors).toBeUndefined();
-    expect(domestic.data.recordJobPlacement.placement).toMatchObject({ fromPoorOrNearPoorHousehold: false, destinationCountry: null, household: { id: String(notPoor.id) } });
+    expect(domestic.data.recordJobPlacement.placement).toMatchObject({
+      fromPoorOrNearPoorHousehold: false,
+      destinationCountry: null,
+      household: { id: String(notPoor.id) },
+    });
 
     const afterFair = await figures2025(fairCommune);
     const afterWorker = await figures2025(workerCommune);
@@ -267,8 +326,16 @@ describe('recording employment records', () => {
     expect(enrolled.errors).toBeUndefined();
     const enrolment = enrolled.data.enrolInTraining.enrolment;
     expect(enrolment).toMatchObject({
-      course: 'industrial sewing', level: 'ELEMENTARY', startedOn: '2025-02-03', completedOn: null, certified: false, certificate: null,
-      fromPoorOrNearPoorHousehold: true, person: { id: String(person.id) }, household: { id: String(nearPoor.id) }, commune: { code: nearPoor.communeCode },
+      course: 'industrial sewing',
+      level: 'ELEMENTARY',
+      startedOn: '2025-02-03',
+      completedOn: null,
+      certified: false,
+      certificate: null,
+      fromPoorOrNearPoorHousehold: true,
+      person: { id: String(person.id) },
+      household: { id: String(nearPoor.id) },
+      commune: { code: nearPoor.communeCode },
     });
     const done = await stack.query(COMPLETE, { input: { enrolmentId: enrolment.id, completedOn: '2025-06-30', certificate: 'SC-2025-0042' } });
     expect(done.errors).toBeUndefined();
@@ -292,14 +359,23 @@ describe('recording employment records', () => {
     });
     expect(first.errors).toBeUndefined();
     expect(first.data.recordLabourStatistics.labourStatistics).toEqual({
-      year: 2025, urbanUnemploymentRatePercent: 2.6, trainedWorkerSharePercent: 75, basis: 'ESTIMATE', source: 'department estimate',
+      year: 2025,
+      urbanUnemploymentRatePercent: 2.6,
+      trainedWorkerSharePercent: 75,
+      basis: 'ESTIMATE',
+      source: 'department estimate',
     });
     const second = await stack.query(STATISTICS, {
       input: { year: 2025, urbanUnemploymentRatePercent: 2.51, trainedWorkerSharePercent: 75.5, source: 'city report' },
     });
     expect(second.data.recordLabourStatistics.labourStatistics.basis).toBe('REPORTED');
-    const r = await stack.query(`{ labourStatistics(year: 2025) { urbanUnemploymentRatePercent source } city { labourStatistics(year: 2024) { trainedWorkerSharePercent } } }`);
-    expect(r.data).toEqual({ labourStatistics: { urbanUnemploymentRatePercent: 2.51, source: 'city report' }, city: { labourStatistics: { trainedWorkerSharePercent: 74.25 } } });
+    const r = await stack.query(
+      `{ labourStatistics(year: 2025) { urbanUnemploymentRatePercent source } city { labourStatistics(year: 2024) { trainedWorkerSharePercent } } }`,
+    );
+    expect(r.data).toEqual({
+      labourStatistics: { urbanUnemploymentRatePercent: 2.51, source: 'city report' },
+      city: { labourStatistics: { trainedWorkerSharePercent: 74.25 } },
+    });
   });
 });
 
@@ -316,7 +392,15 @@ describe('refusals: BAD_USER_INPUT naming the field, nothing written', () => {
   it('refuses bad job placements', async () => {
     const worker = adultOf(notPoor);
     const fair = plan.fairs[0]!;
-    const ok = { workerId: String(worker.id), employer: 'Canon', sector: 'electronics', channel: 'EMPLOYMENT_SERVICE_CENTRE', contract: 'DOMESTIC', placedOn: '2025-05-02', monthlyWage: '7000000' };
+    const ok = {
+      workerId: String(worker.id),
+      employer: 'Canon',
+      sector: 'electronics',
+      channel: 'EMPLOYMENT_SERVICE_CENTRE',
+      contract: 'DOMESTIC',
+      placedOn: '2025-05-02',
+      monthlyWage: '7000000',
+    };
     const dayBefore = new Date(Date.parse(`${fair.held_on}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
     await expectRefusals(PLACEMENT, [
       [{ ...ok, workerId: '987654321' }, 'workerId'],
@@ -430,8 +514,12 @@ describe('the audit trail (employment)', () => {
     // Through the gateway the subgraph sees the query planner's name for the operation
     // ("EnrolForAudit__employment__0"): the client's name with a suffix.
     expect(after.edges[0].node).toEqual({
-      subject: 'employment-clerk', roles: ['employment-writer'], action: 'WRITE', operation: expect.stringMatching(/^EnrolForAudit(__employment__\d+)?$/),
-      fields: ['enrolInTraining'], householdIds: [String(notPoor.id)],
+      subject: 'employment-clerk',
+      roles: ['employment-writer'],
+      action: 'WRITE',
+      operation: expect.stringMatching(/^EnrolForAudit(__employment__\d+)?$/),
+      fields: ['enrolInTraining'],
+      householdIds: [String(notPoor.id)],
     });
     const mine = await trail({ householdId: String(notPoor.id), action: 'WRITE', subject: 'employment-clerk' });
     expect(mine.totalCount).toBe(1);
@@ -475,8 +563,12 @@ describe('the audit trail (employment)', () => {
     const after = await trail({ action: 'READ_PERSONAL' });
     expect(after.totalCount).toBe(before.totalCount + 1);
     expect(after.edges[0].node).toEqual({
-      subject: 'commune-officer', roles: ['caseworker'], action: 'READ_PERSONAL', operation: expect.stringMatching(/^CertificateCheck(__employment__\d+)?$/),
-      fields: ['TrainingEnrolment.certificate'], householdIds: [String(household.id)],
+      subject: 'commune-officer',
+      roles: ['caseworker'],
+      action: 'READ_PERSONAL',
+      operation: expect.stringMatching(/^CertificateCheck(__employment__\d+)?$/),
+      fields: ['TrainingEnrolment.certificate'],
+      householdIds: [String(household.id)],
     });
   });
 });
@@ -562,9 +654,18 @@ describe('N+1 guards (employment)', () => {
       .insertInto('job_placement')
       .values(
         rows.map((r) => ({
-          member_id: r.member_id, household_id: r.household_id, commune_code: r.commune_code, household_classification: null,
-          employer: 'bulk employer', sector: 'bulk', channel: 'job_fair' as const, contract: 'domestic' as const,
-          destination_country: null, placed_on: '2021-12-01', monthly_wage: 6_000_000, job_fair_id: fairId,
+          member_id: r.member_id,
+          household_id: r.household_id,
+          commune_code: r.commune_code,
+          household_classification: null,
+          employer: 'bulk employer',
+          sector: 'bulk',
+          channel: 'job_fair' as const,
+          contract: 'domestic' as const,
+          destination_country: null,
+          placed_on: '2021-12-01',
+          monthly_wage: 6_000_000,
+          job_fair_id: fairId,
         })),
       )
       .execute();

@@ -33,8 +33,14 @@ describe('one household across all six subgraphs', () => {
     expect(list.errors).toBeUndefined();
     const everywhere = list.data.households.edges
       .map((e: any) => e.node)
-      .filter((n: any) => n.loans.length && n.housingSupport.length && n.socialSupport.healthInsuranceCards.length
-        && n.employment.placements.length + n.employment.trainingEnrolments.length && n.livelihoodSupport.length);
+      .filter(
+        (n: any) =>
+          n.loans.length &&
+          n.housingSupport.length &&
+          n.socialSupport.healthInsuranceCards.length &&
+          n.employment.placements.length + n.employment.trainingEnrolments.length &&
+          n.livelihoodSupport.length,
+      );
     expect(everywhere.length).toBeGreaterThan(0);
 
     for (const { id } of everywhere.slice(0, 3)) {
@@ -89,7 +95,7 @@ const SCORECARD = `{
 }`;
 
 describe('all 126 communes across all six subgraphs', () => {
-  it('reads every department\'s figures for every commune, and the city totals agree', async () => {
+  it("reads every department's figures for every commune, and the city totals agree", async () => {
     stack.databases.statements.reset();
     const r = await stack.query(SCORECARD);
     const statements = stack.databases.statements.get();
@@ -108,8 +114,13 @@ describe('all 126 communes across all six subgraphs', () => {
     expect(sum((c) => c.livelihoodFigures.supportValue)).toBe(Number(city.livelihoodFigures.supportValue));
     expect(sum((c) => c.livelihoodFigures.highTechModels.count)).toBe(city.livelihoodFigures.highTechModels.count);
     // Real data in every department, not a graph of zeros.
-    for (const total of [city.creditFigures.loans, city.housingFigures.housesSupported, city.employmentFigures.placements,
-      city.livelihoodFigures.highTechModels.count, sum((c) => c.socialFigures.healthInsurance.people)]) {
+    for (const total of [
+      city.creditFigures.loans,
+      city.housingFigures.housesSupported,
+      city.employmentFigures.placements,
+      city.livelihoodFigures.highTechModels.count,
+      sum((c) => c.socialFigures.healthInsurance.people),
+    ]) {
       expect(total).toBeGreaterThan(0);
     }
     console.log(`N+1 guard: the 126-commune scorecard across six subgraphs = ${statements} SQL statements`);

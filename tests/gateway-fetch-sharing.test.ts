@@ -97,7 +97,9 @@ async function sharedSoFar(subgraph: string): Promise<number> {
  */
 async function batch(requests: Array<{ query: string; variables?: Record<string, unknown>; token: string | null }>, plan: string[]) {
   for (const name of plan) gates[name]!.hold();
-  const before = Object.fromEntries(await Promise.all(plan.map(async (n) => [n, { received: gates[n]!.received.length, shared: await sharedSoFar(n) }] as const)));
+  const before = Object.fromEntries(
+    await Promise.all(plan.map(async (n) => [n, { received: gates[n]!.received.length, shared: await sharedSoFar(n) }] as const)),
+  );
   const answers = Promise.all(requests.map((r) => postGraphQL(gateway.url, r.query, r.variables, r.token)));
   for (const name of plan) {
     const deadline = Date.now() + 30_000;
@@ -121,7 +123,10 @@ describe('identical read fetches in flight at once', () => {
     const alone = await postGraphQL(gateway.url, FIGURES, undefined, null);
     expect(alone.errors).toBeUndefined();
     expect(alone.data.communes.length).toBeGreaterThan(10);
-    const { answers, reached } = await batch(Array.from({ length: 10 }, () => ({ query: FIGURES, token: null })), ['registry', 'credit']);
+    const { answers, reached } = await batch(
+      Array.from({ length: 10 }, () => ({ query: FIGURES, token: null })),
+      ['registry', 'credit'],
+    );
     expect(reached).toEqual({ registry: 1, credit: 1 });
     for (const answer of answers) expect(answer).toEqual(alone);
     // Each request got its own copy: they are equal, not the same object graph reused.
@@ -130,10 +135,16 @@ describe('identical read fetches in flight at once', () => {
 
   it('are shared only between requests with the same token', async () => {
     const analyst = await stack.token({ roles: ['analyst'] });
-    const requests = [...Array.from({ length: 4 }, () => ({ query: FIGURES, token: stack.adminToken })), ...Array.from({ length: 4 }, () => ({ query: FIGURES, token: analyst }))];
+    const requests = [
+      ...Array.from({ length: 4 }, () => ({ query: FIGURES, token: stack.adminToken })),
+      ...Array.from({ length: 4 }, () => ({ query: FIGURES, token: analyst })),
+    ];
     const { answers, reached } = await batch(requests, ['registry', 'credit']);
     expect(reached).toEqual({ registry: 2, credit: 2 });
-    const authorizations = gates.registry!.received.slice(-2).map((r) => r.authorization).sort();
+    const authorizations = gates
+      .registry!.received.slice(-2)
+      .map((r) => r.authorization)
+      .sort();
     expect(authorizations).toEqual([`Bearer ${analyst}`, `Bearer ${stack.adminToken}`].sort());
     for (const answer of answers) expect(answer.errors).toBeUndefined();
   });
@@ -152,10 +163,16 @@ describe('requests that never share', () => {
     const { id, commune } = list.data.households.edges[0].node;
     const caseworker = await stack.token({ sub: 'officer-sharing', roles: ['caseworker'], communes: [commune.code] });
     const READ = `query ReadFamily($id: ID!) { household(id: $id) { address } }`;
-    const { answers, reached } = await batch(Array.from({ length: 3 }, () => ({ query: READ, variables: { id }, token: caseworker })), ['registry']);
+    const { answers, reached } = await batch(
+      Array.from({ length: 3 }, () => ({ query: READ, variables: { id }, token: caseworker })),
+      ['registry'],
+    );
     expect(reached).toEqual({ registry: 3 });
     for (const answer of answers) expect(answer.data.household.address).toEqual(expect.any(String));
-    const trail = await stack.query(`query($id: ID!) { registryAuditTrail(filter: { householdId: $id, action: READ_PERSONAL }, first: 20) { edges { node { subject requestId } } } }`, { id });
+    const trail = await stack.query(
+      `query($id: ID!) { registryAuditTrail(filter: { householdId: $id, action: READ_PERSONAL }, first: 20) { edges { node { subject requestId } } } }`,
+      { id },
+    );
     const events = trail.data.registryAuditTrail.edges.map((e: any) => e.node).filter((n: any) => n.subject === 'officer-sharing');
     expect(events).toHaveLength(3);
     expect(new Set(events.map((e: any) => e.requestId)).size).toBe(3);
@@ -163,7 +180,10 @@ describe('requests that never share', () => {
 
   it('mutations: each is sent (and refused input changes nothing)', async () => {
     const WRITE = `mutation { registerHousehold(input: { communeCode: "99999", address: "Y", members: [{ fullName: "X", birthYear: 1980, sex: MALE, relation: HEAD }] }) { household { id } } }`;
-    const { answers, reached } = await batch(Array.from({ length: 2 }, () => ({ query: WRITE, token: stack.adminToken })), ['registry']);
+    const { answers, reached } = await batch(
+      Array.from({ length: 2 }, () => ({ query: WRITE, token: stack.adminToken })),
+      ['registry'],
+    );
     expect(reached).toEqual({ registry: 2 });
     for (const answer of answers) expect(answer.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });

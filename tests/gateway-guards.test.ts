@@ -114,7 +114,7 @@ describe('request limits', () => {
       body: JSON.stringify({ query: `{ city { code } }`, variables: { padding: 'x'.repeat(200_000) } }),
     });
     expect(response.status).toBe(413);
-    expect(((await response.json())).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await response.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
   });
 });
 
@@ -126,11 +126,17 @@ describe('CSRF and CORS', () => {
   });
 
   it('answers a preflight from a configured origin, and gives another origin no CORS headers', async () => {
-    const allowed = await fetch(stack.gatewayUrl, { method: 'OPTIONS', headers: { origin: 'http://dashboards.example.test', 'access-control-request-method': 'POST' } });
+    const allowed = await fetch(stack.gatewayUrl, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://dashboards.example.test', 'access-control-request-method': 'POST' },
+    });
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://dashboards.example.test');
     expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/);
-    const other = await fetch(stack.gatewayUrl, { method: 'OPTIONS', headers: { origin: 'http://elsewhere.example.test', 'access-control-request-method': 'POST' } });
+    const other = await fetch(stack.gatewayUrl, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://elsewhere.example.test', 'access-control-request-method': 'POST' },
+    });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
@@ -153,12 +159,19 @@ describe('the supergraph and the audit trail', () => {
     const caseworker = await stack.token({ sub: 'officer-17', roles: ['caseworker'], communes: [commune.code] });
     const read = await postAs(caseworker, `query ReadFamily($id: ID!) { household(id: $id) { address members { fullName } } }`, { id });
     expect(read.errors).toBeUndefined();
-    const trail = await stack.query(`query($id: ID!) { registryAuditTrail(filter: { householdId: $id, action: READ_PERSONAL }, first: 5) {
-      edges { node { subject roles action operation fields householdIds requestId occurredAt } } } }`, { id });
+    const trail = await stack.query(
+      `query($id: ID!) { registryAuditTrail(filter: { householdId: $id, action: READ_PERSONAL }, first: 5) {
+      edges { node { subject roles action operation fields householdIds requestId occurredAt } } } }`,
+      { id },
+    );
     expect(trail.errors).toBeUndefined();
     const event = trail.data.registryAuditTrail.edges.map((e: any) => e.node).find((n: any) => n.subject === 'officer-17');
     expect(event).toMatchObject({
-      roles: ['caseworker'], action: 'READ_PERSONAL', operation: 'ReadFamily', fields: ['Household.address', 'HouseholdMember.fullName'], householdIds: [id],
+      roles: ['caseworker'],
+      action: 'READ_PERSONAL',
+      operation: 'ReadFamily',
+      fields: ['Household.address', 'HouseholdMember.fullName'],
+      householdIds: [id],
     });
     expect(event.requestId).toEqual(expect.any(String));
   });

@@ -69,11 +69,7 @@ async function mutate(query: string, input: Record<string, unknown>) {
 async function snapshot() {
   const db = stack.databases.kysely<any>('housing');
   const count = async (table: string) => Number((await db.selectFrom(table).select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  const states = await db
-    .selectFrom('housing_case')
-    .select(['id', 'status', 'start_date', 'completion_date', 'cancellation_date'])
-    .orderBy('id')
-    .execute();
+  const states = await db.selectFrom('housing_case').select(['id', 'status', 'start_date', 'completion_date', 'cancellation_date']).orderBy('id').execute();
   return {
     cases: await count('housing_case'),
     lines: await count('housing_funding_line'),
@@ -97,7 +93,7 @@ function inPeriod(date: string | null | undefined, from: string, to: string): bo
 }
 
 describe('households and their housing support through the gateway', () => {
-  it('reads a household\'s registry data together with its cases and funding lines', async () => {
+  it("reads a household's registry data together with its cases and funding lines", async () => {
     const demoCase = plan.cases.find((c) => plan.lines.filter((l) => l.case_id === c.id).length >= 2)!;
     const household = population.find((h) => h.id === demoCase.household_id)!;
     const r = await stack.query(
@@ -131,7 +127,9 @@ describe('households and their housing support through the gateway', () => {
   });
 
   it('finds a case by id, and null for an unknown one', async () => {
-    const r = await stack.query(`{ housingCase(id: "1") { id household { id } kind } missing: housingCase(id: "99999") { id } bad: housingCase(id: "x") { id } }`);
+    const r = await stack.query(
+      `{ housingCase(id: "1") { id household { id } kind } missing: housingCase(id: "99999") { id } bad: housingCase(id: "x") { id } }`,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data.housingCase).toEqual({ id: '1', household: { id: String(plan.cases[0]!.household_id) }, kind: plan.cases[0]!.kind.toUpperCase() });
     expect(r.data.missing).toBeNull();
@@ -144,7 +142,7 @@ describe('figures for the 126 communes and the city', () => {
   const from = '2023-01-01';
   const to = '2024-12-31';
 
-  it('gives every commune\'s figures, summing to the city\'s, equal to the demo plan', async () => {
+  it("gives every commune's figures, summing to the city's, equal to the demo plan", async () => {
     const r = await stack.query(
       `query($from: Date!, $to: Date!) {
         communes { code housingFigures(from: $from, to: $to) { from to housesCompleted newHousesCompleted renovationsCompleted
@@ -181,7 +179,15 @@ describe('figures for the 126 communes and the city', () => {
     expect(Number(city.totalFunding)).toBe(sources.reduce((sum, s) => sum + amount(s, from, to), 0));
 
     // The communes add up to the city, field by field.
-    for (const field of ['housesCompleted', 'newHousesCompleted', 'renovationsCompleted', 'housesCompletedWithFund', 'casesApproved', 'casesCancelled', 'housesSupported']) {
+    for (const field of [
+      'housesCompleted',
+      'newHousesCompleted',
+      'renovationsCompleted',
+      'housesCompletedWithFund',
+      'casesApproved',
+      'casesCancelled',
+      'housesSupported',
+    ]) {
       expect(communes.reduce((s: number, c: any) => s + c.housingFigures[field], 0)).toBe(city[field]);
     }
     expect(communes.reduce((s: number, c: any) => s + Number(c.housingFigures.totalFunding), 0)).toBe(Number(city.totalFunding));
@@ -264,7 +270,12 @@ describe('a case through its life', () => {
     const before = (await stack.query(q, period)).data.city.housingFigures;
     const id = await approve({ approvalDate: '2025-05-02', kind: 'RENOVATION', fundingLines: [{ source: 'CITY_BUDGET', amount: '20000000' }] });
     const mid = (await stack.query(q, period)).data.city.housingFigures;
-    expect(mid).toEqual({ ...before, casesApproved: before.casesApproved + 1, housesSupported: before.housesSupported + 1, totalFunding: String(Number(before.totalFunding) + 20_000_000) });
+    expect(mid).toEqual({
+      ...before,
+      casesApproved: before.casesApproved + 1,
+      housesSupported: before.housesSupported + 1,
+      totalFunding: String(Number(before.totalFunding) + 20_000_000),
+    });
     const cancelled = (await mutate(CANCEL, { caseId: id, cancellationDate: '2025-05-20', reason: '  Moved away  ' })).cancelHousingCase.housingCase;
     expect(cancelled).toEqual({ id, status: 'CANCELLED', cancellationDate: '2025-05-20', cancellationReason: 'Moved away' });
     const after = (await stack.query(q, period)).data.city.housingFigures;
@@ -331,7 +342,12 @@ describe('refusals: BAD_USER_INPUT naming the field, nothing written', () => {
     await expectRefused(APPROVE, approveInput({ fundingLines: [{ source: 'CITY_BUDGET', amount: '0' }] }), 'fundingLines[0].amount');
     await expectRefused(
       APPROVE,
-      approveInput({ fundingLines: [{ source: 'CITY_BUDGET', amount: '1000' }, { source: 'VBSP_HOUSING_LOAN', amount: '-5000000' }] }),
+      approveInput({
+        fundingLines: [
+          { source: 'CITY_BUDGET', amount: '1000' },
+          { source: 'VBSP_HOUSING_LOAN', amount: '-5000000' },
+        ],
+      }),
       'fundingLines[1].amount',
     );
     await expectRefused(APPROVE, approveInput({ approvalDate: tomorrow }), 'approvalDate');
@@ -339,7 +355,10 @@ describe('refusals: BAD_USER_INPUT naming the field, nothing written', () => {
 
   it("refuses VBSP housing-loan lines the bank would not lend: not poor, or above the bank's ceiling", async () => {
     const poor2023 = population.find((h) => h.reviews.find((r) => r.year === 2023)?.classification === 'poor')!;
-    const vbsp = (amount: string) => [{ source: 'CITY_BUDGET', amount: '30000000' }, { source: 'VBSP_HOUSING_LOAN', amount }];
+    const vbsp = (amount: string) => [
+      { source: 'CITY_BUDGET', amount: '30000000' },
+      { source: 'VBSP_HOUSING_LOAN', amount },
+    ];
     // Near-poor on the list in force: eligible for housing support, but not for the bank's loan.
     const nearPoor = await expectRefused(APPROVE, approveInput({ fundingLines: vbsp('30000000') }), 'fundingLines[1].source');
     expect(nearPoor.message).toContain('poor list in force (review 2024: NEAR_POOR)');
@@ -350,7 +369,11 @@ describe('refusals: BAD_USER_INPUT naming the field, nothing written', () => {
     // Poor and within the ceiling: approved; a further VBSP line at the start that would take the
     // case past the ceiling is refused, one within it accepted.
     const id = await approve({ ...poorInput, fundingLines: vbsp('30000000') });
-    await expectRefused(PROGRESS, { caseId: id, startDate: '2024-05-02', fundingLines: [{ source: 'VBSP_HOUSING_LOAN', amount: '10000001' }] }, 'fundingLines[0].source');
+    await expectRefused(
+      PROGRESS,
+      { caseId: id, startDate: '2024-05-02', fundingLines: [{ source: 'VBSP_HOUSING_LOAN', amount: '10000001' }] },
+      'fundingLines[0].source',
+    );
     const started = await mutate(PROGRESS, { caseId: id, startDate: '2024-05-02', fundingLines: [{ source: 'VBSP_HOUSING_LOAN', amount: '10000000' }] });
     expect(started.recordHousingProgress.housingCase.totalFunding).toBe('70000000');
   });
@@ -476,7 +499,9 @@ describe('access: the audit trail and small counts', () => {
     expect(denied.extensions?.code).toBe('FORBIDDEN');
     const direct = onlyError(await stack.query(APPROVE, { input: approveInput() }, stack.subgraphUrls.housing, analyst));
     expect(direct.extensions?.code).toBe('FORBIDDEN');
-    const anonymous = onlyError(await stack.query(CONTRIBUTE, { input: { donorKind: 'INDIVIDUAL', amount: '1000', contributionDate: '2025-06-01' } }, undefined, null));
+    const anonymous = onlyError(
+      await stack.query(CONTRIBUTE, { input: { donorKind: 'INDIVIDUAL', amount: '1000', contributionDate: '2025-06-01' } }, undefined, null),
+    );
     expect(anonymous.extensions?.code).toBe('UNAUTHENTICATED');
     // Refused inside the transaction, after the case row was locked: the audit record rolls back with it.
     const done = await approve({ approvalDate: '2025-09-02' });
@@ -525,8 +550,10 @@ describe('access: the audit trail and small counts', () => {
     expect(exact.data.commune.housingFigures.housesCompleted).toBe(n);
     for (const url of [undefined, stack.subgraphUrls.housing]) {
       const r = (await stack.query(
-        url ? `query($code: ID!) { commune: _entities(representations: [{ __typename: "Commune", code: $code }]) { ... on Commune {
-          housingFigures(from: "2024-01-01", to: "2024-12-31") { housesCompleted totalFunding } } } }` : q,
+        url
+          ? `query($code: ID!) { commune: _entities(representations: [{ __typename: "Commune", code: $code }]) { ... on Commune {
+          housingFigures(from: "2024-01-01", to: "2024-12-31") { housesCompleted totalFunding } } } }`
+          : q,
         { code },
         url,
         null,

@@ -95,8 +95,20 @@ const SCORECARD = `query($codes: [ID!]) { communes(filter: { codes: $codes }) { 
     employmentFigures(year: 2025) { jobFairs jobFairHires }
     livelihoodFigures(from: "2021-01-01", to: "2025-12-31") { highTechModels { count } } } }`;
 
-const INDICATORS = ['employment', 'dependants', 'nutrition', 'health_insurance', 'adult_education', 'school_attendance',
-  'housing_quality', 'floor_area', 'water_source', 'latrine', 'telecommunication', 'information_access'];
+const INDICATORS = [
+  'employment',
+  'dependants',
+  'nutrition',
+  'health_insurance',
+  'adult_education',
+  'school_attendance',
+  'housing_quality',
+  'floor_area',
+  'water_source',
+  'latrine',
+  'telecommunication',
+  'information_access',
+];
 
 /** One random write through the gateway, of one department, about one household or its commune. */
 type Writer = (h: { id: string; commune: string }, rand: () => number, day: string) => { query: string; input: Record<string, unknown> };
@@ -106,13 +118,24 @@ const WRITERS: Record<string, Writer> = {
   review: (h, rand) => ({
     query: `mutation($input: RecordPovertyReviewInput!) { recordPovertyReview(input: $input) { review { id } } }`,
     // Each later than the one before (a household's reviews go forward in time).
-    input: { householdId: h.id, year: 2025, reviewDate: new Date(Date.UTC(2025, 8, 1 + reviews++)).toISOString().slice(0, 10), incomePerPersonMonthly: String(1_000_000 + Math.floor(rand() * 2_000_000)),
-      indicators: INDICATORS.map((code) => ({ code, deprived: rand() < 0.4 })) },
+    input: {
+      householdId: h.id,
+      year: 2025,
+      reviewDate: new Date(Date.UTC(2025, 8, 1 + reviews++)).toISOString().slice(0, 10),
+      incomePerPersonMonthly: String(1_000_000 + Math.floor(rand() * 2_000_000)),
+      indicators: INDICATORS.map((code) => ({ code, deprived: rand() < 0.4 })),
+    },
   }),
   loan: (h, rand, day) => ({ query: DISBURSE, input: disbursement(h.id, day, 1_000_000 * (1 + Math.floor(rand() * 50))) }),
   contribution: (h, rand, day) => ({
     query: `mutation($input: AddFundContributionInput!) { addFundContribution(input: $input) { contribution { id } } }`,
-    input: { donorKind: 'ENTERPRISE', donorName: 'Kept test', amount: String(1_000_000 * (1 + Math.floor(rand() * 9))), contributionDate: day, ...(rand() < 0.7 ? { communeCode: h.commune } : {}) },
+    input: {
+      donorKind: 'ENTERPRISE',
+      donorName: 'Kept test',
+      amount: String(1_000_000 * (1 + Math.floor(rand() * 9))),
+      contributionDate: day,
+      ...(rand() < 0.7 ? { communeCode: h.commune } : {}),
+    },
   }),
   electricity: (h, rand) => ({
     query: `mutation($input: GrantElectricitySubsidyInput!) { grantElectricitySubsidy(input: $input) { electricitySubsidy { id } } }`,
@@ -120,11 +143,27 @@ const WRITERS: Record<string, Writer> = {
   }),
   jobFair: (h, rand, day) => ({
     query: `mutation($input: RecordJobFairInput!) { recordJobFair(input: $input) { jobFair { id } } }`,
-    input: { communeCode: h.commune, heldOn: day, name: 'Kept test fair', employers: 3, participants: 40 + Math.floor(rand() * 40), hires: 5 + Math.floor(rand() * 10), hiresAbroad: 1 },
+    input: {
+      communeCode: h.commune,
+      heldOn: day,
+      name: 'Kept test fair',
+      employers: 3,
+      participants: 40 + Math.floor(rand() * 40),
+      hires: 5 + Math.floor(rand() * 10),
+      hiresAbroad: 1,
+    },
   }),
   model: (h, rand, day) => ({
     query: `mutation($input: RecordHighTechModelInput!) { recordHighTechModel(input: $input) { model { id } } }`,
-    input: { communeCode: h.commune, name: 'Kept test greenhouse', kind: 'CROPS', technology: 'drip irrigation', areaHectares: 1 + Math.floor(rand() * 4), householdsInvolved: 2 + Math.floor(rand() * 8), startDate: day },
+    input: {
+      communeCode: h.commune,
+      name: 'Kept test greenhouse',
+      kind: 'CROPS',
+      technology: 'drip irrigation',
+      areaHectares: 1 + Math.floor(rand() * 4),
+      householdsInvolved: 2 + Math.floor(rand() * 8),
+      startDate: day,
+    },
   }),
 };
 
@@ -256,8 +295,12 @@ describe('kept responses', () => {
 
   it('a write followed by the scorecard gives the new figure; every visibility class gets its own answer, equal to a fresh one', async () => {
     const [h] = await households();
-    const roles: Array<string | null | undefined> = [undefined, await stack.token({ roles: ['analyst'] }), null,
-      await stack.token({ roles: ['caseworker'], communes: [h!.commune] })];
+    const roles: Array<string | null | undefined> = [
+      undefined,
+      await stack.token({ roles: ['analyst'] }),
+      null,
+      await stack.token({ roles: ['caseworker'], communes: [h!.commune] }),
+    ];
     const credit = (data: any) => data.communes.find((c: { code: string }) => c.code === h!.commune).creditFigures;
     for (let i = 0; i < 3; i++) {
       // Each class twice, so that the second read is served kept (and must still equal afresh).

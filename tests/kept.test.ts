@@ -32,7 +32,11 @@ function counted(kept: KeptAnswers) {
     const r = kept.forRequest();
     return {
       commune: r.loader<string, string>('commune', communeOfKey, async (keys) => (computed.push(...keys), keys.map((k) => `${k}@${computed.length}`))),
-      city: r.loader<string, string>('city', cityScope, async (keys) => (computed.push(...keys.map((k) => `city:${k}`)), keys.map((k) => `${k}@${computed.length}`))),
+      city: r.loader<string, string>(
+        'city',
+        cityScope,
+        async (keys) => (computed.push(...keys.map((k) => `city:${k}`)), keys.map((k) => `${k}@${computed.length}`)),
+      ),
     };
   };
   return { computed, request };
@@ -55,10 +59,13 @@ describe('kept answers', () => {
     expect(second[1]).toBe(first[1]);
 
     // A transaction that rolls back moves nothing.
-    await db.transaction().execute(async (trx) => {
-      await sql`INSERT INTO credit_rollup (grain, period_start, commune_code, programme_code) VALUES ('day', '2025-02-02', '00004', '')`.execute(trx);
-      await sql`SELECT 1/0`.execute(trx);
-    }).catch(() => {});
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`INSERT INTO credit_rollup (grain, period_start, commune_code, programme_code) VALUES ('day', '2025-02-02', '00004', '')`.execute(trx);
+        await sql`SELECT 1/0`.execute(trx);
+      })
+      .catch(() => {});
     await load();
     expect(computed).toHaveLength(5);
 

@@ -29,9 +29,7 @@ const codeOf = (name: string) => COMMUNES.find((c) => c.name === name)!.code;
 
 /** A demo household whose review of `year` gave one of `classifications`, skipping `except`. */
 function householdWith(year: number, classifications: string[], except: number[] = []): number {
-  const found = population.find(
-    (h) => !except.includes(h.id) && classifications.includes(h.reviews.find((r) => r.year === year)!.classification),
-  );
+  const found = population.find((h) => !except.includes(h.id) && classifications.includes(h.reviews.find((r) => r.year === year)!.classification));
   if (!found) throw new Error(`no demo household classified ${classifications.join('/')} in ${year}`);
   return found.id;
 }
@@ -44,10 +42,13 @@ function nextDay(date: string): string {
 
 /** Everything a refusal must leave untouched. */
 async function counts() {
-  const r = await stack.query(`query($from: Date!, $to: Date!) {
+  const r = await stack.query(
+    `query($from: Date!, $to: Date!) {
     city { livelihoodFigures(from: $from, to: $to) { participations supportValue highTechModels { count householdsInvolved } } }
     livelihoodProjects { code budget totals { participations supportValue } }
-  }`, ALL_TIME);
+  }`,
+    ALL_TIME,
+  );
   expect(r.errors).toBeUndefined();
   return r.data;
 }
@@ -143,9 +144,15 @@ describe('livelihood figures', () => {
     expect(city.byActivity.map((a: any) => a.activity)).toEqual(['AGRICULTURAL_PRODUCTION', 'SMALL_SCALE_HANDICRAFT', 'TRADE_AND_SERVICES']);
     expect(city.highTechModels.count).toBe(plan.models.length);
     expect(city.highTechModels.byKind.map((k: any) => [k.kind, k.count])).toEqual([
-      ['CROPS', 10], ['LIVESTOCK', 10], ['AQUACULTURE', 10], ['COMBINED', 10],
+      ['CROPS', 10],
+      ['LIVESTOCK', 10],
+      ['AQUACULTURE', 10],
+      ['COMBINED', 10],
     ]);
-    expect(city.highTechModels.areaHectares).toBeCloseTo(plan.models.reduce((s, m) => s + Number(m.areaHectares), 0), 6);
+    expect(city.highTechModels.areaHectares).toBeCloseTo(
+      plan.models.reduce((s, m) => s + Number(m.areaHectares), 0),
+      6,
+    );
     expect(city.highTechModels.householdsInvolved).toBe(plan.models.reduce((s, m) => s + m.householdsInvolved, 0));
 
     // The communes add up to the city (each demo household has one commune).
@@ -177,7 +184,9 @@ describe('livelihood figures', () => {
 
   it('lists the models of a commune', async () => {
     const code = codeOf('Mê Linh');
-    const r = await stack.query(`query($code: ID!) { commune(code: $code) { name livelihoodHighTechModels { kind areaHectares startYear startDate } } }`, { code });
+    const r = await stack.query(`query($code: ID!) { commune(code: $code) { name livelihoodHighTechModels { kind areaHectares startYear startDate } } }`, {
+      code,
+    });
     expect(r.errors).toBeUndefined();
     const mine = plan.models.filter((m) => m.communeCode === code);
     expect(r.data.commune.livelihoodHighTechModels).toHaveLength(mine.length);
@@ -216,14 +225,26 @@ describe('mutations', () => {
   const eligible2 = householdWith(2022, ['poor', 'near_poor'], [eligible]);
   const ineligible = householdWith(2022, ['middle_income', 'above_middle_income']);
 
-  const project = { code: 'TEST_SMALL', name: 'Small test project', budget: '30000000', fundingSource: 'city budget', startDate: '2023-01-01', endDate: '2024-12-31' };
+  const project = {
+    code: 'TEST_SMALL',
+    name: 'Small test project',
+    budget: '30000000',
+    fundingSource: 'city budget',
+    startDate: '2023-01-01',
+    endDate: '2024-12-31',
+  };
 
   it('creates a project and refuses bad ones, writing nothing', async () => {
     const ok = await stack.query(CREATE_PROJECT, { input: project });
     expect(ok.errors).toBeUndefined();
     expect(ok.data.createLivelihoodProject.project).toEqual({
-      code: 'TEST_SMALL', name: 'Small test project', budget: '30000000', fundingSource: 'city budget',
-      startDate: '2023-01-01', endDate: '2024-12-31', totals: { participations: 0, remainingBudget: '30000000' },
+      code: 'TEST_SMALL',
+      name: 'Small test project',
+      budget: '30000000',
+      fundingSource: 'city budget',
+      startDate: '2023-01-01',
+      endDate: '2024-12-31',
+      totals: { participations: 0, remainingBudget: '30000000' },
     });
     const before = await counts();
     expectRefused(await stack.query(CREATE_PROJECT, { input: { ...project, code: 'NEW_ONE', budget: '-1' } }), 'budget');
@@ -237,16 +258,30 @@ describe('mutations', () => {
   it('enrols a participant with items and cash, all together', async () => {
     const r = await stack.query(ENROL, {
       input: {
-        householdId: String(eligible), projectCode: 'TEST_SMALL', activity: 'SMALL_SCALE_HANDICRAFT', cashSupport: '2000000', startDate: '2023-03-15',
-        inKindSupport: [{ item: 'sewing machine', value: '6000000' }, { item: 'thread', quantity: 20, value: '500000' }],
+        householdId: String(eligible),
+        projectCode: 'TEST_SMALL',
+        activity: 'SMALL_SCALE_HANDICRAFT',
+        cashSupport: '2000000',
+        startDate: '2023-03-15',
+        inKindSupport: [
+          { item: 'sewing machine', value: '6000000' },
+          { item: 'thread', quantity: 20, value: '500000' },
+        ],
       },
     });
     expect(r.errors).toBeUndefined();
     const p = r.data.enrolLivelihoodParticipant.participation;
     const commune = population.find((h) => h.id === eligible)!.communeCode;
     expect(p).toMatchObject({
-      activity: 'SMALL_SCALE_HANDICRAFT', cashSupport: '2000000', inKindValue: '6500000', supportValue: '8500000', startDate: '2023-03-15',
-      inKindSupport: [{ item: 'sewing machine', quantity: 1, value: '6000000' }, { item: 'thread', quantity: 20, value: '500000' }],
+      activity: 'SMALL_SCALE_HANDICRAFT',
+      cashSupport: '2000000',
+      inKindValue: '6500000',
+      supportValue: '8500000',
+      startDate: '2023-03-15',
+      inKindSupport: [
+        { item: 'sewing machine', quantity: 1, value: '6000000' },
+        { item: 'thread', quantity: 20, value: '500000' },
+      ],
       household: { id: String(eligible), commune: { code: commune } },
       commune: { code: commune },
       project: { code: 'TEST_SMALL', totals: { participations: 1, households: 1, supportValue: '8500000', remainingBudget: '21500000' } },
@@ -256,7 +291,13 @@ describe('mutations', () => {
   });
 
   it('refuses bad enrolments naming the field, writing nothing', async () => {
-    const base = { householdId: String(eligible2), projectCode: 'TEST_SMALL', activity: 'AGRICULTURAL_PRODUCTION', cashSupport: '1000000', startDate: '2023-05-01' };
+    const base = {
+      householdId: String(eligible2),
+      projectCode: 'TEST_SMALL',
+      activity: 'AGRICULTURAL_PRODUCTION',
+      cashSupport: '1000000',
+      startDate: '2023-05-01',
+    };
     const long = await stack.query(CREATE_PROJECT, { input: { ...project, code: 'TEST_LONG', budget: '1000000000', endDate: '2030-12-31' } });
     expect(long.errors).toBeUndefined();
     const before = await counts();
@@ -266,7 +307,15 @@ describe('mutations', () => {
     expectRefused(await enrol({ householdId: 'abc' }), 'householdId');
     expectRefused(await enrol({ projectCode: 'NO_SUCH' }), 'projectCode');
     expectRefused(await enrol({ cashSupport: '-1' }), 'cashSupport');
-    expectRefused(await enrol({ inKindSupport: [{ item: 'piglets', value: '100' }, { item: 'seedlings', value: '-5' }] }), 'inKindSupport[1].value');
+    expectRefused(
+      await enrol({
+        inKindSupport: [
+          { item: 'piglets', value: '100' },
+          { item: 'seedlings', value: '-5' },
+        ],
+      }),
+      'inKindSupport[1].value',
+    );
     expectRefused(await enrol({ inKindSupport: [{ item: 'piglets', quantity: 0, value: '100' }] }), 'inKindSupport[0].quantity');
     expectRefused(await enrol({ projectCode: 'TEST_LONG', startDate: tomorrow }), 'startDate');
     expectRefused(await enrol({ startDate: '2022-06-01' }), 'startDate');
@@ -287,8 +336,13 @@ describe('mutations', () => {
 
   it('records a high-tech model and refuses bad ones, writing nothing', async () => {
     const base = {
-      communeCode: codeOf('Đông Anh'), name: 'Test greenhouse', kind: 'CROPS', technology: 'greenhouse drip irrigation',
-      areaHectares: 2.5, householdsInvolved: 12, startDate: '2024-05-20',
+      communeCode: codeOf('Đông Anh'),
+      name: 'Test greenhouse',
+      kind: 'CROPS',
+      technology: 'greenhouse drip irrigation',
+      areaHectares: 2.5,
+      householdsInvolved: 12,
+      startDate: '2024-05-20',
     };
     const before = await counts();
     const record = (input: Record<string, unknown>) => stack.query(RECORD_MODEL, { input: { ...base, ...input } });
@@ -305,7 +359,12 @@ describe('mutations', () => {
     const ok = await record({});
     expect(ok.errors).toBeUndefined();
     expect(ok.data.recordHighTechModel.model).toMatchObject({
-      name: 'Test greenhouse', kind: 'CROPS', areaHectares: 2.5, householdsInvolved: 12, startYear: 2024, startDate: '2024-05-20',
+      name: 'Test greenhouse',
+      kind: 'CROPS',
+      areaHectares: 2.5,
+      householdsInvolved: 12,
+      startYear: 2024,
+      startDate: '2024-05-20',
       commune: { code: codeOf('Đông Anh'), name: 'Đông Anh' },
     });
     const yearOnly = await record({ kind: 'AQUACULTURE', startDate: null, startYear: 2023 });
@@ -328,7 +387,14 @@ describe('access: the audit trail and small counts', () => {
 
   // Eligible for a start in 2024: poor or near-poor in the 2023 review.
   const household = householdWith(2023, ['poor', 'near_poor']);
-  const auditProject = { code: 'AUDIT_TEST', name: 'Audit test project', budget: '100000000', fundingSource: 'city budget', startDate: '2024-01-01', endDate: '2024-12-31' };
+  const auditProject = {
+    code: 'AUDIT_TEST',
+    name: 'Audit test project',
+    budget: '100000000',
+    fundingSource: 'city budget',
+    startDate: '2024-01-01',
+    endDate: '2024-12-31',
+  };
 
   it('records an accepted enrolment once, in the transaction of its write, naming the household', async () => {
     const writer = await stack.token({ sub: 'audit-livelihoods-writer', roles: ['livelihoods-writer'] });
@@ -337,8 +403,16 @@ describe('access: the audit trail and small counts', () => {
     const before = await trail();
     const r = await stack.query(
       `mutation EnrolForAudit($input: EnrolLivelihoodParticipantInput!) { enrolLivelihoodParticipant(input: $input) { participation { id } } }`,
-      { input: { householdId: String(household), projectCode: 'AUDIT_TEST', activity: 'TRADE_AND_SERVICES', cashSupport: '3000000', startDate: '2024-04-01',
-        inKindSupport: [{ item: 'sugarcane press', value: '9000000' }] } },
+      {
+        input: {
+          householdId: String(household),
+          projectCode: 'AUDIT_TEST',
+          activity: 'TRADE_AND_SERVICES',
+          cashSupport: '3000000',
+          startDate: '2024-04-01',
+          inKindSupport: [{ item: 'sugarcane press', value: '9000000' }],
+        },
+      },
       undefined,
       writer,
     );
@@ -374,18 +448,50 @@ describe('access: the audit trail and small counts', () => {
   it('leaves no write in the audit trail for a refused mutation, whether refused by access or by its input', async () => {
     const before = await trail();
     const figures = await counts();
-    const input = { householdId: String(household), projectCode: 'AUDIT_TEST', activity: 'AGRICULTURAL_PRODUCTION', cashSupport: '1000000', startDate: '2024-05-01' };
+    const input = {
+      householdId: String(household),
+      projectCode: 'AUDIT_TEST',
+      activity: 'AGRICULTURAL_PRODUCTION',
+      cashSupport: '1000000',
+      startDate: '2024-05-01',
+    };
     const caseworker = await stack.token({ roles: ['caseworker'], communes: [population.find((h) => h.id === household)!.communeCode] });
-    expect(onlyError(await stack.query(ENROL, { input: { ...input, projectCode: DEMO_PROJECT_CODE } }, undefined, caseworker)).extensions?.code).toBe('FORBIDDEN');
+    expect(onlyError(await stack.query(ENROL, { input: { ...input, projectCode: DEMO_PROJECT_CODE } }, undefined, caseworker)).extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     const otherWriter = await stack.token({ roles: ['housing-writer'] });
-    expect(onlyError(await stack.query(CREATE_PROJECT, { input: { ...auditProject, code: 'AUDIT_OTHER' } }, stack.subgraphUrls.livelihoods, otherWriter)).extensions?.code).toBe('FORBIDDEN');
-    expect(onlyError(await stack.query(RECORD_MODEL, { input: {
-      communeCode: '00070', name: 'x', kind: 'CROPS', technology: 'x', areaHectares: 1, householdsInvolved: 1, startYear: 2024 } }, undefined, null)).extensions?.code).toBe('UNAUTHENTICATED');
+    expect(
+      onlyError(await stack.query(CREATE_PROJECT, { input: { ...auditProject, code: 'AUDIT_OTHER' } }, stack.subgraphUrls.livelihoods, otherWriter)).extensions
+        ?.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      onlyError(
+        await stack.query(
+          RECORD_MODEL,
+          {
+            input: {
+              communeCode: '00070',
+              name: 'x',
+              kind: 'CROPS',
+              technology: 'x',
+              areaHectares: 1,
+              householdsInvolved: 1,
+              startYear: 2024,
+            },
+          },
+          undefined,
+          null,
+        ),
+      ).extensions?.code,
+    ).toBe('UNAUTHENTICATED');
     // Refused inside the transaction (the household already takes part in the project): the
     // audit record rolls back with the rest.
     expectRefused(await stack.query(ENROL, { input }), 'householdId');
     // Refused inside the transaction by the budget check, after the project row was locked.
-    expectRefused(await stack.query(ENROL, { input: { ...input, householdId: String(householdWith(2023, ['poor', 'near_poor'], [household])), cashSupport: '100000000' } }), 'cashSupport');
+    expectRefused(
+      await stack.query(ENROL, { input: { ...input, householdId: String(householdWith(2023, ['poor', 'near_poor'], [household])), cashSupport: '100000000' } }),
+      'cashSupport',
+    );
     expect((await trail()).totalCount).toBe(before.totalCount);
     expect(await counts()).toEqual(figures);
   });

@@ -49,7 +49,7 @@ describe('health, readiness and metrics', () => {
     expect(creditMetrics).toMatch(/graphql_request_duration_seconds_count\{service="credit",operation="MetricsProbe__credit__1"\} 1/);
   });
 
-  it('gives each request its own id, carried from the gateway into every subgraph it calls, with the caller\'s id beside it', async () => {
+  it("gives each request its own id, carried from the gateway into every subgraph it calls, with the caller's id beside it", async () => {
     const callerRequestId = `test-${Date.now()}`;
     const response = await fetch(stack.gatewayUrl, {
       method: 'POST',

@@ -30,7 +30,7 @@ describe(`the generated city is plausible (scale ${scale})`, () => {
     expect(m.wivesWithHusbandsFamilyNameShare).toBeLessThan(0.3);
   });
 
-  it("names: many distinct full names, Nguyễn about 38% as in Vietnam", () => {
+  it('names: many distinct full names, Nguyễn about 38% as in Vietnam', () => {
     expect(m.distinctFullNames).toBeGreaterThanOrEqual(Math.min(0.3 * m.members!, 20_000));
     expect(m.nguyenShare).toBeGreaterThan(0.3);
     expect(m.nguyenShare).toBeLessThan(0.45);

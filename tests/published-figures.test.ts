@@ -39,10 +39,16 @@ describe(`published figures (data set at scale ${scale})`, () => {
   // and at scale 1 those are the published ones. (tests/browser-pages.test.ts covers the pages
   // on the demo data; here the data set is already generated.)
   it.runIf(full && hasChromium)('the dashboard shows the published numbers, read from the graph at city scale', { timeout: 300_000 }, async () => {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
     try {
       const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-      await context.route((url) => !['127.0.0.1', 'localhost'].includes(url.hostname) && url.protocol.startsWith('http'), (route) => route.abort());
+      await context.route(
+        (url) => !['127.0.0.1', 'localhost'].includes(url.hostname) && url.protocol.startsWith('http'),
+        (route) => route.abort(),
+      );
       const analyst = await stack.token({ roles: ['analyst'] });
       const session = JSON.stringify(sessionForToken(analyst, { roles: ['analyst'] }));
       await context.addInitScript(([key, s]) => sessionStorage.setItem(key, s), [SESSION_KEY, session] as const);
@@ -58,7 +64,11 @@ describe(`published figures (data set at scale ${scale})`, () => {
       const onPage = results.filter((r) => shown.has(r.check.key));
       expect(onPage.length).toBeGreaterThan(30);
       // Each number on the page is the graph's, and the graph's matches the published one.
-      expect(onPage.filter((r) => shown.get(r.check.key) !== r.value || !r.match).map((r) => `${r.check.key}: page ${shown.get(r.check.key)}, graph ${r.value}, published ${r.check.published}`)).toEqual([]);
+      expect(
+        onPage
+          .filter((r) => shown.get(r.check.key) !== r.value || !r.match)
+          .map((r) => `${r.check.key}: page ${shown.get(r.check.key)}, graph ${r.value}, published ${r.check.published}`),
+      ).toEqual([]);
       fs.mkdirSync(new URL('../artifacts/screenshots/', import.meta.url), { recursive: true });
       await page.screenshot({ path: new URL('../artifacts/screenshots/dashboard-city-scale.png', import.meta.url).pathname, fullPage: true });
     } finally {

@@ -12,11 +12,13 @@ afterAll(async () => {
 });
 
 describe('the registry client programme subgraphs use', () => {
-  it('returns the registry\'s commune and yearly classification for known households only', async () => {
+  it("returns the registry's commune and yearly classification for known households only", async () => {
     const client = new RegistryClient(stack.subgraphUrls.registry!, () => stack.auth.serviceHeaders('test'));
     const found = await client.households(['1', '2', '999999', 'not-an-id'], [2022, 2024]);
     expect([...found.keys()].sort()).toEqual(['1', '2']);
-    const direct = await stack.query(`{ household(id: "1") { commune { code kind } a: latestReview(year: 2022) { classification } b: latestReview(year: 2024) { classification } } }`);
+    const direct = await stack.query(
+      `{ household(id: "1") { commune { code kind } a: latestReview(year: 2022) { classification } b: latestReview(year: 2024) { classification } } }`,
+    );
     expect(found.get('1')).toEqual({
       id: '1',
       communeCode: direct.data.household.commune.code,

@@ -14,8 +14,18 @@ afterAll(async () => {
 });
 
 const INDICATORS = [
-  'employment', 'dependants', 'nutrition', 'health_insurance', 'adult_education', 'school_attendance',
-  'housing_quality', 'floor_area', 'water_source', 'latrine', 'telecommunication', 'information_access',
+  'employment',
+  'dependants',
+  'nutrition',
+  'health_insurance',
+  'adult_education',
+  'school_attendance',
+  'housing_quality',
+  'floor_area',
+  'water_source',
+  'latrine',
+  'telecommunication',
+  'information_access',
 ];
 
 function answers(deprived: string[]) {
@@ -48,7 +58,9 @@ async function register(communeCode: string, nationalId?: string) {
 
 describe('communes through the gateway', () => {
   it('lists the 126 communes and wards with their poverty counts', async () => {
-    const r = await stack.query(`{ communes { code name kind householdCount(year: 2024) povertyFigures(year: 2022) { poor nearPoor households poorRatePercent } } }`);
+    const r = await stack.query(
+      `{ communes { code name kind householdCount(year: 2024) povertyFigures(year: 2022) { poor nearPoor households poorRatePercent } } }`,
+    );
     expect(r.errors).toBeUndefined();
     const communes = r.data.communes;
     expect(communes).toHaveLength(126);
@@ -113,12 +125,23 @@ describe('registering households and recording reviews', () => {
   it('registers a household and scores its reviews by the standard, with transitions', async () => {
     const id = await register('00070');
     const first = await stack.query(REVIEW, {
-      input: { householdId: id, year: 2023, reviewDate: '2023-10-01', incomePerPersonMonthly: '2000000', indicators: answers(['employment', 'latrine', 'nutrition']) },
+      input: {
+        householdId: id,
+        year: 2023,
+        reviewDate: '2023-10-01',
+        incomePerPersonMonthly: '2000000',
+        indicators: answers(['employment', 'latrine', 'nutrition']),
+      },
     });
     expect(first.errors).toBeUndefined();
     // A ward: the urban line (2,000,000) applies; exactly at the line with 3 deprivations is poor.
     expect(first.data.recordPovertyReview.review).toMatchObject({
-      year: 2023, classification: 'POOR', transition: 'NEWLY_POOR', deprivationCount: 3, standard: { code: '2022-2025' }, commune: { code: '00070' },
+      year: 2023,
+      classification: 'POOR',
+      transition: 'NEWLY_POOR',
+      deprivationCount: 3,
+      standard: { code: '2022-2025' },
+      commune: { code: '00070' },
     });
     const second = await stack.query(REVIEW, {
       input: { householdId: id, year: 2024, reviewDate: '2024-10-01', incomePerPersonMonthly: 1900000, indicators: answers(['employment']) },
@@ -165,17 +188,25 @@ describe('registering households and recording reviews', () => {
 
   it('scores the review of year Y under the standard in force on 1 January of Y + 1 (the lists it draws)', async () => {
     const standards = await stack.query(`{ povertyStandards { code firstReviewYear lastReviewYear } }`);
-    expect(standards.data.povertyStandards).toEqual(expect.arrayContaining([
-      { code: '2022-2025', firstReviewYear: 2021, lastReviewYear: 2025 },
-      { code: '2027-2030', firstReviewYear: 2026, lastReviewYear: 2029 },
-    ]));
+    expect(standards.data.povertyStandards).toEqual(
+      expect.arrayContaining([
+        { code: '2022-2025', firstReviewYear: 2021, lastReviewYear: 2025 },
+        { code: '2027-2030', firstReviewYear: 2026, lastReviewYear: 2029 },
+      ]),
+    );
     const id = await register('00070');
-    const end2021 = await stack.query(REVIEW, { input: { householdId: id, year: 2021, reviewDate: '2021-11-02', incomePerPersonMonthly: '2100000', indicators: answers([]) } });
+    const end2021 = await stack.query(REVIEW, {
+      input: { householdId: id, year: 2021, reviewDate: '2021-11-02', incomePerPersonMonthly: '2100000', indicators: answers([]) },
+    });
     expect(end2021.data.recordPovertyReview.review).toMatchObject({ standard: { code: '2022-2025' }, classification: 'MIDDLE_INCOME' });
-    const end2025 = await stack.query(REVIEW, { input: { householdId: id, year: 2025, reviewDate: '2025-11-03', incomePerPersonMonthly: '2100000', indicators: answers([]) } });
+    const end2025 = await stack.query(REVIEW, {
+      input: { householdId: id, year: 2025, reviewDate: '2025-11-03', incomePerPersonMonthly: '2100000', indicators: answers([]) },
+    });
     expect(end2025.data.recordPovertyReview.review).toMatchObject({ standard: { code: '2022-2025' }, classification: 'MIDDLE_INCOME' });
     // The end-2026 review draws the 2027 lists: the 2027-2030 urban line (2,800,000) applies.
-    const end2026 = await stack.query(REVIEW, { input: { householdId: id, year: 2026, reviewDate: '2026-10-01', incomePerPersonMonthly: '2100000', indicators: answers([]) } });
+    const end2026 = await stack.query(REVIEW, {
+      input: { householdId: id, year: 2026, reviewDate: '2026-10-01', incomePerPersonMonthly: '2100000', indicators: answers([]) },
+    });
     expect(end2026.errors).toBeUndefined();
     expect(end2026.data.recordPovertyReview.review).toMatchObject({ standard: { code: '2027-2030' }, classification: 'NEAR_POOR' });
   });
@@ -222,7 +253,14 @@ describe('registering households and recording reviews', () => {
     const results = await Promise.all(
       [2022, 2023, 2024].map((year) =>
         stack.query(REVIEW, {
-          input: { householdId: id, year, kind: 'REGULAR', reviewDate: `${year}-12-01`, incomePerPersonMonthly: '100000', indicators: answers(['employment', 'latrine', 'nutrition']) },
+          input: {
+            householdId: id,
+            year,
+            kind: 'REGULAR',
+            reviewDate: `${year}-12-01`,
+            incomePerPersonMonthly: '100000',
+            indicators: answers(['employment', 'latrine', 'nutrition']),
+          },
         }),
       ),
     );
@@ -289,9 +327,7 @@ describe('poverty status on a date', () => {
     const communes = endOf2022.data.communes;
     expect(status.poor).toBe(communes.reduce((s: number, c: any) => s + c.povertyStatus.poor, 0));
     expect(status.communesWithNoPoor).toBe(communes.filter((c: any) => c.povertyStatus.poor === 0).length);
-    expect(status.communesWithNoPoorOrNearPoor).toBe(
-      communes.filter((c: any) => c.povertyStatus.poor === 0 && c.povertyStatus.nearPoor === 0).length,
-    );
+    expect(status.communesWithNoPoorOrNearPoor).toBe(communes.filter((c: any) => c.povertyStatus.poor === 0 && c.povertyStatus.nearPoor === 0).length);
     expect(status.communesWithNoPoor).toBeLessThan(126);
     const before = await stack.query(q, { d: '2020-01-01' });
     expect(before.data.city.povertyStatus).toEqual({ poor: 0, nearPoor: 0, communesWithNoPoor: 126, communesWithNoPoorOrNearPoor: 126 });

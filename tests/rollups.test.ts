@@ -136,13 +136,19 @@ async function expectCreditFiguresMatchLoans(from: string, to: string, asOf: str
     disbursedFromLoans(from, to, false),
     outstandingFromLoans(asOf, false),
   ]);
-  const lent = (row: any) => ({ amountDisbursed: String(row?.amount ?? 0), loans: row?.loans ?? 0, borrowingHouseholds: row?.households ?? 0, jobsCreated: row?.jobs ?? 0 });
+  const lent = (row: any) => ({
+    amountDisbursed: String(row?.amount ?? 0),
+    loans: row?.loans ?? 0,
+    borrowingHouseholds: row?.households ?? 0,
+    jobsCreated: row?.jobs ?? 0,
+  });
   const owed = (row: any) => ({ outstanding: String(row?.outstanding ?? 0), loansWithBalance: row?.loans ?? 0, borrowersWithBalance: row?.households ?? 0 });
   const check = (area: any, code: string, d: Map<string, any>, o: Map<string, any>) => {
     const where = `${code || 'city'} ${from}..${to} / ${asOf}`;
     expect(pick(area.creditFigures, CREDIT_FIELDS), where).toEqual(lent(d.get(key(code, null))));
     expect(pick(area.creditOutstanding, OUTSTANDING_FIELDS), where).toEqual(owed(o.get(key(code, null))));
-    for (const p of area.creditFigures.byProgramme) expect(pick(p, CREDIT_FIELDS), `${where} ${p.programme.code}`).toEqual(lent(d.get(key(code, p.programme.code))));
+    for (const p of area.creditFigures.byProgramme)
+      expect(pick(p, CREDIT_FIELDS), `${where} ${p.programme.code}`).toEqual(lent(d.get(key(code, p.programme.code))));
     for (const p of area.creditOutstanding.byProgramme) {
       expect(pick(p, OUTSTANDING_FIELDS), `${where} ${p.programme.code}`).toEqual(owed(o.get(key(code, p.programme.code))));
     }
@@ -189,7 +195,19 @@ const SLOW = 300_000;
 
 describe('credit rollups', () => {
   // Periods and dates on both sides of the writes below, whole years and odd days.
-  const DATES = ['2021-06-15', '2023-12-31', '2024-02-29', '2024-03-01', '2024-05-01', '2024-06-30', '2024-09-01', '2024-12-31', '2025-02-10', '2025-06-01', '2025-12-31'];
+  const DATES = [
+    '2021-06-15',
+    '2023-12-31',
+    '2024-02-29',
+    '2024-03-01',
+    '2024-05-01',
+    '2024-06-30',
+    '2024-09-01',
+    '2024-12-31',
+    '2025-02-10',
+    '2025-06-01',
+    '2025-12-31',
+  ];
   const PERIODS: Array<[string, string, string]> = [
     ['2021-01-01', '2024-12-31', '2024-12-31'],
     ['2022-01-01', '2024-12-31', '2020-12-31'],
@@ -201,92 +219,112 @@ describe('credit rollups', () => {
     ['2023-07-15', '2026-06-30', '2026-06-30'],
   ];
 
-  it('answer what the loans and repayments say, for any period and date', async () => {
-    for (const [from, to, asOf] of PERIODS) await expectCreditFiguresMatchLoans(from, to, asOf);
-    for (const d of DATES) await expectCreditFiguresMatchLoans(d, d, d);
-  }, SLOW);
+  it(
+    'answer what the loans and repayments say, for any period and date',
+    async () => {
+      for (const [from, to, asOf] of PERIODS) await expectCreditFiguresMatchLoans(from, to, asOf);
+      for (const d of DATES) await expectCreditFiguresMatchLoans(d, d, d);
+    },
+    SLOW,
+  );
 
-  it('stay exact through loans and repayments written through the graph: same-day, back-dated, paid off', async () => {
-    const poor = population.find((h) => classification(h, 2023) === 'poor')!;
-    const other = population.find((h) => h.id !== poor.id && h.communeCode === poor.communeCode)!;
-    // Two loans on one day (one household, two programmes), a third later, another household's.
-    const a = await disburse(loan(poor.id, 'POOR_HOUSEHOLDS', '2024-03-01', 50_000_000));
-    const b = await disburse(loan(poor.id, 'CLEAN_WATER_SANITATION', '2024-03-01', 20_000_000, { termMonths: 60 }));
-    const c = await disburse(loan(poor.id, 'JOB_CREATION', '2025-02-10', 30_000_000, { termMonths: 24, jobsCreated: 1 }));
-    const d = await disburse(loan(other.id, 'JOB_CREATION', '2024-06-30', 40_000_000, { jobsCreated: 2 }));
-    await expectCreditFiguresMatchLoans('2024-03-01', '2025-02-10', '2024-03-01');
+  it(
+    'stay exact through loans and repayments written through the graph: same-day, back-dated, paid off',
+    async () => {
+      const poor = population.find((h) => classification(h, 2023) === 'poor')!;
+      const other = population.find((h) => h.id !== poor.id && h.communeCode === poor.communeCode)!;
+      // Two loans on one day (one household, two programmes), a third later, another household's.
+      const a = await disburse(loan(poor.id, 'POOR_HOUSEHOLDS', '2024-03-01', 50_000_000));
+      const b = await disburse(loan(poor.id, 'CLEAN_WATER_SANITATION', '2024-03-01', 20_000_000, { termMonths: 60 }));
+      const c = await disburse(loan(poor.id, 'JOB_CREATION', '2025-02-10', 30_000_000, { termMonths: 24, jobsCreated: 1 }));
+      const d = await disburse(loan(other.id, 'JOB_CREATION', '2024-06-30', 40_000_000, { jobsCreated: 2 }));
+      await expectCreditFiguresMatchLoans('2024-03-01', '2025-02-10', '2024-03-01');
 
-    expect(await repay(a, '2024-09-01', 10_000_000)).toBe('CURRENT');
-    expect(await repay(b, '2024-06-30', 20_000_000)).toBe('REPAID');
-    // Back-dated: before a repayment already recorded.
-    expect(await repay(a, '2024-05-01', 5_000_000)).toBe('CURRENT');
-    // Interest only: changes no balance.
-    expect(await repay(a, '2024-10-01', 0, 250_000)).toBe('CURRENT');
-    expect(await repay(c, '2025-06-01', 30_000_000)).toBe('REPAID');
-    // Paid off on the day it was lent: no day with a balance at all.
-    const e = await disburse(loan(other.id, 'OVERSEAS_LABOUR', '2024-09-01', 60_000_000, { jobsCreated: 1 }));
-    expect(await repay(e, '2024-09-01', 60_000_000)).toBe('REPAID');
-    // Paid off back-dated: the balance closes on the later of the repayments.
-    expect(await repay(d, '2025-01-15', 25_000_000)).toBe('CURRENT');
-    expect(await repay(d, '2024-12-31', 15_000_000)).toBe('REPAID');
+      expect(await repay(a, '2024-09-01', 10_000_000)).toBe('CURRENT');
+      expect(await repay(b, '2024-06-30', 20_000_000)).toBe('REPAID');
+      // Back-dated: before a repayment already recorded.
+      expect(await repay(a, '2024-05-01', 5_000_000)).toBe('CURRENT');
+      // Interest only: changes no balance.
+      expect(await repay(a, '2024-10-01', 0, 250_000)).toBe('CURRENT');
+      expect(await repay(c, '2025-06-01', 30_000_000)).toBe('REPAID');
+      // Paid off on the day it was lent: no day with a balance at all.
+      const e = await disburse(loan(other.id, 'OVERSEAS_LABOUR', '2024-09-01', 60_000_000, { jobsCreated: 1 }));
+      expect(await repay(e, '2024-09-01', 60_000_000)).toBe('REPAID');
+      // Paid off back-dated: the balance closes on the later of the repayments.
+      expect(await repay(d, '2025-01-15', 25_000_000)).toBe('CURRENT');
+      expect(await repay(d, '2024-12-31', 15_000_000)).toBe('REPAID');
 
-    for (const [from, to, asOf] of PERIODS) await expectCreditFiguresMatchLoans(from, to, asOf);
-    for (const day of DATES) await expectCreditFiguresMatchLoans(day, day, day);
-    await expectSameAsRecomputed('credit', CREDIT_TABLES, creditBackfill);
-  }, SLOW);
+      for (const [from, to, asOf] of PERIODS) await expectCreditFiguresMatchLoans(from, to, asOf);
+      for (const day of DATES) await expectCreditFiguresMatchLoans(day, day, day);
+      await expectSameAsRecomputed('credit', CREDIT_TABLES, creditBackfill);
+    },
+    SLOW,
+  );
 
-  it('stay exact when several loans of one household are written at once', async () => {
-    const household = population.find((h) => classification(h, 2023) === 'near_poor')!;
-    const programmes = ['NEAR_POOR_HOUSEHOLDS', 'JOB_CREATION', 'CLEAN_WATER_SANITATION', 'DISADVANTAGED_STUDENTS'];
-    const ids = await Promise.all(
-      programmes.map((p, i) => disburse(loan(household.id, p, `2024-0${i + 4}-1${i}`, 5_000_000 * (i + 1), { termMonths: 48 }))),
-    );
-    await Promise.all(ids.map((id, i) => repay(id, '2025-01-20', 5_000_000 * (i + 1))));
-    await expectCreditFiguresMatchLoans('2024-04-10', '2024-07-13', '2024-12-31');
-    await expectCreditFiguresMatchLoans('2024-05-01', '2025-01-19', '2025-01-20');
-    await expectSameAsRecomputed('credit', CREDIT_TABLES, creditBackfill);
-  }, SLOW);
+  it(
+    'stay exact when several loans of one household are written at once',
+    async () => {
+      const household = population.find((h) => classification(h, 2023) === 'near_poor')!;
+      const programmes = ['NEAR_POOR_HOUSEHOLDS', 'JOB_CREATION', 'CLEAN_WATER_SANITATION', 'DISADVANTAGED_STUDENTS'];
+      const ids = await Promise.all(programmes.map((p, i) => disburse(loan(household.id, p, `2024-0${i + 4}-1${i}`, 5_000_000 * (i + 1), { termMonths: 48 }))));
+      await Promise.all(ids.map((id, i) => repay(id, '2025-01-20', 5_000_000 * (i + 1))));
+      await expectCreditFiguresMatchLoans('2024-04-10', '2024-07-13', '2024-12-31');
+      await expectCreditFiguresMatchLoans('2024-05-01', '2025-01-19', '2025-01-20');
+      await expectSameAsRecomputed('credit', CREDIT_TABLES, creditBackfill);
+    },
+    SLOW,
+  );
 
-  it('leave the rollups as they were when a write is refused or rolled back', async () => {
-    const before = await snapshot(db('credit'), CREDIT_TABLES);
-    const poor = population.find((h) => classification(h, 2023) === 'poor')!;
-    const nearPoor = population.find((h) => classification(h, 2023) === 'near_poor' && classification(h, 2022) !== 'poor')!;
-    // Refused before any write: not eligible; a repayment above the balance (checked in the transaction).
-    expect(onlyError(await stack.query(DISBURSE, { input: loan(nearPoor.id, 'POOR_HOUSEHOLDS', '2024-04-01', 10_000_000) })).extensions?.field).toBe('programmeCode');
-    const { rows } = await sql<{ id: number; principal: number }>`SELECT id, principal FROM loan WHERE status = 'current' ORDER BY id LIMIT 1`.execute(db('credit'));
-    const current = rows[0]!;
-    const over = await stack.query(REPAY, { input: { loanId: String(current.id), paidOn: '2025-12-01', principal: String(current.principal + 1), interest: '0' } });
-    expect(onlyError(over).extensions?.field).toBe('principal');
-    // Written and then rolled back: the rollups were moved in the same transaction, and go back with it.
-    await stack.databases
-      .kysely<CreditDatabase>('credit')
-      .transaction()
-      .execute(async (trx) => {
-        const written = await creditRepo.insertLoan(trx, {
-          household_id: poor.id,
-          commune_code: poor.communeCode,
-          programme_code: 'POOR_HOUSEHOLDS',
-          principal: 10_000_000,
-          disbursed_on: '2024-04-01',
-          term_months: 12,
-          annual_rate_percent: '6.60',
-          priority_rate: false,
-          purpose: 'Rolled back',
-          mass_organisation: 'womens_union',
-          savings_group: 'Tổ TK&VV rollback',
-          jobs_created: 0,
-          status: 'current',
-          written_off_on: null,
-        });
-        await creditRepo.insertRepayment(trx, { loan_id: written.id, paid_on: '2024-10-01', principal: 10_000_000, interest: 0 });
-        expect(await snapshot(trx, CREDIT_TABLES)).not.toEqual(before);
-        throw new Rollback();
-      })
-      .catch((e) => {
-        if (!(e instanceof Rollback)) throw e;
+  it(
+    'leave the rollups as they were when a write is refused or rolled back',
+    async () => {
+      const before = await snapshot(db('credit'), CREDIT_TABLES);
+      const poor = population.find((h) => classification(h, 2023) === 'poor')!;
+      const nearPoor = population.find((h) => classification(h, 2023) === 'near_poor' && classification(h, 2022) !== 'poor')!;
+      // Refused before any write: not eligible; a repayment above the balance (checked in the transaction).
+      expect(onlyError(await stack.query(DISBURSE, { input: loan(nearPoor.id, 'POOR_HOUSEHOLDS', '2024-04-01', 10_000_000) })).extensions?.field).toBe(
+        'programmeCode',
+      );
+      const { rows } = await sql<{ id: number; principal: number }>`SELECT id, principal FROM loan WHERE status = 'current' ORDER BY id LIMIT 1`.execute(
+        db('credit'),
+      );
+      const current = rows[0]!;
+      const over = await stack.query(REPAY, {
+        input: { loanId: String(current.id), paidOn: '2025-12-01', principal: String(current.principal + 1), interest: '0' },
       });
-    expect(await snapshot(db('credit'), CREDIT_TABLES)).toEqual(before);
-  }, SLOW);
+      expect(onlyError(over).extensions?.field).toBe('principal');
+      // Written and then rolled back: the rollups were moved in the same transaction, and go back with it.
+      await stack.databases
+        .kysely<CreditDatabase>('credit')
+        .transaction()
+        .execute(async (trx) => {
+          const written = await creditRepo.insertLoan(trx, {
+            household_id: poor.id,
+            commune_code: poor.communeCode,
+            programme_code: 'POOR_HOUSEHOLDS',
+            principal: 10_000_000,
+            disbursed_on: '2024-04-01',
+            term_months: 12,
+            annual_rate_percent: '6.60',
+            priority_rate: false,
+            purpose: 'Rolled back',
+            mass_organisation: 'womens_union',
+            savings_group: 'Tổ TK&VV rollback',
+            jobs_created: 0,
+            status: 'current',
+            written_off_on: null,
+          });
+          await creditRepo.insertRepayment(trx, { loan_id: written.id, paid_on: '2024-10-01', principal: 10_000_000, interest: 0 });
+          expect(await snapshot(trx, CREDIT_TABLES)).not.toEqual(before);
+          throw new Rollback();
+        })
+        .catch((e) => {
+          if (!(e instanceof Rollback)) throw e;
+        });
+      expect(await snapshot(db('credit'), CREDIT_TABLES)).toEqual(before);
+    },
+    SLOW,
+  );
 });
 
 // -------------------------------------------------------------------------- health insurance
@@ -323,7 +361,9 @@ async function expectCoverageMatchesCards(from: string, to: string): Promise<voi
     const hi = area.socialFigures.healthInsurance;
     expect({ people: hi.people, budget: hi.budget }, `${code || 'city'} ${from}..${to}`).toEqual(expected(rows.get(key(code, null))));
     for (const g of hi.byGroup) {
-      expect({ people: g.people, budget: g.budget }, `${code || 'city'} ${g.group} ${from}..${to}`).toEqual(expected(rows.get(key(code, g.group.toLowerCase()))));
+      expect({ people: g.people, budget: g.budget }, `${code || 'city'} ${g.group} ${from}..${to}`).toEqual(
+        expected(rows.get(key(code, g.group.toLowerCase()))),
+      );
     }
   };
   for (const c of r.data.communes) check(c, c.code, communes);
@@ -364,82 +404,96 @@ describe('health-insurance rollups', () => {
     ['2025-05-01', '2025-12-31'],
   ];
 
-  it('answer what the cards say, for any period', async () => {
-    for (const [from, to] of PERIODS) await expectCoverageMatchesCards(from, to);
-  }, SLOW);
+  it(
+    'answer what the cards say, for any period',
+    async () => {
+      for (const [from, to] of PERIODS) await expectCoverageMatchesCards(from, to);
+    },
+    SLOW,
+  );
 
-  it('stay exact through cards granted through the graph, with gaps in between', async () => {
-    // Middle-income in the reviews of 2022 and 2024: eligible for farming cards of 2023 and 2025.
-    // Cards of 2025 (the lists of the 2024 review; the demo has none) for people whose cover
-    // ended with 2023 (a gap of a year), with 2024 (a gap of two months, or none when touching).
-    const { rows: carded } = await sql<{ member_id: number; year: number }>`
+  it(
+    'stay exact through cards granted through the graph, with gaps in between',
+    async () => {
+      // Middle-income in the reviews of 2022 and 2024: eligible for farming cards of 2023 and 2025.
+      // Cards of 2025 (the lists of the 2024 review; the demo has none) for people whose cover
+      // ended with 2023 (a gap of a year), with 2024 (a gap of two months, or none when touching).
+      const { rows: carded } = await sql<{ member_id: number; year: number }>`
       SELECT member_id, year FROM health_insurance_support`.execute(db('social_insurance'));
-    const years = new Map<number, Set<number>>();
-    for (const r of carded) years.set(Number(r.member_id), (years.get(Number(r.member_id)) ?? new Set()).add(r.year));
-    const GROUP: Record<string, string> = { poor: 'POOR', near_poor: 'NEAR_POOR', middle_income: 'MIDDLE_INCOME_AGRICULTURE' };
-    const eligible = population.flatMap((h) => {
-      const group = GROUP[classification(h, 2024) ?? ''];
-      return group ? h.members.map((m) => ({ id: m.id, group, years: years.get(m.id) ?? new Set<number>() })) : [];
-    });
-    const endedWith2023 = eligible.filter((m) => m.years.has(2023) && !m.years.has(2024)).slice(0, 2);
-    const endedWith2024 = eligible.filter((m) => m.years.has(2024)).slice(0, 4);
-    expect(endedWith2023.length).toBeGreaterThan(0);
-    expect(endedWith2024).toHaveLength(4);
-    const grants = [
-      ...endedWith2023.map((m) => card(m.id, 2025, '2025-02-01', '2025-09-30', { supportGroup: m.group })),
-      card(endedWith2024[0]!.id, 2025, '2025-03-01', '2025-12-31', { supportGroup: endedWith2024[0]!.group }),
-      card(endedWith2024[1]!.id, 2025, '2025-03-01', '2025-04-30', { supportGroup: endedWith2024[1]!.group }),
-      // Touching the 2024 card (valid to 31 December): one spell, no gap.
-      card(endedWith2024[2]!.id, 2025, '2025-01-01', '2025-06-30', { supportGroup: endedWith2024[2]!.group }),
-      card(endedWith2024[3]!.id, 2025, '2025-01-02', '2025-01-02', { supportGroup: endedWith2024[3]!.group }),
-    ];
-    for (const input of grants) {
-      const r = await stack.query(GRANT, { input });
-      expect(r.errors, JSON.stringify(input)).toBeUndefined();
-    }
-    const { rows: gaps } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM health_insurance_gap`.execute(db('social_insurance'));
-    expect(gaps[0]!.n).toBeGreaterThan(0);
-    for (const [from, to] of PERIODS) await expectCoverageMatchesCards(from, to);
-    await expectSameAsRecomputed('social_insurance', COVERAGE_TABLES, coverageBackfill);
-  }, SLOW);
-
-  it('leave the rollups as they were when a grant is refused or rolled back', async () => {
-    const before = await snapshot(db('social_insurance'), COVERAGE_TABLES);
-    const { rows } = await sql<{ member_id: number; year: number; support_group: string }>`
-      SELECT member_id, year, support_group FROM health_insurance_support ORDER BY id LIMIT 1`.execute(db('social_insurance'));
-    const existing = rows[0]!;
-    // A second card for the same person and year: refused by the unique key, inside the transaction.
-    const duplicate = await stack.query(GRANT, {
-      input: card(existing.member_id, existing.year, `${existing.year}-06-01`, `${existing.year}-06-30`, { supportGroup: existing.support_group.toUpperCase() }),
-    });
-    expect(onlyError(duplicate).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'year' });
-    const nearPoor = population.find((h) => classification(h, 2022) === 'near_poor')!;
-    const wrongGroup = await stack.query(GRANT, { input: card(nearPoor.members[0]!.id, 2023, '2023-01-01', '2023-12-31', { supportGroup: 'POOR' }) });
-    expect(onlyError(wrongGroup).extensions?.field).toBe('supportGroup');
-    await stack.databases
-      .kysely<SocialInsuranceDatabase>('social_insurance')
-      .transaction()
-      .execute(async (trx) => {
-        await socialRepo.insertHealthInsurance(trx, {
-          member_id: nearPoor.members[0]!.id,
-          household_id: nearPoor.id,
-          commune_code: nearPoor.communeCode,
-          year: 2021,
-          valid_from: '2021-01-01',
-          valid_to: '2021-12-31',
-          support_group: 'near_poor',
-          budget_share_percent: 70,
-          budget_amount: 500_000,
-          granted_on: '2021-01-05',
-        });
-        expect(await snapshot(trx, COVERAGE_TABLES)).not.toEqual(before);
-        throw new Rollback();
-      })
-      .catch((e) => {
-        if (!(e instanceof Rollback)) throw e;
+      const years = new Map<number, Set<number>>();
+      for (const r of carded) years.set(Number(r.member_id), (years.get(Number(r.member_id)) ?? new Set()).add(r.year));
+      const GROUP: Record<string, string> = { poor: 'POOR', near_poor: 'NEAR_POOR', middle_income: 'MIDDLE_INCOME_AGRICULTURE' };
+      const eligible = population.flatMap((h) => {
+        const group = GROUP[classification(h, 2024) ?? ''];
+        return group ? h.members.map((m) => ({ id: m.id, group, years: years.get(m.id) ?? new Set<number>() })) : [];
       });
-    expect(await snapshot(db('social_insurance'), COVERAGE_TABLES)).toEqual(before);
-  }, SLOW);
+      const endedWith2023 = eligible.filter((m) => m.years.has(2023) && !m.years.has(2024)).slice(0, 2);
+      const endedWith2024 = eligible.filter((m) => m.years.has(2024)).slice(0, 4);
+      expect(endedWith2023.length).toBeGreaterThan(0);
+      expect(endedWith2024).toHaveLength(4);
+      const grants = [
+        ...endedWith2023.map((m) => card(m.id, 2025, '2025-02-01', '2025-09-30', { supportGroup: m.group })),
+        card(endedWith2024[0]!.id, 2025, '2025-03-01', '2025-12-31', { supportGroup: endedWith2024[0]!.group }),
+        card(endedWith2024[1]!.id, 2025, '2025-03-01', '2025-04-30', { supportGroup: endedWith2024[1]!.group }),
+        // Touching the 2024 card (valid to 31 December): one spell, no gap.
+        card(endedWith2024[2]!.id, 2025, '2025-01-01', '2025-06-30', { supportGroup: endedWith2024[2]!.group }),
+        card(endedWith2024[3]!.id, 2025, '2025-01-02', '2025-01-02', { supportGroup: endedWith2024[3]!.group }),
+      ];
+      for (const input of grants) {
+        const r = await stack.query(GRANT, { input });
+        expect(r.errors, JSON.stringify(input)).toBeUndefined();
+      }
+      const { rows: gaps } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM health_insurance_gap`.execute(db('social_insurance'));
+      expect(gaps[0]!.n).toBeGreaterThan(0);
+      for (const [from, to] of PERIODS) await expectCoverageMatchesCards(from, to);
+      await expectSameAsRecomputed('social_insurance', COVERAGE_TABLES, coverageBackfill);
+    },
+    SLOW,
+  );
+
+  it(
+    'leave the rollups as they were when a grant is refused or rolled back',
+    async () => {
+      const before = await snapshot(db('social_insurance'), COVERAGE_TABLES);
+      const { rows } = await sql<{ member_id: number; year: number; support_group: string }>`
+      SELECT member_id, year, support_group FROM health_insurance_support ORDER BY id LIMIT 1`.execute(db('social_insurance'));
+      const existing = rows[0]!;
+      // A second card for the same person and year: refused by the unique key, inside the transaction.
+      const duplicate = await stack.query(GRANT, {
+        input: card(existing.member_id, existing.year, `${existing.year}-06-01`, `${existing.year}-06-30`, {
+          supportGroup: existing.support_group.toUpperCase(),
+        }),
+      });
+      expect(onlyError(duplicate).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'year' });
+      const nearPoor = population.find((h) => classification(h, 2022) === 'near_poor')!;
+      const wrongGroup = await stack.query(GRANT, { input: card(nearPoor.members[0]!.id, 2023, '2023-01-01', '2023-12-31', { supportGroup: 'POOR' }) });
+      expect(onlyError(wrongGroup).extensions?.field).toBe('supportGroup');
+      await stack.databases
+        .kysely<SocialInsuranceDatabase>('social_insurance')
+        .transaction()
+        .execute(async (trx) => {
+          await socialRepo.insertHealthInsurance(trx, {
+            member_id: nearPoor.members[0]!.id,
+            household_id: nearPoor.id,
+            commune_code: nearPoor.communeCode,
+            year: 2021,
+            valid_from: '2021-01-01',
+            valid_to: '2021-12-31',
+            support_group: 'near_poor',
+            budget_share_percent: 70,
+            budget_amount: 500_000,
+            granted_on: '2021-01-05',
+          });
+          expect(await snapshot(trx, COVERAGE_TABLES)).not.toEqual(before);
+          throw new Rollback();
+        })
+        .catch((e) => {
+          if (!(e instanceof Rollback)) throw e;
+        });
+      expect(await snapshot(db('social_insurance'), COVERAGE_TABLES)).toEqual(before);
+    },
+    SLOW,
+  );
 });
 
 // -------------------------------------------------------------------------------- employment
@@ -475,7 +529,10 @@ const EMPLOYMENT_FIELDS = `placements workersPlaced overseasPlacements placement
   trainingEnrolmentsFromPoorOrNearPoorHouseholds trainingCompletions placementsByChannel { channel placements } trainingEnrolmentsByLevel { level enrolments }`;
 
 async function expectEmploymentMatchesRecords(year: number): Promise<void> {
-  const r = await stack.query(`query($year: Int!) { communes { code employmentFigures(year: $year) { ${EMPLOYMENT_FIELDS} } } city { employmentFigures(year: $year) { ${EMPLOYMENT_FIELDS} } } }`, { year });
+  const r = await stack.query(
+    `query($year: Int!) { communes { code employmentFigures(year: $year) { ${EMPLOYMENT_FIELDS} } } city { employmentFigures(year: $year) { ${EMPLOYMENT_FIELDS} } } }`,
+    { year },
+  );
   expect(r.errors).toBeUndefined();
   const [communes, city] = await Promise.all([employmentFromRecords(year, true), employmentFromRecords(year, false)]);
   const check = (figures: any, code: string, records: Awaited<ReturnType<typeof employmentFromRecords>>) => {
@@ -511,58 +568,79 @@ const COMPLETE = `mutation($input: CompleteTrainingInput!) { completeTraining(in
 describe('employment rollups', () => {
   const YEARS = [2022, 2023, 2024, 2025];
 
-  it('answer what the placements and enrolments say, for every year', async () => {
-    for (const year of YEARS) await expectEmploymentMatchesRecords(year);
-  }, SLOW);
+  it(
+    'answer what the placements and enrolments say, for every year',
+    async () => {
+      for (const year of YEARS) await expectEmploymentMatchesRecords(year);
+    },
+    SLOW,
+  );
 
-  it('stay exact through placements, enrolments and completions written through the graph', async () => {
-    const adults = population.flatMap((h) => h.members.filter((m) => m.birthYear <= 2000)).slice(0, 3);
-    const [worker, other, trainee] = adults.map((m) => String(m.id));
-    const placement = (workerId: string, placedOn: string, extra: Record<string, unknown> = {}) => ({
-      workerId,
-      employer: 'Rollup Co.',
-      sector: 'manufacturing',
-      channel: 'EMPLOYMENT_SERVICE_CENTRE',
-      contract: 'DOMESTIC',
-      placedOn,
-      monthlyWage: '6000000',
-      ...extra,
-    });
-    // One worker placed twice in a year (one worker placed, two placements), once the year after.
-    for (const input of [
-      placement(worker!, '2025-02-01'),
-      placement(worker!, '2025-08-01', { channel: 'BUDGET_FUNDED_SUPPORT' }),
-      placement(worker!, '2024-11-30', { contract: 'OVERSEAS', destinationCountry: 'Japan' }),
-      placement(other!, '2025-03-15'),
-    ]) {
-      const r = await stack.query(PLACE, { input });
-      expect(r.errors, JSON.stringify(input)).toBeUndefined();
-    }
-    const enrolled = await stack.query(ENROL, { input: { personId: trainee, course: 'Rollup welding', level: 'ELEMENTARY', startedOn: '2024-10-01' } });
-    expect(enrolled.errors).toBeUndefined();
-    const completedAtOnce = await stack.query(ENROL, {
-      input: { personId: other, course: 'Rollup sewing', level: 'UNDER_3_MONTHS', startedOn: '2025-01-06', completedOn: '2025-03-28', certificate: 'RS-1' },
-    });
-    expect(completedAtOnce.errors).toBeUndefined();
-    const completed = await stack.query(COMPLETE, { input: { enrolmentId: enrolled.data.enrolInTraining.enrolment.id, completedOn: '2025-04-30' } });
-    expect(completed.errors).toBeUndefined();
+  it(
+    'stay exact through placements, enrolments and completions written through the graph',
+    async () => {
+      const adults = population.flatMap((h) => h.members.filter((m) => m.birthYear <= 2000)).slice(0, 3);
+      const [worker, other, trainee] = adults.map((m) => String(m.id));
+      const placement = (workerId: string, placedOn: string, extra: Record<string, unknown> = {}) => ({
+        workerId,
+        employer: 'Rollup Co.',
+        sector: 'manufacturing',
+        channel: 'EMPLOYMENT_SERVICE_CENTRE',
+        contract: 'DOMESTIC',
+        placedOn,
+        monthlyWage: '6000000',
+        ...extra,
+      });
+      // One worker placed twice in a year (one worker placed, two placements), once the year after.
+      for (const input of [
+        placement(worker!, '2025-02-01'),
+        placement(worker!, '2025-08-01', { channel: 'BUDGET_FUNDED_SUPPORT' }),
+        placement(worker!, '2024-11-30', { contract: 'OVERSEAS', destinationCountry: 'Japan' }),
+        placement(other!, '2025-03-15'),
+      ]) {
+        const r = await stack.query(PLACE, { input });
+        expect(r.errors, JSON.stringify(input)).toBeUndefined();
+      }
+      const enrolled = await stack.query(ENROL, { input: { personId: trainee, course: 'Rollup welding', level: 'ELEMENTARY', startedOn: '2024-10-01' } });
+      expect(enrolled.errors).toBeUndefined();
+      const completedAtOnce = await stack.query(ENROL, {
+        input: { personId: other, course: 'Rollup sewing', level: 'UNDER_3_MONTHS', startedOn: '2025-01-06', completedOn: '2025-03-28', certificate: 'RS-1' },
+      });
+      expect(completedAtOnce.errors).toBeUndefined();
+      const completed = await stack.query(COMPLETE, { input: { enrolmentId: enrolled.data.enrolInTraining.enrolment.id, completedOn: '2025-04-30' } });
+      expect(completed.errors).toBeUndefined();
 
-    for (const year of YEARS) await expectEmploymentMatchesRecords(year);
-    await expectSameAsRecomputed('employment', EMPLOYMENT_TABLES, employmentBackfill);
-  }, SLOW);
+      for (const year of YEARS) await expectEmploymentMatchesRecords(year);
+      await expectSameAsRecomputed('employment', EMPLOYMENT_TABLES, employmentBackfill);
+    },
+    SLOW,
+  );
 
-  it('leave the rollups as they were when a write is refused', async () => {
-    const before = await snapshot(db('employment'), EMPLOYMENT_TABLES);
-    const { rows } = await sql<{ id: number; completed_on: string }>`
+  it(
+    'leave the rollups as they were when a write is refused',
+    async () => {
+      const before = await snapshot(db('employment'), EMPLOYMENT_TABLES);
+      const { rows } = await sql<{ id: number; completed_on: string }>`
       SELECT id, completed_on FROM training_enrolment WHERE completed_on IS NOT NULL ORDER BY id LIMIT 1`.execute(db('employment'));
-    const again = await stack.query(COMPLETE, { input: { enrolmentId: String(rows[0]!.id), completedOn: '2025-05-01' } });
-    expect(onlyError(again).extensions?.field).toBe('enrolmentId');
-    const unknownFair = await stack.query(PLACE, {
-      input: { workerId: String(population[0]!.members[0]!.id), employer: 'X', sector: 'Y', channel: 'JOB_FAIR', contract: 'DOMESTIC', placedOn: '2025-01-01', monthlyWage: '1', jobFairId: '987654' },
-    });
-    expect(onlyError(unknownFair).extensions?.field).toBe('jobFairId');
-    expect(await snapshot(db('employment'), EMPLOYMENT_TABLES)).toEqual(before);
-  }, SLOW);
+      const again = await stack.query(COMPLETE, { input: { enrolmentId: String(rows[0]!.id), completedOn: '2025-05-01' } });
+      expect(onlyError(again).extensions?.field).toBe('enrolmentId');
+      const unknownFair = await stack.query(PLACE, {
+        input: {
+          workerId: String(population[0]!.members[0]!.id),
+          employer: 'X',
+          sector: 'Y',
+          channel: 'JOB_FAIR',
+          contract: 'DOMESTIC',
+          placedOn: '2025-01-01',
+          monthlyWage: '1',
+          jobFairId: '987654',
+        },
+      });
+      expect(onlyError(unknownFair).extensions?.field).toBe('jobFairId');
+      expect(await snapshot(db('employment'), EMPLOYMENT_TABLES)).toEqual(before);
+    },
+    SLOW,
+  );
 });
 
 // ---------------------------------------------------------------------------------- registry
@@ -639,23 +717,40 @@ async function expectPovertyMatchesReviews(year: number, asOf: string, standard:
   const figuresOf = (row: any) => {
     const listed = (n: number) => (row?.periodic ? n : null);
     const reviewed = (n: number) => (row?.reviewed ? n : null);
-    return { reviewedHouseholds: row?.reviewed ?? 0, poor: listed(row?.poor), nearPoor: listed(row?.near_poor), newlyPoor: reviewed(row?.newly_poor), escapedPoverty: reviewed(row?.escaped_poverty) };
+    return {
+      reviewedHouseholds: row?.reviewed ?? 0,
+      poor: listed(row?.poor),
+      nearPoor: listed(row?.near_poor),
+      newlyPoor: reviewed(row?.newly_poor),
+      escapedPoverty: reviewed(row?.escaped_poverty),
+    };
   };
   for (const c of r.data.communes) {
     expect(c.povertyFigures, `${c.code} ${where}`).toEqual(figuresOf(figures.get(c.code)));
     expect(c.povertyStatus, `${c.code} ${where}`).toEqual({ poor: status.get(c.code)?.poor ?? 0, nearPoor: status.get(c.code)?.near_poor ?? 0 });
   }
   expect(r.data.city.povertyFigures, where).toEqual(
-    figuresOf({ reviewed: sum(figures, 'reviewed'), periodic: sum(figures, 'periodic'), poor: sum(figures, 'poor'), near_poor: sum(figures, 'near_poor'), newly_poor: sum(figures, 'newly_poor'), escaped_poverty: sum(figures, 'escaped_poverty') }),
+    figuresOf({
+      reviewed: sum(figures, 'reviewed'),
+      periodic: sum(figures, 'periodic'),
+      poor: sum(figures, 'poor'),
+      near_poor: sum(figures, 'near_poor'),
+      newly_poor: sum(figures, 'newly_poor'),
+      escaped_poverty: sum(figures, 'escaped_poverty'),
+    }),
   );
   expect(r.data.city.povertyStatus, where).toEqual({
-    poor: sum(status, 'poor'), nearPoor: sum(status, 'near_poor'),
+    poor: sum(status, 'poor'),
+    nearPoor: sum(status, 'near_poor'),
     communesWithNoPoor: r.data.communes.filter((c: any) => !status.get(c.code)?.poor).length,
   });
   for (const c of r.data.povertyWhatIf.communes) {
     const code = c.commune.code;
     expect(c.counts, `${code} ${where}`).toEqual({
-      reviewedHouseholds: figures.get(code)?.reviewed ?? 0, currentPoor: figures.get(code)?.poor ?? 0, poor: whatIf.get(code)?.poor ?? 0, nearPoor: whatIf.get(code)?.near_poor ?? 0,
+      reviewedHouseholds: figures.get(code)?.reviewed ?? 0,
+      currentPoor: figures.get(code)?.poor ?? 0,
+      poor: whatIf.get(code)?.poor ?? 0,
+      nearPoor: whatIf.get(code)?.near_poor ?? 0,
     });
   }
   expect(r.data.povertyWhatIf.communes.length).toBe(r.data.communes.length);
@@ -663,8 +758,20 @@ async function expectPovertyMatchesReviews(year: number, asOf: string, standard:
 }
 
 const REVIEW = `mutation($input: RecordPovertyReviewInput!) { recordPovertyReview(input: $input) { review { id classification } } }`;
-const INDICATOR_CODES = ['employment', 'dependants', 'nutrition', 'health_insurance', 'adult_education', 'school_attendance',
-  'housing_quality', 'floor_area', 'water_source', 'latrine', 'telecommunication', 'information_access'];
+const INDICATOR_CODES = [
+  'employment',
+  'dependants',
+  'nutrition',
+  'health_insurance',
+  'adult_education',
+  'school_attendance',
+  'housing_quality',
+  'floor_area',
+  'water_source',
+  'latrine',
+  'telecommunication',
+  'information_access',
+];
 const indicators = (deprived: string[]) => INDICATOR_CODES.map((code) => ({ code, deprived: deprived.includes(code) }));
 
 describe('poverty rollups', () => {
@@ -677,41 +784,80 @@ describe('poverty rollups', () => {
     [2025, '2026-01-01', '2022-2025'],
   ];
 
-  it('answer what the reviews say, for every year, date and standard', async () => {
-    for (const [year, asOf, standard] of CHECKS) await expectPovertyMatchesReviews(year, asOf, standard);
-  }, SLOW);
+  it(
+    'answer what the reviews say, for every year, date and standard',
+    async () => {
+      for (const [year, asOf, standard] of CHECKS) await expectPovertyMatchesReviews(year, asOf, standard);
+    },
+    SLOW,
+  );
 
-  it('stay exact through reviews recorded through the graph: a year’s latest replaced, a new year, two on one day', async () => {
-    // Two households of different communes, one of them near-poor in 2024 (the demo has no
-    // poor household left in 2024).
-    const poor = population.find((h) => classification(h, 2024) === 'near_poor')!;
-    const other = population.find((h) => h.communeCode !== poor.communeCode && classification(h, 2024) === 'middle_income')!;
-    const reviews = [
-      // Replaces the household's 2024 review as the year's latest (near-poor → middle income).
-      { householdId: String(poor.id), year: 2024, kind: 'REGULAR', reviewDate: '2024-12-20', incomePerPersonMonthly: '4000000', indicators: indicators([]) },
-      // A first review of 2025 for the other, then a second on the same day.
-      { householdId: String(other.id), year: 2025, reviewDate: '2025-10-01', incomePerPersonMonthly: '1000000', indicators: indicators(['employment', 'nutrition', 'latrine']) },
-      { householdId: String(other.id), year: 2025, kind: 'REGULAR', reviewDate: '2025-10-01', incomePerPersonMonthly: '1200000', indicators: indicators(['employment']) },
-      // And the first household again in 2025, poor.
-      { householdId: String(poor.id), year: 2025, reviewDate: '2025-11-03', incomePerPersonMonthly: '900000', indicators: indicators(['employment', 'nutrition', 'latrine', 'floor_area']) },
-    ];
-    for (const input of reviews) {
-      const r = await stack.query(REVIEW, { input });
-      expect(r.errors, JSON.stringify(input)).toBeUndefined();
-    }
-    for (const [year, asOf, standard] of CHECKS) await expectPovertyMatchesReviews(year, asOf, standard);
-    await expectSameAsRecomputed('registry', REGISTRY_TABLES, registryBackfill);
-  }, SLOW);
+  it(
+    'stay exact through reviews recorded through the graph: a year’s latest replaced, a new year, two on one day',
+    async () => {
+      // Two households of different communes, one of them near-poor in 2024 (the demo has no
+      // poor household left in 2024).
+      const poor = population.find((h) => classification(h, 2024) === 'near_poor')!;
+      const other = population.find((h) => h.communeCode !== poor.communeCode && classification(h, 2024) === 'middle_income')!;
+      const reviews = [
+        // Replaces the household's 2024 review as the year's latest (near-poor → middle income).
+        { householdId: String(poor.id), year: 2024, kind: 'REGULAR', reviewDate: '2024-12-20', incomePerPersonMonthly: '4000000', indicators: indicators([]) },
+        // A first review of 2025 for the other, then a second on the same day.
+        {
+          householdId: String(other.id),
+          year: 2025,
+          reviewDate: '2025-10-01',
+          incomePerPersonMonthly: '1000000',
+          indicators: indicators(['employment', 'nutrition', 'latrine']),
+        },
+        {
+          householdId: String(other.id),
+          year: 2025,
+          kind: 'REGULAR',
+          reviewDate: '2025-10-01',
+          incomePerPersonMonthly: '1200000',
+          indicators: indicators(['employment']),
+        },
+        // And the first household again in 2025, poor.
+        {
+          householdId: String(poor.id),
+          year: 2025,
+          reviewDate: '2025-11-03',
+          incomePerPersonMonthly: '900000',
+          indicators: indicators(['employment', 'nutrition', 'latrine', 'floor_area']),
+        },
+      ];
+      for (const input of reviews) {
+        const r = await stack.query(REVIEW, { input });
+        expect(r.errors, JSON.stringify(input)).toBeUndefined();
+      }
+      for (const [year, asOf, standard] of CHECKS) await expectPovertyMatchesReviews(year, asOf, standard);
+      await expectSameAsRecomputed('registry', REGISTRY_TABLES, registryBackfill);
+    },
+    SLOW,
+  );
 
-  it('leave the rollups as they were when a review is refused', async () => {
-    const before = await snapshot(db('registry'), REGISTRY_TABLES);
-    const h = population[3]!;
-    const early = await stack.query(REVIEW, { input: { householdId: String(h.id), year: 2022, reviewDate: '2022-01-02', incomePerPersonMonthly: '1', indicators: indicators([]) } });
-    expect(onlyError(early).extensions?.field).toBe('reviewDate');
-    const unknown = await stack.query(REVIEW, {
-      input: { householdId: String(h.id), year: 2025, reviewDate: '2025-12-01', incomePerPersonMonthly: '1', indicators: [...indicators([]), { code: 'pets', deprived: true }] },
-    });
-    expect(onlyError(unknown).extensions?.field).toMatch(/^indicators/);
-    expect(await snapshot(db('registry'), REGISTRY_TABLES)).toEqual(before);
-  }, SLOW);
+  it(
+    'leave the rollups as they were when a review is refused',
+    async () => {
+      const before = await snapshot(db('registry'), REGISTRY_TABLES);
+      const h = population[3]!;
+      const early = await stack.query(REVIEW, {
+        input: { householdId: String(h.id), year: 2022, reviewDate: '2022-01-02', incomePerPersonMonthly: '1', indicators: indicators([]) },
+      });
+      expect(onlyError(early).extensions?.field).toBe('reviewDate');
+      const unknown = await stack.query(REVIEW, {
+        input: {
+          householdId: String(h.id),
+          year: 2025,
+          reviewDate: '2025-12-01',
+          incomePerPersonMonthly: '1',
+          indicators: [...indicators([]), { code: 'pets', deprived: true }],
+        },
+      });
+      expect(onlyError(unknown).extensions?.field).toMatch(/^indicators/);
+      expect(await snapshot(db('registry'), REGISTRY_TABLES)).toEqual(before);
+    },
+    SLOW,
+  );
 });

@@ -40,8 +40,17 @@ describe('the registration edits (pure)', () => {
   const n = namesFor('job_seekers', 4009, new Date('2027-03-04T05:06:00Z'));
 
   it('derives every name from the snake_case one, and refuses a bad name', () => {
-    expect(n).toEqual({ name: 'job_seekers', camel: 'jobSeekers', pascal: 'JobSeekers', title: 'job seekers', port: 4009, migration: '2027_03_04_0506_create_job_seekers' });
-    expect(render('__name___record __camel__Records __Pascal__Record __Title__ on __port__', n)).toBe('job_seekers_record jobSeekersRecords JobSeekersRecord Job seekers on 4009');
+    expect(n).toEqual({
+      name: 'job_seekers',
+      camel: 'jobSeekers',
+      pascal: 'JobSeekers',
+      title: 'job seekers',
+      port: 4009,
+      migration: '2027_03_04_0506_create_job_seekers',
+    });
+    expect(render('__name___record __camel__Records __Pascal__Record __Title__ on __port__', n)).toBe(
+      'job_seekers_record jobSeekersRecords JobSeekersRecord Job seekers on 4009',
+    );
     expect(() => namesFor('Education', 4007)).toThrow(/snake_case/);
     expect(() => namesFor('gateway', 4007)).toThrow(/reserved/);
   });
@@ -104,14 +113,18 @@ describe('npm run new:subgraph -- education (in a copy of the repository)', () =
       expect(fs.existsSync(path.join(copy, 'subgraphs/education', file)), file).toBe(true);
     }
     expect(fs.readdirSync(path.join(copy, 'subgraphs/education/db/migrations')).some((f) => /^\d{4}_\d\d_\d\d_\d{4}_create_education\.ts$/.test(f))).toBe(true);
-    expect(fs.readFileSync(path.join(copy, 'subgraphs/education/schema.graphql'), 'utf8')).toMatch(/^extend schema\n {2}@link\(url: "https:\/\/specs\.apollo\.dev\/federation\//);
+    expect(fs.readFileSync(path.join(copy, 'subgraphs/education/schema.graphql'), 'utf8')).toMatch(
+      /^extend schema\n {2}@link\(url: "https:\/\/specs\.apollo\.dev\/federation\//,
+    );
     expect(fs.readFileSync(path.join(copy, 'subgraphs/education/index.ts'), 'utf8')).toContain(`defaultPort: ${nextPort},`);
     expect(fs.readFileSync(path.join(copy, 'subgraphs/catalog.ts'), 'utf8')).toMatch(/, education\];/);
     expect(JSON.parse(fs.readFileSync(path.join(copy, 'package.json'), 'utf8')).scripts['start:education']).toBe('tsx subgraphs/education/server.ts');
     const compose = fs.readFileSync(path.join(copy, 'docker-compose.yml'), 'utf8');
     expect(compose).toContain(`EDUCATION_PORT: "${nextPort}"`);
     expect(compose).toContain(`EDUCATION_URL: http://education:${nextPort}/graphql`);
-    expect(fs.readFileSync(path.join(copy, 'schema/supergraph.graphql'), 'utf8')).toContain(`@join__graph(name: "education", url: "http://127.0.0.1:${nextPort}/graphql")`);
+    expect(fs.readFileSync(path.join(copy, 'schema/supergraph.graphql'), 'utf8')).toContain(
+      `@join__graph(name: "education", url: "http://127.0.0.1:${nextPort}/graphql")`,
+    );
     expect(output).toContain('updated  schema/supergraph.graphql');
     // This tree is untouched.
     expect(fs.existsSync(path.join(ROOT, 'subgraphs/education'))).toBe(false);

@@ -77,7 +77,10 @@ describe('npm run schema:check (schema/check.ts)', () => {
 
   it('fails on an optional argument made required, and on a required argument added', () => {
     const madeRequired = check(
-      edited('registry', ['households(filter: HouseholdFilter, first: Int = 20, after: String)', 'households(filter: HouseholdFilter!, first: Int = 20, after: String)']),
+      edited('registry', [
+        'households(filter: HouseholdFilter, first: Int = 20, after: String)',
+        'households(filter: HouseholdFilter!, first: Int = 20, after: String)',
+      ]),
     );
     expect(madeRequired.ok).toBe(false);
     expect(madeRequired.breakingChanges).toEqual([
@@ -120,9 +123,7 @@ describe('npm run schema:check (schema/check.ts)', () => {
     expect(result.invalidOperations.map((o) => o.name).sort()).toEqual(['coverage-gaps', 'household-360']);
     expect(result.invalidOperations[0]!.errors.join('\n')).toContain('Cannot query field "housingSupport" on type "Household"');
     // Even an acknowledged break cannot excuse an operation the dashboards run.
-    const acknowledged = check(sdl, [
-      { subgraph: 'housing', change: 'Household.housingSupport', reason: 'test' },
-    ]);
+    const acknowledged = check(sdl, [{ subgraph: 'housing', change: 'Household.housingSupport', reason: 'test' }]);
     expect(acknowledged.breakingChanges.every((c) => c.acknowledged)).toBe(true);
     expect(acknowledged.ok).toBe(false);
     expect(formatReport(acknowledged)).toContain('INVALID  household-360');
@@ -130,7 +131,12 @@ describe('npm run schema:check (schema/check.ts)', () => {
 
   it('fails on a composition error, and says so before anything else', () => {
     // The housing subgraph retypes the registry's key field: the subgraphs no longer agree.
-    const result = check(edited('housing', [/type Household @key\(fields: "id"\)([^{]*)\{\n(\s*"[^\n]*"\n)?\s*id: ID!/, 'type Household @key(fields: "id")$1{\n  "Registry id."\n  id: Int!']));
+    const result = check(
+      edited('housing', [
+        /type Household @key\(fields: "id"\)([^{]*)\{\n(\s*"[^\n]*"\n)?\s*id: ID!/,
+        'type Household @key(fields: "id")$1{\n  "Registry id."\n  id: Int!',
+      ]),
+    );
     expect(result.ok).toBe(false);
     expect(result.compositionErrors.length).toBeGreaterThan(0);
     expect(result.compositionErrors.join('\n')).toMatch(/Household\.id/);

@@ -40,7 +40,13 @@ describe('npm run schema:publish (schema/publish.ts)', () => {
     fs.writeFileSync(file, readCommittedSupergraph());
     return file;
   };
-  const input = (file: string, subgraph: string, sdls = withCreditField()) => ({ subgraph, subgraphs: sdls, target: file, operations: loadOperations(), acknowledged: [] });
+  const input = (file: string, subgraph: string, sdls = withCreditField()) => ({
+    subgraph,
+    subgraphs: sdls,
+    target: file,
+    operations: loadOperations(),
+    acknowledged: [],
+  });
 
   it('publishes a subgraph whose only change is its own, and then has nothing to publish', () => {
     const file = target();
@@ -61,9 +67,25 @@ describe('npm run schema:publish (schema/publish.ts)', () => {
 
   it('refuses a composition error and an unacknowledged breaking change, writing nothing', () => {
     const file = target();
-    const broken = workingTree().map((s) => (s.name === 'credit' ? { ...s, sdl: s.sdl.replace(/type City @key\(fields: "code"\)([^{]*)\{\n(\s*"[^\n]*"\n)?\s*code: ID!/, 'type City @key(fields: "code")$1{\n  code: Int!') } : s));
+    const broken = workingTree().map((s) =>
+      s.name === 'credit'
+        ? {
+            ...s,
+            sdl: s.sdl.replace(/type City @key\(fields: "code"\)([^{]*)\{\n(\s*"[^\n]*"\n)?\s*code: ID!/, 'type City @key(fields: "code")$1{\n  code: Int!'),
+          }
+        : s,
+    );
     expect(publishSubgraph(input(file, 'credit', broken))).toMatchObject({ outcome: 'refused', report: expect.stringMatching(/COMPOSITION FAILED/) });
-    const removed = workingTree().map((s) => (s.name === 'credit' ? { ...s, sdl: s.sdl.replace(/\n\s*"[^\n]*"\n\s*capitalEntrusted\(fromYear: Int!, toYear: Int!\): CreditCapitalEntrusted\n/, '\n').replace(/\n\s*"""(?:(?!""")[\s\S])*"""\n\s*capitalEntrusted\(fromYear: Int!, toYear: Int!\): CreditCapitalEntrusted\n/, '\n') } : s));
+    const removed = workingTree().map((s) =>
+      s.name === 'credit'
+        ? {
+            ...s,
+            sdl: s.sdl
+              .replace(/\n\s*"[^\n]*"\n\s*capitalEntrusted\(fromYear: Int!, toYear: Int!\): CreditCapitalEntrusted\n/, '\n')
+              .replace(/\n\s*"""(?:(?!""")[\s\S])*"""\n\s*capitalEntrusted\(fromYear: Int!, toYear: Int!\): CreditCapitalEntrusted\n/, '\n'),
+          }
+        : s,
+    );
     expect(removed.find((s) => s.name === 'credit')!.sdl).not.toContain('capitalEntrusted(');
     const refused = publishSubgraph(input(file, 'credit', removed));
     expect(refused.outcome).toBe('refused');
@@ -93,9 +115,18 @@ describe('a running gateway takes up a published supergraph', () => {
     proxy = await FaultProxy.start(stack.subgraphUrls.credit!);
     file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'watch-')), 'supergraph.graphql');
     fs.writeFileSync(file, readCommittedSupergraph());
-    gateway = await serveGateway({ subgraphUrls: { ...stack.subgraphUrls, credit: proxy.url }, supergraphFile: file, watchSupergraph: true, port: 0,
+    gateway = await serveGateway({
+      subgraphUrls: { ...stack.subgraphUrls, credit: proxy.url },
+      supergraphFile: file,
+      watchSupergraph: true,
+      port: 0,
       // What is tested is the swap, not the timeouts: a loaded machine must not trip them.
-      resilience: { subgraphTimeoutMs: 60_000, requestDeadlineMs: 60_000, circuitFailures: 1000, circuitCooldownMs: 1000 }, host: '127.0.0.1', auth: stack.auth, logDestination, signIn: null });
+      resilience: { subgraphTimeoutMs: 60_000, requestDeadlineMs: 60_000, circuitFailures: 1000, circuitCooldownMs: 1000 },
+      host: '127.0.0.1',
+      auth: stack.auth,
+      logDestination,
+      signIn: null,
+    });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -131,7 +162,14 @@ describe('a running gateway takes up a published supergraph', () => {
         return { ...built, typeDefs: parse(sdl), resolvers: { ...resolvers, City: { ...resolvers.City, creditBranch: () => BRANCH } } };
       },
     };
-    newCredit = await serveSubgraph(next, { db: stack.databases.serving<any>('credit'), peers: { registry: stack.subgraphUrls.registry! }, port: 0, host: '127.0.0.1', auth: stack.auth, logDestination });
+    newCredit = await serveSubgraph(next, {
+      db: stack.databases.serving<any>('credit'),
+      peers: { registry: stack.subgraphUrls.registry! },
+      port: 0,
+      host: '127.0.0.1',
+      auth: stack.auth,
+      logDestination,
+    });
     proxy.retarget(newCredit.url);
     await new Promise((r) => setTimeout(r, 300));
     const result = publishSubgraph({ subgraph: 'credit', subgraphs: withCreditField(), target: file, operations: loadOperations(), acknowledged: [] });

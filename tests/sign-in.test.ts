@@ -68,7 +68,17 @@ async function signIn(username: string, password: string): Promise<oauth.TokenEn
   const nonce = oauth.generateRandomNonce();
   const redirectUri = `${gateway}/auth/callback`;
   const authorize = new URL(as.authorization_endpoint!);
-  for (const [k, v] of Object.entries({ client_id: DEFAULT_CLIENT_ID, redirect_uri: redirectUri, response_type: 'code', scope: DEFAULT_SCOPES, state, nonce, code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ui_locales: 'vi' })) {
+  for (const [k, v] of Object.entries({
+    client_id: DEFAULT_CLIENT_ID,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope: DEFAULT_SCOPES,
+    state,
+    nonce,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ui_locales: 'vi',
+  })) {
     authorize.searchParams.set(k, v);
   }
   const jar = new Jar();
@@ -81,7 +91,8 @@ async function signIn(username: string, password: string): Promise<oauth.TokenEn
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ username, password }).toString(),
   });
-  if (!posted.url.startsWith(redirectUri)) throw Object.assign(new Error(`sign-in refused (${posted.response.status})`), { status: posted.response.status, body: await posted.response.text() });
+  if (!posted.url.startsWith(redirectUri))
+    throw Object.assign(new Error(`sign-in refused (${posted.response.status})`), { status: posted.response.status, body: await posted.response.text() });
   const params = oauth.validateAuthResponse(as, client, new URL(posted.url), state);
   const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, verifier, insecure);
   // The object itself: oauth4webapi keeps the validated ID token's claims keyed by it.
@@ -108,14 +119,26 @@ describe('sign-in with the OpenID provider on loopback', { timeout: 60_000 }, ()
   });
 
   it('refuses a wrong password on its own form, and gives no code', async () => {
-    await expect(signIn('caseworker', 'not-the-password')).rejects.toMatchObject({ status: 401, body: expect.stringContaining('Tên đăng nhập hoặc mật khẩu không đúng') });
+    await expect(signIn('caseworker', 'not-the-password')).rejects.toMatchObject({
+      status: 401,
+      body: expect.stringContaining('Tên đăng nhập hoặc mật khẩu không đúng'),
+    });
   });
 
   it("signs the caseworker in: an RS256 access token with the policy's claims, which the graph accepts for their communes only", async () => {
     const tokens = await signIn('caseworker', 'caseworker-demo');
-    const [header, payload] = tokens.access_token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    const [header, payload] = tokens.access_token
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
     expect(header.alg).toBe('RS256');
-    expect(payload).toMatchObject({ iss: stack.identityProvider!.issuer, aud: 'hanoi-poverty-graph', sub: 'caseworker', roles: ['caseworker'], communes: ['10369', '08974'] });
+    expect(payload).toMatchObject({
+      iss: stack.identityProvider!.issuer,
+      aud: 'hanoi-poverty-graph',
+      sub: 'caseworker',
+      roles: ['caseworker'],
+      communes: ['10369', '08974'],
+    });
     expect(payload.exp - payload.iat).toBe(600);
     expect(payload.role).toBeUndefined();
     expect(oauth.getValidatedIdTokenClaims(tokens)).toMatchObject({ sub: 'caseworker', name: expect.stringContaining('Trần Văn Minh'), roles: ['caseworker'] });
@@ -131,11 +154,17 @@ describe('sign-in with the OpenID provider on loopback', { timeout: 60_000 }, ()
     const other = await asViewer(tokens.access_token, 'commune-households', { code: '09706', filter: { year: 2024 } });
     expect(other.errors).toBeUndefined();
     expect(other.data.commune.households.edges).toEqual([]);
-    const all = await stack.query(operations.get('commune-households')!.document, { ...operations.get('commune-households')!.variables, code: '09706', filter: { year: 2024 } });
+    const all = await stack.query(operations.get('commune-households')!.document, {
+      ...operations.get('commune-households')!.variables,
+      code: '09706',
+      filter: { year: 2024 },
+    });
     expect(all.data.commune.households.edges.length).toBeGreaterThan(0);
 
     // The personal read is in the registry's audit trail under the account's subject.
-    const trail = await stack.query('{ registryAuditTrail(filter: { subject: "caseworker", action: READ_PERSONAL }) { edges { node { roles fields householdIds } } } }');
+    const trail = await stack.query(
+      '{ registryAuditTrail(filter: { subject: "caseworker", action: READ_PERSONAL }) { edges { node { roles fields householdIds } } } }',
+    );
     const events = trail.data.registryAuditTrail.edges.map((e: any) => e.node);
     expect(events.length).toBeGreaterThan(0);
     expect(events[0].roles).toEqual(['caseworker']);
@@ -153,16 +182,24 @@ describe('sign-in with the OpenID provider on loopback', { timeout: 60_000 }, ()
 
   it('renews the access token with the refresh token, and refuses the refresh token once revoked', async () => {
     const tokens = await signIn('administrator', 'administrator-demo');
-    const renewed = await oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, insecure));
+    const renewed = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, insecure),
+    );
     expect(renewed.access_token).not.toBe(tokens.access_token);
     expect((await stack.query('{ registryAuditTrail(first: 1) { totalCount } }', undefined, undefined, renewed.access_token)).errors).toBeUndefined();
     // Public clients' refresh tokens rotate: the first one is spent.
-    await expect(oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, insecure))).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(
+      oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, insecure)),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
     await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, oauth.None(), renewed.refresh_token!, insecure));
-    await expect(oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), renewed.refresh_token!, insecure))).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(
+      oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), renewed.refresh_token!, insecure)),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
-  it("trusts the provider only for its own keys and algorithm: the local secret cannot sign as the provider", async () => {
+  it('trusts the provider only for its own keys and algorithm: the local secret cannot sign as the provider', async () => {
     const now = Math.floor(Date.now() / 1000);
     const forged = await new SignJWT({ roles: ['administrator'] })
       .setProtectedHeader({ alg: 'HS256' })
@@ -172,10 +209,18 @@ describe('sign-in with the OpenID provider on loopback', { timeout: 60_000 }, ()
       .setIssuedAt(now)
       .setExpirationTime(now + 600)
       .sign(new TextEncoder().encode(TEST_AUTH_SECRET));
-    const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${forged}` }, body: JSON.stringify({ query: '{ city { name } }' }) });
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${forged}` },
+      body: JSON.stringify({ query: '{ city { name } }' }),
+    });
     expect(response.status).toBe(401);
     // A subgraph reached directly refuses it too.
-    const direct = await fetch(stack.subgraphUrls.registry!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${forged}` }, body: JSON.stringify({ query: '{ city { name } }' }) });
+    const direct = await fetch(stack.subgraphUrls.registry!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${forged}` },
+      body: JSON.stringify({ query: '{ city { name } }' }),
+    });
     expect(direct.status).toBe(401);
     // And the local tokens (npm run token) still work beside the provider's.
     expect((await stack.query('{ city { name } }')).errors).toBeUndefined();
@@ -183,7 +228,15 @@ describe('sign-in with the OpenID provider on loopback', { timeout: 60_000 }, ()
 
   it('sends the pages back only to the gateway that admitted them', async () => {
     const authorize = new URL(as.authorization_endpoint!);
-    for (const [k, v] of Object.entries({ client_id: DEFAULT_CLIENT_ID, redirect_uri: 'http://127.0.0.1:1/elsewhere', response_type: 'code', scope: DEFAULT_SCOPES, state: 's', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })) {
+    for (const [k, v] of Object.entries({
+      client_id: DEFAULT_CLIENT_ID,
+      redirect_uri: 'http://127.0.0.1:1/elsewhere',
+      response_type: 'code',
+      scope: DEFAULT_SCOPES,
+      state: 's',
+      code_challenge: 'x'.repeat(43),
+      code_challenge_method: 'S256',
+    })) {
       authorize.searchParams.set(k, v);
     }
     const response = await fetch(authorize, { redirect: 'manual' });

@@ -39,20 +39,16 @@ function addDays(date: string, days: number): string {
 }
 const tomorrow = addDays(todayInHanoi(), 1);
 
-const TABLES = [
-  'health_insurance_support',
-  'voluntary_insurance_support',
-  'tuition_support',
-  'electricity_subsidy',
-  'social_allowance',
-  'emergency_relief',
-];
+const TABLES = ['health_insurance_support', 'voluntary_insurance_support', 'tuition_support', 'electricity_subsidy', 'social_allowance', 'emergency_relief'];
 
 async function rowCounts(): Promise<Record<string, number>> {
   const db = stack.databases.kysely<any>('social_insurance');
   const counts: Record<string, number> = {};
   for (const table of TABLES) {
-    const row = (await db.selectFrom(table).select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()) as { n: unknown };
+    const row = (await db
+      .selectFrom(table)
+      .select((eb: any) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow()) as { n: unknown };
     counts[table] = Number(row.n);
   }
   return counts;
@@ -276,20 +272,34 @@ describe('mutations', () => {
     expect(v.errors).toBeUndefined();
     expect(v.data.supportVoluntaryContribution.voluntaryInsuranceSupport).toMatchObject({ months: 6, amount: '594000', household: { id: household } });
 
-    const t = await stack.query(TUITION, { input: { memberId: person, schoolYear: '2024-2025', kind: 'TUITION_EXEMPTION', amount: '1500000', grantedOn: '2024-09-20' } });
+    const t = await stack.query(TUITION, {
+      input: { memberId: person, schoolYear: '2024-2025', kind: 'TUITION_EXEMPTION', amount: '1500000', grantedOn: '2024-09-20' },
+    });
     expect(t.errors).toBeUndefined();
     expect(t.data.grantTuitionSupport.tuitionSupport).toMatchObject({ schoolYear: '2024-2025', kind: 'TUITION_EXEMPTION', amount: '1500000' });
 
-    const e = await stack.query(ELECTRICITY, { input: { householdId: household, periodFrom: '2025-01-01', periodTo: '2025-06-30', amount: '324000', paidOn: '2025-07-05' } });
+    const e = await stack.query(ELECTRICITY, {
+      input: { householdId: household, periodFrom: '2025-01-01', periodTo: '2025-06-30', amount: '324000', paidOn: '2025-07-05' },
+    });
     expect(e.errors).toBeUndefined();
     expect(e.data.grantElectricitySubsidy.electricitySubsidy).toMatchObject({ months: 6, amount: '324000', commune: { code: nearPoor2024.communeCode } });
 
-    const a = await stack.query(ALLOWANCE, { input: { memberId: person, category: 'DISABILITY', monthlyAmount: '810000', startDate: '2025-02-10', endDate: '2025-05-31' } });
+    const a = await stack.query(ALLOWANCE, {
+      input: { memberId: person, category: 'DISABILITY', monthlyAmount: '810000', startDate: '2025-02-10', endDate: '2025-05-31' },
+    });
     expect(a.errors).toBeUndefined();
     expect(a.data.startSocialAllowance.socialAllowance).toMatchObject({ category: 'DISABILITY', monthlyAmount: '810000', endDate: '2025-05-31' });
 
     const f = await stack.query(RELIEF, {
-      input: { householdId: household, eventKind: 'FIRE', eventDate: '2025-04-02', reliefDate: '2025-04-03', cashAmount: '5000000', inKindDescription: 'rice', inKindValue: '500000' },
+      input: {
+        householdId: household,
+        eventKind: 'FIRE',
+        eventDate: '2025-04-02',
+        reliefDate: '2025-04-03',
+        cashAmount: '5000000',
+        inKindDescription: 'rice',
+        inKindValue: '500000',
+      },
     });
     expect(f.errors).toBeUndefined();
     expect(f.data.recordEmergencyRelief.emergencyRelief).toMatchObject({ eventKind: 'FIRE', totalValue: '5500000', inKindDescription: 'rice' });
@@ -329,10 +339,31 @@ describe('refusals: BAD_USER_INPUT naming the field, nothing written', () => {
     ...over,
   });
   const vol = (over: Record<string, unknown>) => ({ memberId: person(), paidOn: '2025-03-15', months: 6, amount: '594000', ...over });
-  const tui = (over: Record<string, unknown>) => ({ memberId: person(), schoolYear: '2024-2025', kind: 'STUDY_COST', amount: '800000', grantedOn: '2024-09-20', ...over });
-  const ele = (over: Record<string, unknown>) => ({ householdId: household(), periodFrom: '2025-01-01', periodTo: '2025-03-31', amount: '162000', paidOn: '2025-04-01', ...over });
+  const tui = (over: Record<string, unknown>) => ({
+    memberId: person(),
+    schoolYear: '2024-2025',
+    kind: 'STUDY_COST',
+    amount: '800000',
+    grantedOn: '2024-09-20',
+    ...over,
+  });
+  const ele = (over: Record<string, unknown>) => ({
+    householdId: household(),
+    periodFrom: '2025-01-01',
+    periodTo: '2025-03-31',
+    amount: '162000',
+    paidOn: '2025-04-01',
+    ...over,
+  });
   const all = (over: Record<string, unknown>) => ({ memberId: person(), category: 'ELDERLY', monthlyAmount: '540000', startDate: '2025-01-01', ...over });
-  const rel = (over: Record<string, unknown>) => ({ householdId: household(), eventKind: 'NATURAL_DISASTER', eventDate: '2025-07-01', reliefDate: '2025-07-03', cashAmount: '2000000', ...over });
+  const rel = (over: Record<string, unknown>) => ({
+    householdId: household(),
+    eventKind: 'NATURAL_DISASTER',
+    eventDate: '2025-07-01',
+    reliefDate: '2025-07-03',
+    cashAmount: '2000000',
+    ...over,
+  });
 
   const cases: Array<[string, string, Record<string, unknown>, string]> = [
     ['health insurance: unknown person', GRANT_HI, hi({ memberId: '999999' }), 'memberId'],
@@ -342,9 +373,19 @@ describe('refusals: BAD_USER_INPUT naming the field, nothing written', () => {
     ['health insurance: share over 100%', GRANT_HI, hi({ budgetSharePercent: 120 }), 'budgetSharePercent'],
     // The household was poor in review 2023 but near-poor in review 2024: POOR is not justified for 2025.
     ['health insurance: POOR not on the lists in force', GRANT_HI, hi({ supportGroup: 'POOR', budgetSharePercent: 100 }), 'supportGroup'],
-    ['health insurance: MIDDLE_INCOME_AGRICULTURE for a near-poor household', GRANT_HI, hi({ supportGroup: 'MIDDLE_INCOME_AGRICULTURE', budgetSharePercent: 30 }), 'supportGroup'],
+    [
+      'health insurance: MIDDLE_INCOME_AGRICULTURE for a near-poor household',
+      GRANT_HI,
+      hi({ supportGroup: 'MIDDLE_INCOME_AGRICULTURE', budgetSharePercent: 30 }),
+      'supportGroup',
+    ],
     ['health insurance: no review in the year before', GRANT_HI, hi({ year: 2026, validFrom: '2026-01-01', validTo: '2026-12-31' }), 'supportGroup'],
-    ['health insurance: NEAR_POOR for a middle-income household', GRANT_HI, hi({ memberId: String(middle2023.members[0]!.id), year: 2024, validFrom: '2024-01-01', validTo: '2024-12-31' }), 'supportGroup'],
+    [
+      'health insurance: NEAR_POOR for a middle-income household',
+      GRANT_HI,
+      hi({ memberId: String(middle2023.members[0]!.id), year: 2024, validFrom: '2024-01-01', validTo: '2024-12-31' }),
+      'supportGroup',
+    ],
     ['voluntary: unknown person', VOLUNTARY, vol({ memberId: '999999' }), 'memberId'],
     ['voluntary: negative amount', VOLUNTARY, vol({ amount: '-5' }), 'amount'],
     ['voluntary: paid in the future', VOLUNTARY, vol({ paidOn: tomorrow }), 'paidOn'],
@@ -446,7 +487,8 @@ describe('the audit trail (social_insurance)', () => {
     const person = String(subject.members[0]!.id);
     const household = String(subject.id);
     const before = await trail();
-    const refusals = async () => (await stack.query(`{ socialInsuranceAuditTrail(filter: { action: REFUSED }) { totalCount } }`)).data.socialInsuranceAuditTrail.totalCount as number;
+    const refusals = async () =>
+      (await stack.query(`{ socialInsuranceAuditTrail(filter: { action: REFUSED }) { totalCount } }`)).data.socialInsuranceAuditTrail.totalCount as number;
     const refusedBefore = await refusals();
     const rowsBefore = await rowCounts();
 
@@ -465,10 +507,27 @@ describe('the audit trail (social_insurance)', () => {
     expect(await rowCounts()).toEqual(rowsBefore);
 
     const writes: Array<[string, string, Record<string, unknown>]> = [
-      ['grantHealthInsuranceSupport', GRANT_HI, { memberId: person, year: 2025, validFrom: '2025-01-01', validTo: '2025-12-31', supportGroup: 'NEAR_POOR', budgetSharePercent: 70, budgetAmount: '884520', grantedOn: '2025-01-12' }],
+      [
+        'grantHealthInsuranceSupport',
+        GRANT_HI,
+        {
+          memberId: person,
+          year: 2025,
+          validFrom: '2025-01-01',
+          validTo: '2025-12-31',
+          supportGroup: 'NEAR_POOR',
+          budgetSharePercent: 70,
+          budgetAmount: '884520',
+          grantedOn: '2025-01-12',
+        },
+      ],
       ['supportVoluntaryContribution', VOLUNTARY, { memberId: person, paidOn: '2025-03-15', months: 3, amount: '297000' }],
       ['grantTuitionSupport', TUITION, { memberId: person, schoolYear: '2024-2025', kind: 'STUDY_COST', amount: '400000', grantedOn: '2024-09-20' }],
-      ['grantElectricitySubsidy', ELECTRICITY, { householdId: household, periodFrom: '2025-01-01', periodTo: '2025-01-31', amount: '54000', paidOn: '2025-02-01' }],
+      [
+        'grantElectricitySubsidy',
+        ELECTRICITY,
+        { householdId: household, periodFrom: '2025-01-01', periodTo: '2025-01-31', amount: '54000', paidOn: '2025-02-01' },
+      ],
       ['startSocialAllowance', ALLOWANCE, { memberId: person, category: 'OTHER', monthlyAmount: '500000', startDate: '2025-01-01' }],
       ['recordEmergencyRelief', RELIEF, relief],
     ];
@@ -478,7 +537,9 @@ describe('the audit trail (social_insurance)', () => {
     expect((await trail()).totalCount).toBe(before.totalCount + writes.length);
     // Newest first: one event per write, each naming the household and the mutation.
     expect(after.edges.slice(0, writes.length).map((e) => e.node)).toEqual(
-      writes.map(([name]) => ({ subject: 'test-si-writer', roles: ['social_insurance-writer'], action: 'WRITE', fields: [name], householdIds: [household] })).reverse(),
+      writes
+        .map(([name]) => ({ subject: 'test-si-writer', roles: ['social_insurance-writer'], action: 'WRITE', fields: [name], householdIds: [household] }))
+        .reverse(),
     );
   });
 
@@ -489,9 +550,14 @@ describe('the audit trail (social_insurance)', () => {
     try {
       const breaker = await stack.token({ sub: 'test-audit-breaker', roles: ['social_insurance-writer'] });
       const before = await rowCounts();
-      const r = await stack.query(RELIEF, {
-        input: { householdId: String(subject.id), eventKind: 'OTHER_INCIDENT', eventDate: '2025-03-01', reliefDate: '2025-03-01', cashAmount: '300000' },
-      }, undefined, breaker);
+      const r = await stack.query(
+        RELIEF,
+        {
+          input: { householdId: String(subject.id), eventKind: 'OTHER_INCIDENT', eventDate: '2025-03-01', reliefDate: '2025-03-01', cashAmount: '300000' },
+        },
+        undefined,
+        breaker,
+      );
       expect(r.errors?.length).toBeGreaterThan(0);
       expect(await rowCounts()).toEqual(before);
     } finally {
@@ -516,14 +582,29 @@ describe('commune scope (social_insurance)', () => {
   it("shows a caseworker its communes' records and leaves the others out", async () => {
     const reps = { r: [{ __typename: 'Household', id: String(poor2023.id) }] };
     const all = await stack.query(SUPPORT, reps, stack.subgraphUrls.social_insurance);
-    const here = await stack.query(SUPPORT, reps, stack.subgraphUrls.social_insurance, await stack.token({ roles: ['caseworker'], communes: [poor2023.communeCode] }));
-    const there = await stack.query(SUPPORT, reps, stack.subgraphUrls.social_insurance, await stack.token({ roles: ['caseworker'], communes: [elsewhere(poor2023.communeCode)] }));
+    const here = await stack.query(
+      SUPPORT,
+      reps,
+      stack.subgraphUrls.social_insurance,
+      await stack.token({ roles: ['caseworker'], communes: [poor2023.communeCode] }),
+    );
+    const there = await stack.query(
+      SUPPORT,
+      reps,
+      stack.subgraphUrls.social_insurance,
+      await stack.token({ roles: ['caseworker'], communes: [elsewhere(poor2023.communeCode)] }),
+    );
     for (const r of [all, here, there]) expect(r.errors).toBeUndefined();
     expect(all.data._entities[0].socialSupport.healthInsuranceCards.length).toBeGreaterThan(0);
     // The demo's households never move: every record lies in the household's commune.
     expect(here.data).toEqual(all.data);
     expect(there.data._entities[0].socialSupport).toEqual({
-      healthInsuranceCards: [], voluntaryContributions: [], tuitionSupports: [], electricitySubsidies: [], socialAllowances: [], emergencyReliefs: [],
+      healthInsuranceCards: [],
+      voluntaryContributions: [],
+      tuitionSupports: [],
+      electricitySubsidies: [],
+      socialAllowances: [],
+      emergencyReliefs: [],
     });
   });
 
@@ -549,9 +630,13 @@ describe('small counts (social_insurance)', () => {
     expect(exact.errors).toBeUndefined();
     expect(pub.errors).toBeUndefined();
     const counts = (f: any): Array<[string, number | null]> => [
-      ['people', f.healthInsurance.people], ['voluntary', f.voluntaryInsurance.people], ['pupils', f.tuition.pupils],
-      ['households', f.electricity.households], ['recipients', f.allowances.recipients],
-      ['events', f.emergencyRelief.events], ['reliefHouseholds', f.emergencyRelief.households],
+      ['people', f.healthInsurance.people],
+      ['voluntary', f.voluntaryInsurance.people],
+      ['pupils', f.tuition.pupils],
+      ['households', f.electricity.households],
+      ['recipients', f.allowances.recipients],
+      ['events', f.emergencyRelief.events],
+      ['reliefHouseholds', f.emergencyRelief.households],
       ...f.healthInsurance.byGroup.map((g: any): [string, number] => [`group ${g.group}`, g.people]),
     ];
     let withheld = 0;

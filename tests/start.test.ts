@@ -56,7 +56,14 @@ async function interrupt(child: ChildProcess): Promise<number | null> {
 }
 
 async function environment(dir: string): Promise<NodeJS.ProcessEnv> {
-  const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', DATA_SET: 'demo', DATA_DIR: dir, DATABASE_URL: '', PORT: String(await freePort()), OIDC_PORT: String(await freePort()) };
+  const env: NodeJS.ProcessEnv = {
+    NODE_ENV: 'production',
+    DATA_SET: 'demo',
+    DATA_DIR: dir,
+    DATABASE_URL: '',
+    PORT: String(await freePort()),
+    OIDC_PORT: String(await freePort()),
+  };
   for (const s of subgraphs) {
     env[`${s.name.toUpperCase()}_PORT`] = String(await freePort());
     env[`${s.name.toUpperCase()}_DATABASE_URL`] = '';
@@ -76,7 +83,11 @@ describe.runIf(!process.env.DATABASE_URL)('npm start', () => {
     expect(first.output()).toMatch(/sign-in: an OpenID provider for this machine at http:\/\/127\.0\.0\.1:\d+/);
     expect(first.output()).toMatch(/caseworker +password caseworker-demo +caseworker \(communes 10369, 08974\)/);
     const issuer = `http://127.0.0.1:${env.OIDC_PORT}`;
-    const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string; code_challenge_methods_supported: string[] };
+    const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
+      issuer: string;
+      jwks_uri: string;
+      code_challenge_methods_supported: string[];
+    };
     expect(discovery.issuer).toBe(issuer);
     expect(discovery.code_challenge_methods_supported).toEqual(['S256']);
     const jwks = (await (await fetch(discovery.jwks_uri)).json()) as { keys: Array<{ kty: string; alg: string; d?: string }> };
@@ -86,7 +97,10 @@ describe.runIf(!process.env.DATABASE_URL)('npm start', () => {
     const communes = await postGraphQL(first.url, loadOperations().find((o) => o.name === 'readme-communes')!.document);
     expect(communes.data.communes).toHaveLength(126);
     // `npm run token` mints with the secret the first start made in the data folder.
-    const minted = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--role', 'administrator'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    const minted = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--role', 'administrator'], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
     expect(minted.status, minted.stderr).toBe(0);
     const token = minted.stdout.trim();
     const denied = await postGraphQL(first.url, `{ households(first: 1) { edges { node { address } } } }`);

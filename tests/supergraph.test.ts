@@ -17,9 +17,9 @@ describe('the committed supergraph', () => {
       }
       const members =
         def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION
-          ? def.fields ?? []
+          ? (def.fields ?? [])
           : def.kind === Kind.ENUM_TYPE_DEFINITION
-            ? def.values ?? []
+            ? (def.values ?? [])
             : [];
       for (const member of members) if (!member.description) undocumented.push(`${name}.${member.name.value}`);
     }

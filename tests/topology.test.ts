@@ -105,7 +105,9 @@ describe('docker-compose.yml and the process topology (npm run start:cluster) ag
     expect(Object.keys(env).sort()).toEqual(Object.keys(proc.env).sort());
     expect(services.gateway!.command).toEqual(['npm', 'run', 'start:gateway']);
     // The gateway runs built (scripts/build-gateway.ts), with plain node.
-    expect(packageScripts['start:gateway']).toBe(`tsx scripts/build-gateway.ts && node --max-old-space-size=\${GATEWAY_HEAP_MB:-224} --enable-source-maps ${proc.script}`);
+    expect(packageScripts['start:gateway']).toBe(
+      `tsx scripts/build-gateway.ts && node --max-old-space-size=\${GATEWAY_HEAP_MB:-224} --enable-source-maps ${proc.script}`,
+    );
     expect(gatewayNodeArgs({})).toEqual(['--max-old-space-size=224', '--enable-source-maps']);
     expect(env.PORT).toBe(String(proc.port));
     expect(services.gateway!.ports).toEqual([`${proc.port}:${proc.port}`]);
@@ -117,7 +119,7 @@ describe('docker-compose.yml and the process topology (npm run start:cluster) ag
     expect(Object.keys(services.gateway!.depends_on as YamlMap).sort()).toEqual(subgraphs.map((s) => s.name).sort());
   });
 
-  it('database-roles runs the cluster script\'s admin step with every subgraph\'s role in one database', () => {
+  it("database-roles runs the cluster script's admin step with every subgraph's role in one database", () => {
     const roles = services['database-roles']!;
     expect(roles.command).toEqual(['node', '--import', 'tsx', 'scripts/cluster.ts', '--prepare-only']);
     const env = Object.fromEntries(Object.entries(envOf('database-roles')).map(([k, v]) => [k, withDefaults(v)]));
@@ -129,16 +131,26 @@ describe('docker-compose.yml and the process topology (npm run start:cluster) ag
   });
 
   it('the image exposes every port of the topology', () => {
-    const exposed = /^EXPOSE (.*)$/m.exec(fs.readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8'))![1]!.split(/\s+/).map(Number);
+    const exposed = /^EXPOSE (.*)$/m
+      .exec(fs.readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8'))![1]!
+      .split(/\s+/)
+      .map(Number);
     expect(exposed.sort()).toEqual(topology.map((s) => s.port).sort());
   });
 });
 
 describe('npm run start:cluster with replicas (CLUSTER_REPLICAS)', () => {
   it('runs further processes of a subgraph and of the gateway, gateway k in front of replica k', () => {
-    const replicated = clusterTopology({ databaseUrl: (name) => `postgres://${roleName(name)}:secret@127.0.0.1:5432/poverty`, replicas: parseReplicas('gateway=2,credit=2') });
+    const replicated = clusterTopology({
+      databaseUrl: (name) => `postgres://${roleName(name)}:secret@127.0.0.1:5432/poverty`,
+      replicas: parseReplicas('gateway=2,credit=2'),
+    });
     const byName = new Map(replicated.map((s) => [s.name, s]));
-    expect(replicated.map((s) => s.name)).toEqual([...subgraphs.flatMap((s) => (s.name === 'credit' ? ['credit', 'credit-2'] : [s.name])), 'gateway', 'gateway-2']);
+    expect(replicated.map((s) => s.name)).toEqual([
+      ...subgraphs.flatMap((s) => (s.name === 'credit' ? ['credit', 'credit-2'] : [s.name])),
+      'gateway',
+      'gateway-2',
+    ]);
     expect(byName.get('credit-2')!.port).toBe(byName.get('credit')!.port + 100);
     expect(byName.get('credit-2')!.env.CREDIT_DATABASE_URL).toBe(byName.get('credit')!.env.CREDIT_DATABASE_URL);
     expect(byName.get('gateway')!.env.CREDIT_URL).toBe(`http://127.0.0.1:${byName.get('credit')!.port}/graphql`);

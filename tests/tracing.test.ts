@@ -111,7 +111,10 @@ describe('with an OTLP endpoint', () => {
       const served = inTrace.filter((s) => s.service === subgraph && s.kind === SERVER);
       expect(served.length, subgraph).toBeGreaterThan(0);
       expect(served.every((s) => s.name.startsWith('query TracedProbe__'))).toBe(true);
-      expect(served.some((s) => s.parentSpanId === fetch!.spanId), subgraph).toBe(true);
+      expect(
+        served.some((s) => s.parentSpanId === fetch!.spanId),
+        subgraph,
+      ).toBe(true);
     }
     // Every span of the trace hangs from the gateway's request span (no orphans).
     const ids = new Set(inTrace.map((s) => s.spanId));

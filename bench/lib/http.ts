@@ -52,7 +52,11 @@ export interface GraphQLResult {
   extensions?: Record<string, unknown>;
 }
 
-export async function postGraphQL(url: string, payload: { query: string; variables?: Record<string, unknown>; operationName?: string }, headers: Record<string, string>): Promise<{ status: number; body: string; json: GraphQLResult }> {
+export async function postGraphQL(
+  url: string,
+  payload: { query: string; variables?: Record<string, unknown>; operationName?: string },
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string; json: GraphQLResult }> {
   const response = await postRaw(url, JSON.stringify(payload), headers);
   let json: GraphQLResult;
   try {

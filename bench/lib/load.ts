@@ -74,7 +74,12 @@ export function httpTask(target: HttpTarget): () => Promise<boolean> {
  * PostgreSQL's caches; a warm-up at full concurrency would cost as much as the run itself for
  * the slow operations), then measures `clients` for `seconds`.
  */
-export async function warmAndMeasure(clients: number, warmupSeconds: number, seconds: number, task: (client: number) => Promise<boolean>): Promise<{ warmup: LoadResult; measured: LoadResult }> {
+export async function warmAndMeasure(
+  clients: number,
+  warmupSeconds: number,
+  seconds: number,
+  task: (client: number) => Promise<boolean>,
+): Promise<{ warmup: LoadResult; measured: LoadResult }> {
   const warmup = await closedLoop({ clients: Math.min(clients, 4), seconds: warmupSeconds, task });
   return { warmup, measured: await closedLoop({ clients, seconds, task }) };
 }

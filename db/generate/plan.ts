@@ -113,7 +113,12 @@ export function plantedCount(kind: keyof typeof PLANTED, scale: number): number 
 
 /** Relation codes of plan.memberRelation, as the registry stores them. */
 export const RELATION_CODES = ['head', 'spouse', 'child', 'parent', 'grandchild', 'sibling', 'other'] as const;
-export const HEAD = 0, SPOUSE = 1, CHILD = 2, PARENT = 3, GRANDCHILD = 4, OTHER = 6;
+export const HEAD = 0,
+  SPOUSE = 1,
+  CHILD = 2,
+  PARENT = 3,
+  GRANDCHILD = 4,
+  OTHER = 6;
 
 /** Household sizes 1..8 (per cent), see above. */
 export const HOUSEHOLD_SIZE_PERCENT = [11, 21, 22, 25, 12, 6, 2, 1] as const;
@@ -124,25 +129,88 @@ export const HOUSEHOLD_SIZE_PERCENT = [11, 21, 22, 25, 12, 6, 2, 1] as const;
  */
 const POVERTY_WEIGHT: Record<string, number> = {
   // Former Ba Vì: mountain and hill communes, then the rest.
-  'Ba Vì': 12, 'Yên Bài': 12, 'Suối Hai': 11, 'Bất Bạt': 10, 'Minh Châu': 10, 'Quảng Oai': 8, 'Vật Lại': 8, 'Cổ Đô': 8,
+  'Ba Vì': 12,
+  'Yên Bài': 12,
+  'Suối Hai': 11,
+  'Bất Bạt': 10,
+  'Minh Châu': 10,
+  'Quảng Oai': 8,
+  'Vật Lại': 8,
+  'Cổ Đô': 8,
   // Former Mỹ Đức and Ứng Hòa.
-  'Mỹ Đức': 9, 'Hồng Sơn': 9, 'Phúc Sơn': 9, 'Hương Sơn': 9, 'Vân Đình': 7, 'Ứng Thiên': 8, 'Hòa Xá': 8, 'Ứng Hòa': 8,
+  'Mỹ Đức': 9,
+  'Hồng Sơn': 9,
+  'Phúc Sơn': 9,
+  'Hương Sơn': 9,
+  'Vân Đình': 7,
+  'Ứng Thiên': 8,
+  'Hòa Xá': 8,
+  'Ứng Hòa': 8,
   // Former Phú Xuyên, Chương Mỹ, Sóc Sơn, Thạch Thất (Yên Xuân: hills), Quốc Oai, Phúc Thọ, Thanh Oai.
-  'Phú Xuyên': 6, 'Phượng Dực': 6, 'Chuyên Mỹ': 6, 'Đại Xuyên': 6,
-  'Phú Nghĩa': 5, 'Xuân Mai': 5, 'Trần Phú': 6, 'Hòa Phú': 6, 'Quảng Bị': 6,
-  'Sóc Sơn': 5, 'Đa Phúc': 5, 'Nội Bài': 4, 'Trung Giã': 5, 'Kim Anh': 5,
-  'Yên Xuân': 7, 'Thạch Thất': 4, 'Hạ Bằng': 4, 'Tây Phương': 4, 'Hòa Lạc': 4,
-  'Quốc Oai': 4, 'Hưng Đạo': 4, 'Kiều Phú': 4, 'Phú Cát': 5, 'Phúc Thọ': 4, 'Phúc Lộc': 4, 'Hát Môn': 4,
-  'Thanh Oai': 4, 'Bình Minh': 4, 'Tam Hưng': 4, 'Dân Hòa': 4,
+  'Phú Xuyên': 6,
+  'Phượng Dực': 6,
+  'Chuyên Mỹ': 6,
+  'Đại Xuyên': 6,
+  'Phú Nghĩa': 5,
+  'Xuân Mai': 5,
+  'Trần Phú': 6,
+  'Hòa Phú': 6,
+  'Quảng Bị': 6,
+  'Sóc Sơn': 5,
+  'Đa Phúc': 5,
+  'Nội Bài': 4,
+  'Trung Giã': 5,
+  'Kim Anh': 5,
+  'Yên Xuân': 7,
+  'Thạch Thất': 4,
+  'Hạ Bằng': 4,
+  'Tây Phương': 4,
+  'Hòa Lạc': 4,
+  'Quốc Oai': 4,
+  'Hưng Đạo': 4,
+  'Kiều Phú': 4,
+  'Phú Cát': 5,
+  'Phúc Thọ': 4,
+  'Phúc Lộc': 4,
+  'Hát Môn': 4,
+  'Thanh Oai': 4,
+  'Bình Minh': 4,
+  'Tam Hưng': 4,
+  'Dân Hòa': 4,
   // Peri-urban: former Thường Tín, Mê Linh, Đan Phượng, Sơn Tây, then Đông Anh, Gia Lâm, Hoài Đức, Thanh Trì.
-  'Thượng Phúc': 3, 'Thường Tín': 3, 'Chương Dương': 3, 'Hồng Vân': 3, 'Mê Linh': 3, 'Yên Lãng': 3, 'Tiến Thắng': 3, 'Quang Minh': 2,
-  'Đan Phượng': 2, 'Ô Diên': 2, 'Liên Minh': 2, 'Đoài Phương': 2.5,
-  'Thư Lâm': 1.5, 'Đông Anh': 1.5, 'Phúc Thịnh': 1.5, 'Thiên Lộc': 1.5, 'Vĩnh Thanh': 1.5,
-  'Gia Lâm': 1.5, 'Thuận An': 1.5, 'Phù Đổng': 1.5, 'Bát Tràng': 0.3,
-  'Hoài Đức': 1.5, 'Dương Hòa': 1.5, 'Sơn Đồng': 1.5, 'An Khánh': 1.5,
-  'Thanh Trì': 1.5, 'Đại Thanh': 1.5, 'Nam Phù': 1.5, 'Ngọc Hồi': 1.5,
+  'Thượng Phúc': 3,
+  'Thường Tín': 3,
+  'Chương Dương': 3,
+  'Hồng Vân': 3,
+  'Mê Linh': 3,
+  'Yên Lãng': 3,
+  'Tiến Thắng': 3,
+  'Quang Minh': 2,
+  'Đan Phượng': 2,
+  'Ô Diên': 2,
+  'Liên Minh': 2,
+  'Đoài Phương': 2.5,
+  'Thư Lâm': 1.5,
+  'Đông Anh': 1.5,
+  'Phúc Thịnh': 1.5,
+  'Thiên Lộc': 1.5,
+  'Vĩnh Thanh': 1.5,
+  'Gia Lâm': 1.5,
+  'Thuận An': 1.5,
+  'Phù Đổng': 1.5,
+  'Bát Tràng': 0.3,
+  'Hoài Đức': 1.5,
+  'Dương Hòa': 1.5,
+  'Sơn Đồng': 1.5,
+  'An Khánh': 1.5,
+  'Thanh Trì': 1.5,
+  'Đại Thanh': 1.5,
+  'Nam Phù': 1.5,
+  'Ngọc Hồi': 1.5,
   // Outer wards.
-  'Sơn Tây': 1.5, 'Tùng Thiện': 1.5, 'Chương Mỹ': 1.5,
+  'Sơn Tây': 1.5,
+  'Tùng Thiện': 1.5,
+  'Chương Mỹ': 1.5,
 };
 /** Central wards: a few poor and near-poor households before the 2024 review, none after. */
 const CENTRAL_WEIGHT = 0.15;
@@ -154,7 +222,10 @@ export function povertyWeight(c: CommuneRef, central: boolean): number {
 
 /** 0 above middle income, 1 middle income, 2 near-poor, 3 poor. */
 export type Band = 0 | 1 | 2 | 3;
-export const ABOVE = 0, MIDDLE = 1, NEAR_POOR = 2, POOR = 3;
+export const ABOVE = 0,
+  MIDDLE = 1,
+  NEAR_POOR = 2,
+  POOR = 3;
 
 export interface PlannedCommune extends CommuneRef {
   index: number;
@@ -367,7 +438,10 @@ export function buildCityPlan(scale = 1, seed = 2025, targets: CityTargets = CIT
     list.push(id);
     perCommune.set(communeOf[id - 1]!, list);
   }
-  const candidates = shuffle(random, [...perCommune.values()].flatMap((ids) => ids.slice(1)));
+  const candidates = shuffle(
+    random,
+    [...perCommune.values()].flatMap((ids) => ids.slice(1)),
+  );
   const escaped2025 = Int32Array.from(candidates.slice(0, scaled(targets.nearPoorEscaped2025, scale)).sort((a, b) => a - b));
 
   // The middle-income agricultural households: reviewed every year, always middle income.

@@ -63,9 +63,16 @@ export async function generateCityData(databases: Databases, packages: readonly 
   } else {
     for (const pkg of generating) {
       const begun = Date.now();
-      await databases.kysely<any>(pkg.name).transaction().execute((trx) =>
-        withoutSecondaryStructures(trx, () => pkg.generateCity!(trx, plan, log), (phase) => log(`${pkg.name}: ${phase}`)),
-      );
+      await databases
+        .kysely<any>(pkg.name)
+        .transaction()
+        .execute((trx) =>
+          withoutSecondaryStructures(
+            trx,
+            () => pkg.generateCity!(trx, plan, log),
+            (phase) => log(`${pkg.name}: ${phase}`),
+          ),
+        );
       log(`${pkg.name}: generated in ${((Date.now() - begun) / 1000).toFixed(1)} s`);
     }
   }

@@ -54,13 +54,20 @@ try {
     // The transaction is the main thread's, around the whole load: BEGIN and COMMIT from here are
     // no-ops there, so a generator sees a transaction as it does in-process.
     await db.transaction().execute((trx) =>
-      withoutSecondaryStructures(trx, () => generateCity(trx, plan, log), (phase) => log(`${job.subgraph}: ${phase}`)),
+      withoutSecondaryStructures(
+        trx,
+        () => generateCity(trx, plan, log),
+        (phase) => log(`${job.subgraph}: ${phase}`),
+      ),
     );
     await db.destroy();
     log(`${job.subgraph}: generated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   port.postMessage({ type: 'done' } satisfies ToMain);
 } catch (error) {
-  const failure: ToMain = error instanceof Error ? { type: 'failed', message: error.message, ...(error.stack ? { stack: error.stack } : {}) } : { type: 'failed', message: String(error) };
+  const failure: ToMain =
+    error instanceof Error
+      ? { type: 'failed', message: error.message, ...(error.stack ? { stack: error.stack } : {}) }
+      : { type: 'failed', message: String(error) };
   port.postMessage(failure);
 }

@@ -81,42 +81,40 @@ export async function generateInWorkers(
 
 /** Runs each group's generators in a worker, their statements through `run`, until all are done or one fails. */
 async function runWorkers(run: StatementRunner, groups: GeneratorJob[][], plan: CityPlan, log: (message: string) => void): Promise<void> {
-    const workers: Worker[] = [];
-    try {
-      await Promise.all(
-        groups.map(
-          (jobs) =>
-            new Promise<void>((resolve, reject) => {
-              const worker = startWorker(new URL('./worker.ts', import.meta.url), { jobs, plan });
-              workers.push(worker);
-              let finished = false;
-              worker.on('message', (message: ToMain) => {
-                if (message.type === 'log') log(message.message);
-                else if (message.type === 'done') {
-                  finished = true;
-                  resolve();
-                }
-                else if (message.type === 'failed') {
-                  finished = true;
-                  // The generator's own error, with the stack it had in the worker.
-                  reject(Object.assign(new Error(message.message), message.stack ? { stack: message.stack } : {}));
-                }
-                else {
-                  run(message.schema, message.sql, message.parameters, message.blob).then(
-                    (result) => worker.postMessage({ id: message.id, result } satisfies ToWorker),
-                    (error: Error & { code?: string }) =>
-                      worker.postMessage({ id: message.id, error: { message: error.message, ...(error.code ? { code: error.code } : {}) } } satisfies ToWorker),
-                  );
-                }
-              });
-              worker.on('error', reject);
-              worker.on('exit', (code) => {
-                if (!finished) reject(new Error(`the generator worker of ${jobs.map((j) => j.subgraph).join(', ')} stopped (exit code ${code})`));
-              });
-            }),
-        ),
-      );
-    } finally {
-      await Promise.all(workers.map((w) => w.terminate()));
-    }
+  const workers: Worker[] = [];
+  try {
+    await Promise.all(
+      groups.map(
+        (jobs) =>
+          new Promise<void>((resolve, reject) => {
+            const worker = startWorker(new URL('./worker.ts', import.meta.url), { jobs, plan });
+            workers.push(worker);
+            let finished = false;
+            worker.on('message', (message: ToMain) => {
+              if (message.type === 'log') log(message.message);
+              else if (message.type === 'done') {
+                finished = true;
+                resolve();
+              } else if (message.type === 'failed') {
+                finished = true;
+                // The generator's own error, with the stack it had in the worker.
+                reject(Object.assign(new Error(message.message), message.stack ? { stack: message.stack } : {}));
+              } else {
+                run(message.schema, message.sql, message.parameters, message.blob).then(
+                  (result) => worker.postMessage({ id: message.id, result } satisfies ToWorker),
+                  (error: Error & { code?: string }) =>
+                    worker.postMessage({ id: message.id, error: { message: error.message, ...(error.code ? { code: error.code } : {}) } } satisfies ToWorker),
+                );
+              }
+            });
+            worker.on('error', reject);
+            worker.on('exit', (code) => {
+              if (!finished) reject(new Error(`the generator worker of ${jobs.map((j) => j.subgraph).join(', ')} stopped (exit code ${code})`));
+            });
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
 }

@@ -121,6 +121,9 @@ export function checkPublicPeriod(args: Record<string, unknown>, policy: Disclos
     throw badInput('fromYear', `fromYear ${fromYear} to toYear ${toYear}: ${explain}`);
   }
   if (typeof asOf === 'string' && !QUARTER_END.test(asOf)) {
-    throw badInput('asOf', `asOf is ${asOf}: without a token with exact counts, figures on a date are given at the end of a quarter (31 March, 30 June, 30 September or 31 December)`);
+    throw badInput(
+      'asOf',
+      `asOf is ${asOf}: without a token with exact counts, figures on a date are given at the end of a quarter (31 March, 30 June, 30 September or 31 December)`,
+    );
   }
 }

@@ -110,7 +110,8 @@ export function enforceFieldRules(schema: GraphQLSchema, rules: AccessRules): vo
       const resolve = field.resolve ?? defaultFieldResolver;
       const child = getNamedType(field.type);
       const returnsFigures = figures.has(child.name) && isObjectType(child);
-      const checksPeriod = (returnsFigures || rules.counts.has(coordinate) || rules.amounts.has(coordinate)) && field.args.some((a) => PERIOD_ARGUMENTS.has(a.name));
+      const checksPeriod =
+        (returnsFigures || rules.counts.has(coordinate) || rules.amounts.has(coordinate)) && field.args.some((a) => PERIOD_ARGUMENTS.has(a.name));
 
       let wrapped: GraphQLFieldResolver<unknown, WithAuth> = resolve;
       if (rules.counts.has(coordinate)) {
@@ -154,7 +155,8 @@ export function enforceFieldRules(schema: GraphQLSchema, rules: AccessRules): vo
         const yearsAreOneTotal = !isListType(getNullableType(field.type));
         wrapped = (source, args, context, info) => {
           const auth = context.auth;
-          if (!auth?.exact) checkPublicPeriod(args, auth?.disclosure ?? { threshold: Infinity, noiseRatio: 0, moneyUnit: 1, publicSpans: [] }, { yearsAreOneTotal });
+          if (!auth?.exact)
+            checkPublicPeriod(args, auth?.disclosure ?? { threshold: Infinity, noiseRatio: 0, moneyUnit: 1, publicSpans: [] }, { yearsAreOneTotal });
           return inner(source, args, context, info);
         };
       }

@@ -30,7 +30,9 @@ export function accessPlugin<TContext extends BaseContext & { auth: RequestAuth 
         async didResolveOperation({ contextValue, document, schema, operationName, request }) {
           // The gateway names its fetches "<client's name>__<subgraph>__<n>": keep the client's.
           contextValue.auth.operationName = operationName?.replace(/__[a-z0-9_]+__\d+$/, '') ?? null;
-          const denial = checkLimits(schema, document, operationName, request.variables, options.limits) ?? checkAccess(schema, document, options.rules, contextValue.auth.viewer, undefined, request.variables);
+          const denial =
+            checkLimits(schema, document, operationName, request.variables, options.limits) ??
+            checkAccess(schema, document, options.rules, contextValue.auth.viewer, undefined, request.variables);
           if (denial) {
             // eslint-disable-next-line @typescript-eslint/no-base-to-string -- coordinate and limit are strings (check.ts, limits.ts)
             refusal = { fields: [String(denial.extensions.coordinate ?? denial.extensions.limit ?? 'document')], code: errorCodeOf(denial) };
@@ -48,7 +50,9 @@ export function accessPlugin<TContext extends BaseContext & { auth: RequestAuth 
         async willSendResponse({ contextValue, response }) {
           const auth = contextValue.auth;
           if (refusal && options.recordRefusal && auth) {
-            await options.recordRefusal(contextValue, refusal.fields, refusal.code).catch((error: unknown) => options.log?.('the refused attempt could not be audited', error));
+            await options
+              .recordRefusal(contextValue, refusal.fields, refusal.code)
+              .catch((error: unknown) => options.log?.('the refused attempt could not be audited', error));
           }
           if (response.body.kind !== 'single' || !auth) return;
           const result = response.body.singleResult;
@@ -59,7 +63,11 @@ export function accessPlugin<TContext extends BaseContext & { auth: RequestAuth 
             } catch (error) {
               options.log?.('a personal read could not be audited', error);
               response.body.singleResult = {
-                errors: [new GraphQLError('Personal data was not returned: the read could not be recorded in the audit trail', { extensions: { code: 'AUDIT_FAILED', requestId: auth.requestId } }).toJSON()],
+                errors: [
+                  new GraphQLError('Personal data was not returned: the read could not be recorded in the audit trail', {
+                    extensions: { code: 'AUDIT_FAILED', requestId: auth.requestId },
+                  }).toJSON(),
+                ],
               };
             }
           }

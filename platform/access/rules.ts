@@ -50,7 +50,10 @@ export function accessRules(document: DocumentNode, subgraph?: string): AccessRu
   for (const def of document.definitions) {
     if (def.kind === Kind.ENUM_TYPE_DEFINITION && def.name.value === 'join__Graph') {
       for (const value of def.values ?? []) {
-        const name = stringArgument(value.directives?.find((d) => d.name.value === 'join__graph'), 'name');
+        const name = stringArgument(
+          value.directives?.find((d) => d.name.value === 'join__graph'),
+          'name',
+        );
         if (name) graphNames.set(value.name.value, name);
       }
     }
@@ -58,7 +61,10 @@ export function accessRules(document: DocumentNode, subgraph?: string): AccessRu
   for (const def of document.definitions) {
     if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION && def.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
     const typeName = def.name.value;
-    const typeScope = stringArgument(def.directives?.find((d) => d.name.value === 'access'), 'scope');
+    const typeScope = stringArgument(
+      def.directives?.find((d) => d.name.value === 'access'),
+      'scope',
+    );
     if (typeScope) rules.typeScopes.set(typeName, typeScope);
     const key = def.directives?.find((d) => d.name.value === 'key' || d.name.value === 'join__type');
     const keyFields = stringArgument(key, key?.name.value === 'key' ? 'fields' : 'key');
@@ -80,7 +86,10 @@ export function accessRules(document: DocumentNode, subgraph?: string): AccessRu
         }
       }
       if (typeName === 'Mutation') {
-        const graph = enumArgument(field.directives?.find((d) => d.name.value === 'join__field'), 'graph');
+        const graph = enumArgument(
+          field.directives?.find((d) => d.name.value === 'join__field'),
+          'graph',
+        );
         const owner = graph ? graphNames.get(graph) : subgraph;
         if (owner) rules.mutationOwners.set(field.name.value, owner);
       }

@@ -71,9 +71,15 @@ async function keepFiguresOf(db: Kysely<any>, table: string, commune: string | n
     await sql`CREATE TRIGGER ${name('change')} AFTER INSERT OR UPDATE OR DELETE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION bump_figure_version()`.execute(db);
   } else {
     const arg = sql.lit(commune);
-    await sql`CREATE TRIGGER ${name('insert')} AFTER INSERT ON ${t} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bump_figure_version(${arg})`.execute(db);
-    await sql`CREATE TRIGGER ${name('update')} AFTER UPDATE ON ${t} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bump_figure_version(${arg})`.execute(db);
-    await sql`CREATE TRIGGER ${name('delete')} AFTER DELETE ON ${t} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION bump_figure_version(${arg})`.execute(db);
+    await sql`CREATE TRIGGER ${name('insert')} AFTER INSERT ON ${t} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bump_figure_version(${arg})`.execute(
+      db,
+    );
+    await sql`CREATE TRIGGER ${name('update')} AFTER UPDATE ON ${t} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bump_figure_version(${arg})`.execute(
+      db,
+    );
+    await sql`CREATE TRIGGER ${name('delete')} AFTER DELETE ON ${t} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION bump_figure_version(${arg})`.execute(
+      db,
+    );
   }
   await sql`CREATE TRIGGER ${name('truncate')} AFTER TRUNCATE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION bump_figure_version()`.execute(db);
 }

@@ -145,7 +145,15 @@ export function creditRollups(loans: readonly LoanFacts[], repayments: readonly 
     if (own.length === 1) oneLoanDays(facts, own[0]!);
     else gaps.push(...householdDays(facts, householdId, own));
   }
-  gaps.sort((a, b) => a.household_id - b.household_id || cmp(a.measure, b.measure) || cmp(a.starts, b.starts) || a.areas - b.areas || cmp(a.commune_code, b.commune_code) || cmp(a.programme_code, b.programme_code));
+  gaps.sort(
+    (a, b) =>
+      a.household_id - b.household_id ||
+      cmp(a.measure, b.measure) ||
+      cmp(a.starts, b.starts) ||
+      a.areas - b.areas ||
+      cmp(a.commune_code, b.commune_code) ||
+      cmp(a.programme_code, b.programme_code),
+  );
   return { rows: rollupRows(flows, counters, areas, dates), gaps };
 }
 
@@ -264,7 +272,15 @@ function householdDays(facts: HouseholdLoans, householdId: number, own: readonly
       existing.commune_code = later(existing.commune_code, c);
       existing.programme_code = later(existing.programme_code, p);
     } else {
-      gaps.set(key, { household_id: householdId, measure, commune_code: c, programme_code: p, areas: area, starts: dates.text(starts), ends: dates.text(ends) });
+      gaps.set(key, {
+        household_id: householdId,
+        measure,
+        commune_code: c,
+        programme_code: p,
+        areas: area,
+        starts: dates.text(starts),
+        ends: dates.text(ends),
+      });
     }
   };
   for (const area of AREAS) {
@@ -279,7 +295,10 @@ function householdDays(facts: HouseholdLoans, householdId: number, own: readonly
       const c = areaCommune(area, loans[inArea[0]!]!.commune_code);
       const p = areaProgramme(area, loans[inArea[0]!]!.programme_code);
       // Areas whose loans of the household are the same have the same gaps: one row for them.
-      const signature = inArea.map((i) => loans[i]!.id).sort((a, b) => a - b).join(',');
+      const signature = inArea
+        .map((i) => loans[i]!.id)
+        .sort((a, b) => a - b)
+        .join(',');
       const borrowed = [...new Set(inArea.map((i) => disbursed[i]!))].sort((a, b) => a - b);
       counters.add(counters.cell(borrowed[0]!, at), BORROWERS_STARTED, 1);
       counters.add(counters.cell(borrowed[borrowed.length - 1]! + 1, at), BORROWERS_STOPPED, 1);
@@ -459,8 +478,17 @@ function rollupRows(flows: Cells, counters: Cells, areas: Areas, dates: DayNumbe
   return rows;
 }
 
-const [AMOUNT_DISBURSED, LOANS_DISBURSED, JOBS_CREATED, BALANCE_CHANGE, LOANS_CLOSED, BORROWERS_STARTED, BORROWERS_STOPPED, BALANCE_HOLDERS_STARTED, BALANCE_HOLDERS_STOPPED] =
-  ROLLUP_MEASURES.map((_, i) => i) as [number, number, number, number, number, number, number, number, number];
+const [
+  AMOUNT_DISBURSED,
+  LOANS_DISBURSED,
+  JOBS_CREATED,
+  BALANCE_CHANGE,
+  LOANS_CLOSED,
+  BORROWERS_STARTED,
+  BORROWERS_STOPPED,
+  BALANCE_HOLDERS_STARTED,
+  BALANCE_HOLDERS_STOPPED,
+] = ROLLUP_MEASURES.map((_, i) => i) as [number, number, number, number, number, number, number, number, number];
 
 function row(grain: RollupGrain, start: string, c: string, p: string, v: Float64Array, at: number): RollupRow {
   return {

@@ -24,7 +24,11 @@ export async function creditFindings(ctx: CreditContext, communes: string[] | nu
   const loans = await repo.findLoansForConsistency(ctx.db, communes, from, to, { eligibilities: LISTED });
   if (loans.length === 0) return [];
   const years = [...new Set(loans.flatMap((l) => reviewYearsFor(l.eligibility, year)))];
-  const households = await ctx.registry.classifications(communes, years, loans.map((l) => String(l.household_id)));
+  const households = await ctx.registry.classifications(
+    communes,
+    years,
+    loans.map((l) => String(l.household_id)),
+  );
   const findings: DepartmentFinding[] = [];
   for (const loan of loans) {
     const household = households.get(String(loan.household_id));

@@ -95,7 +95,15 @@ const PURPOSES: Record<Code, string[]> = {
   NEAR_POOR_HOUSEHOLDS: ['Raising chickens', 'Fish pond', 'Small grocery shop', 'Growing mushrooms'],
   NEWLY_ESCAPED_POVERTY: ['Expanding a pig farm', 'Bonsai nursery', 'Noodle making', 'Fruit orchard'],
   DISADVANTAGED_STUDENTS: ['University tuition', 'Vocational college fees', 'College tuition and board'],
-  JOB_CREATION: ['Carpentry workshop', 'Motorbike repair shop', 'Mushroom farm', 'Tailoring shop', 'Rattan and bamboo weaving', 'Food stall', 'Greenhouse vegetables'],
+  JOB_CREATION: [
+    'Carpentry workshop',
+    'Motorbike repair shop',
+    'Mushroom farm',
+    'Tailoring shop',
+    'Rattan and bamboo weaving',
+    'Food stall',
+    'Greenhouse vegetables',
+  ],
   OVERSEAS_LABOUR: ['Contract work in Japan', 'Contract work in Korea', 'Contract work in Taiwan'],
   CLEAN_WATER_SANITATION: ['Water filter and tank', 'Hygienic latrine', 'Drilled well', 'Water filter and hygienic latrine'],
   HOUSING_POOR: ['Rebuilding the house', 'New roof and walls', 'Repairing the house'],
@@ -277,25 +285,38 @@ export function buildCreditData(plan: CityPlan): CreditData {
 
   // Production loans: by programme and year, households eligible by the lists in force (Y-1).
   const productionSplit: Array<[Code, number, number]> = [
-    ['POOR_HOUSEHOLDS', 2022, 650], ['POOR_HOUSEHOLDS', 2023, 450], ['POOR_HOUSEHOLDS', 2024, 150],
-    ['NEAR_POOR_HOUSEHOLDS', 2022, 700], ['NEAR_POOR_HOUSEHOLDS', 2023, 680], ['NEAR_POOR_HOUSEHOLDS', 2024, 670],
-    ['NEWLY_ESCAPED_POVERTY', 2023, 300], ['NEWLY_ESCAPED_POVERTY', 2024, 401],
+    ['POOR_HOUSEHOLDS', 2022, 650],
+    ['POOR_HOUSEHOLDS', 2023, 450],
+    ['POOR_HOUSEHOLDS', 2024, 150],
+    ['NEAR_POOR_HOUSEHOLDS', 2022, 700],
+    ['NEAR_POOR_HOUSEHOLDS', 2023, 680],
+    ['NEAR_POOR_HOUSEHOLDS', 2024, 670],
+    ['NEWLY_ESCAPED_POVERTY', 2023, 300],
+    ['NEWLY_ESCAPED_POVERTY', 2024, 401],
   ];
-  const productionCounts = apportion(s(CREDIT_TARGETS.productionLoans), productionSplit.map((p) => p[2]));
-  const eligible = (code: Code, year: number) => (hh: number): boolean => {
-    const current = bandOf(hh, year - 1);
-    if (code === 'POOR_HOUSEHOLDS' || code === 'HOUSING_POOR') return current === POOR;
-    if (code === 'NEAR_POOR_HOUSEHOLDS') return current === NEAR_POOR;
-    if (current === 255 || current === POOR) return false;
-    return [year - 4, year - 3, year - 2].some((y) => bandOf(hh, y) === POOR);
-  };
+  const productionCounts = apportion(
+    s(CREDIT_TARGETS.productionLoans),
+    productionSplit.map((p) => p[2]),
+  );
+  const eligible =
+    (code: Code, year: number) =>
+    (hh: number): boolean => {
+      const current = bandOf(hh, year - 1);
+      if (code === 'POOR_HOUSEHOLDS' || code === 'HOUSING_POOR') return current === POOR;
+      if (code === 'NEAR_POOR_HOUSEHOLDS') return current === NEAR_POOR;
+      if (current === 255 || current === POOR) return false;
+      return [year - 4, year - 3, year - 2].some((y) => bandOf(hh, y) === POOR);
+    };
   // One set for the three programmes: the published 4,001 are production-loan *households*, so
   // no household borrows under two of them (a set per programme let 241 households borrow twice,
   // and the distinct count over the three came to 3,760).
   const taken = new Set<number>();
   let productionShort = 0;
   productionSplit.forEach(([code, year], i) => {
-    const chosen = pickFrom(poverty((hh) => !taken.has(hh) && eligible(code, year)(hh)), productionCounts[i]!);
+    const chosen = pickFrom(
+      poverty((hh) => !taken.has(hh) && eligible(code, year)(hh)),
+      productionCounts[i]!,
+    );
     productionShort += productionCounts[i]! - chosen.length;
     for (const hh of chosen) {
       taken.add(hh);
@@ -425,10 +446,12 @@ export function buildCreditData(plan: CityPlan): CreditData {
   for (let hh = 1; hh <= N; hh++) if (communeOf(hh).kind === 'rural') ruralAll.push(hh);
   let book2020 = 0;
   while (book2020 < outstanding2020) {
-    const year = 2016 + (() => {
-      const r = random.next();
-      return r < 0.05 ? 0 : r < 0.15 ? 1 : r < 0.32 ? 2 : r < 0.6 ? 3 : 4;
-    })();
+    const year =
+      2016 +
+      (() => {
+        const r = random.next();
+        return r < 0.05 ? 0 : r < 0.15 ? 1 : r < 0.32 ? 2 : r < 0.6 ? 3 : 4;
+      })();
     const r = random.next();
     const code: Code = r < 0.55 ? 'JOB_CREATION' : r < 0.8 ? 'CLEAN_WATER_SANITATION' : r < 0.95 ? 'DISADVANTAGED_STUDENTS' : 'OVERSEAS_LABOUR';
     let hh = random.int(1, N);
@@ -436,7 +459,9 @@ export function buildCreditData(plan: CityPlan): CreditData {
     if (code === 'DISADVANTAGED_STUDENTS' && !memberAged(hh, year, 18, 24)) continue;
     if (code === 'OVERSEAS_LABOUR' && !memberAged(hh, year, 18, 35)) continue;
     const date = code === 'DISADVANTAGED_STUDENTS' ? dateIn(year, 9, 10) : dateIn(year);
-    const [min, max] = { JOB_CREATION: [30, 100], CLEAN_WATER_SANITATION: [10, 25], DISADVANTAGED_STUDENTS: [15, 40], OVERSEAS_LABOUR: [60, 150] }[code as string]!;
+    const [min, max] = { JOB_CREATION: [30, 100], CLEAN_WATER_SANITATION: [10, 25], DISADVANTAGED_STUDENTS: [15, 40], OVERSEAS_LABOUR: [60, 150] }[
+      code as string
+    ]!;
     const l = draft(hh, code, date, amount(random, min!, max!), code === 'OVERSEAS_LABOUR' ? 1 : code === 'JOB_CREATION' ? jobDraw() : 0);
     if (year + l.term / 12 <= 2020) {
       loans.pop();
@@ -476,8 +501,16 @@ export function buildCreditData(plan: CityPlan): CreditData {
   // over it dated every tranche 2021 and dropped the rest as NaN).
   CAPITAL_YEARS.forEach((year, i) => {
     const first = Math.round(byYear[i]! * 0.55);
-    capital.push({ year, amount: first * M, note: `Generated: first tranche of the ${year} city budget capital entrusted to VBSP Hanoi (calibrated to the 8,718 billion VND the city reported)` });
-    capital.push({ year, amount: (byYear[i]! - first) * M, note: `Generated: second tranche of the ${year} city budget capital entrusted to VBSP Hanoi (calibrated to the 8,718 billion VND the city reported)` });
+    capital.push({
+      year,
+      amount: first * M,
+      note: `Generated: first tranche of the ${year} city budget capital entrusted to VBSP Hanoi (calibrated to the 8,718 billion VND the city reported)`,
+    });
+    capital.push({
+      year,
+      amount: (byYear[i]! - first) * M,
+      note: `Generated: second tranche of the ${year} city budget capital entrusted to VBSP Hanoi (calibrated to the 8,718 billion VND the city reported)`,
+    });
   });
   return { loans, capital: capital.filter((c) => c.amount > 0), diagnostics: { scheduled2024: before2024, pool2024: pool2024.length, newLoans } };
 }
@@ -485,15 +518,43 @@ export function buildCreditData(plan: CityPlan): CreditData {
 const CAPITAL_YEARS = [2021, 2022, 2023, 2024] as const;
 
 /** Disbursement years 2021-2024 weighted 23/25/26/26 %: drawn with random.pick. */
-const YEARS_2021_2024 = [2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021, 2021,
-  ...Array<number>(25).fill(2022), ...Array<number>(26).fill(2023), ...Array<number>(26).fill(2024)];
+const YEARS_2021_2024 = [
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  2021,
+  ...Array<number>(25).fill(2022),
+  ...Array<number>(26).fill(2023),
+  ...Array<number>(26).fill(2024),
+];
 
 export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, log: (m: string) => void): Promise<void> {
   const programmes = new Map<string, LoanProgramme>((await db.selectFrom('loan_programme').selectAll().execute()).map((p) => [p.code, p]));
   for (const code of Object.keys(PURPOSES)) if (!programmes.has(code)) throw new Error(`credit: loan programme ${code} is missing; migrate first`);
   const { loans, capital, diagnostics } = buildCreditData(plan);
   const adjusted = (Math.round((CREDIT_TARGETS.outstandingEnd2024 * plan.scale) / M) * M - diagnostics.scheduled2024) / 1e9;
-  log(`credit: ${loans.length} loans drafted (${diagnostics.newLoans} in 2021-2024); 2024 balance moved ${adjusted.toFixed(1)} billion off the schedules, over ${diagnostics.pool2024} loans`);
+  log(
+    `credit: ${loans.length} loans drafted (${diagnostics.newLoans} in 2021-2024); 2024 balance moved ${adjusted.toFixed(1)} billion off the schedules, over ${diagnostics.pool2024} loans`,
+  );
   const random = new Random(plan.seed + SALT + 1);
 
   await sql`TRUNCATE loan_repayment, loan, capital_entrusted RESTART IDENTITY`.execute(db);
@@ -501,9 +562,21 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
   // Ids in order of disbursement.
   const order = loans.map((_, i) => i).sort((a, b) => (loans[a]!.date < loans[b]!.date ? -1 : loans[a]!.date > loans[b]!.date ? 1 : a - b));
   const L = {
-    id: [] as number[], hh: [] as number[], commune: [] as string[], code: [] as string[], principal: [] as number[], date: [] as string[],
-    term: [] as number[], rate: [] as string[], priority: [] as boolean[], purpose: [] as string[], org: [] as string[], group: [] as string[],
-    jobs: [] as number[], status: [] as string[], off: [] as Array<string | null>,
+    id: [] as number[],
+    hh: [] as number[],
+    commune: [] as string[],
+    code: [] as string[],
+    principal: [] as number[],
+    date: [] as string[],
+    term: [] as number[],
+    rate: [] as string[],
+    priority: [] as boolean[],
+    purpose: [] as string[],
+    org: [] as string[],
+    group: [] as string[],
+    jobs: [] as number[],
+    status: [] as string[],
+    off: [] as Array<string | null>,
   };
   const R = { loan: [] as number[], paid: [] as string[], principal: [] as number[], interest: [] as number[] };
   const statusCount: Record<string, number> = {};
@@ -586,7 +659,11 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
     [L.id, L.hh, L.commune, L.code, L.principal, L.date, L.term, L.rate, L.priority, L.purpose, L.org, L.group, L.jobs, L.status, L.off],
     { emptied: true },
   );
-  log(`credit: ${L.id.length} loans (${Object.entries(statusCount).map(([k, v]) => `${v} ${k}`).join(', ')})`);
+  log(
+    `credit: ${L.id.length} loans (${Object.entries(statusCount)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')})`,
+  );
   await bulkInsert(
     db,
     'loan_repayment',

@@ -1,16 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { bulkInsert, withoutIndexes } from '../../db/bulk.js';
 import { dateSegments, FIRST_DAY, inSegments } from '../../platform/date-segments.js';
-import {
-  AREA,
-  creditRollups,
-  ROLLUP_MEASURES,
-  rollupDelta,
-  type GapRow,
-  type LoanFacts,
-  type RepaymentFacts,
-  type RollupRow,
-} from './balance.js';
+import { AREA, creditRollups, ROLLUP_MEASURES, rollupDelta, type GapRow, type LoanFacts, type RepaymentFacts, type RollupRow } from './balance.js';
 import type { CapitalEntrusted, CreditDatabase, Eligibility, Loan, LoanProgramme, LoanRepayment, LoanStatus, NewLoan, NewLoanRepayment } from './db/tables.js';
 
 // Small kysely functions: `db` first, one statement each, `undefined` for a miss.
@@ -26,7 +17,11 @@ export function findProgramme(db: DB, code: string): Promise<LoanProgramme | und
 }
 
 export function findLoansByIds(db: DB, ids: readonly number[]): Promise<Loan[]> {
-  return db.selectFrom('loan').selectAll().where('id', '=', sql<number>`any(${[...ids]}::int8[])`).execute();
+  return db
+    .selectFrom('loan')
+    .selectAll()
+    .where('id', '=', sql<number>`any(${[...ids]}::int8[])`)
+    .execute();
 }
 
 export function findLoansByHouseholdIds(db: DB, householdIds: readonly number[]): Promise<Loan[]> {
@@ -179,14 +174,7 @@ function gapCounts(measure: GapRow['measure'], condition: RawBuilder<unknown>, c
 }
 
 export function findCapitalEntrusted(db: DB, fromYear: number, toYear: number): Promise<CapitalEntrusted[]> {
-  return db
-    .selectFrom('capital_entrusted')
-    .selectAll()
-    .where('year', '>=', fromYear)
-    .where('year', '<=', toYear)
-    .orderBy('year')
-    .orderBy('id')
-    .execute();
+  return db.selectFrom('capital_entrusted').selectAll().where('year', '>=', fromYear).where('year', '<=', toYear).orderBy('year').orderBy('id').execute();
 }
 
 /**
@@ -272,7 +260,12 @@ export async function lockHousehold(db: DB, householdId: number): Promise<void> 
 
 async function householdFacts(db: DB, householdId: number): Promise<[LoanFacts[], RepaymentFacts[]]> {
   const loans = await findLoansByHouseholdIds(db, [householdId]);
-  const repayments = loans.length ? await findRepaymentsByLoanIds(db, loans.map((l) => l.id)) : [];
+  const repayments = loans.length
+    ? await findRepaymentsByLoanIds(
+        db,
+        loans.map((l) => l.id),
+      )
+    : [];
   return [loans, repayments];
 }
 
@@ -341,7 +334,6 @@ export async function writeDerivedRollups(db: DB, { rows, gaps }: ReturnType<typ
 
 const GAP_CHUNK = 50_000;
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 
 /**
  * Loans disbursed from `from` to `to` in these communes (null: every commune), with their

@@ -51,12 +51,7 @@ function dateIn(random: Random, year: number): string {
  * loans or capital rows already exist, so a restart keeps what users wrote.
  */
 export async function seedDemo(db: Kysely<CreditDatabase>): Promise<void> {
-  const existing = await db
-    .selectFrom('loan')
-    .select('id')
-    .union(db.selectFrom('capital_entrusted').select('id'))
-    .limit(1)
-    .executeTakeFirst();
+  const existing = await db.selectFrom('loan').select('id').union(db.selectFrom('capital_entrusted').select('id')).limit(1).executeTakeFirst();
   if (existing) return;
   const programmes = new Map((await db.selectFrom('loan_programme').selectAll().execute()).map((p) => [p.code, p]));
   const random = new Random(DEMO_SEED + 2);

@@ -89,16 +89,61 @@ export const EMPLOYMENT_TARGETS: Record<number, YearTargets> = {
 };
 
 const DOMESTIC_SECTORS: Array<{ sector: string; weight: number; wage: number; employers: string[] }> = [
-  { sector: 'garments', weight: 14, wage: 0.95, employers: ['Công ty May Thăng Long Xanh', 'Công ty CP May Hồng Hà', 'Xí nghiệp May Sóc Sơn', 'Công ty TNHH May mặc Phú Xuyên'] },
-  { sector: 'electronics assembly', weight: 12, wage: 1.1, employers: ['Công ty TNHH Điện tử Thăng Long', 'Công ty Linh kiện Điện tử Quang Minh', 'Công ty TNHH Lắp ráp Bắc Thăng Long'] },
-  { sector: 'mechanical engineering', weight: 8, wage: 1.1, employers: ['Công ty Cơ khí Đông Anh', 'Công ty CP Cơ khí Chính xác Phú Nghĩa', 'Xưởng Cơ khí Thạch Thất'] },
-  { sector: 'construction', weight: 10, wage: 1.05, employers: ['Công ty CP Xây dựng Sông Đà Hà Nội', 'Công ty TNHH Xây lắp Hoài Đức', 'Công ty Xây dựng Thủ đô'] },
-  { sector: 'food processing', weight: 7, wage: 0.95, employers: ['Công ty CP Thực phẩm Hà Nội Xanh', 'Công ty Chế biến Nông sản Mê Linh', 'Nhà máy Bánh kẹo Thanh Trì'] },
-  { sector: 'retail and services', weight: 12, wage: 0.9, employers: ['Chuỗi siêu thị Thủ Đô Mart', 'Công ty Dịch vụ Thương mại Long Biên', 'Hệ thống cửa hàng Hà Thành'] },
+  {
+    sector: 'garments',
+    weight: 14,
+    wage: 0.95,
+    employers: ['Công ty May Thăng Long Xanh', 'Công ty CP May Hồng Hà', 'Xí nghiệp May Sóc Sơn', 'Công ty TNHH May mặc Phú Xuyên'],
+  },
+  {
+    sector: 'electronics assembly',
+    weight: 12,
+    wage: 1.1,
+    employers: ['Công ty TNHH Điện tử Thăng Long', 'Công ty Linh kiện Điện tử Quang Minh', 'Công ty TNHH Lắp ráp Bắc Thăng Long'],
+  },
+  {
+    sector: 'mechanical engineering',
+    weight: 8,
+    wage: 1.1,
+    employers: ['Công ty Cơ khí Đông Anh', 'Công ty CP Cơ khí Chính xác Phú Nghĩa', 'Xưởng Cơ khí Thạch Thất'],
+  },
+  {
+    sector: 'construction',
+    weight: 10,
+    wage: 1.05,
+    employers: ['Công ty CP Xây dựng Sông Đà Hà Nội', 'Công ty TNHH Xây lắp Hoài Đức', 'Công ty Xây dựng Thủ đô'],
+  },
+  {
+    sector: 'food processing',
+    weight: 7,
+    wage: 0.95,
+    employers: ['Công ty CP Thực phẩm Hà Nội Xanh', 'Công ty Chế biến Nông sản Mê Linh', 'Nhà máy Bánh kẹo Thanh Trì'],
+  },
+  {
+    sector: 'retail and services',
+    weight: 12,
+    wage: 0.9,
+    employers: ['Chuỗi siêu thị Thủ Đô Mart', 'Công ty Dịch vụ Thương mại Long Biên', 'Hệ thống cửa hàng Hà Thành'],
+  },
   { sector: 'hospitality and catering', weight: 7, wage: 0.9, employers: ['Khách sạn Hồ Tây Garden', 'Nhà hàng Sen Việt', 'Công ty Dịch vụ Ăn uống Ba Vì'] },
-  { sector: 'logistics and delivery', weight: 9, wage: 1.05, employers: ['Công ty Giao nhận Nhanh Hà Nội', 'Công ty CP Kho vận Ngọc Hồi', 'Công ty Vận tải Gia Lâm'] },
-  { sector: 'handicrafts', weight: 6, wage: 0.85, employers: ['Hợp tác xã Mây tre đan Phú Vinh', 'Công ty Gốm sứ Bát Tràng Việt', 'Hợp tác xã Sơn mài Hạ Thái'] },
-  { sector: 'agriculture', weight: 5, wage: 0.8, employers: ['Hợp tác xã Rau an toàn Văn Đức', 'Hợp tác xã Nông nghiệp Công nghệ cao Mê Linh', 'Trang trại Bò sữa Ba Vì'] },
+  {
+    sector: 'logistics and delivery',
+    weight: 9,
+    wage: 1.05,
+    employers: ['Công ty Giao nhận Nhanh Hà Nội', 'Công ty CP Kho vận Ngọc Hồi', 'Công ty Vận tải Gia Lâm'],
+  },
+  {
+    sector: 'handicrafts',
+    weight: 6,
+    wage: 0.85,
+    employers: ['Hợp tác xã Mây tre đan Phú Vinh', 'Công ty Gốm sứ Bát Tràng Việt', 'Hợp tác xã Sơn mài Hạ Thái'],
+  },
+  {
+    sector: 'agriculture',
+    weight: 5,
+    wage: 0.8,
+    employers: ['Hợp tác xã Rau an toàn Văn Đức', 'Hợp tác xã Nông nghiệp Công nghệ cao Mê Linh', 'Trang trại Bò sữa Ba Vì'],
+  },
   { sector: 'footwear', weight: 4, wage: 0.95, employers: ['Công ty Giày da Phú Hà', 'Công ty TNHH Da giày Thanh Oai'] },
   { sector: 'security services', weight: 3, wage: 0.95, employers: ['Công ty Dịch vụ Bảo vệ Thăng Long', 'Công ty Bảo vệ Hà Thành'] },
   { sector: 'information technology', weight: 3, wage: 1.3, employers: ['Công ty Phần mềm Hòa Lạc', 'Công ty Công nghệ Cầu Giấy'] },
@@ -116,10 +161,34 @@ const LOAN_BUSINESSES: Array<{ sector: string; weight: number; kind: string }> =
 ];
 
 const DESTINATIONS: Array<{ country: string; weight: number; wage: [number, number]; sectors: string[]; employers: string[] }> = [
-  { country: 'Japan', weight: 48, wage: [26, 36], sectors: ['food processing', 'construction', 'mechanical engineering', 'agriculture', 'care work'], employers: ['Kobayashi Foods Co., Ltd.', 'Sanwa Kensetsu K.K.', 'Aichi Seimitsu Kogyo', 'Hokkaido Farm Cooperative', 'Sakura Kaigo Center'] },
-  { country: 'Taiwan', weight: 24, wage: [18, 26], sectors: ['electronics assembly', 'manufacturing', 'care work'], employers: ['Chin Hsin Electronics Co.', 'Taoyuan Precision Manufacturing', 'Taichung Home Care Services'] },
-  { country: 'South Korea', weight: 18, wage: [34, 46], sectors: ['manufacturing', 'agriculture', 'fishing'], employers: ['Daesung Industrial Co.', 'Gyeonggi Agricultural Cooperative', 'Hanil Fisheries Co.'] },
-  { country: 'Germany', weight: 4, wage: [45, 60], sectors: ['care work', 'hospitality and catering'], employers: ['Pflegedienst Sonnenhof GmbH', 'Hotel am See GmbH'] },
+  {
+    country: 'Japan',
+    weight: 48,
+    wage: [26, 36],
+    sectors: ['food processing', 'construction', 'mechanical engineering', 'agriculture', 'care work'],
+    employers: ['Kobayashi Foods Co., Ltd.', 'Sanwa Kensetsu K.K.', 'Aichi Seimitsu Kogyo', 'Hokkaido Farm Cooperative', 'Sakura Kaigo Center'],
+  },
+  {
+    country: 'Taiwan',
+    weight: 24,
+    wage: [18, 26],
+    sectors: ['electronics assembly', 'manufacturing', 'care work'],
+    employers: ['Chin Hsin Electronics Co.', 'Taoyuan Precision Manufacturing', 'Taichung Home Care Services'],
+  },
+  {
+    country: 'South Korea',
+    weight: 18,
+    wage: [34, 46],
+    sectors: ['manufacturing', 'agriculture', 'fishing'],
+    employers: ['Daesung Industrial Co.', 'Gyeonggi Agricultural Cooperative', 'Hanil Fisheries Co.'],
+  },
+  {
+    country: 'Germany',
+    weight: 4,
+    wage: [45, 60],
+    sectors: ['care work', 'hospitality and catering'],
+    employers: ['Pflegedienst Sonnenhof GmbH', 'Hotel am See GmbH'],
+  },
   { country: 'Hungary', weight: 2, wage: [17, 23], sectors: ['manufacturing'], employers: ['Debrecen Autóalkatrész Kft.'] },
   { country: 'Romania', weight: 2, wage: [15, 21], sectors: ['construction'], employers: ['Constructii Cluj SRL'] },
   { country: 'Australia', weight: 2, wage: [50, 70], sectors: ['agriculture'], employers: ['Riverina Farms Pty Ltd'] },
@@ -127,18 +196,58 @@ const DESTINATIONS: Array<{ country: string; weight: number; wage: [number, numb
 
 const COURSES: Record<TrainingLevel, string[]> = {
   under_3_months: [
-    'industrial sewing', 'motorcycle repair', 'cooking', 'hairdressing and beauty', 'high-tech vegetable growing',
-    'livestock and veterinary basics', 'mushroom growing', 'electrical installation', 'welding', 'basic computer skills',
-    'Japanese for overseas workers', 'bamboo and rattan weaving',
+    'industrial sewing',
+    'motorcycle repair',
+    'cooking',
+    'hairdressing and beauty',
+    'high-tech vegetable growing',
+    'livestock and veterinary basics',
+    'mushroom growing',
+    'electrical installation',
+    'welding',
+    'basic computer skills',
+    'Japanese for overseas workers',
+    'bamboo and rattan weaving',
   ],
-  elementary: ['industrial electrics', 'welding', 'automotive repair', 'professional cooking', 'caregiving', 'garment technology', 'refrigeration repair', 'bakery'],
-  intermediate: ['accounting', 'industrial electronics', 'automotive technology', 'nursing assistance', 'hotel management', 'information technology', 'mechatronics'],
-  college: ['information technology', 'electrical engineering', 'automotive technology', 'tourism and hotel management', 'pharmacy', 'business administration', 'mechatronics', 'logistics'],
+  elementary: [
+    'industrial electrics',
+    'welding',
+    'automotive repair',
+    'professional cooking',
+    'caregiving',
+    'garment technology',
+    'refrigeration repair',
+    'bakery',
+  ],
+  intermediate: [
+    'accounting',
+    'industrial electronics',
+    'automotive technology',
+    'nursing assistance',
+    'hotel management',
+    'information technology',
+    'mechatronics',
+  ],
+  college: [
+    'information technology',
+    'electrical engineering',
+    'automotive technology',
+    'tourism and hotel management',
+    'pharmacy',
+    'business administration',
+    'mechatronics',
+    'logistics',
+  ],
 };
 const LEVELS: TrainingLevel[] = ['under_3_months', 'elementary', 'intermediate', 'college'];
 const LEVEL_WEIGHTS_YOUNG = [30, 25, 22, 23];
 const LEVEL_WEIGHTS_OLDER = [60, 32, 6, 2];
-const COURSE_DAYS: Record<TrainingLevel, [number, number]> = { under_3_months: [30, 85], elementary: [90, 330], intermediate: [540, 730], college: [730, 1095] };
+const COURSE_DAYS: Record<TrainingLevel, [number, number]> = {
+  under_3_months: [30, 85],
+  elementary: [90, 330],
+  intermediate: [540, 730],
+  college: [730, 1095],
+};
 const NEVER_COMPLETE: Record<TrainingLevel, number> = { under_3_months: 0.05, elementary: 0.08, intermediate: 0.12, college: 0.15 };
 const CERTIFIED: Record<TrainingLevel, number> = { under_3_months: 0.92, elementary: 0.95, intermediate: 0.96, college: 0.96 };
 const CERTIFICATE_PREFIX: Record<TrainingLevel, string> = {
@@ -226,7 +335,10 @@ function apportionCapped(total: number, weights: number[], caps: readonly number
   let rest = total;
   let open = weights.map((_, i) => i);
   while (rest > 0) {
-    const share = apportion(rest, open.map((i) => weights[i]!));
+    const share = apportion(
+      rest,
+      open.map((i) => weights[i]!),
+    );
     rest = 0;
     open.forEach((i, k) => {
       const add = Math.min(share[k]!, caps[i]! - parts[i]!);
@@ -313,8 +425,17 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
 
   // ---- Job fairs ------------------------------------------------------------------------
   const fair = {
-    id: [] as number[], commune: [] as string[], communeIndex: [] as number[], day: [] as number[], year: [] as number[], name: [] as (string | null)[],
-    employers: [] as number[], participants: [] as number[], hires: [] as number[], abroad: [] as number[], overseasFair: [] as boolean[],
+    id: [] as number[],
+    commune: [] as string[],
+    communeIndex: [] as number[],
+    day: [] as number[],
+    year: [] as number[],
+    name: [] as (string | null)[],
+    employers: [] as number[],
+    participants: [] as number[],
+    hires: [] as number[],
+    abroad: [] as number[],
+    overseasFair: [] as boolean[],
   };
   for (const year of YEARS) {
     const t = EMPLOYMENT_TARGETS[year]!;
@@ -341,8 +462,15 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
       }
     }
     drafts.sort((a, b) => a.day - b.day || a.commune - b.commune);
-    const hires = apportion(scaled(t.fairHires, scale), drafts.map((d) => d.weight));
-    const abroad = apportionCapped(scaled(t.fairHiresAbroad, scale), drafts.map((d, i) => hires[i]! * d.share), hires);
+    const hires = apportion(
+      scaled(t.fairHires, scale),
+      drafts.map((d) => d.weight),
+    );
+    const abroad = apportionCapped(
+      scaled(t.fairHiresAbroad, scale),
+      drafts.map((d, i) => hires[i]! * d.share),
+      hires,
+    );
     drafts.forEach((d, i) => {
       const c = plan.communes[d.commune]!;
       const month = Number(iso(d.day).slice(5, 7));
@@ -385,9 +513,18 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
 
   // ---- Placements -----------------------------------------------------------------------
   const p = {
-    member: [] as number[], household: [] as number[], commune: [] as string[], cls: [] as (HouseholdClassification | null)[],
-    employer: [] as string[], sector: [] as string[], channel: [] as PlacementChannel[], contract: [] as string[],
-    destination: [] as (string | null)[], day: [] as number[], wage: [] as number[], fair: [] as (number | null)[],
+    member: [] as number[],
+    household: [] as number[],
+    commune: [] as string[],
+    cls: [] as (HouseholdClassification | null)[],
+    employer: [] as string[],
+    sector: [] as string[],
+    channel: [] as PlacementChannel[],
+    contract: [] as string[],
+    destination: [] as (string | null)[],
+    day: [] as number[],
+    wage: [] as number[],
+    fair: [] as (number | null)[],
   };
   const domesticWeights = DOMESTIC_SECTORS.map((s) => s.weight);
   const loanWeights = LOAN_BUSINESSES.map((s) => s.weight);
@@ -398,7 +535,10 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
     const commune = communeOfHousehold(household);
     const allowance = wageAllowance(household, year);
     if (allowance !== null) overseas = false;
-    let employer: string, sector: string, wage: number, destination: string | null = null;
+    let employer: string,
+      sector: string,
+      wage: number,
+      destination: string | null = null;
     if (overseas) {
       const d = DESTINATIONS[pickWeighted(random, destinationWeights)]!;
       destination = d.country;
@@ -506,7 +646,10 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
 
     // 3% placed a second time later in the year (domestic, service centre or loan).
     const all = [...budget, ...others];
-    const again = shuffle(random, all.filter((m) => firstDay.get(m)! < yearEnd - 30 && wageAllowance(memberHousehold[m - 1]!, year) === null)).slice(0, Math.round(all.length * 0.03));
+    const again = shuffle(
+      random,
+      all.filter((m) => firstDay.get(m)! < yearEnd - 30 && wageAllowance(memberHousehold[m - 1]!, year) === null),
+    ).slice(0, Math.round(all.length * 0.03));
     for (const m of again) {
       const from = firstDay.get(m)! + 30;
       const day = from + Math.floor(random.next() * (yearEnd - from + 1));
@@ -554,8 +697,15 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
 
   // ---- Training -------------------------------------------------------------------------
   const e = {
-    member: [] as number[], household: [] as number[], commune: [] as string[], cls: [] as (HouseholdClassification | null)[],
-    course: [] as string[], level: [] as TrainingLevel[], started: [] as string[], completed: [] as (string | null)[], certificate: [] as (string | null)[],
+    member: [] as number[],
+    household: [] as number[],
+    commune: [] as string[],
+    cls: [] as (HouseholdClassification | null)[],
+    course: [] as string[],
+    level: [] as TrainingLevel[],
+    started: [] as string[],
+    completed: [] as (string | null)[],
+    certificate: [] as (string | null)[],
   };
   let serial = 0;
   for (const year of YEARS) {

@@ -27,7 +27,11 @@ export function yearSpan(year: number): { from: string; to: string } {
 }
 
 export function findJobFairsByIds(db: DB, ids: readonly number[]): Promise<JobFair[]> {
-  return db.selectFrom('job_fair').selectAll().where('id', '=', sql<number>`any(${[...ids]}::int8[])`).execute();
+  return db
+    .selectFrom('job_fair')
+    .selectAll()
+    .where('id', '=', sql<number>`any(${[...ids]}::int8[])`)
+    .execute();
 }
 
 /** Fairs of `year` in the given communes (all communes when `communeCodes` is undefined), by date. */
@@ -39,7 +43,11 @@ export function findJobFairs(db: DB, year: number, communeCodes?: readonly strin
 }
 
 export function findPlacementsByIds(db: DB, ids: readonly number[]): Promise<JobPlacement[]> {
-  return db.selectFrom('job_placement').selectAll().where('id', '=', sql<number>`any(${[...ids]}::int8[])`).execute();
+  return db
+    .selectFrom('job_placement')
+    .selectAll()
+    .where('id', '=', sql<number>`any(${[...ids]}::int8[])`)
+    .execute();
 }
 
 export function findPlacementsByHouseholdIds(db: DB, householdIds: readonly number[]): Promise<JobPlacement[]> {
@@ -65,7 +73,11 @@ export function findPlacementsByFairIds(db: DB, fairIds: readonly number[]): Pro
 }
 
 export function findEnrolmentsByIds(db: DB, ids: readonly number[]): Promise<TrainingEnrolment[]> {
-  return db.selectFrom('training_enrolment').selectAll().where('id', '=', sql<number>`any(${[...ids]}::int8[])`).execute();
+  return db
+    .selectFrom('training_enrolment')
+    .selectAll()
+    .where('id', '=', sql<number>`any(${[...ids]}::int8[])`)
+    .execute();
 }
 
 export function findEnrolmentsByHouseholdIds(db: DB, householdIds: readonly number[]): Promise<TrainingEnrolment[]> {
@@ -287,7 +299,14 @@ function trainingChanges(e: TrainingEnrolment, sign: 1 | -1): TrainingChange[] {
   const poor = e.household_classification === 'poor' || e.household_classification === 'near_poor' ? 1 : 0;
   const changes: TrainingChange[] = [];
   for (const commune of [e.commune_code.trim(), '']) {
-    changes.push({ year: Number(e.started_on.slice(0, 4)), commune_code: commune, level: e.level, enrolments: sign, poor_or_near_poor: sign * poor, completions: 0 });
+    changes.push({
+      year: Number(e.started_on.slice(0, 4)),
+      commune_code: commune,
+      level: e.level,
+      enrolments: sign,
+      poor_or_near_poor: sign * poor,
+      completions: 0,
+    });
     if (e.completed_on !== null) {
       changes.push({ year: Number(e.completed_on.slice(0, 4)), commune_code: commune, level: e.level, enrolments: 0, poor_or_near_poor: 0, completions: sign });
     }
@@ -380,7 +399,12 @@ export function deriveRollups(placements: PlacementColumns, enrolments: Enrolmen
     const year = Number(placements.placedOn[i]!.slice(0, 4));
     const commune = placements.commune[i]!.trim();
     const channel = placements.channel[i]!;
-    for (const [c, ch] of [[commune, channel], [commune, ''], ['', channel], ['', '']] as const) {
+    for (const [c, ch] of [
+      [commune, channel],
+      [commune, ''],
+      ['', channel],
+      ['', ''],
+    ] as const) {
       const key = `${year}|${c}|${ch}`;
       let row = placed.get(key);
       if (!row) placed.set(key, (row = { year, commune_code: c, channel: ch, placements: 0, overseas: 0, poor_or_near_poor: 0, workers: 0 }));
@@ -412,8 +436,10 @@ export function deriveRollups(placements: PlacementColumns, enrolments: Enrolmen
       if (completed !== null) count(Number(completed.slice(0, 4)), commune, level, 'completions');
     }
   }
-  const byKey = <R extends { year: number; commune_code: string }>(part: (r: R) => string) => (a: R, b: R) =>
-    a.year - b.year || cmp(a.commune_code, b.commune_code) || cmp(part(a), part(b));
+  const byKey =
+    <R extends { year: number; commune_code: string }>(part: (r: R) => string) =>
+    (a: R, b: R) =>
+      a.year - b.year || cmp(a.commune_code, b.commune_code) || cmp(part(a), part(b));
   return {
     placements: [...placed.values()].sort(byKey((r) => r.channel)),
     training: [...trained.values()].sort(byKey((r) => r.level)),
@@ -433,15 +459,29 @@ export async function writeRollups(db: DB, derived: ReturnType<typeof deriveRoll
   await bulkInsert(
     db,
     'employment_placement_rollup',
-    ['year', 'commune_code', 'channel', 'placements', 'overseas', 'poor_or_near_poor', 'workers'].map((name) => ({ name, type: name === 'year' ? 'int4' : name.endsWith('code') || name === 'channel' ? 'text' : 'int8' })),
-    [column(p, 'year'), column(p, 'commune_code'), column(p, 'channel'), column(p, 'placements'), column(p, 'overseas'), column(p, 'poor_or_near_poor'), column(p, 'workers')],
+    ['year', 'commune_code', 'channel', 'placements', 'overseas', 'poor_or_near_poor', 'workers'].map((name) => ({
+      name,
+      type: name === 'year' ? 'int4' : name.endsWith('code') || name === 'channel' ? 'text' : 'int8',
+    })),
+    [
+      column(p, 'year'),
+      column(p, 'commune_code'),
+      column(p, 'channel'),
+      column(p, 'placements'),
+      column(p, 'overseas'),
+      column(p, 'poor_or_near_poor'),
+      column(p, 'workers'),
+    ],
     { emptied: true },
   );
   const t = derived.training;
   await bulkInsert(
     db,
     'employment_training_rollup',
-    ['year', 'commune_code', 'level', 'enrolments', 'poor_or_near_poor', 'completions'].map((name) => ({ name, type: name === 'year' ? 'int4' : name.endsWith('code') || name === 'level' ? 'text' : 'int8' })),
+    ['year', 'commune_code', 'level', 'enrolments', 'poor_or_near_poor', 'completions'].map((name) => ({
+      name,
+      type: name === 'year' ? 'int4' : name.endsWith('code') || name === 'level' ? 'text' : 'int8',
+    })),
     [column(t, 'year'), column(t, 'commune_code'), column(t, 'level'), column(t, 'enrolments'), column(t, 'poor_or_near_poor'), column(t, 'completions')],
     { emptied: true },
   );

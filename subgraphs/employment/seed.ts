@@ -2,15 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { COMMUNES } from '../../db/communes.js';
 import { DEMO_SEED, demoPopulation, type DemoHousehold } from '../../db/demo.js';
 import { Random } from '../../db/random.js';
-import type {
-  EmploymentDatabase,
-  HouseholdClassification,
-  JobFair,
-  JobPlacement,
-  PlacementChannel,
-  TrainingEnrolment,
-  TrainingLevel,
-} from './db/tables.js';
+import type { EmploymentDatabase, HouseholdClassification, JobFair, JobPlacement, PlacementChannel, TrainingEnrolment, TrainingLevel } from './db/tables.js';
 import { refreshRollups } from './repository.js';
 
 type Planned<T> = Omit<T, 'created_at' | 'updated_at'>;
@@ -22,7 +14,15 @@ export interface EmploymentPlan {
 }
 
 const PLAN_YEARS = [2023, 2024, 2025];
-const EMPLOYERS = ['Công ty May Đức Giang', 'Canon Việt Nam', 'Samsung Display', 'Hợp tác xã Rau sạch Đông Anh', 'Công ty Cơ khí Hà Nội', 'Vinmec', 'Nhà hàng Sen Tây Hồ'];
+const EMPLOYERS = [
+  'Công ty May Đức Giang',
+  'Canon Việt Nam',
+  'Samsung Display',
+  'Hợp tác xã Rau sạch Đông Anh',
+  'Công ty Cơ khí Hà Nội',
+  'Vinmec',
+  'Nhà hàng Sen Tây Hồ',
+];
 const SECTORS = ['garments', 'electronics assembly', 'agriculture', 'mechanical engineering', 'health care', 'hospitality'];
 const COUNTRIES = ['Japan', 'South Korea', 'Taiwan', 'Germany'];
 const COURSES: Record<TrainingLevel, string[]> = {

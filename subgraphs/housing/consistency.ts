@@ -31,7 +31,13 @@ export async function housingFindings(
 async function casesWithoutList(ctx: HousingContext, communes: string[] | null, year: number): Promise<DepartmentFinding[]> {
   const { from, to } = yearBounds(year);
   const cases = await repo.findCasesApprovedBetween(ctx.db, communes, from, to);
-  return grantedWithoutList(ctx.registry, communes, 'housing', cases.map((c) => ({ ...c, granted: c.approval_date, kind: 'HousingCase' })), eligibleForHousing);
+  return grantedWithoutList(
+    ctx.registry,
+    communes,
+    'housing',
+    cases.map((c) => ({ ...c, granted: c.approval_date, kind: 'HousingCase' })),
+    eligibleForHousing,
+  );
 }
 
 /**

@@ -86,13 +86,29 @@ const CANCELLATION_REASONS = [
   'The plot lies in a planned clearance area',
 ];
 const ENTERPRISES = [
-  'Công ty CP Xây dựng Sông Hồng', 'Tổng công ty Điện lực Hà Nội', 'Ngân hàng TMCP Thủ Đô', 'Công ty TNHH Thương mại Hà Thành',
-  'Tập đoàn Dệt may Thăng Long', 'Công ty CP Vật liệu xây dựng Tây Đô', 'Công ty CP Thực phẩm Hồ Tây', 'Công ty TNHH Cơ khí Đông Anh',
-  'Tổng công ty Vận tải Hà Nội', 'Công ty CP Bất động sản Long Biên', 'Ngân hàng TMCP Kinh Bắc', 'Công ty TNHH Gốm Bát Tràng',
+  'Công ty CP Xây dựng Sông Hồng',
+  'Tổng công ty Điện lực Hà Nội',
+  'Ngân hàng TMCP Thủ Đô',
+  'Công ty TNHH Thương mại Hà Thành',
+  'Tập đoàn Dệt may Thăng Long',
+  'Công ty CP Vật liệu xây dựng Tây Đô',
+  'Công ty CP Thực phẩm Hồ Tây',
+  'Công ty TNHH Cơ khí Đông Anh',
+  'Tổng công ty Vận tải Hà Nội',
+  'Công ty CP Bất động sản Long Biên',
+  'Ngân hàng TMCP Kinh Bắc',
+  'Công ty TNHH Gốm Bát Tràng',
 ];
 const ORGANISATIONS = [
-  'Hội Doanh nhân trẻ Hà Nội', 'Hội Chữ thập đỏ', 'Hội Liên hiệp Phụ nữ', 'Hội Cựu chiến binh', 'Đoàn Thanh niên',
-  'Hội Nông dân', 'Liên đoàn Lao động', 'Hội Người cao tuổi', 'Câu lạc bộ Doanh nhân Thăng Long',
+  'Hội Doanh nhân trẻ Hà Nội',
+  'Hội Chữ thập đỏ',
+  'Hội Liên hiệp Phụ nữ',
+  'Hội Cựu chiến binh',
+  'Đoàn Thanh niên',
+  'Hội Nông dân',
+  'Liên đoàn Lao động',
+  'Hội Người cao tuổi',
+  'Câu lạc bộ Doanh nhân Thăng Long',
 ];
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi', 'Đỗ', 'Ngô'];
 const GIVEN = ['Văn An', 'Thị Bình', 'Minh Châu', 'Đức Thắng', 'Thu Trang', 'Quốc Việt', 'Thị Nga', 'Hữu Phúc'];
@@ -163,7 +179,10 @@ export async function generateCity(db: Kysely<HousingDatabase>, plan: CityPlan, 
   const cases: Case[] = [];
   const approvalYears = [2022, 2023, 2024, 2025];
   const supportedTotal = scaled(Object.values(TARGETS.supportedByYear).reduce((a, b) => a + b, 0));
-  const supported = apportion(supportedTotal, [2022, 2023, 2024].map((y) => TARGETS.supportedByYear[y]!));
+  const supported = apportion(
+    supportedTotal,
+    [2022, 2023, 2024].map((y) => TARGETS.supportedByYear[y]!),
+  );
   const housingLoans = planHousingLoans(plan);
   const loanOf = new Map(housingLoans.map((l) => [l.household, l]));
   for (const [k, year] of approvalYears.entries()) {
@@ -182,7 +201,15 @@ export async function generateCity(db: Kysely<HousingDatabase>, plan: CityPlan, 
     const borrowers = housingLoans.filter((l) => Number(l.date.slice(0, 4)) === year).map((l) => l.household);
     // Borrowers get their case in their loan's year only, so the draws leave them out.
     const rest = ids.map((id, i) => [id, weights[i]!] as const).filter(([id]) => !loanOf.has(id));
-    const chosen = [...borrowers, ...weightedSample(random, rest.map((r) => r[0]), rest.map((r) => r[1]), kept + cancelled - borrowers.length)];
+    const chosen = [
+      ...borrowers,
+      ...weightedSample(
+        random,
+        rest.map((r) => r[0]),
+        rest.map((r) => r[1]),
+        kept + cancelled - borrowers.length,
+      ),
+    ];
     if (chosen.length < kept + cancelled) throw new Error(`housing: only ${chosen.length} eligible households for ${year}`);
     chosen.forEach((household, n) => {
       used[household] = 1;
@@ -197,8 +224,18 @@ export async function generateCity(db: Kysely<HousingDatabase>, plan: CityPlan, 
       const start = approval + random.int(7, 60);
       const naturalCompletion = start + (kind === 'new_house' ? random.int(75, 180) : random.int(30, 100));
       const c: Case = {
-        id: 0, household, commune: communeOf(household), kind, status: 'completed', approval,
-        start, completion: naturalCompletion, cancellation: null, reason: null, naturalCompletion, fund: false,
+        id: 0,
+        household,
+        commune: communeOf(household),
+        kind,
+        status: 'completed',
+        approval,
+        start,
+        completion: naturalCompletion,
+        cancellation: null,
+        reason: null,
+        naturalCompletion,
+        fund: false,
       };
       if (n >= kept) {
         // Cancelled: 40% after building had started.
@@ -260,7 +297,10 @@ export async function generateCity(db: Kysely<HousingDatabase>, plan: CityPlan, 
 
   // ---- Fund for the Poor lines: exactly the target among houses completed 2021-2024, ~60% elsewhere.
   const fundPeriod = { from: toDay('2021-01-01'), to: toDay('2024-12-31') };
-  const completedInPeriod = shuffle(random, cases.filter((c) => completedIn(c, fundPeriod.from, fundPeriod.to)));
+  const completedInPeriod = shuffle(
+    random,
+    cases.filter((c) => completedIn(c, fundPeriod.from, fundPeriod.to)),
+  );
   const fundTarget = scaled(TARGETS.fundHousesCompleted2021to2024);
   if (completedInPeriod.length < fundTarget) throw new Error(`housing: only ${completedInPeriod.length} houses completed 2021-2024`);
   completedInPeriod.slice(0, fundTarget).forEach((c) => (c.fund = true));
@@ -276,7 +316,8 @@ export async function generateCity(db: Kysely<HousingDatabase>, plan: CityPlan, 
   const unfunded = new Set<Case>();
   for (const c of cases) {
     if (unfunded.size >= plantedCount('housingLineWithoutLoan', plan.scale)) break;
-    if (!loanOf.has(c.household) && c.status !== 'cancelled' && toDate(c.approval).startsWith('2023') && plan.bands[2022]![c.household - 1] === POOR) unfunded.add(c);
+    if (!loanOf.has(c.household) && c.status !== 'cancelled' && toDate(c.approval).startsWith('2023') && plan.bands[2022]![c.household - 1] === POOR)
+      unfunded.add(c);
   }
   log(`housing: planted "VBSP line without a loan" on the cases of households ${[...unfunded].map((c) => c.household).join(', ')}`);
   const lines: Array<{ caseId: number; source: HousingFundingSource; amount: number; on: number }> = [];
@@ -288,7 +329,10 @@ export async function generateCity(db: Kysely<HousingDatabase>, plan: CityPlan, 
     if (c.fund) sources.push(['fund_for_the_poor', 30 * jitter()]);
     if (random.chance(0.4)) sources.push(['social_mobilisation', 15 * jitter()]);
     // The loan's principal first; the rest of the cost split over the other sources.
-    const parts = apportion(Math.max(total - loan / 1_000_000, 10), sources.map((s) => s[1]));
+    const parts = apportion(
+      Math.max(total - loan / 1_000_000, 10),
+      sources.map((s) => s[1]),
+    );
     if (loan) lines.push({ caseId: c.id, source: 'vbsp_housing_loan', amount: loan, on: c.approval });
     sources.forEach(([source], i) => {
       if (parts[i]! <= 0) return;
@@ -358,8 +402,10 @@ export async function generateCity(db: Kysely<HousingDatabase>, plan: CityPlan, 
   const contributionDay = (year: number): number => {
     const r = random.next();
     let day: number;
-    if (r < 0.45) day = Date.UTC(year, 9, 17) / DAY + random.int(0, 32); // the peak month, 17 Oct - 18 Nov
-    else if (r < 0.6) day = dayIn(year, random.int(0, 1), random); // around Tết
+    if (r < 0.45)
+      day = Date.UTC(year, 9, 17) / DAY + random.int(0, 32); // the peak month, 17 Oct - 18 Nov
+    else if (r < 0.6)
+      day = dayIn(year, random.int(0, 1), random); // around Tết
     else day = dayIn(year, random.int(0, 11), random);
     return day;
   };
@@ -388,8 +434,17 @@ export async function generateCity(db: Kysely<HousingDatabase>, plan: CityPlan, 
     }
     // A day's wage: one collection at city level (its amount scaled below scale 1, as it stands
     // for the whole city's staff) and one per commune (a scaled share of the communes).
-    add('public_servants', 'Cán bộ, công chức, viên chức, người lao động thành phố (một ngày lương)', (1.5e9 + random.next() * 1.5e9) * Math.min(1, plan.scale), inYear(Date.UTC(year, 9, 17) / DAY + random.int(0, 20)), null);
-    const communes = shuffle(random, plan.communes.map((c) => c.code)).slice(0, scaled(plan.communes.length) - 1);
+    add(
+      'public_servants',
+      'Cán bộ, công chức, viên chức, người lao động thành phố (một ngày lương)',
+      (1.5e9 + random.next() * 1.5e9) * Math.min(1, plan.scale),
+      inYear(Date.UTC(year, 9, 17) / DAY + random.int(0, 20)),
+      null,
+    );
+    const communes = shuffle(
+      random,
+      plan.communes.map((c) => c.code),
+    ).slice(0, scaled(plan.communes.length) - 1);
     for (const code of communes.sort()) {
       add(
         'public_servants',
@@ -407,11 +462,17 @@ export async function generateCity(db: Kysely<HousingDatabase>, plan: CityPlan, 
   const drawn = k.amount.reduce((sum, a, i) => sum + (inPeriod[i] ? a : 0), 0);
   const factor = target / drawn;
   const unit = (i: number) => (k.kind[i] === 'individual' ? 100_000 : 1_000_000);
-  k.amount = k.amount.map((a, i) => Math.max(unit(i), Math.round(((inPeriod[i] ? a * factor : a)) / unit(i)) * unit(i)));
+  k.amount = k.amount.map((a, i) => Math.max(unit(i), Math.round((inPeriod[i] ? a * factor : a) / unit(i)) * unit(i)));
   let rest = target - k.amount.reduce((sum, a, i) => sum + (inPeriod[i] ? a : 0), 0);
   const periodIdx = k.amount.map((_, i) => i).filter((i) => inPeriod[i]);
-  const millionIdx = shuffle(random, periodIdx.filter((i) => unit(i) === 1_000_000 && k.amount[i]! > 5_000_000));
-  const smallIdx = shuffle(random, periodIdx.filter((i) => unit(i) === 100_000 && k.amount[i]! > 1_000_000));
+  const millionIdx = shuffle(
+    random,
+    periodIdx.filter((i) => unit(i) === 1_000_000 && k.amount[i]! > 5_000_000),
+  );
+  const smallIdx = shuffle(
+    random,
+    periodIdx.filter((i) => unit(i) === 100_000 && k.amount[i]! > 1_000_000),
+  );
   let adjusted = 0;
   for (let n = 0; Math.abs(rest) >= 1_000_000 && millionIdx.length; n = (n + 1) % millionIdx.length) {
     const step = Math.sign(rest) * 1_000_000;

@@ -16,7 +16,11 @@ import type {
 type DB = Kysely<HousingDatabase>;
 
 export function findCasesByIds(db: DB, ids: readonly number[]): Promise<HousingCase[]> {
-  return db.selectFrom('housing_case').selectAll().where('id', '=', sql<number>`any(${[...ids]}::int8[])`).execute();
+  return db
+    .selectFrom('housing_case')
+    .selectAll()
+    .where('id', '=', sql<number>`any(${[...ids]}::int8[])`)
+    .execute();
 }
 
 export function findCasesByHouseholdIds(db: DB, householdIds: readonly number[]): Promise<HousingCase[]> {

@@ -69,11 +69,7 @@ export const VBSP_HOUSING_LOAN = { classification: 'POOR', ceiling: 40_000_000 }
  * Why a case's VBSP housing-loan lines (those already on it plus the new ones) are ones the
  * bank would not lend, or undefined when it would (or when there are none).
  */
-export function vbspLineRefusal(
-  classification: RegistryClassification | null | undefined,
-  reviewYear: number,
-  vbspTotal: number,
-): string | undefined {
+export function vbspLineRefusal(classification: RegistryClassification | null | undefined, reviewYear: number, vbspTotal: number): string | undefined {
   if (vbspTotal === 0) return undefined;
   if (classification !== VBSP_HOUSING_LOAN.classification) {
     return `a VBSP_HOUSING_LOAN line claims a loan of the bank's housing programme, which lends only to households on the poor list in force (review ${reviewYear}: ${classification ?? 'not reviewed'})`;

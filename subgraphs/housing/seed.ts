@@ -71,8 +71,7 @@ export function demoHousing() {
       cancellation_reason: status === 'cancelled' ? 'The household moved in with relatives' : null,
     });
     const scale = kind === 'new_house' ? 2 : 1;
-    const line = (source: HousingFundingSource, amount: number, on: string) =>
-      lines.push({ case_id: id, source, amount, committed_on: on });
+    const line = (source: HousingFundingSource, amount: number, on: string) => lines.push({ case_id: id, source, amount, committed_on: on });
     line('city_budget', millions(random, 20, 30) * scale, approval);
     if (random.chance(0.7)) line('fund_for_the_poor', millions(random, 10, 25) * scale, approval);
     // A VBSP housing loan only where the bank lends one, as approveHousingCase requires: poor

@@ -145,7 +145,10 @@ export async function generateCity(db: Kysely<LivelihoodsDatabase>, plan: CityPl
   const years = [2022, 2023, 2024, 2025].filter((y) => `${y}-12-31` >= periodFrom && `${y}-01-01` <= periodTo);
   const yearWeights: Record<number, number> = { 2022: 2, 2023: 3, 2024: 3, 2025: 2 };
   const count = Math.round(PARTICIPANTS_AT_SCALE_1 * plan.scale);
-  const perYear = apportion(count, years.map((y) => yearWeights[y]!));
+  const perYear = apportion(
+    count,
+    years.map((y) => yearWeights[y]!),
+  );
   const taken = new Uint8Array(plan.povertyPopulation);
   const chosen: Array<{ household: number; year: number }> = [];
   years.forEach((year, k) => {
@@ -208,7 +211,10 @@ export async function generateCity(db: Kysely<LivelihoodsDatabase>, plan: CityPl
   if (drawn.length && rest !== 0) {
     // Spread over every participant's cash, in proportion to its cash; a cut never takes cash below 0.
     const sign = Math.sign(rest);
-    const parts = apportion(Math.abs(rest), drawn.map((d) => d.cash));
+    const parts = apportion(
+      Math.abs(rest),
+      drawn.map((d) => d.cash),
+    );
     drawn.forEach((d, i) => {
       const delta = sign * Math.min(parts[i]!, sign < 0 ? d.cash / STEP : Infinity);
       d.cash += delta * STEP;
@@ -219,7 +225,15 @@ export async function generateCity(db: Kysely<LivelihoodsDatabase>, plan: CityPl
   const total = totalOf();
   if (total !== target || total > budget) throw new Error(`livelihoods: support ${total} is not the target ${target} within ${budget}`);
 
-  const p = { id: [] as number[], project: [] as string[], hh: [] as number[], commune: [] as string[], activity: [] as string[], cash: [] as number[], start: [] as string[] };
+  const p = {
+    id: [] as number[],
+    project: [] as string[],
+    hh: [] as number[],
+    commune: [] as string[],
+    activity: [] as string[],
+    cash: [] as number[],
+    start: [] as string[],
+  };
   const it = { participant: [] as number[], position: [] as number[], item: [] as string[], quantity: [] as number[], value: [] as number[] };
   drawn.forEach((d, i) => {
     const id = i + 1;
@@ -278,8 +292,20 @@ export async function generateCity(db: Kysely<LivelihoodsDatabase>, plan: CityPl
   const kinds = Object.keys(KIND_WEIGHTS) as HighTechModelKind[];
   const modelCount = Math.round(MODELS_AT_SCALE_1 * plan.scale);
   // Kinds by largest remainder, so every kind is present (from four models on) and the shares hold exactly.
-  const kindList = apportion(modelCount, kinds.map((k) => KIND_WEIGHTS[k])).flatMap((n, k) => Array.from({ length: n }, () => kinds[k]!));
-  const m = { commune: [] as string[], name: [] as string[], kind: [] as string[], tech: [] as string[], area: [] as string[], hh: [] as number[], on: [] as string[], precision: [] as string[] };
+  const kindList = apportion(
+    modelCount,
+    kinds.map((k) => KIND_WEIGHTS[k]),
+  ).flatMap((n, k) => Array.from({ length: n }, () => kinds[k]!));
+  const m = {
+    commune: [] as string[],
+    name: [] as string[],
+    kind: [] as string[],
+    tech: [] as string[],
+    area: [] as string[],
+    hh: [] as number[],
+    on: [] as string[],
+    precision: [] as string[],
+  };
   for (const kind of kindList) {
     const template = random.pick(MODELS[kind]);
     const commune = random.chance(NAMED_SHARE) ? weightedPick(random, named, NAMED_WEIGHTS) : random.pick(otherRural);
@@ -317,6 +343,8 @@ export async function generateCity(db: Kysely<LivelihoodsDatabase>, plan: CityPl
   const inNamed = m.commune.filter((c) => named.includes(c)).length;
   log(`livelihoods: ${m.kind.length} high-tech models (${inNamed} in the six named communes)`);
 
-  await sql`SELECT setval(pg_get_serial_sequence('livelihood_participant', 'id'), greatest(1, (SELECT coalesce(max(id), 0) FROM livelihood_participant)), (SELECT count(*) > 0 FROM livelihood_participant))`.execute(db);
+  await sql`SELECT setval(pg_get_serial_sequence('livelihood_participant', 'id'), greatest(1, (SELECT coalesce(max(id), 0) FROM livelihood_participant)), (SELECT count(*) > 0 FROM livelihood_participant))`.execute(
+    db,
+  );
   for (const table of ['livelihood_participant', 'livelihood_support_item', 'livelihood_high_tech_model']) await sql`ANALYZE ${sql.table(table)}`.execute(db);
 }

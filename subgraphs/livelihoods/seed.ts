@@ -88,8 +88,7 @@ export function demoLivelihoodPlan(): { participants: DemoParticipant[]; models:
     if (!years.length || !random.chance(0.3)) continue;
     const year = random.pick(years);
     const roll = random.next();
-    const activity: LivelihoodActivity =
-      roll < 0.6 ? 'agricultural_production' : roll < 0.8 ? 'small_scale_handicraft' : 'trade_and_services';
+    const activity: LivelihoodActivity = roll < 0.6 ? 'agricultural_production' : roll < 0.8 ? 'small_scale_handicraft' : 'trade_and_services';
     const catalogue = ITEMS[activity];
     const lines = random.int(0, 2);
     const items = Array.from({ length: lines }, () => {
@@ -157,9 +156,7 @@ export async function seedDemo(db: Kysely<LivelihoodsDatabase>): Promise<void> {
       .returning(['id', 'household_id'])
       .execute();
     const idOf = new Map(inserted.map((r) => [r.household_id, r.id]));
-    const items = plan.participants.flatMap((p) =>
-      p.items.map((line, position) => ({ participant_id: idOf.get(p.householdId)!, position, ...line })),
-    );
+    const items = plan.participants.flatMap((p) => p.items.map((line, position) => ({ participant_id: idOf.get(p.householdId)!, position, ...line })));
     if (items.length) await trx.insertInto('livelihood_support_item').values(items).execute();
     await trx
       .insertInto('livelihood_high_tech_model')

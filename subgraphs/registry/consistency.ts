@@ -1,9 +1,4 @@
-import {
-  consistencyRule,
-  consistencyRules,
-  type DepartmentFinding,
-  type RuleCount,
-} from '../../platform/consistency.js';
+import { consistencyRule, consistencyRules, type DepartmentFinding, type RuleCount } from '../../platform/consistency.js';
 import type { RegistryContext } from './context.js';
 import type { Relation } from './db/tables.js';
 import * as repo from './repository.js';
@@ -67,10 +62,7 @@ export async function ageFindings(ctx: RegistryContext, communes: string[] | nul
 export function sortFindings(findings: DepartmentFinding[]): DepartmentFinding[] {
   const key = (f: DepartmentFinding) => f.records[0]?.id ?? '';
   return findings.sort(
-    (a, b) =>
-      Number(a.householdId) - Number(b.householdId) ||
-      (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
-      Number(key(a)) - Number(key(b)),
+    (a, b) => Number(a.householdId) - Number(b.householdId) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) || Number(key(a)) - Number(key(b)),
   );
 }
 

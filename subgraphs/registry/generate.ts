@@ -1,6 +1,21 @@
 import { sql, type Kysely } from 'kysely';
 import { bulkInsert } from '../../db/bulk.js';
-import { ABOVE, plantedCount, LISTED_INCOME_FLOOR_SHARE, CHILD, GRANDCHILD, HEAD, MIDDLE, NEAR_POOR, PARENT, POOR, RELATION_CODES, REVIEW_YEARS, SPOUSE, type CityPlan } from '../../db/generate/plan.js';
+import {
+  ABOVE,
+  plantedCount,
+  LISTED_INCOME_FLOOR_SHARE,
+  CHILD,
+  GRANDCHILD,
+  HEAD,
+  MIDDLE,
+  NEAR_POOR,
+  PARENT,
+  POOR,
+  RELATION_CODES,
+  REVIEW_YEARS,
+  SPOUSE,
+  type CityPlan,
+} from '../../db/generate/plan.js';
 import { Random } from '../../db/random.js';
 import type { Classification, RegistryDatabase } from './db/tables.js';
 import * as repo from './repository.js';
@@ -19,18 +34,189 @@ import { rulesOf, score, transition } from './standard.js';
  * of common Vietnamese given names.
  */
 const FAMILY: Array<[string, number]> = [
-  ['Nguyễn', 38.4], ['Trần', 12.1], ['Lê', 9.5], ['Phạm', 7.0], ['Hoàng', 5.1], ['Phan', 4.5], ['Vũ', 3.9], ['Đặng', 2.1],
-  ['Bùi', 2.0], ['Đỗ', 1.4], ['Hồ', 1.3], ['Ngô', 1.3], ['Dương', 1.0], ['Lý', 0.5],
-  ...['Đinh', 'Trịnh', 'Đào', 'Mai', 'Cao', 'Lương', 'Tạ', 'Chu', 'Kiều', 'Khuất', 'Nghiêm', 'Phùng', 'Quách', 'Lại', 'Tô', 'Hà', 'Lưu', 'Triệu', 'Đoàn', 'Vương', 'Tăng', 'Thái', 'Doãn', 'Đàm', 'Hứa', 'Lã', 'Nhữ', 'Đồng'].map(
-    (name) => [name, 9.9 / 28] as [string, number],
-  ),
+  ['Nguyễn', 38.4],
+  ['Trần', 12.1],
+  ['Lê', 9.5],
+  ['Phạm', 7.0],
+  ['Hoàng', 5.1],
+  ['Phan', 4.5],
+  ['Vũ', 3.9],
+  ['Đặng', 2.1],
+  ['Bùi', 2.0],
+  ['Đỗ', 1.4],
+  ['Hồ', 1.3],
+  ['Ngô', 1.3],
+  ['Dương', 1.0],
+  ['Lý', 0.5],
+  ...[
+    'Đinh',
+    'Trịnh',
+    'Đào',
+    'Mai',
+    'Cao',
+    'Lương',
+    'Tạ',
+    'Chu',
+    'Kiều',
+    'Khuất',
+    'Nghiêm',
+    'Phùng',
+    'Quách',
+    'Lại',
+    'Tô',
+    'Hà',
+    'Lưu',
+    'Triệu',
+    'Đoàn',
+    'Vương',
+    'Tăng',
+    'Thái',
+    'Doãn',
+    'Đàm',
+    'Hứa',
+    'Lã',
+    'Nhữ',
+    'Đồng',
+  ].map((name) => [name, 9.9 / 28] as [string, number]),
 ];
-const MIDDLE_F = ['Thu', 'Ngọc', 'Thanh', 'Phương', 'Minh', 'Hồng', 'Thùy', 'Kim', 'Bích', 'Mai', 'Khánh', 'Hải', 'Diệu', 'Lan', 'Quỳnh', 'Hoài', 'Bảo', 'Thảo', 'Như', 'Tuyết'];
-const MIDDLE_M = ['Đức', 'Minh', 'Quang', 'Hữu', 'Xuân', 'Thanh', 'Tiến', 'Ngọc', 'Mạnh', 'Trọng', 'Công', 'Duy', 'Hoàng', 'Anh', 'Tuấn', 'Việt', 'Đình', 'Bá', 'Quốc', 'Gia'];
-const GIVEN_F = ['Lan', 'Hoa', 'Mai', 'Hương', 'Thảo', 'Hằng', 'Linh', 'Yến', 'Trang', 'Huyền', 'Nga', 'Hà', 'Ngọc', 'Dung', 'Hạnh', 'Thủy', 'Loan', 'Nhung', 'Phương', 'Anh',
-  'Vân', 'Oanh', 'Quỳnh', 'Trâm', 'Vy', 'Chi', 'My', 'Nhi', 'Ly', 'Hiền', 'Thu', 'Liên', 'Hồng', 'Tuyết', 'Xuân', 'Thanh', 'Giang', 'Hậu', 'Châu', 'Uyên', 'Ánh', 'Duyên', 'Hòa', 'Thơm', 'Tâm'];
-const GIVEN_M = ['Hùng', 'Dũng', 'Tuấn', 'Nam', 'Long', 'Sơn', 'Hải', 'Quân', 'Minh', 'Đức', 'Anh', 'Hoàng', 'Thắng', 'Trung', 'Hiếu', 'Cường', 'Huy', 'Phong', 'Khánh', 'Bình',
-  'Thành', 'Việt', 'Kiên', 'Tùng', 'Tú', 'Hưng', 'Lâm', 'Phúc', 'Toàn', 'Tâm', 'Quang', 'Hào', 'Đạt', 'Vinh', 'Hiệp', 'Bảo', 'Khôi', 'Thịnh', 'Duy', 'Chiến', 'Tiến', 'Lực', 'Nghĩa', 'Thái', 'Hậu'];
+const MIDDLE_F = [
+  'Thu',
+  'Ngọc',
+  'Thanh',
+  'Phương',
+  'Minh',
+  'Hồng',
+  'Thùy',
+  'Kim',
+  'Bích',
+  'Mai',
+  'Khánh',
+  'Hải',
+  'Diệu',
+  'Lan',
+  'Quỳnh',
+  'Hoài',
+  'Bảo',
+  'Thảo',
+  'Như',
+  'Tuyết',
+];
+const MIDDLE_M = [
+  'Đức',
+  'Minh',
+  'Quang',
+  'Hữu',
+  'Xuân',
+  'Thanh',
+  'Tiến',
+  'Ngọc',
+  'Mạnh',
+  'Trọng',
+  'Công',
+  'Duy',
+  'Hoàng',
+  'Anh',
+  'Tuấn',
+  'Việt',
+  'Đình',
+  'Bá',
+  'Quốc',
+  'Gia',
+];
+const GIVEN_F = [
+  'Lan',
+  'Hoa',
+  'Mai',
+  'Hương',
+  'Thảo',
+  'Hằng',
+  'Linh',
+  'Yến',
+  'Trang',
+  'Huyền',
+  'Nga',
+  'Hà',
+  'Ngọc',
+  'Dung',
+  'Hạnh',
+  'Thủy',
+  'Loan',
+  'Nhung',
+  'Phương',
+  'Anh',
+  'Vân',
+  'Oanh',
+  'Quỳnh',
+  'Trâm',
+  'Vy',
+  'Chi',
+  'My',
+  'Nhi',
+  'Ly',
+  'Hiền',
+  'Thu',
+  'Liên',
+  'Hồng',
+  'Tuyết',
+  'Xuân',
+  'Thanh',
+  'Giang',
+  'Hậu',
+  'Châu',
+  'Uyên',
+  'Ánh',
+  'Duyên',
+  'Hòa',
+  'Thơm',
+  'Tâm',
+];
+const GIVEN_M = [
+  'Hùng',
+  'Dũng',
+  'Tuấn',
+  'Nam',
+  'Long',
+  'Sơn',
+  'Hải',
+  'Quân',
+  'Minh',
+  'Đức',
+  'Anh',
+  'Hoàng',
+  'Thắng',
+  'Trung',
+  'Hiếu',
+  'Cường',
+  'Huy',
+  'Phong',
+  'Khánh',
+  'Bình',
+  'Thành',
+  'Việt',
+  'Kiên',
+  'Tùng',
+  'Tú',
+  'Hưng',
+  'Lâm',
+  'Phúc',
+  'Toàn',
+  'Tâm',
+  'Quang',
+  'Hào',
+  'Đạt',
+  'Vinh',
+  'Hiệp',
+  'Bảo',
+  'Khôi',
+  'Thịnh',
+  'Duy',
+  'Chiến',
+  'Tiến',
+  'Lực',
+  'Nghĩa',
+  'Thái',
+  'Hậu',
+];
 const FAMILY_CUMULATIVE: number[] = [];
 FAMILY.reduce((acc, [, share], i) => (FAMILY_CUMULATIVE[i] = acc + share), 0);
 const FAMILY_TOTAL = FAMILY_CUMULATIVE[FAMILY_CUMULATIVE.length - 1]!;
@@ -42,14 +228,29 @@ function familyName(random: Random): string {
 
 function givenNames(random: Random, female: boolean, born: number): string {
   const old = born < 1980;
-  const middle = female
-    ? random.chance(old ? 0.5 : 0.2) ? 'Thị' : random.pick(MIDDLE_F)
-    : random.chance(old ? 0.4 : 1 / 6) ? 'Văn' : random.pick(MIDDLE_M);
+  const middle = female ? (random.chance(old ? 0.5 : 0.2) ? 'Thị' : random.pick(MIDDLE_F)) : random.chance(old ? 0.4 : 1 / 6) ? 'Văn' : random.pick(MIDDLE_M);
   return `${middle} ${random.pick(female ? GIVEN_F : GIVEN_M)}`;
 }
 
-const PLACES = ['Thôn Đông', 'Thôn Đoài', 'Thôn Thượng', 'Thôn Hạ', 'Thôn Trung', 'Xóm Chùa', 'Xóm Mới', 'Xóm Đình', 'Xóm Bến', 'Cụm dân cư số 2',
-  ...Array.from({ length: 24 }, (_, i) => `Tổ dân phố ${i + 1}`), 'Ngõ 12', 'Ngõ 45', 'Ngõ 68', 'Ngõ 102', 'Ngõ 157', 'Ngách 21'];
+const PLACES = [
+  'Thôn Đông',
+  'Thôn Đoài',
+  'Thôn Thượng',
+  'Thôn Hạ',
+  'Thôn Trung',
+  'Xóm Chùa',
+  'Xóm Mới',
+  'Xóm Đình',
+  'Xóm Bến',
+  'Cụm dân cư số 2',
+  ...Array.from({ length: 24 }, (_, i) => `Tổ dân phố ${i + 1}`),
+  'Ngõ 12',
+  'Ngõ 45',
+  'Ngõ 68',
+  'Ngõ 102',
+  'Ngõ 157',
+  'Ngách 21',
+];
 
 /**
  * The registry's share of the city data set: the denominators, every household of the plan
@@ -106,7 +307,15 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
   );
   log(`registry: ${plan.householdCount} households`);
 
-  const m = { id: [] as number[], hh: [] as number[], name: [] as string[], year: [] as number[], sex: [] as string[], rel: [] as string[], nid: [] as string[] };
+  const m = {
+    id: [] as number[],
+    hh: [] as number[],
+    name: [] as string[],
+    year: [] as number[],
+    sex: [] as string[],
+    rel: [] as string[],
+    nid: [] as string[],
+  };
   const names = new Random(plan.seed + 12);
   for (let i = 0; i < plan.householdCount; i++) {
     // The head's family name; the father's line (children, grandchildren through a son) follows the
@@ -115,7 +324,8 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
     const headName = familyName(names);
     let fathersName = headName;
     for (let k = 1; k < plan.memberCount[i]!; k++) {
-      if (plan.memberRelation[start + k - 1] === SPOUSE && plan.memberSex[start - 1] === 0 && plan.memberSex[start + k - 1] === 1) fathersName = familyName(names);
+      if (plan.memberRelation[start + k - 1] === SPOUSE && plan.memberSex[start - 1] === 0 && plan.memberSex[start + k - 1] === 1)
+        fathersName = familyName(names);
     }
     let sonName = fathersName;
     for (let k = 0; k < plan.memberCount[i]!; k++) {
@@ -161,8 +371,16 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
   log(`registry: ${m.id.length} members`);
 
   const r = {
-    hh: [] as number[], commune: [] as string[], year: [] as number[], kind: [] as string[], date: [] as string[], income: [] as number[],
-    deps: [] as string[], count: [] as number[], cls: [] as string[], tr: [] as string[],
+    hh: [] as number[],
+    commune: [] as string[],
+    year: [] as number[],
+    kind: [] as string[],
+    date: [] as string[],
+    income: [] as number[],
+    deps: [] as string[],
+    count: [] as number[],
+    cls: [] as string[],
+    tr: [] as string[],
   };
   const escaped = new Set(plan.escaped2025);
   // Health insurance agrees with social insurance: every member of a household on the list in

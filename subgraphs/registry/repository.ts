@@ -63,22 +63,32 @@ export async function cityHouseholdCounts(db: DB, years: readonly number[]): Pro
 }
 
 export function findHouseholdsByIds(db: DB, ids: readonly number[]): Promise<Household[]> {
-  return db.selectFrom('household').selectAll().where('id', '=', sql<number>`any(${[...ids]}::int8[])`).execute();
-}
-
-export function findMembersByHouseholdIds(db: DB, householdIds: readonly number[]): Promise<HouseholdMember[]> {
   return db
-    .selectFrom('household_member')
+    .selectFrom('household')
     .selectAll()
-    .where('household_id', '=', sql<number>`any(${[...householdIds]}::int8[])`)
-    // Head first, then the rest in the order they were registered.
-    .orderBy(sql`relation = 'head'`, 'desc')
-    .orderBy('id')
+    .where('id', '=', sql<number>`any(${[...ids]}::int8[])`)
     .execute();
 }
 
+export function findMembersByHouseholdIds(db: DB, householdIds: readonly number[]): Promise<HouseholdMember[]> {
+  return (
+    db
+      .selectFrom('household_member')
+      .selectAll()
+      .where('household_id', '=', sql<number>`any(${[...householdIds]}::int8[])`)
+      // Head first, then the rest in the order they were registered.
+      .orderBy(sql`relation = 'head'`, 'desc')
+      .orderBy('id')
+      .execute()
+  );
+}
+
 export function findMembersByIds(db: DB, ids: readonly number[]): Promise<HouseholdMember[]> {
-  return db.selectFrom('household_member').selectAll().where('id', '=', sql<number>`any(${[...ids]}::int8[])`).execute();
+  return db
+    .selectFrom('household_member')
+    .selectAll()
+    .where('id', '=', sql<number>`any(${[...ids]}::int8[])`)
+    .execute();
 }
 
 export function findReviewsByHouseholdIds(db: DB, householdIds: readonly number[]): Promise<PovertyReview[]> {
@@ -143,7 +153,9 @@ export function listHouseholds(db: DB, query: HouseholdListQuery, limit: number)
 }
 
 export async function countHouseholds(db: DB, query: HouseholdListQuery): Promise<number> {
-  const row = await householdListBase(db, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await householdListBase(db, query)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -335,7 +347,11 @@ export function findStandards(db: DB): Promise<PovertyStandard[]> {
 }
 
 export function findStandardsByCodes(db: DB, codes: readonly string[]): Promise<PovertyStandard[]> {
-  return db.selectFrom('poverty_standard').selectAll().where('code', 'in', codes.length ? [...codes] : ['']).execute();
+  return db
+    .selectFrom('poverty_standard')
+    .selectAll()
+    .where('code', 'in', codes.length ? [...codes] : [''])
+    .execute();
 }
 
 /** The standard whose review years include `year`. */
@@ -407,7 +423,11 @@ export function insertReview(db: DB, review: NewPovertyReview): Promise<PovertyR
 }
 
 export function touchHousehold(db: DB, id: number): Promise<unknown> {
-  return db.updateTable('household').set({ updated_at: sql`now()` }).where('id', '=', id).execute();
+  return db
+    .updateTable('household')
+    .set({ updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
 function escapeLike(text: string): string {

@@ -37,10 +37,7 @@ export interface Scoring {
  * - above that: above middle income.
  * Wards use the urban lines, rural communes the rural ones.
  */
-export function score(
-  rules: StandardRules,
-  input: { communeKind: CommuneKind; incomePerPersonMonthly: number; deprivations: readonly string[] },
-): Scoring {
+export function score(rules: StandardRules, input: { communeKind: CommuneKind; incomePerPersonMonthly: number; deprivations: readonly string[] }): Scoring {
   const urban = input.communeKind === 'ward';
   const line = urban ? rules.urbanIncomeLine : rules.ruralIncomeLine;
   const middleLine = urban ? rules.urbanMiddleIncomeLine : rules.ruralMiddleIncomeLine;

@@ -66,7 +66,11 @@ async function cardsWithoutList(ctx: SocialInsuranceContext, communes: string[] 
   const cards = await repo.findCardsOfYear(ctx.db, communes, year);
   if (cards.length === 0) return [];
   const listYear = year - 1;
-  const households = await ctx.registry.classifications(communes, [listYear], cards.map((c) => String(c.household_id)));
+  const households = await ctx.registry.classifications(
+    communes,
+    [listYear],
+    cards.map((c) => String(c.household_id)),
+  );
   const wrong = cards.filter((c) => {
     const household = households.get(String(c.household_id));
     return household && household.classificationByYear[listYear] !== REQUIRED_CLASSIFICATION[c.support_group];

@@ -79,7 +79,10 @@ export function healthInsuranceRollups(cards: readonly CardFacts[]): { rows: Cov
   }
   const gaps: CoverageGapRow[] = [];
   for (const [memberId, own] of people) gaps.push(...personDays(memberId, own, days));
-  gaps.sort((a, b) => a.member_id - b.member_id || cmp(a.starts, b.starts) || a.areas - b.areas || cmp(a.commune_code, b.commune_code) || cmp(a.support_group, b.support_group));
+  gaps.sort(
+    (a, b) =>
+      a.member_id - b.member_id || cmp(a.starts, b.starts) || a.areas - b.areas || cmp(a.commune_code, b.commune_code) || cmp(a.support_group, b.support_group),
+  );
   return { rows: days.rows(), gaps };
 }
 
@@ -97,7 +100,10 @@ function personDays(memberId: number, cards: readonly CardFacts[], days: DayTota
       const c = areaCommune(area, own[0]!.commune_code);
       const g = areaGroup(area, own[0]!.support_group);
       // Areas where the person's cards are the same have the same gaps: one row for them.
-      const signature = own.map((x) => x.id).sort((a, b) => a - b).join(',');
+      const signature = own
+        .map((x) => x.id)
+        .sort((a, b) => a - b)
+        .join(',');
       const spells = coverSpells(own);
       days.area(c, g, spells[0]!.starts, { people_started: 1 });
       days.area(c, g, spells[spells.length - 1]!.ends, { people_stopped: 1 });
@@ -142,7 +148,13 @@ class DayTotals {
 
   /** A card's budget: counts in its (commune, group) and in the three wider areas. */
   leaf(c: string, g: string, day: string, values: Partial<Record<CoverageMeasure, number>>): void {
-    for (const [cc, gg] of [[c, g], [c, ''], ['', g], ['', '']] as const) this.area(cc, gg, day, values);
+    for (const [cc, gg] of [
+      [c, g],
+      [c, ''],
+      ['', g],
+      ['', ''],
+    ] as const)
+      this.area(cc, gg, day, values);
   }
 
   area(c: string, g: string, day: string, values: Partial<Record<CoverageMeasure, number>>): void {
@@ -157,7 +169,11 @@ class DayTotals {
     for (const [key, totals] of this.byDay) {
       if (COVERAGE_MEASURES.every((m) => totals[m] === 0)) continue;
       const [day, c, g] = key.split('|') as [string, string, string];
-      for (const [grain, start] of [['day', day], ['month', `${day.slice(0, 7)}-01`], ['year', `${day.slice(0, 4)}-01-01`]] as const) {
+      for (const [grain, start] of [
+        ['day', day],
+        ['month', `${day.slice(0, 7)}-01`],
+        ['year', `${day.slice(0, 4)}-01-01`],
+      ] as const) {
         const k = `${grain}|${start}|${c}|${g}`;
         let row = rows.get(k);
         if (!row) rows.set(k, (row = { grain, period_start: start, commune_code: c, support_group: g, ...zeros() }));

@@ -126,7 +126,9 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
   };
   const birthYear = (memberId: number) => plan.memberBirthYear[memberId - 1]!;
 
-  await sql`TRUNCATE health_insurance_support, voluntary_insurance_support, tuition_support, electricity_subsidy, social_allowance, emergency_relief RESTART IDENTITY`.execute(db);
+  await sql`TRUNCATE health_insurance_support, voluntary_insurance_support, tuition_support, electricity_subsidy, social_allowance, emergency_relief RESTART IDENTITY`.execute(
+    db,
+  );
 
   // ---------------------------------------------------------------- health insurance
   const cards = new Columns([
@@ -271,7 +273,18 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
         spread++;
       }
       middleBudget += extra;
-      cards.push(m, e.household + 1, communeOf(e.household).code, e.year, iso(e.year, e.month, 1), validTo, 'middle_income_agriculture', 30, amount + extra, granted);
+      cards.push(
+        m,
+        e.household + 1,
+        communeOf(e.household).code,
+        e.year,
+        iso(e.year, e.month, 1),
+        validTo,
+        'middle_income_agriculture',
+        30,
+        amount + extra,
+        granted,
+      );
       middleCards++;
     }
   }
@@ -281,7 +294,13 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
   const member = cards.data[0] as number[];
   const cardYear = cards.data[3] as number[];
   order.sort((a, b) => member[a]! - member[b]! || cardYear[a]! - cardYear[b]!);
-  await bulkInsert(db, 'health_insurance_support', cards.columns, cards.data.map((column) => order.map((i) => column[i])), { emptied: true });
+  await bulkInsert(
+    db,
+    'health_insurance_support',
+    cards.columns,
+    cards.data.map((column) => order.map((i) => column[i])),
+    { emptied: true },
+  );
   log(`social_insurance: ${cards.length} health-insurance cards (${middleCards} middle-income agricultural)`);
   // The rollups, from the cards just written (ids follow the insert order, the identity restarted).
   const column = <T>(name: string) => cards.data[cards.columns.findIndex((c) => c.name === name)] as T[];
@@ -404,7 +423,8 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
     if (onPoorList.length && random.chance(0.05)) {
       const first = onPoorList[0]!;
       const children = members.filter((m) => birthYear(m) > first - 16 && birthYear(m) <= first).length;
-      if (children > 0) allowance.push(members[0]!, h + 1, code, 'single_parent_poor', SOCIAL_STANDARD * children, iso(first, 1, 1), iso(onPoorList.at(-1)!, 12, 31));
+      if (children > 0)
+        allowance.push(members[0]!, h + 1, code, 'single_parent_poor', SOCIAL_STANDARD * children, iso(first, 1, 1), iso(onPoorList.at(-1)!, 12, 31));
     }
   }
   await bulkInsert(db, 'social_allowance', allowance.columns, allowance.data, { emptied: true });
@@ -503,7 +523,16 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
   await bulkInsert(db, 'emergency_relief', relief.columns, relief.data, { emptied: true });
   log(`social_insurance: ${relief.length} emergency reliefs`);
 
-  for (const table of ['health_insurance_support', 'voluntary_insurance_support', 'tuition_support', 'electricity_subsidy', 'social_allowance', 'emergency_relief', 'health_insurance_rollup', 'health_insurance_gap']) {
+  for (const table of [
+    'health_insurance_support',
+    'voluntary_insurance_support',
+    'tuition_support',
+    'electricity_subsidy',
+    'social_allowance',
+    'emergency_relief',
+    'health_insurance_rollup',
+    'health_insurance_gap',
+  ]) {
     await sql`ANALYZE ${sql.table(table)}`.execute(db);
   }
 }

@@ -1,14 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { bulkInsert, withoutIndexes } from '../../db/bulk.js';
 import { dateSegments, FIRST_DAY, inSegments } from '../../platform/date-segments.js';
-import {
-  AREA,
-  coverageDelta,
-  healthInsuranceRollups,
-  type CardFacts,
-  type CoverageGapRow,
-  type CoverageRow,
-} from './coverage.js';
+import { AREA, coverageDelta, healthInsuranceRollups, type CardFacts, type CoverageGapRow, type CoverageRow } from './coverage.js';
 import type {
   ElectricitySubsidy,
   EmergencyRelief,
@@ -396,7 +389,15 @@ export async function writeCoverageRollups(db: DB, cards: readonly CardFacts[]):
       { name: 'people_started', type: 'int8' },
       { name: 'people_stopped', type: 'int8' },
     ],
-    [column('grain'), column('period_start'), column('commune_code'), column('support_group'), column('budget'), column('people_started'), column('people_stopped')],
+    [
+      column('grain'),
+      column('period_start'),
+      column('commune_code'),
+      column('support_group'),
+      column('budget'),
+      column('people_started'),
+      column('people_stopped'),
+    ],
     { emptied: true },
   );
   await withoutIndexes(db, 'health_insurance_gap', async () => {
@@ -407,7 +408,6 @@ export async function writeCoverageRollups(db: DB, cards: readonly CardFacts[]):
 
 const GAP_CHUNK = 50_000;
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 
 /** Cards of these people valid at some time from `from` to `to` (by person, then id). One statement. */
 export function findCardsOverlapping(db: DB, memberIds: readonly number[], from: string, to: string): Promise<HealthInsuranceSupport[]> {

@@ -43,7 +43,13 @@ export function demoSocialRecords(population: DemoHousehold[] = demoPopulation()
       // The lists in force during `year` are those of the review of `year - 1`.
       const listed = classificationIn(year - 1);
       const group: SupportGroup | undefined =
-        listed === 'poor' ? 'poor' : listed === 'near_poor' ? 'near_poor' : listed === 'middle_income' && random.chance(0.15) ? 'middle_income_agriculture' : undefined;
+        listed === 'poor'
+          ? 'poor'
+          : listed === 'near_poor'
+            ? 'near_poor'
+            : listed === 'middle_income' && random.chance(0.15)
+              ? 'middle_income_agriculture'
+              : undefined;
       if (group) {
         for (const m of h.members) {
           cards.push({

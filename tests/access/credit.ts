@@ -15,7 +15,13 @@ import { adminOnly, departmentWrite, everyone, memo } from './outcomes.js';
 
 /** A household-level read (credit has no personal field): every role with records:read. */
 const records: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED',
+  analyst: 'allowed',
+  caseworker: 'allowed',
+  caseworkerElsewhere: 'hidden',
+  ownWriter: 'allowed',
+  otherWriter: 'allowed',
+  administrator: 'allowed',
 };
 
 /**
@@ -23,7 +29,13 @@ const records: Record<Role, Outcome> = {
  * credit writer lacks and the matrix's other writer (registry-writer) has.
  */
 const personal: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'FORBIDDEN', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED',
+  analyst: 'FORBIDDEN',
+  caseworker: 'allowed',
+  caseworkerElsewhere: 'hidden',
+  ownWriter: 'FORBIDDEN',
+  otherWriter: 'allowed',
+  administrator: 'allowed',
 };
 
 const LOAN = `id principal disbursedOn status commune { code } programme { code } repayments { paidOn principal } principalRepaid outstanding`;
@@ -52,9 +64,12 @@ const OUTSTANDING = `{ outstanding loansWithBalance borrowersWithBalance byProgr
  */
 function checkFigures(figures: any, outstanding: any, role: Role): void {
   const counts = [
-    figures.loans, figures.borrowingHouseholds, figures.jobsCreated,
+    figures.loans,
+    figures.borrowingHouseholds,
+    figures.jobsCreated,
     ...figures.byProgramme.flatMap((p: any) => [p.loans, p.borrowingHouseholds, p.jobsCreated]),
-    outstanding.loansWithBalance, outstanding.borrowersWithBalance,
+    outstanding.loansWithBalance,
+    outstanding.borrowersWithBalance,
     ...outstanding.byProgramme.flatMap((p: any) => [p.loansWithBalance, p.borrowersWithBalance]),
   ];
   if (role === 'public') for (const n of counts) expect(n === null || n === 0 || n > 4, `public sees ${n}`).toBe(true);
@@ -116,7 +131,13 @@ export const cases: AccessCase[] = [
       ... on Commune { code creditFigures(from: "2024-01-01", to: "2024-12-31") ${FIGURES} creditOutstanding(asOf: "2024-03-31") ${OUTSTANDING} }
       ... on City { code creditFigures(from: "2024-01-01", to: "2024-12-31") ${FIGURES} creditOutstanding(asOf: "2024-12-31") ${OUTSTANDING}
         capitalEntrusted(fromYear: 2021, toYear: 2025) { total entries { year amount } } } } }`,
-    variables: ({ fx }) => ({ code: fx.household.communeCode, reps: [{ __typename: 'Commune', code: fx.household.communeCode }, { __typename: 'City', code: '01' }] }),
+    variables: ({ fx }) => ({
+      code: fx.household.communeCode,
+      reps: [
+        { __typename: 'Commune', code: fx.household.communeCode },
+        { __typename: 'City', code: '01' },
+      ],
+    }),
     expect: everyone('allowed'),
     check: (data, { role }) => {
       expect(data.loanProgrammes).toHaveLength(9);

@@ -11,7 +11,13 @@ import { adminOnly, departmentWrite, everyone, memo } from './outcomes.js';
 
 /** A household-level read without personal fields: every role with records:read. */
 const deIdentified: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED',
+  analyst: 'allowed',
+  caseworker: 'allowed',
+  caseworkerElsewhere: 'hidden',
+  ownWriter: 'allowed',
+  otherWriter: 'allowed',
+  administrator: 'allowed',
 };
 
 /**
@@ -19,7 +25,13 @@ const deIdentified: Record<Role, Outcome> = {
  * writer lacks it; the other writer of the matrix (registry-writer) has it.
  */
 const personal: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'FORBIDDEN', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED',
+  analyst: 'FORBIDDEN',
+  caseworker: 'allowed',
+  caseworkerElsewhere: 'hidden',
+  ownWriter: 'FORBIDDEN',
+  otherWriter: 'allowed',
+  administrator: 'allowed',
 };
 
 const householdVars = ({ fx }: CaseContext) => ({ id: fx.household.id });
@@ -41,7 +53,16 @@ function checkRecords(employment: any, { fx, role }: CaseContext): void {
 }
 
 /** Count fields of the figures selection below (not the year, nor the number of fairs or employers). */
-const COUNT_KEYS = ['placements', 'workersPlaced', 'overseasPlacements', 'domesticPlacements', 'placementsFromPoorOrNearPoorHouseholds', 'jobFairHires', 'trainingEnrolments', 'trainingCompletions'];
+const COUNT_KEYS = [
+  'placements',
+  'workersPlaced',
+  'overseasPlacements',
+  'domesticPlacements',
+  'placementsFromPoorOrNearPoorHouseholds',
+  'jobFairHires',
+  'trainingEnrolments',
+  'trainingCompletions',
+];
 const FIGURES = `{ year placements workersPlaced overseasPlacements domesticPlacements placementsFromPoorOrNearPoorHouseholds
   jobFairs jobFairEmployers jobFairHires trainingEnrolments trainingCompletions
   placementsByChannel { channel placements } trainingEnrolmentsByLevel { level enrolments } }`;
@@ -119,7 +140,13 @@ export const cases: AccessCase[] = [
       ... on Commune { code employmentFigures(year: 2024) ${FIGURES} } } }`,
     variables: ({ via, fx }) =>
       via === 'direct'
-        ? { reps: [{ __typename: 'City', code: '01' }, { __typename: 'Commune', code: fx.household.communeCode }, { __typename: 'Commune', code: fx.otherCommune }] }
+        ? {
+            reps: [
+              { __typename: 'City', code: '01' },
+              { __typename: 'Commune', code: fx.household.communeCode },
+              { __typename: 'Commune', code: fx.otherCommune },
+            ],
+          }
         : {},
     expect: everyone('allowed'),
     check: (data, { via, role }) => {
@@ -258,8 +285,14 @@ export const cases: AccessCase[] = [
     query: `mutation($input: RecordJobPlacementInput!) { recordJobPlacement(input: $input) { placement { id household { id } commune { code } } } }`,
     variables: ({ fx }) => ({
       input: {
-        workerId: fx.household.memberIds[0], householdId: fx.household.id, employer: `Matrix employer ${++written}`, sector: 'garments',
-        channel: 'EMPLOYMENT_SERVICE_CENTRE', contract: 'DOMESTIC', placedOn: '2025-06-02', monthlyWage: '7000000',
+        workerId: fx.household.memberIds[0],
+        householdId: fx.household.id,
+        employer: `Matrix employer ${++written}`,
+        sector: 'garments',
+        channel: 'EMPLOYMENT_SERVICE_CENTRE',
+        contract: 'DOMESTIC',
+        placedOn: '2025-06-02',
+        monthlyWage: '7000000',
       },
     }),
     expect: departmentWrite,
@@ -274,7 +307,15 @@ export const cases: AccessCase[] = [
     subgraph: 'employment',
     query: `mutation($input: RecordJobFairInput!) { recordJobFair(input: $input) { jobFair { id name hires commune { code } } } }`,
     variables: ({ fx }) => ({
-      input: { communeCode: fx.household.communeCode, heldOn: '2025-05-05', name: `Matrix fair ${++written}`, employers: 10, participants: 120, hires: 30, hiresAbroad: 5 },
+      input: {
+        communeCode: fx.household.communeCode,
+        heldOn: '2025-05-05',
+        name: `Matrix fair ${++written}`,
+        employers: 10,
+        participants: 120,
+        hires: 30,
+        hiresAbroad: 5,
+      },
     }),
     expect: departmentWrite,
     unchangedProbe: {

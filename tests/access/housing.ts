@@ -15,7 +15,13 @@ import { adminOnly, departmentWrite, everyone, memo } from './outcomes.js';
 
 /** A household-level read (housing has no personal field on it): every role with records:read. */
 const records: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED',
+  analyst: 'allowed',
+  caseworker: 'allowed',
+  caseworkerElsewhere: 'hidden',
+  ownWriter: 'allowed',
+  otherWriter: 'allowed',
+  administrator: 'allowed',
 };
 
 const CASE = `id kind status approvalDate commune { code } fundingLines { id source amount committedOn } totalFunding`;
@@ -35,7 +41,15 @@ function checkCases(cases: any[], { fx, role }: CaseContext): void {
 const HOUSING_FIGURES = `{ from to housesCompleted newHousesCompleted renovationsCompleted housesCompletedWithFund casesApproved
   casesCancelled housesSupported fundingBySource { source amount } totalFunding }`;
 const FUND_FIGURES = `{ amountMobilised contributions byDonorKind { donorKind contributions amount } housesFunded amountCommittedToHousing }`;
-const HOUSING_COUNTS = ['housesCompleted', 'newHousesCompleted', 'renovationsCompleted', 'housesCompletedWithFund', 'casesApproved', 'casesCancelled', 'housesSupported'];
+const HOUSING_COUNTS = [
+  'housesCompleted',
+  'newHousesCompleted',
+  'renovationsCompleted',
+  'housesCompletedWithFund',
+  'casesApproved',
+  'casesCancelled',
+  'housesSupported',
+];
 
 /**
  * Counts of households (cases) are withheld from the public when 1 to 4; money is rounded for
@@ -112,7 +126,13 @@ export const cases: AccessCase[] = [
     directQuery: `query($reps: [_Any!]!) { _entities(representations: $reps) {
       ... on Commune { code housingFigures(from: "2022-01-01", to: "2024-12-31") ${HOUSING_FIGURES} }
       ... on City { code housingFigures(from: "2025-01-01", to: "2025-12-31") ${HOUSING_FIGURES} fundForThePoor(from: "2025-01-01", to: "2025-12-31") ${FUND_FIGURES} } } }`,
-    variables: ({ fx }) => ({ code: fx.household.communeCode, reps: [{ __typename: 'Commune', code: fx.household.communeCode }, { __typename: 'City', code: '01' }] }),
+    variables: ({ fx }) => ({
+      code: fx.household.communeCode,
+      reps: [
+        { __typename: 'Commune', code: fx.household.communeCode },
+        { __typename: 'City', code: '01' },
+      ],
+    }),
     expect: everyone('allowed'),
     check: (data, { role }) => {
       const commune = data.commune ?? data._entities[0];
@@ -158,7 +178,12 @@ export const cases: AccessCase[] = [
     subgraph: 'housing',
     query: `mutation($input: ApproveHousingCaseInput!) { approveHousingCase(input: $input) { housingCase { id status household { id } fundingLines { amount } } } }`,
     variables: async (ctx) => ({
-      input: { householdId: await eligibleHousehold(ctx), kind: 'NEW_HOUSE', approvalDate: '2025-12-01', fundingLines: [{ source: 'CITY_BUDGET', amount: '40000000' }] },
+      input: {
+        householdId: await eligibleHousehold(ctx),
+        kind: 'NEW_HOUSE',
+        approvalDate: '2025-12-01',
+        fundingLines: [{ source: 'CITY_BUDGET', amount: '40000000' }],
+      },
     }),
     expect: departmentWrite,
     check: (data) => expect(data.approveHousingCase.housingCase.status).toBe('APPROVED'),
@@ -200,7 +225,13 @@ export const cases: AccessCase[] = [
     subgraph: 'housing',
     query: `mutation($input: AddFundContributionInput!) { addFundContribution(input: $input) { contribution { id donorKind amount contributionDate commune { code } } } }`,
     variables: ({ fx }) => ({
-      input: { donorKind: 'INDIVIDUAL', donorName: `Matrix donor ${++contributions}`, amount: '1000000', contributionDate: '2025-12-09', communeCode: fx.household.communeCode },
+      input: {
+        donorKind: 'INDIVIDUAL',
+        donorName: `Matrix donor ${++contributions}`,
+        amount: '1000000',
+        contributionDate: '2025-12-09',
+        communeCode: fx.household.communeCode,
+      },
     }),
     expect: departmentWrite,
     check: (data) => expect(data.addFundContribution.contribution).toMatchObject({ donorKind: 'INDIVIDUAL', amount: '1000000' }),

@@ -14,7 +14,13 @@ import { adminOnly, departmentWrite, everyone, memo } from './outcomes.js';
 
 /** A household-level read: every role with records:read. */
 const records: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED',
+  analyst: 'allowed',
+  caseworker: 'allowed',
+  caseworkerElsewhere: 'hidden',
+  ownWriter: 'allowed',
+  otherWriter: 'allowed',
+  administrator: 'allowed',
 };
 
 const PARTICIPATION = `id activity cashSupport inKindValue supportValue startDate commune { code } project { code }
@@ -41,9 +47,11 @@ const FIGURES = `{ from to householdsSupported participations cashSupport inKind
  */
 function checkFigures(f: any, role: Role): void {
   const counts = [
-    f.householdsSupported, f.participations,
+    f.householdsSupported,
+    f.participations,
     ...f.byActivity.flatMap((a: any) => [a.participations, a.households]),
-    f.highTechModels.householdsInvolved, ...f.highTechModels.byKind.map((k: any) => k.householdsInvolved),
+    f.highTechModels.householdsInvolved,
+    ...f.highTechModels.byKind.map((k: any) => k.householdsInvolved),
   ];
   if (role === 'public') {
     for (const n of counts) expect(n === null || n === 0 || n > 4, `public sees ${String(n)}`).toBe(true);
@@ -120,7 +128,13 @@ export const cases: AccessCase[] = [
       ... on Commune { code livelihoodFigures(from: "2021-01-01", to: "2025-12-31") ${FIGURES}
         livelihoodHighTechModels { id name kind technology areaHectares householdsInvolved startYear startDate commune { code } } }
       ... on City { code livelihoodFigures(from: "2024-01-01", to: "2024-12-31") ${FIGURES} } } }`,
-    variables: ({ fx }) => ({ code: fx.household.communeCode, reps: [{ __typename: 'Commune', code: fx.household.communeCode }, { __typename: 'City', code: '01' }] }),
+    variables: ({ fx }) => ({
+      code: fx.household.communeCode,
+      reps: [
+        { __typename: 'Commune', code: fx.household.communeCode },
+        { __typename: 'City', code: '01' },
+      ],
+    }),
     expect: everyone('allowed'),
     check: (data, { role }) => {
       const commune = data.commune ?? data._entities[0];
@@ -173,11 +187,17 @@ export const cases: AccessCase[] = [
     // the administrator before the cell; the enrolment starts on a day no other case writes to.
     variables: async (ctx) => {
       const code = freshCode();
-      await ctx.admin(CREATE, { input: { code, name: 'Matrix enrolment project', budget: '1000000000', fundingSource: 'city budget', startDate: '2024-01-01', endDate: '2024-12-31' } });
+      await ctx.admin(CREATE, {
+        input: { code, name: 'Matrix enrolment project', budget: '1000000000', fundingSource: 'city budget', startDate: '2024-01-01', endDate: '2024-12-31' },
+      });
       return {
         input: {
-          householdId: await eligibleHousehold(ctx), projectCode: code, activity: 'SMALL_SCALE_HANDICRAFT', cashSupport: '1000000',
-          inKindSupport: [{ item: 'sewing machine', value: '6000000' }], startDate: '2024-12-21',
+          householdId: await eligibleHousehold(ctx),
+          projectCode: code,
+          activity: 'SMALL_SCALE_HANDICRAFT',
+          cashSupport: '1000000',
+          inKindSupport: [{ item: 'sewing machine', value: '6000000' }],
+          startDate: '2024-12-21',
         },
       };
     },
@@ -191,8 +211,13 @@ export const cases: AccessCase[] = [
     query: `mutation($input: RecordHighTechModelInput!) { recordHighTechModel(input: $input) { model { id name kind householdsInvolved commune { code } } } }`,
     variables: ({ fx }) => ({
       input: {
-        communeCode: fx.household.communeCode, name: 'Matrix greenhouse', kind: 'CROPS', technology: 'net house',
-        areaHectares: 1.5, householdsInvolved: 12, startDate: '2024-12-22',
+        communeCode: fx.household.communeCode,
+        name: 'Matrix greenhouse',
+        kind: 'CROPS',
+        technology: 'net house',
+        areaHectares: 1.5,
+        householdsInvolved: 12,
+        startDate: '2024-12-22',
       },
     }),
     expect: departmentWrite,

@@ -4,17 +4,35 @@ import type { Outcome, Role } from './types.js';
 
 /** The same outcome for every role (aggregates: everyone may read them). */
 export const everyone = (outcome: Outcome): Record<Role, Outcome> => ({
-  public: outcome, analyst: outcome, caseworker: outcome, caseworkerElsewhere: outcome, ownWriter: outcome, otherWriter: outcome, administrator: outcome,
+  public: outcome,
+  analyst: outcome,
+  caseworker: outcome,
+  caseworkerElsewhere: outcome,
+  ownWriter: outcome,
+  otherWriter: outcome,
+  administrator: outcome,
 });
 
 /** A write of the case's own subgraph: its writer and administrators only. */
 export const departmentWrite: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'FORBIDDEN', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'allowed', otherWriter: 'FORBIDDEN', administrator: 'allowed',
+  public: 'UNAUTHENTICATED',
+  analyst: 'FORBIDDEN',
+  caseworker: 'FORBIDDEN',
+  caseworkerElsewhere: 'FORBIDDEN',
+  ownWriter: 'allowed',
+  otherWriter: 'FORBIDDEN',
+  administrator: 'allowed',
 };
 
 /** The audit trails: administrators only. */
 export const adminOnly: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'FORBIDDEN', caseworkerElsewhere: 'FORBIDDEN', ownWriter: 'FORBIDDEN', otherWriter: 'FORBIDDEN', administrator: 'allowed',
+  public: 'UNAUTHENTICATED',
+  analyst: 'FORBIDDEN',
+  caseworker: 'FORBIDDEN',
+  caseworkerElsewhere: 'FORBIDDEN',
+  ownWriter: 'FORBIDDEN',
+  otherWriter: 'FORBIDDEN',
+  administrator: 'allowed',
 };
 
 /**

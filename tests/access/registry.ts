@@ -5,18 +5,40 @@ import { adminOnly, departmentWrite, everyone } from './outcomes.js';
 // The registry's cells of the access matrix (tests/access.test.ts plays them).
 
 const INDICATORS = [
-  'employment', 'dependants', 'nutrition', 'health_insurance', 'adult_education', 'school_attendance',
-  'housing_quality', 'floor_area', 'water_source', 'latrine', 'telecommunication', 'information_access',
+  'employment',
+  'dependants',
+  'nutrition',
+  'health_insurance',
+  'adult_education',
+  'school_attendance',
+  'housing_quality',
+  'floor_area',
+  'water_source',
+  'latrine',
+  'telecommunication',
+  'information_access',
 ];
 
 /** A household-level read without personal fields: every role with records:read. */
 const deIdentified: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED',
+  analyst: 'allowed',
+  caseworker: 'allowed',
+  caseworkerElsewhere: 'hidden',
+  ownWriter: 'allowed',
+  otherWriter: 'allowed',
+  administrator: 'allowed',
 };
 
 /** Personal fields: caseworkers in the commune, the registry's own staff and administrators. */
 const personal: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'allowed', otherWriter: 'FORBIDDEN', administrator: 'allowed',
+  public: 'UNAUTHENTICATED',
+  analyst: 'FORBIDDEN',
+  caseworker: 'allowed',
+  caseworkerElsewhere: 'hidden',
+  ownWriter: 'allowed',
+  otherWriter: 'FORBIDDEN',
+  administrator: 'allowed',
 };
 
 const householdVars = ({ fx }: CaseContext) => ({ id: fx.household.id });

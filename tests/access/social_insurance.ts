@@ -14,7 +14,13 @@ import { adminOnly, departmentWrite, everyone, memo } from './outcomes.js';
 
 /** A household-level read: every role with records:read. */
 const records: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'allowed', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'allowed', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED',
+  analyst: 'allowed',
+  caseworker: 'allowed',
+  caseworkerElsewhere: 'hidden',
+  ownWriter: 'allowed',
+  otherWriter: 'allowed',
+  administrator: 'allowed',
 };
 
 /**
@@ -22,7 +28,13 @@ const records: Record<Role, Outcome> = {
  * social_insurance writer lacks and the matrix's other writer (registry-writer) has.
  */
 const personal: Record<Role, Outcome> = {
-  public: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', caseworker: 'allowed', caseworkerElsewhere: 'hidden', ownWriter: 'FORBIDDEN', otherWriter: 'allowed', administrator: 'allowed',
+  public: 'UNAUTHENTICATED',
+  analyst: 'FORBIDDEN',
+  caseworker: 'allowed',
+  caseworkerElsewhere: 'hidden',
+  ownWriter: 'FORBIDDEN',
+  otherWriter: 'allowed',
+  administrator: 'allowed',
 };
 
 const SUPPORT = `socialSupport {
@@ -43,7 +55,11 @@ function checkSupport(support: Record<string, any[]>, { fx, role }: CaseContext)
   // The fixture household has health-insurance cards (the runner picks it so).
   expect(support.healthInsuranceCards!.length).toBeGreaterThan(0);
   if (role === 'caseworker') {
-    for (const kind of KINDS) expect(support[kind]!.every((r) => r.commune.code === fx.household.communeCode), kind).toBe(true);
+    for (const kind of KINDS)
+      expect(
+        support[kind]!.every((r) => r.commune.code === fx.household.communeCode),
+        kind,
+      ).toBe(true);
   }
 }
 
@@ -53,8 +69,14 @@ const FIGURES = `{ from to healthInsurance { people budget byGroup { group peopl
 /** Counts of people, pupils, households and relief events are withheld from the public when 1 to 4; money and months never. */
 function checkFigures(f: any, role: Role): void {
   const counts = [
-    f.healthInsurance.people, ...f.healthInsurance.byGroup.map((g: any) => g.people), f.voluntaryInsurance.people, f.tuition.pupils,
-    f.electricity.households, f.allowances.recipients, f.emergencyRelief.events, f.emergencyRelief.households,
+    f.healthInsurance.people,
+    ...f.healthInsurance.byGroup.map((g: any) => g.people),
+    f.voluntaryInsurance.people,
+    f.tuition.pupils,
+    f.electricity.households,
+    f.allowances.recipients,
+    f.emergencyRelief.events,
+    f.emergencyRelief.households,
   ];
   if (role === 'public') for (const n of counts) expect(n === null || n === 0 || n > 4, `public sees ${n}`).toBe(true);
   else for (const n of counts) expect(n).toEqual(expect.any(Number));
@@ -121,7 +143,13 @@ export const cases: AccessCase[] = [
     directQuery: `query($reps: [_Any!]!) { _entities(representations: $reps) {
       ... on Commune { code socialFigures(from: "2024-01-01", to: "2024-12-31") ${FIGURES} }
       ... on City { code socialFigures(from: "2022-01-01", to: "2024-12-31") ${FIGURES} socialReportedStatistics { code value unit source } } } }`,
-    variables: ({ fx }) => ({ code: fx.household.communeCode, reps: [{ __typename: 'Commune', code: fx.household.communeCode }, { __typename: 'City', code: '01' }] }),
+    variables: ({ fx }) => ({
+      code: fx.household.communeCode,
+      reps: [
+        { __typename: 'Commune', code: fx.household.communeCode },
+        { __typename: 'City', code: '01' },
+      ],
+    }),
     expect: everyone('allowed'),
     check: (data, { role }) => {
       const commune = data.commune ?? data._entities[0];
@@ -225,7 +253,9 @@ export const cases: AccessCase[] = [
     name: 'grantTuitionSupport',
     subgraph: 'social_insurance',
     query: `mutation($input: GrantTuitionSupportInput!) { grantTuitionSupport(input: $input) { tuitionSupport { id schoolYear household { id } } } }`,
-    variables: (ctx) => ({ input: { memberId: member(ctx), schoolYear: '2025-2026', kind: 'STUDY_COST', amount: String(300000 + ++written), grantedOn: '2025-09-15' } }),
+    variables: (ctx) => ({
+      input: { memberId: member(ctx), schoolYear: '2025-2026', kind: 'STUDY_COST', amount: String(300000 + ++written), grantedOn: '2025-09-15' },
+    }),
     expect: departmentWrite,
     check: (data, { fx }) => expect(data.grantTuitionSupport.tuitionSupport.household.id).toBe(fx.household.id),
     unchangedProbe: probe,
@@ -234,7 +264,9 @@ export const cases: AccessCase[] = [
     name: 'grantElectricitySubsidy',
     subgraph: 'social_insurance',
     query: `mutation($input: GrantElectricitySubsidyInput!) { grantElectricitySubsidy(input: $input) { electricitySubsidy { id months household { id } } } }`,
-    variables: ({ fx }) => ({ input: { householdId: fx.household.id, periodFrom: '2025-10-01', periodTo: '2025-10-31', amount: String(54000 + ++written), paidOn: '2025-11-05' } }),
+    variables: ({ fx }) => ({
+      input: { householdId: fx.household.id, periodFrom: '2025-10-01', periodTo: '2025-10-31', amount: String(54000 + ++written), paidOn: '2025-11-05' },
+    }),
     expect: departmentWrite,
     check: (data) => expect(data.grantElectricitySubsidy.electricitySubsidy.months).toBe(1),
     unchangedProbe: probe,
@@ -243,7 +275,9 @@ export const cases: AccessCase[] = [
     name: 'startSocialAllowance',
     subgraph: 'social_insurance',
     query: `mutation($input: StartSocialAllowanceInput!) { startSocialAllowance(input: $input) { socialAllowance { id category household { id } } } }`,
-    variables: (ctx) => ({ input: { memberId: member(ctx), category: 'OTHER', monthlyAmount: String(400000 + ++written), startDate: '2025-11-01', endDate: '2025-12-31' } }),
+    variables: (ctx) => ({
+      input: { memberId: member(ctx), category: 'OTHER', monthlyAmount: String(400000 + ++written), startDate: '2025-11-01', endDate: '2025-12-31' },
+    }),
     expect: departmentWrite,
     check: (data) => expect(data.startSocialAllowance.socialAllowance.category).toBe('OTHER'),
     unchangedProbe: probe,
@@ -253,7 +287,13 @@ export const cases: AccessCase[] = [
     subgraph: 'social_insurance',
     query: `mutation($input: RecordEmergencyReliefInput!) { recordEmergencyRelief(input: $input) { emergencyRelief { id totalValue household { id } } } }`,
     variables: ({ fx }) => ({
-      input: { householdId: fx.household.id, eventKind: 'OTHER_INCIDENT', eventDate: '2025-11-10', reliefDate: '2025-11-11', cashAmount: String(1000000 + ++written) },
+      input: {
+        householdId: fx.household.id,
+        eventKind: 'OTHER_INCIDENT',
+        eventDate: '2025-11-10',
+        reliefDate: '2025-11-11',
+        cashAmount: String(1000000 + ++written),
+      },
     }),
     expect: departmentWrite,
     check: (data, { fx }) => expect(data.recordEmergencyRelief.emergencyRelief.household.id).toBe(fx.household.id),

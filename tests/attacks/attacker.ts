@@ -71,7 +71,11 @@ export function figureFields(surface: AttackSurface): FigureField[] {
     const argumentSets = argumentSetsFor(field, surface.spans);
     if (!argumentSets) continue;
     const communeType = getNamedType(commune.getFields()[field.name]!.type);
-    fields.push({ name: field.name, argumentSets, selection: { city: selectionFor(surface, getNamedType(field.type), 0), commune: selectionFor(surface, communeType, 0) } });
+    fields.push({
+      name: field.name,
+      argumentSets,
+      selection: { city: selectionFor(surface, getNamedType(field.type), 0), commune: selectionFor(surface, communeType, 0) },
+    });
   }
   return fields;
 }
@@ -80,14 +84,19 @@ function reachesCount(surface: AttackSurface, type: GraphQLNamedType, seen: Set<
   if (!isObjectType(type) || seen.has(type.name) || surface.rules.typeScopes.has(type.name)) return false;
   seen.add(type.name);
   return Object.values(type.getFields()).some(
-    (f) => surface.rules.counts.has(`${type.name}.${f.name}`) || (!f.args.some((a) => isNonNullType(a.type)) && reachesCount(surface, getNamedType(f.type), seen)),
+    (f) =>
+      surface.rules.counts.has(`${type.name}.${f.name}`) || (!f.args.some((a) => isNonNullType(a.type)) && reachesCount(surface, getNamedType(f.type), seen)),
   );
 }
 
 /** Argument sets on the public grid: review years, whole calendar years and a span, quarter ends. */
 function argumentSetsFor(field: GraphQLField<unknown, unknown>, spans: ReadonlyArray<readonly [number, number]>): FigureField['argumentSets'] | undefined {
   const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
-  const names = field.args.filter((a) => isNonNullType(a.type)).map((a) => a.name).sort().join(',');
+  const names = field.args
+    .filter((a) => isNonNullType(a.type))
+    .map((a) => a.name)
+    .sort()
+    .join(',');
   switch (names) {
     case '':
       return [{ label: '', args: '' }];
@@ -96,7 +105,11 @@ function argumentSetsFor(field: GraphQLField<unknown, unknown>, spans: ReadonlyA
     case 'from,to':
       return [
         ...YEARS.map((y) => ({ label: String(y), args: `(from: "${y}-01-01", to: "${y}-12-31")`, period: { kind: 'year' as const, years: [y] } })),
-        ...spans.map(([a, b]) => ({ label: `${a}-${b}`, args: `(from: "${a}-01-01", to: "${b}-12-31")`, period: { kind: 'span' as const, years: range(a, b) } })),
+        ...spans.map(([a, b]) => ({
+          label: `${a}-${b}`,
+          args: `(from: "${a}-01-01", to: "${b}-12-31")`,
+          period: { kind: 'span' as const, years: range(a, b) },
+        })),
       ];
     case 'asOf':
       return YEARS.map((y) => ({ label: `${y}-12-31`, args: `(asOf: "${y}-12-31")` }));

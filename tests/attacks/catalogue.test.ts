@@ -31,18 +31,23 @@ async function post(body: unknown, token?: string): Promise<{ status: number; bo
 }
 
 describe('the public catalogue', () => {
-  it.each(operations.map((o) => [o.name, o] as const))('runs %s without a token, by its text and by its name (or refuses it for the records it lists)', async (_name, op) => {
-    const byText = await post({ query: op.document, variables: op.variables });
-    const byName = await post({ documentId: op.name, variables: op.variables });
-    expect(byName.body).toEqual(byText.body);
-    const codes = (byText.body.errors ?? []).map((e) => e.extensions?.code);
-    // Operations over household records are registered for the dashboard's signed-in users.
-    if (codes.length) expect(codes.every((c) => c === 'UNAUTHENTICATED')).toBe(true);
-    else expect(byText.body.data).toBeTruthy();
-  });
+  it.each(operations.map((o) => [o.name, o] as const))(
+    'runs %s without a token, by its text and by its name (or refuses it for the records it lists)',
+    async (_name, op) => {
+      const byText = await post({ query: op.document, variables: op.variables });
+      const byName = await post({ documentId: op.name, variables: op.variables });
+      expect(byName.body).toEqual(byText.body);
+      const codes = (byText.body.errors ?? []).map((e) => e.extensions?.code);
+      // Operations over household records are registered for the dashboard's signed-in users.
+      if (codes.length) expect(codes.every((c) => c === 'UNAUTHENTICATED')).toBe(true);
+      else expect(byText.body.data).toBeTruthy();
+    },
+  );
 
   it('lists the registered operations at /operations, each with an id that runs it', async () => {
-    const listed = (await (await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/operations'))).json()) as { operations: Array<{ name: string; id: string; document: string }> };
+    const listed = (await (await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/operations'))).json()) as {
+      operations: Array<{ name: string; id: string; document: string }>;
+    };
     expect(listed.operations.map((o) => o.name).sort()).toEqual(operations.map((o) => o.name).sort());
     const overview = listed.operations.find((o) => o.name === 'city-overview')!;
     const op = operations.find((o) => o.name === 'city-overview')!;
@@ -51,7 +56,11 @@ describe('the public catalogue', () => {
   });
 
   it('refuses any other document without a token with 401, saying how to proceed; introspection and a token work', async () => {
-    for (const query of ['{ city { name } }', '{ communes { code povertyFigures(year: 2023) { poor } } }', 'query X { ...F } fragment F on Query { city { code } }']) {
+    for (const query of [
+      '{ city { name } }',
+      '{ communes { code povertyFigures(year: 2023) { poor } } }',
+      'query X { ...F } fragment F on Query { city { code } }',
+    ]) {
       const r = await post({ query });
       expect(r.status).toBe(401);
       expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'UNREGISTERED_OPERATION' });
@@ -82,20 +91,30 @@ describe('the public catalogue', () => {
           ? Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => flat(v, path ? `${path}.${k}` : k))
           : [[path, value]];
       const city = new Map(flat(pubCity.body.data!.city));
-      const communes = (pubCommunes.body.data).communes.map((c: unknown, i: number) => ({ pub: new Map(flat(c)), exact: new Map(flat((exactCommunes.body.data).communes[i])) }));
+      const communes = pubCommunes.body.data.communes.map((c: unknown, i: number) => ({
+        pub: new Map(flat(c)),
+        exact: new Map(flat(exactCommunes.body.data.communes[i])),
+      }));
       for (const [path, total] of city) {
         if (typeof total !== 'number' || !communes[0]!.exact.has(path)) continue;
         const parts = communes.map((c: any) => ({ public: c.pub.get(path), exact: c.exact.get(path) }));
         const withheld = parts.filter((p: any) => isWithheld(surface, p.public, p.exact));
         if (!withheld.length || parts.some((p: any) => p.public === null && !withheld.includes(p))) continue;
-        const likelihood = withheldLikelihood(surface, total, parts.filter((p: any) => !withheld.includes(p)).map((p: any) => p.public as number), withheld.length);
+        const likelihood = withheldLikelihood(
+          surface,
+          total,
+          parts.filter((p: any) => !withheld.includes(p)).map((p: any) => p.public as number),
+          withheld.length,
+        );
         for (const part of withheld) {
           attacked++;
           maxConfidence = Math.max(maxConfidence, posterior([likelihood], surface.threshold)[(part.exact as number) - 1]!);
         }
       }
     }
-    console.log(`catalogue: ${attacked} withheld commune values attacked from the scorecard and the city overview; confidence at most ${(maxConfidence * 100).toFixed(1)}%`);
+    console.log(
+      `catalogue: ${attacked} withheld commune values attacked from the scorecard and the city overview; confidence at most ${(maxConfidence * 100).toFixed(1)}%`,
+    );
     expect(attacked).toBeGreaterThan(0);
     expect(maxConfidence).toBeLessThan(CONFIDENCE);
   });

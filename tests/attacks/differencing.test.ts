@@ -90,7 +90,12 @@ describe.each(DATA_SETS)('differencing attacks on the $name', ({ options }) => {
         }
         answers.set(key, [
           { entity: 'City', where: 'city', public: cp.data.city[field.name], exact: ce.data.city[field.name] },
-          ...mp.data.communes.map((c: any, i: number) => ({ entity: 'Commune' as const, where: `commune ${i}`, public: c[field.name], exact: me.data.communes[i][field.name] })),
+          ...mp.data.communes.map((c: any, i: number) => ({
+            entity: 'Commune' as const,
+            where: `commune ${i}`,
+            public: c[field.name],
+            exact: me.data.communes[i][field.name],
+          })),
         ]);
       }
     }
@@ -98,13 +103,16 @@ describe.each(DATA_SETS)('differencing attacks on the $name', ({ options }) => {
 
   afterAll(async () => {
     await stack?.close();
-    console.log(`differencing attacks (${options.data}${options.data === 'city' ? ` at scale ${scale}` : ''}), ${refusedPeriods} answers refused:\n  ${report.join('\n  ')}`);
+    console.log(
+      `differencing attacks (${options.data}${options.data === 'city' ? ` at scale ${scale}` : ''}), ${refusedPeriods} answers refused:\n  ${report.join('\n  ')}`,
+    );
   });
 
   const typeOf = (field: FigureField, entity: Entity) => getNamedType((surface.schema.getType(entity) as GraphQLObjectType).getFields()[field.name]!.type);
   const leavesOf = (field: FigureField, value: unknown, entity: Entity): Leaf[] =>
     isObjectType(typeOf(field, entity)) ? leaves(surface, typeOf(field, entity), value) : [{ path: '', coordinate: `${entity}.${field.name}`, value }];
-  const byPath = (field: FigureField, tree: Tree, which: 'public' | 'exact') => new Map(leavesOf(field, tree[which], tree.entity).map((l) => [l.path, l.value]));
+  const byPath = (field: FigureField, tree: Tree, which: 'public' | 'exact') =>
+    new Map(leavesOf(field, tree[which], tree.entity).map((l) => [l.path, l.value]));
   const isCount = (leaf: Leaf) => surface.rules.counts.has(leaf.coordinate);
   const scalarOf = (leaf: Leaf) => {
     const [typeName, fieldName] = leaf.coordinate.split('.') as [string, string];
@@ -221,7 +229,11 @@ describe.each(DATA_SETS)('differencing attacks on the $name', ({ options }) => {
             const parts = yearTrees.map(({ label, trees }) => {
               const tree = trees![t]!;
               const pub = byPath(field, tree, 'public');
-              return { id: cellId(tree.where, `${field.name}|${label}`, leaf.path), public: pub.has(leaf.path) ? pub.get(leaf.path) : null, exact: byPath(field, tree, 'exact').get(leaf.path) };
+              return {
+                id: cellId(tree.where, `${field.name}|${label}`, leaf.path),
+                public: pub.has(leaf.path) ? pub.get(leaf.path) : null,
+                exact: byPath(field, tree, 'exact').get(leaf.path),
+              };
             });
             attempts += relation('periods', spanPublic.get(leaf.path), parts);
           }
@@ -248,7 +260,9 @@ describe.each(DATA_SETS)('differencing attacks on the $name', ({ options }) => {
   it('cannot recover a withheld value by combining every relation it is in', () => {
     const combined = [...evidence.values()].filter((e) => e.families.size > 1).length;
     const max = Math.max(0, ...[...evidence.values()].map((e) => posterior(e.likelihoods, surface.threshold)[e.truth - 1]!));
-    report.push(`combined: ${combined} withheld values are in relations of more than one family; over every relation, the attacker's confidence reaches at most ${(max * 100).toFixed(1)}%`);
+    report.push(
+      `combined: ${combined} withheld values are in relations of more than one family; over every relation, the attacker's confidence reaches at most ${(max * 100).toFixed(1)}%`,
+    );
     expect(recovered()).toEqual([]);
   });
 
@@ -280,7 +294,8 @@ describe.each(DATA_SETS)('differencing attacks on the $name', ({ options }) => {
                 blocked++;
                 continue;
               }
-              if (Math.abs(Number(amount) / unit - (count.value as number)) < 0.5) found.push(`${tree.where} ${key} ${count.path} = ${String(count.value)} from ${money.path}`);
+              if (Math.abs(Number(amount) / unit - (count.value as number)) < 0.5)
+                found.push(`${tree.where} ${key} ${count.path} = ${String(count.value)} from ${money.path}`);
             }
             for (const rate of siblings.filter((l) => scalarOf(l) === 'Float')) {
               rates++;
@@ -301,7 +316,9 @@ describe.each(DATA_SETS)('differencing attacks on the $name', ({ options }) => {
         }
       }
     }
-    report.push(`amounts and rates: ${amounts} amounts and ${rates} rates beside withheld counts, ${blocked} of them withheld too, ${found.length} gave the count back`);
+    report.push(
+      `amounts and rates: ${amounts} amounts and ${rates} rates beside withheld counts, ${blocked} of them withheld too, ${found.length} gave the count back`,
+    );
     expect(amounts + rates, 'the data has withheld counts with amounts or rates beside them').toBeGreaterThan(0);
     expect(found).toEqual([]);
   });

@@ -68,7 +68,15 @@ describe('list metadata', () => {
     // A record among the representations, a representation without a readable type, or the
     // union's __typename in a named fragment (visited apart from any representations): refused.
     const refused: Array<[string, Record<string, unknown> | undefined]> = [
-      [communes, { r: [{ __typename: 'Commune', code: '00328' }, { __typename: 'Household', id: '1' }] }],
+      [
+        communes,
+        {
+          r: [
+            { __typename: 'Commune', code: '00328' },
+            { __typename: 'Household', id: '1' },
+          ],
+        },
+      ],
       [communes, { r: [{ __typename: 'Commune', code: '00328' }, { id: '1' }] }],
       [
         `query($r: [_Any!]!, $c: [_Any!]!) { a: _entities(representations: $r) { ...T } b: _entities(representations: $c) { __typename } } fragment T on _Entity { __typename }`,
@@ -83,7 +91,12 @@ describe('list metadata', () => {
   });
 
   it('shows a caseworker a list whose count and pages agree with its communes only', async () => {
-    const r = await stack.query(`{ households(first: 100) { totalCount edges { node { commune { code } } } pageInfo { hasNextPage } } }`, undefined, undefined, caseworker);
+    const r = await stack.query(
+      `{ households(first: 100) { totalCount edges { node { commune { code } } } pageInfo { hasNextPage } } }`,
+      undefined,
+      undefined,
+      caseworker,
+    );
     expect(r.errors).toBeUndefined();
     const communes = new Set(r.data.households.edges.map((e: any) => e.node.commune.code));
     expect([...communes]).toEqual([inside.commune]);
@@ -128,7 +141,10 @@ describe('oracles', () => {
 
   it('answers the record of another programme by id the same way, whatever its id names', async () => {
     // The programme records of the outside household: each asked for by its own id.
-    const records = await stack.query(`query($id: ID!) { household(id: $id) { loans { id } housingSupport { id } employment { placements { id } trainingEnrolments { id } } } }`, { id: outside.id });
+    const records = await stack.query(
+      `query($id: ID!) { household(id: $id) { loans { id } housingSupport { id } employment { placements { id } trainingEnrolments { id } } } }`,
+      { id: outside.id },
+    );
     const pairs: Array<[string, string | undefined]> = [
       ['loan', records.data.household.loans[0]?.id],
       ['housingCase', records.data.household.housingSupport[0]?.id],
@@ -153,16 +169,31 @@ describe('oracles', () => {
     const writer = await stack.token({ sub: 'clerk-3', roles: ['registry-writer'] });
     const r = await stack.query(
       `mutation Probe($input: RegisterHouseholdInput!) { registerHousehold(input: $input) { household { id } } }`,
-      { input: { communeCode: inside.commune, address: 'Số 1, ngõ 2', members: [{ fullName: 'Nguyễn Văn A', birthYear: 1980, sex: 'MALE', relation: 'HEAD', nationalId: taken }] } },
+      {
+        input: {
+          communeCode: inside.commune,
+          address: 'Số 1, ngõ 2',
+          members: [{ fullName: 'Nguyễn Văn A', birthYear: 1980, sex: 'MALE', relation: 'HEAD', nationalId: taken }],
+        },
+      },
       undefined,
       writer,
     );
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(r.errors?.[0]?.message).not.toMatch(new RegExp(`\\b${outside.id}\\b`));
-    const trail = await stack.query(`{ registryAuditTrail(filter: { action: REFUSED, subject: "clerk-3" }, first: 5) { edges { node { subject roles operation fields errorCode requestId } } } }`);
+    const trail = await stack.query(
+      `{ registryAuditTrail(filter: { action: REFUSED, subject: "clerk-3" }, first: 5) { edges { node { subject roles operation fields errorCode requestId } } } }`,
+    );
     expect(trail.errors).toBeUndefined();
     expect(trail.data.registryAuditTrail.edges.map((e: any) => e.node)).toContainEqual(
-      expect.objectContaining({ subject: 'clerk-3', roles: ['registry-writer'], operation: 'Probe', fields: ['registerHousehold'], errorCode: 'BAD_USER_INPUT', requestId: expect.any(String) }),
+      expect.objectContaining({
+        subject: 'clerk-3',
+        roles: ['registry-writer'],
+        operation: 'Probe',
+        fields: ['registerHousehold'],
+        errorCode: 'BAD_USER_INPUT',
+        requestId: expect.any(String),
+      }),
     );
   });
 
@@ -176,7 +207,9 @@ describe('oracles', () => {
     const ours = response.headers.get('x-request-id');
     expect(ours).toBeTruthy();
     expect(ours).not.toBe('chosen-by-the-caller');
-    const trail = await stack.query(`{ registryAuditTrail(filter: { action: REFUSED, subject: "clerk-4" }, first: 5) { edges { node { requestId callerRequestId errorCode } } } }`);
+    const trail = await stack.query(
+      `{ registryAuditTrail(filter: { action: REFUSED, subject: "clerk-4" }, first: 5) { edges { node { requestId callerRequestId errorCode } } } }`,
+    );
     expect(trail.data.registryAuditTrail.edges[0].node).toEqual({ requestId: ours, callerRequestId: 'chosen-by-the-caller', errorCode: 'BAD_USER_INPUT' });
   });
 });

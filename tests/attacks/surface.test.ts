@@ -36,7 +36,11 @@ describe('request limits count every fragment spread where it is spread', () => 
   const deep = (n: number) => `${'members { household { '.repeat(n)}id${' } }'.repeat(n)}`;
   const documents: Array<[string, string, string]> = [
     ['aliases', `query { city { ...A } c2: city { ...A } } fragment A on City { ${aliases} }`, 'aliases'],
-    ['depth', `query { household(id: "1") { ...D } } fragment D on Household { members { household { ...E } } } fragment E on Household { ${deep(5)} }`, 'depth'],
+    [
+      'depth',
+      `query { household(id: "1") { ...D } } fragment D on Household { members { household { ...E } } } fragment E on Household { ${deep(5)} }`,
+      'depth',
+    ],
     [
       'cost, spread into itself again and again (linear to measure, exponential to run)',
       `query { ...F9 } ${Array.from({ length: 9 }, (_, i) => `fragment F${i + 1} on Query { a${i}: city { code } ...F${i} ...F${i} }`).join(' ')} fragment F0 on Query { households(first: 100) { edges { node { members { id } } } } }`,
@@ -90,7 +94,8 @@ describe('subgraphs answer only the gateway (SUBGRAPH_REQUIRE_GATEWAY=true)', ()
 });
 
 describe('what an error tells', () => {
-  const leaks = /stacktrace|\/work\/|node_modules|\.ts:\d+|at [A-Za-z.]+ \(|invalid byte sequence|date\/time field value out of range|date out of range|relation "|duplicate key|violates|SQLSTATE|ECONNREFUSED|127\.0\.0\.1:\d+/;
+  const leaks =
+    /stacktrace|\/work\/|node_modules|\.ts:\d+|at [A-Za-z.]+ \(|invalid byte sequence|date\/time field value out of range|date out of range|relation "|duplicate key|violates|SQLSTATE|ECONNREFUSED|127\.0\.0\.1:\d+/;
 
   it('no stack trace, path or raw database message in any answer (without NODE_ENV set)', async () => {
     const registryWriter = await stack.token({ roles: ['registry-writer'] });
@@ -100,16 +105,31 @@ describe('what an error tells', () => {
       ['an empty Authorization header', { query: '{ __typename }' }, { authorization: '' }],
       ['a syntax error', { query: '{ city { ' }, {}],
       ['an unknown field', { query: '{ city { nope } }' }, {}],
-      ['a bad variable', { query: 'query($d: Date!) { city { povertyStatus(asOf: $d) { poor } } }', variables: { d: 'yesterday' } }, { authorization: `Bearer ${analyst}` }],
-      ['a year out of range', { query: 'query($d: Date!) { city { povertyStatus(asOf: $d) { poor } } }', variables: { d: '0000-01-01' } }, { authorization: `Bearer ${analyst}` }],
+      [
+        'a bad variable',
+        { query: 'query($d: Date!) { city { povertyStatus(asOf: $d) { poor } } }', variables: { d: 'yesterday' } },
+        { authorization: `Bearer ${analyst}` },
+      ],
+      [
+        'a year out of range',
+        { query: 'query($d: Date!) { city { povertyStatus(asOf: $d) { poor } } }', variables: { d: '0000-01-01' } },
+        { authorization: `Bearer ${analyst}` },
+      ],
       [
         'a NUL byte in text',
-        { query: 'mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { household { id } } }', variables: { i: { communeCode: '00070', address: 'Số 1\u0000', members: [{ fullName: 'A\u0000B', birthYear: 1980, sex: 'MALE', relation: 'HEAD' }] } } },
+        {
+          query: 'mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { household { id } } }',
+          variables: {
+            i: { communeCode: '00070', address: 'Số 1\u0000', members: [{ fullName: 'A\u0000B', birthYear: 1980, sex: 'MALE', relation: 'HEAD' }] },
+          },
+        },
         { authorization: `Bearer ${registryWriter}` },
       ],
       [
         'a review of a household in the year 0',
-        { query: `mutation { recordPovertyReview(input: { householdId: "${household}", year: 2024, reviewDate: "0001-01-01", incomePerPersonMonthly: "1", indicators: [] }) { review { classification } } }` },
+        {
+          query: `mutation { recordPovertyReview(input: { householdId: "${household}", year: 2024, reviewDate: "0001-01-01", incomePerPersonMonthly: "1", indicators: [] }) { review { classification } } }`,
+        },
         { authorization: `Bearer ${registryWriter}` },
       ],
       ['an unregistered operation without a token', { query: '{ city { name } }' }, {}],
@@ -142,7 +162,12 @@ describe('what an error tells', () => {
 
 describe('tokens at their edges', () => {
   const sign = (claims: Record<string, unknown>, alg: string, exp: boolean) => {
-    let jwt = new SignJWT(claims).setProtectedHeader({ alg }).setSubject('edge').setIssuer('hanoi-poverty-graph').setAudience('hanoi-poverty-graph').setIssuedAt();
+    let jwt = new SignJWT(claims)
+      .setProtectedHeader({ alg })
+      .setSubject('edge')
+      .setIssuer('hanoi-poverty-graph')
+      .setAudience('hanoi-poverty-graph')
+      .setIssuedAt();
     if (exp) jwt = jwt.setExpirationTime('10m');
     return jwt.sign(new TextEncoder().encode(TEST_AUTH_SECRET));
   };
@@ -153,7 +178,12 @@ describe('tokens at their edges', () => {
     ['a token without exp', async () => ({ authorization: `Bearer ${await sign({ roles: ['administrator'] }, 'HS256', false)}` })],
     ['a token signed HS512 with the right secret', async () => ({ authorization: `Bearer ${await sign({ roles: ['administrator'] }, 'HS512', true)}` })],
     ['a token naming its role in a singular "role" claim', async () => ({ authorization: `Bearer ${await sign({ role: 'administrator' }, 'HS256', true)}` })],
-    ['an unsigned token (alg none)', async () => ({ authorization: `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"x","roles":["administrator"]}').toString('base64url')}.` })],
+    [
+      'an unsigned token (alg none)',
+      async () => ({
+        authorization: `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"x","roles":["administrator"]}').toString('base64url')}.`,
+      }),
+    ],
   ];
   it.each(cases)('refuses %s with 401 at the gateway', async (_name, headers) => {
     const r = await post(stack.gatewayUrl, { query: '{ __typename }' }, await headers());

@@ -10,9 +10,7 @@ const balances = `{ city {
   end2020: creditOutstanding(asOf: "2020-12-31") { outstanding }
   end2024: creditOutstanding(asOf: "2024-12-31") { outstanding } } }`;
 const byProgramme = (d: any, codes: string[], field: 'loans' | 'borrowingHouseholds'): number =>
-  d.city.creditFigures.byProgramme
-    .filter((p: any) => codes.includes(p.programme.code))
-    .reduce((sum: number, p: any) => sum + Number(p[field]), 0);
+  d.city.creditFigures.byProgramme.filter((p: any) => codes.includes(p.programme.code)).reduce((sum: number, p: any) => sum + Number(p[field]), 0);
 
 export const figures: FigureCheck[] = [
   {

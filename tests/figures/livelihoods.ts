@@ -5,7 +5,8 @@ import type { FigureCheck } from './types.js';
 // checks the kinds (all four must be present) and the other lists are matched by the schema's
 // enums and the generator's catalogue.
 
-const PROJECT = '{ livelihoodProject(code: "LIVELIHOOD_DIVERSIFICATION") { budget startDate endDate totals { households participations supportValue remainingBudget } } }';
+const PROJECT =
+  '{ livelihoodProject(code: "LIVELIHOOD_DIVERSIFICATION") { budget startDate endDate totals { households participations supportValue remainingBudget } } }';
 
 export const figures: FigureCheck[] = [
   {

@@ -3,9 +3,23 @@ import type { FigureCheck } from './types.js';
 const yearly = (year: number) => `{ city { povertyFigures(year: ${year}) { poor poorRatePercent nearPoor nearPoorRatePercent } } }`;
 
 export const figures: FigureCheck[] = [
-  { key: 'registry.communes_after_july_2025', period: 'since 1 July 2025', published: 126, compare: 'exact', query: '{ city { communeCount } }', extract: (d) => d.city.communeCount },
+  {
+    key: 'registry.communes_after_july_2025',
+    period: 'since 1 July 2025',
+    published: 126,
+    compare: 'exact',
+    query: '{ city { communeCount } }',
+    extract: (d) => d.city.communeCount,
+  },
   { key: 'registry.wards', period: 'since 1 July 2025', published: 51, compare: 'exact', query: '{ city { wardCount } }', extract: (d) => d.city.wardCount },
-  { key: 'registry.rural_communes', period: 'since 1 July 2025', published: 75, compare: 'exact', query: '{ city { ruralCommuneCount } }', extract: (d) => d.city.ruralCommuneCount },
+  {
+    key: 'registry.rural_communes',
+    period: 'since 1 July 2025',
+    published: 75,
+    compare: 'exact',
+    query: '{ city { ruralCommuneCount } }',
+    extract: (d) => d.city.ruralCommuneCount,
+  },
   {
     key: 'registry.communes_with_no_poor_and_no_near_poor_households_after_july_2025',
     period: 'on 30 September 2025',

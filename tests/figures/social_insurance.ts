@@ -16,7 +16,9 @@ const HEALTH_INSURANCE_2022_2024 =
  * generator's verification (each page is this query with `after`).
  */
 function coveragePages(cardYear: number): string {
-  const page = (classification: string) => `${classification.toLowerCase()}${cardYear}: households(filter: { year: ${cardYear - 1}, classification: ${classification} }, first: 100) {
+  const page = (
+    classification: string,
+  ) => `${classification.toLowerCase()}${cardYear}: households(filter: { year: ${cardYear - 1}, classification: ${classification} }, first: 100) {
       totalCount
       edges { node { id members { id birthYear } socialSupport { healthInsuranceCards { member { id } validFrom validTo supportGroup } } } }
     }`;
@@ -80,7 +82,6 @@ export const figures: FigureCheck[] = [
     },
   },
 ];
-
 
 figures.push({
   key: 'social_insurance.child_health_monitoring_poor_children_percent',

@@ -59,11 +59,26 @@ function badValuesOf(type: GraphQLNamedType, name: string): BadValue[] {
   if (isEnumType(type)) return [at('NOT_A_VALUE', 'unknown enum value'), at(7, 'a number for an enum')];
   switch (type.name) {
     case 'Date':
-      return [at('2024-02-30', 'impossible date'), at('0000-01-01', 'year 0'), at('1899-12-31', 'before 1900'), at('2101-01-01', 'after 2100'),
-        at('2024-1-1', 'unpadded'), at(20240101, 'a number'), at('', 'empty')];
+      return [
+        at('2024-02-30', 'impossible date'),
+        at('0000-01-01', 'year 0'),
+        at('1899-12-31', 'before 1900'),
+        at('2101-01-01', 'after 2100'),
+        at('2024-1-1', 'unpadded'),
+        at(20240101, 'a number'),
+        at('', 'empty'),
+      ];
     case 'Money':
-      return [at('9007199254740993', 'past the safe range'), at('1000000000001', 'past the maximum'), at(-1e13, 'negative past the maximum'),
-        at(HUGE, '1e400'), at('1.5', 'fractional string'), at(1.5, 'fractional number'), at('abc', 'not a number'), at('', 'empty')];
+      return [
+        at('9007199254740993', 'past the safe range'),
+        at('1000000000001', 'past the maximum'),
+        at(-1e13, 'negative past the maximum'),
+        at(HUGE, '1e400'),
+        at('1.5', 'fractional string'),
+        at(1.5, 'fractional number'),
+        at('abc', 'not a number'),
+        at('', 'empty'),
+      ];
     case 'Int':
       return [at(2147483648, 'past 32 bits'), at(1.5, 'fractional'), at('1', 'a string'), at(HUGE, '1e400')];
     case 'Float':
@@ -73,12 +88,22 @@ function badValuesOf(type: GraphQLNamedType, name: string): BadValue[] {
     case 'String':
     case 'ID': {
       const limit = textLimit(name, type.name);
-      const text = [at('a\u0000b', 'NUL byte'), at('a\u0007b', 'control character'), at('a\ud800b', 'unpaired surrogate'), at('ế'.repeat(limit + 1), `${limit + 1} characters`)];
+      const text = [
+        at('a\u0000b', 'NUL byte'),
+        at('a\u0007b', 'control character'),
+        at('a\ud800b', 'unpaired surrogate'),
+        at('ế'.repeat(limit + 1), `${limit + 1} characters`),
+      ];
       // A `code` is the new record's own identifier (createLivelihoodProject): any code that
       // fits is a good one. Other ids name existing records.
       if (type.name === 'String' || name === 'code') return text;
-      return [...text, { value: 'abc', what: 'not an id', exact: false }, { value: '99999999999999999999', what: 'an id past int8', exact: false },
-        { value: '-1', what: 'a negative id', exact: false }, { value: '987654321', what: 'an id of nothing', exact: false }];
+      return [
+        ...text,
+        { value: 'abc', what: 'not an id', exact: false },
+        { value: '99999999999999999999', what: 'an id past int8', exact: false },
+        { value: '-1', what: 'a negative id', exact: false },
+        { value: '987654321', what: 'an id of nothing', exact: false },
+      ];
     }
     default:
       return [];
@@ -98,13 +123,20 @@ function filler(type: GraphQLInputType): unknown {
   }
   if (isEnumType(type)) return type.getValues()[0]!.name;
   switch ((type as GraphQLNamedType).name) {
-    case 'Date': return '2024-06-01';
-    case 'Money': return '1000000';
-    case 'Int': return 1;
-    case 'Float': return 1;
-    case 'Boolean': return false;
-    case 'ID': return '1';
-    default: return 'x';
+    case 'Date':
+      return '2024-06-01';
+    case 'Money':
+      return '1000000';
+    case 'Int':
+      return 1;
+    case 'Float':
+      return 1;
+    case 'Boolean':
+      return false;
+    case 'ID':
+      return '1';
+    default:
+      return 'x';
   }
 }
 
@@ -206,7 +238,9 @@ function rootCases(operation: 'query' | 'mutation'): Case[] {
         for (const l of leaves(arg.type)) {
           const path = pathOf([...prefix, ...l.segments]);
           out.push({
-            operation, field: field.name, document,
+            operation,
+            field: field.name,
+            document,
             leaf: { path, name: l.name, type: l.type, withValue: (v) => setAt(arg.type, l.segments, v) },
             variables: (v) => ({ ...required(), [arg.name]: setAt(arg.type, l.segments, v) }),
           });
@@ -215,7 +249,9 @@ function rootCases(operation: 'query' | 'mutation'): Case[] {
         // A list argument gets its bad value as the list's one item.
         const list = isListType(isNonNullType(arg.type) ? arg.type.ofType : arg.type);
         out.push({
-          operation, field: field.name, document,
+          operation,
+          field: field.name,
+          document,
           leaf: { path: list ? `${arg.name}[0]` : arg.name, name: arg.name, type: named, withValue: (v) => ({ [arg.name]: v }) },
           variables: (v) => ({ ...required(), [arg.name]: list ? [v] : v }),
         });
@@ -290,7 +326,9 @@ describe('a generated sweep of bad values', () => {
     expect(mutations.size).toBeGreaterThanOrEqual(23);
     const before = await rowCounts();
     const { sent, internal, wrong } = await sweep(cases, false);
-    console.info(`bad-input sweep (mutations): ${sent} cases over ${mutations.size} mutations, ${internal.length} internal errors, ${wrong.length} other misses`);
+    console.info(
+      `bad-input sweep (mutations): ${sent} cases over ${mutations.size} mutations, ${internal.length} internal errors, ${wrong.length} other misses`,
+    );
     expect(internal).toEqual([]);
     expect(wrong).toEqual([]);
     expect(await rowCounts()).toEqual(before);
@@ -302,7 +340,9 @@ describe('a generated sweep of bad values', () => {
     const before = await rowCounts();
     // A wrong id in a query is a record that is not there: null, no error, is an answer too.
     const { sent, internal, wrong } = await sweep(cases, true);
-    console.info(`bad-input sweep (queries): ${sent} cases over ${queries.size} query fields, ${internal.length} internal errors, ${wrong.length} other misses`);
+    console.info(
+      `bad-input sweep (queries): ${sent} cases over ${queries.size} query fields, ${internal.length} internal errors, ${wrong.length} other misses`,
+    );
     expect(internal).toEqual([]);
     expect(wrong).toEqual([]);
     expect(await rowCounts()).toEqual(before);

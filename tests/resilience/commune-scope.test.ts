@@ -24,7 +24,7 @@ beforeAll(async () => {
   // The default policy with one more role: a commune-scoped writer of every subgraph.
   const policy = JSON.parse(fs.readFileSync(new URL('../../config/access-policy.json', import.meta.url), 'utf8'));
   policy.roles['commune-writer'] = {
-    description: 'A commune office that writes every department\'s records for its own communes (test role).',
+    description: "A commune office that writes every department's records for its own communes (test role).",
     scopes: [...WRITES, 'records:read', 'personal:read', 'counts:exact'],
     communeScoped: true,
   };
@@ -50,8 +50,18 @@ afterAll(async () => {
 });
 
 const INDICATORS = [
-  'employment', 'dependants', 'nutrition', 'health_insurance', 'adult_education', 'school_attendance',
-  'housing_quality', 'floor_area', 'water_source', 'latrine', 'telecommunication', 'information_access',
+  'employment',
+  'dependants',
+  'nutrition',
+  'health_insurance',
+  'adult_education',
+  'school_attendance',
+  'housing_quality',
+  'floor_area',
+  'water_source',
+  'latrine',
+  'telecommunication',
+  'information_access',
 ];
 
 const REGISTER = `mutation($input: RegisterHouseholdInput!) { registerHousehold(input: $input) { household { id } } }`;
@@ -80,37 +90,91 @@ interface Case {
 
 const CASES: Case[] = [
   {
-    mutation: 'registerHousehold', document: REGISTER, missing: MISSING_COMMUNE, inScope: () => inScope.commune, outOfScope: () => outOfScope.commune,
+    mutation: 'registerHousehold',
+    document: REGISTER,
+    missing: MISSING_COMMUNE,
+    inScope: () => inScope.commune,
+    outOfScope: () => outOfScope.commune,
     input: (communeCode) => ({ communeCode, address: '1 Ngõ Thử', members: [{ fullName: 'Chủ Hộ Thử', birthYear: 1975, sex: 'FEMALE', relation: 'HEAD' }] }),
   },
   {
-    mutation: 'recordPovertyReview', document: REVIEW, missing: MISSING_ID, inScope: () => inScope.household, outOfScope: () => outOfScope.household,
-    input: (householdId) => ({ householdId, year: 2025, kind: 'REGULAR', reviewDate: '2025-12-01', incomePerPersonMonthly: '3000000',
-      indicators: INDICATORS.map((code) => ({ code, deprived: false })) }),
+    mutation: 'recordPovertyReview',
+    document: REVIEW,
+    missing: MISSING_ID,
+    inScope: () => inScope.household,
+    outOfScope: () => outOfScope.household,
+    input: (householdId) => ({
+      householdId,
+      year: 2025,
+      kind: 'REGULAR',
+      reviewDate: '2025-12-01',
+      incomePerPersonMonthly: '3000000',
+      indicators: INDICATORS.map((code) => ({ code, deprived: false })),
+    }),
   },
   {
-    mutation: 'addFundContribution', document: CONTRIBUTE, missing: MISSING_COMMUNE, inScope: () => inScope.commune, outOfScope: () => outOfScope.commune,
+    mutation: 'addFundContribution',
+    document: CONTRIBUTE,
+    missing: MISSING_COMMUNE,
+    inScope: () => inScope.commune,
+    outOfScope: () => outOfScope.commune,
     input: (communeCode) => ({ donorKind: 'INDIVIDUAL', amount: '500000', contributionDate: '2025-05-01', communeCode }),
   },
   {
-    mutation: 'recordJobPlacement', document: PLACE, missing: MISSING_ID, inScope: () => inScope.member, outOfScope: () => outOfScope.member,
-    input: (workerId) => ({ workerId, employer: 'Công ty Thử', sector: 'May mặc', channel: 'EMPLOYMENT_SERVICE_CENTRE', contract: 'DOMESTIC', placedOn: '2025-04-01', monthlyWage: '6000000' }),
+    mutation: 'recordJobPlacement',
+    document: PLACE,
+    missing: MISSING_ID,
+    inScope: () => inScope.member,
+    outOfScope: () => outOfScope.member,
+    input: (workerId) => ({
+      workerId,
+      employer: 'Công ty Thử',
+      sector: 'May mặc',
+      channel: 'EMPLOYMENT_SERVICE_CENTRE',
+      contract: 'DOMESTIC',
+      placedOn: '2025-04-01',
+      monthlyWage: '6000000',
+    }),
   },
   {
-    mutation: 'recordJobFair', document: FAIR, missing: MISSING_COMMUNE, inScope: () => inScope.commune, outOfScope: () => outOfScope.commune,
+    mutation: 'recordJobFair',
+    document: FAIR,
+    missing: MISSING_COMMUNE,
+    inScope: () => inScope.commune,
+    outOfScope: () => outOfScope.commune,
     input: (communeCode) => ({ communeCode, heldOn: '2025-04-01', employers: 3, participants: 40, hires: 5, hiresAbroad: 0 }),
   },
   {
-    mutation: 'enrolInTraining', document: ENROL, missing: MISSING_ID, inScope: () => inScope.member, outOfScope: () => outOfScope.member,
+    mutation: 'enrolInTraining',
+    document: ENROL,
+    missing: MISSING_ID,
+    inScope: () => inScope.member,
+    outOfScope: () => outOfScope.member,
     input: (personId) => ({ personId, course: 'Trồng nấm', level: 'ELEMENTARY', startedOn: '2025-02-01' }),
   },
   {
-    mutation: 'completeTraining', document: COMPLETE, missing: MISSING_ID, inScope: () => '', outOfScope: () => outOfScope.enrolment,
+    mutation: 'completeTraining',
+    document: COMPLETE,
+    missing: MISSING_ID,
+    inScope: () => '',
+    outOfScope: () => outOfScope.enrolment,
     input: (enrolmentId) => ({ enrolmentId, completedOn: '2025-06-01' }),
   },
   {
-    mutation: 'recordHighTechModel', document: MODEL, missing: MISSING_COMMUNE, inScope: () => inScope.commune, outOfScope: () => outOfScope.commune,
-    input: (communeCode) => ({ communeCode, name: 'Nhà màng thử', kind: 'CROPS', technology: 'Tưới nhỏ giọt', areaHectares: 1.5, householdsInvolved: 4, startYear: 2024 }),
+    mutation: 'recordHighTechModel',
+    document: MODEL,
+    missing: MISSING_COMMUNE,
+    inScope: () => inScope.commune,
+    outOfScope: () => outOfScope.commune,
+    input: (communeCode) => ({
+      communeCode,
+      name: 'Nhà màng thử',
+      kind: 'CROPS',
+      technology: 'Tưới nhỏ giọt',
+      areaHectares: 1.5,
+      householdsInvolved: 4,
+      startYear: 2024,
+    }),
   },
 ];
 
@@ -154,9 +218,19 @@ describe('a commune-scoped writer', () => {
   });
 
   it('may not make city-wide records', async () => {
-    const statistics = await stack.query(STATISTICS, { input: { year: 2024, urbanUnemploymentRatePercent: 2.5, trainedWorkerSharePercent: 70, source: 'Thử' } }, undefined, writer);
+    const statistics = await stack.query(
+      STATISTICS,
+      { input: { year: 2024, urbanUnemploymentRatePercent: 2.5, trainedWorkerSharePercent: 70, source: 'Thử' } },
+      undefined,
+      writer,
+    );
     expect(onlyError(statistics).extensions?.code).toBe('FORBIDDEN');
-    const project = await stack.query(PROJECT, { input: { code: 'SCOPE-TEST', name: 'Dự án thử', budget: '1000000', fundingSource: 'Ngân sách', startDate: '2025-01-01', endDate: '2025-12-31' } }, undefined, writer);
+    const project = await stack.query(
+      PROJECT,
+      { input: { code: 'SCOPE-TEST', name: 'Dự án thử', budget: '1000000', fundingSource: 'Ngân sách', startDate: '2025-01-01', endDate: '2025-12-31' } },
+      undefined,
+      writer,
+    );
     expect(onlyError(project).extensions?.code).toBe('FORBIDDEN');
     const cityFund = await stack.query(CONTRIBUTE, { input: { donorKind: 'INDIVIDUAL', amount: '500000', contributionDate: '2025-05-01' } }, undefined, writer);
     expect(onlyError(cityFund).extensions?.code).toBe('FORBIDDEN');

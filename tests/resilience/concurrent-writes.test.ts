@@ -26,8 +26,18 @@ afterAll(async () => {
 });
 
 const INDICATORS = [
-  'employment', 'dependants', 'nutrition', 'health_insurance', 'adult_education', 'school_attendance',
-  'housing_quality', 'floor_area', 'water_source', 'latrine', 'telecommunication', 'information_access',
+  'employment',
+  'dependants',
+  'nutrition',
+  'health_insurance',
+  'adult_education',
+  'school_attendance',
+  'housing_quality',
+  'floor_area',
+  'water_source',
+  'latrine',
+  'telecommunication',
+  'information_access',
 ];
 const answers = (deprived: string[]) => INDICATORS.map((code) => ({ code, deprived: deprived.includes(code) }));
 
@@ -53,7 +63,10 @@ async function registerHouseholds(n: number): Promise<string[]> {
 function review(householdId: string, kind: 'PERIODIC' | 'REGULAR', poor: boolean) {
   return stack.query(REVIEW, {
     input: {
-      householdId, year: 2025, kind, reviewDate: '2025-11-20',
+      householdId,
+      year: 2025,
+      kind,
+      reviewDate: '2025-11-20',
       incomePerPersonMonthly: poor ? '900000' : '5000000',
       indicators: answers(poor ? ['employment', 'nutrition', 'latrine'] : []),
     },
@@ -86,7 +99,9 @@ describe('concurrent poverty reviews in one commune', () => {
     // The rollup is what the reviews say, recomputed from scratch.
     const { rows } = await sql<{ reviewed: number; rollup: number }>`
       SELECT (SELECT count(DISTINCT household_id) FROM poverty_review WHERE year = 2025 AND commune_code = ${COMMUNE})::int AS reviewed,
-             (SELECT reviewed FROM poverty_year_rollup WHERE year = 2025 AND commune_code = ${COMMUNE}) AS rollup`.execute(stack.databases.kysely<any>('registry'));
+             (SELECT reviewed FROM poverty_year_rollup WHERE year = 2025 AND commune_code = ${COMMUNE}) AS rollup`.execute(
+      stack.databases.kysely<any>('registry'),
+    );
     expect(rows[0]!.rollup).toBe(rows[0]!.reviewed);
   }, 120_000);
 
@@ -124,8 +139,15 @@ async function poorHousehold(): Promise<string> {
 
 function loanInput(householdId: string, overrides: Record<string, unknown> = {}) {
   return {
-    householdId, programmeCode: 'POOR_HOUSEHOLDS', amount: '50000000', disbursedOn: '2024-03-01', termMonths: 36,
-    purpose: 'Raising pigs', massOrganisation: 'WOMENS_UNION', savingsGroup: 'Tổ TK&VV idempotent', ...overrides,
+    householdId,
+    programmeCode: 'POOR_HOUSEHOLDS',
+    amount: '50000000',
+    disbursedOn: '2024-03-01',
+    termMonths: 36,
+    purpose: 'Raising pigs',
+    massOrganisation: 'WOMENS_UNION',
+    savingsGroup: 'Tổ TK&VV idempotent',
+    ...overrides,
   };
 }
 

@@ -107,7 +107,9 @@ describe('a department stopped (hung) while others query', () => {
     // A household page: registry first, then credit for loans, so the deadline, not each
     // fetch's own timeout, is what bounds the whole.
     const { result, ms } = await timed(() =>
-      ask(`{ city { name creditFigures(from: "2022-01-01", to: "2024-12-31") { loans } housingFigures(from: "2022-01-01", to: "2024-12-31") { housesCompleted } } }`),
+      ask(
+        `{ city { name creditFigures(from: "2022-01-01", to: "2024-12-31") { loans } housingFigures(from: "2022-01-01", to: "2024-12-31") { housesCompleted } } }`,
+      ),
     );
     expect(result.data.city.name).toBeTruthy();
     expect(result.data.city.creditFigures).toBeNull();
@@ -115,7 +117,7 @@ describe('a department stopped (hung) while others query', () => {
     expect(ms).toBeLessThan(REQUEST_DEADLINE_MS + 1000);
   });
 
-  it("/ready says credit timed out, in about its own timeout, while /health stays up", async () => {
+  it('/ready says credit timed out, in about its own timeout, while /health stays up', async () => {
     proxy.set('hang');
     const { result, ms } = await timed(() => fetch(new URL('/ready', gateway.url)));
     expect(result.status).toBe(503);
@@ -133,7 +135,12 @@ describe('a department killed', () => {
     const result = await ask(SCORECARD, VARS);
     expect(result.data.commune.creditFigures).toBeNull();
     expect(result.data.commune.housingFigures).not.toBeNull();
-    expect(result.errors).toEqual([expect.objectContaining({ path: ['commune', 'creditFigures'], extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'credit' }) })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        path: ['commune', 'creditFigures'],
+        extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'credit' }),
+      }),
+    ]);
     const ready = await fetch(new URL('/ready', gateway.url));
     expect(ready.status).toBe(503);
     expect(((await ready.json()) as { checks: Record<string, string> }).checks.credit).toMatch(/unreachable/);
@@ -146,7 +153,9 @@ describe('a department killed', () => {
     expect(result.data.household.loans).toBeNull();
     expect(result.data.household.housingSupport).toEqual(expect.any(Array));
     expect(result.data.household.employment).not.toBeNull();
-    expect(result.errors).toEqual([expect.objectContaining({ path: ['household', 'loans'], extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'credit' }) })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({ path: ['household', 'loans'], extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'credit' }) }),
+    ]);
   });
 
   it('answers the public dashboard operation with the other departments and no internals', async () => {
@@ -160,7 +169,10 @@ describe('a department killed', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ documentId: 'commune-scorecard', variables: { from: '2022-01-01', to: '2024-12-31', year: 2024, asOf: '2024-12-31' } }),
     });
-    const body = (await registered.json()) as { data: { communes: Array<Record<string, unknown>> }; errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+    const body = (await registered.json()) as {
+      data: { communes: Array<Record<string, unknown>> };
+      errors: Array<{ message: string; extensions: Record<string, unknown> }>;
+    };
     expect(registered.status).toBe(200);
     expect(body.data.communes).toHaveLength(126);
     expect(body.data.communes.every((c) => c.creditFigures === null && c.creditOutstanding === null && c.housingFigures !== null)).toBe(true);
@@ -172,7 +184,7 @@ describe('a department killed', () => {
     }
   });
 
-  it("says a mutation whose answer was lost may have been written, and points at the idempotency key", async () => {
+  it('says a mutation whose answer was lost may have been written, and points at the idempotency key', async () => {
     proxy.set('hang');
     const writer = await stack.token({ roles: ['administrator'] });
     const result = await ask(
@@ -188,7 +200,10 @@ describe('a department killed', () => {
 
 describe('a bad variable', () => {
   it('is BAD_USER_INPUT naming the variable, never "400: Bad Request" with a subgraph address', async () => {
-    const result = await ask(`query($from: Date!, $to: Date!) { city { creditFigures(from: $from, to: $to) { loans } } }`, { from: '2024-02-30', to: '2024-12-31' });
+    const result = await ask(`query($from: Date!, $to: Date!) { city { creditFigures(from: $from, to: $to) { loans } } }`, {
+      from: '2024-02-30',
+      to: '2024-12-31',
+    });
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(result)).not.toMatch(/127\.0\.0\.1|400: Bad Request/);
   });
@@ -198,20 +213,23 @@ const serverUrl = process.env.DATABASE_URL;
 describe.skipIf(!serverUrl)('database trouble on the PostgreSQL server', () => {
   it('fails a request blocked by a lock within the lock timeout, and says so without the driver message', async () => {
     // Another session holds credit's loans locked (a long migration, a stuck transaction).
-    await stack.databases.kysely<any>('credit').connection().execute(async (session) => {
-      await sql`BEGIN`.execute(session);
-      try {
-        await sql`LOCK TABLE loan IN ACCESS EXCLUSIVE MODE`.execute(session);
-        const { result, ms } = await timed(() => ask(`{ household(id: "1") { id loans { id } } }`));
-        expect(result.data.household.id).toBe('1');
-        expect(result.data.household.loans).toBeNull();
-        expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'DATABASE_TIMEOUT', serviceName: 'credit' });
-        expect(result.errors?.[0]?.message).not.toMatch(/relation|"loan"|canceling statement|lock timeout:/);
-        expect(ms).toBeLessThan(SUBGRAPH_TIMEOUT_MS);
-      } finally {
-        await sql`ROLLBACK`.execute(session);
-      }
-    });
+    await stack.databases
+      .kysely<any>('credit')
+      .connection()
+      .execute(async (session) => {
+        await sql`BEGIN`.execute(session);
+        try {
+          await sql`LOCK TABLE loan IN ACCESS EXCLUSIVE MODE`.execute(session);
+          const { result, ms } = await timed(() => ask(`{ household(id: "1") { id loans { id } } }`));
+          expect(result.data.household.id).toBe('1');
+          expect(result.data.household.loans).toBeNull();
+          expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'DATABASE_TIMEOUT', serviceName: 'credit' });
+          expect(result.errors?.[0]?.message).not.toMatch(/relation|"loan"|canceling statement|lock timeout:/);
+          expect(ms).toBeLessThan(SUBGRAPH_TIMEOUT_MS);
+        } finally {
+          await sql`ROLLBACK`.execute(session);
+        }
+      });
   });
 
   it('says a database refusing connections is unavailable, without its name, and recovers', async () => {

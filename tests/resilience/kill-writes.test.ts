@@ -50,7 +50,17 @@ describe.skipIf(!serverUrl)('kill -9 of a department during writes', { timeout: 
     url.pathname = `/${rows[0]!.name}`;
     const port = await freePort();
     housingUrl = `http://127.0.0.1:${port}/graphql`;
-    env = { ...process.env, DATABASE_URL: url.toString(), HOUSING_PORT: String(port), AUTH_SECRET: TEST_AUTH_SECRET, INTERNAL_SECRET: TEST_AUTH_SECRET, REGISTRY_URL: stack.subgraphUrls.registry!, DATA_SET: 'none', LOG_LEVEL: 'silent', OTEL_EXPORTER_OTLP_ENDPOINT: '' };
+    env = {
+      ...process.env,
+      DATABASE_URL: url.toString(),
+      HOUSING_PORT: String(port),
+      AUTH_SECRET: TEST_AUTH_SECRET,
+      INTERNAL_SECRET: TEST_AUTH_SECRET,
+      REGISTRY_URL: stack.subgraphUrls.registry!,
+      DATA_SET: 'none',
+      LOG_LEVEL: 'silent',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+    };
     await startHousing();
     gateway = await serveGateway({
       subgraphUrls: { ...stack.subgraphUrls, housing: housingUrl },
@@ -71,9 +81,12 @@ describe.skipIf(!serverUrl)('kill -9 of a department during writes', { timeout: 
 
   const CONTRIBUTE = `mutation($input: AddFundContributionInput!) { addFundContribution(input: $input) { contribution { id } } }`;
   const send = (key: string) =>
-    postGraphQL(gateway.url, CONTRIBUTE, { input: { donorKind: 'INDIVIDUAL', donorName: key, amount: '1000000', contributionDate: '2025-06-02', communeCode: '00070', idempotencyKey: key } }, writer).catch(
-      (error: Error) => ({ data: null, errors: [{ message: error.message, extensions: { code: 'CLIENT' } }] }),
-    );
+    postGraphQL(
+      gateway.url,
+      CONTRIBUTE,
+      { input: { donorKind: 'INDIVIDUAL', donorName: key, amount: '1000000', contributionDate: '2025-06-02', communeCode: '00070', idempotencyKey: key } },
+      writer,
+    ).catch((error: Error) => ({ data: null, errors: [{ message: error.message, extensions: { code: 'CLIENT' } }] }));
 
   it('loses no acknowledged write and doubles none, over kill -9 rounds', async () => {
     const acknowledged = new Map<string, string>(); // key -> contribution id
@@ -101,7 +114,9 @@ describe.skipIf(!serverUrl)('kill -9 of a department during writes', { timeout: 
       await startHousing();
       unansweredTotal += unanswered.size;
       // Of the writes without an answer, those the database had committed (the answer lost on the way).
-      const { rows: committed } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM fund_contribution WHERE donor_name = ANY (${[...unanswered]}::text[])`.execute(stack.databases.kysely('housing'));
+      const { rows: committed } = await sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM fund_contribution WHERE donor_name = ANY (${[...unanswered]}::text[])`.execute(stack.databases.kysely('housing'));
       writtenUnanswered += committed[0]!.n;
       // Every write whose answer was lost, sent again with its key until it is answered.
       for (const key of [...unanswered]) {
@@ -115,7 +130,10 @@ describe.skipIf(!serverUrl)('kill -9 of a department during writes', { timeout: 
         unanswered.delete(key);
       }
     }
-    const { rows } = await sql<{ donor_name: string; id: string }>`SELECT donor_name, id::text AS id FROM fund_contribution WHERE donor_name LIKE 'kill-%'`.execute(stack.databases.kysely('housing'));
+    const { rows } = await sql<{
+      donor_name: string;
+      id: string;
+    }>`SELECT donor_name, id::text AS id FROM fund_contribution WHERE donor_name LIKE 'kill-%'`.execute(stack.databases.kysely('housing'));
     const byKey = new Map<string, string[]>();
     for (const row of rows) byKey.set(row.donor_name, [...(byKey.get(row.donor_name) ?? []), row.id]);
     const lost = [...acknowledged].filter(([key, id]) => !byKey.get(key)?.includes(id));

@@ -58,7 +58,9 @@ describe('money limits', () => {
     const start = BigInt((await mobilised()).amountMobilised!);
     // Written straight into the table: the figure is what is tested, not 10,000 requests.
     await sql`INSERT INTO fund_contribution (donor_kind, donor_name, amount, contribution_date)
-      SELECT 'organisation', 'Quỹ thử ' || i, ${MAX_MONEY}, DATE '2025-07-01' FROM generate_series(1, 10000) AS i`.execute(stack.databases.kysely<any>('housing'));
+      SELECT 'organisation', 'Quỹ thử ' || i, ${MAX_MONEY}, DATE '2025-07-01' FROM generate_series(1, 10000) AS i`.execute(
+      stack.databases.kysely<any>('housing'),
+    );
     const total = BigInt((await mobilised()).amountMobilised!);
     expect(total).toBe(start + 10_000n * BigInt(MAX_MONEY));
     expect(total > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);

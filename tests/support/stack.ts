@@ -27,7 +27,14 @@ export interface TestStack extends Stack {
 export const TEST_AUTH_SECRET = 'test-secret-for-the-test-suite-only-0123456789';
 
 export function testAuthConfig(env: NodeJS.ProcessEnv = {}): AuthConfig {
-  return { issuer: 'hanoi-poverty-graph', audience: 'hanoi-poverty-graph', secret: TEST_AUTH_SECRET, internalSecret: TEST_AUTH_SECRET, policy: loadAccessPolicy(env), keySource: 'tests' };
+  return {
+    issuer: 'hanoi-poverty-graph',
+    audience: 'hanoi-poverty-graph',
+    secret: TEST_AUTH_SECRET,
+    internalSecret: TEST_AUTH_SECRET,
+    policy: loadAccessPolicy(env),
+    keySource: 'tests',
+  };
 }
 
 /**
@@ -74,7 +81,12 @@ export async function testDatabases(): Promise<{ databases: Databases; dispose: 
   };
 }
 
-export async function postGraphQL<T = any>(url: string, query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>> {
+export async function postGraphQL<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  token?: string | null,
+): Promise<GraphQLResponse<T>> {
   const send = () =>
     fetch(url, {
       method: 'POST',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { holidays, isWorkingDay, workingDayIn } from '../../db/generate/calendar.js';
 import { Random } from '../../db/random.js';
 
-describe('the generators\' working-day calendar', () => {
+describe("the generators' working-day calendar", () => {
   it('knows weekends and public holidays', () => {
     expect(isWorkingDay('2024-03-04')).toBe(true); // a Monday
     expect(isWorkingDay('2024-03-02')).toBe(false); // Saturday

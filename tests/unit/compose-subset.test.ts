@@ -17,13 +17,15 @@ describe('composing some of the subgraphs', () => {
     expect(sdl).toMatch(/type CommuneConsistency/);
   });
 
-  it('with credit and housing, the registry requires their findings and housing requires credit\'s loans', () => {
+  it("with credit and housing, the registry requires their findings and housing requires credit's loans", () => {
     const sdl = composeSupergraph([registry, credit, housing]);
     expect(sdl).toMatch(/creditFindings/);
     expect(sdl).toMatch(/housingFindings/);
     expect(sdl).not.toMatch(/employmentFindings/);
     expect(requiresOf(sdl, 'findings')).toMatch(/^creditFindings \{.*\} housingFindings \{.*\}$/);
-    expect(sdl).toMatch(/housingFindings: \[DepartmentFinding!\]! @inaccessible @join__field\(graph: HOUSING, requires: "housingLoanFacts \{ householdId loanId programme disbursedOn \}"\)/);
+    expect(sdl).toMatch(
+      /housingFindings: \[DepartmentFinding!\]! @inaccessible @join__field\(graph: HOUSING, requires: "housingLoanFacts \{ householdId loanId programme disbursedOn \}"\)/,
+    );
   });
 
   it('housing without credit composes, its findings requiring nothing', () => {

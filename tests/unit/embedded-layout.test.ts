@@ -17,8 +17,16 @@ afterEach(() => {
 describe('the embedded database layout', () => {
   it('shares one database by default, and gives each subgraph a folder of its own when asked', () => {
     expect(databaseTarget('credit', { DATA_DIR: '/d' })).toEqual({ kind: 'embedded', layout: 'shared', dataDir: '/d/pglite' });
-    expect(databaseTarget('credit', { DATA_DIR: '/d', EMBEDDED_DATABASES: 'per-subgraph' })).toEqual({ kind: 'embedded', layout: 'per-subgraph', dataDir: '/d/databases/credit' });
-    expect(databaseTarget('credit', { EMBEDDED_DATABASES: 'per-subgraph' }, { inMemory: true })).toEqual({ kind: 'embedded', layout: 'per-subgraph', dataDir: undefined });
+    expect(databaseTarget('credit', { DATA_DIR: '/d', EMBEDDED_DATABASES: 'per-subgraph' })).toEqual({
+      kind: 'embedded',
+      layout: 'per-subgraph',
+      dataDir: '/d/databases/credit',
+    });
+    expect(databaseTarget('credit', { EMBEDDED_DATABASES: 'per-subgraph' }, { inMemory: true })).toEqual({
+      kind: 'embedded',
+      layout: 'per-subgraph',
+      dataDir: undefined,
+    });
     expect(databaseTarget('credit', { DATABASE_URL: 'postgres://h/db' })).toEqual({ kind: 'server', url: 'postgres://h/db' });
     expect(() => databaseTarget('credit', { EMBEDDED_DATABASES: 'one' })).toThrow(/EMBEDDED_DATABASES must be shared or per-subgraph/);
   });

@@ -133,7 +133,9 @@ describe('import graph', () => {
   });
 
   it('keeps platform/ below the departments and the gateway', () => {
-    const upward = edges.filter((e) => topLevel(e.from) === 'platform' && ['subgraphs', 'gateway', 'schema', 'scripts', 'tests', 'bench', 'web'].includes(topLevel(e.to)));
+    const upward = edges.filter(
+      (e) => topLevel(e.from) === 'platform' && ['subgraphs', 'gateway', 'schema', 'scripts', 'tests', 'bench', 'web'].includes(topLevel(e.to)),
+    );
     expect(upward.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
   });
 });

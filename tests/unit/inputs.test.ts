@@ -101,7 +101,10 @@ describe('the field of a variable coercion error', () => {
 
 describe('stored answers', () => {
   it('come back as they were: dates, bigints, nested rows', () => {
-    const answer = { loan: { id: 7, principal: 5, created_at: new Date('2025-01-02T03:04:05.000Z'), disbursed_on: '2025-01-02', big: 2n ** 70n, tags: ['a'] }, none: null };
+    const answer = {
+      loan: { id: 7, principal: 5, created_at: new Date('2025-01-02T03:04:05.000Z'), disbursed_on: '2025-01-02', big: 2n ** 70n, tags: ['a'] },
+      none: null,
+    };
     expect(decodeAnswer(encodeAnswer(answer))).toEqual(answer);
   });
 });

@@ -62,7 +62,8 @@ describe('translations (web/locales)', () => {
     for (const [key, text] of flat.vi) {
       const english = flat.en.get(key) ?? flat.en.get(key.replace(PLURAL, '_other'));
       if (!text.trim()) differences.push(`empty in vi: ${key}`);
-      if (english !== undefined && placeholders(english).join() !== placeholders(text).join()) differences.push(`${key}: vi {${placeholders(text).join()}} en {${placeholders(english).join()}}`);
+      if (english !== undefined && placeholders(english).join() !== placeholders(text).join())
+        differences.push(`${key}: vi {${placeholders(text).join()}} en {${placeholders(english).join()}}`);
     }
     for (const [key, text] of flat.en) if (!text.trim()) differences.push(`empty in en: ${key}`);
     expect(differences).toEqual([]);
@@ -86,7 +87,11 @@ describe('translations (web/locales)', () => {
   it('name every published figure, and every loan programme the credit subgraph defines', () => {
     const programmes = fs
       .readdirSync(path.resolve(WEB, '../subgraphs/credit/db/migrations'))
-      .flatMap((file) => [...fs.readFileSync(path.resolve(WEB, '../subgraphs/credit/db/migrations', file), 'utf8').matchAll(/^\s*\['([A-Z_]+)', '/gm)].map((m) => `programme.${m[1]}`));
+      .flatMap((file) =>
+        [...fs.readFileSync(path.resolve(WEB, '../subgraphs/credit/db/migrations', file), 'utf8').matchAll(/^\s*\['([A-Z_]+)', '/gm)].map(
+          (m) => `programme.${m[1]}`,
+        ),
+      );
     expect(programmes.length).toBeGreaterThanOrEqual(9);
     const needed = [...FIGURES.map((f) => f.label.key), ...programmes];
     for (const [lang, keys] of Object.entries(flat)) expect(needed.filter((k) => !keys.has(k)).map((k) => `${lang}: ${k}`)).toEqual([]);

@@ -1,13 +1,5 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import {
-  isEnumType,
-  isInterfaceType,
-  isObjectType,
-  isScalarType,
-  isUnionType,
-  GraphQLScalarType,
-  type GraphQLSchema,
-} from 'graphql';
+import { isEnumType, isInterfaceType, isObjectType, isScalarType, isUnionType, GraphQLScalarType, type GraphQLSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { loadTypeDefs } from '../../platform/subgraph.js';
 import { subgraphs } from '../../subgraphs/catalog.js';

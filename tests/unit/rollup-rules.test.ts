@@ -54,8 +54,7 @@ describe('dateSegments', () => {
         const segments = segmentsOf(from, to);
         expect(segments.length, `${from}..${to}`).toBeLessThanOrEqual(5);
         const covered = segments.flatMap((s) => {
-          const end =
-            s.grain === 'day' ? s.to : s.grain === 'month' ? lastDayOfMonth(s.to) : `${s.to.slice(0, 4)}-12-31`;
+          const end = s.grain === 'day' ? s.to : s.grain === 'month' ? lastDayOfMonth(s.to) : `${s.to.slice(0, 4)}-12-31`;
           if (s.grain !== 'day') expect(s.from.endsWith('-01')).toBe(true);
           if (s.grain === 'year') expect(s.from.slice(5)).toBe('01-01');
           return days(s.from, end);
@@ -93,16 +92,22 @@ function lastDayOfMonth(monthStart: string): string {
 }
 
 /** The areas of a record: its own, its commune's, its programme's (or group's) and the city's. */
-const AREAS = (c: string, p: string) => [
-  [c, p, credit.AREA.communeProgramme],
-  [c, '', credit.AREA.commune],
-  ['', p, credit.AREA.programme],
-  ['', '', credit.AREA.city],
-] as const;
+const AREAS = (c: string, p: string) =>
+  [
+    [c, p, credit.AREA.communeProgramme],
+    [c, '', credit.AREA.commune],
+    ['', p, credit.AREA.programme],
+    ['', '', credit.AREA.city],
+  ] as const;
 const inArea = (c: string, p: string, area: readonly [string, string, number]) => (area[0] === '' || area[0] === c) && (area[1] === '' || area[1] === p);
 
 /** Sums a measure of the rollup rows of one area over the runs of [from, to]. */
-function sum<R extends { grain: string; period_start: string }>(rows: readonly R[], match: (r: R) => boolean, segments: ReturnType<typeof dateSegments>, value: (r: R) => number): number {
+function sum<R extends { grain: string; period_start: string }>(
+  rows: readonly R[],
+  match: (r: R) => boolean,
+  segments: ReturnType<typeof dateSegments>,
+  value: (r: R) => number,
+): number {
   let total = 0;
   for (const r of rows) {
     if (!match(r)) continue;
@@ -145,7 +150,8 @@ describe('creditRollups', () => {
       })) {
         const own = (l: credit.LoanFacts) => inArea(l.commune_code, l.programme_code, area);
         const rowsHere = (x: credit.RollupRow) => x.commune_code === area[0] && x.programme_code === area[1];
-        const gapsHere = (g: credit.GapRow) => (g.areas & area[2]) !== 0 && (area[0] === '' || g.commune_code === area[0]) && (area[1] === '' || g.programme_code === area[1]);
+        const gapsHere = (g: credit.GapRow) =>
+          (g.areas & area[2]) !== 0 && (area[0] === '' || g.commune_code === area[0]) && (area[1] === '' || g.programme_code === area[1]);
         for (const asOf of dates) {
           // By definition: a loan counts when disbursed by asOf, not written off by then, with principal left.
           let outstanding = 0;
@@ -198,18 +204,28 @@ describe('creditRollups', () => {
   }
 
   it('moves by the difference a write makes (rollupDelta)', () => {
-    const loan: credit.LoanFacts = { id: 1, household_id: 1, commune_code: 'A', programme_code: 'P', principal: 5000, disbursed_on: '2024-03-01', jobs_created: 0, written_off_on: null };
+    const loan: credit.LoanFacts = {
+      id: 1,
+      household_id: 1,
+      commune_code: 'A',
+      programme_code: 'P',
+      principal: 5000,
+      disbursed_on: '2024-03-01',
+      jobs_created: 0,
+      written_off_on: null,
+    };
     const before = credit.creditRollups([loan], [{ loan_id: 1, paid_on: '2024-06-01', principal: 2000 }]).rows;
-    const after = credit.creditRollups([loan], [
-      { loan_id: 1, paid_on: '2024-06-01', principal: 2000 },
-      { loan_id: 1, paid_on: '2024-09-01', principal: 3000 },
-    ]).rows;
+    const after = credit.creditRollups(
+      [loan],
+      [
+        { loan_id: 1, paid_on: '2024-06-01', principal: 2000 },
+        { loan_id: 1, paid_on: '2024-09-01', principal: 3000 },
+      ],
+    ).rows;
     const delta = credit.rollupDelta(before, after);
     const day = delta.filter((d) => d.grain === 'day' && d.commune_code === 'A' && d.programme_code === 'P');
     // Paid off on 1 September: the balance closes, the loan and the household stop holding one.
-    expect(day).toEqual([
-      expect.objectContaining({ period_start: '2024-09-01', balance_change: -3000, loans_closed: 1, balance_holders_stopped: 1 }),
-    ]);
+    expect(day).toEqual([expect.objectContaining({ period_start: '2024-09-01', balance_change: -3000, loans_closed: 1, balance_holders_stopped: 1 })]);
     expect(credit.rollupDelta(after, after)).toEqual([]);
   });
 });
@@ -249,7 +265,12 @@ describe('healthInsuranceRollups', () => {
         for (let i = 0; i < 150; i++) {
           const [from, to] = [r.pick(dates), r.pick(dates)].sort() as [string, string];
           const covering = gaps.filter(
-            (g) => (g.areas & area[2]) !== 0 && (area[0] === '' || g.commune_code === area[0]) && (area[1] === '' || g.support_group === area[1]) && g.starts <= from && to < g.ends,
+            (g) =>
+              (g.areas & area[2]) !== 0 &&
+              (area[0] === '' || g.commune_code === area[0]) &&
+              (area[1] === '' || g.support_group === area[1]) &&
+              g.starts <= from &&
+              to < g.ends,
           ).length;
           expect(
             {

@@ -2,8 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { score, transition, type StandardRules } from '../../subgraphs/registry/standard.js';
 
 const INDICATORS = [
-  'employment', 'dependants', 'nutrition', 'health_insurance', 'adult_education', 'school_attendance',
-  'housing_quality', 'floor_area', 'water_source', 'latrine', 'telecommunication', 'information_access',
+  'employment',
+  'dependants',
+  'nutrition',
+  'health_insurance',
+  'adult_education',
+  'school_attendance',
+  'housing_quality',
+  'floor_area',
+  'water_source',
+  'latrine',
+  'telecommunication',
+  'information_access',
 ];
 
 const std2022: StandardRules = {
@@ -51,8 +61,12 @@ describe('poverty standard 2022-2025', () => {
     expect(score(std2022, { communeKind: 'rural', incomePerPersonMonthly: 2_250_001, deprivations: [] }).classification).toBe('above_middle_income');
   });
 
-  it('counts only the standard\'s own indicators, each once', () => {
-    const result = score(std2022, { communeKind: 'rural', incomePerPersonMonthly: 1_000_000, deprivations: ['employment', 'employment', 'unknown', 'latrine'] });
+  it("counts only the standard's own indicators, each once", () => {
+    const result = score(std2022, {
+      communeKind: 'rural',
+      incomePerPersonMonthly: 1_000_000,
+      deprivations: ['employment', 'employment', 'unknown', 'latrine'],
+    });
     expect(result).toEqual({ classification: 'near_poor', deprivationCount: 2 });
   });
 });

@@ -7,11 +7,7 @@ import { withheldPaths } from '../../gateway/withheld.js';
 describe('withheldPaths', () => {
   const data = {
     city: { name: 'Hà Nội' },
-    communes: [
-      { code: '1', households: [{ id: 'a' }, { id: 'b' }] },
-      null,
-      { code: '3', households: [{ id: 'c' }] },
-    ],
+    communes: [{ code: '1', households: [{ id: 'a' }, { id: 'b' }] }, null, { code: '3', households: [{ id: 'c' }] }],
   };
   const paths = (notes: Parameters<typeof withheldPaths>[0]) => [...withheldPaths(notes, data)].map((p) => JSON.parse(p) as unknown);
 
@@ -20,7 +16,17 @@ describe('withheldPaths', () => {
   });
 
   it('maps an entity fetch’s i-th entity to the i-th object along its plan path, skipping null items', () => {
-    expect(paths([{ at: ['communes', '@'], paths: [['_entities', 0, 'creditFigures', 'loans'], ['_entities', 1, 'creditFigures', 'loans']] }])).toEqual([
+    expect(
+      paths([
+        {
+          at: ['communes', '@'],
+          paths: [
+            ['_entities', 0, 'creditFigures', 'loans'],
+            ['_entities', 1, 'creditFigures', 'loans'],
+          ],
+        },
+      ]),
+    ).toEqual([
       ['communes', 0, 'creditFigures', 'loans'],
       ['communes', 2, 'creditFigures', 'loans'],
     ]);

@@ -36,7 +36,12 @@ export function wrapLabel(label: string, width = 24): string[] {
  * in tooltips are in the page's language (Chart.js's `locale`). Animation is off: the figures
  * appear at once, and a screenshot taken when the data arrives shows the final chart.
  */
-export function chartCard(title: string, labels: string[], series: Series[], options: { type?: 'bar' | 'line'; horizontal?: boolean; id?: string } = {}): HTMLElement {
+export function chartCard(
+  title: string,
+  labels: string[],
+  series: Series[],
+  options: { type?: 'bar' | 'line'; horizontal?: boolean; id?: string } = {},
+): HTMLElement {
   const canvas = el('canvas', { 'aria-label': title, role: 'img' });
   // A horizontal chart is as tall as its bars need (--rows: dashboard.css gives each row room
   // for its label's lines); the others have the same height.

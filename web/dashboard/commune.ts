@@ -62,7 +62,18 @@ export function renderCommune(target: HTMLElement, code: string, answer: GraphQL
         'table',
         { class: 'data', id: 'commune-years' },
         el('thead', {}, el('tr', {}, el('th', {}, ''), ...YEARS.map((y) => el('th', { class: 'num' }, String(y))))),
-        el('tbody', {}, ...ROWS.map(([key, cell]) => el('tr', { 'data-row': key }, el('th', { scope: 'row' }, t(`commune.row.${key}`)), ...YEARS.map((y) => el('td', { class: 'num' }, cell(commune, y)))))),
+        el(
+          'tbody',
+          {},
+          ...ROWS.map(([key, cell]) =>
+            el(
+              'tr',
+              { 'data-row': key },
+              el('th', { scope: 'row' }, t(`commune.row.${key}`)),
+              ...YEARS.map((y) => el('td', { class: 'num' }, cell(commune, y))),
+            ),
+          ),
+        ),
       ),
     ),
     el(
@@ -130,7 +141,12 @@ function householdVariables(code: string, list: HouseholdList, after: string | n
  * personal operation first, and on FORBIDDEN (the role reads records but not personal data) the
  * same list without them. Which fields a role gets is the graph's decision, not this page's.
  */
-async function householdPage(code: string, list: HouseholdList, after: string | null, personal: boolean): Promise<{ personal: boolean; result: GraphQLResult<HouseholdPage> }> {
+async function householdPage(
+  code: string,
+  list: HouseholdList,
+  after: string | null,
+  personal: boolean,
+): Promise<{ personal: boolean; result: GraphQLResult<HouseholdPage> }> {
   if (personal) {
     const result = await graphql<HouseholdPage>(COMMUNE_HOUSEHOLDS.query, householdVariables(code, list, after));
     if (!result.errors.some((e) => e.extensions?.code === 'FORBIDDEN')) return { personal: true, result };
@@ -146,7 +162,12 @@ const head = (h: HouseholdNode) => h.members.find((m) => m.relation === 'HEAD') 
 const classification = (h: HouseholdNode) => (h.latestReview ? t(`classification.${h.latestReview.classification}`) : null);
 
 /** Every page of the list, for an export (each page is an ordinary, audited read). */
-async function allHouseholds(code: string, list: HouseholdList, personal: boolean, progress: (text: string) => void): Promise<{ personal: boolean; nodes: HouseholdNode[]; withheld: number }> {
+async function allHouseholds(
+  code: string,
+  list: HouseholdList,
+  personal: boolean,
+  progress: (text: string) => void,
+): Promise<{ personal: boolean; nodes: HouseholdNode[]; withheld: number }> {
   const nodes: HouseholdNode[] = [];
   let after: string | null = null;
   let withheld = 0;
@@ -169,14 +190,29 @@ function householdColumns(personal: boolean): { columns: ExportColumn[]; cells: 
   const c = (key: string, kind: ExportColumn['kind'] = 'text'): ExportColumn => ({ header: t(`households.column.${key}`), kind });
   return {
     columns: [c('id'), ...(personal ? [c('address'), c('head')] : []), c('members', 'count'), c('classification'), c('reviewYear', 'year')],
-    cells: (h) => [h.id, ...(personal ? [h.address ?? null, head(h)?.fullName ?? null] : []), h.members.length, classification(h), h.latestReview?.year ?? null],
+    cells: (h) => [
+      h.id,
+      ...(personal ? [h.address ?? null, head(h)?.fullName ?? null] : []),
+      h.members.length,
+      classification(h),
+      h.latestReview?.year ?? null,
+    ],
   };
 }
 
 function memberColumns(personal: boolean): { columns: ExportColumn[]; cells: (h: HouseholdNode, m: Member) => Cell[] } {
   const c = (key: string, kind: ExportColumn['kind'] = 'text'): ExportColumn => ({ header: t(`households.column.${key}`), kind });
   return {
-    columns: [c('id'), ...(personal ? [c('address')] : []), c('classification'), c('memberId'), ...(personal ? [c('fullName'), c('nationalId')] : []), c('birthYear', 'year'), c('sex'), c('relation')],
+    columns: [
+      c('id'),
+      ...(personal ? [c('address')] : []),
+      c('classification'),
+      c('memberId'),
+      ...(personal ? [c('fullName'), c('nationalId')] : []),
+      c('birthYear', 'year'),
+      c('sex'),
+      c('relation'),
+    ],
     cells: (h, m) => [
       h.id,
       ...(personal ? [h.address ?? null] : []),
@@ -195,13 +231,23 @@ function memberColumns(personal: boolean): { columns: ExportColumn[]; cells: (h:
  * every household of the review year), its first page, and downloads of the whole list (CSV:
  * one row per person; Excel: households and members on two sheets).
  */
-export function renderHouseholds(target: HTMLElement, code: string, name: string, answer: HouseholdsAnswer | null, choose: (list: HouseholdList) => void): void {
+export function renderHouseholds(
+  target: HTMLElement,
+  code: string,
+  name: string,
+  answer: HouseholdsAnswer | null,
+  choose: (list: HouseholdList) => void,
+): void {
   target.replaceChildren(el('h3', {}, t('households.title')));
   if (!readSession()) {
     target.append(el('p', { class: 'muted', id: 'households-sign-in' }, t('households.signInToSee')));
     return;
   }
-  const select = el('select', { id: 'household-list', 'aria-label': t('households.list') }, ...(['NEAR_POOR', 'POOR', 'all'] as const).map((l) => el('option', { value: l }, t(`households.lists.${l}`))));
+  const select = el(
+    'select',
+    { id: 'household-list', 'aria-label': t('households.list') },
+    ...(['NEAR_POOR', 'POOR', 'all'] as const).map((l) => el('option', { value: l }, t(`households.lists.${l}`))),
+  );
   select.value = answer?.list ?? DEFAULT_LIST;
   select.addEventListener('change', () => choose(select.value as HouseholdList));
   target.append(el('p', { class: 'muted' }, t('households.intro', { name, year: LIST_YEAR })));
@@ -227,7 +273,15 @@ export function renderHouseholds(target: HTMLElement, code: string, name: string
       notes: exportNotes(all.withheld),
     };
   });
-  target.append(el('div', { class: 'filters' }, select, el('span', { class: 'muted', id: 'household-count' }, t('households.count', { count: connection?.totalCount ?? nodes.length })), download));
+  target.append(
+    el(
+      'div',
+      { class: 'filters' },
+      select,
+      el('span', { class: 'muted', id: 'household-count' }, t('households.count', { count: connection?.totalCount ?? nodes.length })),
+      download,
+    ),
+  );
   target.append(...errorNotices(result.errors));
   if (!personal) target.append(el('p', { class: 'muted', id: 'households-no-personal' }, t('households.noPersonal')));
   if (!nodes.length) {
@@ -243,9 +297,20 @@ export function renderHouseholds(target: HTMLElement, code: string, name: string
         'table',
         { class: 'data', id: 'household-table' },
         el('thead', {}, el('tr', {}, ...view.columns.map((c) => el('th', { class: c.kind === 'text' ? undefined : 'num' }, c.header)))),
-        el('tbody', {}, ...nodes.map((h) => el('tr', { 'data-key': h.id }, ...view.cells(h).map((cell, i) => el('td', { class: view.columns[i]!.kind === 'text' ? 'wrap' : 'num' }, cell === null ? '–' : String(cell)))))),
+        el(
+          'tbody',
+          {},
+          ...nodes.map((h) =>
+            el(
+              'tr',
+              { 'data-key': h.id },
+              ...view.cells(h).map((cell, i) => el('td', { class: view.columns[i]!.kind === 'text' ? 'wrap' : 'num' }, cell === null ? '–' : String(cell))),
+            ),
+          ),
+        ),
       ),
     ),
   );
-  if (connection?.pageInfo.hasNextPage) target.append(el('p', { class: 'muted' }, t('households.moreRows', { shown: nodes.length, total: connection.totalCount ?? '?' })));
+  if (connection?.pageInfo.hasNextPage)
+    target.append(el('p', { class: 'muted' }, t('households.moreRows', { shown: nodes.length, total: connection.totalCount ?? '?' })));
 }

@@ -33,7 +33,14 @@ export function kindLabel(kind: string): string {
 
 function columns(): Column<ScorecardRow>[] {
   const inDong = (label: string) => t('column.inDong', { label });
-  const count = (key: string, label: string, get: (r: ScorecardRow) => number | null | undefined): Column<ScorecardRow> => ({ key, label, numeric: true, kind: 'count', value: (r) => n(get(r)), format: (r) => formatNumber(get(r)) });
+  const count = (key: string, label: string, get: (r: ScorecardRow) => number | null | undefined): Column<ScorecardRow> => ({
+    key,
+    label,
+    numeric: true,
+    kind: 'count',
+    value: (r) => n(get(r)),
+    format: (r) => formatNumber(get(r)),
+  });
   const amount = (key: string, label: string, get: (r: ScorecardRow) => string | null | undefined): Column<ScorecardRow> => ({
     key,
     label,
@@ -50,7 +57,14 @@ function columns(): Column<ScorecardRow>[] {
     count('households', t('column.households'), (r) => r.householdCount),
     count('poor', t('column.poor'), (r) => r.povertyFigures?.poor),
     count('nearPoor', t('column.nearPoor'), (r) => r.povertyFigures?.nearPoor),
-    { key: 'nearPoorRate', label: t('column.nearPoorRate'), numeric: true, kind: 'percent', value: (r) => n(r.povertyFigures?.nearPoorRatePercent), format: (r) => formatPercent(r.povertyFigures?.nearPoorRatePercent) },
+    {
+      key: 'nearPoorRate',
+      label: t('column.nearPoorRate'),
+      numeric: true,
+      kind: 'percent',
+      value: (r) => n(r.povertyFigures?.nearPoorRatePercent),
+      format: (r) => formatPercent(r.povertyFigures?.nearPoorRatePercent),
+    },
     amount('disbursed', t('column.disbursed'), (r) => r.creditFigures?.amountDisbursed),
     count('borrowers', t('column.borrowers'), (r) => r.creditFigures?.borrowingHouseholds),
     amount('outstanding', t('column.outstanding'), (r) => r.creditOutstanding?.outstanding),
@@ -71,7 +85,10 @@ export const communes: Section<{ communes: Array<ScorecardRow | null> }> = {
   navKey: 'nav.communes',
   load: () => graphql(SCORECARD.query, SCORECARD.variables),
   render(target, { data, errors, withheld }) {
-    target.replaceChildren(el('h2', {}, t('communes.title')), el('p', { class: 'muted' }, t('communes.intro', { year: V.year, from: formatDate(V.from), to: formatDate(V.to), asOf: formatDate(V.asOf) })));
+    target.replaceChildren(
+      el('h2', {}, t('communes.title')),
+      el('p', { class: 'muted' }, t('communes.intro', { year: V.year, from: formatDate(V.from), to: formatDate(V.to), asOf: formatDate(V.asOf) })),
+    );
     target.append(...errorNotices(errors));
     const rows = (data?.communes ?? []).filter((row): row is ScorecardRow => row !== null);
 
@@ -83,10 +100,22 @@ export const communes: Section<{ communes: Array<ScorecardRow | null> }> = {
       el('option', { value: 'RURAL_COMMUNE' }, t('kind.ruralCommunes')),
     );
     kind.value = state.kind;
-    const search = el('input', { id: 'commune-search', type: 'search', placeholder: t('communes.search'), 'aria-label': t('communes.search'), value: state.search });
+    const search = el('input', {
+      id: 'commune-search',
+      type: 'search',
+      placeholder: t('communes.search'),
+      'aria-label': t('communes.search'),
+      value: state.search,
+    });
     const count = el('span', { class: 'muted', id: 'commune-count' });
     // Names are matched without diacritics too: "ba dinh" finds "Ba Đình".
-    const fold = (text: string) => text.normalize('NFD').replace(/\p{Diacritic}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+    const fold = (text: string) =>
+      text
+        .normalize('NFD')
+        .replace(/\p{Diacritic}/gu, '')
+        .replace(/đ/g, 'd')
+        .replace(/Đ/g, 'D')
+        .toLowerCase();
     const table = new SortableTable(columns(), rows, {
       id: 'commune-table',
       rowKey: (row) => row.code,

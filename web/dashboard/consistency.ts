@@ -73,7 +73,11 @@ export function renderConsistency(target: HTMLElement, state: ConsistencyState, 
     target.append(el('p', { class: 'muted', id: 'consistency-sign-in' }, t('consistency.signInToSee')));
     return;
   }
-  const select = el('select', { id: 'consistency-year', 'aria-label': t('consistency.year') }, ...CONSISTENCY_YEARS.map((y) => el('option', { value: String(y) }, String(y))));
+  const select = el(
+    'select',
+    { id: 'consistency-year', 'aria-label': t('consistency.year') },
+    ...CONSISTENCY_YEARS.map((y) => el('option', { value: String(y) }, String(y))),
+  );
   select.value = String(year);
   select.addEventListener('change', () => go(newConsistencyState(code, Number(select.value))));
   target.append(el('div', { class: 'filters' }, el('label', {}, `${t('consistency.year')} `, select)));
@@ -100,7 +104,11 @@ export function renderConsistency(target: HTMLElement, state: ConsistencyState, 
       'div',
       { class: 'filters pager' },
       previous,
-      el('span', { class: 'muted', id: 'consistency-range' }, shown ? t('consistency.range', { from: formatNumber(first + 1), to: formatNumber(first + shown), total: formatNumber(consistency.totalCount) }) : ''),
+      el(
+        'span',
+        { class: 'muted', id: 'consistency-range' },
+        shown ? t('consistency.range', { from: formatNumber(first + 1), to: formatNumber(first + shown), total: formatNumber(consistency.totalCount) }) : '',
+      ),
       next,
     ),
   );
@@ -113,7 +121,17 @@ function summary(byRule: Array<{ count: number; rule: Rule }>): HTMLElement {
     el(
       'table',
       { class: 'data', id: 'consistency-rules' },
-      el('thead', {}, el('tr', {}, el('th', {}, t('consistency.column.rule')), el('th', {}, t('consistency.column.departments')), el('th', { class: 'num' }, t('consistency.column.count')))),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', {}, t('consistency.column.rule')),
+          el('th', {}, t('consistency.column.departments')),
+          el('th', { class: 'num' }, t('consistency.column.count')),
+        ),
+      ),
       el(
         'tbody',
         {},

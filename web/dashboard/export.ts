@@ -106,7 +106,17 @@ export function exportButtons(id: string, build: (progress: (text: string) => vo
 export function exportNotes(withheld: number): string[] {
   const session = readSession();
   const viewer = session
-    ? [session.name ?? session.subject, session.roles.length ? t('auth.roles', { roles: session.roles.join(', ') }) : '', session.communes.length ? t('auth.communes', { communes: session.communes.join(', ') }) : ''].filter(Boolean).join('; ')
+    ? [
+        session.name ?? session.subject,
+        session.roles.length ? t('auth.roles', { roles: session.roles.join(', ') }) : '',
+        session.communes.length ? t('auth.communes', { communes: session.communes.join(', ') }) : '',
+      ]
+        .filter(Boolean)
+        .join('; ')
     : t('auth.public');
-  return [t('export.source', { url: location.origin, time: formatDateTime(new Date()) }), t('export.viewer', { viewer }), ...(withheld ? [t('export.withheldNote')] : [])];
+  return [
+    t('export.source', { url: location.origin, time: formatDateTime(new Date()) }),
+    t('export.viewer', { viewer }),
+    ...(withheld ? [t('export.withheldNote')] : []),
+  ];
 }

@@ -62,7 +62,12 @@ function account(): HTMLElement {
     button.addEventListener('click', () => void signIn(location.pathname + location.hash));
     box.append(el('span', { class: 'muted' }, t('auth.public')), button);
   } else {
-    const who = [t('auth.roles', { roles: session.roles.join(', ') }), session.communes.length ? t('auth.communes', { communes: session.communes.join(', ') }) : ''].filter(Boolean).join(' · ');
+    const who = [
+      t('auth.roles', { roles: session.roles.join(', ') }),
+      session.communes.length ? t('auth.communes', { communes: session.communes.join(', ') }) : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
     const button = el('button', { type: 'button', id: 'sign-out' }, t('auth.signOut'));
     button.addEventListener('click', () => void signOut(location.pathname));
     box.append(el('span', { id: 'signed-in', title: who }, t('auth.signedInAs', { name: session.name ?? session.subject })), button);
@@ -79,7 +84,9 @@ function renderHeader(): void {
       {},
       ...SECTIONS.map((s) => el('a', { href: `#${s.id}` }, t(s.navKey))),
       // A caseworker's own commune's findings, one click from anywhere.
-      ...(readSession()?.communes.slice(0, 1).map((code) => el('a', { href: `#consistency/${code}`, id: 'nav-consistency' }, t('nav.consistency'))) ?? []),
+      ...(readSession()
+        ?.communes.slice(0, 1)
+        .map((code) => el('a', { href: `#consistency/${code}`, id: 'nav-consistency' }, t('nav.consistency'))) ?? []),
       el('a', { href: '/' }, t('app.playground')),
     ),
     el('div', { class: 'tools' }, languageSwitch(), account()),

@@ -25,7 +25,10 @@ export const overview: Section<{ city: any }> = {
   load: () => graphql(OVERVIEW.query, OVERVIEW.variables),
   render(target, { data, errors }) {
     const city = data?.city;
-    target.replaceChildren(el('h2', {}, t('overview.title')), el('p', { class: 'muted' }, t('overview.intro', { from: formatDate(V.from), to: formatDate(V.to), asOf: formatDate(V.asOf) })));
+    target.replaceChildren(
+      el('h2', {}, t('overview.title')),
+      el('p', { class: 'muted' }, t('overview.intro', { from: formatDate(V.from), to: formatDate(V.to), asOf: formatDate(V.asOf) })),
+    );
     target.append(...errorNotices(errors));
     if (!city) return;
 
@@ -72,13 +75,35 @@ export const overview: Section<{ city: any }> = {
         chartCard(
           t('overview.chart.housing'),
           [t('overview.housing.newHouses'), t('overview.housing.renovations'), t('overview.housing.allCompleted'), t('overview.housing.supported')],
-          [{ label: t('overview.series.houses'), values: [housing.newHousesCompleted, housing.renovationsCompleted, housing.housesCompleted, housing.housesSupported] }],
+          [
+            {
+              label: t('overview.series.houses'),
+              values: [housing.newHousesCompleted, housing.renovationsCompleted, housing.housesCompleted, housing.housesSupported],
+            },
+          ],
           { horizontal: true, id: 'chart-housing' },
         ),
         chartCard(
           t('overview.chart.employment', { year: V.year }),
-          [t('overview.employment.workersPlaced'), t('overview.employment.budgetFunded'), t('overview.employment.jobFairHires'), t('overview.employment.hiredAbroad'), t('overview.employment.enrolments')],
-          [{ label: t('overview.series.people'), values: [employment.workersPlaced, employment.budgetFundedPlacements, employment.jobFairHires, employment.jobFairHiresAbroad, employment.trainingEnrolments] }],
+          [
+            t('overview.employment.workersPlaced'),
+            t('overview.employment.budgetFunded'),
+            t('overview.employment.jobFairHires'),
+            t('overview.employment.hiredAbroad'),
+            t('overview.employment.enrolments'),
+          ],
+          [
+            {
+              label: t('overview.series.people'),
+              values: [
+                employment.workersPlaced,
+                employment.budgetFundedPlacements,
+                employment.jobFairHires,
+                employment.jobFairHiresAbroad,
+                employment.trainingEnrolments,
+              ],
+            },
+          ],
           { horizontal: true, id: 'chart-employment' },
         ),
       ),

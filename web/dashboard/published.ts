@@ -37,7 +37,12 @@ export const published: Section<unknown> = {
   render(target, { data, errors, withheld }) {
     target.replaceChildren(el('h2', {}, t('published.title')), el('p', { class: 'muted' }, t('published.intro')));
     target.append(...errorNotices(errors));
-    const rows = FIGURES.map((figure) => ({ figure, label: t(figure.label.key, figure.label.params), period: periodText(figure.period), value: data ? figure.value(data) : null }));
+    const rows = FIGURES.map((figure) => ({
+      figure,
+      label: t(figure.label.key, figure.label.params),
+      period: periodText(figure.period),
+      value: data ? figure.value(data) : null,
+    }));
     target.append(
       exportButtons('export-figures', () => ({
         fileName: 'published-figures',
@@ -64,7 +69,18 @@ export const published: Section<unknown> = {
         el(
           'table',
           { class: 'data', id: 'published-figures' },
-          el('thead', {}, el('tr', {}, el('th', {}, t('published.figure')), el('th', {}, t('published.period')), el('th', { class: 'num' }, t('published.published')), el('th', { class: 'num' }, t('published.graph')))),
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              el('th', {}, t('published.figure')),
+              el('th', {}, t('published.period')),
+              el('th', { class: 'num' }, t('published.published')),
+              el('th', { class: 'num' }, t('published.graph')),
+            ),
+          ),
           el(
             'tbody',
             {},

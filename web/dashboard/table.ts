@@ -77,7 +77,13 @@ export class SortableTable<Row> {
         const tr = el(
           'tr',
           { 'data-key': this.options.rowKey(row) },
-          ...this.columns.map((c) => el('td', { class: c.numeric ? 'num' : undefined, 'data-value': String(c.value(row) ?? '') }, c.format ? c.format(row) : String(c.value(row) ?? '–'))),
+          ...this.columns.map((c) =>
+            el(
+              'td',
+              { class: c.numeric ? 'num' : undefined, 'data-value': String(c.value(row) ?? '') },
+              c.format ? c.format(row) : String(c.value(row) ?? '–'),
+            ),
+          ),
         );
         if (this.options.onRowClick) {
           tr.classList.add('link');

@@ -24,7 +24,9 @@ interface CommuneRow {
 
 /** The change in poor and near-poor households together; unknown when a count is withheld. */
 function change(c: Counts): number | null {
-  return c.poor === null || c.nearPoor === null || c.currentPoor === null || c.currentNearPoor === null ? null : c.poor + c.nearPoor - (c.currentPoor + c.currentNearPoor);
+  return c.poor === null || c.nearPoor === null || c.currentPoor === null || c.currentNearPoor === null
+    ? null
+    : c.poor + c.nearPoor - (c.currentPoor + c.currentNearPoor);
 }
 
 function signed(n: number | null): string {
@@ -32,7 +34,14 @@ function signed(n: number | null): string {
 }
 
 function columns(): Column<CommuneRow>[] {
-  const count = (key: keyof Counts, label: string): Column<CommuneRow> => ({ key, label, numeric: true, kind: 'count', value: (r) => r.counts[key], format: (r) => formatNumber(r.counts[key]) });
+  const count = (key: keyof Counts, label: string): Column<CommuneRow> => ({
+    key,
+    label,
+    numeric: true,
+    kind: 'count',
+    value: (r) => r.counts[key],
+    format: (r) => formatNumber(r.counts[key]),
+  });
   return [
     { key: 'code', label: t('column.code'), value: (r) => r.commune.code },
     { key: 'name', label: t('column.name'), value: (r) => r.commune.name },
@@ -61,12 +70,22 @@ export const whatIf: Section<{ povertyWhatIf: any }> = {
     const city: Counts & { reviewedHouseholds: number | null } = result.city;
     const standard = result.standard;
     const rows: CommuneRow[] = result.communes ?? [];
-    const table = new SortableTable(columns(), rows, { id: 'what-if-table', rowKey: (r) => r.commune.code, onRowClick: (r) => (location.hash = `commune/${r.commune.code}`), sort });
+    const table = new SortableTable(columns(), rows, {
+      id: 'what-if-table',
+      rowKey: (r) => r.commune.code,
+      onRowClick: (r) => (location.hash = `commune/${r.commune.code}`),
+      sort,
+    });
     target.append(
       el(
         'p',
         { class: 'muted' },
-        t('whatIf.intro', { households: formatNumber(city.reviewedHouseholds), year: result.year, rural: formatDong(standard.ruralIncomeLine), urban: formatDong(standard.urbanIncomeLine) }),
+        t('whatIf.intro', {
+          households: formatNumber(city.reviewedHouseholds),
+          year: result.year,
+          rural: formatDong(standard.ruralIncomeLine),
+          urban: formatDong(standard.urbanIncomeLine),
+        }),
       ),
       el(
         'div',

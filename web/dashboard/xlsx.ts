@@ -22,7 +22,9 @@ export async function workbookOf(file: ExportFile, notesSheetName: string): Prom
     }));
     for (const row of sheet.rows) {
       // Money arrives as exact decimal strings; a number only where a double holds it exactly.
-      worksheet.addRow(row.map((cell, i) => (sheet.columns[i]!.kind !== 'text' && typeof cell === 'string' && Number.isSafeInteger(Number(cell)) ? Number(cell) : cell)));
+      worksheet.addRow(
+        row.map((cell, i) => (sheet.columns[i]!.kind !== 'text' && typeof cell === 'string' && Number.isSafeInteger(Number(cell)) ? Number(cell) : cell)),
+      );
     }
     worksheet.getRow(1).font = { bold: true };
     worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: Math.max(1, sheet.columns.length) } };
@@ -30,5 +32,5 @@ export async function workbookOf(file: ExportFile, notesSheetName: string): Prom
   const notes = workbook.addWorksheet(notesSheetName.slice(0, 31));
   notes.columns = [{ key: 'note', width: 120 }];
   for (const note of file.notes) notes.addRow([note]);
-  return (await workbook.xlsx.writeBuffer());
+  return await workbook.xlsx.writeBuffer();
 }

@@ -89,7 +89,9 @@ function Account() {
       {signInAvailable() &&
         (session ? (
           <>
-            <span id="signed-in" title={session.name ?? session.subject}>{t('auth.signedInAs', { name: session.name ?? session.subject })}</span>
+            <span id="signed-in" title={session.name ?? session.subject}>
+              {t('auth.signedInAs', { name: session.name ?? session.subject })}
+            </span>
             <button type="button" id="sign-out" className="pg-button" onClick={() => void signOut('/')}>
               {t('auth.signOut')}
             </button>

@@ -9,10 +9,7 @@ import type { CityResolvers } from './types.generated.js';
 export const City: CityResolvers = {
   __resolveReference: resolveCityReference,
   creditFigures: async (_, { from, to }, ctx) => {
-    const [area, programmes] = await Promise.all([
-      ctx.loaders.cityDisbursements.load(checkPeriod(from, to)),
-      ctx.loaders.allProgrammes.load('all'),
-    ]);
+    const [area, programmes] = await Promise.all([ctx.loaders.cityDisbursements.load(checkPeriod(from, to)), ctx.loaders.allProgrammes.load('all')]);
     return toCreditFigures(from, to, area, programmes, '');
   },
   creditOutstanding: async (_, { asOf }, ctx) => {

@@ -9,8 +9,7 @@ const ofCommune = perCommune(housingLoanFacts);
 
 export const CommuneConsistency: CommuneConsistencyResolvers = {
   ...base.CommuneConsistency,
-  housingLoanFacts: async (ref, _, ctx) =>
-    ctx.auth.canSeeCommune(ref.communeCode) ? ofCommune(ctx, ref.communeCode, checkYear(ref.year)) : [],
+  housingLoanFacts: async (ref, _, ctx) => (ctx.auth.canSeeCommune(ref.communeCode) ? ofCommune(ctx, ref.communeCode, checkYear(ref.year)) : []),
 };
 
 export const CityConsistency: CityConsistencyResolvers = {

@@ -18,10 +18,8 @@ export const Loan: LoanResolvers = {
   jobsCreated: (l) => l.jobs_created,
   writtenOffOn: (l) => l.written_off_on,
   repayments: (l, _, ctx) => ctx.loaders.repaymentsByLoan.load(l.id),
-  principalRepaid: async (l, _, ctx) =>
-    (await ctx.loaders.repaymentsByLoan.load(l.id)).reduce((sum, r) => sum + r.principal, 0),
-  outstanding: async (l, { asOf }, ctx) =>
-    outstandingOf(l, await ctx.loaders.repaymentsByLoan.load(l.id), asOf ?? todayInHanoi()),
+  principalRepaid: async (l, _, ctx) => (await ctx.loaders.repaymentsByLoan.load(l.id)).reduce((sum, r) => sum + r.principal, 0),
+  outstanding: async (l, { asOf }, ctx) => outstandingOf(l, await ctx.loaders.repaymentsByLoan.load(l.id), asOf ?? todayInHanoi()),
 };
 
 export const LoanRepayment: LoanRepaymentResolvers = {

@@ -19,7 +19,13 @@ const disbursed = (r: DisbursementRow | undefined) => ({
  * `area` is the commune's code, or '' for the city: kept on the object (not a field) for
  * `borrowingHouseholdsUnder`, which reads its own statement.
  */
-export function toCreditFigures(from: string, to: string, area: AreaFigures<DisbursementRow> | undefined, programmes: readonly LoanProgramme[], areaCode: string) {
+export function toCreditFigures(
+  from: string,
+  to: string,
+  area: AreaFigures<DisbursementRow> | undefined,
+  programmes: readonly LoanProgramme[],
+  areaCode: string,
+) {
   return {
     areaCode,
     from,
@@ -55,7 +61,11 @@ export const CreditFigures: CreditFiguresResolvers = {
     if (programmes.length === 0) throw badInput('programmes', 'programmes is empty: name at least one programme code (see loanProgrammes)');
     const known = new Set((await ctx.loaders.allProgrammes.load('all')).map((p) => p.code));
     const unknown = programmes.filter((code) => !known.has(code));
-    if (unknown.length) throw badInput('programmes', `programmes names ${unknown.map((c) => `"${c.slice(0, 40)}"`).join(', ')}, not a programme code; the codes are ${[...known].join(', ')}`);
+    if (unknown.length)
+      throw badInput(
+        'programmes',
+        `programmes names ${unknown.map((c) => `"${c.slice(0, 40)}"`).join(', ')}, not a programme code; the codes are ${[...known].join(', ')}`,
+      );
     const codes = [...new Set(programmes)].sort();
     if (codes.length !== programmes.length) throw badInput('programmes', 'programmes names a programme more than once');
     if (!ctx.auth.exact && !PUBLISHED_GROUPS.some((group) => group.join(',') === codes.join(','))) {

@@ -4,7 +4,6 @@ import type { CityResolvers } from './types.generated.js';
 
 export const City: CityResolvers = {
   __resolveReference: resolveCityReference,
-  employmentFigures: async (_, { year }, ctx) =>
-    toEmploymentFigures(await ctx.loaders.cityFigures.load(year)),
+  employmentFigures: async (_, { year }, ctx) => toEmploymentFigures(await ctx.loaders.cityFigures.load(year)),
   labourStatistics: (_, { year }, ctx) => ctx.loaders.labourStatisticsByYear.load(year),
 };

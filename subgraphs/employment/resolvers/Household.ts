@@ -12,8 +12,6 @@ export const Household: HouseholdResolvers = {
 };
 
 export const HouseholdEmployment: HouseholdEmploymentResolvers = {
-  placements: async (e, _, ctx) =>
-    e.householdId === undefined ? [] : visible(await ctx.loaders.placementsByHousehold.load(e.householdId), ctx),
-  trainingEnrolments: async (e, _, ctx) =>
-    e.householdId === undefined ? [] : visible(await ctx.loaders.enrolmentsByHousehold.load(e.householdId), ctx),
+  placements: async (e, _, ctx) => (e.householdId === undefined ? [] : visible(await ctx.loaders.placementsByHousehold.load(e.householdId), ctx)),
+  trainingEnrolments: async (e, _, ctx) => (e.householdId === undefined ? [] : visible(await ctx.loaders.enrolmentsByHousehold.load(e.householdId), ctx)),
 };

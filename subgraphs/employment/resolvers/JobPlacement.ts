@@ -9,7 +9,6 @@ export const JobPlacement: JobPlacementResolvers = {
   destinationCountry: (p) => p.destination_country,
   placedOn: (p) => p.placed_on,
   monthlyWage: (p) => p.monthly_wage,
-  jobFair: (p, _, ctx) =>
-    p.job_fair_id === null ? null : ctx.loaders.jobFairById.load(p.job_fair_id),
+  jobFair: (p, _, ctx) => (p.job_fair_id === null ? null : ctx.loaders.jobFairById.load(p.job_fair_id)),
   fromPoorOrNearPoorHousehold: (p) => poorOrNearPoor(p.household_classification),
 };

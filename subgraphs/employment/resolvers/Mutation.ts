@@ -1,4 +1,3 @@
-
 import { notInFuture, optionalText, requiredText } from '../../../platform/inputs.js';
 import { auditedWrite } from '../../../platform/audit.js';
 import { badInput } from '../../../platform/errors.js';

@@ -8,8 +8,6 @@ import type { EmploymentFiguresResolvers } from './types.generated.js';
  * fields and nothing else.)
  */
 export const EmploymentFigures: EmploymentFiguresResolvers = {
-  overseasPlacements: (f, _, ctx, info) =>
-    unlessWithheld(f.domesticPlacements, f.overseasPlacements, ctx.auth, info),
-  domesticPlacements: (f, _, ctx, info) =>
-    unlessWithheld(f.overseasPlacements, f.domesticPlacements, ctx.auth, info),
+  overseasPlacements: (f, _, ctx, info) => unlessWithheld(f.domesticPlacements, f.overseasPlacements, ctx.auth, info),
+  domesticPlacements: (f, _, ctx, info) => unlessWithheld(f.overseasPlacements, f.domesticPlacements, ctx.auth, info),
 };

@@ -11,10 +11,7 @@ export const City: CityResolvers = {
   },
   fundForThePoor: async (_, { from, to }, ctx) => {
     const period = checkPeriod(from, to);
-    const [contributions, figures] = await Promise.all([
-      ctx.loaders.contributionsByPeriod.load(period),
-      ctx.loaders.periodFigures.load(period),
-    ]);
+    const [contributions, figures] = await Promise.all([ctx.loaders.contributionsByPeriod.load(period), ctx.loaders.periodFigures.load(period)]);
     return toFundFigures(period, contributions, cityTotals(figures));
   },
 };

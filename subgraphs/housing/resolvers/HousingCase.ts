@@ -10,8 +10,7 @@ export const HousingCase: HousingCaseResolvers = {
   cancellationDate: (c) => c.cancellation_date,
   cancellationReason: (c) => c.cancellation_reason,
   fundingLines: (c, _, ctx) => ctx.loaders.fundingLinesByCase.load(c.id),
-  totalFunding: async (c, _, ctx) =>
-    (await ctx.loaders.fundingLinesByCase.load(c.id)).reduce((sum, l) => sum + l.amount, 0),
+  totalFunding: async (c, _, ctx) => (await ctx.loaders.fundingLinesByCase.load(c.id)).reduce((sum, l) => sum + l.amount, 0),
 };
 
 export const HousingFundingLine: HousingFundingLineResolvers = {

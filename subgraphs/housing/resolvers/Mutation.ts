@@ -27,7 +27,10 @@ function vbspTotal(lines: readonly { source: HousingFundingSource; amount: numbe
 
 /** The first VBSP line's index, for naming the refused field. */
 function vbspField(lines: readonly HousingFundingLineInput[]): string {
-  return `fundingLines[${Math.max(0, lines.findIndex((l) => l.source === 'vbsp_housing_loan'))}].source`;
+  return `fundingLines[${Math.max(
+    0,
+    lines.findIndex((l) => l.source === 'vbsp_housing_loan'),
+  )}].source`;
 }
 
 function caseIdOf(input: { caseId: string }): number {
@@ -170,7 +173,10 @@ export const Mutation: MutationResolvers = {
     return step(ctx, 'cancelHousingCase', caseId, 'cancel', async (locked, to, trx) => {
       const earliest = locked.start_date ?? locked.approval_date;
       if (input.cancellationDate < earliest) {
-        throw badInput('cancellationDate', `cancellationDate ${input.cancellationDate} is before ${locked.start_date ? 'the start' : 'the approval'} date ${earliest}`);
+        throw badInput(
+          'cancellationDate',
+          `cancellationDate ${input.cancellationDate} is before ${locked.start_date ? 'the start' : 'the approval'} date ${earliest}`,
+        );
       }
       return repo.updateCase(trx, caseId, { status: to, cancellation_date: input.cancellationDate, cancellation_reason: reason });
     });

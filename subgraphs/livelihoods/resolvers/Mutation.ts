@@ -73,10 +73,7 @@ export const Mutation: MutationResolvers = {
     const project = await repo.findProject(ctx.db, input.projectCode);
     if (!project) throw badInput('projectCode', `unknown livelihood project "${input.projectCode}"`);
     if (input.startDate < project.start_date || input.startDate > project.end_date) {
-      throw badInput(
-        'startDate',
-        `startDate ${input.startDate} is outside the project's period (${project.start_date} to ${project.end_date})`,
-      );
+      throw badInput('startDate', `startDate ${input.startDate} is outside the project's period (${project.start_date} to ${project.end_date})`);
     }
 
     // Eligibility: the poor / near-poor lists in force during calendar year Y are those of the

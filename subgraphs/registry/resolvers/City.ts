@@ -11,11 +11,9 @@ export const City: CityResolvers = {
   consistency: (_, { year }) => ({ year: checkYear(year) }),
   communeCount: async (_, __, ctx) => (await allCommunes(ctx)).length,
   wardCount: async (_, __, ctx) => (await allCommunes(ctx)).filter((c) => c.kind === 'ward').length,
-  ruralCommuneCount: async (_, __, ctx) =>
-    (await allCommunes(ctx)).filter((c) => c.kind === 'rural').length,
+  ruralCommuneCount: async (_, __, ctx) => (await allCommunes(ctx)).filter((c) => c.kind === 'rural').length,
   householdCount: (_, { year }, ctx) => ctx.loaders.cityHouseholdCount.load(year),
-  povertyFigures: async (_, { year }, ctx) =>
-    toPovertyFigures(await ctx.loaders.cityFigures.load(year)),
+  povertyFigures: async (_, { year }, ctx) => toPovertyFigures(await ctx.loaders.cityFigures.load(year)),
   povertyTrend: async (_, { fromYear, toYear }, ctx) =>
     (await ctx.loaders.cityFigures.loadMany(yearRange(fromYear, toYear))).map((f) => {
       if (f instanceof Error) throw f;

@@ -94,7 +94,12 @@ export const consistencyQuery: QueryResolvers = {
     checkYear(year);
     const communes = scopedCommunes(ctx, communeCodes);
     const reviews = (await repo.findLatestReviewsOfYear(ctx.db, communes, year)).filter((r) => !deprivedOn || r.deprivations.includes(deprivedOn));
-    const members = reviews.length ? await repo.findMembersByHouseholdIds(ctx.db, reviews.map((r) => r.household_id)) : [];
+    const members = reviews.length
+      ? await repo.findMembersByHouseholdIds(
+          ctx.db,
+          reviews.map((r) => r.household_id),
+        )
+      : [];
     const membersOf = new Map<number, Array<{ id: string; birthYear: number }>>();
     for (const m of members) membersOf.set(m.household_id, [...(membersOf.get(m.household_id) ?? []), { id: String(m.id), birthYear: m.birth_year }]);
     return reviews.map((r) => ({

@@ -1,4 +1,3 @@
-
 import { auditedWrite } from '../../../platform/audit.js';
 import { badInput, violatesUnique } from '../../../platform/errors.js';
 import { requireId } from '../../../platform/ids.js';
@@ -86,7 +85,10 @@ export const Mutation: MutationResolvers = {
     if (input.reviewDate > todayInHanoi()) throw badInput('reviewDate', `reviewDate ${input.reviewDate} is in the future`);
     // The periodic review runs from 1 September to 14 December (Decree 07/2021, as the schema says).
     if ((input.kind ?? 'periodic') === 'periodic' && !(input.reviewDate.slice(5) >= '09-01' && input.reviewDate.slice(5) <= '12-14')) {
-      throw badInput('reviewDate', `a periodic review runs from 1 September to 14 December; ${input.reviewDate} is outside it (record a REGULAR review instead)`);
+      throw badInput(
+        'reviewDate',
+        `a periodic review runs from 1 September to 14 December; ${input.reviewDate} is outside it (record a REGULAR review instead)`,
+      );
     }
 
     try {

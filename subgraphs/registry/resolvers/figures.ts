@@ -34,10 +34,8 @@ export function toPovertyFigures(f: Figures) {
  * the rate of the published (perturbed) counts, withheld with a withheld count.
  */
 export const PovertyFigures: PovertyFiguresResolvers = {
-  poorRatePercent: (f, _, ctx, info) =>
-    derivedShare(ctx.auth, info, f, f.poor, f.households, f.poorRatePercent),
-  nearPoorRatePercent: (f, _, ctx, info) =>
-    derivedShare(ctx.auth, info, f, f.nearPoor, f.households, f.nearPoorRatePercent),
+  poorRatePercent: (f, _, ctx, info) => derivedShare(ctx.auth, info, f, f.poor, f.households, f.poorRatePercent),
+  nearPoorRatePercent: (f, _, ctx, info) => derivedShare(ctx.auth, info, f, f.nearPoor, f.households, f.nearPoorRatePercent),
 };
 
 export const MAX_TREND_YEARS = 20;

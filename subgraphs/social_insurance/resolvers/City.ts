@@ -8,6 +8,5 @@ export const City: CityResolvers = {
   socialFigures: (_, { from, to }, ctx) => {
     return ctx.loaders.cityFigures.load(checkPeriod(from, to));
   },
-  socialReportedStatistics: async (_, __, ctx) =>
-    (await findReportedStatistics(ctx.db)).map((s) => ({ ...s, value: Number(s.value) })),
+  socialReportedStatistics: async (_, __, ctx) => (await findReportedStatistics(ctx.db)).map((s) => ({ ...s, value: Number(s.value) })),
 };

@@ -3,7 +3,6 @@ import { parseId } from '../../../platform/ids.js';
 import type { HouseholdSocialSupportParent } from './parents.js';
 import type { HouseholdResolvers, HouseholdSocialSupportResolvers } from './types.generated.js';
 
-
 function householdIdOf(id: string): number | null {
   return parseId(id) ?? null;
 }
@@ -34,16 +33,10 @@ export const Household: HouseholdResolvers = {
 };
 
 export const HouseholdSocialSupport: HouseholdSocialSupportResolvers = {
-  healthInsuranceCards: (s, _, ctx) =>
-    visible(s, ctx, (id) => ctx.loaders.healthInsuranceByHousehold.load(id)),
-  voluntaryContributions: (s, _, ctx) =>
-    visible(s, ctx, (id) => ctx.loaders.voluntaryByHousehold.load(id)),
-  tuitionSupports: (s, _, ctx) =>
-    visible(s, ctx, (id) => ctx.loaders.tuitionByHousehold.load(id)),
-  electricitySubsidies: (s, _, ctx) =>
-    visible(s, ctx, (id) => ctx.loaders.electricityByHousehold.load(id)),
-  socialAllowances: (s, _, ctx) =>
-    visible(s, ctx, (id) => ctx.loaders.allowancesByHousehold.load(id)),
-  emergencyReliefs: (s, _, ctx) =>
-    visible(s, ctx, (id) => ctx.loaders.reliefByHousehold.load(id)),
+  healthInsuranceCards: (s, _, ctx) => visible(s, ctx, (id) => ctx.loaders.healthInsuranceByHousehold.load(id)),
+  voluntaryContributions: (s, _, ctx) => visible(s, ctx, (id) => ctx.loaders.voluntaryByHousehold.load(id)),
+  tuitionSupports: (s, _, ctx) => visible(s, ctx, (id) => ctx.loaders.tuitionByHousehold.load(id)),
+  electricitySubsidies: (s, _, ctx) => visible(s, ctx, (id) => ctx.loaders.electricityByHousehold.load(id)),
+  socialAllowances: (s, _, ctx) => visible(s, ctx, (id) => ctx.loaders.allowancesByHousehold.load(id)),
+  emergencyReliefs: (s, _, ctx) => visible(s, ctx, (id) => ctx.loaders.reliefByHousehold.load(id)),
 };

@@ -105,7 +105,8 @@ export const Mutation: MutationResolvers = {
       });
       return { healthInsuranceSupport };
     } catch (error) {
-      if (violatesUnique(error, 'health_insurance_support_member_year_key')) throw badInput('year', `person ${member.id} already has a supported health-insurance card for ${input.year}`);
+      if (violatesUnique(error, 'health_insurance_support_member_year_key'))
+        throw badInput('year', `person ${member.id} already has a supported health-insurance card for ${input.year}`);
       throw error;
     }
   },

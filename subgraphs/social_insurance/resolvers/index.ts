@@ -7,14 +7,7 @@ import { enums } from './enums.js';
 import { Household, HouseholdSocialSupport } from './Household.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
-import {
-  ElectricitySubsidy,
-  EmergencyRelief,
-  HealthInsuranceSupport,
-  SocialAllowance,
-  TuitionSupport,
-  VoluntaryInsuranceSupport,
-} from './records.js';
+import { ElectricitySubsidy, EmergencyRelief, HealthInsuranceSupport, SocialAllowance, TuitionSupport, VoluntaryInsuranceSupport } from './records.js';
 import type { Resolvers } from './types.generated.js';
 
 export const resolvers: Resolvers = {

@@ -1,12 +1,5 @@
 // The parent each GraphQL type's resolvers receive, read by scripts/codegen.ts (see there).
-import type {
-  ElectricitySubsidy,
-  EmergencyRelief,
-  HealthInsuranceSupport,
-  SocialAllowance,
-  TuitionSupport,
-  VoluntaryInsuranceSupport,
-} from '../db/tables.js';
+import type { ElectricitySubsidy, EmergencyRelief, HealthInsuranceSupport, SocialAllowance, TuitionSupport, VoluntaryInsuranceSupport } from '../db/tables.js';
 import type { Figures } from '../loaders.js';
 
 export type HealthInsuranceSupportParent = HealthInsuranceSupport;

@@ -1,4 +1,11 @@
-import type { ElectricitySubsidyResolvers, EmergencyReliefResolvers, HealthInsuranceSupportResolvers, SocialAllowanceResolvers, TuitionSupportResolvers, VoluntaryInsuranceSupportResolvers } from './types.generated.js';
+import type {
+  ElectricitySubsidyResolvers,
+  EmergencyReliefResolvers,
+  HealthInsuranceSupportResolvers,
+  SocialAllowanceResolvers,
+  TuitionSupportResolvers,
+  VoluntaryInsuranceSupportResolvers,
+} from './types.generated.js';
 
 // The one mapping place from each table's snake_case row to its GraphQL type. People,
 // households and communes are entity references that the registry resolves.
