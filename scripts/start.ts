@@ -2,6 +2,7 @@ import path from 'node:path';
 import { olderEmbeddedLayout } from '../db/config.js';
 import { Databases } from '../db/index.js';
 import { buildAssets } from '../platform/assets.js';
+import { loadOperations } from '../platform/operations.js';
 import { startTracing } from '../platform/tracing.js';
 import { startStack, type Stack } from './stack.js';
 
@@ -116,9 +117,13 @@ if (stack.identityProvider) {
 }
 log(`\ngateway ready at ${stack.gatewayUrl} (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 log(`dashboard: ${dashboard}   playground: ${stack.gatewayUrl.replace(/\/graphql$/, '/')}`);
-log(
-  `try: curl -s -X POST -H 'content-type: application/json' --data '{"query":"{ communes { code name povertyFigures(year: 2024) { poor nearPoor } } }"}' ${stack.gatewayUrl}`,
-);
+// The README's first query, a registered operation: the one document a caller without a token
+// may send as they like (any other needs a token, and would greet a new user with a refusal).
+const readmeQuery = loadOperations()
+  .find((o) => o.name === 'readme-communes')!
+  .document.replace(/^#.*$/gm, '')
+  .trim();
+log(`try: curl -s -X POST -H 'content-type: application/json' --data '${JSON.stringify({ query: readmeQuery })}' ${stack.gatewayUrl}`);
 log('Ctrl-C stops it.');
 // Bundle the playground and dashboard now, so the first visit does not wait for it. A Ctrl-C
 // meanwhile stops esbuild's service too (it is in the same process group), which may be seen

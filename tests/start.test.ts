@@ -96,6 +96,12 @@ describe.runIf(!process.env.DATABASE_URL)('npm start', () => {
     // The README's first query, as a new user sends it.
     const communes = await postGraphQL(first.url, loadOperations().find((o) => o.name === 'readme-communes')!.document);
     expect(communes.data.communes).toHaveLength(126);
+    // The query the start-up lines suggest, as printed: answered without a token.
+    const suggested = /^try: curl .* --data '(.*)' (\S+)$/m.exec(first.output());
+    expect(suggested?.[2]).toBe(first.url);
+    const tried = await postGraphQL(first.url, (JSON.parse(suggested![1]!) as { query: string }).query);
+    expect(tried.errors).toBeUndefined();
+    expect(tried.data.communes).toHaveLength(126);
     // `npm run token` mints with the secret the first start made in the data folder.
     const minted = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--role', 'administrator'], {
       env: { ...process.env, ...env },
