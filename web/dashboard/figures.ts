@@ -33,8 +33,11 @@ export interface DashboardFigure {
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const city = (d: PublishedFiguresQuery) => d.city;
 function byProgramme(d: PublishedFiguresQuery, codes: string[], field: 'loans' | 'borrowingHouseholds'): number | null {
-  const rows = city(d).credit?.byProgramme;
-  return rows ? rows.filter((p) => codes.includes(p.programme.code)).reduce((sum, p) => sum + Number(p[field]), 0) : null;
+  const counts = city(d)
+    .credit?.byProgramme.filter((p) => codes.includes(p.programme.code))
+    .map((p) => p[field]);
+  // A withheld count (null, for callers without exact counts) makes the sum unknown, not smaller.
+  return counts && !counts.includes(null) ? counts.reduce<number>((sum, n) => sum + Number(n), 0) : null;
 }
 function difference(a: unknown, b: unknown): number | null {
   return a === null || a === undefined || b === null || b === undefined ? null : Number(a) - Number(b);
