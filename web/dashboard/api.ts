@@ -78,9 +78,10 @@ export function prefetch(query: string, variables: object = {}): void {
 /**
  * POSTs one operation, with `Authorization: Bearer ...` when signed in. The answer to the same
  * request sent early (prefetch) is taken once, if there is one. A 401 to a token (expired,
- * revoked) renews it and sends again, once.
+ * revoked) renews it and sends again, once. Not exported: the sections go through send(), so
+ * that every answer is typed by its operation.
  */
-export async function graphql<T>(query: string, variables: object = {}): Promise<GraphQLResult<T>> {
+async function graphql<T>(query: string, variables: object = {}): Promise<GraphQLResult<T>> {
   const request = JSON.stringify({ query, variables });
   let token = await tokenSource();
   const key = `${token}\n${request}`;
