@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { dateSegments, FIRST_DAY, type DateSegment } from '../platform/date-segments.js';
+import type { CityOverviewQuery, CommuneKind, CommuneScorecardQuery } from '../schema/operations/types.generated.js';
 
 // The floor: the numbers of the commune scorecard and of the city overview computed by
 // hand-written SQL straight on the subgraphs' schemas, with no GraphQL, no gateway and no
@@ -28,15 +29,16 @@ export interface FloorStatement {
   values: unknown[];
 }
 
-export interface FloorQuery {
+/** Data: the operation's answer (schema/operations/types.generated.ts), or the part of it the floor computes. */
+export interface FloorQuery<Data = unknown> {
   operation: string;
   statements(v: FloorVariables): FloorStatement[];
   /** The GraphQL `data` the statements' JSON values add up to (the fields it computes). */
-  assemble(results: unknown[], v: FloorVariables): unknown;
+  assemble(results: unknown[], v: FloorVariables): Data;
 }
 
 const rate = (n: number, households: number | null) => (households ? (n / households) * 100 : null);
-const kindEnum = (kind: string) => (kind === 'ward' ? 'WARD' : 'RURAL_COMMUNE');
+const kindEnum = (kind: string): CommuneKind => (kind === 'ward' ? 'WARD' : 'RURAL_COMMUNE');
 /** Money travels as a decimal string in GraphQL. */
 const money = (n: number | string | null | undefined) => String(n ?? 0);
 
@@ -57,12 +59,9 @@ function yearSpan(year: number) {
   return { yFrom: `${year}-01-01`, yTo: `${year}-12-31` };
 }
 
-interface ScorecardRow {
-  code: string;
-  [field: string]: unknown;
-}
+type ScorecardRow = CommuneScorecardQuery['communes'][number];
 
-export const communeScorecardFloor: FloorQuery = {
+export const communeScorecardFloor: FloorQuery<CommuneScorecardQuery> = {
   operation: 'commune-scorecard',
   statements: ({ from, to, year, asOf }) => {
     const period = dateSegments(from, to);
@@ -202,7 +201,8 @@ export const communeScorecardFloor: FloorQuery = {
   },
 };
 
-export const cityOverviewFloor: FloorQuery = {
+// Every field of the answer but the city's name, which is no figure.
+export const cityOverviewFloor: FloorQuery<{ city: Omit<CityOverviewQuery['city'], 'name'> }> = {
   operation: 'city-overview',
   statements: ({ from, to, year, asOf }) => {
     const { yFrom, yTo } = yearSpan(year);

@@ -54,7 +54,8 @@ const scorecard = loadOperations().find((o) => o.name === 'commune-scorecard')!;
 const maxClients = Math.max(...CLIENTS);
 const tokens = await Promise.all(Array.from({ length: maxClients }, (_, i) => stack.auth.mint({ sub: `bench-analyst-${i}`, roles: ['analyst'] })));
 
-async function post(query: string, variables: Record<string, unknown>, token: string, url = stack.gatewayUrl): Promise<any> {
+/** Data: the answer's type, named by the caller that wrote the query (these are not registered operations). */
+async function post<Data = unknown>(query: string, variables: Record<string, unknown>, token: string, url = stack.gatewayUrl): Promise<Data> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -62,7 +63,7 @@ async function post(query: string, variables: Record<string, unknown>, token: st
   });
   const body = (await response.json()) as { data?: unknown; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 400));
-  return body.data;
+  return body.data as Data;
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
@@ -91,8 +92,8 @@ function writer() {
   const done = (async () => {
     const token = await stack.auth.mint({ sub: 'bench-writer', roles: ['credit-writer'] });
     const admin = await stack.auth.mint({ sub: 'bench-admin', roles: ['administrator'] });
-    const list = await post(`{ households(first: 50) { edges { node { id } } } }`, {}, admin);
-    const ids: string[] = list.households.edges.map((e: any) => e.node.id);
+    const list = await post<{ households: { edges: Array<{ node: { id: string } }> } }>(`{ households(first: 50) { edges { node { id } } } }`, {}, admin);
+    const ids = list.households.edges.map((e) => e.node.id);
     while (!stop) {
       const id = ids[writes % ids.length]!;
       await post(
@@ -158,7 +159,7 @@ const FIELDS: Record<string, string> = {
   employment: `employmentFigures(year: ${year}) { placements trainingEnrolments }`,
   livelihoods: `livelihoodFigures(from: "${from}", to: "${to}") { householdsSupported supportValue }`,
 };
-const codes: string[] = (await post('{ communes { code } }', {}, tokens[0]!)).communes.map((c: { code: string }) => c.code);
+const codes = (await post<{ communes: Array<{ code: string }> }>('{ communes { code } }', {}, tokens[0]!)).communes.map((c) => c.code);
 const representations = codes.map((code) => ({ __typename: 'Commune', code }));
 for (const [name, fields] of Object.entries(FIELDS)) {
   const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Commune { ${fields} } } }`;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { loadOperations, type DashboardOperation } from '../platform/operations.js';
+import type { CommuneScorecardQuery, CoverageGapsQuery, Household360Query } from '../schema/operations/types.generated.js';
 import { benchHeaders } from './auth.js';
 import { parseConfig, type BenchConfig } from './config.js';
 import { ensureDataset, withClient, type Dataset } from './data.js';
@@ -106,15 +107,17 @@ async function statementVariants(
   stack: BenchStack,
   gatewayUrl: string,
   prepared: Prepared,
-  answer: any,
+  /** Our gateway's `data` for the operation (null when it answered none), typed below by the operation's name. */
+  answer: unknown,
   dataset: Dataset,
   samples: number,
 ): Promise<StatementVariant[]> {
   const variants: Array<{ variant: string; holds: string; document: string; variables: Record<string, unknown> }> = [];
   const { op } = prepared;
-  if (op.name === 'commune-scorecard' && Array.isArray(answer?.communes)) {
-    const codes = (answer.communes as Array<{ code: string }>).slice(0, 2).map((c) => c.code);
-    variants.push({ variant: 'all communes', holds: `${answer.communes.length} communes`, document: op.document, variables: op.variables });
+  const scorecard = op.name === 'commune-scorecard' ? (answer as CommuneScorecardQuery | null) : null;
+  if (scorecard) {
+    const codes = scorecard.communes.slice(0, 2).map((c) => c.code);
+    variants.push({ variant: 'all communes', holds: `${scorecard.communes.length} communes`, document: op.document, variables: op.variables });
     variants.push({
       variant: 'two communes',
       holds: '2 communes',
@@ -123,7 +126,8 @@ async function statementVariants(
     });
   }
   if (op.name === 'coverage-gaps' && /first:\s*100/.test(op.document)) {
-    variants.push({ variant: 'page of 100', holds: `${answer?.households?.edges?.length ?? '?'} households`, document: op.document, variables: op.variables });
+    const gaps = answer as CoverageGapsQuery | null;
+    variants.push({ variant: 'page of 100', holds: `${gaps?.households.edges.length ?? '?'} households`, document: op.document, variables: op.variables });
     variants.push({ variant: 'page of 5', holds: '5 households', document: op.document.replace(/first:\s*100/, 'first: 5'), variables: op.variables });
   }
   if (op.name === 'household-360') {
@@ -135,7 +139,7 @@ async function statementVariants(
     });
     variants.push({
       variant: `household ${String(op.variables.id)}`,
-      holds: `${answer?.household?.loans?.length ?? 0} loans`,
+      holds: `${(answer as Household360Query | null)?.household?.loans?.length ?? 0} loans`,
       document: op.document,
       variables: op.variables,
     });

@@ -47,7 +47,8 @@ function send(url: string, body: string, headers: Record<string, string>): Promi
 }
 
 export interface GraphQLResult {
-  data?: any;
+  /** Typed by the caller that knows the operation (schema/operations/types.generated.ts); unknown here. */
+  data?: unknown;
   errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>;
   extensions?: Record<string, unknown>;
 }

@@ -15,6 +15,18 @@ export interface GraphQLResult<T> {
   withheld: number;
 }
 
+/**
+ * A registered operation with the types of its answer and variables (generated from the
+ * operation file: schema/operations/types.generated.ts). `data` is never set: it only carries
+ * the answer's type to send().
+ */
+export interface TypedOperation<Data, Variables extends object> {
+  query: string;
+  /** The operation file's example variables (its `Variables: {...}` comment). */
+  variables: Variables;
+  readonly data?: Data;
+}
+
 /** An answer as it came: the HTTP status and the parsed body ({} when it was not JSON). */
 interface RawAnswer {
   ok: boolean;
@@ -56,7 +68,7 @@ async function post(body: string, token: string): Promise<RawAnswer> {
  * the tab's token has expired: the dashboard renews it first, and a request without it would
  * be the public's.
  */
-export function prefetch(query: string, variables: Record<string, unknown> = {}): void {
+export function prefetch(query: string, variables: object = {}): void {
   const token = storedAccessToken();
   if (readSession() && !token) return;
   const body = JSON.stringify({ query, variables });
@@ -66,9 +78,10 @@ export function prefetch(query: string, variables: Record<string, unknown> = {})
 /**
  * POSTs one operation, with `Authorization: Bearer ...` when signed in. The answer to the same
  * request sent early (prefetch) is taken once, if there is one. A 401 to a token (expired,
- * revoked) renews it and sends again, once.
+ * revoked) renews it and sends again, once. Not exported: the sections go through send(), so
+ * that every answer is typed by its operation.
  */
-export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
+async function graphql<T>(query: string, variables: object = {}): Promise<GraphQLResult<T>> {
   const request = JSON.stringify({ query, variables });
   let token = await tokenSource();
   const key = `${token}\n${request}`;
@@ -83,6 +96,14 @@ export async function graphql<T>(query: string, variables: Record<string, unknow
   const errors = body.errors ?? (answer.ok ? [] : [{ message: `HTTP ${answer.status}` }]);
   // Without a token small counts come back null (withheld); the page says how many.
   return { data: body.data ?? null, errors, withheld: body.extensions?.withheld?.length ?? 0 };
+}
+
+/** Sends a registered operation (with its example variables unless given others), its answer typed. */
+export function send<Data, Variables extends object>(
+  operation: TypedOperation<Data, Variables>,
+  variables: Variables = operation.variables,
+): Promise<GraphQLResult<Data>> {
+  return graphql<Data>(operation.query, variables);
 }
 
 /** The example variables in an operation file's `Variables: {...}` comment (as platform/operations.ts reads them). */

@@ -1,16 +1,20 @@
 import { readSession } from '../auth/tokens.js';
 import { formatBillions, formatNumber, formatPercent } from '../format.js';
 import { t } from '../i18n.js';
-import { graphql, type GraphQLResult } from './api.js';
+import type { CommuneHouseholdsQuery, CommuneHouseholdsQueryVariables, CommuneYearsQuery } from '../../schema/operations/types.generated.js';
+import { send, type GraphQLResult } from './api.js';
 import { chartCard } from './charts.js';
 import { kindLabel } from './communes.js';
 import { el, errorBox, errorNotices } from './dom.js';
 import { exportButtons, exportNotes, type Cell, type ExportColumn } from './export.js';
 import { COMMUNE_HOUSEHOLD_RECORDS, COMMUNE_HOUSEHOLDS, COMMUNE_YEARS, SCORECARD } from './queries.js';
 
-const YEARS = [2021, 2022, 2023, 2024, 2025];
+// The years commune-years.graphql asks for, each with its aliases (credit2021, …).
+const YEARS = [2021, 2022, 2023, 2024, 2025] as const;
+type Year = (typeof YEARS)[number];
+type Commune = NonNullable<CommuneYearsQuery['commune']>;
 
-type Row = [key: string, cell: (c: any, year: number) => string];
+type Row = [key: string, cell: (c: Commune, year: Year) => string];
 
 const ROWS: Row[] = [
   ['households', (c, y) => formatNumber(trendOf(c, y)?.households)],
@@ -18,27 +22,27 @@ const ROWS: Row[] = [
   ['nearPoor', (c, y) => formatNumber(trendOf(c, y)?.nearPoor)],
   ['nearPoorRate', (c, y) => formatPercent(trendOf(c, y)?.nearPoorRatePercent)],
   ['escapedPoverty', (c, y) => formatNumber(trendOf(c, y)?.escapedPoverty)],
-  ['creditDisbursed', (c, y) => formatBillions(c[`credit${y}`]?.amountDisbursed)],
-  ['borrowingHouseholds', (c, y) => formatNumber(c[`credit${y}`]?.borrowingHouseholds)],
-  ['outstanding', (c, y) => formatBillions(c[`outstanding${y}`]?.outstanding)],
-  ['housesSupported', (c, y) => formatNumber(c[`housing${y}`]?.housesSupported)],
-  ['housesCompleted', (c, y) => formatNumber(c[`housing${y}`]?.housesCompleted)],
-  ['healthInsurance', (c, y) => formatNumber(c[`social${y}`]?.healthInsurance?.people)],
-  ['placements', (c, y) => formatNumber(c[`employment${y}`]?.placements)],
-  ['enrolments', (c, y) => formatNumber(c[`employment${y}`]?.trainingEnrolments)],
-  ['livelihoods', (c, y) => formatNumber(c[`livelihoods${y}`]?.householdsSupported)],
+  ['creditDisbursed', (c, y) => formatBillions(c[`credit${y}` as const]?.amountDisbursed)],
+  ['borrowingHouseholds', (c, y) => formatNumber(c[`credit${y}` as const]?.borrowingHouseholds)],
+  ['outstanding', (c, y) => formatBillions(c[`outstanding${y}` as const]?.outstanding)],
+  ['housesSupported', (c, y) => formatNumber(c[`housing${y}` as const]?.housesSupported)],
+  ['housesCompleted', (c, y) => formatNumber(c[`housing${y}` as const]?.housesCompleted)],
+  ['healthInsurance', (c, y) => formatNumber(c[`social${y}` as const]?.healthInsurance?.people)],
+  ['placements', (c, y) => formatNumber(c[`employment${y}` as const]?.placements)],
+  ['enrolments', (c, y) => formatNumber(c[`employment${y}` as const]?.trainingEnrolments)],
+  ['livelihoods', (c, y) => formatNumber(c[`livelihoods${y}` as const]?.householdsSupported)],
 ];
 
-function trendOf(commune: any, year: number): any {
-  return (commune.povertyTrend as any[] | undefined)?.find((y) => y.year === year);
+function trendOf(commune: Commune, year: Year) {
+  return commune.povertyTrend?.find((y) => y.year === year);
 }
 
 /** The commune page (#commune/<code>): its figures over the years (commune-years.graphql). */
-export async function loadCommune(code: string): Promise<GraphQLResult<{ commune: any }>> {
-  return graphql(COMMUNE_YEARS.query, { code });
+export async function loadCommune(code: string): Promise<GraphQLResult<CommuneYearsQuery>> {
+  return send(COMMUNE_YEARS, { code });
 }
 
-export function renderCommune(target: HTMLElement, code: string, answer: GraphQLResult<{ commune: any }> | null): HTMLElement | null {
+export function renderCommune(target: HTMLElement, code: string, answer: GraphQLResult<CommuneYearsQuery> | null): HTMLElement | null {
   target.replaceChildren(el('a', { href: '#communes', class: 'close' }, t('commune.close')));
   if (!answer) {
     target.append(el('p', { class: 'muted' }, t('commune.loading', { code })));
@@ -96,26 +100,16 @@ export function renderCommune(target: HTMLElement, code: string, answer: GraphQL
 
 // ---- household lists --------------------------------------------------------------------
 
-interface Member {
-  id: string;
-  fullName?: string;
-  nationalId?: string | null;
-  birthYear: number;
-  sex: string;
-  relation: string;
-}
-interface HouseholdNode {
-  id: string;
-  address?: string;
-  latestReview: { year: number; classification: string } | null;
-  members: Member[];
-}
+/** A household as commune-households.graphql gives it (the personal operation). */
+type PersonalNode = NonNullable<CommuneHouseholdsQuery['commune']>['households']['edges'][number]['node'];
+type PersonalMember = PersonalNode['members'][number];
+/** A member of either list: the personal fields only when the graph gave them (commune-household-records.graphql has none). */
+type Member = Omit<PersonalMember, 'fullName' | 'nationalId'> & Partial<Pick<PersonalMember, 'fullName' | 'nationalId'>>;
+type HouseholdNode = Omit<PersonalNode, 'address' | 'members'> & { address?: string; members: Member[] };
+type Households = NonNullable<CommuneHouseholdsQuery['commune']>['households'];
+/** A page of either operation's answer: both are this, with or without the personal fields. */
 interface HouseholdPage {
-  commune: {
-    code: string;
-    name: string;
-    households: { totalCount: number | null; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: HouseholdNode }> };
-  } | null;
+  commune: { code: string; name: string; households: Omit<Households, 'edges'> & { edges: Array<{ node: HouseholdNode }> } } | null;
 }
 
 export type HouseholdList = 'POOR' | 'NEAR_POOR' | 'all';
@@ -129,10 +123,10 @@ export interface HouseholdsAnswer {
 }
 
 /** The review year the lists follow: the scorecard's. */
-const LIST_YEAR = (SCORECARD.variables as { year: number }).year;
+const LIST_YEAR = SCORECARD.variables.year;
 const PAGE_SIZE = 100;
 
-function householdVariables(code: string, list: HouseholdList, after: string | null): Record<string, unknown> {
+function householdVariables(code: string, list: HouseholdList, after: string | null): CommuneHouseholdsQueryVariables {
   return { code, filter: list === 'all' ? { year: LIST_YEAR } : { year: LIST_YEAR, classification: list }, year: LIST_YEAR, first: PAGE_SIZE, after };
 }
 
@@ -148,10 +142,11 @@ async function householdPage(
   personal: boolean,
 ): Promise<{ personal: boolean; result: GraphQLResult<HouseholdPage> }> {
   if (personal) {
-    const result = await graphql<HouseholdPage>(COMMUNE_HOUSEHOLDS.query, householdVariables(code, list, after));
+    const result: GraphQLResult<HouseholdPage> = await send(COMMUNE_HOUSEHOLDS, householdVariables(code, list, after));
     if (!result.errors.some((e) => e.extensions?.code === 'FORBIDDEN')) return { personal: true, result };
   }
-  return { personal: false, result: await graphql<HouseholdPage>(COMMUNE_HOUSEHOLD_RECORDS.query, householdVariables(code, list, after)) };
+  // The two operations take the same variables.
+  return { personal: false, result: await send(COMMUNE_HOUSEHOLD_RECORDS, householdVariables(code, list, after)) };
 }
 
 export async function loadHouseholds(code: string, list: HouseholdList): Promise<HouseholdsAnswer> {

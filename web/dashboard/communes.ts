@@ -1,27 +1,17 @@
 import { formatBillions, formatDate, formatNumber, formatPercent } from '../format.js';
 import { t } from '../i18n.js';
-import { graphql } from './api.js';
+import type { CommuneScorecardQuery } from '../../schema/operations/types.generated.js';
+import { send } from './api.js';
 import { el, errorNotices } from './dom.js';
 import { exportButtons, exportNotes } from './export.js';
 import { SCORECARD } from './queries.js';
 import type { Section } from './section.js';
 import { SortableTable, type Column, type SortState } from './table.js';
 
-const V = SCORECARD.variables as { from: string; to: string; year: number; asOf: string };
+const V = SCORECARD.variables;
 
-interface ScorecardRow {
-  code: string;
-  name: string;
-  kind: 'WARD' | 'RURAL_COMMUNE';
-  householdCount: number | null;
-  povertyFigures: { poor: number | null; nearPoor: number | null; poorRatePercent: number | null; nearPoorRatePercent: number | null } | null;
-  creditFigures: { amountDisbursed: string; borrowingHouseholds: number | null } | null;
-  creditOutstanding: { outstanding: string } | null;
-  housingFigures: { housesCompleted: number | null; housesSupported: number | null } | null;
-  socialFigures: { healthInsurance: { people: number | null; budget: string } } | null;
-  employmentFigures: { placements: number | null; trainingEnrolments: number | null } | null;
-  livelihoodFigures: { householdsSupported: number | null; supportValue: string } | null;
-}
+/** A commune's row: its part of the answer to commune-scorecard.graphql. */
+type ScorecardRow = CommuneScorecardQuery['communes'][number];
 
 const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 /** Money stays the exact decimal string of đồng for exports; it sorts as a number. */
@@ -80,17 +70,17 @@ function columns(): Column<ScorecardRow>[] {
 const state: { kind: string; search: string; sort: SortState } = { kind: '', search: '', sort: {} };
 
 /** The 126 communes and wards with every department's figures (commune-scorecard.graphql). */
-export const communes: Section<{ communes: Array<ScorecardRow | null> }> = {
+export const communes: Section<CommuneScorecardQuery> = {
   id: 'communes',
   navKey: 'nav.communes',
-  load: () => graphql(SCORECARD.query, SCORECARD.variables),
+  load: () => send(SCORECARD),
   render(target, { data, errors, withheld }) {
     target.replaceChildren(
       el('h2', {}, t('communes.title')),
       el('p', { class: 'muted' }, t('communes.intro', { year: V.year, from: formatDate(V.from), to: formatDate(V.to), asOf: formatDate(V.asOf) })),
     );
     target.append(...errorNotices(errors));
-    const rows = (data?.communes ?? []).filter((row): row is ScorecardRow => row !== null);
+    const rows = data?.communes ?? [];
 
     const kind = el(
       'select',

@@ -1,7 +1,8 @@
 import { readSession } from '../auth/tokens.js';
 import { formatNumber } from '../format.js';
 import { language, t } from '../i18n.js';
-import { graphql, type GraphQLResult } from './api.js';
+import type { CommuneConsistencyQuery } from '../../schema/operations/types.generated.js';
+import { send, type GraphQLResult } from './api.js';
 import { el, errorBox } from './dom.js';
 import { COMMUNE_CONSISTENCY } from './queries.js';
 
@@ -10,34 +11,13 @@ import { COMMUNE_CONSISTENCY } from './queries.js';
 // graph decides what a caller sees: a caseworker only their communes, the public nothing.
 
 export const CONSISTENCY_YEARS = [2022, 2023, 2024, 2025];
-export const DEFAULT_CONSISTENCY_YEAR = (COMMUNE_CONSISTENCY.variables as { year: number }).year;
-const PAGE_SIZE = (COMMUNE_CONSISTENCY.variables as { first: number }).first;
+export const DEFAULT_CONSISTENCY_YEAR = COMMUNE_CONSISTENCY.variables.year;
+const PAGE_SIZE = COMMUNE_CONSISTENCY.variables.first;
 
-interface Rule {
-  code: string;
-  description: string;
-  descriptionVi: string;
-  departments: string[];
-}
-interface Finding {
-  rule: { code: string };
-  departments: string[];
-  household: { id: string };
-  records: Array<{ department: string; kind: string; id: string }>;
-  detail: string;
-  detailVi: string;
-}
-interface ConsistencyAnswer {
-  commune: {
-    code: string;
-    name: string;
-    consistency: {
-      totalCount: number;
-      byRule: Array<{ count: number; rule: Rule }>;
-      findings: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: Finding }> };
-    } | null;
-  } | null;
-}
+type ConsistencyAnswer = CommuneConsistencyQuery;
+type Consistency = NonNullable<NonNullable<ConsistencyAnswer['commune']>['consistency']>;
+type Rule = Consistency['byRule'][number]['rule'];
+type Finding = Consistency['findings']['edges'][number]['node'];
 
 /** What the page shows: a commune, a year, the page of findings and how it was reached. */
 export interface ConsistencyState {
@@ -53,7 +33,7 @@ export function newConsistencyState(code: string, year = DEFAULT_CONSISTENCY_YEA
 }
 
 export async function loadConsistency(state: ConsistencyState): Promise<GraphQLResult<ConsistencyAnswer>> {
-  return graphql<ConsistencyAnswer>(COMMUNE_CONSISTENCY.query, { code: state.code, year: state.year, first: PAGE_SIZE, after: state.cursors.at(-1) ?? null });
+  return send(COMMUNE_CONSISTENCY, { code: state.code, year: state.year, first: PAGE_SIZE, after: state.cursors.at(-1) ?? null });
 }
 
 const department = (d: string) => t(`consistency.department.${d}`);
@@ -114,7 +94,7 @@ export function renderConsistency(target: HTMLElement, state: ConsistencyState, 
   );
 }
 
-function summary(byRule: Array<{ count: number; rule: Rule }>): HTMLElement {
+function summary(byRule: Consistency['byRule']): HTMLElement {
   return el(
     'div',
     { class: 'table-scroll' },

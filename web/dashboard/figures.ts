@@ -7,6 +7,8 @@
  * a key of web/locales/*.json, and its period as data, formatted for the chosen language.
  */
 
+import type { PublishedFiguresQuery } from '../../schema/operations/types.generated.js';
+
 /** A figure's period: what the published number covers. */
 export type FigurePeriod =
   | { kind: 'since' | 'on'; date: string }
@@ -25,20 +27,23 @@ export interface DashboardFigure {
   sign: '=' | '≥' | '≤' | '≈';
   unit: 'count' | 'vnd' | 'percent';
   /** The graph's number; null when the query did not give it. */
-  value: (data: any) => number | null;
+  value: (data: PublishedFiguresQuery) => number | null;
 }
 
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
-const city = (d: any) => d?.city;
-function byProgramme(d: any, codes: string[], field: 'loans' | 'borrowingHouseholds'): number | null {
-  const rows = city(d)?.credit?.byProgramme as Array<{ programme: { code: string }; loans: number; borrowingHouseholds: number }> | undefined;
-  return rows ? rows.filter((p) => codes.includes(p.programme.code)).reduce((sum, p) => sum + Number(p[field]), 0) : null;
+const city = (d: PublishedFiguresQuery) => d.city;
+function byProgramme(d: PublishedFiguresQuery, codes: string[], field: 'loans' | 'borrowingHouseholds'): number | null {
+  const counts = city(d)
+    .credit?.byProgramme.filter((p) => codes.includes(p.programme.code))
+    .map((p) => p[field]);
+  // A withheld count (null, for callers without exact counts) makes the sum unknown, not smaller.
+  return counts && !counts.includes(null) ? counts.reduce<number>((sum, n) => sum + Number(n), 0) : null;
 }
 function difference(a: unknown, b: unknown): number | null {
   return a === null || a === undefined || b === null || b === undefined ? null : Number(a) - Number(b);
 }
 
-const review = (year: number) => ({ 2022: 'review2022', 2023: 'review2023', 2024: 'review2024' })[year as 2022] ?? '';
+const review = (year: 2022 | 2023 | 2024) => `review${year}` as const;
 const label = (key: string, params?: Record<string, string | number>) => ({ key: `figure.${key}`, ...(params ? { params } : {}) });
 const SINCE_JULY_2025: FigurePeriod = { kind: 'since', date: '2025-07-01' };
 const YEARS_2021_2024: FigurePeriod = { kind: 'years', from: 2021, to: 2024 };
@@ -84,7 +89,7 @@ export const FIGURES: DashboardFigure[] = [
     unit: 'count',
     value: (d) => num(city(d)?.start2022?.poor),
   },
-  ...[2022, 2023, 2024].flatMap((year): DashboardFigure[] => [
+  ...([2022, 2023, 2024] as const).flatMap((year): DashboardFigure[] => [
     {
       key: `registry.poor_households_by_review_year.${year}`,
       label: label('poorReview', { year }),

@@ -10,6 +10,7 @@ import { el } from './dom.js';
 import { overview } from './overview.js';
 import { published } from './published.js';
 import type { Section } from './section.js';
+import type { CommuneYearsQuery } from '../../schema/operations/types.generated.js';
 import { whatIf } from './whatif.js';
 import './dashboard.css';
 
@@ -25,7 +26,7 @@ configureSignIn(config.signIn);
 useTokens(accessToken, renew);
 scheduleRenewal();
 
-const SECTIONS: Section[] = [overview, published, communes, whatIf];
+const SECTIONS: Array<Section<unknown>> = [overview, published, communes, whatIf];
 const answers = new Map<string, GraphQLResult<unknown>>();
 
 const app = document.getElementById('app')!;
@@ -36,7 +37,7 @@ const targets = SECTIONS.map((s) => el('section', { id: s.id, class: 'panel' }, 
 const withheldNote = el('p', { id: 'withheld', class: 'muted', hidden: true });
 
 /** The commune open in the panel (#commune/<code>), its answers and the household list chosen. */
-let commune: { code: string; answer: GraphQLResult<{ commune: any }> | null; households: HouseholdsAnswer | null } | null = null;
+let commune: { code: string; answer: GraphQLResult<CommuneYearsQuery> | null; households: HouseholdsAnswer | null } | null = null;
 /** The consistency page open (#consistency/<code>): the findings a caseworker works through. */
 let consistency: ConsistencyState | null = null;
 

@@ -1,13 +1,14 @@
 import { formatBillions, formatDate, formatNumber } from '../format.js';
 import { hasText, t } from '../i18n.js';
-import { graphql } from './api.js';
+import type { CityOverviewQuery } from '../../schema/operations/types.generated.js';
+import { send } from './api.js';
 import { chartCard } from './charts.js';
 import { el, errorNotices } from './dom.js';
 import { OVERVIEW } from './queries.js';
 import type { Section } from './section.js';
 
 /** The period the overview shows: the operation file's own example variables. */
-const V = OVERVIEW.variables as { from: string; to: string; year: number; asOf: string };
+const V = OVERVIEW.variables;
 
 function kpi(label: string, value: string, id: string): HTMLElement {
   return el('div', { class: 'card kpi', id }, el('div', { class: 'kpi-value' }, value), el('div', { class: 'kpi-label' }, label));
@@ -19,10 +20,10 @@ export function programmeName(programme: { code: string; name: string }): string
 }
 
 /** City overview: KPI cards and charts from schema/operations/city-overview.graphql. */
-export const overview: Section<{ city: any }> = {
+export const overview: Section<CityOverviewQuery> = {
   id: 'overview',
   navKey: 'nav.overview',
-  load: () => graphql(OVERVIEW.query, OVERVIEW.variables),
+  load: () => send(OVERVIEW),
   render(target, { data, errors }) {
     const city = data?.city;
     target.replaceChildren(
@@ -32,7 +33,7 @@ export const overview: Section<{ city: any }> = {
     target.append(...errorNotices(errors));
     if (!city) return;
 
-    const trend: any[] = city.povertyTrend ?? [];
+    const trend = city.povertyTrend ?? [];
     target.append(
       el(
         'div',
@@ -50,9 +51,10 @@ export const overview: Section<{ city: any }> = {
       ),
     );
 
-    const programmes: any[] = city.creditFigures?.byProgramme ?? [];
-    const housing = city.housingFigures ?? {};
-    const employment = city.employmentFigures ?? {};
+    const programmes = city.creditFigures?.byProgramme ?? [];
+    // A department that did not answer (null) leaves its bars empty.
+    const housing = city.housingFigures;
+    const employment = city.employmentFigures;
     target.append(
       el(
         'div',
@@ -78,7 +80,12 @@ export const overview: Section<{ city: any }> = {
           [
             {
               label: t('overview.series.houses'),
-              values: [housing.newHousesCompleted, housing.renovationsCompleted, housing.housesCompleted, housing.housesSupported],
+              values: [
+                housing?.newHousesCompleted ?? null,
+                housing?.renovationsCompleted ?? null,
+                housing?.housesCompleted ?? null,
+                housing?.housesSupported ?? null,
+              ],
             },
           ],
           { horizontal: true, id: 'chart-housing' },
@@ -96,11 +103,11 @@ export const overview: Section<{ city: any }> = {
             {
               label: t('overview.series.people'),
               values: [
-                employment.workersPlaced,
-                employment.budgetFundedPlacements,
-                employment.jobFairHires,
-                employment.jobFairHiresAbroad,
-                employment.trainingEnrolments,
+                employment?.workersPlaced ?? null,
+                employment?.budgetFundedPlacements ?? null,
+                employment?.jobFairHires ?? null,
+                employment?.jobFairHiresAbroad ?? null,
+                employment?.trainingEnrolments ?? null,
               ],
             },
           ],

@@ -1,6 +1,7 @@
 import { formatBillions, formatDate, formatNumber, formatPercent } from '../format.js';
 import { t } from '../i18n.js';
-import { graphql } from './api.js';
+import type { PublishedFiguresQuery } from '../../schema/operations/types.generated.js';
+import { send } from './api.js';
 import { el, errorNotices } from './dom.js';
 import { exportButtons, exportNotes } from './export.js';
 import { FIGURES, type DashboardFigure, type FigurePeriod } from './figures.js';
@@ -30,10 +31,10 @@ export function periodText(period: FigurePeriod): string {
 }
 
 /** The published figures next to the graph's numbers for the same periods. */
-export const published: Section<unknown> = {
+export const published: Section<PublishedFiguresQuery> = {
   id: 'figures',
   navKey: 'nav.figures',
-  load: () => graphql(PUBLISHED.query, PUBLISHED.variables),
+  load: () => send(PUBLISHED),
   render(target, { data, errors, withheld }) {
     target.replaceChildren(el('h2', {}, t('published.title')), el('p', { class: 'muted' }, t('published.intro')));
     target.append(...errorNotices(errors));

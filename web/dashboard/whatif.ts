@@ -1,6 +1,7 @@
 import { formatDong, formatNumber } from '../format.js';
 import { t } from '../i18n.js';
-import { graphql } from './api.js';
+import type { WhatIfQuery } from '../../schema/operations/types.generated.js';
+import { send } from './api.js';
 import { chartCard } from './charts.js';
 import { kindLabel } from './communes.js';
 import { el, errorNotices } from './dom.js';
@@ -9,18 +10,11 @@ import { WHAT_IF } from './queries.js';
 import type { Section } from './section.js';
 import { SortableTable, type Column, type SortState } from './table.js';
 
-const V = WHAT_IF.variables as { year: number; standard: string };
+const V = WHAT_IF.variables;
 
-interface Counts {
-  currentPoor: number | null;
-  currentNearPoor: number | null;
-  poor: number | null;
-  nearPoor: number | null;
-}
-interface CommuneRow {
-  commune: { code: string; name: string; kind: 'WARD' | 'RURAL_COMMUNE' };
-  counts: Counts;
-}
+/** A commune's row: its part of the answer to what-if.graphql. */
+type CommuneRow = WhatIfQuery['povertyWhatIf']['communes'][number];
+type Counts = CommuneRow['counts'];
 
 /** The change in poor and near-poor households together; unknown when a count is withheld. */
 function change(c: Counts): number | null {
@@ -58,18 +52,18 @@ function columns(): Column<CommuneRow>[] {
 const sort: SortState = { key: 'change', descending: true };
 
 /** The what-if view: poor and near-poor under the current and the 2027-2030 lines (what-if.graphql). */
-export const whatIf: Section<{ povertyWhatIf: any }> = {
+export const whatIf: Section<WhatIfQuery> = {
   id: 'what-if',
   navKey: 'nav.whatIf',
-  load: () => graphql(WHAT_IF.query, WHAT_IF.variables),
+  load: () => send(WHAT_IF),
   render(target, { data, errors, withheld }) {
     const result = data?.povertyWhatIf;
     target.replaceChildren(el('h2', {}, t('whatIf.title', { year: V.year, standard: V.standard })));
     target.append(...errorNotices(errors));
     if (!result) return;
-    const city: Counts & { reviewedHouseholds: number | null } = result.city;
+    const city = result.city;
     const standard = result.standard;
-    const rows: CommuneRow[] = result.communes ?? [];
+    const rows = result.communes;
     const table = new SortableTable(columns(), rows, {
       id: 'what-if-table',
       rowKey: (r) => r.commune.code,
