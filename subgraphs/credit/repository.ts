@@ -326,7 +326,7 @@ export async function writeDerivedRollups(db: DB, { rows, gaps }: ReturnType<typ
     [field('grain'), field('period_start'), field('commune_code'), field('programme_code'), ...ROLLUP_MEASURES.map((m) => field(m))],
     { emptied: true },
   );
-  // In bulk (COPY on the embedded database: the city data set's 375,000 gaps), each range as its
+  // In bulk (COPY on the embedded database: the city data set's 280,000 gaps), each range as its
   // literal, half-open as insertGaps' daterange(starts, ends).
   const column = <K extends keyof GapRow>(name: K) => gaps.map((g) => g[name]);
   await withoutIndexes(db, 'credit_household_gap', async () => {
