@@ -167,6 +167,18 @@ export async function countHouseholds(db: DB, query: HouseholdListQuery): Promis
 /** A year's counts for a commune, or for the city (`commune_code` null). */
 export type PovertyCounts = Omit<PovertyYearRollupTable, 'year' | 'commune_code'> & { commune_code: string | null };
 
+/** A year's counts where no household was reviewed. */
+export const NO_POVERTY_COUNTS: Readonly<Omit<PovertyCounts, 'commune_code'>> = {
+  reviewed: 0,
+  periodic: 0,
+  poor: 0,
+  near_poor: 0,
+  newly_poor: 0,
+  escaped_poverty: 0,
+  newly_near_poor: 0,
+  escaped_near_poverty: 0,
+};
+
 /**
  * Poverty counts of one review year, per commune (`perCommune`) or for the city, each household
  * counted once by its latest review in the year: sums of poverty_year_rollup, which every
@@ -391,18 +403,7 @@ export function derivePovertyRollups(
     const key = `${year}|${commune}`;
     let row = years.get(key);
     if (!row) {
-      row = {
-        year,
-        commune_code: commune,
-        reviewed: 0,
-        periodic: 0,
-        poor: 0,
-        near_poor: 0,
-        newly_poor: 0,
-        escaped_poverty: 0,
-        newly_near_poor: 0,
-        escaped_near_poverty: 0,
-      };
+      row = { year, commune_code: commune, ...NO_POVERTY_COUNTS };
       years.set(key, row);
     }
     row.reviewed++;
