@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { employment } from '../subgraphs/employment/index.js';
 import { refreshRollups } from '../subgraphs/employment/repository.js';
 import { registry } from '../subgraphs/registry/index.js';
+import { rebuildPovertyRollups } from '../subgraphs/registry/repository.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 // The city data set derives some rollups in its generators' worker threads, from the rows in
@@ -33,6 +34,25 @@ describe('rollups of the city data set', () => {
     expect(generated[1]!.length).toBeGreaterThan(100);
     // This stack is the test's own: the SQL may replace the rows.
     await refreshRollups(db);
+    const fromSql = await Promise.all(tables.map(([table, order]) => rows(db, table, order)));
+    expect(generated).toEqual(fromSql);
+  }, 120_000);
+
+  it('registry: the generator derives the rows rebuildPovertyRollups derives in SQL', async () => {
+    const db = stack.databases.kysely<any>('registry');
+    const tables = [
+      ['poverty_year_rollup', 'year, commune_code'],
+      ['poverty_whatif_rollup', 'year, standard_code, commune_code'],
+      ['poverty_status_change', 'commune_code, change_date'],
+    ] as const;
+    const generated = await Promise.all(tables.map(([table, order]) => rows(db, table, order)));
+    // Every table has rows, the what-if rows score under more than one standard, and the status
+    // changes include a household's later review taking the place of its earlier one.
+    for (const table of generated) expect(table.length).toBeGreaterThan(100);
+    expect(new Set(generated[1]!.map((r: any) => r.standard_code)).size).toBeGreaterThan(1);
+    expect(generated[2]!.some((r: any) => r.poor < 0 || r.near_poor < 0)).toBe(true);
+    // This stack is the test's own: the SQL may replace the rows.
+    await rebuildPovertyRollups(db);
     const fromSql = await Promise.all(tables.map(([table, order]) => rows(db, table, order)));
     expect(generated).toEqual(fromSql);
   }, 120_000);

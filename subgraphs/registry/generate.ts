@@ -17,7 +17,7 @@ import {
   type CityPlan,
 } from '../../db/generate/plan.js';
 import { Random } from '../../db/random.js';
-import type { Classification, RegistryDatabase } from './db/tables.js';
+import type { Classification, CommuneKind, RegistryDatabase, Transition } from './db/tables.js';
 import * as repo from './repository.js';
 import { rulesOf, score, transition } from './standard.js';
 
@@ -377,10 +377,10 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
     kind: [] as string[],
     date: [] as string[],
     income: [] as number[],
-    deps: [] as string[],
+    deps: [] as string[][],
     count: [] as number[],
-    cls: [] as string[],
-    tr: [] as string[],
+    cls: [] as Classification[],
+    tr: [] as Transition[],
   };
   const escaped = new Set(plan.escaped2025);
   // Health insurance agrees with social insurance: every member of a household on the list in
@@ -424,7 +424,7 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
       r.kind.push(kind);
       r.date.push(date);
       r.income.push(income);
-      r.deps.push(`{${deprivations.join(',')}}`);
+      r.deps.push(deprivations);
       r.count.push(scored.deprivationCount);
       r.cls.push(scored.classification);
       r.tr.push(transition(previous, scored.classification));
@@ -459,13 +459,43 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
       { name: 'transition', type: 'text' },
       { name: 'standard_code', type: 'text' },
     ],
-    [r.hh, r.commune, r.year, r.kind, r.date, r.income, r.deps, r.count, r.cls, r.tr, r.hh.map(() => standard.code)],
+    [r.hh, r.commune, r.year, r.kind, r.date, r.income, r.deps.map((d) => `{${d.join(',')}}`), r.count, r.cls, r.tr, r.hh.map(() => standard.code)],
     { emptied: true },
   );
   log(`registry: ${r.hh.length} reviews`);
   await sql`SELECT setval(pg_get_serial_sequence('household', 'id'), (SELECT max(id) FROM household))`.execute(db);
   await sql`SELECT setval(pg_get_serial_sequence('household_member', 'id'), (SELECT max(id) FROM household_member))`.execute(db);
   for (const table of ['household', 'household_member', 'poverty_review']) await sql`ANALYZE ${sql.table(table)}`.execute(db);
-  await repo.rebuildPovertyRollups(db);
+  // Derived here, in the generator's worker, rather than by rebuildPovertyRollups' SQL on the
+  // database's thread (the first start's bottleneck); the same rows. The reviews were loaded in
+  // this order into an emptied table, so their ids grow with the index.
+  const standards = await repo.findStandards(db);
+  const indicatorsOf = await repo.findIndicatorsByStandards(
+    db,
+    standards.map((s) => s.code),
+  );
+  await repo.writePovertyRollups(
+    db,
+    repo.derivePovertyRollups(
+      {
+        household: r.hh,
+        commune: r.commune,
+        year: r.year,
+        kind: r.kind,
+        reviewDate: r.date,
+        income: r.income,
+        deprivations: r.deps,
+        classification: r.cls,
+        transition: r.tr,
+      },
+      new Map<string, CommuneKind>(plan.communes.map((c) => [c.code, c.kind])),
+      standards.map((s) =>
+        rulesOf(
+          s,
+          indicatorsOf.filter((i) => i.standard_code === s.code).map((i) => i.code),
+        ),
+      ),
+    ),
+  );
   log('registry: poverty rollups derived');
 }

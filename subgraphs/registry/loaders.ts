@@ -17,17 +17,6 @@ export interface Figures {
 /** The key of a commune's figure of a year. */
 const byYear = communeAskKey<number>(String);
 
-const EMPTY_COUNTS: Figures['counts'] = {
-  reviewed: 0,
-  periodic: 0,
-  poor: 0,
-  near_poor: 0,
-  newly_poor: 0,
-  escaped_poverty: 0,
-  newly_near_poor: 0,
-  escaped_near_poverty: 0,
-};
-
 /**
  * One set of loaders per request: each batched lookup is one SQL statement per tick. The figure
  * loaders' answers are kept between requests while their communes' versions hold (platform/kept.ts).
@@ -94,7 +83,7 @@ export function createLoaders(db: Kysely<RegistryDatabase>, kept: KeptRequest) {
           const denominator = denominators[i];
           if (denominator instanceof Error) throw denominator;
           const row = countsOf.get(year)?.get(commune);
-          return { year, households: denominator ?? null, counts: row ? strip(row) : EMPTY_COUNTS };
+          return { year, households: denominator ?? null, counts: row ? strip(row) : repo.NO_POVERTY_COUNTS };
         });
       },
       { cacheKeyFn: byYear },
@@ -103,7 +92,7 @@ export function createLoaders(db: Kysely<RegistryDatabase>, kept: KeptRequest) {
       Promise.all(
         years.map(async (year) => {
           const [rows, households] = await Promise.all([repo.povertyCounts(db, year, false), cityHouseholdCount.load(year)]);
-          return { year, households, counts: rows[0] ? strip(rows[0]) : EMPTY_COUNTS };
+          return { year, households, counts: rows[0] ? strip(rows[0]) : repo.NO_POVERTY_COUNTS };
         }),
       ),
     ),

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { bulkInsert } from '../../db/bulk.js';
 import type {
   Classification,
   Commune,
@@ -11,9 +12,13 @@ import type {
   PovertyReview,
   PovertyStandard,
   RegistryDatabase,
+  PovertyStatusChangeTable,
+  PovertyWhatIfRollupTable,
   PovertyYearRollupTable,
   Relation,
+  Transition,
 } from './db/tables.js';
+import { score, type StandardRules } from './standard.js';
 
 // Small kysely functions: `db` first, one statement each, `undefined` for a miss.
 
@@ -161,6 +166,18 @@ export async function countHouseholds(db: DB, query: HouseholdListQuery): Promis
 
 /** A year's counts for a commune, or for the city (`commune_code` null). */
 export type PovertyCounts = Omit<PovertyYearRollupTable, 'year' | 'commune_code'> & { commune_code: string | null };
+
+/** A year's counts where no household was reviewed. */
+export const NO_POVERTY_COUNTS: Readonly<Omit<PovertyCounts, 'commune_code'>> = {
+  reviewed: 0,
+  periodic: 0,
+  poor: 0,
+  near_poor: 0,
+  newly_poor: 0,
+  escaped_poverty: 0,
+  newly_near_poor: 0,
+  escaped_near_poverty: 0,
+};
 
 /**
  * Poverty counts of one review year, per commune (`perCommune`) or for the city, each household
@@ -341,6 +358,146 @@ export async function rebuildPovertyRollups(db: DB): Promise<void> {
 }
 
 const STATUS_SLICE = 100_000;
+
+/** What the rollups read of the reviews: parallel columns, one entry a review, in id order. */
+export interface ReviewColumns {
+  household: readonly number[];
+  commune: readonly string[];
+  year: readonly number[];
+  kind: readonly string[];
+  reviewDate: readonly string[];
+  income: readonly number[];
+  deprivations: ReadonlyArray<readonly string[]>;
+  classification: readonly Classification[];
+  transition: readonly Transition[];
+}
+
+export interface PovertyRollups {
+  years: PovertyYearRollupTable[];
+  whatIf: PovertyWhatIfRollupTable[];
+  statusChanges: PovertyStatusChangeTable[];
+}
+
+/**
+ * The rows rebuildPovertyRollups derives in SQL, derived here from the reviews in memory (the
+ * city data set: its generator runs in a worker thread, and the database's thread, which the
+ * SQL would take, is the first start's bottleneck). The same rules: a household counts once a
+ * year, by its latest review of the year (by date, then id), in that review's commune; the
+ * what-if rows score that review again under every standard with `score()`, the scorer of
+ * recorded reviews (poor and near-poor are the classifications at or below the line); a
+ * review's classification counts in its commune from its date until the household's next
+ * review (by date, then id). Rows in primary-key order. `communeKinds`: every commune a review
+ * names.
+ */
+export function derivePovertyRollups(
+  reviews: ReviewColumns,
+  communeKinds: ReadonlyMap<string, CommuneKind>,
+  standards: readonly StandardRules[],
+): PovertyRollups {
+  const latest = latestOfYears(reviews);
+  const years = new Map<string, PovertyYearRollupTable>();
+  const whatIf = new Map<string, PovertyWhatIfRollupTable>();
+  for (const i of latest) {
+    const year = reviews.year[i]!;
+    const commune = reviews.commune[i]!;
+    const key = `${year}|${commune}`;
+    let row = years.get(key);
+    if (!row) {
+      row = { year, commune_code: commune, ...NO_POVERTY_COUNTS };
+      years.set(key, row);
+    }
+    row.reviewed++;
+    if (reviews.kind[i] === 'periodic') row.periodic++;
+    const classification = reviews.classification[i]!;
+    if (classification === 'poor' || classification === 'near_poor') row[classification]++;
+    const transition = reviews.transition[i]!;
+    if (transition !== 'unchanged') row[transition]++;
+    const communeKind = communeKinds.get(commune);
+    if (!communeKind) throw new Error(`derivePovertyRollups: no kind for commune ${commune}`);
+    for (const rules of standards) {
+      const whatIfKey = `${year}|${rules.code}|${commune}`;
+      let cell = whatIf.get(whatIfKey);
+      if (!cell) whatIf.set(whatIfKey, (cell = { year, commune_code: commune, standard_code: rules.code, poor: 0, near_poor: 0 }));
+      const scored = score(rules, { communeKind, incomePerPersonMonthly: reviews.income[i]!, deprivations: reviews.deprivations[i]! }).classification;
+      if (scored === 'poor' || scored === 'near_poor') cell[scored]++;
+    }
+  }
+  return {
+    years: [...years.values()].sort((a, b) => a.year - b.year || cmp(a.commune_code, b.commune_code)),
+    whatIf: [...whatIf.values()].sort((a, b) => a.year - b.year || cmp(a.standard_code, b.standard_code) || cmp(a.commune_code, b.commune_code)),
+    statusChanges: statusChanges(reviews),
+  };
+}
+
+/** The index of each household's latest review of each year: the last by date, then id. */
+function latestOfYears(reviews: ReviewColumns): number[] {
+  const latest = new Map<string, number>();
+  for (let i = 0; i < reviews.household.length; i++) {
+    const key = `${reviews.household[i]!}|${reviews.year[i]!}`;
+    const before = latest.get(key);
+    // Ids grow with the index: a later index wins a tie on the date.
+    if (before === undefined || reviews.reviewDate[i]! >= reviews.reviewDate[before]!) latest.set(key, i);
+  }
+  return [...latest.values()];
+}
+
+/** Each review's +1 on its date and, if the household has a later review, -1 on that one's date. */
+function statusChanges(reviews: ReviewColumns): PovertyStatusChangeTable[] {
+  const order = Array.from(reviews.household, (_, i) => i).sort(
+    (a, b) => reviews.household[a]! - reviews.household[b]! || cmp(reviews.reviewDate[a]!, reviews.reviewDate[b]!) || a - b,
+  );
+  const changes = new Map<string, PovertyStatusChangeTable>();
+  const add = (commune: string, date: string, classification: Classification, sign: number) => {
+    const key = `${commune}|${date}`;
+    let row = changes.get(key);
+    if (!row) changes.set(key, (row = { commune_code: commune, change_date: date, poor: 0, near_poor: 0 }));
+    if (classification === 'poor' || classification === 'near_poor') row[classification] += sign;
+  };
+  order.forEach((i, k) => {
+    const commune = reviews.commune[i]!;
+    const classification = reviews.classification[i]!;
+    add(commune, reviews.reviewDate[i]!, classification, 1);
+    const next = order[k + 1];
+    if (next !== undefined && reviews.household[next] === reviews.household[i]) add(commune, reviews.reviewDate[next]!, classification, -1);
+  });
+  return [...changes.values()].sort((a, b) => cmp(a.commune_code, b.commune_code) || cmp(a.change_date, b.change_date));
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Replaces the poverty rollups by `derived` (derivePovertyRollups of every review there is), in
+ * the transaction that emptied and loaded the reviews: the city data set's.
+ */
+export async function writePovertyRollups(db: DB, derived: PovertyRollups): Promise<void> {
+  await sql`TRUNCATE poverty_year_rollup, poverty_whatif_rollup, poverty_status_change`.execute(db);
+  await bulkRows(db, 'poverty_year_rollup', derived.years, {
+    year: 'int4',
+    commune_code: 'text',
+    reviewed: 'int4',
+    periodic: 'int4',
+    poor: 'int4',
+    near_poor: 'int4',
+    newly_poor: 'int4',
+    escaped_poverty: 'int4',
+    newly_near_poor: 'int4',
+    escaped_near_poverty: 'int4',
+  });
+  await bulkRows(db, 'poverty_whatif_rollup', derived.whatIf, { year: 'int4', commune_code: 'text', standard_code: 'text', poor: 'int4', near_poor: 'int4' });
+  await bulkRows(db, 'poverty_status_change', derived.statusChanges, { commune_code: 'text', change_date: 'date', poor: 'int4', near_poor: 'int4' });
+}
+
+/** Rows into an emptied table, one column a key of `types` (its Postgres type). */
+function bulkRows<R extends object>(db: DB, table: keyof RegistryDatabase, rows: readonly R[], types: Record<keyof R, string>): Promise<number> {
+  const names = Object.keys(types) as Array<keyof R & string>;
+  return bulkInsert(
+    db,
+    table,
+    names.map((name) => ({ name, type: types[name] })),
+    names.map((name) => rows.map((row) => row[name])),
+    { emptied: true },
+  );
+}
 
 export function findStandards(db: DB): Promise<PovertyStandard[]> {
   return db.selectFrom('poverty_standard').selectAll().orderBy('valid_from').execute();
