@@ -42,6 +42,15 @@ export function resilienceFromEnv(env: NodeJS.ProcessEnv = process.env): Resilie
  */
 const fetchScope = new AsyncLocalStorage<{ share: boolean; signal: AbortSignal; read: boolean }>();
 
+/**
+ * Writes (mutation fetches, to any subgraph) this gateway has seen end, answered or not. An
+ * identical read in flight is joined only while this has not moved since it went out: a caller
+ * whose write has been answered never gets a read that left before the write was committed
+ * (read your writes, and anyone's written through this gateway). Another gateway's writes are
+ * not seen here; a fetch is in flight for a subgraph's answer time only.
+ */
+let writesFinished = 0;
+
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherRequestInit = NonNullable<Parameters<Fetcher>[1]>;
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
@@ -146,7 +155,7 @@ export class CircuitBreaker {
  * own.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  private readonly inflight = new Map<string, Promise<SharedAnswer>>();
+  private readonly inflight = new Map<string, { answer: Promise<SharedAnswer>; writes: number }>();
   readonly circuit: CircuitBreaker;
 
   constructor(
@@ -240,6 +249,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       return this.failedAnswer(options, failure, isMutation);
     } finally {
       end?.();
+      if (isMutation) writesFinished++;
     }
   }
 
@@ -279,14 +289,17 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const headers = init.headers ?? {};
     const authorization = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1] ?? '';
     const key = `${url}\n${authorization}\n${body}`;
-    let answer = this.inflight.get(key);
-    if (answer) {
+    // A fetch that went out before a write through this gateway ended may not see it: a read
+    // arriving after that write starts its own (see writesFinished).
+    const joined = this.inflight.get(key);
+    if (joined && joined.writes === writesFinished) {
       this.observability?.fetchesShared.inc({ subgraph: this.name });
-    } else {
-      answer = readAnswer(url, request, read).finally(() => this.inflight.delete(key));
-      this.inflight.set(key, answer);
+      return asGraphQLAnswer(url, await joined.answer);
     }
-    return asGraphQLAnswer(url, await answer);
+    const entry = { answer: readAnswer(url, request, read), writes: writesFinished };
+    this.inflight.set(key, entry);
+    void entry.answer.finally(() => this.inflight.get(key) === entry && this.inflight.delete(key)).catch(() => undefined);
+    return asGraphQLAnswer(url, await entry.answer);
   }
 }
 

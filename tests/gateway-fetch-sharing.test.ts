@@ -149,6 +149,33 @@ describe('identical read fetches in flight at once', () => {
     for (const answer of answers) expect(answer.errors).toBeUndefined();
   });
 
+  it('are not joined by a read that arrives after a write was answered: it fetches anew', async () => {
+    // A read waits at the registry's gate; a write to housing is answered meanwhile; an
+    // identical read sent after that answer must not take the first read's older fetch.
+    gates.registry!.hold();
+    const before = gates.registry!.received.length;
+    const first = postGraphQL(gateway.url, FIGURES, undefined, null);
+    while (gates.registry!.received.length === before) await new Promise((resolve) => setTimeout(resolve, 10));
+    const write = await postGraphQL(
+      gateway.url,
+      `mutation($input: AddFundContributionInput!) { addFundContribution(input: $input) { contribution { id } } }`,
+      { input: { donorKind: 'INDIVIDUAL', donorName: 'Sharing test donor', amount: '1000000', contributionDate: '2025-12-10', communeCode: '00070' } },
+      stack.adminToken,
+    );
+    expect(write.errors).toBeUndefined();
+    const sharedBefore = await sharedSoFar('registry');
+    const second = postGraphQL(gateway.url, FIGURES, undefined, null);
+    const deadline = Date.now() + 30_000;
+    while (gates.registry!.received.length - before < 2 && (await sharedSoFar('registry')) === sharedBefore && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    gates.registry!.release();
+    const answers = await Promise.all([first, second]);
+    for (const answer of answers) expect(answer.errors).toBeUndefined();
+    expect(gates.registry!.received.length - before).toBe(2);
+    expect(await sharedSoFar('registry')).toBe(sharedBefore);
+  });
+
   it('are not kept once answered: a later identical request fetches again', async () => {
     const before = gates.registry!.received.length;
     await postGraphQL(gateway.url, FIGURES, undefined, null);
