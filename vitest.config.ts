@@ -17,13 +17,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'subgraphs/**/*.test.ts', 'db/**/*.test.ts', 'bench/**/*.test.ts'] },
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'subgraphs/*/*.test.ts', 'db/**/*.test.ts', 'bench/**/*.test.ts'] },
       },
       {
         extends: true,
         test: {
           name: 'integration',
-          include: ['tests/*.test.ts', 'tests/attacks/**/*.test.ts', 'tests/resilience/**/*.test.ts'],
+          // A department's own graph tests live in its folder (subgraphs/<name>/tests/).
+          include: ['tests/*.test.ts', 'tests/attacks/**/*.test.ts', 'tests/resilience/**/*.test.ts', 'subgraphs/*/tests/*.test.ts'],
           // Each file starts the graph (embedded PostgreSQL boots in a few seconds).
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -61,7 +61,7 @@ export function render(template: string, n: Names): string {
 
 /** Where each template goes, relative to the repository root. */
 function outputPath(template: string, n: Names): string {
-  if (template === 'test.ts.tmpl') return path.join('tests', `${n.name}.test.ts`);
+  if (template === path.join('tests', 'test.ts.tmpl')) return path.join('subgraphs', n.name, 'tests', `${n.name}.test.ts`);
   if (template === path.join('db', 'migrations', 'create.ts.tmpl')) return path.join('subgraphs', n.name, 'db', 'migrations', `${n.migration}.ts`);
   if (template === path.join('resolvers', 'Record.ts.tmpl')) return path.join('subgraphs', n.name, 'resolvers', `${n.pascal}Record.ts`);
   return path.join('subgraphs', n.name, template.replace(/\.tmpl$/, ''));
@@ -168,7 +168,12 @@ function main(argv: string[]): void {
   for (const [file] of files) if (fs.existsSync(at(file))) throw new Error(`${file} already exists`);
   // The new folder must have every room the others have (subgraphs/house-shape.ts).
   const made = new Set(files.map(([file]) => file));
-  const missing = HOUSE_SHAPE.filter((room) => !made.has(path.join('subgraphs', n.name, room.path)));
+  const madeFiles = [...made];
+  const missing = HOUSE_SHAPE.filter((room) => {
+    const at = path.join('subgraphs', n.name, room.path);
+    // A room is a file, or a folder some template writes into.
+    return !made.has(at) && !madeFiles.some((file) => file.startsWith(at + path.sep));
+  });
   if (missing.length)
     throw new Error(`the templates make no ${missing.map((room) => room.path).join(', ')} (subgraphs/house-shape.ts): add them to scripts/templates/subgraph/`);
 
@@ -197,7 +202,7 @@ function main(argv: string[]): void {
   console.log(`updated  schema/supergraph.graphql`);
   console.log(`
 subgraph "${n.name}" is ready on port ${n.port} (Postgres schema "${n.name}"). Next:
-  npx vitest run tests/${n.name}.test.ts     its own test
+  npx vitest run subgraphs/${n.name}/tests     its own test
   npm run start:${n.name}                     it alone (with the registry at REGISTRY_URL)
 Then replace the placeholder ${n.pascal}Record with the department's own types, tables and
 mutations, describe the department in README.md's table, and commit.`);

@@ -20,4 +20,8 @@ export const HOUSE_SHAPE: ReadonlyArray<{ path: string; holds: string }> = [
   { path: 'resolvers/Query.ts', holds: 'its root fields' },
   { path: 'resolvers/Household.ts', holds: 'its fields on the shared Household entity' },
   { path: 'resolvers/Commune.ts', holds: 'its fields on the shared Commune entity' },
+  {
+    path: 'tests',
+    holds: 'its graph tests (<name>.test.ts), and its cells of the access matrix (access.ts) and published figures (figures.ts) where it has them',
+  },
 ];

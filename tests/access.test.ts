@@ -12,14 +12,17 @@ import { ROLES, type AccessCase, type CaseContext, type Fixture, type Role } fro
 // tests/attacks/catalogue.test.ts.
 process.env.PUBLIC_OPERATIONS = 'any';
 
+// Each department keeps its cells of the matrix in its own folder (subgraphs/<name>/tests/access.ts);
+// tests/access/ holds the helpers they share.
+const SUBGRAPHS = new URL('../subgraphs/', import.meta.url);
 const caseFiles = fs
-  .readdirSync(new URL('./access/', import.meta.url))
-  // types.ts and outcomes.ts are the case files' helpers; every other file is a case file.
-  .filter((f) => f.endsWith('.ts') && f !== 'types.ts' && f !== 'outcomes.ts')
+  .readdirSync(SUBGRAPHS, { withFileTypes: true })
+  .filter((e) => e.isDirectory() && fs.existsSync(new URL(`${e.name}/tests/access.ts`, SUBGRAPHS)))
+  .map((e) => `${e.name}/tests/access.ts`)
   .sort();
 const suites: Array<{ file: string; cases: AccessCase[] }> = [];
 for (const file of caseFiles) {
-  const module = (await import(`./access/${file}`)) as { cases: AccessCase[] };
+  const module = (await import(new URL(file, SUBGRAPHS).href)) as { cases: AccessCase[] };
   suites.push({ file, cases: module.cases });
 }
 

@@ -109,6 +109,7 @@ describe('npm run new:subgraph -- education (in a copy of the repository)', () =
       'resolvers/Query.ts',
       'resolvers/Household.ts',
       'resolvers/Commune.ts',
+      'tests/education.test.ts',
     ]) {
       expect(fs.existsSync(path.join(copy, 'subgraphs/education', file)), file).toBe(true);
     }
@@ -133,7 +134,10 @@ describe('npm run new:subgraph -- education (in a copy of the repository)', () =
   it('type-checks, passes its own test, the supergraph and topology tests, and the schema check', async () => {
     const env = childEnv();
     await run('npx', ['tsc', '-p', '.'], { cwd: copy, env });
-    const tests = await run('npx', ['vitest', 'run', 'tests/education.test.ts', 'tests/supergraph.test.ts', 'tests/topology.test.ts'], { cwd: copy, env });
+    const tests = await run('npx', ['vitest', 'run', 'subgraphs/education/tests/education.test.ts', 'tests/supergraph.test.ts', 'tests/topology.test.ts'], {
+      cwd: copy,
+      env,
+    });
     expect(tests.stdout).toMatch(/Test Files\s+.*3 passed/);
     const check = await run(process.execPath, ['--import', 'tsx', 'scripts/schema-check.ts'], { cwd: copy, env });
     expect(check.stdout).toContain('schema check: passed');

@@ -60,7 +60,7 @@ export function eligibleForHousing(classification: RegistryClassification | null
  * households (HOUSING_POOR in the credit subgraph, which keeps its rules as data): the bank lends
  * it only to a household on the *poor* list in force, up to 40 million đồng. A line the bank would
  * refuse would be money the case never gets, so it is refused here too. The housing subgraph
- * cannot read the bank's tables; tests/housing.test.ts checks that these two values still match
+ * cannot read the bank's tables; subgraphs/housing/tests/housing.test.ts checks that these two values still match
  * the credit subgraph's programme.
  */
 export const VBSP_HOUSING_LOAN = { classification: 'POOR', ceiling: 40_000_000 } as const;

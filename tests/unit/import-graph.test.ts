@@ -46,15 +46,26 @@ function importEdges(): Edge[] {
   return edges;
 }
 
-/** The top-level folder of a repository path; a file at the root is its own unit. */
+/** A department's own tests (subgraphs/<name>/tests/): test code kept beside what it tests. */
+function isDepartmentTest(parts: readonly string[]): boolean {
+  return parts[0] === 'subgraphs' && parts[2] === 'tests' && parts.length > 3;
+}
+
+/**
+ * The top-level folder of a repository path; a file at the root is its own unit. A department's
+ * tests belong with tests/ (they use its support, as every test does): runtime code never
+ * imports them.
+ */
 function topLevel(file: string): string {
   const parts = file.split(path.sep);
+  if (isDepartmentTest(parts)) return 'tests';
   return parts.length > 1 ? parts[0]! : file;
 }
 
-/** A department's folder (subgraphs/credit), or undefined outside subgraphs/<name>/. */
+/** A department's folder (subgraphs/credit), or undefined outside subgraphs/<name>/ (and for its tests). */
 function department(file: string): string | undefined {
   const parts = file.split(path.sep);
+  if (isDepartmentTest(parts)) return undefined;
   return parts[0] === 'subgraphs' && parts.length > 2 ? parts.slice(0, 2).join('/') : undefined;
 }
 

@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPopulation } from '../db/demo.js';
-import { credit as creditSubgraph } from '../subgraphs/credit/index.js';
-import { housing } from '../subgraphs/housing/index.js';
-import { VBSP_HOUSING_LOAN } from '../subgraphs/housing/rules.js';
-import { demoHousing } from '../subgraphs/housing/seed.js';
-import { registry } from '../subgraphs/registry/index.js';
-import { todayInHanoi } from '../platform/scalars.js';
-import { onlyError, startTestStack, type GraphQLResponse, type TestStack } from './support/stack.js';
-import { expectPublicAmount, expectPublicCount } from './support/disclosure.js';
+import { demoPopulation } from '../../../db/demo.js';
+import { credit as creditSubgraph } from '../../credit/index.js';
+import { housing } from '../index.js';
+import { VBSP_HOUSING_LOAN } from '../rules.js';
+import { demoHousing } from '../seed.js';
+import { registry } from '../../registry/index.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
+import { onlyError, startTestStack, type GraphQLResponse, type TestStack } from '../../../tests/support/stack.js';
+import { expectPublicAmount, expectPublicCount } from '../../../tests/support/disclosure.js';
 
 // These tests are about this department's answers, so callers without a token may send any
 // document; the gateway's safelist for them is attacked in tests/attacks/catalogue.test.ts.

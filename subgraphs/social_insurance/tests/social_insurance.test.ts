@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPopulation } from '../db/demo.js';
-import { todayInHanoi } from '../platform/scalars.js';
-import { registry } from '../subgraphs/registry/index.js';
-import { socialInsurance } from '../subgraphs/social_insurance/index.js';
-import { demoSocialRecords } from '../subgraphs/social_insurance/seed.js';
-import { onlyError, startTestStack, type TestStack } from './support/stack.js';
-import { expectPublicAmount, expectPublicCount } from './support/disclosure.js';
+import { demoPopulation } from '../../../db/demo.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
+import { registry } from '../../registry/index.js';
+import { socialInsurance } from '../index.js';
+import { demoSocialRecords } from '../seed.js';
+import { onlyError, startTestStack, type TestStack } from '../../../tests/support/stack.js';
+import { expectPublicAmount, expectPublicCount } from '../../../tests/support/disclosure.js';
 
 // These tests are about this department's answers, so callers without a token may send any
 // document; the gateway's safelist for them is attacked in tests/attacks/catalogue.test.ts.

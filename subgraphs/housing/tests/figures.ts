@@ -1,4 +1,4 @@
-import type { FigureCheck } from './types.js';
+import type { FigureCheck } from '../../../tests/figures/types.js';
 
 const housing = (from: string, to: string, field: string) => `{ city { housingFigures(from: "${from}", to: "${to}") { ${field} } } }`;
 const fund = (field: string) => `{ city { fundForThePoor(from: "2021-01-01", to: "2024-12-31") { ${field} } } }`;

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
-import { COMMUNES } from '../db/communes.js';
-import { demoPopulation } from '../db/demo.js';
-import { SOURCE } from '../subgraphs/employment/db/migrations/2026_11_28_1010_seed_labour_statistics.js';
-import type { EmploymentDatabase } from '../subgraphs/employment/db/tables.js';
-import { employment } from '../subgraphs/employment/index.js';
-import { demoEmploymentPlan } from '../subgraphs/employment/seed.js';
-import { registry } from '../subgraphs/registry/index.js';
-import { onlyError, startTestStack, type TestStack } from './support/stack.js';
+import { COMMUNES } from '../../../db/communes.js';
+import { demoPopulation } from '../../../db/demo.js';
+import { SOURCE } from '../db/migrations/2026_11_28_1010_seed_labour_statistics.js';
+import type { EmploymentDatabase } from '../db/tables.js';
+import { employment } from '../index.js';
+import { demoEmploymentPlan } from '../seed.js';
+import { registry } from '../../registry/index.js';
+import { onlyError, startTestStack, type TestStack } from '../../../tests/support/stack.js';
 
 // These tests are about this department's answers, so callers without a token may send any
 // document; the gateway's safelist for them is attacked in tests/attacks/catalogue.test.ts.

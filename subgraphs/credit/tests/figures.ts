@@ -1,4 +1,4 @@
-import type { FigureCheck } from './types.js';
+import type { FigureCheck } from '../../../tests/figures/types.js';
 
 const PERIOD = '2021-01-01 to 2024-12-31';
 const PRODUCTION = ['POOR_HOUSEHOLDS', 'NEAR_POOR_HOUSEHOLDS', 'NEWLY_ESCAPED_POVERTY'];

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMUNES } from '../db/communes.js';
-import { demoPopulation } from '../db/demo.js';
-import { todayInHanoi } from '../platform/scalars.js';
-import { livelihoods } from '../subgraphs/livelihoods/index.js';
-import { DEMO_PROJECT_CODE, NAMED_MODEL_AREAS, demoLivelihoodPlan, type DemoParticipant } from '../subgraphs/livelihoods/seed.js';
-import { registry } from '../subgraphs/registry/index.js';
-import { onlyError, startTestStack, type GraphQLResponse, type TestStack } from './support/stack.js';
+import { COMMUNES } from '../../../db/communes.js';
+import { demoPopulation } from '../../../db/demo.js';
+import { todayInHanoi } from '../../../platform/scalars.js';
+import { livelihoods } from '../index.js';
+import { DEMO_PROJECT_CODE, NAMED_MODEL_AREAS, demoLivelihoodPlan, type DemoParticipant } from '../seed.js';
+import { registry } from '../../registry/index.js';
+import { onlyError, startTestStack, type GraphQLResponse, type TestStack } from '../../../tests/support/stack.js';
 
 // These tests are about this department's answers, so callers without a token may send any
 // document; the gateway's safelist for them is attacked in tests/attacks/catalogue.test.ts.

@@ -1,4 +1,4 @@
-import type { FigureCheck } from './types.js';
+import type { FigureCheck } from '../../../tests/figures/types.js';
 
 // The social-insurance figures the city published. The lists in published-figures.json (the
 // support groups, the other supports) are not numbers: the people check below requires every

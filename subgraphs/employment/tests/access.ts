@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import type { AccessCase, CaseContext, Outcome, Role } from './types.js';
-import { adminOnly, departmentWrite, everyone, memo } from './outcomes.js';
+import type { AccessCase, CaseContext, Outcome, Role } from '../../../tests/access/types.js';
+import { adminOnly, departmentWrite, everyone, memo } from '../../../tests/access/outcomes.js';
 
 // The employment subgraph's cells of the access matrix (tests/access.test.ts plays them).
 //

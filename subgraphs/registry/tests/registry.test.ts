@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onlyError, startTestStack, type TestStack } from './support/stack.js';
+import { onlyError, startTestStack, type TestStack } from '../../../tests/support/stack.js';
 
 // These tests are about this department's answers, so callers without a token may send any
 // document; the gateway's safelist for them is attacked in tests/attacks/catalogue.test.ts.
@@ -302,7 +302,7 @@ describe('what-if scoring', () => {
 
 describe('demo data', () => {
   it('scores every demo review as the shared demo plan says (programme seeds rely on it)', async () => {
-    const { demoPopulation } = await import('../db/demo.js');
+    const { demoPopulation } = await import('../../../db/demo.js');
     const plan = demoPopulation();
     const r = await stack.query(`{ households(first: 100, filter: { year: 2023 }) { edges { node { id reviews { year classification } } } } }`);
     const byId = new Map(plan.map((h) => [String(h.id), h]));

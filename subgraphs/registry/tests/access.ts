@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import type { AccessCase, CaseContext, Outcome, Role } from './types.js';
-import { adminOnly, departmentWrite, everyone } from './outcomes.js';
+import type { AccessCase, CaseContext, Outcome, Role } from '../../../tests/access/types.js';
+import { adminOnly, departmentWrite, everyone } from '../../../tests/access/outcomes.js';
 
 // The registry's cells of the access matrix (tests/access.test.ts plays them).
 

@@ -1,4 +1,4 @@
-import type { FigureCheck } from './types.js';
+import type { FigureCheck } from '../../../tests/figures/types.js';
 
 const yearly = (year: number) => `{ city { povertyFigures(year: ${year}) { poor poorRatePercent nearPoor nearPoorRatePercent } } }`;
 

@@ -1,4 +1,4 @@
-import type { FigureCheck } from './types.js';
+import type { FigureCheck } from '../../../tests/figures/types.js';
 
 // The employment figures the city published for 2024, each read through the gateway: the
 // placement, fair and training figures are counted from the records, the labour statistics are

@@ -1,4 +1,4 @@
-import type { FigureCheck } from './types.js';
+import type { FigureCheck } from '../../../tests/figures/types.js';
 
 // The livelihoods figures the city published. The lists in published-figures.json (activity
 // kinds, in-kind examples, model kinds, named areas) are not numbers; the model count below

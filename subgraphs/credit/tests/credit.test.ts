@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credit } from '../subgraphs/credit/index.js';
-import { registry } from '../subgraphs/registry/index.js';
-import { onlyError, startTestStack, type TestStack } from './support/stack.js';
-import { expectPublicAmount, expectPublicCount } from './support/disclosure.js';
+import { credit } from '../index.js';
+import { registry } from '../../registry/index.js';
+import { onlyError, startTestStack, type TestStack } from '../../../tests/support/stack.js';
+import { expectPublicAmount, expectPublicCount } from '../../../tests/support/disclosure.js';
 
 // These tests are about this department's answers, so callers without a token may send any
 // document; the gateway's safelist for them is attacked in tests/attacks/catalogue.test.ts.
