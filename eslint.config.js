@@ -26,7 +26,7 @@ export default tseslint.config(
     // Tests, benchmarks and the pages read GraphQL answers as JSON (postGraphQL's data is \`any\`) and poke at
     // them field by field; typing every answer would need typed documents (issue 16's later
     // step). The unsafe-any rules stay on for everything that runs in production.
-    files: ['tests/**/*.ts', 'subgraphs/**/*.test.ts', 'bench/**/*.ts', 'web/**/*.ts', 'web/**/*.tsx'],
+    files: ['tests/**/*.ts', 'subgraphs/**/*.test.ts', 'subgraphs/*/tests/**/*.ts', 'bench/**/*.ts', 'web/**/*.ts', 'web/**/*.tsx'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
@@ -52,7 +52,8 @@ export default tseslint.config(
     // (Kysely<any>) and its audit and write tables; the resolvers are typed from the SDL (npm run
     // codegen). Warnings, counted by \`npm run lint\`; new code should not add any.
     files: ['platform/**/*.ts', 'gateway/**/*.ts', 'subgraphs/**/*.ts', 'db/**/*.ts', 'schema/**/*.ts', 'scripts/**/*.ts', 'oidc/**/*.ts'],
-    ignores: ['**/*.test.ts'],
+    // A department's tests (subgraphs/<name>/tests/) are tests, not production code.
+    ignores: ['**/*.test.ts', 'subgraphs/*/tests/**'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'warn',
       '@typescript-eslint/no-unsafe-member-access': 'warn',
