@@ -59,7 +59,7 @@ export function generatorFingerprint(): string {
     for (const f of fs.readdirSync(new URL(dir, ROOT)).sort()) if (f.endsWith('.ts')) files.push(dir + f);
   }
   files.push('db/bulk.ts', 'db/communes.ts', 'db/random.ts');
-  for (const pkg of subgraphs) files.push(`subgraphs/${pkg.name}/generate.ts`);
+  for (const pkg of subgraphs) files.push(`subgraphs/${pkg.name}/dataset/generate.ts`);
   for (const file of files) {
     const path = new URL(file, ROOT);
     hash.update(file).update('\0');

@@ -4,7 +4,6 @@ import { loadTypeDefs } from '../../platform/subgraph.js';
 import type { EmploymentContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import type { EmploymentDatabase } from './db/tables.js';
-import { generateCity } from './generate.js';
 import { createLoaders, keptResponseRules } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDemo } from './seed.js';
@@ -23,8 +22,10 @@ export const employment: SubgraphPackage<EmploymentDatabase> = {
   schemaFile,
   migrations,
   seedDemo,
-  generateCity,
-  cityGenerator: new URL('./generate.ts', import.meta.url),
+  // The data set's generator is loaded only to generate (a worker loads cityGenerator itself):
+  // a server that serves never loads it.
+  generateCity: async (db, plan, log) => (await import('./dataset/generate.js')).generateCity(db, plan, log),
+  cityGenerator: new URL('./dataset/generate.ts', import.meta.url),
   buildSubgraph: ({ db, peers, serviceHeaders }) => {
     const registry = new RegistryClient(peers.registry, serviceHeaders);
     const kept = new KeptAnswers(db);

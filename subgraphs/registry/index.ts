@@ -3,7 +3,6 @@ import { loadTypeDefs } from '../../platform/subgraph.js';
 import type { RegistryContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import type { RegistryDatabase } from './db/tables.js';
-import { generateCity } from './generate.js';
 import { createLoaders, keptResponseRules } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDemo } from './seed.js';
@@ -19,8 +18,10 @@ export const registry: SubgraphPackage<RegistryDatabase> = {
   schemaFile,
   migrations,
   seedDemo,
-  generateCity,
-  cityGenerator: new URL('./generate.ts', import.meta.url),
+  // The data set's generator is loaded only to generate (a worker loads cityGenerator itself):
+  // a server that serves never loads it.
+  generateCity: async (db, plan, log) => (await import('./dataset/generate.js')).generateCity(db, plan, log),
+  cityGenerator: new URL('./dataset/generate.ts', import.meta.url),
   buildSubgraph: ({ db }) => {
     const kept = new KeptAnswers(db);
     return {

@@ -150,3 +150,39 @@ describe('import graph', () => {
     expect(upward.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
   });
 });
+
+/**
+ * Static imports (import and export declarations, not `import()`), as repository paths: what a
+ * module loads as soon as it is loaded itself.
+ */
+function staticImportEdges(): Edge[] {
+  const edges: Edge[] = [];
+  for (const file of sourceFiles(ROOT)) {
+    const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
+    for (const statement of source.statements) {
+      const specifier = (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier;
+      if (!specifier || !ts.isStringLiteral(specifier) || !specifier.text.startsWith('.')) continue;
+      edges.push({ from: path.relative(ROOT, file), to: path.relative(ROOT, path.resolve(path.dirname(file), specifier.text)) });
+    }
+  }
+  return edges;
+}
+
+/** Whether a repository path is in a department's data-set generator (subgraphs/<name>/dataset/). */
+const inDataset = (file: string): boolean => {
+  const parts = file.split(path.sep);
+  return parts[0] === 'subgraphs' && parts[2] === 'dataset';
+};
+
+describe('the data-set generators', () => {
+  const edges = staticImportEdges();
+
+  it('are read (a reader that finds no static import would pass everything)', () => {
+    expect(edges.some((e) => inDataset(e.from))).toBe(true);
+  });
+
+  it('are loaded by no serving module: only by import() when generating, by tests and by the benchmarks', () => {
+    const loading = edges.filter((e) => inDataset(e.to) && !inDataset(e.from) && topLevel(e.from) !== 'tests' && topLevel(e.from) !== 'bench');
+    expect(loading.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+  });
+});

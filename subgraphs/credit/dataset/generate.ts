@@ -1,12 +1,12 @@
 import { sql, type Kysely } from 'kysely';
-import { bulkInsert } from '../../db/bulk.js';
-import { apportion, NEAR_POOR, POOR, type CityPlan } from '../../db/generate/plan.js';
-import { workingDayIn } from '../../db/generate/calendar.js';
-import { planHousingLoans } from '../../db/generate/housing-loans.js';
-import { Random } from '../../db/random.js';
-import { addMonths, creditRollups } from './balance.js';
-import { writeDerivedRollups } from './repository.js';
-import type { CreditDatabase, LoanProgramme, LoanStatus, MassOrganisation } from './db/tables.js';
+import { bulkInsert } from '../../../db/bulk.js';
+import { apportion, NEAR_POOR, POOR, type CityPlan } from '../../../db/generate/plan.js';
+import { workingDayIn } from '../../../db/generate/calendar.js';
+import { planHousingLoans } from '../../../db/generate/housing-loans.js';
+import { Random } from '../../../db/random.js';
+import { addMonths, creditRollups } from '../balance.js';
+import { writeDerivedRollups } from '../repository.js';
+import type { CreditDatabase, LoanProgramme, LoanStatus, MassOrganisation } from '../db/tables.js';
 
 /**
  * The credit subgraph's share of the city data set: VBSP loans to plan households, their

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import { bulkInsert } from '../../db/bulk.js';
-import { NEAR_POOR, POOR, type CityPlan } from '../../db/generate/plan.js';
-import { Random } from '../../db/random.js';
-import type { SocialInsuranceDatabase, SupportGroup } from './db/tables.js';
-import { writeCoverageRollups } from './repository.js';
+import { bulkInsert } from '../../../db/bulk.js';
+import { NEAR_POOR, POOR, type CityPlan } from '../../../db/generate/plan.js';
+import { Random } from '../../../db/random.js';
+import type { SocialInsuranceDatabase, SupportGroup } from '../db/tables.js';
+import { writeCoverageRollups } from '../repository.js';
 
 /**
  * The social-insurance share of the city data set, written as if every record had gone through

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import { bulkInsert } from '../../db/bulk.js';
-import { planHousingLoans } from '../../db/generate/housing-loans.js';
-import { apportion, NEAR_POOR, plantedCount, POOR, type CityPlan } from '../../db/generate/plan.js';
-import { Random } from '../../db/random.js';
-import type { FundDonorKind, HousingCaseKind, HousingCaseStatus, HousingDatabase, HousingFundingSource } from './db/tables.js';
+import { bulkInsert } from '../../../db/bulk.js';
+import { planHousingLoans } from '../../../db/generate/housing-loans.js';
+import { apportion, NEAR_POOR, plantedCount, POOR, type CityPlan } from '../../../db/generate/plan.js';
+import { Random } from '../../../db/random.js';
+import type { FundDonorKind, HousingCaseKind, HousingCaseStatus, HousingDatabase, HousingFundingSource } from '../db/tables.js';
 
 /**
  * The housing subgraph's share of the city data set: house building and renovation cases with

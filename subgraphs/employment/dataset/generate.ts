@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import { bulkInsert } from '../../db/bulk.js';
-import { apportion, plantedCount, INCOME_LINES_2022_2025, LISTED_INCOME_FLOOR_SHARE, NEAR_POOR, POOR, type CityPlan } from '../../db/generate/plan.js';
-import { Random } from '../../db/random.js';
-import type { EmploymentDatabase, HouseholdClassification, PlacementChannel, TrainingLevel } from './db/tables.js';
-import { deriveRollups, writeRollups } from './repository.js';
+import { bulkInsert } from '../../../db/bulk.js';
+import { apportion, plantedCount, INCOME_LINES_2022_2025, LISTED_INCOME_FLOOR_SHARE, NEAR_POOR, POOR, type CityPlan } from '../../../db/generate/plan.js';
+import { Random } from '../../../db/random.js';
+import type { EmploymentDatabase, HouseholdClassification, PlacementChannel, TrainingLevel } from '../db/tables.js';
+import { deriveRollups, writeRollups } from '../repository.js';
 
 /**
  * The employment subgraph's share of the city data set: job fairs, job placements and

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { bulkInsert } from '../../db/bulk.js';
+import { bulkInsert } from '../../../db/bulk.js';
 import {
   ABOVE,
   plantedCount,
@@ -15,11 +15,11 @@ import {
   REVIEW_YEARS,
   SPOUSE,
   type CityPlan,
-} from '../../db/generate/plan.js';
-import { Random } from '../../db/random.js';
-import type { Classification, CommuneKind, RegistryDatabase, Transition } from './db/tables.js';
-import * as repo from './repository.js';
-import { rulesOf, score, transition } from './standard.js';
+} from '../../../db/generate/plan.js';
+import { Random } from '../../../db/random.js';
+import type { Classification, CommuneKind, RegistryDatabase, Transition } from '../db/tables.js';
+import * as repo from '../repository.js';
+import { rulesOf, score, transition } from '../standard.js';
 
 /*
  * Names. Sources: family names by their share of Vietnam's population (Lê Trung Hoa, Họ và tên

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import { bulkInsert } from '../../db/bulk.js';
-import { apportion, NEAR_POOR, POOR, type CityPlan } from '../../db/generate/plan.js';
-import { Random } from '../../db/random.js';
-import type { HighTechModelKind, LivelihoodActivity, LivelihoodsDatabase } from './db/tables.js';
-import { DEMO_PROJECT_CODE, NAMED_MODEL_AREAS } from './seed.js';
+import { bulkInsert } from '../../../db/bulk.js';
+import { apportion, NEAR_POOR, POOR, type CityPlan } from '../../../db/generate/plan.js';
+import { Random } from '../../../db/random.js';
+import type { HighTechModelKind, LivelihoodActivity, LivelihoodsDatabase } from '../db/tables.js';
+import { DEMO_PROJECT_CODE, NAMED_MODEL_AREAS } from '../seed.js';
 
 /**
  * The livelihoods share of the city data set: participants of the Livelihood Diversification
