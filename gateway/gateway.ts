@@ -17,10 +17,11 @@ import { checkLimits, limitsFromEnv, type RequestLimits } from '../platform/limi
 import { isIntrospectionOnly, publicOperationsFromEnv, TrustedDocuments } from './trusted-documents.js';
 import { findWithheldCounts, withheldPaths, type WithheldNote } from './withheld.js';
 import { watchedSupergraph } from './supergraph-watch.js';
+import { GatewayKeptAnswers, type FetchVersions } from './kept-answers.js';
 import type { Authenticator } from '../platform/auth.js';
 import { errorsPlugin, formatErrorSafely } from '../platform/errors.js';
 import { CALLER_REQUEST_ID_HEADER } from '../platform/gateway-proof.js';
-import { IDEMPOTENCY_KEY_HEADER, resilienceFromEnv, SubgraphDataSource, type ResilienceSettings } from './subgraph-source.js';
+import { IDEMPOTENCY_KEY_HEADER, resilienceFromEnv, SubgraphDataSource, type ResilienceSettings, type SubgraphFailure } from './subgraph-source.js';
 import { sendJson, serveGraphQL, type RunningServer } from '../platform/http.js';
 import { introspectionFromEnv } from '../platform/serve.js';
 import { projectUrl } from '../platform/paths.js';
@@ -63,6 +64,14 @@ export interface GatewayContext {
    * (SubgraphDataSource.process fills it; withheld.ts maps it onto the final answer).
    */
   withheldNotes?: WithheldNote[];
+  /** A read without personal fields: its whole answer may be kept (kept-answers.ts). */
+  keepable?: boolean;
+  /** The figure version each subgraph fetch answered under (kept-answers.ts). */
+  fetchVersions?: FetchVersions;
+  /** Subgraphs found down or too slow while checking a kept answer: this request does not ask them again. */
+  failedSubgraphs?: Map<string, SubgraphFailure>;
+  /** This answer was served from the gateway's kept answers (its withheld counts came with it). */
+  servedKept?: boolean;
 }
 
 export interface GatewayOptions {
@@ -86,6 +95,11 @@ export interface GatewayOptions {
    * default, SUBGRAPH_FETCH_SHARING=false turns it off.
    */
   shareFetches?: boolean;
+  /**
+   * Whole answers of reads kept and served again while exact (kept-answers.ts); on by default,
+   * KEPT_RESPONSES=off or KEPT_FIGURES=off turns them off (read on each request).
+   */
+  keepAnswers?: boolean;
   /** What a caller without a token may run: the registered operations (default) or any document. */
   publicOperations?: 'registered' | 'any';
   trustedDocuments?: TrustedDocuments;
@@ -104,6 +118,8 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
   const watch = options.supergraphSdl === undefined && (options.watchSupergraph ?? process.env.SUPERGRAPH_WATCH !== 'false');
   const resilience = options.resilience ?? resilienceFromEnv();
   const logger = options.observability?.logger;
+  // The subgraphs as the gateway calls them, by name: kept answers ask them for their figure versions.
+  const sources = new Map<string, SubgraphDataSource>();
   const gateway = new ApolloGateway({
     supergraphSdl: watch
       ? watchedSupergraph(file, {
@@ -111,7 +127,15 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
           rejected: (f, reason) => logger?.error({ supergraph: f, reason }, 'supergraph not taken: the previous one stays in use'),
         })
       : supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url!, options.observability, resilience),
+    buildService: ({ name, url }) => {
+      const source = new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url!, options.observability, resilience);
+      sources.set(name, source);
+      return source;
+    },
+  });
+  const kept = new GatewayKeptAnswers(async (subgraph, context) => sources.get(subgraph)?.figureVersion(context), {
+    ...(options.observability ? { observability: options.observability } : {}),
+    ...(options.keepAnswers === false ? { enabled: () => false } : {}),
   });
   // The access rules (the @access, @personal and @count directives) follow the supergraph in use.
   let rules = accessRules(parse(supergraphSdl));
@@ -147,6 +171,7 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
         trusted,
         ...(options.observability ? { observability: options.observability } : {}),
       }),
+      kept.plugin(),
     ],
   });
 }
@@ -192,10 +217,12 @@ function gatewayAccessPlugin(options: {
           const denial = checkAccess(schema, document, rules(), auth.viewer, selected);
           if (denial) refuse(denial);
           const operation = getOperationAST(document, operationName);
-          contextValue.shareFetches = options.shareFetches && operation?.operation === 'query' && !selected.personal;
+          contextValue.keepable = operation?.operation === 'query' && !selected.personal;
+          contextValue.shareFetches = options.shareFetches && contextValue.keepable;
         },
         async willSendResponse({ contextValue, response, document, schema, operationName }) {
-          if (response.body.kind !== 'single' || !document || contextValue.auth.exact) return;
+          // A kept answer brings the withheld counts it was given (kept-answers.ts).
+          if (response.body.kind !== 'single' || !document || contextValue.auth.exact || contextValue.servedKept) return;
           const result = response.body.singleResult;
           const reported = withheldPaths(contextValue.withheldNotes ?? [], result.data);
           const withheld = findWithheldCounts(schema, document, operationName, result.data, rules(), contextValue.auth.smallCountThreshold, reported);

@@ -8,6 +8,7 @@ import { CALLER_REQUEST_ID_HEADER, GATEWAY_PROOF_HEADER, gatewayProof } from '..
 import { REQUEST_ID_HEADER, type Observability } from '../platform/observability.js';
 import { injectTraceContext, withClientSpan } from '../platform/tracing.js';
 import type { GatewayContext } from './gateway.js';
+import { noteFigureVersion } from './kept-answers.js';
 
 /** A client's key for a write it may retry: passed on to the subgraph, which answers a repeat once. */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -66,7 +67,7 @@ interface SharedAnswer {
 }
 
 /** Why a fetch did not produce a GraphQL answer: the subgraph is down, too slow, or its circuit is open. */
-class SubgraphFailure extends Error {
+export class SubgraphFailure extends Error {
   constructor(
     readonly code: 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_TIMEOUT',
     message: string,
@@ -188,7 +189,52 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<ProcessResult> {
+    const result = await this.answer(options);
+    // Only a fetch for a caller's request has a place in it (not a health check or schema load).
+    if ('incomingRequestContext' in options) noteFigureVersion(options.context, this.name, result.extensions);
+    return result;
+  }
+
+  /**
+   * The sum of the subgraph's figure versions now (its `GET /figure-version`), asked for a kept
+   * answer (kept-answers.ts); undefined when the subgraph cannot say (its circuit is open, it
+   * keeps nothing, or it failed): then the request runs. A subgraph that is down or too slow
+   * here counts as a failed fetch (toward its circuit), and the request's fetches to it answer
+   * with that failure at once instead of waiting for it a second time.
+   */
+  async figureVersion(context: GatewayContext): Promise<number | undefined> {
+    if (!this.circuit.allow()) return undefined;
+    const budget = Math.min(this.settings.subgraphTimeoutMs, (context.deadline ?? Infinity) - Date.now());
+    if (budget <= 0) return undefined;
+    const signal = AbortSignal.timeout(budget);
+    let answer: SharedAnswer;
+    try {
+      const url = new URL('/figure-version', this.subgraphUrl).toString();
+      answer = await readAnswer(url, { method: 'GET', headers: { [GATEWAY_PROOF_HEADER]: gatewayProof() }, signal }, true);
+    } catch (error) {
+      this.circuit.failed();
+      this.observability?.fetchErrors.inc({ subgraph: this.name });
+      const failure = signal.aborted
+        ? new SubgraphFailure('SUBGRAPH_TIMEOUT', `The ${this.name} subgraph did not answer within ${budget} ms.`)
+        : new SubgraphFailure('SUBGRAPH_UNAVAILABLE', `The ${this.name} subgraph could not be reached.`);
+      this.observability?.logger.warn(
+        { subgraph: this.name, requestId: context.requestId, code: failure.code, cause: (error as Error).message },
+        'subgraph figure version failed',
+      );
+      (context.failedSubgraphs ??= new Map()).set(this.name, failure);
+      return undefined;
+    }
+    if (answer.status !== 200) return undefined;
+    this.circuit.succeeded();
+    const version = (JSON.parse(answer.body) as { version?: unknown }).version;
+    return typeof version === 'number' ? version : undefined;
+  }
+
+  private async answer(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<ProcessResult> {
     const isMutation = /^\s*mutation\b/.test(options.request.query ?? '');
+    // Already found down or too slow for this request (figureVersion): not waited for twice.
+    const failed = options.context?.failedSubgraphs?.get(this.name);
+    if (failed) return this.failedAnswer(options, failed, false);
     if (!this.circuit.allow()) {
       this.observability?.fetchErrors.inc({ subgraph: this.name });
       return this.failedAnswer(

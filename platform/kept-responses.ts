@@ -30,6 +30,11 @@ import type { RequestAuth, WithheldCount } from './access/request.js';
  * The counts withheld in it are kept with it and reported again on every answer it serves.
  * KEPT_FIGURES=off or KEPT_RESPONSES=off runs every operation (read on each request);
  * KEPT_RESPONSES_MAX_ENTRIES bounds the memory (least recently used first out; 256 by default).
+ *
+ * Every keepable answer says the sum it was computed (or kept) under, in
+ * `extensions.figureVersion`, and `GET /figure-version` says the sum now: so the gateway can
+ * keep the whole federated answer too, and serve it again while every subgraph it asked still
+ * has the sum it answered under (gateway/kept-answers.ts).
  */
 
 export interface KeptResponseRules {
@@ -44,6 +49,9 @@ interface KeptResponse {
   data: Record<string, unknown>;
   withheld: readonly WithheldCount[];
 }
+
+/** The extension of a keepable subgraph answer that carries the version sum it holds for. */
+export const FIGURE_VERSION = 'figureVersion';
 
 export function keptResponsesEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return switchFromEnv('KEPT_RESPONSES', env);
@@ -81,6 +89,14 @@ export class KeptResponses {
     return this.answers.enabled() && (this.options.enabled ?? (() => keptResponsesEnabled()))();
   }
 
+  /**
+   * The sum of the subgraph's figure versions now (`GET /figure-version`), or undefined when
+   * answers are not kept (KEPT_FIGURES or KEPT_RESPONSES off): then no answer carries one either.
+   */
+  async version(): Promise<number | undefined> {
+    return this.enabled() ? this.answers.versionSum() : undefined;
+  }
+
   /** The plugin that serves and keeps responses (createSubgraphServer adds it). */
   plugin<TContext extends BaseContext & { auth: RequestAuth }>(): ApolloServerPlugin<TContext> {
     return {
@@ -102,13 +118,17 @@ export class KeptResponses {
             this.entries.delete(key);
             this.entries.set(key, entry);
             context.contextValue.auth.withheld.push(...entry.withheld);
-            return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: entry.data } } };
+            return {
+              http: { status: undefined, headers: new HeaderMap() },
+              body: { kind: 'single', singleResult: { data: entry.data, extensions: { [FIGURE_VERSION]: tag } } },
+            };
           },
           willSendResponse: async ({ response, contextValue }) => {
             if (!pending || response.body.kind !== 'single') return;
             const { data, errors } = response.body.singleResult;
             if (errors?.length || !data || contextValue.auth.personalReads.size) return;
             this.keep(pending.key, { tag: pending.tag, data: deepFreeze(data), withheld: [...contextValue.auth.withheld] });
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, [FIGURE_VERSION]: pending.tag };
           },
         };
       },

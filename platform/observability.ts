@@ -41,6 +41,7 @@ export class Observability {
   readonly fetchDuration: client.Histogram<'subgraph'>;
   readonly fetchErrors: client.Counter<'subgraph'>;
   readonly fetchesShared: client.Counter<'subgraph'>;
+  readonly keptAnswers: client.Counter<'result'>;
 
   constructor(
     readonly service: string,
@@ -81,6 +82,12 @@ export class Observability {
       name: 'gateway_subgraph_fetches_shared_total',
       help: 'Subgraph fetches answered by an identical fetch already in flight for another request (same query, variables and token).',
       labelNames: ['subgraph'],
+      registers,
+    });
+    this.keptAnswers = new client.Counter({
+      name: 'gateway_kept_answers_total',
+      help: 'Reads the gateway could keep whole (gateway/kept-answers.ts): served kept (hit), not kept yet (miss), or kept under figures that have changed since (stale).',
+      labelNames: ['result'],
       registers,
     });
     // Tests run quiet unless LOG_LEVEL asks otherwise.

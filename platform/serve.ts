@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { pendingMigrations } from '../db/index.js';
-import { serveGraphQL, type RunningServer } from './http.js';
+import { sendJson, serveGraphQL, type RunningServer } from './http.js';
 import type { DestinationStream } from 'pino';
 import { Observability, REQUEST_ID_HEADER, type Readiness } from './observability.js';
 import { RequestAuth } from './access/request.js';
@@ -71,6 +71,16 @@ export async function serveSubgraph(
   const title = `Hanoi poverty-reduction graph: ${pkg.name} subgraph`;
   // The playground at GET /, with the dashboard operations that this subgraph alone can answer.
   const pages = subgraphPages(title, () => buildSubgraphSchema([{ typeDefs: built.typeDefs }]));
+  const kept = built.keptResponses;
+  if (kept) {
+    // The gateway's check that a whole answer it kept still holds (gateway/kept-answers.ts):
+    // a number that moves with every committed change, nothing about any record.
+    pages.routes['/figure-version'] = async (req, res) => {
+      if (requireGateway && !viaGateway(req)) return sendJson(res, 403, { error: 'only the gateway asks for the figure version' });
+      const version = await kept.version();
+      sendJson(res, version === undefined ? 404 : 200, { version: version ?? null });
+    };
+  }
   try {
     const server = await serveGraphQL(apollo, {
       port: options.port,

@@ -71,7 +71,9 @@ beforeAll(async () => {
     gates[name] = gate;
     urls[name] = `http://127.0.0.1:${(gate.server.address() as AddressInfo).port}/graphql`;
   }
-  gateway = await serveGateway({ subgraphUrls: urls, port: 0, host: '127.0.0.1', auth: stack.auth });
+  // Without the gateway's kept answers (kept-answers.ts), which would answer a repeated read
+  // with no fetch at all: this file is about the fetches themselves.
+  gateway = await serveGateway({ subgraphUrls: urls, port: 0, host: '127.0.0.1', auth: stack.auth, keepAnswers: false });
 });
 
 afterAll(async () => {

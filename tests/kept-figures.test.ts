@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOperations } from '../platform/operations.js';
-import { startTestStack, type TestStack } from './support/stack.js';
+import { serveGateway } from '../gateway/gateway.js';
+import { postGraphQL, startTestStack, type TestStack } from './support/stack.js';
 
 // Kept answers (platform/kept.ts): figures served again without computing them, and
 // exact at every moment. Random writes through the gateway (the real mutations), interleaved
@@ -312,4 +313,62 @@ describe('kept responses', () => {
       expect(Number(after.amountDisbursed)).toBe(Number(before.amountDisbursed) + 7_000_000 + i);
     }
   });
+  // gateway/kept-answers.ts: the whole federated answer kept at the gateway, checked against
+  // each subgraph's version sum on every read.
+  it('the gateway serves a read again whole (one statement a subgraph, no subgraph operation run), with its withheld counts', async () => {
+    await read(scorecard.document, scorecard.variables, true, null);
+    const first = await stack.query(scorecard.document, scorecard.variables, undefined, null);
+    const hits = await keptAnswerCount(stack.gatewayUrl, 'hit');
+    const operations = await subgraphOperations();
+    stack.databases.statements.reset();
+    const again = await stack.query(scorecard.document, scorecard.variables, undefined, null);
+    expect(await keptAnswerCount(stack.gatewayUrl, 'hit')).toBe(hits + 1);
+    expect(await subgraphOperations()).toBe(operations);
+    expect(Object.fromEntries(SUBGRAPHS.map((name) => [name, stack.databases.statements.get(name)]))).toEqual(
+      Object.fromEntries(SUBGRAPHS.map((name) => [name, 1])),
+    );
+    expect(again).toEqual(first);
+    // The public sees some small counts withheld, and the kept answer says so again.
+    expect((first as { extensions?: { withheld?: unknown[] } }).extensions?.withheld?.length).toBeGreaterThan(0);
+  });
+
+  it('two gateways over the same subgraphs: a write through one, then a read through the other, gives the new figure', async () => {
+    const other = await serveGateway({ subgraphUrls: stack.subgraphUrls, port: 0, host: '127.0.0.1', auth: stack.auth });
+    try {
+      const [h] = await households();
+      const viaOther = async () => {
+        const r = await postGraphQL(other.url, scorecard.document, scorecard.variables, stack.adminToken);
+        expect(r.errors).toBeUndefined();
+        return r.data.communes.find((c: { code: string }) => c.code === h!.commune).creditFigures;
+      };
+      for (let i = 0; i < 3; i++) {
+        await viaOther();
+        const before = await viaOther();
+        const w = await stack.query(DISBURSE, { input: disbursement(h!.id, `2024-04-0${i + 1}`, 3_000_000 + i) });
+        expect(w.errors).toBeUndefined();
+        expect(Number((await viaOther()).amountDisbursed)).toBe(Number(before.amountDisbursed) + 3_000_000 + i);
+      }
+      expect(await keptAnswerCount(other.url, 'hit')).toBeGreaterThanOrEqual(3);
+      expect(await keptAnswerCount(other.url, 'stale')).toBeGreaterThanOrEqual(3);
+    } finally {
+      await other.close();
+    }
+  });
 });
+
+/** The gateway's count of reads by kept-answer result (its /metrics). */
+async function keptAnswerCount(graphqlUrl: string, result: 'hit' | 'miss' | 'stale'): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', graphqlUrl))).text();
+  const line = text.split('\n').find((l) => l.startsWith('gateway_kept_answers_total{') && l.includes(`result="${result}"`));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
+/** GraphQL operations the subgraphs have run, all together (their /metrics). */
+async function subgraphOperations(): Promise<number> {
+  let total = 0;
+  for (const url of Object.values(stack.subgraphUrls)) {
+    const text = await (await fetch(new URL('/metrics', url))).text();
+    for (const l of text.split('\n')) if (l.startsWith('graphql_requests_total{')) total += Number(l.slice(l.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
