@@ -69,6 +69,8 @@ export function keptAnswersEnabled(env: NodeJS.ProcessEnv = process.env): boolea
 
 export class GatewayKeptAnswers {
   private readonly entries = new Map<string, KeptAnswer>();
+  /** Reads being computed now, by key: settled when their answer is sent (kept or not). */
+  private readonly computing = new Map<string, Promise<void>>();
   readonly stats = { hits: 0, misses: 0, stale: 0 };
 
   constructor(
@@ -96,13 +98,23 @@ export class GatewayKeptAnswers {
   plugin(): ApolloServerPlugin<GatewayContext> {
     return {
       requestDidStart: async () => {
-        let pending: string | undefined;
+        let pending: { key: string; done: () => void } | undefined;
         return {
           responseForOperation: async ({ contextValue, operation, request, source, operationName }) => {
             if (!contextValue.keepable || operation.operation !== 'query' || source === undefined || !this.enabled()) return null;
             const key = `${visibilityClass(contextValue.auth.viewer)}\u0000${operationName ?? ''}\u0000${source}\u0000${JSON.stringify(request.variables ?? {})}`;
-            const entry = this.entries.get(key);
-            if (entry && (await this.holds(entry, contextValue))) {
+            let entry = this.entries.get(key);
+            let served = entry && (await this.holds(entry, contextValue));
+            // The same read already being computed (after a write, every caller of a class
+            // misses at once): wait for it, then check its answer as any kept one, with the
+            // versions asked now, after this request arrived, so it is as exact as a hit.
+            const computing = this.computing.get(key);
+            if (!served && computing) {
+              await waitAtMost(computing, (contextValue.deadline ?? Infinity) - Date.now());
+              entry = this.entries.get(key);
+              served = entry && (await this.holds(entry, contextValue));
+            }
+            if (served && entry) {
               this.count('hit');
               // Least recently used goes first: a hit moves to the end.
               this.entries.delete(key);
@@ -114,19 +126,34 @@ export class GatewayKeptAnswers {
               };
             }
             this.count(entry ? 'stale' : 'miss');
-            pending = key;
+            let done = () => {};
+            if (!this.computing.has(key)) {
+              const finished = new Promise<void>((resolve) => (done = resolve));
+              this.computing.set(key, finished);
+              const settle = done;
+              done = () => {
+                if (this.computing.get(key) === finished) this.computing.delete(key);
+                settle();
+              };
+            }
+            pending = { key, done };
             return null;
           },
           willSendResponse: async ({ response, contextValue }) => {
-            if (pending === undefined || response.body.kind !== 'single') return;
-            const { data, errors, extensions } = response.body.singleResult;
-            const fetched = contextValue.fetchVersions;
-            if (errors?.length || !data || !fetched || fetched.unkeepable || fetched.bySubgraph.size === 0) return;
-            this.keep(pending, {
-              versions: [...fetched.bySubgraph],
-              data: deepFreeze(data),
-              extensions: extensions ? deepFreeze({ ...extensions }) : undefined,
-            });
+            if (pending === undefined) return;
+            try {
+              if (response.body.kind !== 'single') return;
+              const { data, errors, extensions } = response.body.singleResult;
+              const fetched = contextValue.fetchVersions;
+              if (errors?.length || !data || !fetched || fetched.unkeepable || fetched.bySubgraph.size === 0) return;
+              this.keep(pending.key, {
+                versions: [...fetched.bySubgraph],
+                data: deepFreeze(data),
+                extensions: extensions ? deepFreeze({ ...extensions }) : undefined,
+              });
+            } finally {
+              pending.done();
+            }
           },
         };
       },
@@ -146,4 +173,11 @@ export class GatewayKeptAnswers {
     this.entries.set(key, entry);
     while (this.entries.size > max) this.entries.delete(this.entries.keys().next().value!);
   }
+}
+
+/** Waits for `promise`, or `ms` at most (a computation that never ends must not hold its joiners). */
+async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, Math.min(ms, 2_147_483_647)))))]);
+  clearTimeout(timer);
 }

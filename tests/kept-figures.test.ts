@@ -356,6 +356,27 @@ describe('kept responses', () => {
   });
 });
 
+describe('kept answers at the gateway, after a write', () => {
+  const scorecard = loadOperations().find((o) => o.name === 'commune-scorecard')!;
+  it('readers of one class arriving together compute the new answer once between them, and all get the new figure', async () => {
+    const [h] = await households();
+    const analyst = await stack.token({ roles: ['analyst'] });
+    const credit = (data: any) => data.communes.find((c: { code: string }) => c.code === h!.commune).creditFigures;
+    await read(scorecard.document, scorecard.variables, true, analyst);
+    const before = credit(await read(scorecard.document, scorecard.variables, true, analyst));
+    const w = await stack.query(DISBURSE, { input: disbursement(h!.id, '2024-05-02', 5_000_000) });
+    expect(w.errors).toBeUndefined();
+    const computed = async () => (await keptAnswerCount(stack.gatewayUrl, 'miss')) + (await keptAnswerCount(stack.gatewayUrl, 'stale'));
+    const computedBefore = await computed();
+    const readers = 8;
+    const answers = await Promise.all(Array.from({ length: readers }, () => read(scorecard.document, scorecard.variables, true, analyst)));
+    for (const data of answers) expect(Number(credit(data).amountDisbursed)).toBe(Number(before.amountDisbursed) + 5_000_000);
+    // One computes; the others wait for it and are served its answer (a loaded machine may
+    // let a late one compute again, never all of them).
+    expect((await computed()) - computedBefore).toBeLessThanOrEqual(readers / 2);
+  });
+});
+
 /** The gateway's count of reads by kept-answer result (its /metrics). */
 async function keptAnswerCount(graphqlUrl: string, result: 'hit' | 'miss' | 'stale'): Promise<number> {
   const text = await (await fetch(new URL('/metrics', graphqlUrl))).text();
