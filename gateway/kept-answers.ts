@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import { deepFreeze, keptEnabled, maxEntriesFromEnv } from '../platform/kept.js';
-import { FIGURE_VERSION, keptResponsesEnabled, visibilityClass } from '../platform/kept-responses.js';
+import { FIGURE_COMMUNES, FIGURE_VERSION, keptKeys, keptResponsesEnabled, keptUnder, type KeptKeys } from '../platform/kept-responses.js';
 import type { Observability } from '../platform/observability.js';
 import type { GatewayContext } from './gateway.js';
 
@@ -46,13 +46,16 @@ interface KeptAnswer {
 /** What the fetches of one request said about their sums (SubgraphDataSource.process notes them). */
 export interface FetchVersions {
   bySubgraph: Map<string, number>;
+  /** Some subgraph's answer depended on the viewer's communes: kept under their own class only. */
+  communes: boolean;
   /** A fetch without a sum, or two fetches of one subgraph under different sums: not keepable. */
   unkeepable: boolean;
 }
 
 /** Notes one fetch's `extensions.figureVersion` (a number, or absent) for its request. */
 export function noteFigureVersion(context: GatewayContext, subgraph: string, extensions: Record<string, unknown> | undefined): void {
-  const seen = (context.fetchVersions ??= { bySubgraph: new Map(), unkeepable: false });
+  const seen = (context.fetchVersions ??= { bySubgraph: new Map(), communes: false, unkeepable: false });
+  if (extensions?.[FIGURE_COMMUNES] === true) seen.communes = true;
   const version = extensions?.[FIGURE_VERSION];
   if (typeof version !== 'number') {
     seen.unkeepable = true;
@@ -98,45 +101,46 @@ export class GatewayKeptAnswers {
   plugin(): ApolloServerPlugin<GatewayContext> {
     return {
       requestDidStart: async () => {
-        let pending: { key: string; done: () => void } | undefined;
+        let pending: { keys: KeptKeys; done: () => void } | undefined;
         return {
           responseForOperation: async ({ contextValue, operation, request, source, operationName }) => {
             if (!contextValue.keepable || operation.operation !== 'query' || source === undefined || !this.enabled()) return null;
-            const key = `${visibilityClass(contextValue.auth.viewer)}\u0000${operationName ?? ''}\u0000${source}\u0000${JSON.stringify(request.variables ?? {})}`;
-            let entry = this.entries.get(key);
-            let served = entry && (await this.holds(entry, contextValue));
+            const keys = keptKeys(contextValue.auth.viewer, `${operationName ?? ''}\u0000${source}\u0000${JSON.stringify(request.variables ?? {})}`);
+            let found = keptUnder(this.entries, keys);
+            let served = found && (await this.holds(found.entry, contextValue));
             // The same read already being computed (after a write, every caller of a class
             // misses at once): wait for it, then check its answer as any kept one, with the
             // versions asked now, after this request arrived, so it is as exact as a hit.
-            const computing = this.computing.get(key);
+            const computing = this.computing.get(keys.any);
             if (!served && computing) {
               await waitAtMost(computing, (contextValue.deadline ?? Infinity) - Date.now());
-              entry = this.entries.get(key);
-              served = entry && (await this.holds(entry, contextValue));
+              found = keptUnder(this.entries, keys);
+              served = found && (await this.holds(found.entry, contextValue));
             }
-            if (served && entry) {
+            if (served && found) {
               this.count('hit');
               // Least recently used goes first: a hit moves to the end.
-              this.entries.delete(key);
-              this.entries.set(key, entry);
+              this.entries.delete(found.key);
+              this.entries.set(found.key, found.entry);
               contextValue.servedKept = true;
+              const { data, extensions } = found.entry;
               return {
                 http: { status: undefined, headers: new HeaderMap() },
-                body: { kind: 'single', singleResult: { data: entry.data, ...(entry.extensions ? { extensions: entry.extensions } : {}) } },
+                body: { kind: 'single', singleResult: { data, ...(extensions ? { extensions } : {}) } },
               };
             }
-            this.count(entry ? 'stale' : 'miss');
+            this.count(found ? 'stale' : 'miss');
             let done = () => {};
-            if (!this.computing.has(key)) {
+            if (!this.computing.has(keys.any)) {
               const finished = new Promise<void>((resolve) => (done = resolve));
-              this.computing.set(key, finished);
+              this.computing.set(keys.any, finished);
               const settle = done;
               done = () => {
-                if (this.computing.get(key) === finished) this.computing.delete(key);
+                if (this.computing.get(keys.any) === finished) this.computing.delete(keys.any);
                 settle();
               };
             }
-            pending = { key, done };
+            pending = { keys, done };
             return null;
           },
           willSendResponse: async ({ response, contextValue }) => {
@@ -146,7 +150,8 @@ export class GatewayKeptAnswers {
               const { data, errors, extensions } = response.body.singleResult;
               const fetched = contextValue.fetchVersions;
               if (errors?.length || !data || !fetched || fetched.unkeepable || fetched.bySubgraph.size === 0) return;
-              this.keep(pending.key, {
+              // Any subgraph's answer that depended on the viewer's communes makes it theirs alone.
+              this.keep(fetched.communes ? pending.keys.own : pending.keys.any, {
                 versions: [...fetched.bySubgraph],
                 data: deepFreeze(data),
                 extensions: extensions ? deepFreeze({ ...extensions }) : undefined,

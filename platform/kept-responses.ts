@@ -57,10 +57,40 @@ export function keptResponsesEnabled(env: NodeJS.ProcessEnv = process.env): bool
   return switchFromEnv('KEPT_RESPONSES', env);
 }
 
-/** What a viewer may see, without who they are: the key a response is shared under. */
-export function visibilityClass(viewer: Viewer): string {
-  const communes = viewer.communes ? [...viewer.communes].sort() : null;
-  return JSON.stringify([[...viewer.roles].sort(), [...viewer.scopes].sort(), communes]);
+/**
+ * What a viewer may see, without who they are: the key a response is shared under. Without
+ * `communes`, the class of an answer that never asked which communes the viewer may see
+ * (RequestAuth.communesRead): the same for every viewer of these roles and scopes, whatever
+ * their communes (`*`, never equal to a class with communes, nor to one of "every commune").
+ */
+export function visibilityClass(viewer: Viewer, communes: 'own' | 'any' = 'own'): string {
+  const own = viewer.communes ? [...viewer.communes].sort() : null;
+  return JSON.stringify([[...viewer.roles].sort(), [...viewer.scopes].sort(), communes === 'any' ? '*' : own]);
+}
+
+/**
+ * The extension of a kept answer that depended on the viewer's communes (true): the gateway
+ * keeps the federated answer under the viewer's own class then, not the class of any communes.
+ */
+export const FIGURE_COMMUNES = 'figureCommunes';
+
+/** An answer's two keys: for any communes (tried first), and for the viewer's own. */
+export interface KeptKeys {
+  any: string;
+  own: string;
+}
+
+/** Takes the kept entry under either key, the class of any communes first. */
+export function keptUnder<T>(entries: Map<string, T>, keys: KeptKeys): { key: string; entry: T } | undefined {
+  const any = entries.get(keys.any);
+  if (any !== undefined) return { key: keys.any, entry: any };
+  const own = entries.get(keys.own);
+  return own === undefined ? undefined : { key: keys.own, entry: own };
+}
+
+/** Both keys of an answer to `rest` (document, variables...) for this viewer. */
+export function keptKeys(viewer: Viewer, rest: string): KeptKeys {
+  return { any: `${visibilityClass(viewer, 'any')}\u0000${rest}`, own: `${visibilityClass(viewer, 'own')}\u0000${rest}` };
 }
 
 /** One subgraph process's kept responses (built once, with the subgraph, beside its KeptAnswers). */
@@ -101,42 +131,48 @@ export class KeptResponses {
   plugin<TContext extends BaseContext & { auth: RequestAuth }>(): ApolloServerPlugin<TContext> {
     return {
       requestDidStart: async () => {
-        let pending: { key: string; tag: number } | undefined;
+        let pending: { keys: KeptKeys; tag: number } | undefined;
         return {
           responseForOperation: async (context) => {
-            const key = this.keyOf(context);
-            if (key === undefined) return null;
+            const keys = this.keysOf(context);
+            if (keys === undefined) return null;
             const tag = await this.answers.versionSum();
-            const entry = this.entries.get(key);
-            if (!entry || entry.tag !== tag) {
+            const found = keptUnder(this.entries, keys);
+            if (!found || found.entry.tag !== tag) {
               this.stats.misses++;
-              pending = { key, tag };
+              pending = { keys, tag };
               return null;
             }
             this.stats.hits++;
             // Least recently used goes first: a hit moves to the end.
-            this.entries.delete(key);
-            this.entries.set(key, entry);
-            context.contextValue.auth.withheld.push(...entry.withheld);
-            return {
-              http: { status: undefined, headers: new HeaderMap() },
-              body: { kind: 'single', singleResult: { data: entry.data, extensions: { [FIGURE_VERSION]: tag } } },
-            };
+            this.entries.delete(found.key);
+            this.entries.set(found.key, found.entry);
+            context.contextValue.auth.withheld.push(...found.entry.withheld);
+            const extensions = { [FIGURE_VERSION]: tag, ...(found.key === keys.any ? {} : { [FIGURE_COMMUNES]: true }) };
+            return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: found.entry.data, extensions } } };
           },
           willSendResponse: async ({ response, contextValue }) => {
             if (!pending || response.body.kind !== 'single') return;
             const { data, errors } = response.body.singleResult;
-            if (errors?.length || !data || contextValue.auth.personalReads.size) return;
-            this.keep(pending.key, { tag: pending.tag, data: deepFreeze(data), withheld: [...contextValue.auth.withheld] });
-            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, [FIGURE_VERSION]: pending.tag };
+            const auth = contextValue.auth;
+            if (errors?.length || !data || auth.personalReads.size) return;
+            // An answer that asked for the viewer's communes is theirs alone; any other is
+            // shared by every viewer of the same roles and scopes.
+            const key = auth.communesRead ? pending.keys.own : pending.keys.any;
+            this.keep(key, { tag: pending.tag, data: deepFreeze(data), withheld: [...auth.withheld] });
+            response.body.singleResult.extensions = {
+              ...response.body.singleResult.extensions,
+              [FIGURE_VERSION]: pending.tag,
+              ...(auth.communesRead ? { [FIGURE_COMMUNES]: true } : {}),
+            };
           },
         };
       },
     };
   }
 
-  /** The key of a keepable request, or undefined when it must run. */
-  private keyOf(context: GraphQLRequestContext<BaseContext & { auth: RequestAuth }>): string | undefined {
+  /** The keys of a keepable request, or undefined when it must run. */
+  private keysOf(context: GraphQLRequestContext<BaseContext & { auth: RequestAuth }>): KeptKeys | undefined {
     const { document, operation, request, schema } = context;
     if (!this.enabled() || !document || operation?.operation !== 'query' || request.query === undefined) return undefined;
     let shape = this.keepable.get(document);
@@ -148,7 +184,7 @@ export class KeptResponses {
       for (const r of representations) if (!this.entities.has((r as { __typename?: unknown } | null)?.__typename as string)) return undefined;
     }
     const variables = JSON.stringify(request.variables ?? {});
-    return `${visibilityClass(context.contextValue.auth.viewer)}\u0000${request.operationName ?? ''}\u0000${request.query}\u0000${variables}`;
+    return keptKeys(context.contextValue.auth.viewer, `${request.operationName ?? ''}\u0000${request.query}\u0000${variables}`);
   }
 
   /**

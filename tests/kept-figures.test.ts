@@ -301,6 +301,8 @@ describe('kept responses', () => {
       await stack.token({ roles: ['analyst'] }),
       null,
       await stack.token({ roles: ['caseworker'], communes: [h!.commune] }),
+      // Another caseworker's communes: the answer, kept for the first's, must hold for them too.
+      await stack.token({ roles: ['caseworker'], communes: ['00004', '00007'] }),
     ];
     const credit = (data: any) => data.communes.find((c: { code: string }) => c.code === h!.commune).creditFigures;
     for (let i = 0; i < 3; i++) {

@@ -67,12 +67,22 @@ export class RequestAuth {
     if (householdId) ids.add(householdId);
   }
 
+  /**
+   * Whether this request asked which communes the viewer may see (any of the methods below):
+   * an answer that never asked is the same for every viewer of the same roles and scopes, so
+   * kept answers share it between caseworkers of different communes (kept-responses.ts).
+   * Resolvers go through these methods, never `viewer.communes`, so that this stays true.
+   */
+  communesRead = false;
+
   /** The communes whose households this viewer may see; null when every commune. */
   get communeScope(): readonly string[] | null {
+    this.communesRead = true;
     return this.viewer.communes ? [...this.viewer.communes] : null;
   }
 
   canSeeCommune(code: string): boolean {
+    this.communesRead = true;
     return this.viewer.canSeeCommune(code);
   }
 
@@ -85,6 +95,7 @@ export class RequestAuth {
    * a record instead (`canSeeCommune`), as they do for a missing one.
    */
   requireCommune(code: string, missing: () => GraphQLError): void {
+    this.communesRead = true;
     if (!this.viewer.canSeeCommune(code)) throw missing();
   }
 
@@ -93,6 +104,7 @@ export class RequestAuth {
    * contribution to the city's fund): a commune-scoped role may not make it.
    */
   requireCityWide(what: string): void {
+    this.communesRead = true;
     if (this.viewer.communes) throw forbiddenWrite(`A role limited to some communes cannot record ${what} (city-wide records).`);
   }
 }
