@@ -206,6 +206,27 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (!this.circuit.allow()) return undefined;
     const budget = Math.min(this.settings.subgraphTimeoutMs, (context.deadline ?? Infinity) - Date.now());
     if (budget <= 0) return undefined;
+    // Every request that asks in this turn of the event loop shares one question, sent after
+    // all of them arrived (so its answer is as fresh for each as its own would be).
+    if (!this.nextVersion) {
+      const asked: Promise<VersionAnswer> = new Promise((resolve) =>
+        setImmediate(() => {
+          // Sent now: a request arriving from here on asks anew.
+          if (this.nextVersion === asked) this.nextVersion = undefined;
+          resolve(this.askVersion(budget));
+        }),
+      );
+      this.nextVersion = asked;
+    }
+    const answer = await this.nextVersion;
+    if (answer.failure) (context.failedSubgraphs ??= new Map()).set(this.name, answer.failure);
+    return answer.version;
+  }
+
+  /** Questions for the figure version not yet sent: joined by every request of this turn. */
+  private nextVersion: Promise<VersionAnswer> | undefined;
+
+  private async askVersion(budget: number): Promise<VersionAnswer> {
     const signal = AbortSignal.timeout(budget);
     let answer: SharedAnswer;
     try {
@@ -217,17 +238,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       const failure = signal.aborted
         ? new SubgraphFailure('SUBGRAPH_TIMEOUT', `The ${this.name} subgraph did not answer within ${budget} ms.`)
         : new SubgraphFailure('SUBGRAPH_UNAVAILABLE', `The ${this.name} subgraph could not be reached.`);
-      this.observability?.logger.warn(
-        { subgraph: this.name, requestId: context.requestId, code: failure.code, cause: (error as Error).message },
-        'subgraph figure version failed',
-      );
-      (context.failedSubgraphs ??= new Map()).set(this.name, failure);
-      return undefined;
+      this.observability?.logger.warn({ subgraph: this.name, code: failure.code, cause: (error as Error).message }, 'subgraph figure version failed');
+      return { version: undefined, failure };
     }
-    if (answer.status !== 200) return undefined;
+    if (answer.status !== 200) return { version: undefined };
     this.circuit.succeeded();
     const version = (JSON.parse(answer.body) as { version?: unknown }).version;
-    return typeof version === 'number' ? version : undefined;
+    return { version: typeof version === 'number' ? version : undefined };
   }
 
   private async answer(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<ProcessResult> {
@@ -347,6 +364,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     void entry.answer.finally(() => this.inflight.get(key) === entry && this.inflight.delete(key)).catch(() => undefined);
     return asGraphQLAnswer(url, await entry.answer);
   }
+}
+
+/** A subgraph's figure version, or why it could not say (kept-answers.ts). */
+interface VersionAnswer {
+  version: number | undefined;
+  failure?: SubgraphFailure;
 }
 
 /** Errors listed for one failed fetch at most (an entity fetch over 126 communes would list hundreds). */
