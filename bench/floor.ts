@@ -45,9 +45,8 @@ export const communeScorecardFloor: FloorQuery<CommuneScorecardQuery> = {
   assemble: (results) => {
     // The department that owns the communes (the registry) gives the rows and their order; every
     // department then adds its fields to each row.
-    const owner = scorecardShares.findIndex(({ share }) => share.communes);
-    if (owner < 0) throw new Error('no department lists the communes (subgraphs/<name>/bench.ts: scorecard.communes)');
-    const codes = scorecardShares[owner]!.share.communes!(results[owner]);
+    const codes = scorecardShares.map(({ share }, i) => share.communes?.(results[i])).find((list) => list !== undefined);
+    if (!codes) throw new Error('no department lists the communes (subgraphs/<name>/bench.ts: scorecard.communes)');
     const rows = scorecardShares.map(({ share }, i) => share.rows(results[i]));
     // Each row is whole once every department's fields are in (the federated answer's check says so).
     return { communes: codes.map((code) => Object.assign({}, ...rows.map((row) => row(code))) as ScorecardRow) };
