@@ -67,13 +67,12 @@ export const FLOORS: readonly FloorQuery[] = [communeScorecardFloor, cityOvervie
  * for the subgraphs' pools, so it gets as many connections as they have together.
  */
 export async function runFloor(pool: pg.Pool, floor: FloorQuery, variables: FloorVariables): Promise<unknown> {
-  const results = await Promise.all(
-    floor.statements(variables).map(async (s) => {
-      const { rows } = await pool.query<{ value: unknown }>(s.text, s.values);
-      return rows[0]?.value;
-    }),
-  );
-  return floor.assemble(results, variables);
+  return runFloorWith(async (s) => (await pool.query<{ value: unknown }>(s.text, s.values)).rows[0]?.value, floor, variables);
+}
+
+/** runFloor with any way of running a statement (tests run them on each subgraph's own database). */
+export async function runFloorWith(run: (s: FloorStatement) => Promise<unknown>, floor: FloorQuery, variables: FloorVariables): Promise<unknown> {
+  return floor.assemble(await Promise.all(floor.statements(variables).map(run)), variables);
 }
 
 export interface Comparison {
