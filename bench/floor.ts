@@ -35,7 +35,7 @@ export interface FloorQuery<Data = unknown> {
   assemble(results: unknown[], v: FloorVariables): Data;
 }
 
-/** The departments with a share of the scorecard, each with its statement's place in the results. */
+/** The departments with a share of each answer, in the list's order: statement i's value is share i's. */
 const scorecardShares = benches.flatMap((b) => (b.scorecard ? [{ name: b.name, share: b.scorecard }] : []));
 const overviewShares = benches.flatMap((b) => (b.overview ? [{ name: b.name, share: b.overview }] : []));
 
@@ -48,7 +48,8 @@ export const communeScorecardFloor: FloorQuery<CommuneScorecardQuery> = {
     const codes = scorecardShares.map(({ share }, i) => share.communes?.(results[i])).find((list) => list !== undefined);
     if (!codes) throw new Error('no department lists the communes (subgraphs/<name>/bench.ts: scorecard.communes)');
     const rows = scorecardShares.map(({ share }, i) => share.rows(results[i]));
-    // Each row is whole once every department's fields are in (the federated answer's check says so).
+    // A row is whole once every department's fields are in: bench/floor.stack.test.ts checks that
+    // the floor computes every field of the operation's answer, which the cast cannot.
     return { communes: codes.map((code) => Object.assign({}, ...rows.map((row) => row(code))) as ScorecardRow) };
   },
 };
