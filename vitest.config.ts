@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Node loads graphql's CommonJS build for @apollo/* and for our code alike; Vite would give our
 // code the ESM build (the "module" field) and so a second graphql, whose schemas and types fail
@@ -17,14 +17,25 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'subgraphs/*/*.test.ts', 'db/**/*.test.ts', 'bench/**/*.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts', 'subgraphs/*/*.test.ts', 'db/**/*.test.ts', 'bench/**/*.test.ts'],
+          // A benchmark's test that starts the graph (*.stack.test.ts) is an integration test.
+          exclude: [...configDefaults.exclude, '**/*.stack.test.ts'],
+        },
       },
       {
         extends: true,
         test: {
           name: 'integration',
           // A department's own graph tests live in its folder (subgraphs/<name>/tests/).
-          include: ['tests/*.test.ts', 'tests/attacks/**/*.test.ts', 'tests/resilience/**/*.test.ts', 'subgraphs/*/tests/*.test.ts'],
+          include: [
+            'tests/*.test.ts',
+            'tests/attacks/**/*.test.ts',
+            'tests/resilience/**/*.test.ts',
+            'subgraphs/*/tests/*.test.ts',
+            'bench/**/*.stack.test.ts',
+          ],
           // Each file starts the graph (embedded PostgreSQL boots in a few seconds).
           testTimeout: 60_000,
           hookTimeout: 120_000,

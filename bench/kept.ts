@@ -4,6 +4,8 @@ import { resilienceFromEnv } from '../gateway/subgraph-source.js';
 import { loadOperations } from '../platform/operations.js';
 import { testAuthConfig } from '../tests/support/stack.js';
 import { startStack } from '../scripts/stack.js';
+import { withValues } from '../subgraphs/bench-kit.js';
+import { benches } from '../subgraphs/benches.js';
 
 // npm run bench:kept [-- --scale 0.1 --seconds 8 --clients 1,10]: the 126-commune scorecard
 // (schema/operations/commune-scorecard.graphql) with kept answers off and on, in one process on
@@ -151,17 +153,10 @@ for (const clients of CLIENTS) {
 // Each subgraph's own share: the scorecard's fetch of that subgraph (its fields of the 126
 // communes, as the gateway sends it), posted to the subgraph directly, one client.
 const { from, to, year, asOf } = scorecard.variables as { from: string; to: string; year: number; asOf: string };
-const FIELDS: Record<string, string> = {
-  registry: `householdCount(year: ${year}) povertyFigures(year: ${year}) { poor nearPoor poorRatePercent nearPoorRatePercent }`,
-  credit: `creditFigures(from: "${from}", to: "${to}") { amountDisbursed borrowingHouseholds } creditOutstanding(asOf: "${asOf}") { outstanding }`,
-  housing: `housingFigures(from: "${from}", to: "${to}") { housesCompleted housesSupported }`,
-  social_insurance: `socialFigures(from: "${from}", to: "${to}") { healthInsurance { people budget } }`,
-  employment: `employmentFigures(year: ${year}) { placements trainingEnrolments }`,
-  livelihoods: `livelihoodFigures(from: "${from}", to: "${to}") { householdsSupported supportValue }`,
-};
+const shares = benches.flatMap((b) => (b.scorecard ? [[b.name, withValues(b.scorecard.fields, { from, to, year, asOf })] as const] : []));
 const codes = (await post<{ communes: Array<{ code: string }> }>('{ communes { code } }', {}, tokens[0]!)).communes.map((c) => c.code);
 const representations = codes.map((code) => ({ __typename: 'Commune', code }));
-for (const [name, fields] of Object.entries(FIELDS)) {
+for (const [name, fields] of shares) {
   const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Commune { ${fields} } } }`;
   const url = stack.subgraphUrls[name]!;
   const line: string[] = [];

@@ -3,6 +3,7 @@ import { Databases } from '../db/index.js';
 import { loadOperations } from '../platform/operations.js';
 import { postGraphQL } from '../tests/support/stack.js';
 import { startStack } from '../scripts/stack.js';
+import { benches } from '../subgraphs/benches.js';
 
 // tsx bench/scorecard.ts [-- --runs 5]: times the dashboard's commune scorecard and
 // city overview through the gateway, and each programme subgraph's share of the scorecard asked
@@ -16,26 +17,13 @@ const runs = Math.max(1, Number(values.runs));
 
 const VARIABLES = { from: '2022-01-01', to: '2024-12-31', year: 2024, asOf: '2024-12-31' };
 
-/** Each subgraph's fields of the scorecard, as the gateway asks them. */
-const SUBGRAPH_SHARES: Record<string, string> = {
-  credit: `creditFigures(from: $from, to: $to) { amountDisbursed borrowingHouseholds } creditOutstanding(asOf: $asOf) { outstanding }`,
-  employment: `employmentFigures(year: $year) { placements trainingEnrolments }`,
-  social_insurance: `socialFigures(from: $from, to: $to) { healthInsurance { people budget } }`,
-  housing: `housingFigures(from: $from, to: $to) { housesCompleted housesSupported }`,
-  livelihoods: `livelihoodFigures(from: $from, to: $to) { householdsSupported supportValue }`,
-};
-
-/** Each programme subgraph's fields of the city overview, as the gateway asks them. */
-const OVERVIEW_SHARES: Record<string, string> = {
-  credit: `creditFigures(from: $from, to: $to) { amountDisbursed loans borrowingHouseholds jobsCreated byProgramme { programme { code name } amountDisbursed borrowingHouseholds } }
-    creditOutstanding(asOf: $asOf) { outstanding borrowersWithBalance } capitalEntrusted(fromYear: 2021, toYear: $year) { total }`,
-  employment: `employmentFigures(year: $year) { workersPlaced budgetFundedPlacements jobFairHires jobFairHiresAbroad trainingEnrolments }
-    labourStatistics(year: $year) { urbanUnemploymentRatePercent trainedWorkerSharePercent source }`,
-  social_insurance: `socialFigures(from: $from, to: $to) { healthInsurance { people budget } allowances { recipients amount } emergencyRelief { events } }`,
-  housing: `housingFigures(from: $from, to: $to) { housesSupported housesCompleted newHousesCompleted renovationsCompleted totalFunding }
-    fundForThePoor(from: $from, to: $to) { amountMobilised housesFunded }`,
-  livelihoods: `livelihoodFigures(from: $from, to: $to) { householdsSupported supportValue highTechModels { count } }`,
-};
+/**
+ * Each department's share of the scorecard and of the city overview (subgraphs/<name>/bench.ts).
+ * The one that owns the communes and the city (the registry) is asked at the root; the programme
+ * subgraphs as the gateway asks them, by `_entities`.
+ */
+const registry = benches.find((b) => b.scorecard && 'communes' in b.scorecard)!;
+const programmes = benches.filter((b) => b !== registry);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -74,18 +62,14 @@ try {
     if (codes.length !== 126) throw new Error(`expected 126 communes, got ${codes.length}`);
     await time('commune-scorecard (gateway)', () => postGraphQL(stack.gatewayUrl, operations.get('commune-scorecard')!, VARIABLES));
     await time('city-overview (gateway)', () => postGraphQL(stack.gatewayUrl, operations.get('city-overview')!, VARIABLES));
-    await time('scorecard share: registry', () =>
-      postGraphQL(
-        stack.subgraphUrls.registry!,
-        `query($year: Int!) { communes { code name kind householdCount(year: $year)
-          povertyFigures(year: $year) { poor nearPoor poorRatePercent nearPoorRatePercent } } }`,
-        { year: VARIABLES.year },
-      ),
+    await time(`scorecard share: ${registry.name}`, () =>
+      postGraphQL(stack.subgraphUrls.registry!, `query($year: Int!) { communes { code name kind ${registry.scorecard!.fields} } }`, { year: VARIABLES.year }),
     );
     const representations = codes.map((code) => ({ __typename: 'Commune', code }));
-    for (const [name, fields] of Object.entries(SUBGRAPH_SHARES)) {
+    for (const { name, scorecard } of programmes) {
       const url = stack.subgraphUrls[name];
-      if (!url) continue;
+      if (!url || !scorecard) continue;
+      const fields = scorecard.fields;
       const query = `query($r: [_Any!]!, $from: Date!, $to: Date!, $year: Int!, $asOf: Date!) {
         _entities(representations: $r) { ... on Commune { ${fields} } } }`;
       const variables = { r: representations, ...VARIABLES };
@@ -94,18 +78,16 @@ try {
       const declared = query.replace(/, \$(\w+): [A-Za-z]+!/g, (m, k: string) => (k in used ? m : ''));
       await time(`scorecard share: ${name}`, () => postGraphQL(url, declared, used));
     }
-    await time('overview share: registry', () =>
-      postGraphQL(
-        stack.subgraphUrls.registry!,
-        `query($year: Int!, $asOf: Date!) { city { name communeCount wardCount ruralCommuneCount householdCount(year: $year)
-          povertyTrend(fromYear: 2022, toYear: $year) { year households poor nearPoor poorRatePercent nearPoorRatePercent escapedPoverty }
-          povertyStatus(asOf: $asOf) { poor nearPoor communesWithNoPoor communesWithNoPoorOrNearPoor } } }`,
-        { year: VARIABLES.year, asOf: VARIABLES.asOf },
-      ),
+    await time(`overview share: ${registry.name}`, () =>
+      postGraphQL(stack.subgraphUrls.registry!, `query($year: Int!, $asOf: Date!) { city { ${registry.overview!.fields} } }`, {
+        year: VARIABLES.year,
+        asOf: VARIABLES.asOf,
+      }),
     );
-    for (const [name, fields] of Object.entries(OVERVIEW_SHARES)) {
+    for (const { name, overview } of programmes) {
       const url = stack.subgraphUrls[name];
-      if (!url) continue;
+      if (!url || !overview) continue;
+      const fields = overview.fields;
       const variables = { r: [{ __typename: 'City', code: '01' }], ...VARIABLES };
       const used = Object.fromEntries(Object.entries(variables).filter(([k]) => k === 'r' || fields.includes(`$${k}`)));
       const declared = `query($r: [_Any!]!${Object.keys(used)

@@ -7,9 +7,11 @@ import { HOUSE_SHAPE } from '../subgraphs/house-shape.js';
 
 // npm run new:subgraph -- <name>: scaffolds a working subgraph in the house shape (from
 // scripts/templates/subgraph/) and registers it everywhere a subgraph is listed: the catalog,
+// the lists of its dashboard and bench rooms (subgraphs/dashboards.ts, benches.ts),
 // package.json's start:<name>, docker-compose.yml, the Dockerfile's ports, and the committed
-// supergraph (recomposed); its resolver types are generated from its SDL (npm run codegen). The result composes and passes its own test with no further edits;
-// then the department replaces the placeholder record with its own types and tables.
+// supergraph (recomposed); its resolver types are generated from its SDL (npm run codegen). The
+// result composes and passes its own test with no further edits; then the department replaces
+// the placeholder record with its own types and tables.
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TEMPLATES = path.join(ROOT, 'scripts', 'templates', 'subgraph');
@@ -120,19 +122,37 @@ export function addComposeService(compose: string, n: Names, model: { name: stri
   return result;
 }
 
-export function addToCatalog(catalog: string, n: Names): string {
-  const lines = catalog.split('\n');
-  const importLine = /^import \{ \w+ \} from '\.\/[a-z0-9_]+\/index\.js';$/;
+/**
+ * A list of the departments' rooms (subgraphs/catalog.ts, dashboards.ts, benches.ts) with the new
+ * department's room imported, among the others' imports in name order, and appended to the list.
+ * `room` is the file of the department's folder it exports from (`index`, `dashboard`, `bench`),
+ * `exported` the name the room exports when it is not the department's own (`dashboard`).
+ */
+export function addToList(text: string, n: Names, list: { file: string; room: string; exported?: string; variable: string }): string {
+  const lines = text.split('\n');
+  const importLine = new RegExp(`^import \\{ (\\w+ as )?\\w+ \\} from '\\./[a-z0-9_]+/${list.room}\\.js';$`);
   const first = lines.findIndex((l) => importLine.test(l));
   let last = first;
   while (last + 1 < lines.length && importLine.test(lines[last + 1]!)) last++;
-  if (first < 0) throw new Error('subgraphs/catalog.ts: no subgraph imports found');
-  const imports = [...lines.slice(first, last + 1), `import { ${n.camel} } from './${n.name}/index.js';`].sort();
+  if (first < 0) throw new Error(`${list.file}: no subgraph imports found`);
+  const binding = list.exported ? `${list.exported} as ${n.camel}` : n.camel;
+  const imports = [...lines.slice(first, last + 1), `import { ${binding} } from './${n.name}/${list.room}.js';`].sort();
   lines.splice(first, last - first + 1, ...imports);
-  const text = lines.join('\n');
-  const list = /(export const subgraphs: SubgraphPackage\[\] = \[)([^\]]*)(\];)/;
-  if (!list.test(text)) throw new Error('subgraphs/catalog.ts: the subgraphs list was not found');
-  return text.replace(list, (_m, open: string, items: string, close: string) => `${open}${items.trimEnd()}, ${n.camel}${close}`);
+  const joined = lines.join('\n');
+  const declaration = new RegExp(`(export const ${list.variable}: \\w+\\[\\] = \\[)([^\\]]*)(\\];)`);
+  if (!declaration.test(joined)) throw new Error(`${list.file}: the ${list.variable} list was not found`);
+  return joined.replace(declaration, (_m, open: string, items: string, close: string) => `${open}${items.trimEnd()}, ${n.camel}${close}`);
+}
+
+/** The lists a new department joins: the catalog (its package) and its rooms that other folders assemble. */
+export const LISTS = [
+  { file: 'subgraphs/catalog.ts', room: 'index', variable: 'subgraphs' },
+  { file: 'subgraphs/dashboards.ts', room: 'dashboard', exported: 'dashboard', variable: 'dashboards' },
+  { file: 'subgraphs/benches.ts', room: 'bench', exported: 'bench', variable: 'benches' },
+] as const;
+
+export function addToCatalog(catalog: string, n: Names): string {
+  return addToList(catalog, n, LISTS[0]);
 }
 
 export function addStartScript(packageJson: string, n: Names, after: string): string {
@@ -179,7 +199,7 @@ function main(argv: string[]): void {
 
   // Everything is computed before anything is written.
   const edits: Array<[string, string]> = [
-    ['subgraphs/catalog.ts', addToCatalog(fs.readFileSync(at('subgraphs/catalog.ts'), 'utf8'), n)],
+    ...LISTS.map((list): [string, string] => [list.file, addToList(fs.readFileSync(at(list.file), 'utf8'), n, list)]),
     ['package.json', addStartScript(fs.readFileSync(at('package.json'), 'utf8'), n, model.name)],
     ['docker-compose.yml', addComposeService(compose, n, { name: model.name, port: model.defaultPort })],
     ['Dockerfile', addExposedPort(fs.readFileSync(at('Dockerfile'), 'utf8'), n.port)],

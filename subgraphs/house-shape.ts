@@ -21,6 +21,15 @@ export const HOUSE_SHAPE: ReadonlyArray<{ path: string; holds: string }> = [
   { path: 'resolvers/Household.ts', holds: 'its fields on the shared Household entity' },
   { path: 'resolvers/Commune.ts', holds: 'its fields on the shared Commune entity' },
   {
+    path: 'dashboard.ts',
+    holds: "its rows of the dashboard's published figures (browser code: no Node, kysely or pg), listed in subgraphs/dashboards.ts",
+  },
+  {
+    path: 'bench.ts',
+    holds:
+      'its share of the commune scorecard and the city overview for the benchmarks: the fields the gateway asks it and the floor SQL computing them, listed in subgraphs/benches.ts',
+  },
+  {
     path: 'tests',
     holds: 'its graph tests (<name>.test.ts), and its cells of the access matrix (access.ts) and published figures (figures.ts) where it has them',
   },

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addComposeService, addExposedPort, addStartScript, addToCatalog, namesFor, render } from '../scripts/new-subgraph.js';
+import { addComposeService, addExposedPort, addStartScript, addToCatalog, addToList, LISTS, namesFor, render } from '../scripts/new-subgraph.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -55,10 +55,16 @@ describe('the registration edits (pure)', () => {
     expect(() => namesFor('gateway', 4007)).toThrow(/reserved/);
   });
 
-  it('adds the subgraph to the catalog, package.json, docker-compose.yml and the Dockerfile', () => {
+  it('adds the subgraph to the catalog and the lists of its rooms, package.json, docker-compose.yml and the Dockerfile', () => {
     const catalog = addToCatalog(fs.readFileSync(path.join(ROOT, 'subgraphs/catalog.ts'), 'utf8'), n);
     expect(catalog).toContain("import { jobSeekers } from './job_seekers/index.js';");
     expect(catalog).toMatch(/export const subgraphs: SubgraphPackage\[\] = \[registry, [^\]]*, jobSeekers\];/);
+    // Its dashboard and bench rooms join their lists, last (the dashboard shows its figures after the others').
+    const [, dashboards, benches] = LISTS.map((list) => addToList(fs.readFileSync(path.join(ROOT, list.file), 'utf8'), n, list));
+    expect(dashboards).toContain("import { dashboard as jobSeekers } from './job_seekers/dashboard.js';");
+    expect(dashboards).toMatch(/export const dashboards: DepartmentDashboard\[\] = \[registry, [^\]]*, livelihoods, jobSeekers\];/);
+    expect(benches).toContain("import { bench as jobSeekers } from './job_seekers/bench.js';");
+    expect(benches).toMatch(/export const benches: DepartmentBench\[\] = \[registry, [^\]]*, livelihoods, jobSeekers\];/);
 
     const pkg = JSON.parse(addStartScript(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'), n, 'livelihoods'));
     expect(pkg.scripts['start:job_seekers']).toBe('tsx subgraphs/job_seekers/server.ts');
@@ -109,6 +115,8 @@ describe('npm run new:subgraph -- education (in a copy of the repository)', () =
       'resolvers/Query.ts',
       'resolvers/Household.ts',
       'resolvers/Commune.ts',
+      'dashboard.ts',
+      'bench.ts',
       'tests/education.test.ts',
     ]) {
       expect(fs.existsSync(path.join(copy, 'subgraphs/education', file)), file).toBe(true);
@@ -119,6 +127,8 @@ describe('npm run new:subgraph -- education (in a copy of the repository)', () =
     );
     expect(fs.readFileSync(path.join(copy, 'subgraphs/education/index.ts'), 'utf8')).toContain(`defaultPort: ${nextPort},`);
     expect(fs.readFileSync(path.join(copy, 'subgraphs/catalog.ts'), 'utf8')).toMatch(/, education\];/);
+    expect(fs.readFileSync(path.join(copy, 'subgraphs/dashboards.ts'), 'utf8')).toMatch(/, education\];/);
+    expect(fs.readFileSync(path.join(copy, 'subgraphs/benches.ts'), 'utf8')).toMatch(/, education\];/);
     expect(JSON.parse(fs.readFileSync(path.join(copy, 'package.json'), 'utf8')).scripts['start:education']).toBe('tsx subgraphs/education/server.ts');
     const compose = fs.readFileSync(path.join(copy, 'docker-compose.yml'), 'utf8');
     expect(compose).toContain(`EDUCATION_PORT: "${nextPort}"`);
@@ -131,14 +141,16 @@ describe('npm run new:subgraph -- education (in a copy of the repository)', () =
     expect(fs.existsSync(path.join(ROOT, 'subgraphs/education'))).toBe(false);
   });
 
-  it('type-checks, passes its own test, the supergraph and topology tests, and the schema check', async () => {
+  it('type-checks, passes its own test, the supergraph, topology and house-shape tests, and the schema check', async () => {
     const env = childEnv();
     await run('npx', ['tsc', '-p', '.'], { cwd: copy, env });
-    const tests = await run('npx', ['vitest', 'run', 'subgraphs/education/tests/education.test.ts', 'tests/supergraph.test.ts', 'tests/topology.test.ts'], {
-      cwd: copy,
-      env,
-    });
-    expect(tests.stdout).toMatch(/Test Files\s+.*3 passed/);
+    // The house-shape test too: the new folder has every room, each listed under its name.
+    const tests = await run(
+      'npx',
+      ['vitest', 'run', 'subgraphs/education/tests/education.test.ts', 'tests/supergraph.test.ts', 'tests/topology.test.ts', 'tests/unit/house-shape.test.ts'],
+      { cwd: copy, env },
+    );
+    expect(tests.stdout).toMatch(/Test Files\s+.*4 passed/);
     const check = await run(process.execPath, ['--import', 'tsx', 'scripts/schema-check.ts'], { cwd: copy, env });
     expect(check.stdout).toContain('schema check: passed');
   }, 600_000);

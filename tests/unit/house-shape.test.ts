@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { benches } from '../../subgraphs/benches.js';
 import { subgraphs } from '../../subgraphs/catalog.js';
+import { dashboards } from '../../subgraphs/dashboards.js';
 import { HOUSE_SHAPE } from '../../subgraphs/house-shape.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,6 +24,20 @@ describe('the house shape', () => {
       .map((e) => e.name)
       .sort();
     expect(folders).toEqual(subgraphs.map((s) => s.name).sort());
+  });
+
+  // The rooms other folders assemble (web/dashboard/figures.ts, bench/floor.ts) are found through
+  // their lists: a room left out of its list would be silently missing from the dashboard or the floor.
+  it.each([
+    ['dashboard', 'subgraphs/dashboards.ts', dashboards],
+    ['bench', 'subgraphs/benches.ts', benches],
+  ] as const)("every department's %s room is listed in %s, under its own name", async (room, _list, listed) => {
+    expect(listed.map((r) => r.name).sort()).toEqual(subgraphs.map((s) => s.name).sort());
+    for (const { name } of subgraphs) {
+      const module = (await import(/* @vite-ignore */ path.join(ROOT, 'subgraphs', name, `${room}.ts`))) as Record<string, { name: string }>;
+      expect(module[room]?.name, `subgraphs/${name}/${room}.ts`).toBe(name);
+      expect(listed).toContain(module[room]);
+    }
   });
 
   it('the scaffold makes every room (scripts/templates/subgraph/)', () => {
