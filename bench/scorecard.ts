@@ -57,13 +57,20 @@ try {
   });
   try {
     const operations = new Map(loadOperations().map((o) => [o.name, o.document]));
-    const communes = await postGraphQL<{ communes: Array<{ code: string }> }>(stack.gatewayUrl, '{ communes { code } }');
+    // An administrator's token: without one the gateway runs only the registered operations.
+    const token = await stack.auth.mint({ sub: 'bench-scorecard', roles: ['administrator'] }, { expiresInSeconds: 3600 });
+    const communes = await postGraphQL<{ communes: Array<{ code: string }> }>(stack.gatewayUrl, '{ communes { code } }', undefined, token);
     const codes = communes.data!.communes.map((c) => c.code);
     if (codes.length !== 126) throw new Error(`expected 126 communes, got ${codes.length}`);
-    await time('commune-scorecard (gateway)', () => postGraphQL(stack.gatewayUrl, operations.get('commune-scorecard')!, VARIABLES));
-    await time('city-overview (gateway)', () => postGraphQL(stack.gatewayUrl, operations.get('city-overview')!, VARIABLES));
+    await time('commune-scorecard (gateway)', () => postGraphQL(stack.gatewayUrl, operations.get('commune-scorecard')!, VARIABLES, token));
+    await time('city-overview (gateway)', () => postGraphQL(stack.gatewayUrl, operations.get('city-overview')!, VARIABLES, token));
     await time(`scorecard share: ${registry.name}`, () =>
-      postGraphQL(stack.subgraphUrls.registry!, `query($year: Int!) { communes { code name kind ${registry.scorecard!.fields} } }`, { year: VARIABLES.year }),
+      postGraphQL(
+        stack.subgraphUrls.registry!,
+        `query($year: Int!) { communes { code name kind ${registry.scorecard!.fields} } }`,
+        { year: VARIABLES.year },
+        token,
+      ),
     );
     const representations = codes.map((code) => ({ __typename: 'Commune', code }));
     for (const { name, scorecard } of programmes) {
@@ -76,13 +83,18 @@ try {
       // Only the variables the subgraph's share uses: GraphQL refuses unused ones.
       const used = Object.fromEntries(Object.entries(variables).filter(([k]) => k === 'r' || fields.includes(`$${k}`)));
       const declared = query.replace(/, \$(\w+): [A-Za-z]+!/g, (m, k: string) => (k in used ? m : ''));
-      await time(`scorecard share: ${name}`, () => postGraphQL(url, declared, used));
+      await time(`scorecard share: ${name}`, () => postGraphQL(url, declared, used, token));
     }
     await time(`overview share: ${registry.name}`, () =>
-      postGraphQL(stack.subgraphUrls.registry!, `query($year: Int!, $asOf: Date!) { city { ${registry.overview!.fields} } }`, {
-        year: VARIABLES.year,
-        asOf: VARIABLES.asOf,
-      }),
+      postGraphQL(
+        stack.subgraphUrls.registry!,
+        `query($year: Int!, $asOf: Date!) { city { ${registry.overview!.fields} } }`,
+        {
+          year: VARIABLES.year,
+          asOf: VARIABLES.asOf,
+        },
+        token,
+      ),
     );
     for (const { name, overview } of programmes) {
       const url = stack.subgraphUrls[name];
@@ -95,7 +107,7 @@ try {
         .map((k) => `, $${k}: ${k === 'year' ? 'Int' : 'Date'}!`)
         .join('')}) {
         _entities(representations: $r) { ... on City { ${fields} } } }`;
-      await time(`overview share: ${name}`, () => postGraphQL(url, declared, used));
+      await time(`overview share: ${name}`, () => postGraphQL(url, declared, used, token));
     }
   } finally {
     await stack.stop();
