@@ -70,12 +70,12 @@ async function post<Data = unknown>(query: string, variables: Record<string, unk
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 
-/** `clients` closed-loop clients for SECONDS, each with its own token. */
-async function run(query: string, variables: Record<string, unknown>, clients: number, url = stack.gatewayUrl) {
+/** `clients` closed-loop clients for SECONDS, each with its own token (or all with the first's: `shared`). */
+async function run(query: string, variables: Record<string, unknown>, clients: number, url = stack.gatewayUrl, shared = false) {
   const latencies: number[] = [];
   const end = Date.now() + SECONDS * 1000;
   await Promise.all(
-    tokens.slice(0, clients).map(async (token) => {
+    (shared ? Array.from({ length: clients }, () => tokens[0]!) : tokens.slice(0, clients)).map(async (token) => {
       while (Date.now() < end) {
         const t = performance.now();
         await post(query, variables, token, url);
@@ -149,6 +149,10 @@ for (const clients of CLIENTS) {
   console.log(
     `  ${clients} clients: throughput ${(on.rps / off.rps).toFixed(1)}× with kept answers, p50 ${(off.p50 / on.p50).toFixed(1)}× lower; p50 on / trivial p50 = ${(on.p50 / trivial.p50).toFixed(1)}`,
   );
+  // The same clients all on one token (the gateway then also shares identical fetches in flight): issue 19's "distinct ÷ shared".
+  const shared = await run(scorecard.document, scorecard.variables, clients, stack.gatewayUrl, true);
+  console.log(`scorecard, kept answers on , ${String(clients).padStart(2)} clients (one shared token): ${fmt(shared)}`);
+  console.log(`  ${clients} clients: own tokens ÷ one shared token = ${(on.rps / shared.rps).toFixed(2)}×`);
 }
 // Each subgraph's own share: the scorecard's fetch of that subgraph (its fields of the 126
 // communes, as the gateway sends it), posted to the subgraph directly, one client.
