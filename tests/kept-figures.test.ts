@@ -412,6 +412,7 @@ describe('kept answers at the gateway: the dashboard operations that read only f
   const KEPT_OPERATIONS = [...new Set(READS.map((r) => r.name))];
 
   /** Writes of figures that only these operations read: through the graph, and repairs in SQL (any write path must move the versions). */
+  let repairedHouseholds = 0;
   const MORE_WRITERS: Record<string, (h: { id: string; commune: string }, rand: () => number, day: string) => Promise<void>> = {
     labourStatistics: async (_, rand, day) => {
       const input = {
@@ -425,12 +426,13 @@ describe('kept answers at the gateway: the dashboard operations that read only f
       });
       expect(r.errors).toBeUndefined();
     },
-    // A loan written without its rollups (a repair): only the distinct households borrowing
-    // under a group of programmes (published-figures' production loans) read it.
+    // A loan written without its rollups (a repair), to a household that never borrowed (so
+    // that it counts): only the distinct households borrowing under a group of programmes
+    // (published-figures' production loans) read it.
     loanInSql: async (h, rand, day) => {
       await sql`INSERT INTO loan (household_id, commune_code, programme_code, principal, disbursed_on, term_months, annual_rate_percent,
           purpose, mass_organisation, savings_group, status)
-        VALUES (${Number(h.id)}, ${h.commune}, 'POOR_HOUSEHOLDS', ${1_000_000 * (1 + Math.floor(rand() * 20))}, ${day}, 36, 6.6,
+        VALUES (${900_000_000 + repairedHouseholds++}, ${h.commune}, 'POOR_HOUSEHOLDS', ${1_000_000 * (1 + Math.floor(rand() * 20))}, ${day}, 36, 6.6,
           'Kept test repair', 'womens_union', 'Tổ TK&VV kept-02', 'current')`.execute(stack.databases.kysely('credit'));
     },
     capitalInSql: async (_, rand) => {
@@ -494,6 +496,35 @@ describe('kept answers at the gateway: the dashboard operations that read only f
     expect([...written.keys()].sort()).toEqual([...kinds].sort());
     expect([...keptOperations].sort()).toEqual([...KEPT_OPERATIONS].sort());
     expect(await keptAnswerCount(stack.gatewayUrl, 'hit')).toBeGreaterThan(hitsBefore);
+  });
+
+  it('a write that only these operations read, through the graph or in SQL, is never served stale: each table added to the versions moves them', async () => {
+    const [h] = await households();
+    const published = operation('published-figures');
+    const figures = (data: any) => ({
+      production: data.city.credit.production,
+      capital: data.city.capitalEntrusted.total,
+      labour: data.city.labourStatistics,
+      budget: data.livelihoodProject.budget,
+    });
+    const rand = random(5);
+    // Each of these changes its figure (asserted), so a table that moved no version would give the old one.
+    const changes: Record<string, keyof ReturnType<typeof figures>> = {
+      loanInSql: 'production',
+      capitalInSql: 'capital',
+      labourStatistics: 'labour',
+      projectBudgetInSql: 'budget',
+    };
+    for (const [kind, figure] of Object.entries(changes)) {
+      await read(published.document, {}, true);
+      const hits = await keptAnswerCount(stack.gatewayUrl, 'hit');
+      const before = await read(published.document, {}, true);
+      expect(await keptAnswerCount(stack.gatewayUrl, 'hit'), kind).toBe(hits + 1);
+      await MORE_WRITERS[kind]!(h!, rand, '2024-06-10');
+      const after = await read(published.document, {}, true);
+      expect(after, kind).toEqual(await read(published.document, {}, false));
+      expect(figures(after)[figure], kind).not.toEqual(figures(before)[figure]);
+    }
   });
 
   it('each is served kept to every role that may run it (administrator, analyst, caseworker, public), equal to a fresh answer', async () => {
