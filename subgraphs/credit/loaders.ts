@@ -118,24 +118,74 @@ export type Loaders = ReturnType<typeof createLoaders>;
 
 /**
  * What a whole answer may be kept for (platform/kept-responses.ts): fields whose values come
- * only from kept figures, entity keys and arguments. A commune's disbursement and outstanding totals (kept loaders above). Not
- * `byProgramme`: the programmes table moves no version.
+ * only from tables that move the versions (the migrations *_keep_credit_figures and
+ * *_keep_loan_and_capital_figures), reference data only a migration writes, entity keys and
+ * arguments. Each reads:
+ *
+ * - disbursement and outstanding figures of a commune or the city, with their lines per
+ *   programme (Commune/City.creditFigures, .creditOutstanding, their byProgramme): credit_rollup
+ *   and credit_household_gap, for the period or the date given (required arguments, no default:
+ *   never "today"), and the programme list;
+ * - the programmes (Query.loanProgrammes, every LoanProgramme field): loan_programme, reference
+ *   rows that only migrations write (2026_11_28_1010_seed_loan_programmes);
+ * - households borrowing under a group of programmes (CreditFigures.borrowingHouseholdsUnder):
+ *   loan, and the programme list to check the group (which groups a caller may ask depends on
+ *   counts:exact, part of the visibility class);
+ * - capital entrusted (City.capitalEntrusted): capital_entrusted.
+ *
+ * Not kept: loans, repayments and credit summaries (household-level), Loan.outstanding and
+ * Household.creditSummary (their date defaults to today).
  */
 export const keptResponseRules: KeptResponseRules = {
   fields: [
     'Commune.code',
     'Commune.creditFigures',
     'Commune.creditOutstanding',
+    'City.code',
+    'City.creditFigures',
+    'City.creditOutstanding',
+    'City.capitalEntrusted',
     'CreditFigures.from',
     'CreditFigures.to',
     'CreditFigures.amountDisbursed',
     'CreditFigures.loans',
     'CreditFigures.borrowingHouseholds',
     'CreditFigures.jobsCreated',
+    'CreditFigures.borrowingHouseholdsUnder',
+    'CreditFigures.byProgramme',
+    'CreditProgrammeFigures.programme',
+    'CreditProgrammeFigures.amountDisbursed',
+    'CreditProgrammeFigures.loans',
+    'CreditProgrammeFigures.borrowingHouseholds',
+    'CreditProgrammeFigures.jobsCreated',
     'CreditOutstanding.asOf',
     'CreditOutstanding.outstanding',
     'CreditOutstanding.loansWithBalance',
     'CreditOutstanding.borrowersWithBalance',
+    'CreditOutstanding.byProgramme',
+    'CreditProgrammeOutstanding.programme',
+    'CreditProgrammeOutstanding.outstanding',
+    'CreditProgrammeOutstanding.loansWithBalance',
+    'CreditProgrammeOutstanding.borrowersWithBalance',
+    'Query.loanProgrammes',
+    'LoanProgramme.code',
+    'LoanProgramme.name',
+    'LoanProgramme.description',
+    'LoanProgramme.eligibility',
+    'LoanProgramme.annualRatePercent',
+    'LoanProgramme.priorityRatePercent',
+    'LoanProgramme.maxAmount',
+    'LoanProgramme.maxTermMonths',
+    'LoanProgramme.graceMonths',
+    'LoanProgramme.recordsJobs',
+    'CreditCapitalEntrusted.fromYear',
+    'CreditCapitalEntrusted.toYear',
+    'CreditCapitalEntrusted.total',
+    'CreditCapitalEntrusted.entries',
+    'CreditCapitalEntry.year',
+    'CreditCapitalEntry.amount',
+    'CreditCapitalEntry.sourceNote',
   ],
-  entities: ['Commune'],
+  // Both resolve from their key alone.
+  entities: ['Commune', 'City'],
 };

@@ -151,15 +151,28 @@ export type Loaders = ReturnType<typeof createLoaders>;
 
 /**
  * What a whole answer may be kept for (platform/kept-responses.ts): fields whose values come
- * only from kept figures, entity keys and arguments. A commune's employment counts (the kept communeFigures).
+ * only from tables that move the versions (the migrations *_keep_employment_figures and
+ * *_keep_labour_statistics_figures), entity keys and arguments. Each reads:
+ *
+ * - employment figures of a commune or the city, for the year given (Commune/City.employmentFigures,
+ *   with their lines per channel and level): employment_placement_rollup,
+ *   employment_training_rollup and job_fair;
+ * - labour statistics (Query/City.labourStatistics): labour_statistics, the latest row of the year.
+ *
+ * Not kept: placements, enrolments and job fairs as records.
  */
 export const keptResponseRules: KeptResponseRules = {
   fields: [
+    'Query.labourStatistics',
     'Commune.code',
     'Commune.employmentFigures',
+    'City.code',
+    'City.employmentFigures',
+    'City.labourStatistics',
     'EmploymentFigures.year',
     'EmploymentFigures.placements',
     'EmploymentFigures.workersPlaced',
+    'EmploymentFigures.placementsByChannel',
     'EmploymentFigures.budgetFundedPlacements',
     'EmploymentFigures.overseasPlacements',
     'EmploymentFigures.domesticPlacements',
@@ -170,8 +183,20 @@ export const keptResponseRules: KeptResponseRules = {
     'EmploymentFigures.jobFairHires',
     'EmploymentFigures.jobFairHiresAbroad',
     'EmploymentFigures.trainingEnrolments',
+    'EmploymentFigures.trainingEnrolmentsByLevel',
     'EmploymentFigures.trainingEnrolmentsFromPoorOrNearPoorHouseholds',
     'EmploymentFigures.trainingCompletions',
+    'JobPlacementChannelCount.channel',
+    'JobPlacementChannelCount.placements',
+    'VocationalTrainingLevelCount.level',
+    'VocationalTrainingLevelCount.enrolments',
+    'LabourStatistics.year',
+    'LabourStatistics.urbanUnemploymentRatePercent',
+    'LabourStatistics.trainedWorkerSharePercent',
+    'LabourStatistics.basis',
+    'LabourStatistics.source',
+    'LabourStatistics.recordedAt',
   ],
-  entities: ['Commune'],
+  // Both resolve from their key alone.
+  entities: ['Commune', 'City'],
 };

@@ -65,12 +65,23 @@ export type Loaders = ReturnType<typeof createLoaders>;
 
 /**
  * What a whole answer may be kept for (platform/kept-responses.ts): fields whose values come
- * only from kept figures, entity keys and arguments. A commune's housing counts and total funding (the kept periodFigures).
+ * only from tables that move the versions (the migration 2026_12_04_2010_keep_housing_figures),
+ * entity keys and arguments. Each reads:
+ *
+ * - housing figures of a commune or the city (Commune/City.housingFigures, with fundingBySource):
+ *   housing_case and housing_funding_line, for the period given (required arguments);
+ * - the Fund for the Poor (City.fundForThePoor): fund_contribution of the period, and the city's
+ *   housing figures above (houses funded, money committed).
+ *
+ * Not kept: cases, funding lines and contributions (household-level or personal records).
  */
 export const keptResponseRules: KeptResponseRules = {
   fields: [
     'Commune.code',
     'Commune.housingFigures',
+    'City.code',
+    'City.housingFigures',
+    'City.fundForThePoor',
     'HousingFigures.from',
     'HousingFigures.to',
     'HousingFigures.housesCompleted',
@@ -80,7 +91,21 @@ export const keptResponseRules: KeptResponseRules = {
     'HousingFigures.casesApproved',
     'HousingFigures.casesCancelled',
     'HousingFigures.housesSupported',
+    'HousingFigures.fundingBySource',
     'HousingFigures.totalFunding',
+    'HousingFundingBySource.source',
+    'HousingFundingBySource.amount',
+    'FundForThePoorFigures.from',
+    'FundForThePoorFigures.to',
+    'FundForThePoorFigures.amountMobilised',
+    'FundForThePoorFigures.contributions',
+    'FundForThePoorFigures.byDonorKind',
+    'FundForThePoorFigures.housesFunded',
+    'FundForThePoorFigures.amountCommittedToHousing',
+    'FundContributionsByDonorKind.donorKind',
+    'FundContributionsByDonorKind.contributions',
+    'FundContributionsByDonorKind.amount',
   ],
-  entities: ['Commune'],
+  // Both resolve from their key alone.
+  entities: ['Commune', 'City'],
 };

@@ -69,12 +69,26 @@ export type Loaders = ReturnType<typeof createLoaders>;
 
 /**
  * What a whole answer may be kept for (platform/kept-responses.ts): fields whose values come
- * only from kept figures, entity keys and arguments. A commune's livelihood totals (the kept communeFigures); not its models.
+ * only from tables that move the versions (the migrations *_keep_livelihood_figures and
+ * *_keep_livelihood_project_figures), entity keys and arguments. Each reads:
+ *
+ * - livelihood figures of a commune or the city, for the period given (Commune/City.livelihoodFigures):
+ *   livelihood_participant and livelihood_support_item (byActivity and the totals),
+ *   livelihood_high_tech_model (highTechModels);
+ * - the projects (Query.livelihoodProjects, Query.livelihoodProject and their fields):
+ *   livelihood_project; their totals: livelihood_participant and livelihood_support_item.
+ *
+ * Not kept: participations, support items (household-level) and the models as records
+ * (Commune.livelihoodHighTechModels).
  */
 export const keptResponseRules: KeptResponseRules = {
   fields: [
+    'Query.livelihoodProjects',
+    'Query.livelihoodProject',
     'Commune.code',
     'Commune.livelihoodFigures',
+    'City.code',
+    'City.livelihoodFigures',
     'LivelihoodFigures.from',
     'LivelihoodFigures.to',
     'LivelihoodFigures.householdsSupported',
@@ -82,6 +96,34 @@ export const keptResponseRules: KeptResponseRules = {
     'LivelihoodFigures.cashSupport',
     'LivelihoodFigures.inKindSupport',
     'LivelihoodFigures.supportValue',
+    'LivelihoodFigures.byActivity',
+    'LivelihoodFigures.highTechModels',
+    'LivelihoodActivityFigures.activity',
+    'LivelihoodActivityFigures.participations',
+    'LivelihoodActivityFigures.households',
+    'LivelihoodActivityFigures.supportValue',
+    'LivelihoodHighTechModelFigures.count',
+    'LivelihoodHighTechModelFigures.areaHectares',
+    'LivelihoodHighTechModelFigures.householdsInvolved',
+    'LivelihoodHighTechModelFigures.byKind',
+    'LivelihoodHighTechKindFigures.kind',
+    'LivelihoodHighTechKindFigures.count',
+    'LivelihoodHighTechKindFigures.areaHectares',
+    'LivelihoodHighTechKindFigures.householdsInvolved',
+    'LivelihoodProject.code',
+    'LivelihoodProject.name',
+    'LivelihoodProject.budget',
+    'LivelihoodProject.fundingSource',
+    'LivelihoodProject.startDate',
+    'LivelihoodProject.endDate',
+    'LivelihoodProject.totals',
+    'LivelihoodProjectTotals.participations',
+    'LivelihoodProjectTotals.households',
+    'LivelihoodProjectTotals.cashSupport',
+    'LivelihoodProjectTotals.inKindSupport',
+    'LivelihoodProjectTotals.supportValue',
+    'LivelihoodProjectTotals.remainingBudget',
   ],
-  entities: ['Commune'],
+  // Both resolve from their key alone.
+  entities: ['Commune', 'City'],
 };

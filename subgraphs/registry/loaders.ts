@@ -108,17 +108,45 @@ export type Loaders = ReturnType<typeof createLoaders>;
 
 /**
  * What a whole answer may be kept for (platform/kept-responses.ts): fields whose values come
- * only from kept figures, entity keys and arguments. The communes (the commune table moves their versions), their household counts and poverty
- * figures (kept loaders above).
+ * only from tables that move the versions (the migration 2026_12_04_2010_keep_registry_figures),
+ * reference data only a migration writes, entity keys and arguments. Each reads:
+ *
+ * - the communes (Query.commune, Query.communes, Commune.name/kind, City.communeCount and its
+ *   kinds, CommuneWhatIf.commune): the commune table;
+ * - household counts (Commune.householdCount, City.householdCount, PovertyFigures.households):
+ *   commune_household_count (and commune, for the city's sum);
+ * - poverty figures and trends (Commune/City.povertyFigures, .povertyTrend): poverty_year_rollup
+ *   and the household counts; their rates are derived per visibility class (derivedShare);
+ * - the status on a date (City.povertyStatus, Commune.povertyStatus): poverty_status_change up to
+ *   `asOf` (a required argument, no default: never "today") and the commune list;
+ * - the what-if (Query.povertyWhatIf): poverty_standard (reference rows only migrations write),
+ *   poverty_year_rollup joined with poverty_whatif_rollup, and the commune list;
+ * - Query.city, City.code, City.name: constants.
+ *
+ * Not kept: households, members, reviews (household-level), consistency (reads the reviews).
  */
 export const keptResponseRules: KeptResponseRules = {
   fields: [
+    'Query.city',
+    'Query.commune',
     'Query.communes',
+    'Query.povertyWhatIf',
     'Commune.code',
     'Commune.name',
     'Commune.kind',
     'Commune.householdCount',
     'Commune.povertyFigures',
+    'Commune.povertyTrend',
+    'Commune.povertyStatus',
+    'City.code',
+    'City.name',
+    'City.communeCount',
+    'City.wardCount',
+    'City.ruralCommuneCount',
+    'City.householdCount',
+    'City.povertyFigures',
+    'City.povertyTrend',
+    'City.povertyStatus',
     'PovertyFigures.year',
     'PovertyFigures.households',
     'PovertyFigures.reviewedHouseholds',
@@ -130,6 +158,30 @@ export const keptResponseRules: KeptResponseRules = {
     'PovertyFigures.escapedPoverty',
     'PovertyFigures.newlyNearPoor',
     'PovertyFigures.escapedNearPoverty',
+    'PovertyStatus.asOf',
+    'PovertyStatus.poor',
+    'PovertyStatus.nearPoor',
+    'CityPovertyStatus.asOf',
+    'CityPovertyStatus.poor',
+    'CityPovertyStatus.nearPoor',
+    'CityPovertyStatus.communesWithNoPoor',
+    'CityPovertyStatus.communesWithNoPoorOrNearPoor',
+    'PovertyWhatIf.year',
+    'PovertyWhatIf.standard',
+    'PovertyWhatIf.city',
+    'PovertyWhatIf.communes',
+    'PovertyStandard.code',
+    'PovertyStandard.name',
+    'PovertyStandard.ruralIncomeLine',
+    'PovertyStandard.urbanIncomeLine',
+    'WhatIfCounts.reviewedHouseholds',
+    'WhatIfCounts.currentPoor',
+    'WhatIfCounts.currentNearPoor',
+    'WhatIfCounts.poor',
+    'WhatIfCounts.nearPoor',
+    'CommuneWhatIf.commune',
+    'CommuneWhatIf.counts',
   ],
-  entities: ['Commune'],
+  // Commune resolves through the commune table; City from its key alone (resolveCityReference).
+  entities: ['Commune', 'City'],
 };

@@ -160,17 +160,52 @@ export type Loaders = ReturnType<typeof createLoaders>;
 
 /**
  * What a whole answer may be kept for (platform/kept-responses.ts): fields whose values come
- * only from kept figures, entity keys and arguments. A commune's health-insurance support totals (the kept figures of each kind).
+ * only from tables that move the versions (the migration 2026_12_04_2010_keep_social_figures),
+ * entity keys and arguments. Each kind of SocialFigures of a commune or the city, for the period
+ * given (required arguments), reads:
+ *
+ * - healthInsurance (with byGroup): health_insurance_rollup and health_insurance_gap;
+ * - voluntaryInsurance: voluntary_insurance_support; tuition: tuition_support;
+ * - electricity: electricity_subsidy; allowances: social_allowance;
+ * - emergencyRelief: emergency_relief.
+ *
+ * Not kept: the household-level records, and City.socialReportedStatistics (reported_statistic
+ * moves no version).
  */
 export const keptResponseRules: KeptResponseRules = {
   fields: [
     'Commune.code',
     'Commune.socialFigures',
+    'City.code',
+    'City.socialFigures',
     'SocialFigures.from',
     'SocialFigures.to',
     'SocialFigures.healthInsurance',
+    'SocialFigures.voluntaryInsurance',
+    'SocialFigures.tuition',
+    'SocialFigures.electricity',
+    'SocialFigures.allowances',
+    'SocialFigures.emergencyRelief',
     'HealthInsuranceFigures.people',
     'HealthInsuranceFigures.budget',
+    'HealthInsuranceFigures.byGroup',
+    'HealthInsuranceGroupFigures.group',
+    'HealthInsuranceGroupFigures.people',
+    'HealthInsuranceGroupFigures.budget',
+    'VoluntaryInsuranceFigures.people',
+    'VoluntaryInsuranceFigures.months',
+    'VoluntaryInsuranceFigures.amount',
+    'TuitionSupportFigures.pupils',
+    'TuitionSupportFigures.amount',
+    'ElectricitySubsidyFigures.households',
+    'ElectricitySubsidyFigures.amount',
+    'SocialAllowanceFigures.recipients',
+    'SocialAllowanceFigures.amount',
+    'EmergencyReliefFigures.events',
+    'EmergencyReliefFigures.households',
+    'EmergencyReliefFigures.cash',
+    'EmergencyReliefFigures.inKindValue',
   ],
-  entities: ['Commune'],
+  // Both resolve from their key alone.
+  entities: ['Commune', 'City'],
 };

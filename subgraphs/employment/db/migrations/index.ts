@@ -7,6 +7,7 @@ import { writeMigrations } from '../../../../platform/writes.js';
 import { keptMigrations } from '../../../../platform/kept.js';
 import * as keepEmploymentFigures from './2026_12_04_2010_keep_employment_figures.js';
 import * as dropUnreadIndexes from './2026_12_04_2300_drop_unread_indexes.js';
+import * as keepLabourStatisticsFigures from './2026_12_05_0200_keep_labour_statistics_figures.js';
 
 /** In order; names are timestamps so that they sort the way they were written. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   ...keptMigrations,
   '2026_12_04_2010_keep_employment_figures': keepEmploymentFigures,
   '2026_12_04_2300_drop_unread_indexes': dropUnreadIndexes,
+  '2026_12_05_0200_keep_labour_statistics_figures': keepLabourStatisticsFigures,
 };
