@@ -120,6 +120,10 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
   const logger = options.observability?.logger;
   // The subgraphs as the gateway calls them, by name: kept answers ask them for their figure versions.
   const sources = new Map<string, SubgraphDataSource>();
+  // @apollo/gateway (2.14) otherwise starts, in its constructor, a metrics exporter to Apollo's
+  // cloud and resource detectors that ask the AWS, GCP, Azure and Alibaba metadata addresses:
+  // calls to outside hosts, which nothing here may make (tests/no-outside-calls.test.ts).
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: watch
       ? watchedSupergraph(file, {
