@@ -20,7 +20,7 @@ export async function bulkInsert(
   db: Kysely<any>,
   table: string,
   columns: readonly BulkColumn[],
-  data: ReadonlyArray<ReadonlyArray<unknown>>,
+  data: ReadonlyArray<ArrayLike<unknown>>,
   options: BulkOptions = {},
 ): Promise<number> {
   const chunkSize = options.chunkSize ?? 50_000;
@@ -49,7 +49,8 @@ export async function bulkInsert(
   const names = sql.raw(columns.map((c) => `"${c.name}"`).join(', '));
   for (let start = 0; start < length; start += chunkSize) {
     const end = Math.min(length, start + chunkSize);
-    const args = columns.map((c, i) => sql`${data[i]!.slice(start, end)}::${sql.raw(arrayType(c.type))}`);
+    // A column may be a typed array: its slice goes as a plain array (the client's parameter).
+    const args = columns.map((c, i) => sql`${Array.prototype.slice.call(data[i]!, start, end)}::${sql.raw(arrayType(c.type))}`);
     const casts = sql.raw(columns.map((c, i) => (c.type.endsWith('[]') ? `c${i}::${c.type}` : `c${i}`)).join(', '));
     const aliases = sql.raw(columns.map((_, i) => `c${i}`).join(', '));
     await sql`INSERT INTO ${sql.table(table)} (${names})
@@ -77,7 +78,7 @@ const COPY_ROWS = 250_000;
  * Rows `start` to `end` of column arrays in COPY's text format: tab between fields, a newline
  * after each row, \N for null, backslash, tab, newline and carriage return escaped.
  */
-export function copyText(data: ReadonlyArray<ReadonlyArray<unknown>>, start: number, end: number): string {
+export function copyText(data: ReadonlyArray<ArrayLike<unknown>>, start: number, end: number): string {
   let text = '';
   const last = data.length - 1;
   for (let row = start; row < end; row++) {
@@ -108,7 +109,7 @@ const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': 
  * of building the text. Numbers are JavaScript numbers (or bigints, or decimal strings for
  * int8), dates 'YYYY-MM-DD' strings (or Dates, taken in UTC).
  */
-export function copyBinary(columns: readonly BulkColumn[], data: ReadonlyArray<ReadonlyArray<unknown>>, start: number, end: number): Uint8Array<ArrayBuffer> {
+export function copyBinary(columns: readonly BulkColumn[], data: ReadonlyArray<ArrayLike<unknown>>, start: number, end: number): Uint8Array<ArrayBuffer> {
   const out = new BinaryWriter();
   out.bytes(BINARY_SIGNATURE);
   out.int32(0); // flags
@@ -149,13 +150,32 @@ const BINARY_FIELDS: Record<string, BinaryField> = {
   },
   date: (out, value, column) => {
     const text = value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
-    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-    if (!match) throw new Error(`bulkInsert: column ${column}: "${text}" is not a date (YYYY-MM-DD)`);
     out.int32(4);
-    out.int32(daysFromCivil(Number(match[1]), Number(match[2]), Number(match[3])) - PG_EPOCH_DAY);
+    out.int32(dayNumberOf(text, column) - PG_EPOCH_DAY);
   },
   text: (out, value) => out.text(String(value)),
 };
+
+/**
+ * A 'YYYY-MM-DD' date's day number, read digit by digit: the load writes millions of dates, and
+ * a regular expression and three Numbers each was a second of a worker's CPU in credit alone.
+ */
+function dayNumberOf(text: string, column: string): number {
+  let year = 0;
+  let month = 0;
+  let day = 0;
+  let valid = text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45; // '-'
+  for (let i = 0; valid && i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) valid = false;
+    else if (i < 4) year = year * 10 + digit;
+    else if (i < 7) month = month * 10 + digit;
+    else day = day * 10 + digit;
+  }
+  if (!valid) throw new Error(`bulkInsert: column ${column}: "${text}" is not a date (YYYY-MM-DD)`);
+  return daysFromCivil(year, month, day);
+}
 
 function integer(value: unknown, column: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new Error(`bulkInsert: column ${column}: ${String(value)} is not an integer`);
