@@ -236,12 +236,24 @@ class BinaryWriter {
     this.at += 8;
   }
 
-  /** Its UTF-8 length, then its bytes. */
+  /**
+   * Its UTF-8 length, then its bytes. ASCII is copied character by character (codes, dates,
+   * statuses: most text fields), the rest from the first other character by the encoder, which
+   * needs a view of the buffer made for each call.
+   */
   text(value: string): void {
     this.room(4 + value.length * 3);
-    const { written } = this.encoder.encodeInto(value, this.buffer.subarray(this.at + 4));
+    const start = this.at + 4;
+    const buffer = this.buffer;
+    let i = 0;
+    for (; i < value.length; i++) {
+      const code = value.charCodeAt(i);
+      if (code >= 0x80) break;
+      buffer[start + i] = code;
+    }
+    const written = i === value.length ? i : i + this.encoder.encodeInto(i === 0 ? value : value.slice(i), buffer.subarray(start + i)).written;
     this.view.setInt32(this.at, written);
-    this.at += 4 + written;
+    this.at = start + written;
   }
 
   result(): Uint8Array<ArrayBuffer> {
