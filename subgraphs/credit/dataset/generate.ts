@@ -592,7 +592,12 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
     status: [] as string[],
     off: [] as Array<string | null>,
   };
-  const R = { loan: [] as number[], paid: [] as string[], principal: [] as number[], interest: [] as number[] };
+  // Repayments in typed arrays (no boxed or growing arrays of millions to collect), sized for
+  // every recorded instalment and cut to those written.
+  let instalments = 0;
+  for (const l of loans) instalments += recorded(l);
+  const R = { loan: new Int32Array(instalments), paid: [] as string[], principal: new Float64Array(instalments), interest: new Float64Array(instalments) };
+  let repayments = 0;
   const statusCount: Record<string, number> = {};
   // A group's name, made once per group (a few thousand) rather than once per loan.
   const groupNames = new Map<number, string>();
@@ -617,10 +622,11 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
       const principal = l.sched[k]!;
       const interest = round1000((balance * Number(rate)) / 100);
       if (principal + interest > 0) {
-        R.loan.push(id);
+        R.loan[repayments] = id;
         R.paid.push(dueOn(l, k));
-        R.principal.push(principal);
-        R.interest.push(interest);
+        R.principal[repayments] = principal;
+        R.interest[repayments] = interest;
+        repayments++;
       }
       balance -= principal;
     }
@@ -645,6 +651,7 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
   // The rollups, from the rows about to be written (in memory: much faster than reading back),
   // derived before they are sent: in a worker thread of the load (db/generate/workers.ts) this
   // CPU work then runs while the database loads other subgraphs' rows.
+  const paid = { loan: R.loan.subarray(0, repayments), principal: R.principal.subarray(0, repayments), interest: R.interest.subarray(0, repayments) };
   const derived = creditRollupColumns(
     L.id.map((id, i) => ({
       id,
@@ -656,7 +663,7 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
       jobs_created: L.jobs[i]!,
       written_off_on: L.off[i]!,
     })),
-    { loan_id: R.loan, paid_on: R.paid, principal: R.principal },
+    { loan_id: paid.loan, paid_on: R.paid, principal: paid.principal },
   );
   await bulkInsert(
     db,
@@ -695,10 +702,10 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
       { name: 'principal', type: 'int8' },
       { name: 'interest', type: 'int8' },
     ],
-    [R.loan, R.paid, R.principal, R.interest],
+    [paid.loan, R.paid, paid.principal, paid.interest],
     { emptied: true },
   );
-  log(`credit: ${R.loan.length} repayments`);
+  log(`credit: ${repayments} repayments`);
   await bulkInsert(
     db,
     'capital_entrusted',
