@@ -171,7 +171,14 @@ async function bundleWorker(modules: readonly string[]): Promise<{ worker: URL; 
     }
     const missing = entries.filter((href) => !bundled.has(href));
     if (missing.length) throw new Error(`esbuild gave no output for ${missing.join(', ')}`);
-    return { worker: new URL(bundled.get(WORKER.href)!), modules: bundled, dispose: () => fs.rmSync(outdir, { recursive: true, force: true }) };
+    // Removed when the load ends, or when the process exits first (a Ctrl-C during the load).
+    const remove = () => fs.rmSync(outdir, { recursive: true, force: true });
+    process.once('exit', remove);
+    const dispose = () => {
+      process.off('exit', remove);
+      remove();
+    };
+    return { worker: new URL(bundled.get(WORKER.href)!), modules: bundled, dispose };
   } catch (error) {
     fs.rmSync(outdir, { recursive: true, force: true });
     throw error;
