@@ -147,7 +147,12 @@ export interface RollupColumns {
 
 function rollupRowsOf(columns: RollupColumns): RollupRow[] {
   return columns.grain.map((grain, i) => {
-    const row = { grain, period_start: columns.period_start[i]!, commune_code: columns.commune_code[i]!, programme_code: columns.programme_code[i]! } as RollupRow;
+    const row = {
+      grain,
+      period_start: columns.period_start[i]!,
+      commune_code: columns.commune_code[i]!,
+      programme_code: columns.programme_code[i]!,
+    } as RollupRow;
     ROLLUP_MEASURES.forEach((m, k) => (row[m] = columns.measures[k]![i]!));
     return row;
   });
@@ -204,7 +209,8 @@ interface PaidByLoan {
 
 /** The repayments grouped by loan (a counting sort), each dated the later of its day and the disbursement. */
 function repaymentsByLoan(loans: readonly LoanFacts[], repayments: readonly RepaymentFacts[] | RepaymentColumns, dates: DayNumbers): PaidByLoan {
-  const { loan_id: loanIds, paid_on: paidOn, principal: principal } = Array.isArray(repayments) ? repaymentColumns(repayments) : (repayments as RepaymentColumns);
+  const columns = Array.isArray(repayments) ? repaymentColumns(repayments) : (repayments as RepaymentColumns);
+  const { loan_id: loanIds, paid_on: paidOn, principal } = columns;
   const index = new Map<number, number>();
   loans.forEach((loan, i) => index.set(loan.id, i));
   const loanOf = new Int32Array(loanIds.length);

@@ -1,7 +1,17 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { bulkInsert, withoutIndexes } from '../../db/bulk.js';
 import { dateSegments, FIRST_DAY, inSegments } from '../../platform/date-segments.js';
-import { AREA, creditRollups, ROLLUP_MEASURES, rollupDelta, type GapRow, type LoanFacts, type RepaymentFacts, type RollupColumns, type RollupRow } from './balance.js';
+import {
+  AREA,
+  creditRollups,
+  ROLLUP_MEASURES,
+  rollupDelta,
+  type GapRow,
+  type LoanFacts,
+  type RepaymentFacts,
+  type RollupColumns,
+  type RollupRow,
+} from './balance.js';
 import type { CapitalEntrusted, CreditDatabase, Eligibility, Loan, LoanProgramme, LoanRepayment, LoanStatus, NewLoan, NewLoanRepayment } from './db/tables.js';
 
 // Small kysely functions: `db` first, one statement each, `undefined` for a miss.
