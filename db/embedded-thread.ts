@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import { CopyFile } from './bulk.js';
 import { EmbeddedPostgres, type StatementRunner } from './embedded.js';
 import { errorShape } from './thread.js';
 import type { ToEngine, FromEngine } from './embedded-worker.js';
@@ -35,7 +36,7 @@ async function handle(message: ToEngine): Promise<unknown> {
     case 'query': {
       const client = clients.get(message.connection);
       if (!client) throw new Error('the embedded database connection was released');
-      const parameters = message.blob ? [new Blob([message.blob])] : message.parameters;
+      const parameters = message.blob ? [new CopyFile(message.blob)] : message.parameters;
       const result = await client.query(message.sql, parameters);
       return { command: result.command, rowCount: result.rowCount, rows: result.rows };
     }

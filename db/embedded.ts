@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import { CopyFile } from './bulk.js';
 import { sharedParsers } from './types.js';
 
 /** Runs one statement in a schema (with `blob` as the file of a COPY FROM '/dev/blob'). */
@@ -127,7 +128,7 @@ export class EmbeddedPostgres implements EmbeddedEngine {
           await this.pg.exec(`SET search_path TO "${schema}", public`);
           schemaInUse = schema;
         }
-        const r = blob ? await this.pg.query(sql, [], { blob: new Blob([blob]) }) : await this.pg.query(sql, parameters as unknown[]);
+        const r = blob ? await this.pg.query(sql, [], { blob: new CopyFile(blob) }) : await this.pg.query(sql, parameters as unknown[]);
         return { command: ((r as { command?: string }).command ?? 'SELECT').toUpperCase(), rowCount: r.affectedRows ?? r.rows.length, rows: r.rows };
       });
       queue = result.catch(() => {});

@@ -1,7 +1,17 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { bulkInsert, withoutIndexes } from '../../db/bulk.js';
 import { dateSegments, FIRST_DAY, inSegments } from '../../platform/date-segments.js';
-import { AREA, creditRollups, ROLLUP_MEASURES, rollupDelta, type GapRow, type LoanFacts, type RepaymentFacts, type RollupRow } from './balance.js';
+import {
+  AREA,
+  creditRollups,
+  ROLLUP_MEASURES,
+  rollupDelta,
+  type GapRow,
+  type LoanFacts,
+  type RepaymentFacts,
+  type RollupColumns,
+  type RollupRow,
+} from './balance.js';
 import type { CapitalEntrusted, CreditDatabase, Eligibility, Loan, LoanProgramme, LoanRepayment, LoanStatus, NewLoan, NewLoanRepayment } from './db/tables.js';
 
 // Small kysely functions: `db` first, one statement each, `undefined` for a miss.
@@ -305,14 +315,13 @@ export function writeRollups(db: DB, loans: readonly LoanFacts[], repayments: re
   return writeDerivedRollups(db, creditRollups(loans, repayments));
 }
 
-/** Replaces the rollups by `derived`, creditRollups of every loan and repayment there is. */
-export async function writeDerivedRollups(db: DB, { rows, gaps }: ReturnType<typeof creditRollups>): Promise<{ rows: number; gaps: number }> {
+/** Replaces the rollups by `derived`, creditRollups (or creditRollupColumns) of every loan and repayment there is. */
+export async function writeDerivedRollups(
+  db: DB,
+  { rows, gaps }: { rows: readonly RollupRow[] | RollupColumns; gaps: readonly GapRow[] },
+): Promise<{ rows: number; gaps: number }> {
   await sql`TRUNCATE credit_rollup, credit_household_gap`.execute(db);
-  // In primary-key order: each insert then lands at the right edge of the index.
-  const ordered = [...rows].sort(
-    (a, b) => cmp(a.grain, b.grain) || cmp(a.period_start, b.period_start) || cmp(a.commune_code, b.commune_code) || cmp(a.programme_code, b.programme_code),
-  );
-  const field = <K extends keyof RollupRow>(name: K) => ordered.map((r) => r[name]);
+  const columns = Array.isArray(rows) ? columnsOf(rows as readonly RollupRow[]) : (rows as RollupColumns);
   await bulkInsert(
     db,
     'credit_rollup',
@@ -323,7 +332,7 @@ export async function writeDerivedRollups(db: DB, { rows, gaps }: ReturnType<typ
       { name: 'programme_code', type: 'text' },
       ...ROLLUP_MEASURES.map((name) => ({ name, type: 'int8' })),
     ],
-    [field('grain'), field('period_start'), field('commune_code'), field('programme_code'), ...ROLLUP_MEASURES.map((m) => field(m))],
+    [columns.grain, columns.period_start, columns.commune_code, columns.programme_code, ...columns.measures],
     { emptied: true },
   );
   // In bulk (COPY on the embedded database: the city data set's 280,000 gaps), each range as its
@@ -352,7 +361,24 @@ export async function writeDerivedRollups(db: DB, { rows, gaps }: ReturnType<typ
       { emptied: true },
     );
   });
-  return { rows: rows.length, gaps: gaps.length };
+  return { rows: columns.grain.length, gaps: gaps.length };
+}
+
+/**
+ * Rollup rows as columns in primary-key order: each insert then lands at the right edge of the
+ * index. creditRollups gives them in that order (as creditRollupColumns does its columns).
+ */
+function columnsOf(rows: readonly RollupRow[]): RollupColumns {
+  const byKey = (a: RollupRow, b: RollupRow) =>
+    cmp(a.grain, b.grain) || cmp(a.period_start, b.period_start) || cmp(a.commune_code, b.commune_code) || cmp(a.programme_code, b.programme_code);
+  const ordered = rows.every((r, i) => i === 0 || byKey(rows[i - 1]!, r) <= 0) ? rows : [...rows].sort(byKey);
+  return {
+    grain: ordered.map((r) => r.grain),
+    period_start: ordered.map((r) => r.period_start),
+    commune_code: ordered.map((r) => r.commune_code),
+    programme_code: ordered.map((r) => r.programme_code),
+    measures: ROLLUP_MEASURES.map((m) => Float64Array.from(ordered, (r) => r[m])),
+  };
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -4,7 +4,7 @@ import { apportion, NEAR_POOR, POOR, type CityPlan } from '../../../db/generate/
 import { workingDayIn } from '../../../db/generate/calendar.js';
 import { planHousingLoans } from '../../../db/generate/housing-loans.js';
 import { Random } from '../../../db/random.js';
-import { addMonths, creditRollups } from '../balance.js';
+import { addMonths, creditRollupColumns } from '../balance.js';
 import { writeDerivedRollups } from '../repository.js';
 import type { CreditDatabase, LoanProgramme, LoanStatus, MassOrganisation } from '../db/tables.js';
 
@@ -161,7 +161,21 @@ function amount(random: Random, min: number, max: number): number {
   return Math.round(min + ((random.next() + random.next()) / 2) * (max - min)) * M;
 }
 
-const dueOn = (l: Draft, k: number) => `${l.y + k + 1}${l.date.slice(4)}`;
+/**
+ * The date instalment k falls due. Each distinct date is one string, made once: the 2.26 million
+ * repayments fall on a few thousand dates, and a string each was garbage to collect by the
+ * hundred megabytes.
+ */
+const dueOn = (l: Draft, k: number): string => {
+  const year = l.y + k + 1;
+  // The disbursement's month and day as MMDD, read from the characters of 'YYYY-MM-DD'.
+  const d = l.date;
+  const key = year * 10_000 + (d.charCodeAt(5) - 48) * 1000 + (d.charCodeAt(6) - 48) * 100 + (d.charCodeAt(8) - 48) * 10 + (d.charCodeAt(9) - 48);
+  let text = DUE_DATES.get(key);
+  if (text === undefined) DUE_DATES.set(key, (text = `${year}${d.slice(4)}`));
+  return text;
+};
+const DUE_DATES = new Map<number, string>();
 /** Instalments falling due by the end of `year`. */
 const dueBy = (l: Draft, year: number) => Math.max(0, Math.min(l.sched.length, year - l.y));
 
@@ -578,8 +592,21 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
     status: [] as string[],
     off: [] as Array<string | null>,
   };
-  const R = { loan: [] as number[], paid: [] as string[], principal: [] as number[], interest: [] as number[] };
+  // Repayments in typed arrays (no boxed or growing arrays of millions to collect), sized for
+  // every recorded instalment and cut to those written.
+  let instalments = 0;
+  for (const l of loans) instalments += recorded(l);
+  const R = { loan: new Int32Array(instalments), paid: [] as string[], principal: new Float64Array(instalments), interest: new Float64Array(instalments) };
+  let repayments = 0;
   const statusCount: Record<string, number> = {};
+  // A group's name, made once per group (a few thousand) rather than once per loan.
+  const groupNames = new Map<number, string>();
+  const groupName = (commune: CityPlan['communes'][number], group: number): string => {
+    const key = commune.index * 64 + group;
+    let name = groupNames.get(key);
+    if (name === undefined) groupNames.set(key, (name = `Tổ TK&VV ${commune.code}-${pad(group)}`));
+    return name;
+  };
   order.forEach((index, i) => {
     const l = loans[index]!;
     const id = i + 1;
@@ -595,10 +622,11 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
       const principal = l.sched[k]!;
       const interest = round1000((balance * Number(rate)) / 100);
       if (principal + interest > 0) {
-        R.loan.push(id);
+        R.loan[repayments] = id;
         R.paid.push(dueOn(l, k));
-        R.principal.push(principal);
-        R.interest.push(interest);
+        R.principal[repayments] = principal;
+        R.interest[repayments] = interest;
+        repayments++;
       }
       balance -= principal;
     }
@@ -615,7 +643,7 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
     L.priority.push(l.priority);
     L.purpose.push(random.pick(PURPOSES[l.code]));
     L.org.push(ORGANISATIONS[ORG_OF_SLOT[group % 20]!]!);
-    L.group.push(`Tổ TK&VV ${commune.code}-${pad(group)}`);
+    L.group.push(groupName(commune, group));
     L.jobs.push(l.jobs);
     L.status.push(status);
     L.off.push(l.writtenOff);
@@ -623,7 +651,8 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
   // The rollups, from the rows about to be written (in memory: much faster than reading back),
   // derived before they are sent: in a worker thread of the load (db/generate/workers.ts) this
   // CPU work then runs while the database loads other subgraphs' rows.
-  const derived = creditRollups(
+  const paid = { loan: R.loan.subarray(0, repayments), principal: R.principal.subarray(0, repayments), interest: R.interest.subarray(0, repayments) };
+  const derived = creditRollupColumns(
     L.id.map((id, i) => ({
       id,
       household_id: L.hh[i]!,
@@ -634,7 +663,7 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
       jobs_created: L.jobs[i]!,
       written_off_on: L.off[i]!,
     })),
-    R.loan.map((loan_id, i) => ({ loan_id, paid_on: R.paid[i]!, principal: R.principal[i]! })),
+    { loan_id: paid.loan, paid_on: R.paid, principal: paid.principal },
   );
   await bulkInsert(
     db,
@@ -673,10 +702,10 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
       { name: 'principal', type: 'int8' },
       { name: 'interest', type: 'int8' },
     ],
-    [R.loan, R.paid, R.principal, R.interest],
+    [paid.loan, R.paid, paid.principal, paid.interest],
     { emptied: true },
   );
-  log(`credit: ${R.loan.length} repayments`);
+  log(`credit: ${repayments} repayments`);
   await bulkInsert(
     db,
     'capital_entrusted',
