@@ -12,6 +12,8 @@ import { startTestStack, type TestStack } from './support/stack.js';
 
 const connects: string[] = [];
 const lookups: string[] = [];
+// Kept to be put back and called with the socket as `this` (apply below).
+// eslint-disable-next-line @typescript-eslint/unbound-method
 const connect = net.Socket.prototype.connect;
 const lookup = dns.lookup;
 
@@ -27,7 +29,7 @@ beforeAll(async () => {
     if (typeof options === 'object' && options !== null && !options.path) connects.push(String(options.host ?? 'localhost'));
     else if (typeof options === 'number') connects.push(typeof args[1] === 'string' ? args[1] : 'localhost');
     return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
-  } as typeof net.Socket.prototype.connect;
+  };
   (dns as { lookup: unknown }).lookup = function (hostname: string, ...rest: unknown[]) {
     lookups.push(hostname);
     return (lookup as (...a: unknown[]) => void)(hostname, ...rest);
