@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
-import { deepFreeze, keptEnabled, maxEntriesFromEnv } from '../platform/kept.js';
+import { deepFreeze, keepRecent, keptEnabled, maxEntriesFromEnv } from '../platform/kept.js';
 import { FIGURE_COMMUNES, FIGURE_VERSION, keptKeys, keptResponsesEnabled, keptUnder, type KeptKeys } from '../platform/kept-responses.js';
 import type { Observability } from '../platform/observability.js';
 import type { GatewayContext } from './gateway.js';
@@ -172,11 +172,7 @@ export class GatewayKeptAnswers {
   }
 
   private keep(key: string, entry: KeptAnswer): void {
-    const max = this.maxEntries;
-    if (max === 0) return;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    while (this.entries.size > max) this.entries.delete(this.entries.keys().next().value!);
+    keepRecent(this.entries, key, entry, this.maxEntries);
   }
 }
 

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext } from '@ap
 import { HeaderMap } from '@apollo/server';
 import { Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLSchema } from 'graphql';
 import type { Viewer } from './auth.js';
-import { deepFreeze, maxEntriesFromEnv, switchFromEnv, type KeptAnswers } from './kept.js';
+import { deepFreeze, keepRecent, maxEntriesFromEnv, switchFromEnv, type KeptAnswers } from './kept.js';
 import type { RequestAuth, WithheldCount } from './access/request.js';
 
 /**
@@ -218,10 +218,6 @@ export class KeptResponses {
   }
 
   private keep(key: string, entry: KeptResponse): void {
-    const max = this.maxEntries;
-    if (max === 0) return;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    while (this.entries.size > max) this.entries.delete(this.entries.keys().next().value!);
+    keepRecent(this.entries, key, entry, this.maxEntries);
   }
 }

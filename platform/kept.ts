@@ -175,11 +175,20 @@ export class KeptAnswers {
   }
 
   private keep(id: string, entry: Entry): void {
-    if (this.maxEntries === 0) return;
-    this.entries.delete(id);
-    this.entries.set(id, entry);
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    keepRecent(this.entries, id, entry, this.maxEntries);
   }
+}
+
+/**
+ * Puts an entry last in `entries` (the most recently used; a Map keeps insertion order) and drops
+ * the least recently used beyond `max` (0 keeps nothing): the one memory bound of every kept
+ * answer (here, kept-responses.ts, gateway/kept-answers.ts).
+ */
+export function keepRecent<K, V>(entries: Map<K, V>, key: K, value: V, max: number): void {
+  if (max === 0) return;
+  entries.delete(key);
+  entries.set(key, value);
+  while (entries.size > max) entries.delete(entries.keys().next().value!);
 }
 
 export interface KeptRequest {
