@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import pg from 'pg';
 import { generateCityData } from '../db/generate/run.js';
-import { Databases, migrateSubgraph } from '../db/index.js';
+import { Databases } from '../db/index.js';
+import { prepareSchema } from '../platform/subgraph.js';
 import { subgraphs } from '../subgraphs/catalog.js';
 
 // The benchmark's data sets live in databases of their own on the PostgreSQL server, one per
@@ -185,7 +186,7 @@ async function migrateAll(url: string, log: (m: string) => void): Promise<void> 
   let applied = 0;
   try {
     for (const pkg of subgraphs) {
-      await migrateSubgraph(databases.kysely(pkg.name), pkg.name, pkg.migrations, (m) => {
+      await prepareSchema(databases.kysely(pkg.name), pkg, (m) => {
         if (m.endsWith(' applied')) applied++;
         log(m);
       });

@@ -1,8 +1,8 @@
-import { Databases, migrateSubgraph } from '../db/index.js';
+import { Databases } from '../db/index.js';
 import { Authenticator, authConfigFromEnv } from './auth.js';
 import { serveSubgraph } from './serve.js';
 import { startTracing } from './tracing.js';
-import { portFor, type SubgraphPackage } from './subgraph.js';
+import { portFor, prepareSchema, type SubgraphPackage } from './subgraph.js';
 
 /**
  * Runs one subgraph alone (the department's own process): migrate, load its demo share on a
@@ -17,7 +17,7 @@ export async function runSubgraph(pkg: SubgraphPackage): Promise<void> {
   let auth: Authenticator;
   try {
     auth = new Authenticator(authConfigFromEnv());
-    await migrateSubgraph(db, pkg.name, pkg.migrations, (m) => console.log(m));
+    await prepareSchema(db, pkg, (m) => console.log(m));
     // Alone, a subgraph can load its demo share; the city data set comes from `npm run generate`.
     if ((process.env.DATA_SET || 'demo') === 'demo') await pkg.seedDemo(db);
   } catch (error) {

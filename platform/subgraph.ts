@@ -24,6 +24,8 @@ import type { Observability } from './observability.js';
 import { withIdempotentMutations } from './writes.js';
 import { guardTextInputs } from './inputs.js';
 import type { KeptResponses } from './kept-responses.js';
+import { migrateSubgraph } from '../db/index.js';
+import { ensureRollupsCurrent, type Rollups } from './rollups.js';
 
 /**
  * A department's resolvers, typed by its generated `Resolvers` (resolvers/types.generated.ts,
@@ -71,9 +73,23 @@ export interface SubgraphPackage<DB = any> extends CityDataSource<DB> {
   /** The SDL file (composition reads it without starting anything). */
   schemaFile: URL;
   migrations: Record<string, Migration>;
+  /**
+   * Its rollups, declared (platform/rollups.ts): kept by its writes, written by its generator and
+   * demo data, rebuilt at start when a rule's version changed.
+   */
+  rollups?: ReadonlyArray<Rollups<DB, any>>;
   /** Writes the small demo data set; does nothing when it is already there. */
   seedDemo(db: Kysely<DB>): Promise<void>;
   buildSubgraph(deps: SubgraphDeps<DB>): BuiltSubgraph<any>;
+}
+
+/**
+ * Brings a subgraph's schema up to date: its migrations, then its rollups where a rule changed
+ * since they were derived. Every start, the generator and `npm run migrate` go through here.
+ */
+export async function prepareSchema(db: Kysely<any>, pkg: SubgraphPackage, log: (message: string) => void = () => {}): Promise<void> {
+  await migrateSubgraph(db, pkg.name, pkg.migrations, log);
+  await ensureRollupsCurrent(db, pkg.rollups ?? [], (m) => log(`${pkg.name}: ${m}`));
 }
 
 export function loadTypeDefs(file: URL): DocumentNode {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { generateCityData } from '../db/generate/run.js';
-import { Databases, migrateSubgraph } from '../db/index.js';
+import { Databases } from '../db/index.js';
+import { prepareSchema } from '../platform/subgraph.js';
 import { subgraphs } from '../subgraphs/catalog.js';
 
 // npm run generate [-- --scale 0.01 --seed 2025]: replaces every subgraph's data with the
@@ -14,7 +15,7 @@ const log = (m: string) => console.log(`[${((Date.now() - started) / 1000).toFix
 const databases = new Databases();
 let failed = false;
 try {
-  for (const pkg of subgraphs) await migrateSubgraph(databases.kysely(pkg.name), pkg.name, pkg.migrations, log);
+  for (const pkg of subgraphs) await prepareSchema(databases.kysely(pkg.name), pkg, log);
   // The load prints its own steps with the seconds since it began.
   await generateCityData(databases, subgraphs, { scale: Number(values.scale), seed: Number(values.seed), log: (m) => console.log(m) });
   log('done');

@@ -1,4 +1,5 @@
-import { Databases, migrateSubgraph } from '../db/index.js';
+import { Databases } from '../db/index.js';
+import { prepareSchema } from '../platform/subgraph.js';
 import { subgraphs } from '../subgraphs/catalog.js';
 
 // npm run db:migrate [-- name ...]: brings each subgraph's schema up to date, logging each step.
@@ -10,7 +11,7 @@ let failed = false;
 try {
   for (const pkg of selected) {
     console.log(`${pkg.name}: ${databases.describe(pkg.name)}`);
-    await migrateSubgraph(databases.kysely(pkg.name), pkg.name, pkg.migrations, (m) => console.log(m));
+    await prepareSchema(databases.kysely(pkg.name), pkg, (m) => console.log(m));
     console.log(`${pkg.name}: up to date`);
   }
 } catch (error) {

@@ -1,6 +1,6 @@
 import type { DestinationStream } from 'pino';
 import { generateCityData, registryIsEmpty } from '../db/generate/run.js';
-import { Databases, migrateSubgraph } from '../db/index.js';
+import { Databases } from '../db/index.js';
 import { serveGateway } from '../gateway/gateway.js';
 import type { ResilienceSettings } from '../gateway/subgraph-source.js';
 import { composeSupergraph } from '../schema/compose.js';
@@ -9,7 +9,7 @@ import { startIdentityProvider } from '../oidc/provider.js';
 import { Authenticator, authConfigFromEnv, type AuthConfig } from '../platform/auth.js';
 import { DEFAULT_SCOPES } from '../platform/pages.js';
 import { serveSubgraph } from '../platform/serve.js';
-import { portFor, type PeerUrls, type SubgraphPackage } from '../platform/subgraph.js';
+import { portFor, prepareSchema, type PeerUrls, type SubgraphPackage } from '../platform/subgraph.js';
 import { subgraphs as allSubgraphs } from '../subgraphs/catalog.js';
 
 export interface StackOptions {
@@ -72,7 +72,7 @@ export async function prepareData(
   const started = Date.now();
   // At once: each subgraph migrates its own schema only, so on databases of their own (a server,
   // or the embedded one per subgraph, each in its thread) they run side by side.
-  await Promise.all(packages.map((pkg) => migrateSubgraph(databases.kysely(pkg.name), pkg.name, pkg.migrations, options.log)));
+  await Promise.all(packages.map((pkg) => prepareSchema(databases.kysely(pkg.name), pkg, options.log)));
   options.log(`schemas migrated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (options.data === 'demo') {
     for (const pkg of packages) await pkg.seedDemo(databases.kysely(pkg.name));
