@@ -147,7 +147,7 @@ export class KeptAnswers {
         if (!this.isEnabled()) return batch(keys);
         const current = await versions.load('all');
         const tags = keys.map((key) => tagOf(current, scopeOf(key)));
-        const out: Array<V | Error> = new Array(keys.length);
+        const out: Array<V | Error> = new Array<V | Error>(keys.length);
         const missing: number[] = [];
         keys.forEach((key, i) => {
           const id = idOf(key);

@@ -154,7 +154,7 @@ interface StoredKey {
 
 const expired = () => sql`created_at <= now() - make_interval(secs => ${idempotencyKeyHours() * 3600})`;
 
-async function findKey(db: Kysely<any> | Transaction<any>, call: IdempotentCall): Promise<StoredKey | undefined> {
+async function findKey<DB>(db: Kysely<DB>, call: IdempotentCall): Promise<StoredKey | undefined> {
   const { rows } = await sql<StoredKey>`
     SELECT fingerprint, answer FROM idempotency_key
     WHERE subject = ${call.subject} AND mutation = ${call.mutation} AND key = ${call.key} AND NOT (${expired()})`.execute(db);
@@ -166,7 +166,7 @@ async function findKey(db: Kysely<any> | Transaction<any>, call: IdempotentCall)
  * and so do a few other expired keys (those no other writer holds: SKIP LOCKED, so that
  * cleaning never makes a write wait).
  */
-async function claimKey(trx: Transaction<any>, call: IdempotentCall): Promise<void> {
+async function claimKey<DB>(trx: Kysely<DB>, call: IdempotentCall): Promise<void> {
   await sql`DELETE FROM idempotency_key WHERE subject = ${call.subject} AND mutation = ${call.mutation} AND key = ${call.key} AND ${expired()}`.execute(trx);
   await sql`DELETE FROM idempotency_key WHERE ctid IN (
     SELECT ctid FROM idempotency_key WHERE ${expired()} ORDER BY created_at LIMIT ${PURGE_BATCH} FOR UPDATE SKIP LOCKED)`.execute(trx);
@@ -199,11 +199,10 @@ export async function idempotentWrite<DB, T>(db: Kysely<DB>, mutation: string, w
   if (seen) return replay<T>(seen, call);
   try {
     return await runWrite(db, async (trx) => {
-      const t = trx as unknown as Transaction<any>;
-      await claimKey(t, call);
+      await claimKey(trx, call);
       const result = await work(trx);
       await sql`UPDATE idempotency_key SET answer = ${encodeAnswer(result)}
-        WHERE subject = ${call.subject} AND mutation = ${call.mutation} AND key = ${call.key}`.execute(t);
+        WHERE subject = ${call.subject} AND mutation = ${call.mutation} AND key = ${call.key}`.execute(trx);
       return result;
     });
   } catch (error) {
@@ -219,7 +218,7 @@ export async function idempotentWrite<DB, T>(db: Kysely<DB>, mutation: string, w
  * bigints tagged, so that a replayed answer resolves to the same GraphQL answer as the first.
  */
 export function encodeAnswer(value: unknown): string {
-  return JSON.stringify(value, function (this: Record<string, unknown>, key, v) {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
     const raw = this[key];
     if (raw instanceof Date) return { $date: raw.toISOString() };
     if (typeof raw === 'bigint') return { $bigint: raw.toString() };
@@ -228,12 +227,13 @@ export function encodeAnswer(value: unknown): string {
 }
 
 export function decodeAnswer(text: string): unknown {
-  return JSON.parse(text, (_key, v) => {
+  return JSON.parse(text, (_key, v: unknown) => {
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const tagged = v as { $date?: unknown; $bigint?: unknown };
       const keys = Object.keys(v);
-      if (keys.length === 1 && typeof v.$date === 'string') return new Date(v.$date);
-      if (keys.length === 1 && typeof v.$bigint === 'string') return BigInt(v.$bigint);
+      if (keys.length === 1 && typeof tagged.$date === 'string') return new Date(tagged.$date);
+      if (keys.length === 1 && typeof tagged.$bigint === 'string') return BigInt(tagged.$bigint);
     }
     return v;
-  });
+  }) as unknown;
 }
