@@ -30,6 +30,10 @@ export const HOUSE_SHAPE: ReadonlyArray<{ path: string; holds: string }> = [
       'its share of the commune scorecard and the city overview for the benchmarks: the fields the gateway asks it and the floor SQL computing them, listed in subgraphs/benches.ts',
   },
   {
+    path: 'access.json',
+    holds: "its own roles (its officers', with its <name>:write scope), which platform/auth.ts adds to config/access-policy.json's cross-department roles",
+  },
+  {
     path: 'tests',
     holds: 'its graph tests (<name>.test.ts), and its cells of the access matrix (access.ts) and published figures (figures.ts) where it has them',
   },
