@@ -22,7 +22,8 @@ export const HOUSE_SHAPE: ReadonlyArray<{ path: string; holds: string }> = [
   { path: 'resolvers/Commune.ts', holds: 'its fields on the shared Commune entity' },
   {
     path: 'dashboard.ts',
-    holds: "its rows of the dashboard's published figures (browser code: no Node, kysely or pg), listed in subgraphs/dashboards.ts",
+    holds:
+      'its share of the dashboard: its published figures, key figures of the city overview, commune-table columns and rows per year (browser code: no Node, kysely or pg), listed in subgraphs/dashboards.ts',
   },
   {
     path: 'bench.ts',
