@@ -10,8 +10,9 @@ import { localSecretFile, masterSecretFromEnv, readOrCreateSecret, useMasterSecr
  * Identity: who is asking. Bearer JWTs, verified with `jose` by the gateway and again by every
  * subgraph, so a subgraph reached directly grants nothing that the token does not.
  *
- * Roles and what they grant are data (config/access-policy.json, or ACCESS_POLICY_FILE): a
- * token names roles, the policy turns them into scopes. Code checks scopes, never role names.
+ * Roles and what they grant are data: the cross-department roles in config/access-policy.json
+ * (or ACCESS_POLICY_FILE), each department's own in subgraphs/<name>/access.json. A token names
+ * roles, the policy turns them into scopes. Code checks scopes, never role names.
  */
 
 export interface RolePolicy {
@@ -30,13 +31,49 @@ export interface AccessPolicy {
 }
 
 export const DEFAULT_POLICY_FILE = projectUrl('config/access-policy.json');
+/** The departments' folders, each with its own roles in access.json (read as data: platform imports no department). */
+export const DEPARTMENTS_DIR = projectUrl('subgraphs/');
 
 /** The role of a request with no token. */
 export const PUBLIC_ROLE = 'public';
 
-export function loadAccessPolicy(env: NodeJS.ProcessEnv = process.env): AccessPolicy {
+/**
+ * The roles the departments define in their own folders (subgraphs/<name>/access.json), in name
+ * order. A department may grant its own write scope (`<name>:write`) and the scopes every role
+ * may have, never another department's write scope nor `*`, and no two departments define the
+ * same role: a department's file cannot widen what another department's staff may do.
+ */
+export function departmentRoles(dir: URL = DEPARTMENTS_DIR): Record<string, RolePolicy> {
+  const roles: Record<string, RolePolicy> = {};
+  const departments = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && fs.existsSync(new URL(`${entry.name}/access.json`, dir)))
+    .map((entry) => entry.name)
+    .sort();
+  for (const department of departments) {
+    const file = new URL(`${department}/access.json`, dir);
+    const own = (JSON.parse(fs.readFileSync(file, 'utf8')) as { roles?: Record<string, RolePolicy> }).roles;
+    if (!own || typeof own !== 'object') throw new Error(`access policy ${String(file)}: "roles" must be an object of role name → { scopes }`);
+    for (const [name, role] of Object.entries(own)) {
+      if (roles[name]) throw new Error(`access policy ${String(file)}: role "${name}" is already defined by another department`);
+      const foreign = (Array.isArray(role.scopes) ? role.scopes : []).filter((s) => s === '*' || (s.endsWith(':write') && s !== `${department}:write`));
+      if (foreign.length) throw new Error(`access policy ${String(file)}: role "${name}" grants ${foreign.join(', ')}, which is not the department's to grant`);
+      roles[name] = role;
+    }
+  }
+  return roles;
+}
+
+/**
+ * The access policy: the policy file's (config/access-policy.json, or ACCESS_POLICY_FILE) with
+ * the departments' own roles added. A role the policy file also defines is the file's, so that a
+ * deployment's file can still redefine any role without touching a department's folder.
+ */
+export function loadAccessPolicy(env: NodeJS.ProcessEnv = process.env, departments: URL = DEPARTMENTS_DIR): AccessPolicy {
   const file = env.ACCESS_POLICY_FILE ? path.resolve(env.ACCESS_POLICY_FILE) : DEFAULT_POLICY_FILE;
   const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Parameters<typeof validatePolicy>[0];
+  // The file's roles listed first, the departments' after; where both define a role, the file's wins.
+  if (raw.roles && typeof raw.roles === 'object') raw.roles = { ...raw.roles, ...departmentRoles(departments), ...raw.roles };
   const policy = validatePolicy(raw, String(file));
   if (env.SMALL_COUNT_THRESHOLD) {
     const threshold = Number(env.SMALL_COUNT_THRESHOLD);

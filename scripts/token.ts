@@ -8,7 +8,7 @@ import { Authenticator, authConfigFromEnv } from '../platform/auth.js';
 
 const usage = `usage: npm run token -- --role <role> [--role <role> ...] [--commune <code>[,<code>...]] [--sub <subject>] [--ttl <seconds>]
 
-roles (config/access-policy.json, or ACCESS_POLICY_FILE):`;
+roles (config/access-policy.json, or ACCESS_POLICY_FILE, and each department's subgraphs/<name>/access.json):`;
 
 let values;
 try {

@@ -1,14 +1,24 @@
 /**
  * What a department's dashboard room (subgraphs/<name>/dashboard.ts) exports, and the small
  * helpers its rows share: the city's published figures the department answers for, each beside
- * the graph's own number read from one operation (schema/operations/published-figures.graphql).
- * web/dashboard/figures.ts assembles the rooms from subgraphs/dashboards.ts.
+ * the graph's own number read from one operation (schema/operations/published-figures.graphql),
+ * and its share of the other sections: its key figures in the city overview
+ * (city-overview.graphql), its columns of the commune table (commune-scorecard.graphql) and its
+ * rows of a commune's figures per year (commune-years.graphql). web/dashboard assembles the
+ * rooms in the order of subgraphs/dashboards.ts (figures.ts, overview.ts, communes.ts,
+ * commune.ts); the words and the number formats stay there, a room names them by key and unit.
  *
  * Browser code: esbuild bundles this file and the rooms into the dashboard, so nothing here or
  * in a room imports Node, kysely or pg (type-only imports of the operations' types are erased).
  */
 
-import type { PublishedFiguresQuery } from '../schema/operations/types.generated.js';
+import type {
+  CityOverviewQuery,
+  CityOverviewQueryVariables,
+  CommuneScorecardQuery,
+  CommuneYearsQuery,
+  PublishedFiguresQuery,
+} from '../schema/operations/types.generated.js';
 
 /** A figure's period: what the published number covers. */
 export type FigurePeriod =
@@ -31,12 +41,64 @@ export interface DashboardFigure {
   value: (data: PublishedFiguresQuery) => number | null;
 }
 
-/** A department's dashboard room. */
+/** How the page shows a number: a count, money in đồng (shown in billions), a percentage. */
+export type FigureUnit = DashboardFigure['unit'];
+/** A number as an operation gives it (Money is a decimal string); null or absent when not given. */
+export type GivenNumber = number | string | null | undefined;
+
+/** The city overview's answer (city-overview.graphql); a room's key figures read it. */
+export type CityOverview = NonNullable<CityOverviewQuery['city']>;
+
+/**
+ * One key figure of the city overview (a card). Its text is `overview.kpi.<key>` in web/locales,
+ * its element's id `kpi-<key in kebab case>`; `params` fills the text's placeholders from the
+ * operation's example variables, which the page formats for its language (`asOf` as a date).
+ */
+export interface OverviewFigure {
+  key: string;
+  params?: Record<string, keyof CityOverviewQueryVariables>;
+  unit: FigureUnit;
+  value: (city: CityOverview) => GivenNumber;
+}
+
+/** A commune's row of the commune table (commune-scorecard.graphql). */
+export type CommuneRow = CommuneScorecardQuery['communes'][number];
+
+/** One column of the commune table: its header is `column.<key>` in web/locales; sorted and exported by value. */
+export interface CommuneColumn {
+  key: string;
+  unit: FigureUnit;
+  value: (commune: CommuneRow) => GivenNumber;
+}
+
+/** The years commune-years.graphql asks for, each with its aliases (credit2021, …). */
+export const COMMUNE_YEARS = [2021, 2022, 2023, 2024, 2025] as const;
+export type CommuneYear = (typeof COMMUNE_YEARS)[number];
+/** A commune's figures per year (commune-years.graphql). */
+export type CommuneYears = NonNullable<CommuneYearsQuery['commune']>;
+
+/** A commune's review figures of one year (commune-years.graphql asks for the whole trend). */
+export const trendOf = (commune: CommuneYears, year: CommuneYear) => commune.povertyTrend?.find((y) => y.year === year);
+
+/** One row of a commune's figures per year: its header is `commune.row.<key>` in web/locales. */
+export interface CommuneYearRow {
+  key: string;
+  unit: FigureUnit;
+  value: (commune: CommuneYears, year: CommuneYear) => GivenNumber;
+}
+
+/** A department's dashboard room: its share of every section, each in the order the page shows it. */
 export interface DepartmentDashboard {
   /** The subgraph's name, as in subgraphs/catalog.ts. */
   name: string;
-  /** Its published figures, in the order the dashboard shows them (none yet for a new department). */
+  /** Its published figures (none yet for a new department). */
   figures: readonly DashboardFigure[];
+  /** Its key figures in the city overview. */
+  overview: readonly OverviewFigure[];
+  /** Its columns of the commune table. */
+  communeColumns: readonly CommuneColumn[];
+  /** Its rows of a commune's figures per year. */
+  communeYears: readonly CommuneYearRow[];
 }
 
 /** A GraphQL number (Money travels as a decimal string) as a number; null stays null. */

@@ -8,8 +8,17 @@ import { dashboard as socialInsurance } from './social_insurance/dashboard.js';
 
 /**
  * Every department's dashboard room (subgraphs/<name>/dashboard.ts), in the order the dashboard
- * shows their published figures; tests/unit/house-shape.test.ts checks that it names every
- * subgraph of the catalog. Browser code (web/dashboard/figures.ts imports it): the catalog
- * itself, which loads the servers, is not imported here.
+ * shows their key figures, commune-table columns and rows per year (the catalog's order);
+ * tests/unit/house-shape.test.ts checks that it names every subgraph of the catalog. Browser
+ * code (web/dashboard imports it): the catalog itself, which loads the servers, is not imported here.
  */
-export const dashboards: DepartmentDashboard[] = [registry, credit, socialInsurance, housing, employment, livelihoods];
+export const dashboards: DepartmentDashboard[] = [registry, credit, housing, socialInsurance, employment, livelihoods];
+
+/**
+ * The published-figures table alone puts social insurance's figures before housing's (the order
+ * it has always had); every other department's follow in the order above.
+ */
+const FIGURES_FIRST = [registry, credit, socialInsurance, housing];
+
+/** The rooms in the order of the published-figures table. */
+export const figureRooms: DepartmentDashboard[] = [...FIGURES_FIRST, ...dashboards.filter((room) => !FIGURES_FIRST.includes(room))];

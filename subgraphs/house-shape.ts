@@ -22,12 +22,17 @@ export const HOUSE_SHAPE: ReadonlyArray<{ path: string; holds: string }> = [
   { path: 'resolvers/Commune.ts', holds: 'its fields on the shared Commune entity' },
   {
     path: 'dashboard.ts',
-    holds: "its rows of the dashboard's published figures (browser code: no Node, kysely or pg), listed in subgraphs/dashboards.ts",
+    holds:
+      'its share of the dashboard: its published figures, key figures of the city overview, commune-table columns and rows per year (browser code: no Node, kysely or pg), listed in subgraphs/dashboards.ts',
   },
   {
     path: 'bench.ts',
     holds:
       'its share of the commune scorecard and the city overview for the benchmarks: the fields the gateway asks it and the floor SQL computing them, listed in subgraphs/benches.ts',
+  },
+  {
+    path: 'access.json',
+    holds: "its own roles (its officers', with its <name>:write scope), which platform/auth.ts adds to config/access-policy.json's cross-department roles",
   },
   {
     path: 'tests',

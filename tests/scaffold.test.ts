@@ -117,6 +117,7 @@ describe('npm run new:subgraph -- education (in a copy of the repository)', () =
       'resolvers/Commune.ts',
       'dashboard.ts',
       'bench.ts',
+      'access.json',
       'tests/education.test.ts',
     ]) {
       expect(fs.existsSync(path.join(copy, 'subgraphs/education', file)), file).toBe(true);
@@ -127,6 +128,7 @@ describe('npm run new:subgraph -- education (in a copy of the repository)', () =
     );
     expect(fs.readFileSync(path.join(copy, 'subgraphs/education/index.ts'), 'utf8')).toContain(`defaultPort: ${nextPort},`);
     expect(fs.readFileSync(path.join(copy, 'subgraphs/catalog.ts'), 'utf8')).toMatch(/, education\];/);
+
     expect(fs.readFileSync(path.join(copy, 'subgraphs/dashboards.ts'), 'utf8')).toMatch(/, education\];/);
     expect(fs.readFileSync(path.join(copy, 'subgraphs/benches.ts'), 'utf8')).toMatch(/, education\];/);
     expect(JSON.parse(fs.readFileSync(path.join(copy, 'package.json'), 'utf8')).scripts['start:education']).toBe('tsx subgraphs/education/server.ts');
@@ -154,6 +156,12 @@ describe('npm run new:subgraph -- education (in a copy of the repository)', () =
     const check = await run(process.execPath, ['--import', 'tsx', 'scripts/schema-check.ts'], { cwd: copy, env });
     expect(check.stdout).toContain('schema check: passed');
   }, 600_000);
+
+  it('gives the department its own role, which the assembled access policy picks up from its folder', async () => {
+    const print = "import('./platform/auth.ts').then((m) => console.log(JSON.stringify(m.loadAccessPolicy({}).roles['education-writer'])))";
+    const role = await run(process.execPath, ['--import', 'tsx', '-e', print], { cwd: copy, env: childEnv() });
+    expect(JSON.parse(role.stdout)).toMatchObject({ scopes: ['education:write', 'records:read', 'counts:exact'] });
+  }, 120_000);
 
   it('refuses a name that already exists, writing nothing', async () => {
     const before = fs.readFileSync(path.join(copy, 'package.json'), 'utf8');

@@ -46,6 +46,11 @@ export function formatPercent(value: Value): string {
   return n === null ? '–' : `${new Intl.NumberFormat(locale(), { maximumFractionDigits: 3 }).format(n)} %`;
 }
 
+/** A number as its unit is shown: a count, money in billions of đồng (`vnd`), a percentage. */
+export function formatIn(unit: 'count' | 'vnd' | 'percent', value: Value): string {
+  return unit === 'percent' ? formatPercent(value) : unit === 'vnd' ? formatBillions(value) : formatNumber(value);
+}
+
 /** A calendar date (YYYY-MM-DD, as the graph's Date scalar gives it). */
 export function formatDate(iso: string): string {
   const [y, m, d] = iso.split('-').map(Number);

@@ -10,9 +10,10 @@ function byProgramme(d: PublishedFiguresQuery, codes: string[], field: 'loans' |
 }
 
 /**
- * The city's published figures the credit department answers for, as the dashboard shows them
- * beside the graph's own numbers (web/dashboard/figures.ts gathers every department's, in the
- * order of subgraphs/dashboards.ts). Browser code: no Node, kysely or pg imports.
+ * The credit department's share of the dashboard: the city's published figures it answers
+ * for, beside the graph's own numbers; its key figures in the city overview; its columns of the
+ * commune table; its rows of a commune's figures per year. web/dashboard gathers every
+ * department's, in the order of subgraphs/dashboards.ts. Browser code: no Node, kysely or pg imports.
  */
 export const dashboard: DepartmentDashboard = {
   name: 'credit',
@@ -89,5 +90,19 @@ export const dashboard: DepartmentDashboard = {
       unit: 'count',
       value: (d) => byProgramme(d, ['CLEAN_WATER_SANITATION'], 'borrowingHouseholds'),
     },
+  ],
+  overview: [
+    { key: 'disbursed', unit: 'vnd', value: (c) => c.creditFigures?.amountDisbursed },
+    { key: 'outstanding', params: { date: 'asOf' }, unit: 'vnd', value: (c) => c.creditOutstanding?.outstanding },
+  ],
+  communeColumns: [
+    { key: 'disbursed', unit: 'vnd', value: (r) => r.creditFigures?.amountDisbursed },
+    { key: 'borrowers', unit: 'count', value: (r) => r.creditFigures?.borrowingHouseholds },
+    { key: 'outstanding', unit: 'vnd', value: (r) => r.creditOutstanding?.outstanding },
+  ],
+  communeYears: [
+    { key: 'creditDisbursed', unit: 'vnd', value: (c, y) => c[`credit${y}`]?.amountDisbursed },
+    { key: 'borrowingHouseholds', unit: 'count', value: (c, y) => c[`credit${y}`]?.borrowingHouseholds },
+    { key: 'outstanding', unit: 'vnd', value: (c, y) => c[`outstanding${y}`]?.outstanding },
   ],
 };

@@ -1,9 +1,10 @@
 import { city, label, num, YEAR_2024, type DepartmentDashboard } from '../dashboard-kit.js';
 
 /**
- * The city's published figures the employment department answers for, as the dashboard shows them
- * beside the graph's own numbers (web/dashboard/figures.ts gathers every department's, in the
- * order of subgraphs/dashboards.ts). Browser code: no Node, kysely or pg imports.
+ * The employment department's share of the dashboard: the city's published figures it answers
+ * for, beside the graph's own numbers; its key figures in the city overview; its columns of the
+ * commune table; its rows of a commune's figures per year. web/dashboard gathers every
+ * department's, in the order of subgraphs/dashboards.ts. Browser code: no Node, kysely or pg imports.
  */
 export const dashboard: DepartmentDashboard = {
   name: 'employment',
@@ -71,5 +72,17 @@ export const dashboard: DepartmentDashboard = {
       unit: 'percent',
       value: (d) => num(city(d)?.labourStatistics?.trainedWorkerSharePercent),
     },
+  ],
+  overview: [
+    { key: 'placements', params: { year: 'year' }, unit: 'count', value: (c) => c.employmentFigures?.workersPlaced },
+    { key: 'enrolments', params: { year: 'year' }, unit: 'count', value: (c) => c.employmentFigures?.trainingEnrolments },
+  ],
+  communeColumns: [
+    { key: 'placements', unit: 'count', value: (r) => r.employmentFigures?.placements },
+    { key: 'enrolments', unit: 'count', value: (r) => r.employmentFigures?.trainingEnrolments },
+  ],
+  communeYears: [
+    { key: 'placements', unit: 'count', value: (c, y) => c[`employment${y}`]?.placements },
+    { key: 'enrolments', unit: 'count', value: (c, y) => c[`employment${y}`]?.trainingEnrolments },
   ],
 };

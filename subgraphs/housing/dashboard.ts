@@ -1,9 +1,10 @@
 import { city, label, num, YEAR_2024, YEARS_2021_2024, YEARS_2022_2024, type DepartmentDashboard } from '../dashboard-kit.js';
 
 /**
- * The city's published figures the housing department answers for, as the dashboard shows them
- * beside the graph's own numbers (web/dashboard/figures.ts gathers every department's, in the
- * order of subgraphs/dashboards.ts). Browser code: no Node, kysely or pg imports.
+ * The housing department's share of the dashboard: the city's published figures it answers
+ * for, beside the graph's own numbers; its key figures in the city overview; its columns of the
+ * commune table; its rows of a commune's figures per year. web/dashboard gathers every
+ * department's, in the order of subgraphs/dashboards.ts. Browser code: no Node, kysely or pg imports.
  */
 export const dashboard: DepartmentDashboard = {
   name: 'housing',
@@ -44,5 +45,11 @@ export const dashboard: DepartmentDashboard = {
       unit: 'count',
       value: (d) => num(city(d)?.fundForThePoor?.housesFunded),
     },
+  ],
+  overview: [{ key: 'houses', unit: 'count', value: (c) => c.housingFigures?.housesCompleted }],
+  communeColumns: [{ key: 'housesCompleted', unit: 'count', value: (r) => r.housingFigures?.housesCompleted }],
+  communeYears: [
+    { key: 'housesSupported', unit: 'count', value: (c, y) => c[`housing${y}`]?.housesSupported },
+    { key: 'housesCompleted', unit: 'count', value: (c, y) => c[`housing${y}`]?.housesCompleted },
   ],
 };

@@ -1,9 +1,10 @@
 import { city, label, num, type DepartmentDashboard } from '../dashboard-kit.js';
 
 /**
- * The city's published figures the livelihoods department answers for, as the dashboard shows them
- * beside the graph's own numbers (web/dashboard/figures.ts gathers every department's, in the
- * order of subgraphs/dashboards.ts). Browser code: no Node, kysely or pg imports.
+ * The livelihoods department's share of the dashboard: the city's published figures it answers
+ * for, beside the graph's own numbers; its key figures in the city overview; its columns of the
+ * commune table; its rows of a commune's figures per year. web/dashboard gathers every
+ * department's, in the order of subgraphs/dashboards.ts. Browser code: no Node, kysely or pg imports.
  */
 export const dashboard: DepartmentDashboard = {
   name: 'livelihoods',
@@ -36,4 +37,7 @@ export const dashboard: DepartmentDashboard = {
       value: (d) => num(city(d)?.livelihoodFigures?.highTechModels?.count),
     },
   ],
+  overview: [{ key: 'livelihoods', unit: 'count', value: (c) => c.livelihoodFigures?.householdsSupported }],
+  communeColumns: [{ key: 'livelihoods', unit: 'count', value: (r) => r.livelihoodFigures?.householdsSupported }],
+  communeYears: [{ key: 'livelihoods', unit: 'count', value: (c, y) => c[`livelihoods${y}`]?.householdsSupported }],
 };

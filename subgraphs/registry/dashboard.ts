@@ -1,12 +1,13 @@
-import { city, difference, label, num, SINCE_JULY_2025, type DashboardFigure, type DepartmentDashboard } from '../dashboard-kit.js';
+import { city, difference, label, num, SINCE_JULY_2025, trendOf, type DashboardFigure, type DepartmentDashboard } from '../dashboard-kit.js';
 
 /** The review year's alias in the operation (review2022 …). */
 const review = (year: 2022 | 2023 | 2024) => `review${year}` as const;
 
 /**
- * The city's published figures the registry department answers for, as the dashboard shows them
- * beside the graph's own numbers (web/dashboard/figures.ts gathers every department's, in the
- * order of subgraphs/dashboards.ts). Browser code: no Node, kysely or pg imports.
+ * The registry department's share of the dashboard: the city's published figures it answers
+ * for, beside the graph's own numbers; its key figures in the city overview; its columns of the
+ * commune table; its rows of a commune's figures per year. web/dashboard gathers every
+ * department's, in the order of subgraphs/dashboards.ts. Browser code: no Node, kysely or pg imports.
  */
 export const dashboard: DepartmentDashboard = {
   name: 'registry',
@@ -95,5 +96,22 @@ export const dashboard: DepartmentDashboard = {
       unit: 'count',
       value: (d) => difference(city(d)?.end2024?.nearPoor, city(d)?.september2025?.nearPoor),
     },
+  ],
+  overview: [
+    { key: 'communes', unit: 'count', value: (c) => c.communeCount },
+    { key: 'households', params: { year: 'year' }, unit: 'count', value: (c) => c.householdCount },
+  ],
+  communeColumns: [
+    { key: 'households', unit: 'count', value: (r) => r.householdCount },
+    { key: 'poor', unit: 'count', value: (r) => r.povertyFigures?.poor },
+    { key: 'nearPoor', unit: 'count', value: (r) => r.povertyFigures?.nearPoor },
+    { key: 'nearPoorRate', unit: 'percent', value: (r) => r.povertyFigures?.nearPoorRatePercent },
+  ],
+  communeYears: [
+    { key: 'households', unit: 'count', value: (c, y) => trendOf(c, y)?.households },
+    { key: 'poor', unit: 'count', value: (c, y) => trendOf(c, y)?.poor },
+    { key: 'nearPoor', unit: 'count', value: (c, y) => trendOf(c, y)?.nearPoor },
+    { key: 'nearPoorRate', unit: 'percent', value: (c, y) => trendOf(c, y)?.nearPoorRatePercent },
+    { key: 'escapedPoverty', unit: 'count', value: (c, y) => trendOf(c, y)?.escapedPoverty },
   ],
 };

@@ -1,41 +1,16 @@
 import { readSession } from '../auth/tokens.js';
-import { formatBillions, formatNumber, formatPercent } from '../format.js';
+import { formatIn } from '../format.js';
 import { t } from '../i18n.js';
 import type { CommuneHouseholdsQuery, CommuneHouseholdsQueryVariables, CommuneYearsQuery } from '../../schema/operations/types.generated.js';
+// The years commune-years.graphql asks for; every department's rows of them come in the order of subgraphs/dashboards.ts.
+import { COMMUNE_YEARS as YEARS, trendOf } from '../../subgraphs/dashboard-kit.js';
+import { dashboards } from '../../subgraphs/dashboards.js';
 import { send, type GraphQLResult } from './api.js';
 import { chartCard } from './charts.js';
 import { kindLabel } from './communes.js';
 import { el, errorBox, errorNotices } from './dom.js';
 import { exportButtons, exportNotes, type Cell, type ExportColumn } from './export.js';
 import { COMMUNE_HOUSEHOLD_RECORDS, COMMUNE_HOUSEHOLDS, COMMUNE_YEARS, SCORECARD } from './queries.js';
-
-// The years commune-years.graphql asks for, each with its aliases (credit2021, …).
-const YEARS = [2021, 2022, 2023, 2024, 2025] as const;
-type Year = (typeof YEARS)[number];
-type Commune = NonNullable<CommuneYearsQuery['commune']>;
-
-type Row = [key: string, cell: (c: Commune, year: Year) => string];
-
-const ROWS: Row[] = [
-  ['households', (c, y) => formatNumber(trendOf(c, y)?.households)],
-  ['poor', (c, y) => formatNumber(trendOf(c, y)?.poor)],
-  ['nearPoor', (c, y) => formatNumber(trendOf(c, y)?.nearPoor)],
-  ['nearPoorRate', (c, y) => formatPercent(trendOf(c, y)?.nearPoorRatePercent)],
-  ['escapedPoverty', (c, y) => formatNumber(trendOf(c, y)?.escapedPoverty)],
-  ['creditDisbursed', (c, y) => formatBillions(c[`credit${y}` as const]?.amountDisbursed)],
-  ['borrowingHouseholds', (c, y) => formatNumber(c[`credit${y}` as const]?.borrowingHouseholds)],
-  ['outstanding', (c, y) => formatBillions(c[`outstanding${y}` as const]?.outstanding)],
-  ['housesSupported', (c, y) => formatNumber(c[`housing${y}` as const]?.housesSupported)],
-  ['housesCompleted', (c, y) => formatNumber(c[`housing${y}` as const]?.housesCompleted)],
-  ['healthInsurance', (c, y) => formatNumber(c[`social${y}` as const]?.healthInsurance?.people)],
-  ['placements', (c, y) => formatNumber(c[`employment${y}` as const]?.placements)],
-  ['enrolments', (c, y) => formatNumber(c[`employment${y}` as const]?.trainingEnrolments)],
-  ['livelihoods', (c, y) => formatNumber(c[`livelihoods${y}` as const]?.householdsSupported)],
-];
-
-function trendOf(commune: Commune, year: Year) {
-  return commune.povertyTrend?.find((y) => y.year === year);
-}
 
 /** The commune page (#commune/<code>): its figures over the years (commune-years.graphql). */
 export async function loadCommune(code: string): Promise<GraphQLResult<CommuneYearsQuery>> {
@@ -69,14 +44,16 @@ export function renderCommune(target: HTMLElement, code: string, answer: GraphQL
         el(
           'tbody',
           {},
-          ...ROWS.map(([key, cell]) =>
-            el(
-              'tr',
-              { 'data-row': key },
-              el('th', { scope: 'row' }, t(`commune.row.${key}`)),
-              ...YEARS.map((y) => el('td', { class: 'num' }, cell(commune, y))),
+          ...dashboards
+            .flatMap((room) => room.communeYears)
+            .map(({ key, unit, value }) =>
+              el(
+                'tr',
+                { 'data-row': key },
+                el('th', { scope: 'row' }, t(`commune.row.${key}`)),
+                ...YEARS.map((y) => el('td', { class: 'num' }, formatIn(unit, value(commune, y)))),
+              ),
             ),
-          ),
         ),
       ),
     ),

@@ -1,6 +1,8 @@
-import { formatBillions, formatDate, formatNumber, formatPercent } from '../format.js';
+import { formatDate, formatIn } from '../format.js';
 import { t } from '../i18n.js';
 import type { CommuneScorecardQuery } from '../../schema/operations/types.generated.js';
+import type { CommuneColumn } from '../../subgraphs/dashboard-kit.js';
+import { dashboards } from '../../subgraphs/dashboards.js';
 import { send } from './api.js';
 import { el, errorNotices } from './dom.js';
 import { exportButtons, exportNotes } from './export.js';
@@ -14,55 +16,34 @@ const V = SCORECARD.variables;
 type ScorecardRow = CommuneScorecardQuery['communes'][number];
 
 const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-/** Money stays the exact decimal string of đồng for exports; it sorts as a number. */
-const money = (v: string | null | undefined): string | null => v ?? null;
 
 export function kindLabel(kind: string): string {
   return kind === 'WARD' || kind === 'RURAL_COMMUNE' ? t(`kind.${kind}`) : kind;
 }
 
+/** A department's column (subgraphs/<name>/dashboard.ts) as the table shows, sorts and exports it. */
+function departmentColumn({ key, unit, value }: CommuneColumn): Column<ScorecardRow> {
+  const label = t(`column.${key}`);
+  return {
+    key,
+    label,
+    numeric: true,
+    kind: unit === 'vnd' ? 'money' : unit,
+    // Money is exported in whole đồng, and says so in its header.
+    ...(unit === 'vnd' ? { exportLabel: t('column.inDong', { label }) } : {}),
+    // Money stays the exact decimal string of đồng for exports; it sorts as a number.
+    value: (r) => (unit === 'vnd' ? (value(r) ?? null) : n(value(r))),
+    format: (r) => formatIn(unit, value(r)),
+  };
+}
+
+/** The commune's own columns, then every department's, in the order of subgraphs/dashboards.ts. */
 function columns(): Column<ScorecardRow>[] {
-  const inDong = (label: string) => t('column.inDong', { label });
-  const count = (key: string, label: string, get: (r: ScorecardRow) => number | null | undefined): Column<ScorecardRow> => ({
-    key,
-    label,
-    numeric: true,
-    kind: 'count',
-    value: (r) => n(get(r)),
-    format: (r) => formatNumber(get(r)),
-  });
-  const amount = (key: string, label: string, get: (r: ScorecardRow) => string | null | undefined): Column<ScorecardRow> => ({
-    key,
-    label,
-    numeric: true,
-    kind: 'money',
-    exportLabel: inDong(label),
-    value: (r) => money(get(r)),
-    format: (r) => formatBillions(get(r)),
-  });
   return [
     { key: 'code', label: t('column.code'), value: (r) => r.code },
     { key: 'name', label: t('column.name'), value: (r) => r.name },
     { key: 'kind', label: t('column.kind'), value: (r) => kindLabel(r.kind) },
-    count('households', t('column.households'), (r) => r.householdCount),
-    count('poor', t('column.poor'), (r) => r.povertyFigures?.poor),
-    count('nearPoor', t('column.nearPoor'), (r) => r.povertyFigures?.nearPoor),
-    {
-      key: 'nearPoorRate',
-      label: t('column.nearPoorRate'),
-      numeric: true,
-      kind: 'percent',
-      value: (r) => n(r.povertyFigures?.nearPoorRatePercent),
-      format: (r) => formatPercent(r.povertyFigures?.nearPoorRatePercent),
-    },
-    amount('disbursed', t('column.disbursed'), (r) => r.creditFigures?.amountDisbursed),
-    count('borrowers', t('column.borrowers'), (r) => r.creditFigures?.borrowingHouseholds),
-    amount('outstanding', t('column.outstanding'), (r) => r.creditOutstanding?.outstanding),
-    count('housesCompleted', t('column.housesCompleted'), (r) => r.housingFigures?.housesCompleted),
-    count('healthInsurance', t('column.healthInsurance'), (r) => r.socialFigures?.healthInsurance.people),
-    count('placements', t('column.placements'), (r) => r.employmentFigures?.placements),
-    count('enrolments', t('column.enrolments'), (r) => r.employmentFigures?.trainingEnrolments),
-    count('livelihoods', t('column.livelihoods'), (r) => r.livelihoodFigures?.householdsSupported),
+    ...dashboards.flatMap((room) => room.communeColumns.map(departmentColumn)),
   ];
 }
 

@@ -1,6 +1,8 @@
-import { formatBillions, formatDate, formatNumber } from '../format.js';
+import { formatDate, formatIn } from '../format.js';
 import { hasText, t } from '../i18n.js';
 import type { CityOverviewQuery } from '../../schema/operations/types.generated.js';
+import type { CityOverview, OverviewFigure } from '../../subgraphs/dashboard-kit.js';
+import { dashboards } from '../../subgraphs/dashboards.js';
 import { send } from './api.js';
 import { chartCard } from './charts.js';
 import { el, errorNotices } from './dom.js';
@@ -14,12 +16,24 @@ function kpi(label: string, value: string, id: string): HTMLElement {
   return el('div', { class: 'card kpi', id }, el('div', { class: 'kpi-value' }, value), el('div', { class: 'kpi-label' }, label));
 }
 
+/** An operation variable as a label's placeholder shows it: a date in the page's language. */
+function shownVariable(name: keyof typeof V): string | number {
+  return name === 'year' ? V[name] : formatDate(V[name]);
+}
+
+/** A department's key figure (subgraphs/<name>/dashboard.ts) as a card; its id is kpi-<key in kebab case>. */
+function keyFigure({ key, params, unit, value }: OverviewFigure, city: CityOverview): HTMLElement {
+  const placeholders = Object.fromEntries(Object.entries(params ?? {}).map(([name, variable]) => [name, shownVariable(variable)]));
+  const id = `kpi-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return kpi(t(`overview.kpi.${key}`, placeholders), formatIn(unit, value(city)), id);
+}
+
 /** A programme's name in the page's language; the graph's own name for a programme added since. */
 export function programmeName(programme: { code: string; name: string }): string {
   return hasText(`programme.${programme.code}`) ? t(`programme.${programme.code}`) : programme.name;
 }
 
-/** City overview: KPI cards and charts from schema/operations/city-overview.graphql. */
+/** City overview: every department's key figures (cards) and charts from schema/operations/city-overview.graphql. */
 export const overview: Section<CityOverviewQuery> = {
   id: 'overview',
   navKey: 'nav.overview',
@@ -34,22 +48,7 @@ export const overview: Section<CityOverviewQuery> = {
     if (!city) return;
 
     const trend = city.povertyTrend ?? [];
-    target.append(
-      el(
-        'div',
-        { class: 'kpis' },
-        kpi(t('overview.kpi.communes'), formatNumber(city.communeCount), 'kpi-communes'),
-        kpi(t('overview.kpi.households', { year: V.year }), formatNumber(city.householdCount), 'kpi-households'),
-        kpi(t('overview.kpi.disbursed'), formatBillions(city.creditFigures?.amountDisbursed), 'kpi-disbursed'),
-        kpi(t('overview.kpi.outstanding', { date: formatDate(V.asOf) }), formatBillions(city.creditOutstanding?.outstanding), 'kpi-outstanding'),
-        kpi(t('overview.kpi.houses'), formatNumber(city.housingFigures?.housesCompleted), 'kpi-houses'),
-        kpi(t('overview.kpi.healthInsurance'), formatNumber(city.socialFigures?.healthInsurance?.people), 'kpi-health-insurance'),
-        kpi(t('overview.kpi.healthInsuranceBudget'), formatBillions(city.socialFigures?.healthInsurance?.budget), 'kpi-health-insurance-budget'),
-        kpi(t('overview.kpi.placements', { year: V.year }), formatNumber(city.employmentFigures?.workersPlaced), 'kpi-placements'),
-        kpi(t('overview.kpi.enrolments', { year: V.year }), formatNumber(city.employmentFigures?.trainingEnrolments), 'kpi-enrolments'),
-        kpi(t('overview.kpi.livelihoods'), formatNumber(city.livelihoodFigures?.householdsSupported), 'kpi-livelihoods'),
-      ),
-    );
+    target.append(el('div', { class: 'kpis' }, ...dashboards.flatMap((room) => room.overview.map((figure) => keyFigure(figure, city)))));
 
     const programmes = city.creditFigures?.byProgramme ?? [];
     // A department that did not answer (null) leaves its bars empty.

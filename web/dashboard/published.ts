@@ -1,4 +1,4 @@
-import { formatBillions, formatDate, formatNumber, formatPercent } from '../format.js';
+import { formatDate, formatIn } from '../format.js';
 import { t } from '../i18n.js';
 import type { PublishedFiguresQuery } from '../../schema/operations/types.generated.js';
 import { send } from './api.js';
@@ -9,8 +9,7 @@ import { PUBLISHED } from './queries.js';
 import type { Section } from './section.js';
 
 function show(figure: DashboardFigure, value: number | null): string {
-  if (value === null) return '–';
-  return figure.unit === 'percent' ? formatPercent(value) : figure.unit === 'vnd' ? formatBillions(value) : formatNumber(value);
+  return value === null ? '–' : formatIn(figure.unit, value);
 }
 
 /** A figure's period in the page's language. */
