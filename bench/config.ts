@@ -60,8 +60,10 @@ const HELP = `npm run bench [-- options]
                           no-heap-cap: without --max-old-space-size)
   --users-operations A,B  also measure these with each client a person of its own (bench/users.ts:
                           analysts, caseworkers of their own communes, the public without a
-                          token) against all clients on one shared token, on both gateways
-                          (default commune-scorecard,city-overview; "" for none)
+                          token) against all clients on one shared token, on both gateways;
+                          household-360: caseworkers each opening households of their own
+                          communes, administrators any, the same ones on both gateways
+                          (default commune-scorecard,city-overview,household-360; "" for none)
   --writer-interval MS    during those runs a credit writer records a repayment every MS ms
                           (default 1000; 0: no writer)
   --profile DIR           write CPU profiles of our gateway (node --cpu-prof) into DIR
@@ -132,7 +134,7 @@ export function parseConfig(argv: string[] = process.argv.slice(2)): BenchConfig
     reuseData: values['reuse-data'] ?? false,
     hiveNoDedup: values['hive-no-dedup'] ?? false,
     variants: values.variants ? list(values.variants) : [],
-    usersOperations: values['users-operations'] !== undefined ? list(values['users-operations']) : ['commune-scorecard', 'city-overview'],
+    usersOperations: values['users-operations'] !== undefined ? list(values['users-operations']) : ['commune-scorecard', 'city-overview', 'household-360'],
     writerIntervalMs: values['writer-interval'] === '0' ? 0 : number('writer-interval', values['writer-interval'], 1000),
     profileDir: values.profile,
     outDir: values.out ?? 'bench/results',
