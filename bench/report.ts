@@ -156,7 +156,10 @@ export function renderMarkdown(r: BenchResults): string {
       '"shared": every reader sends the one administrator token of bench/auth.ts, so identical subgraph fetches in flight are merged; ' +
         '"distinct": each reader is a person of its own (bench/users.ts: analysts, caseworkers each of two communes of their own, the public with no token sending the registered operation; ' +
         "for the household view, which only caseworkers and administrators may open, four caseworkers to one administrator, each opening households of its own in turn, a caseworker's from its communes, the same households in the shared-token runs). " +
-        `In all four runs a credit writer records a repayment through the gateway under load every ${r.config.writerIntervalMs} ms${r.config.writerIntervalMs ? '' : ' (off)'}; answers are checked for being whole (no errors), since the figures may change under them.`,
+        `In all four runs a credit writer records a repayment through the gateway under load every ${r.config.writerIntervalMs} ms${r.config.writerIntervalMs ? '' : ' (off)'}; answers are checked for being whole (no errors), since the figures may change under them.` +
+        (r.config.usersRounds > 1
+          ? ` Each row is ${r.config.usersRounds} rounds of the four runs, every other in reverse order: req/s over all rounds, p50 the rounds' mean.`
+          : ''),
     );
     out.push('');
   }

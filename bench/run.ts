@@ -220,6 +220,35 @@ async function checkHouseholdReaders(gateways: readonly Gateway[], readers: read
 }
 
 /**
+ * Rounds of one load as one: requests over the seconds of all of them, the rounds' medians and
+ * tails averaged (each round keeps only its percentiles), failures and writes added up.
+ */
+function combineLoads(runs: readonly UsersLoad[]): UsersLoad {
+  if (runs.length === 1) return runs[0]!;
+  const mean = (pick: (r: UsersLoad) => number) => runs.reduce((sum, r) => sum + pick(r), 0) / runs.length;
+  const sum = (pick: (r: UsersLoad) => number) => runs.reduce((total, r) => total + pick(r), 0);
+  const firstError = runs.find((r) => r.firstError)?.firstError;
+  const firstWriteError = runs.find((r) => r.firstWriteError)?.firstWriteError;
+  return {
+    clients: runs[0]!.clients,
+    requests: sum((r) => r.requests),
+    seconds: sum((r) => r.seconds),
+    throughput: sum((r) => r.requests) / sum((r) => r.seconds),
+    p50: mean((r) => r.p50),
+    p95: mean((r) => r.p95),
+    p99: mean((r) => r.p99),
+    max: Math.max(...runs.map((r) => r.max)),
+    errors: sum((r) => r.errors),
+    mismatches: sum((r) => r.mismatches),
+    peakMemoryMiB: Math.max(...runs.map((r) => r.peakMemoryMiB)),
+    writes: sum((r) => r.writes),
+    writeErrors: sum((r) => r.writeErrors),
+    ...(firstError ? { firstError } : {}),
+    ...(firstWriteError ? { firstWriteError } : {}),
+  };
+}
+
+/**
  * The users' runs: each operation of `config.usersOperations` at each client count, with every
  * reader on the shared administrator token and then each reader a person of its own
  * (bench/users.ts), on our gateway and on Hive Gateway given the same tokens, one after another
@@ -263,10 +292,18 @@ async function measureUsers(config: BenchConfig, dataset: Dataset, operations: P
       const mix: Record<string, number> = {};
       for (const user of readers.slice(0, clients)) mix[user.role] = (mix[user.role] ?? 0) + 1;
       const households = new Set(readers.slice(0, clients).flatMap((u) => u.households ?? [])).size;
-      const oursShared = await load(ours, workload, clients, shared.slice(0, clients));
-      const oursDistinct = await load(ours, workload, clients, readers.slice(0, clients));
-      const hiveShared = await load(hive, workload, clients, shared.slice(0, clients));
-      const hiveDistinct = await load(hive, workload, clients, readers.slice(0, clients));
+      // The four runs, `config.usersRounds` times, every other round in the reverse order
+      // (ABBA), so that a machine getting busier or quieter weighs on each of the four alike.
+      const four = [
+        { gateway: ours, users: shared, runs: [] as UsersLoad[] },
+        { gateway: ours, users: readers, runs: [] as UsersLoad[] },
+        { gateway: hive, users: shared, runs: [] as UsersLoad[] },
+        { gateway: hive, users: readers, runs: [] as UsersLoad[] },
+      ];
+      for (let round = 0; round < config.usersRounds; round++) {
+        for (const one of round % 2 === 0 ? four : [...four].reverse()) one.runs.push(await load(one.gateway, workload, clients, one.users.slice(0, clients)));
+      }
+      const [oursShared, oursDistinct, hiveShared, hiveDistinct] = four.map((one) => combineLoads(one.runs)) as [UsersLoad, UsersLoad, UsersLoad, UsersLoad];
       const run: UsersRun = {
         operation: prepared.op.name,
         clients,
