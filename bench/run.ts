@@ -15,7 +15,7 @@ import { describePlan, PlanCapture, replayPlan, settleAnswers } from './plan.js'
 import { renderMarkdown } from './report.js';
 import type { BenchResults, FloorResult, GatewayRun, GrowthResult, OperationRun, StatementVariant, Target, UsersLoad, UsersRun } from './results.js';
 import { BenchStack, SUPERGRAPH_PATH, type Gateway } from './stack.js';
-import { householdsByCommune, householdWorkload, sameBody, startWriter, userTask, usersFixtures, type UsersWorkload } from './users-load.js';
+import { combineLoads, householdsByCommune, householdWorkload, sameBody, startWriter, userTask, usersFixtures, type UsersWorkload } from './users-load.js';
 import { assignHouseholds, benchMinter, HOUSEHOLD_READER_MIX, mintReaders, mintWriter, type BenchUser, type Minter } from './users.js';
 
 // npm run bench [-- --quick | --help]: see docs/performance.md.
@@ -217,35 +217,6 @@ async function checkHouseholdReaders(gateways: readonly Gateway[], readers: read
     if (json.data?.household) problems.push(`${a.sub ?? '?'} opened household ${b.households?.[0] ?? '?'} of another caseworker's communes`);
   }
   return problems;
-}
-
-/**
- * Rounds of one load as one: requests over the seconds of all of them, the rounds' medians and
- * tails averaged (each round keeps only its percentiles), failures and writes added up.
- */
-function combineLoads(runs: readonly UsersLoad[]): UsersLoad {
-  if (runs.length === 1) return runs[0]!;
-  const mean = (pick: (r: UsersLoad) => number) => runs.reduce((sum, r) => sum + pick(r), 0) / runs.length;
-  const sum = (pick: (r: UsersLoad) => number) => runs.reduce((total, r) => total + pick(r), 0);
-  const firstError = runs.find((r) => r.firstError)?.firstError;
-  const firstWriteError = runs.find((r) => r.firstWriteError)?.firstWriteError;
-  return {
-    clients: runs[0]!.clients,
-    requests: sum((r) => r.requests),
-    seconds: sum((r) => r.seconds),
-    throughput: sum((r) => r.requests) / sum((r) => r.seconds),
-    p50: mean((r) => r.p50),
-    p95: mean((r) => r.p95),
-    p99: mean((r) => r.p99),
-    max: Math.max(...runs.map((r) => r.max)),
-    errors: sum((r) => r.errors),
-    mismatches: sum((r) => r.mismatches),
-    peakMemoryMiB: Math.max(...runs.map((r) => r.peakMemoryMiB)),
-    writes: sum((r) => r.writes),
-    writeErrors: sum((r) => r.writeErrors),
-    ...(firstError ? { firstError } : {}),
-    ...(firstWriteError ? { firstWriteError } : {}),
-  };
 }
 
 /**

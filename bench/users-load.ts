@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { withClient } from './data.js';
 import { postRaw } from './lib/http.js';
+import type { UsersLoad } from './results.js';
 import type { BenchUser } from './users.js';
 
 // The load of simulated officials (bench/users.ts) on one gateway: each client sends the
@@ -137,5 +138,34 @@ export function startWriter(url: string, writer: BenchUser, loanId: string, inte
       await loop;
       return stats;
     },
+  };
+}
+
+/**
+ * Rounds of one load as one: requests over the seconds of all of them, the rounds' medians and
+ * tails averaged (each round keeps only its percentiles), failures and writes added up.
+ */
+export function combineLoads(runs: readonly UsersLoad[]): UsersLoad {
+  if (runs.length === 1) return runs[0]!;
+  const mean = (pick: (r: UsersLoad) => number) => runs.reduce((sum, r) => sum + pick(r), 0) / runs.length;
+  const sum = (pick: (r: UsersLoad) => number) => runs.reduce((total, r) => total + pick(r), 0);
+  const firstError = runs.find((r) => r.firstError)?.firstError;
+  const firstWriteError = runs.find((r) => r.firstWriteError)?.firstWriteError;
+  return {
+    clients: runs[0]!.clients,
+    requests: sum((r) => r.requests),
+    seconds: sum((r) => r.seconds),
+    throughput: sum((r) => r.requests) / sum((r) => r.seconds),
+    p50: mean((r) => r.p50),
+    p95: mean((r) => r.p95),
+    p99: mean((r) => r.p99),
+    max: Math.max(...runs.map((r) => r.max)),
+    errors: sum((r) => r.errors),
+    mismatches: sum((r) => r.mismatches),
+    peakMemoryMiB: Math.max(...runs.map((r) => r.peakMemoryMiB)),
+    writes: sum((r) => r.writes),
+    writeErrors: sum((r) => r.writeErrors),
+    ...(firstError ? { firstError } : {}),
+    ...(firstWriteError ? { firstWriteError } : {}),
   };
 }

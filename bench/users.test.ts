@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { assignHouseholds, HOUSEHOLD_READER_MIX, mintReaders, mintWriter, READER_MIX, benchMinter } from './users.js';
-import { householdWorkload, userTask } from './users-load.js';
+import { combineLoads, householdWorkload, userTask } from './users-load.js';
+import type { UsersLoad } from './results.js';
 import { Authenticator, DEFAULT_AUDIENCE, DEFAULT_ISSUER, loadAccessPolicy } from '../platform/auth.js';
 
 // The benchmark's simulated officials (bench/users.ts): each signed-in client has a token of its
@@ -117,5 +118,36 @@ describe('bench users', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('adds rounds of a load up: requests over all their seconds, medians averaged, failures and writes summed', () => {
+    const round = (requests: number, seconds: number, p50: number, errors: number, firstError?: string): UsersLoad => ({
+      clients: 10,
+      requests,
+      seconds,
+      throughput: requests / seconds,
+      p50,
+      p95: p50 * 2,
+      p99: p50 * 3,
+      max: p50 * 4,
+      errors,
+      ...(firstError ? { firstError } : {}),
+      mismatches: 0,
+      peakMemoryMiB: requests,
+      writes: 4,
+      writeErrors: 0,
+    });
+    const one = round(100, 4, 10, 0);
+    expect(combineLoads([one])).toBe(one);
+    const both = combineLoads([round(100, 4, 10, 0), round(300, 4, 30, 2, 'HTTP 502')]);
+    // 400 requests in 8 s: 50 req/s, not the mean of 25 and 75 weighted wrongly by the rounds.
+    expect(both.throughput).toBe(50);
+    expect(both.requests).toBe(400);
+    expect(both.p50).toBe(20);
+    expect(both.max).toBe(120);
+    expect(both.errors).toBe(2);
+    expect(both.firstError).toBe('HTTP 502');
+    expect(both.writes).toBe(8);
+    expect(both.peakMemoryMiB).toBe(300);
   });
 });
