@@ -28,6 +28,8 @@ export interface BenchConfig {
   usersOperations: string[];
   /** Milliseconds between the writer's mutations during the users' runs; 0: no writer. */
   writerIntervalMs: number;
+  /** Rounds of the users' four runs at each client count, every other one in reverse order (ABBA). */
+  usersRounds: number;
   /** Write a CPU profile of our gateway (one per run of the process) into this folder. */
   profileDir: string | undefined;
   outDir: string;
@@ -60,10 +62,14 @@ const HELP = `npm run bench [-- options]
                           no-heap-cap: without --max-old-space-size)
   --users-operations A,B  also measure these with each client a person of its own (bench/users.ts:
                           analysts, caseworkers of their own communes, the public without a
-                          token) against all clients on one shared token, on both gateways
-                          (default commune-scorecard,city-overview; "" for none)
+                          token) against all clients on one shared token, on both gateways;
+                          household-360: caseworkers each opening households of their own
+                          communes, administrators any, the same ones on both gateways
+                          (default commune-scorecard,city-overview,household-360; "" for none)
   --writer-interval MS    during those runs a credit writer records a repayment every MS ms
                           (default 1000; 0: no writer)
+  --users-rounds N        those four runs N times at each client count, every other round in
+                          reverse order (ABBA), the rounds' requests added up (default 1)
   --profile DIR           write CPU profiles of our gateway (node --cpu-prof) into DIR
   --out DIR               where latest.json and latest.md go (default bench/results)
 `;
@@ -96,6 +102,7 @@ export function parseConfig(argv: string[] = process.argv.slice(2)): BenchConfig
       variants: { type: 'string' },
       'users-operations': { type: 'string' },
       'writer-interval': { type: 'string' },
+      'users-rounds': { type: 'string' },
       profile: { type: 'string' },
       out: { type: 'string' },
       'statement-samples': { type: 'string' },
@@ -132,8 +139,9 @@ export function parseConfig(argv: string[] = process.argv.slice(2)): BenchConfig
     reuseData: values['reuse-data'] ?? false,
     hiveNoDedup: values['hive-no-dedup'] ?? false,
     variants: values.variants ? list(values.variants) : [],
-    usersOperations: values['users-operations'] !== undefined ? list(values['users-operations']) : ['commune-scorecard', 'city-overview'],
+    usersOperations: values['users-operations'] !== undefined ? list(values['users-operations']) : ['commune-scorecard', 'city-overview', 'household-360'],
     writerIntervalMs: values['writer-interval'] === '0' ? 0 : number('writer-interval', values['writer-interval'], 1000),
+    usersRounds: Math.round(number('users-rounds', values['users-rounds'], 1)),
     profileDir: values.profile,
     outDir: values.out ?? 'bench/results',
     statementSamples: number('statement-samples', values['statement-samples'], 3),

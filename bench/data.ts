@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import pg from 'pg';
 import { generateCityData } from '../db/generate/run.js';
-import { Databases } from '../db/index.js';
+import { Databases, migrateSubgraph } from '../db/index.js';
 import { prepareSchema } from '../platform/subgraph.js';
 import { subgraphs } from '../subgraphs/catalog.js';
 

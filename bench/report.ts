@@ -123,6 +123,8 @@ export function renderMarkdown(r: BenchResults): string {
           'Hive distinct req/s',
           'Hive distinct ÷ shared',
           'ours ÷ Hive (distinct)',
+          'p50 ours ÷ Hive (distinct)',
+          'ours ÷ Hive (shared)',
           'writes (ours/Hive, distinct)',
           'failed reads+writes (ours/Hive, distinct)',
         ],
@@ -131,7 +133,7 @@ export function renderMarkdown(r: BenchResults): string {
           String(u.clients),
           Object.entries(u.mix)
             .map(([role, n]) => `${n} ${role}`)
-            .join(', '),
+            .join(', ') + (u.households ? `; ${u.households} households` : ''),
           ms(u.oursShared.p50),
           rps(u.oursShared.throughput),
           ms(u.oursDistinct.p50),
@@ -142,6 +144,8 @@ export function renderMarkdown(r: BenchResults): string {
           rps(u.hiveDistinct.throughput),
           ratio(u.hiveDistinctVsShared),
           ratio(u.oursVsHiveDistinct),
+          ratio(u.p50OursVsHiveDistinct),
+          ratio(u.oursVsHiveShared),
           `${u.oursDistinct.writes}/${u.hiveDistinct.writes}`,
           `${u.oursDistinct.errors + u.oursDistinct.writeErrors}/${u.hiveDistinct.errors + u.hiveDistinct.writeErrors}`,
         ]),
@@ -150,8 +154,12 @@ export function renderMarkdown(r: BenchResults): string {
     out.push('');
     out.push(
       '"shared": every reader sends the one administrator token of bench/auth.ts, so identical subgraph fetches in flight are merged; ' +
-        '"distinct": each reader is a person of its own (bench/users.ts: analysts, caseworkers each of two communes of their own, the public with no token sending the registered operation). ' +
-        `In all four runs a credit writer records a repayment through the gateway under load every ${r.config.writerIntervalMs} ms${r.config.writerIntervalMs ? '' : ' (off)'}; answers are checked for being whole (no errors), since the figures may change under them.`,
+        '"distinct": each reader is a person of its own (bench/users.ts: analysts, caseworkers each of two communes of their own, the public with no token sending the registered operation; ' +
+        "for the household view, which only caseworkers and administrators may open, four caseworkers to one administrator, each opening households of its own in turn, a caseworker's from its communes, the same households in the shared-token runs). " +
+        `In all four runs a credit writer records a repayment through the gateway under load every ${r.config.writerIntervalMs} ms${r.config.writerIntervalMs ? '' : ' (off)'}; answers are checked for being whole (no errors), since the figures may change under them.` +
+        (r.config.usersRounds > 1
+          ? ` Each row is ${r.config.usersRounds} rounds of the four runs, every other in reverse order: req/s over all rounds, p50 the rounds' mean.`
+          : ''),
     );
     out.push('');
   }

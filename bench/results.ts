@@ -43,6 +43,8 @@ export interface UsersRun {
   clients: number;
   /** Readers by role in the distinct-token runs. */
   mix: Record<string, number>;
+  /** Household view: how many different households the readers open between them (each its own, in turn). */
+  households?: number;
   oursShared: UsersLoad;
   oursDistinct: UsersLoad;
   hiveShared: UsersLoad;
@@ -52,6 +54,10 @@ export interface UsersRun {
   hiveDistinctVsShared: number;
   /** Our throughput over Hive Gateway's, both with the distinct tokens. */
   oursVsHiveDistinct: number;
+  /** The same with the shared token. */
+  oursVsHiveShared: number;
+  /** Our median over Hive Gateway's, both with the distinct tokens (below 1: ours answers sooner). */
+  p50OursVsHiveDistinct: number;
 }
 
 export interface StatementVariant {

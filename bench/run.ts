@@ -15,8 +15,8 @@ import { describePlan, PlanCapture, replayPlan, settleAnswers } from './plan.js'
 import { renderMarkdown } from './report.js';
 import type { BenchResults, FloorResult, GatewayRun, GrowthResult, OperationRun, StatementVariant, Target, UsersLoad, UsersRun } from './results.js';
 import { BenchStack, SUPERGRAPH_PATH, type Gateway } from './stack.js';
-import { startWriter, userTask, usersFixtures } from './users-load.js';
-import { benchMinter, mintReaders, mintWriter, type BenchUser } from './users.js';
+import { combineLoads, householdsByCommune, householdWorkload, sameBody, startWriter, userTask, usersFixtures, type UsersWorkload } from './users-load.js';
+import { assignHouseholds, benchMinter, HOUSEHOLD_READER_MIX, mintReaders, mintWriter, type BenchUser, type Minter } from './users.js';
 
 // npm run bench [-- --quick | --help]: see docs/performance.md.
 
@@ -163,23 +163,78 @@ async function statementVariants(
   return results;
 }
 
+/** Households each reader of the household view opens in turn (a cycle longer than any run's requests per client at 50 clients). */
+const HOUSEHOLDS_PER_READER = 16;
+
+/** The operations that open one household by `$id`: their readers each get households of their own. */
+const HOUSEHOLD_OPERATIONS = new Set(['household-360']);
+
+/**
+ * The readers of one operation and what each sends. The figures' operations: the mix of
+ * bench/users.ts, all sending the same body. The household view: caseworkers and
+ * administrators (the roles the policy lets open it), each with households of their own, a
+ * caseworker's from its communes.
+ */
+async function usersOf(
+  prepared: Prepared,
+  clients: number,
+  dataset: Dataset,
+  communes: string[],
+  mint: Minter,
+): Promise<{ readers: BenchUser[]; workload: UsersWorkload }> {
+  const { op } = prepared;
+  if (!HOUSEHOLD_OPERATIONS.has(op.name)) return { readers: await mintReaders(clients, communes, mint), workload: sameBody(prepared.body) };
+  const readers = await mintReaders(clients, communes, mint, HOUSEHOLD_READER_MIX);
+  const byCommune = await householdsByCommune(dataset.url, HOUSEHOLDS_PER_READER);
+  return { readers: assignHouseholds(readers, byCommune, HOUSEHOLDS_PER_READER), workload: householdWorkload(op.document, op.variables) };
+}
+
+/**
+ * Before the household view is timed with each reader's own token: every reader's first
+ * household, through both gateways, must open (not null: a caseworker's household is in its
+ * communes) and read the same on both; and a caseworker must not open another's household (the
+ * tokens really are scoped, so the run measures what a caseworker may do).
+ */
+async function checkHouseholdReaders(gateways: readonly Gateway[], readers: readonly BenchUser[], workload: UsersWorkload): Promise<string[]> {
+  const problems: string[] = [];
+  for (const user of readers) {
+    const body = workload.body(user, 0);
+    const answers: Array<{ name: string; data: unknown }> = [];
+    for (const g of gateways) {
+      const response = await postRaw(g.url, body, user.headers);
+      const json = JSON.parse(response.body) as { data?: { household?: unknown } | null; errors?: unknown[] };
+      if (response.status !== 200 || json.errors?.length || !json.data?.household)
+        problems.push(`${g.name}, ${user.sub ?? '?'} opening household ${user.households?.[0] ?? '?'}: HTTP ${response.status} ${response.body.slice(0, 200)}`);
+      answers.push({ name: g.name, data: json.data });
+    }
+    const d = firstDifference(answers[0]?.data, answers[1]?.data);
+    if (d) problems.push(`${user.sub ?? '?'}: ${answers[0]?.name} and ${answers[1]?.name} answer household ${user.households?.[0] ?? '?'} differently at ${d}`);
+  }
+  const [a, b] = readers.filter((u) => u.role === 'caseworker');
+  if (a && b) {
+    const response = await postRaw(gateways[0]!.url, workload.body(b, 0), a.headers);
+    const json = JSON.parse(response.body) as { data?: { household?: unknown } | null };
+    if (json.data?.household) problems.push(`${a.sub ?? '?'} opened household ${b.households?.[0] ?? '?'} of another caseworker's communes`);
+  }
+  return problems;
+}
+
 /**
  * The users' runs: each operation of `config.usersOperations` at each client count, with every
  * reader on the shared administrator token and then each reader a person of its own
  * (bench/users.ts), on our gateway and on Hive Gateway given the same tokens, one after another
  * so that the ratios come from one run on one machine. The writer records repayments through
- * the gateway under load in all four.
+ * the gateway under load in all four. In the shared-token runs each reader sends what it sends
+ * with its own token (the household view: its own households), only the token is the shared one.
  */
 async function measureUsers(config: BenchConfig, dataset: Dataset, operations: Prepared[], ours: Gateway, hive: Gateway, results: BenchResults): Promise<void> {
   const chosen = operations.filter((p) => config.usersOperations.includes(p.op.name));
   if (!chosen.length) return;
   const { communes, loanId } = await usersFixtures(dataset.url);
   const mint = benchMinter();
-  const readers = await mintReaders(Math.max(...config.clients), communes, mint);
   const writer = await mintWriter(mint);
-  const shared: BenchUser[] = [{ index: 0, role: 'analyst', sub: 'bench', communes: undefined, headers: benchHeaders() }];
-  const load = async (gateway: Gateway, prepared: Prepared, clients: number, users: readonly BenchUser[]): Promise<UsersLoad> => {
-    const task = userTask(gateway.url, prepared.body, users);
+  const load = async (gateway: Gateway, workload: UsersWorkload, clients: number, users: readonly BenchUser[]): Promise<UsersLoad> => {
+    const task = userTask(gateway.url, workload, users);
     gateway.memory.reset();
     // Warmed up as warmAndMeasure does, but the writer writes only while the run is measured.
     const warmup = await closedLoop({ clients: Math.min(clients, 4), seconds: config.warmupSeconds, task });
@@ -196,17 +251,35 @@ async function measureUsers(config: BenchConfig, dataset: Dataset, operations: P
     };
   };
   for (const prepared of chosen) {
+    const { readers, workload } = await usersOf(prepared, Math.max(...config.clients), dataset, communes, mint);
+    const shared = readers.map((user): BenchUser => ({ ...user, sub: 'bench', headers: benchHeaders() }));
+    if (HOUSEHOLD_OPERATIONS.has(prepared.op.name)) {
+      const problems = await checkHouseholdReaders([ours, hive], readers, workload);
+      results.failures.push(...problems.slice(0, 10).map((p) => `users ${prepared.op.name}, readers' households: ${p}`));
+      if (problems.length) continue;
+      log(`users ${prepared.op.name}: each of ${readers.length} readers opens its first household alike through ours and Hive`);
+    }
     for (const clients of config.clients) {
       const mix: Record<string, number> = {};
       for (const user of readers.slice(0, clients)) mix[user.role] = (mix[user.role] ?? 0) + 1;
-      const oursShared = await load(ours, prepared, clients, shared);
-      const oursDistinct = await load(ours, prepared, clients, readers);
-      const hiveShared = await load(hive, prepared, clients, shared);
-      const hiveDistinct = await load(hive, prepared, clients, readers);
+      const households = new Set(readers.slice(0, clients).flatMap((u) => u.households ?? [])).size;
+      // The four runs, `config.usersRounds` times, every other round in the reverse order
+      // (ABBA), so that a machine getting busier or quieter weighs on each of the four alike.
+      const four = [
+        { gateway: ours, users: shared, runs: [] as UsersLoad[] },
+        { gateway: ours, users: readers, runs: [] as UsersLoad[] },
+        { gateway: hive, users: shared, runs: [] as UsersLoad[] },
+        { gateway: hive, users: readers, runs: [] as UsersLoad[] },
+      ];
+      for (let round = 0; round < config.usersRounds; round++) {
+        for (const one of round % 2 === 0 ? four : [...four].reverse()) one.runs.push(await load(one.gateway, workload, clients, one.users.slice(0, clients)));
+      }
+      const [oursShared, oursDistinct, hiveShared, hiveDistinct] = four.map((one) => combineLoads(one.runs)) as [UsersLoad, UsersLoad, UsersLoad, UsersLoad];
       const run: UsersRun = {
         operation: prepared.op.name,
         clients,
         mix,
+        ...(households ? { households } : {}),
         oursShared,
         oursDistinct,
         hiveShared,
@@ -214,6 +287,8 @@ async function measureUsers(config: BenchConfig, dataset: Dataset, operations: P
         oursDistinctVsShared: oursDistinct.throughput / oursShared.throughput,
         hiveDistinctVsShared: hiveDistinct.throughput / hiveShared.throughput,
         oursVsHiveDistinct: oursDistinct.throughput / hiveDistinct.throughput,
+        oursVsHiveShared: oursShared.throughput / hiveShared.throughput,
+        p50OursVsHiveDistinct: oursDistinct.p50 / hiveDistinct.p50,
       };
       results.users.push(run);
       // Our gateway's failures fail the run; Hive Gateway's are reported beside its figures
@@ -232,9 +307,10 @@ async function measureUsers(config: BenchConfig, dataset: Dataset, operations: P
       log(
         `users ${prepared.op.name} @${clients} (${Object.entries(mix)
           .map(([k, v]) => `${v} ${k}`)
-          .join(', ')}): ` +
+          .join(', ')}${households ? `; ${households} households` : ''}): ` +
           `${[line('ours shared', oursShared), line('ours distinct', oursDistinct), line('Hive shared', hiveShared), line('Hive distinct', hiveDistinct)].join(' | ')} | ` +
-          `distinct ÷ shared: ours ${run.oursDistinctVsShared.toFixed(2)}×, Hive ${run.hiveDistinctVsShared.toFixed(2)}×; ours ÷ Hive (distinct) ${run.oursVsHiveDistinct.toFixed(2)}×`,
+          `distinct ÷ shared: ours ${run.oursDistinctVsShared.toFixed(2)}×, Hive ${run.hiveDistinctVsShared.toFixed(2)}×; ` +
+          `ours ÷ Hive: distinct ${run.oursVsHiveDistinct.toFixed(2)}× (p50 ${run.p50OursVsHiveDistinct.toFixed(2)}×), shared ${run.oursVsHiveShared.toFixed(2)}×`,
       );
     }
   }
@@ -488,6 +564,17 @@ function evaluateTargets(results: BenchResults, config: BenchConfig): Target[] {
         )
         .join(', '),
       met: runs.every((u) => u.oursDistinctVsShared >= 0.8),
+    });
+  }
+  const householdRuns = results.users.filter((u) => HOUSEHOLD_OPERATIONS.has(u.operation));
+  if (householdRuns.length) {
+    targets.push({
+      name: 'household view vs Hive Gateway, each official its own token',
+      goal: '≥ 1.3× throughput at every client count (same run, same tokens and households)',
+      measured: householdRuns
+        .map((u) => `${u.oursVsHiveDistinct.toFixed(2)}× @${u.clients} (p50 ${u.oursDistinct.p50.toFixed(1)} against ${u.hiveDistinct.p50.toFixed(1)} ms)`)
+        .join(', '),
+      met: householdRuns.every((u) => u.oursVsHiveDistinct >= 1.3),
     });
   }
   const varying: string[] = [];

@@ -4,7 +4,7 @@ import { ensureDataset } from './data.js';
 import { runMain } from './lib/main.js';
 import { closedLoop, percentile } from './lib/load.js';
 import { BenchStack } from './stack.js';
-import { startWriter, userTask, usersFixtures } from './users-load.js';
+import { sameBody, startWriter, userTask, usersFixtures } from './users-load.js';
 import { benchMinter, mintReaders, mintWriter } from './users.js';
 
 // npm run bench:soak [-- --duration 120 --clients 6 --scale 0.1]: a long run of our gateway
@@ -45,7 +45,7 @@ async function main(): Promise<number> {
     const writer = await mintWriter(mint);
     const tasks = operations.map((op) => ({
       name: op.name,
-      task: userTask(ours.url, JSON.stringify({ query: op.document, variables: op.variables }), readers),
+      task: userTask(ours.url, sameBody(JSON.stringify({ query: op.document, variables: op.variables })), readers),
     }));
     // Every role's answer to every operation first: a mix that cannot run is no soak.
     for (const { task } of tasks) for (let client = 0; client < Math.min(clients, 5); client++) await task(client);

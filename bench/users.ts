@@ -10,7 +10,7 @@ import { Authenticator, authConfigFromEnv, type TokenClaims } from '../platform/
 // (bench/run.ts, measureUsers).
 
 /** The roles a reading client can have, in the order the mix cycles through them. */
-export type ReaderRole = 'analyst' | 'caseworker' | 'public';
+export type ReaderRole = 'analyst' | 'caseworker' | 'public' | 'administrator';
 
 /**
  * The mix, one entry a client, repeating: two analysts, two caseworkers, one member of the
@@ -18,6 +18,15 @@ export type ReaderRole = 'analyst' | 'caseworker' | 'public';
  * the analyst's dashboard (the figure issue 19 started from).
  */
 export const READER_MIX: readonly ReaderRole[] = ['analyst', 'caseworker', 'public', 'caseworker', 'analyst'];
+
+/**
+ * The mix for the household view, which selects personal fields: of the policy's reading roles
+ * only a caseworker (households of the token's communes) and an administrator (any household)
+ * may open it; an analyst is refused (403, no `personal:read`), the public too (401). Four
+ * caseworkers and one administrator in every five clients, a caseworker first: the view is a
+ * caseworker's page.
+ */
+export const HOUSEHOLD_READER_MIX: readonly ReaderRole[] = ['caseworker', 'caseworker', 'administrator', 'caseworker', 'caseworker'];
 
 /** One simulated official: who they are and the headers each of their requests carries. */
 export interface BenchUser {
@@ -29,6 +38,11 @@ export interface BenchUser {
   communes: string[] | undefined;
   /** `authorization` for a signed-in user, nothing for the public. */
   headers: Record<string, string>;
+  /**
+   * The households this reader opens, one a request in turn (household view runs only; see
+   * assignHouseholds): a caseworker's lie in its own communes.
+   */
+  households?: string[];
 }
 
 /** Mints tokens the graph's processes accept: the same key and signing as bench/auth.ts's shared token. */
@@ -43,12 +57,12 @@ export function benchMinter(authenticator = new Authenticator(authConfigFromEnv(
  * in, a token of their own. Caseworker k is given two communes of `communeCodes`, different
  * from every other caseworker's while there are communes enough (the list wraps after that).
  */
-export async function mintReaders(count: number, communeCodes: readonly string[], mint: Minter): Promise<BenchUser[]> {
+export async function mintReaders(count: number, communeCodes: readonly string[], mint: Minter, mix: readonly ReaderRole[] = READER_MIX): Promise<BenchUser[]> {
   if (communeCodes.length === 0) throw new Error('mintReaders: caseworkers need commune codes');
   const users: BenchUser[] = [];
   let caseworkers = 0;
   for (let index = 0; index < count; index++) {
-    const role = READER_MIX[index % READER_MIX.length]!;
+    const role = mix[index % mix.length]!;
     if (role === 'public') {
       users.push({ index, role, sub: undefined, communes: undefined, headers: {} });
       continue;
@@ -64,6 +78,35 @@ export async function mintReaders(count: number, communeCodes: readonly string[]
     users.push({ index, role, sub, communes, headers: { authorization: `Bearer ${token}` } });
   }
   return users;
+}
+
+/**
+ * Each reader with `perReader` households to open in turn: a caseworker's taken alternately from
+ * each of its communes, anyone else's (an administrator may open any household) from communes
+ * spread over the city, a different start for each reader. `byCommune`: household ids of each
+ * commune, in a fixed order (bench/users-load.ts, householdsByCommune). The choice depends only
+ * on the readers and the data, so both gateways are sent the same households in the same order.
+ */
+export function assignHouseholds(users: readonly BenchUser[], byCommune: ReadonlyMap<string, readonly string[]>, perReader: number): BenchUser[] {
+  const everywhere = [...byCommune.keys()].filter((code) => byCommune.get(code)!.length > 0);
+  if (everywhere.length === 0) throw new Error('assignHouseholds: no commune has households');
+  return users.map((user) => {
+    const communes = user.communes ?? rotate(everywhere, user.index * perReader);
+    const households: string[] = [];
+    for (let turn = 0; turn < perReader; turn++) {
+      const code = communes[turn % communes.length]!;
+      const ids = byCommune.get(code) ?? [];
+      if (ids.length === 0) throw new Error(`assignHouseholds: commune ${code} of ${user.sub ?? 'a reader'} has no households`);
+      // Round k of this commune: its k-th household, so a reader opens each at most once a cycle.
+      households.push(ids[Math.floor(turn / communes.length) % ids.length]!);
+    }
+    return { ...user, households };
+  });
+}
+
+function rotate<T>(list: readonly T[], by: number): T[] {
+  const at = by % list.length;
+  return [...list.slice(at), ...list.slice(0, at)];
 }
 
 /** The writer beside the readers: a department's writer role (`credit-writer` by default) with its own subject. */
