@@ -6,15 +6,15 @@ import { ROLLUP_MEASURES } from '../subgraphs/credit/balance.js';
 import { credit } from '../subgraphs/credit/index.js';
 import type { CreditDatabase } from '../subgraphs/credit/db/tables.js';
 import * as creditRepo from '../subgraphs/credit/repository.js';
-import { backfill as employmentBackfill } from '../subgraphs/employment/db/migrations/2026_11_29_0900_create_employment_rollups.js';
 import { employment } from '../subgraphs/employment/index.js';
-import { backfill as registryRollupsBackfill } from '../subgraphs/registry/db/migrations/2026_11_29_1100_create_poverty_rollups.js';
-import { backfill as registryPeriodicBackfill } from '../subgraphs/registry/db/migrations/2026_12_04_1700_poverty_rollup_periodic.js';
+import { employmentRollups } from '../subgraphs/employment/rollups.js';
 import { registry } from '../subgraphs/registry/index.js';
+import { povertyRollups } from '../subgraphs/registry/rollups.js';
 import { backfill as coverageBackfill } from '../subgraphs/social_insurance/db/migrations/2026_11_29_0900_create_health_insurance_rollups.js';
 import { socialInsurance } from '../subgraphs/social_insurance/index.js';
 import type { SocialInsuranceDatabase } from '../subgraphs/social_insurance/db/tables.js';
 import * as socialRepo from '../subgraphs/social_insurance/repository.js';
+import { ensureRollupsCurrent, rebuildRollups, type Rollups } from '../platform/rollups.js';
 import { onlyError, startTestStack, type TestStack } from './support/stack.js';
 
 // The rollups behind the poverty, credit, health-insurance and employment figures must answer exactly
@@ -83,6 +83,41 @@ async function expectSameAsRecomputed(
 }
 
 class Rollback extends Error {}
+
+/** The rollups as kept write by write, against the set's rule run on every record (rebuildRollups, rolled back). */
+async function expectSameAsRebuilt(
+  subgraph: string,
+  tables: ReadonlyArray<readonly [string, string, readonly string[]]>,
+  set: Rollups<any, any>,
+): Promise<void> {
+  await expectSameAsRecomputed(subgraph, tables, (trx) => rebuildRollups(trx, set));
+}
+
+/**
+ * A rule's new version (the declaration copied with version 2) rebuilds the set at start, and
+ * to exactly the rows kept write by write: a row spoiled first is put right, so the rebuild did
+ * run. The declared version is restored afterwards (rebuilt again).
+ */
+async function expectVersionBumpRebuildsSame(
+  subgraph: string,
+  tables: ReadonlyArray<readonly [string, string, readonly string[]]>,
+  set: Rollups<any, any>,
+): Promise<void> {
+  const on = db(subgraph);
+  const kept: string[][] = [];
+  for (const [t, o, m] of tables) kept.push(await tableText(on, t, o, m));
+  const [table, , measures] = tables[0]!;
+  await sql`UPDATE ${sql.table(table)} SET ${sql.ref(measures[0]!)} = ${sql.ref(measures[0]!)} + 7`.execute(on);
+  const log: string[] = [];
+  await ensureRollupsCurrent(on, [{ ...set, version: 2 }], (m) => log.push(m));
+  expect(log).toHaveLength(1);
+  const rebuilt: string[][] = [];
+  for (const [t, o, m] of tables) rebuilt.push(await tableText(on, t, o, m));
+  rebuilt.forEach((rows, i) => expect(rows, tables[i]![0]).toEqual(kept[i]));
+  const { rows } = await sql<{ version: number }>`SELECT version FROM rollup_rules WHERE name = ${set.name}`.execute(on);
+  expect(rows).toEqual([{ version: 2 }]);
+  await ensureRollupsCurrent(on, [set]);
+}
 
 // ------------------------------------------------------------------------------------ credit
 
@@ -611,7 +646,7 @@ describe('employment rollups', () => {
       expect(completed.errors).toBeUndefined();
 
       for (const year of YEARS) await expectEmploymentMatchesRecords(year);
-      await expectSameAsRecomputed('employment', EMPLOYMENT_TABLES, employmentBackfill);
+      await expectSameAsRebuilt('employment', EMPLOYMENT_TABLES, employmentRollups);
     },
     SLOW,
   );
@@ -641,15 +676,17 @@ describe('employment rollups', () => {
     },
     SLOW,
   );
+
+  it(
+    'a new version of the rule rebuilds them at start to exactly the rows kept',
+    async () => {
+      await expectVersionBumpRebuildsSame('employment', EMPLOYMENT_TABLES, employmentRollups);
+    },
+    SLOW,
+  );
 });
 
 // ---------------------------------------------------------------------------------- registry
-
-/** The registry's rollups recomputed by its migrations' backfills, in order. */
-async function registryBackfill(on: Kysely<any>): Promise<void> {
-  await registryRollupsBackfill(on);
-  await registryPeriodicBackfill(on);
-}
 
 const REGISTRY_TABLES = [
   ['poverty_year_rollup', 'year, commune_code', ['reviewed', 'periodic']],
@@ -832,7 +869,7 @@ describe('poverty rollups', () => {
         expect(r.errors, JSON.stringify(input)).toBeUndefined();
       }
       for (const [year, asOf, standard] of CHECKS) await expectPovertyMatchesReviews(year, asOf, standard);
-      await expectSameAsRecomputed('registry', REGISTRY_TABLES, registryBackfill);
+      await expectSameAsRebuilt('registry', REGISTRY_TABLES, povertyRollups);
     },
     SLOW,
   );
@@ -857,6 +894,14 @@ describe('poverty rollups', () => {
       });
       expect(onlyError(unknown).extensions?.field).toMatch(/^indicators/);
       expect(await snapshot(db('registry'), REGISTRY_TABLES)).toEqual(before);
+    },
+    SLOW,
+  );
+
+  it(
+    'a new version of the rule rebuilds them at start to exactly the rows kept',
+    async () => {
+      await expectVersionBumpRebuildsSame('registry', REGISTRY_TABLES, povertyRollups);
     },
     SLOW,
   );

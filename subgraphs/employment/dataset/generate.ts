@@ -3,7 +3,8 @@ import { bulkInsert } from '../../../db/bulk.js';
 import { apportion, plantedCount, INCOME_LINES_2022_2025, LISTED_INCOME_FLOOR_SHARE, NEAR_POOR, POOR, type CityPlan } from '../../../db/generate/plan.js';
 import { Random } from '../../../db/random.js';
 import type { EmploymentDatabase, HouseholdClassification, PlacementChannel, TrainingLevel } from '../db/tables.js';
-import { deriveRollups, writeRollups } from '../repository.js';
+import { writeRollups } from '../../../platform/rollups.js';
+import { employmentRollups } from '../rollups.js';
 
 /**
  * The employment subgraph's share of the city data set: job fairs, job placements and
@@ -769,14 +770,16 @@ export async function generateCity(db: Kysely<EmploymentDatabase>, plan: CityPla
   for (const index of indexes) await sql.raw(index.definition).execute(db);
   log(`employment: ${indexes.length} indexes rebuilt`);
   await sql`SELECT setval(pg_get_serial_sequence('job_fair', 'id'), greatest(1, (SELECT max(id) FROM job_fair)))`.execute(db);
-  // Derived here, in the generator's worker, rather than by refreshRollups' SQL on the
-  // database's thread (the first start's bottleneck); the same rows.
+  // The one rule (rollups.ts), run here on the records still in memory, in the generator's
+  // worker, rather than reading them back on the database's thread (the first start's
+  // bottleneck); writeRollups also records the rules' version, so the next start rebuilds nothing.
   await writeRollups(
     db,
-    deriveRollups(
-      { member: p.member, commune: p.commune, channel: p.channel, contract: p.contract, classification: p.cls, placedOn },
-      { commune: e.commune, level: e.level, classification: e.cls, startedOn: e.started, completedOn: e.completed },
-    ),
+    employmentRollups,
+    employmentRollups.derive({
+      placements: { member: p.member, commune: p.commune, channel: p.channel, contract: p.contract, classification: p.cls, placedOn },
+      enrolments: { commune: e.commune, level: e.level, classification: e.cls, startedOn: e.started, completedOn: e.completed },
+    }),
   );
   log('employment: rollups of placements and training derived');
   for (const table of ['job_fair', 'job_placement', 'training_enrolment', 'employment_placement_rollup', 'employment_training_rollup']) {

@@ -19,6 +19,8 @@ import {
 import { Random } from '../../../db/random.js';
 import type { Classification, CommuneKind, RegistryDatabase, Transition } from '../db/tables.js';
 import * as repo from '../repository.js';
+import { writeRollups } from '../../../platform/rollups.js';
+import { derivePovertyRollups, loadStandardRules, povertyRollups } from '../rollups.js';
 import { rulesOf, score, transition } from '../standard.js';
 
 /*
@@ -466,18 +468,15 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
   await sql`SELECT setval(pg_get_serial_sequence('household', 'id'), (SELECT max(id) FROM household))`.execute(db);
   await sql`SELECT setval(pg_get_serial_sequence('household_member', 'id'), (SELECT max(id) FROM household_member))`.execute(db);
   for (const table of ['household', 'household_member', 'poverty_review']) await sql`ANALYZE ${sql.table(table)}`.execute(db);
-  // Derived here, in the generator's worker, rather than by rebuildPovertyRollups' SQL on the
-  // database's thread (the first start's bottleneck); the same rows. The reviews were loaded in
-  // this order into an emptied table, so their ids grow with the index.
-  const standards = await repo.findStandards(db);
-  const indicatorsOf = await repo.findIndicatorsByStandards(
+  // The one rule (rollups.ts), run here on the reviews still in memory, in the generator's
+  // worker, rather than reading them back on the database's thread (the first start's
+  // bottleneck). The reviews were loaded in this order into an emptied table, so their ids grow
+  // with the index. writeRollups also records the rules' version: the next start rebuilds nothing.
+  await writeRollups(
     db,
-    standards.map((s) => s.code),
-  );
-  await repo.writePovertyRollups(
-    db,
-    repo.derivePovertyRollups(
-      {
+    povertyRollups,
+    derivePovertyRollups({
+      reviews: {
         household: r.hh,
         commune: r.commune,
         year: r.year,
@@ -488,14 +487,9 @@ export async function generateCity(db: Kysely<RegistryDatabase>, plan: CityPlan,
         classification: r.cls,
         transition: r.tr,
       },
-      new Map<string, CommuneKind>(plan.communes.map((c) => [c.code, c.kind])),
-      standards.map((s) =>
-        rulesOf(
-          s,
-          indicatorsOf.filter((i) => i.standard_code === s.code).map((i) => i.code),
-        ),
-      ),
-    ),
+      communeKinds: new Map<string, CommuneKind>(plan.communes.map((c) => [c.code, c.kind])),
+      standards: await loadStandardRules(db),
+    }),
   );
   log('registry: poverty rollups derived');
 }
