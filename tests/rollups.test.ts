@@ -655,6 +655,34 @@ describe('employment rollups', () => {
   );
 
   it(
+    'count a worker once when several placements of theirs (and an enrolment) are written at once',
+    async () => {
+      const [a, b] = population
+        .flatMap((h) => h.members.filter((m) => m.birthYear <= 1995))
+        .slice(5, 7)
+        .map((m) => String(m.id));
+      const place = (workerId: string, placedOn: string) => ({
+        workerId,
+        employer: 'Concurrent Co.',
+        sector: 'services',
+        channel: 'EMPLOYMENT_SERVICE_CENTRE',
+        contract: 'DOMESTIC',
+        placedOn,
+        monthlyWage: '5000000',
+      });
+      const results = await Promise.all([
+        ...['2025-03-02', '2025-03-03', '2025-03-04'].map((on) => stack.query(PLACE, { input: place(a!, on) })),
+        stack.query(PLACE, { input: place(b!, '2025-03-02') }),
+        stack.query(ENROL, { input: { personId: a, course: 'Concurrent cooking', level: 'UNDER_3_MONTHS', startedOn: '2025-03-05' } }),
+      ]);
+      for (const r of results) expect(r.errors).toBeUndefined();
+      await expectEmploymentMatchesRecords(2025);
+      await expectSameAsRebuilt('employment', EMPLOYMENT_TABLES, employmentRollups);
+    },
+    SLOW,
+  );
+
+  it(
     'leave the rollups as they were when a write is refused',
     async () => {
       const before = await snapshot(db('employment'), EMPLOYMENT_TABLES);
