@@ -6,6 +6,7 @@ import { migrations } from './db/migrations/index.js';
 import type { EmploymentDatabase } from './db/tables.js';
 import { createLoaders, keptResponseRules } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
+import { employmentRollups } from './rollups.js';
 import { seedDemo } from './seed.js';
 import { KeptAnswers } from '../../platform/kept.js';
 import { KeptResponses } from '../../platform/kept-responses.js';
@@ -21,6 +22,8 @@ export const employment: SubgraphPackage<EmploymentDatabase> = {
   defaultPort: 4005,
   schemaFile,
   migrations,
+  // Kept by the repository's writes, written by the generator and the demo data, rebuilt at start when its rule changed.
+  rollups: [employmentRollups],
   seedDemo,
   // The data set's generator is loaded only to generate (a worker loads cityGenerator itself):
   // a server that serves never loads it.

@@ -3,7 +3,8 @@ import { COMMUNES } from '../../db/communes.js';
 import { DEMO_SEED, demoPopulation, type DemoHousehold } from '../../db/demo.js';
 import { Random } from '../../db/random.js';
 import type { EmploymentDatabase, HouseholdClassification, JobFair, JobPlacement, PlacementChannel, TrainingEnrolment, TrainingLevel } from './db/tables.js';
-import { refreshRollups } from './repository.js';
+import { rebuildRollups } from '../../platform/rollups.js';
+import { employmentRollups } from './rollups.js';
 
 type Planned<T> = Omit<T, 'created_at' | 'updated_at'>;
 
@@ -163,6 +164,7 @@ export async function seedDemo(db: Kysely<EmploymentDatabase>): Promise<void> {
     for (const table of ['job_fair', 'job_placement', 'training_enrolment']) {
       await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), (SELECT max(id) FROM ${sql.table(table)}))`.execute(trx);
     }
-    await refreshRollups(trx);
+    // The one rule on the records just written; also records the rules' version.
+    await rebuildRollups<EmploymentDatabase>(trx, employmentRollups);
   });
 }

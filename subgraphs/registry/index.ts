@@ -5,6 +5,7 @@ import { migrations } from './db/migrations/index.js';
 import type { RegistryDatabase } from './db/tables.js';
 import { createLoaders, keptResponseRules } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
+import { povertyRollups } from './rollups.js';
 import { seedDemo } from './seed.js';
 import { KeptAnswers } from '../../platform/kept.js';
 import { KeptResponses } from '../../platform/kept-responses.js';
@@ -17,6 +18,8 @@ export const registry: SubgraphPackage<RegistryDatabase> = {
   defaultPort: 4001,
   schemaFile,
   migrations,
+  // Kept by the repository's writes, written by the generator and the demo data, rebuilt at start when its rule changed.
+  rollups: [povertyRollups],
   seedDemo,
   // The data set's generator is loaded only to generate (a worker loads cityGenerator itself):
   // a server that serves never loads it.

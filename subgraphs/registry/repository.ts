@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { bulkInsert } from '../../db/bulk.js';
+import { withRollups } from '../../platform/rollups.js';
 import type {
   Classification,
   Commune,
@@ -12,13 +12,10 @@ import type {
   PovertyReview,
   PovertyStandard,
   RegistryDatabase,
-  PovertyStatusChangeTable,
-  PovertyWhatIfRollupTable,
   PovertyYearRollupTable,
   Relation,
-  Transition,
 } from './db/tables.js';
-import { score, type StandardRules } from './standard.js';
+import { povertyRollups } from './rollups.js';
 
 // Small kysely functions: `db` first, one statement each, `undefined` for a miss.
 
@@ -182,7 +179,7 @@ export const NO_POVERTY_COUNTS: Readonly<Omit<PovertyCounts, 'commune_code'>> = 
 /**
  * Poverty counts of one review year, per commune (`perCommune`) or for the city, each household
  * counted once by its latest review in the year: sums of poverty_year_rollup, which every
- * review keeps current in its own transaction (refreshReviewYearRollups).
+ * review keeps current in its own transaction (insertReview; the rule is in rollups.ts).
  */
 export async function povertyCounts(db: DB, year: number, perCommune: boolean): Promise<PovertyCounts[]> {
   const group = perCommune ? sql`commune_code` : sql`NULL::text`;
@@ -217,286 +214,17 @@ export interface WhatIfRow {
 
 /**
  * Each household's latest review of `year` scored under `standardCode`, per commune, from the
- * rollups (see refreshReviewYearRollups for the rules).
+ * rollups (see rollups.ts for the rules). A commune with reviews but neither poor nor near-poor
+ * under the standard may have no what-if row (rows of zeros are left out): it counts 0.
  */
 export async function whatIfCounts(db: DB, year: number, standardCode: string): Promise<WhatIfRow[]> {
   const { rows } = await sql<WhatIfRow>`
-    SELECT y.commune_code, y.reviewed, y.poor AS current_poor, y.near_poor AS current_near_poor, w.poor, w.near_poor
+    SELECT y.commune_code, y.reviewed, y.poor AS current_poor, y.near_poor AS current_near_poor,
+      coalesce(w.poor, 0) AS poor, coalesce(w.near_poor, 0) AS near_poor
     FROM poverty_year_rollup y
-    JOIN poverty_whatif_rollup w ON w.year = y.year AND w.commune_code = y.commune_code AND w.standard_code = ${standardCode}
-    WHERE y.year = ${year}`.execute(db);
+    LEFT JOIN poverty_whatif_rollup w ON w.year = y.year AND w.commune_code = y.commune_code AND w.standard_code = ${standardCode}
+    WHERE y.year = ${year} AND y.reviewed > 0`.execute(db);
   return rows;
-}
-
-/**
- * Recomputes the review-year rollups of `year` from the reviews: for the communes given (the
- * ones a new review touched), or for every commune. Each household counts once, by its latest
- * review of the year. The what-if rows score that review again under every standard, with the
- * same rules as `score()` in standard.ts (a test holds the two to the same answers): at or
- * below the line for the commune's kind, poor with at least `poor_min_deprivations` of the
- * standard's indicators, near-poor with fewer.
- *
- * Concurrency: reviews of different households of one commune and year, recorded at once, each
- * recompute the same (year, commune) rows. So that they never collide (a unique violation) nor
- * count from a view that misses the other's review, each first makes sure its rows exist and
- * locks them, in commune order (one order for every writer: no deadlock), and only then reads
- * the reviews: under READ COMMITTED that read starts after the lock was granted, so it sees every
- * review committed by the writers before it. The rows are then updated in place (upserted),
- * never deleted and inserted again: a waiter's lock follows an updated row, but would lose a
- * deleted one. A commune whose last review of the year moved elsewhere keeps a row of zeros.
- * The what-if rows of a (year, commune) are only ever written under that lock.
- */
-export async function refreshReviewYearRollups(db: DB, year: number, communeCodes?: readonly string[]): Promise<void> {
-  const codes = communeCodes ? [...new Set(communeCodes)].sort() : undefined;
-  const inCommunes = codes ? sql`AND commune_code = ANY (${codes}::text[])` : sql``;
-  if (codes) {
-    await sql`
-      INSERT INTO poverty_year_rollup (year, commune_code, reviewed, poor, near_poor, newly_poor, escaped_poverty, newly_near_poor, escaped_near_poverty)
-      SELECT ${year}, code, 0, 0, 0, 0, 0, 0, 0 FROM unnest(${codes}::text[]) AS c(code) ORDER BY code
-      ON CONFLICT (year, commune_code) DO NOTHING`.execute(db);
-  }
-  await sql`SELECT commune_code FROM poverty_year_rollup WHERE year = ${year} ${inCommunes} ORDER BY commune_code FOR UPDATE`.execute(db);
-  // The households whose latest review of the year can be in those communes: those with a
-  // review of the year there.
-  const households = codes
-    ? sql`AND household_id IN (SELECT household_id FROM poverty_review WHERE year = ${year} AND commune_code = ANY (${codes}::text[]))`
-    : sql``;
-  const latest = sql`
-    SELECT * FROM (
-      SELECT DISTINCT ON (household_id) household_id, year, commune_code, kind, classification, transition, income_per_person_monthly, deprivations
-      FROM poverty_review WHERE year = ${year} ${households}
-      ORDER BY household_id, review_date DESC, id DESC) l
-    WHERE true ${inCommunes}`;
-  // Every locked row (and, for a whole year, every commune with a review) gets its counts; a
-  // row without reviews any more gets zeros.
-  const keys = codes
-    ? sql`SELECT unnest(${codes}::text[]) AS commune_code`
-    : sql`SELECT commune_code FROM poverty_year_rollup WHERE year = ${year} UNION SELECT DISTINCT commune_code FROM poverty_review WHERE year = ${year}`;
-  await sql`
-    INSERT INTO poverty_year_rollup (year, commune_code, reviewed, periodic, poor, near_poor, newly_poor, escaped_poverty, newly_near_poor, escaped_near_poverty)
-    SELECT ${year}, k.commune_code, count(l.household_id)::int,
-      count(*) FILTER (WHERE l.kind = 'periodic')::int,
-      count(*) FILTER (WHERE l.classification = 'poor')::int,
-      count(*) FILTER (WHERE l.classification = 'near_poor')::int,
-      count(*) FILTER (WHERE l.transition = 'newly_poor')::int,
-      count(*) FILTER (WHERE l.transition = 'escaped_poverty')::int,
-      count(*) FILTER (WHERE l.transition = 'newly_near_poor')::int,
-      count(*) FILTER (WHERE l.transition = 'escaped_near_poverty')::int
-    FROM (${keys}) k LEFT JOIN (${latest}) l ON l.commune_code = k.commune_code
-    GROUP BY k.commune_code ORDER BY k.commune_code
-    ON CONFLICT (year, commune_code) DO UPDATE SET
-      reviewed = excluded.reviewed, periodic = excluded.periodic, poor = excluded.poor, near_poor = excluded.near_poor,
-      newly_poor = excluded.newly_poor, escaped_poverty = excluded.escaped_poverty,
-      newly_near_poor = excluded.newly_near_poor, escaped_near_poverty = excluded.escaped_near_poverty`.execute(db);
-  await sql`DELETE FROM poverty_whatif_rollup WHERE year = ${year} ${inCommunes}`.execute(db);
-  await sql`
-    WITH standard AS (
-      SELECT s.*, array(SELECT i.code FROM poverty_indicator i WHERE i.standard_code = s.code) AS indicator_codes FROM poverty_standard s),
-    scored AS (
-      SELECT l.year, l.commune_code, s.code AS standard_code,
-        l.income_per_person_monthly <= CASE WHEN c.kind = 'ward' THEN s.urban_income_line ELSE s.rural_income_line END AS under_line,
-        cardinality(array(SELECT DISTINCT d FROM unnest(l.deprivations) d WHERE d = ANY (s.indicator_codes))) AS deprivation_count,
-        s.poor_min_deprivations
-      FROM (${latest}) l JOIN commune c ON c.code = l.commune_code CROSS JOIN standard s)
-    INSERT INTO poverty_whatif_rollup (year, commune_code, standard_code, poor, near_poor)
-    SELECT year, commune_code, standard_code,
-      count(*) FILTER (WHERE under_line AND deprivation_count >= poor_min_deprivations)::int,
-      count(*) FILTER (WHERE under_line AND deprivation_count < poor_min_deprivations)::int
-    FROM scored GROUP BY year, commune_code, standard_code`.execute(db);
-}
-
-/**
- * A new review changes the status counts from its date on: its classification counts in its
- * commune, and the household's previous review (the latest until now) stops counting in its
- * own. Reviews are never dated before a household's latest, so nothing later changes.
- */
-export async function addStatusChanges(
-  db: DB,
-  previous: Pick<PovertyReview, 'commune_code' | 'classification'> | undefined,
-  review: Pick<PovertyReview, 'commune_code' | 'classification' | 'review_date'>,
-): Promise<void> {
-  const changes = [{ commune: review.commune_code, sign: 1, classification: review.classification }];
-  if (previous) changes.push({ commune: previous.commune_code, sign: -1, classification: previous.classification });
-  // In commune order, as every writer does, so that two writers never wait for each other's rows.
-  changes.sort((a, b) => (a.commune < b.commune ? -1 : a.commune > b.commune ? 1 : b.sign - a.sign));
-  for (const change of changes) {
-    const poor = change.classification === 'poor' ? change.sign : 0;
-    const nearPoor = change.classification === 'near_poor' ? change.sign : 0;
-    if (!poor && !nearPoor) continue;
-    await sql`
-      INSERT INTO poverty_status_change AS s (commune_code, change_date, poor, near_poor)
-      VALUES (${change.commune}, ${review.review_date}::date, ${poor}, ${nearPoor})
-      ON CONFLICT (commune_code, change_date) DO UPDATE SET poor = s.poor + excluded.poor, near_poor = s.near_poor + excluded.near_poor`.execute(db);
-  }
-}
-
-/**
- * Every poverty rollup recomputed from the reviews (after a bulk load): a year at a time, and
- * the status changes a slice of households at a time (one statement over every review runs
- * the embedded database short of memory at city scale).
- */
-export async function rebuildPovertyRollups(db: DB): Promise<void> {
-  await sql`TRUNCATE poverty_year_rollup, poverty_whatif_rollup, poverty_status_change`.execute(db);
-  const { rows: years } = await sql<{ year: number }>`SELECT DISTINCT year FROM poverty_review ORDER BY year`.execute(db);
-  for (const { year } of years) await refreshReviewYearRollups(db, year);
-  const { rows } = await sql<{ max: string | null }>`SELECT max(household_id)::text AS max FROM poverty_review`.execute(db);
-  const maxId = Number(rows[0]?.max ?? 0);
-  for (let from = 0; from <= maxId; from += STATUS_SLICE) {
-    await sql`
-      WITH r AS (
-        SELECT commune_code, review_date, classification,
-          lead(review_date) OVER (PARTITION BY household_id ORDER BY review_date, id) AS next_date
-        FROM poverty_review WHERE household_id > ${from} AND household_id <= ${from + STATUS_SLICE}),
-      changes AS (
-        SELECT commune_code, review_date AS change_date, (classification = 'poor')::int AS poor, (classification = 'near_poor')::int AS near_poor FROM r
-        UNION ALL
-        SELECT commune_code, next_date, -(classification = 'poor')::int, -(classification = 'near_poor')::int FROM r WHERE next_date IS NOT NULL)
-      INSERT INTO poverty_status_change AS s (commune_code, change_date, poor, near_poor)
-      SELECT commune_code, change_date, sum(poor)::int, sum(near_poor)::int FROM changes GROUP BY commune_code, change_date
-      ON CONFLICT (commune_code, change_date) DO UPDATE SET poor = s.poor + excluded.poor, near_poor = s.near_poor + excluded.near_poor`.execute(db);
-  }
-}
-
-const STATUS_SLICE = 100_000;
-
-/** What the rollups read of the reviews: parallel columns, one entry a review, in id order. */
-export interface ReviewColumns {
-  household: readonly number[];
-  commune: readonly string[];
-  year: readonly number[];
-  kind: readonly string[];
-  reviewDate: readonly string[];
-  income: readonly number[];
-  deprivations: ReadonlyArray<readonly string[]>;
-  classification: readonly Classification[];
-  transition: readonly Transition[];
-}
-
-export interface PovertyRollups {
-  years: PovertyYearRollupTable[];
-  whatIf: PovertyWhatIfRollupTable[];
-  statusChanges: PovertyStatusChangeTable[];
-}
-
-/**
- * The rows rebuildPovertyRollups derives in SQL, derived here from the reviews in memory (the
- * city data set: its generator runs in a worker thread, and the database's thread, which the
- * SQL would take, is the first start's bottleneck). The same rules: a household counts once a
- * year, by its latest review of the year (by date, then id), in that review's commune; the
- * what-if rows score that review again under every standard with `score()`, the scorer of
- * recorded reviews (poor and near-poor are the classifications at or below the line); a
- * review's classification counts in its commune from its date until the household's next
- * review (by date, then id). Rows in primary-key order. `communeKinds`: every commune a review
- * names.
- */
-export function derivePovertyRollups(
-  reviews: ReviewColumns,
-  communeKinds: ReadonlyMap<string, CommuneKind>,
-  standards: readonly StandardRules[],
-): PovertyRollups {
-  const latest = latestOfYears(reviews);
-  const years = new Map<string, PovertyYearRollupTable>();
-  const whatIf = new Map<string, PovertyWhatIfRollupTable>();
-  for (const i of latest) {
-    const year = reviews.year[i]!;
-    const commune = reviews.commune[i]!;
-    const key = `${year}|${commune}`;
-    let row = years.get(key);
-    if (!row) {
-      row = { year, commune_code: commune, ...NO_POVERTY_COUNTS };
-      years.set(key, row);
-    }
-    row.reviewed++;
-    if (reviews.kind[i] === 'periodic') row.periodic++;
-    const classification = reviews.classification[i]!;
-    if (classification === 'poor' || classification === 'near_poor') row[classification]++;
-    const transition = reviews.transition[i]!;
-    if (transition !== 'unchanged') row[transition]++;
-    const communeKind = communeKinds.get(commune);
-    if (!communeKind) throw new Error(`derivePovertyRollups: no kind for commune ${commune}`);
-    for (const rules of standards) {
-      const whatIfKey = `${year}|${rules.code}|${commune}`;
-      let cell = whatIf.get(whatIfKey);
-      if (!cell) whatIf.set(whatIfKey, (cell = { year, commune_code: commune, standard_code: rules.code, poor: 0, near_poor: 0 }));
-      const scored = score(rules, { communeKind, incomePerPersonMonthly: reviews.income[i]!, deprivations: reviews.deprivations[i]! }).classification;
-      if (scored === 'poor' || scored === 'near_poor') cell[scored]++;
-    }
-  }
-  return {
-    years: [...years.values()].sort((a, b) => a.year - b.year || cmp(a.commune_code, b.commune_code)),
-    whatIf: [...whatIf.values()].sort((a, b) => a.year - b.year || cmp(a.standard_code, b.standard_code) || cmp(a.commune_code, b.commune_code)),
-    statusChanges: statusChanges(reviews),
-  };
-}
-
-/** The index of each household's latest review of each year: the last by date, then id. */
-function latestOfYears(reviews: ReviewColumns): number[] {
-  const latest = new Map<string, number>();
-  for (let i = 0; i < reviews.household.length; i++) {
-    const key = `${reviews.household[i]!}|${reviews.year[i]!}`;
-    const before = latest.get(key);
-    // Ids grow with the index: a later index wins a tie on the date.
-    if (before === undefined || reviews.reviewDate[i]! >= reviews.reviewDate[before]!) latest.set(key, i);
-  }
-  return [...latest.values()];
-}
-
-/** Each review's +1 on its date and, if the household has a later review, -1 on that one's date. */
-function statusChanges(reviews: ReviewColumns): PovertyStatusChangeTable[] {
-  const order = Array.from(reviews.household, (_, i) => i).sort(
-    (a, b) => reviews.household[a]! - reviews.household[b]! || cmp(reviews.reviewDate[a]!, reviews.reviewDate[b]!) || a - b,
-  );
-  const changes = new Map<string, PovertyStatusChangeTable>();
-  const add = (commune: string, date: string, classification: Classification, sign: number) => {
-    const key = `${commune}|${date}`;
-    let row = changes.get(key);
-    if (!row) changes.set(key, (row = { commune_code: commune, change_date: date, poor: 0, near_poor: 0 }));
-    if (classification === 'poor' || classification === 'near_poor') row[classification] += sign;
-  };
-  order.forEach((i, k) => {
-    const commune = reviews.commune[i]!;
-    const classification = reviews.classification[i]!;
-    add(commune, reviews.reviewDate[i]!, classification, 1);
-    const next = order[k + 1];
-    if (next !== undefined && reviews.household[next] === reviews.household[i]) add(commune, reviews.reviewDate[next]!, classification, -1);
-  });
-  return [...changes.values()].sort((a, b) => cmp(a.commune_code, b.commune_code) || cmp(a.change_date, b.change_date));
-}
-
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/**
- * Replaces the poverty rollups by `derived` (derivePovertyRollups of every review there is), in
- * the transaction that emptied and loaded the reviews: the city data set's.
- */
-export async function writePovertyRollups(db: DB, derived: PovertyRollups): Promise<void> {
-  await sql`TRUNCATE poverty_year_rollup, poverty_whatif_rollup, poverty_status_change`.execute(db);
-  await bulkRows(db, 'poverty_year_rollup', derived.years, {
-    year: 'int4',
-    commune_code: 'text',
-    reviewed: 'int4',
-    periodic: 'int4',
-    poor: 'int4',
-    near_poor: 'int4',
-    newly_poor: 'int4',
-    escaped_poverty: 'int4',
-    newly_near_poor: 'int4',
-    escaped_near_poverty: 'int4',
-  });
-  await bulkRows(db, 'poverty_whatif_rollup', derived.whatIf, { year: 'int4', commune_code: 'text', standard_code: 'text', poor: 'int4', near_poor: 'int4' });
-  await bulkRows(db, 'poverty_status_change', derived.statusChanges, { commune_code: 'text', change_date: 'date', poor: 'int4', near_poor: 'int4' });
-}
-
-/** Rows into an emptied table, one column a key of `types` (its Postgres type). */
-function bulkRows<R extends object>(db: DB, table: keyof RegistryDatabase, rows: readonly R[], types: Record<keyof R, string>): Promise<number> {
-  const names = Object.keys(types) as Array<keyof R & string>;
-  return bulkInsert(
-    db,
-    table,
-    names.map((name) => ({ name, type: types[name] })),
-    names.map((name) => rows.map((row) => row[name])),
-    { emptied: true },
-  );
 }
 
 export function findStandards(db: DB): Promise<PovertyStandard[]> {
@@ -575,8 +303,15 @@ export function findLatestReview(db: DB, householdId: number): Promise<PovertyRe
     .executeTakeFirst();
 }
 
+/**
+ * Writes a review and moves the poverty rollups by it (the household's share before and after),
+ * in the same transaction: the year's counts of the communes of this review and of the one it
+ * replaces as the year's latest, and the status changes from its date on.
+ */
 export function insertReview(db: DB, review: NewPovertyReview): Promise<PovertyReview> {
-  return db.insertInto('poverty_review').values(review).returningAll().executeTakeFirstOrThrow();
+  return withRollups(db, povertyRollups, [review.household_id], (trx) =>
+    trx.insertInto('poverty_review').values(review).returningAll().executeTakeFirstOrThrow(),
+  );
 }
 
 export function touchHousehold(db: DB, id: number): Promise<unknown> {

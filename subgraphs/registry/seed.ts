@@ -1,7 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { demoHouseholdCounts, demoPopulation } from '../../db/demo.js';
 import type { Classification, RegistryDatabase } from './db/tables.js';
+import { rebuildRollups } from '../../platform/rollups.js';
 import * as repo from './repository.js';
+import { povertyRollups } from './rollups.js';
 import { rulesOf, score, transition } from './standard.js';
 
 /**
@@ -71,6 +73,7 @@ export async function seedDemo(db: Kysely<RegistryDatabase>): Promise<void> {
     // Explicit ids were written: move the identity sequences past them.
     await sql`SELECT setval(pg_get_serial_sequence('household', 'id'), (SELECT max(id) FROM household))`.execute(trx);
     await sql`SELECT setval(pg_get_serial_sequence('household_member', 'id'), (SELECT max(id) FROM household_member))`.execute(trx);
-    await repo.rebuildPovertyRollups(trx);
+    // The one rule on the reviews just written; also records the rules' version.
+    await rebuildRollups<RegistryDatabase>(trx, povertyRollups);
   });
 }

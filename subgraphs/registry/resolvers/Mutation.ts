@@ -135,6 +135,7 @@ export const Mutation: MutationResolvers = {
           incomePerPersonMonthly: input.incomePerPersonMonthly,
           deprivations,
         });
+        // insertReview moves the poverty rollups by this review, in this transaction.
         const inserted = await repo.insertReview(trx, {
           household_id: householdId,
           commune_code: household.commune_code,
@@ -148,12 +149,6 @@ export const Mutation: MutationResolvers = {
           classification: scored.classification,
           transition: transition(previous?.classification, scored.classification),
         });
-        // The rollups the figures read, in the same transaction: the year's counts of the
-        // communes this review and the one it replaces as the year's latest belong to, and the
-        // status changes from its date on.
-        const replaced = previous && previous.year === input.year ? [previous.commune_code] : [];
-        await repo.refreshReviewYearRollups(trx, input.year, [...new Set([household.commune_code, ...replaced])]);
-        await repo.addStatusChanges(trx, previous, inserted);
         await repo.touchHousehold(trx, householdId);
         return inserted;
       });
