@@ -81,6 +81,10 @@ export class PlanCapture {
   private readonly server: ApolloServer<{ recording?: Recording }>;
 
   constructor(supergraphPath: URL, subgraphUrls: Record<string, string>) {
+    // As gateway/gateway.ts does: without it @apollo/gateway's constructor starts Apollo's
+    // metrics exporter and cloud resource detectors, which ask metadata addresses off this
+    // machine (the benchmark printed gcp-metadata's MetadataLookupWarning).
+    process.env.APOLLO_TELEMETRY_DISABLED = 'true';
     const gateway = new ApolloGateway({
       supergraphSdl: fs.readFileSync(supergraphPath, 'utf8'),
       buildService: ({ name, url }) => new RecordingDataSource(name, subgraphUrls[name] ?? url!),
