@@ -5,7 +5,7 @@ import { workingDayIn } from '../../../db/generate/calendar.js';
 import { planHousingLoans } from '../../../db/generate/housing-loans.js';
 import { Random } from '../../../db/random.js';
 import { addMonths, creditRollupColumns } from '../balance.js';
-import { writeDerivedRollups } from '../repository.js';
+import { writeCityRollups } from '../rollups.js';
 import type { CreditDatabase, LoanProgramme, LoanStatus, MassOrganisation } from '../db/tables.js';
 
 /**
@@ -720,7 +720,7 @@ export async function generateCity(db: Kysely<CreditDatabase>, plan: CityPlan, l
   log(`credit: ${capital.length} capital entrusted rows`);
   await sql`SELECT setval(pg_get_serial_sequence('loan', 'id'), (SELECT max(id) FROM loan))`.execute(db);
   await sql`SELECT setval(pg_get_serial_sequence('loan_repayment', 'id'), greatest((SELECT max(id) FROM loan_repayment), 1))`.execute(db);
-  const rollups = await writeDerivedRollups(db, derived);
+  const rollups = await writeCityRollups(db, derived);
   log(`credit: ${rollups.rows} rollup rows, ${rollups.gaps} household gaps`);
   for (const table of ['loan', 'loan_repayment', 'capital_entrusted', 'credit_rollup', 'credit_household_gap']) {
     await sql`ANALYZE ${sql.table(table)}`.execute(db);
