@@ -1,20 +1,21 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPopulation } from '../db/demo.js';
-import { backfill as creditBackfill } from '../subgraphs/credit/db/migrations/2026_11_29_0900_create_credit_rollups.js';
+import { ensureRollupsCurrent, rebuildRollups, staleRollups, type Rollups } from '../platform/rollups.js';
 import { ROLLUP_MEASURES } from '../subgraphs/credit/balance.js';
 import { credit } from '../subgraphs/credit/index.js';
 import type { CreditDatabase } from '../subgraphs/credit/db/tables.js';
 import * as creditRepo from '../subgraphs/credit/repository.js';
+import { creditRollupSet } from '../subgraphs/credit/rollups.js';
 import { backfill as employmentBackfill } from '../subgraphs/employment/db/migrations/2026_11_29_0900_create_employment_rollups.js';
 import { employment } from '../subgraphs/employment/index.js';
 import { backfill as registryRollupsBackfill } from '../subgraphs/registry/db/migrations/2026_11_29_1100_create_poverty_rollups.js';
 import { backfill as registryPeriodicBackfill } from '../subgraphs/registry/db/migrations/2026_12_04_1700_poverty_rollup_periodic.js';
 import { registry } from '../subgraphs/registry/index.js';
-import { backfill as coverageBackfill } from '../subgraphs/social_insurance/db/migrations/2026_11_29_0900_create_health_insurance_rollups.js';
 import { socialInsurance } from '../subgraphs/social_insurance/index.js';
 import type { SocialInsuranceDatabase } from '../subgraphs/social_insurance/db/tables.js';
 import * as socialRepo from '../subgraphs/social_insurance/repository.js';
+import { healthInsuranceRollupSet } from '../subgraphs/social_insurance/rollups.js';
 import { onlyError, startTestStack, type TestStack } from './support/stack.js';
 
 // The rollups behind the poverty, credit, health-insurance and employment figures must answer exactly
@@ -83,6 +84,41 @@ async function expectSameAsRecomputed(
 }
 
 class Rollback extends Error {}
+
+/** A recomputation by the one rollup mechanism: its rebuild of a declared set from the records. */
+const rebuilt =
+  (set: Rollups<any, any>) =>
+  (on: Kysely<any>): Promise<void> =>
+    rebuildRollups(on, set);
+
+/**
+ * A changed rule (the declaration's version bumped, here with the same rule) makes the next
+ * start rebuild the set from the records: to exactly the rows kept write by write, and the new
+ * version recorded. The declared version is put back afterwards (rebuilt again).
+ */
+async function expectRebuiltByNewVersion(
+  subgraph: string,
+  tables: ReadonlyArray<readonly [string, string, readonly string[]]>,
+  set: Rollups<any, any>,
+): Promise<void> {
+  const on = db(subgraph);
+  expect(await staleRollups(on, [set]), 'the demo data and the writes record the version').toEqual([]);
+  const kept: string[][] = [];
+  for (const [t, o, m] of tables) kept.push(await tableText(on, t, o, m));
+  const bumped = { ...set, version: set.version + 1 };
+  expect(await staleRollups(on, [bumped])).toEqual([bumped]);
+  const log: string[] = [];
+  await ensureRollupsCurrent(on, [bumped], (m) => log.push(m));
+  expect(log).toEqual([expect.stringContaining(`rollups ${set.name}: rebuilt by the rules of version ${bumped.version}`)]);
+  const rebuiltRows: string[][] = [];
+  for (const [t, o, m] of tables) rebuiltRows.push(await tableText(on, t, o, m));
+  expect(kept.every((rows) => rows.length > 0)).toBe(true);
+  rebuiltRows.forEach((rows, i) => expect(rows, tables[i]![0]).toEqual(kept[i]));
+  const { rows } = await sql<{ version: number }>`SELECT version FROM rollup_rules WHERE name = ${set.name}`.execute(on);
+  expect(rows).toEqual([{ version: bumped.version }]);
+  await ensureRollupsCurrent(on, [set]);
+  expect(await staleRollups(on, [set])).toEqual([]);
+}
 
 // ------------------------------------------------------------------------------------ credit
 
@@ -256,7 +292,7 @@ describe('credit rollups', () => {
 
       for (const [from, to, asOf] of PERIODS) await expectCreditFiguresMatchLoans(from, to, asOf);
       for (const day of DATES) await expectCreditFiguresMatchLoans(day, day, day);
-      await expectSameAsRecomputed('credit', CREDIT_TABLES, creditBackfill);
+      await expectSameAsRecomputed('credit', CREDIT_TABLES, rebuilt(creditRollupSet));
     },
     SLOW,
   );
@@ -270,7 +306,16 @@ describe('credit rollups', () => {
       await Promise.all(ids.map((id, i) => repay(id, '2025-01-20', 5_000_000 * (i + 1))));
       await expectCreditFiguresMatchLoans('2024-04-10', '2024-07-13', '2024-12-31');
       await expectCreditFiguresMatchLoans('2024-05-01', '2025-01-19', '2025-01-20');
-      await expectSameAsRecomputed('credit', CREDIT_TABLES, creditBackfill);
+      await expectSameAsRecomputed('credit', CREDIT_TABLES, rebuilt(creditRollupSet));
+    },
+    SLOW,
+  );
+
+  it(
+    'are rebuilt from the records to exactly the same rows when the version of the rules changes',
+    async () => {
+      await expectRebuiltByNewVersion('credit', CREDIT_TABLES, creditRollupSet);
+      await expectCreditFiguresMatchLoans('2024-03-01', '2025-02-10', '2024-12-31');
     },
     SLOW,
   );
@@ -446,7 +491,16 @@ describe('health-insurance rollups', () => {
       const { rows: gaps } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM health_insurance_gap`.execute(db('social_insurance'));
       expect(gaps[0]!.n).toBeGreaterThan(0);
       for (const [from, to] of PERIODS) await expectCoverageMatchesCards(from, to);
-      await expectSameAsRecomputed('social_insurance', COVERAGE_TABLES, coverageBackfill);
+      await expectSameAsRecomputed('social_insurance', COVERAGE_TABLES, rebuilt(healthInsuranceRollupSet));
+    },
+    SLOW,
+  );
+
+  it(
+    'are rebuilt from the cards to exactly the same rows when the version of the rules changes',
+    async () => {
+      await expectRebuiltByNewVersion('social_insurance', COVERAGE_TABLES, healthInsuranceRollupSet);
+      await expectCoverageMatchesCards('2023-01-01', '2025-12-31');
     },
     SLOW,
   );

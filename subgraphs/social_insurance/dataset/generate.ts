@@ -3,7 +3,8 @@ import { bulkInsert } from '../../../db/bulk.js';
 import { NEAR_POOR, POOR, type CityPlan } from '../../../db/generate/plan.js';
 import { Random } from '../../../db/random.js';
 import type { SocialInsuranceDatabase, SupportGroup } from '../db/tables.js';
-import { writeCoverageRollups } from '../repository.js';
+import { writeRollups } from '../../../platform/rollups.js';
+import { healthInsuranceRollupSet } from '../rollups.js';
 
 /**
  * The social-insurance share of the city data set, written as if every record had gone through
@@ -304,8 +305,7 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
   log(`social_insurance: ${cards.length} health-insurance cards (${middleCards} middle-income agricultural)`);
   // The rollups, from the cards just written (ids follow the insert order, the identity restarted).
   const column = <T>(name: string) => cards.data[cards.columns.findIndex((c) => c.name === name)] as T[];
-  const coverage = await writeCoverageRollups(
-    db,
+  const derived = healthInsuranceRollupSet.derive(
     order.map((i, k) => ({
       id: k + 1,
       member_id: member[i]!,
@@ -317,6 +317,9 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
       granted_on: column<string>('granted_on')[i]!,
     })),
   );
+  // Also records the rules' version: the next start rebuilds nothing.
+  await writeRollups(db, healthInsuranceRollupSet, derived);
+  const coverage = { rows: derived.health_insurance_rollup?.length ?? 0, gaps: derived.health_insurance_gap?.length ?? 0 };
   log(`social_insurance: ${coverage.rows} health-insurance rollup rows, ${coverage.gaps} cover gaps`);
 
   // ---------------------------------------------------------------- electricity
