@@ -1,6 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import { bulkInsert, withoutIndexes } from '../../db/bulk.js';
-import { markRollupsCurrent, type OwnedTable, type RollupRecord, type Rollups, type SummedTable } from '../../platform/rollups.js';
+import type { Kysely } from 'kysely';
+import { writeRollupColumns, type OwnedTable, type RollupRecord, type Rollups, type SummedTable } from '../../platform/rollups.js';
 import { creditRollups, ROLLUP_MEASURES, type GapRow, type LoanFacts, type RepaymentColumns, type RepaymentFacts, type RollupColumns } from './balance.js';
 import type { CreditDatabase } from './db/tables.js';
 import { findLoanFacts, findLoansByHouseholdIds, findRepaymentFacts, findRepaymentsByLoanIds } from './repository.js';
@@ -100,33 +99,18 @@ function gapRecord(g: GapRow): RollupRecord {
 
 /**
  * The city data set's rollups, derived by creditRollupColumns from the rows it wrote (the same
- * rule, its rows as typed columns): written in bulk, without a million row objects, then
- * recorded as current so that the next start rebuilds nothing. In the transaction that wrote
- * the loans.
+ * rule, its rows as typed columns, in key order): written in bulk without a million row objects,
+ * and recorded as current so that the next start rebuilds nothing. In the load's transaction.
  */
 export async function writeCityRollups(
   db: Kysely<CreditDatabase>,
   derived: { rows: RollupColumns; gaps: readonly GapRow[] },
 ): Promise<{ rows: number; gaps: number }> {
   const { rows, gaps } = derived;
-  await sql`TRUNCATE credit_rollup, credit_household_gap`.execute(db);
-  await bulkInsert(
-    db,
-    ROLLUP_TABLE.table,
-    [...ROLLUP_TABLE.key, ...ROLLUP_TABLE.measures],
-    [rows.grain, rows.period_start, rows.commune_code, rows.programme_code, ...rows.measures],
-    { emptied: true },
-  );
   const records = gaps.map(gapRecord);
-  await withoutIndexes(db, GAP_TABLE.table, async () => {
-    await bulkInsert(
-      db,
-      GAP_TABLE.table,
-      GAP_TABLE.columns,
-      GAP_TABLE.columns.map((c) => records.map((r) => r[c.name])),
-      { emptied: true },
-    );
+  await writeRollupColumns(db, creditRollupSet, {
+    credit_rollup: [rows.grain, rows.period_start, rows.commune_code, rows.programme_code, ...rows.measures],
+    credit_household_gap: GAP_TABLE.columns.map((c) => records.map((r) => r[c.name])),
   });
-  await markRollupsCurrent(db, creditRollupSet);
   return { rows: rows.grain.length, gaps: gaps.length };
 }

@@ -3,8 +3,7 @@ import { bulkInsert } from '../../../db/bulk.js';
 import { NEAR_POOR, POOR, type CityPlan } from '../../../db/generate/plan.js';
 import { Random } from '../../../db/random.js';
 import type { SocialInsuranceDatabase, SupportGroup } from '../db/tables.js';
-import { writeRollups } from '../../../platform/rollups.js';
-import { healthInsuranceRollupSet } from '../rollups.js';
+import { writeCityRollups } from '../rollups.js';
 
 /**
  * The social-insurance share of the city data set, written as if every record had gone through
@@ -305,7 +304,9 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
   log(`social_insurance: ${cards.length} health-insurance cards (${middleCards} middle-income agricultural)`);
   // The rollups, from the cards just written (ids follow the insert order, the identity restarted).
   const column = <T>(name: string) => cards.data[cards.columns.findIndex((c) => c.name === name)] as T[];
-  const derived = healthInsuranceRollupSet.derive(
+  // Also records the rules' version: the next start rebuilds nothing.
+  const coverage = await writeCityRollups(
+    db,
     order.map((i, k) => ({
       id: k + 1,
       member_id: member[i]!,
@@ -317,9 +318,6 @@ export async function generateCity(db: Kysely<SocialInsuranceDatabase>, plan: Ci
       granted_on: column<string>('granted_on')[i]!,
     })),
   );
-  // Also records the rules' version: the next start rebuilds nothing.
-  await writeRollups(db, healthInsuranceRollupSet, derived);
-  const coverage = { rows: derived.health_insurance_rollup?.length ?? 0, gaps: derived.health_insurance_gap?.length ?? 0 };
   log(`social_insurance: ${coverage.rows} health-insurance rollup rows, ${coverage.gaps} cover gaps`);
 
   // ---------------------------------------------------------------- electricity
