@@ -58,7 +58,8 @@ async function snapshot(on: Kysely<any>, tables: ReadonlyArray<readonly [string,
 
 /**
  * The rollups as kept up to date write by write, against the rollups recomputed from the records
- * by the migration's backfill (in a transaction rolled back afterwards).
+ * by `backfill` (the rollup mechanism's rebuild, or a migration's backfill), in a transaction
+ * rolled back afterwards.
  */
 async function expectSameAsRecomputed(
   subgraph: string,
