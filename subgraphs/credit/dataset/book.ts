@@ -7,9 +7,8 @@ import { addMonths } from '../balance.js';
 /**
  * The loan book of the credit subgraph's share of the city data set (generate.ts writes it):
  * VBSP loans to plan households drafted with their repayment schedules, and the capital the
- * city entrusted. Calibrated at scale 1 to the figures the
- * city published (tests/figures/published-figures.json), every count and amount scaled by
- * plan.scale otherwise.
+ * city entrusted. Calibrated at scale 1 to the figures the city published
+ * (tests/figures/published-figures.json), every count and amount scaled by plan.scale otherwise.
  *
  * Distributions (decided here):
  * - Two books of loans. (1) The loans still on the books at the end of 2020: disbursed
