@@ -1,20 +1,20 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPopulation } from '../db/demo.js';
-import { backfill as creditBackfill } from '../subgraphs/credit/db/migrations/2026_11_29_0900_create_credit_rollups.js';
+import { ensureRollupsCurrent, rebuildRollups, staleRollups, type Rollups } from '../platform/rollups.js';
 import { ROLLUP_MEASURES } from '../subgraphs/credit/balance.js';
 import { credit } from '../subgraphs/credit/index.js';
 import type { CreditDatabase } from '../subgraphs/credit/db/tables.js';
 import * as creditRepo from '../subgraphs/credit/repository.js';
+import { creditRollupSet } from '../subgraphs/credit/rollups.js';
 import { employment } from '../subgraphs/employment/index.js';
 import { employmentRollups } from '../subgraphs/employment/rollups.js';
 import { registry } from '../subgraphs/registry/index.js';
 import { povertyRollups } from '../subgraphs/registry/rollups.js';
-import { backfill as coverageBackfill } from '../subgraphs/social_insurance/db/migrations/2026_11_29_0900_create_health_insurance_rollups.js';
 import { socialInsurance } from '../subgraphs/social_insurance/index.js';
 import type { SocialInsuranceDatabase } from '../subgraphs/social_insurance/db/tables.js';
 import * as socialRepo from '../subgraphs/social_insurance/repository.js';
-import { ensureRollupsCurrent, rebuildRollups, staleRollups, type Rollups } from '../platform/rollups.js';
+import { healthInsuranceRollupSet } from '../subgraphs/social_insurance/rollups.js';
 import { onlyError, startTestStack, type TestStack } from './support/stack.js';
 
 // The rollups behind the poverty, credit, health-insurance and employment figures must answer exactly
@@ -57,7 +57,8 @@ async function snapshot(on: Kysely<any>, tables: ReadonlyArray<readonly [string,
 
 /**
  * The rollups as kept up to date write by write, against the rollups recomputed from the records
- * by the migration's backfill (in a transaction rolled back afterwards).
+ * by `backfill` (the rollup mechanism's rebuild, or a migration's backfill), in a transaction
+ * rolled back afterwards.
  */
 async function expectSameAsRecomputed(
   subgraph: string,
@@ -94,9 +95,10 @@ async function expectSameAsRebuilt(
 }
 
 /**
- * A rule's new version (the declaration copied with version 2) rebuilds the set at start, and
- * to exactly the rows kept write by write: a row spoiled first is put right, so the rebuild did
- * run. The declared version is restored afterwards (rebuilt again).
+ * A changed rule (the declaration's version bumped, here with the same rule) makes the next
+ * start rebuild the set from the records: to exactly the rows kept write by write (a row spoiled
+ * first is put right, so the rebuild did run), and the new version recorded. The declared
+ * version is put back afterwards (rebuilt again).
  */
 async function expectVersionBumpRebuildsSame(
   subgraph: string,
@@ -104,19 +106,24 @@ async function expectVersionBumpRebuildsSame(
   set: Rollups<any, any>,
 ): Promise<void> {
   const on = db(subgraph);
+  expect(await staleRollups(on, [set]), 'the demo data and the writes record the version').toEqual([]);
   const kept: string[][] = [];
   for (const [t, o, m] of tables) kept.push(await tableText(on, t, o, m));
+  expect(kept.every((rows) => rows.length > 0)).toBe(true);
   const [table, , measures] = tables[0]!;
   await sql`UPDATE ${sql.table(table)} SET ${sql.ref(measures[0]!)} = ${sql.ref(measures[0]!)} + 7`.execute(on);
+  const bumped = { ...set, version: set.version + 1 };
+  expect(await staleRollups(on, [bumped])).toEqual([bumped]);
   const log: string[] = [];
-  await ensureRollupsCurrent(on, [{ ...set, version: 2 }], (m) => log.push(m));
-  expect(log).toHaveLength(1);
-  const rebuilt: string[][] = [];
-  for (const [t, o, m] of tables) rebuilt.push(await tableText(on, t, o, m));
-  rebuilt.forEach((rows, i) => expect(rows, tables[i]![0]).toEqual(kept[i]));
+  await ensureRollupsCurrent(on, [bumped], (m) => log.push(m));
+  expect(log).toEqual([expect.stringContaining(`rollups ${set.name}: rebuilt by the rules of version ${bumped.version}`)]);
+  const rebuiltRows: string[][] = [];
+  for (const [t, o, m] of tables) rebuiltRows.push(await tableText(on, t, o, m));
+  rebuiltRows.forEach((rows, i) => expect(rows, tables[i]![0]).toEqual(kept[i]));
   const { rows } = await sql<{ version: number }>`SELECT version FROM rollup_rules WHERE name = ${set.name}`.execute(on);
-  expect(rows).toEqual([{ version: 2 }]);
+  expect(rows).toEqual([{ version: bumped.version }]);
   await ensureRollupsCurrent(on, [set]);
+  expect(await staleRollups(on, [set])).toEqual([]);
 }
 
 // ------------------------------------------------------------------------------------ credit
@@ -291,7 +298,7 @@ describe('credit rollups', () => {
 
       for (const [from, to, asOf] of PERIODS) await expectCreditFiguresMatchLoans(from, to, asOf);
       for (const day of DATES) await expectCreditFiguresMatchLoans(day, day, day);
-      await expectSameAsRecomputed('credit', CREDIT_TABLES, creditBackfill);
+      await expectSameAsRebuilt('credit', CREDIT_TABLES, creditRollupSet);
     },
     SLOW,
   );
@@ -305,7 +312,16 @@ describe('credit rollups', () => {
       await Promise.all(ids.map((id, i) => repay(id, '2025-01-20', 5_000_000 * (i + 1))));
       await expectCreditFiguresMatchLoans('2024-04-10', '2024-07-13', '2024-12-31');
       await expectCreditFiguresMatchLoans('2024-05-01', '2025-01-19', '2025-01-20');
-      await expectSameAsRecomputed('credit', CREDIT_TABLES, creditBackfill);
+      await expectSameAsRebuilt('credit', CREDIT_TABLES, creditRollupSet);
+    },
+    SLOW,
+  );
+
+  it(
+    'are rebuilt from the records to exactly the same rows when the version of the rules changes',
+    async () => {
+      await expectVersionBumpRebuildsSame('credit', CREDIT_TABLES, creditRollupSet);
+      await expectCreditFiguresMatchLoans('2024-03-01', '2025-02-10', '2024-12-31');
     },
     SLOW,
   );
@@ -481,7 +497,16 @@ describe('health-insurance rollups', () => {
       const { rows: gaps } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM health_insurance_gap`.execute(db('social_insurance'));
       expect(gaps[0]!.n).toBeGreaterThan(0);
       for (const [from, to] of PERIODS) await expectCoverageMatchesCards(from, to);
-      await expectSameAsRecomputed('social_insurance', COVERAGE_TABLES, coverageBackfill);
+      await expectSameAsRebuilt('social_insurance', COVERAGE_TABLES, healthInsuranceRollupSet);
+    },
+    SLOW,
+  );
+
+  it(
+    'are rebuilt from the cards to exactly the same rows when the version of the rules changes',
+    async () => {
+      await expectVersionBumpRebuildsSame('social_insurance', COVERAGE_TABLES, healthInsuranceRollupSet);
+      await expectCoverageMatchesCards('2023-01-01', '2025-12-31');
     },
     SLOW,
   );

@@ -24,11 +24,12 @@ export function addMonths(date: string, months: number): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, lastDay)).padStart(2, '0')}`;
 }
 
-// ---- rollups: the rules (the migration 2026_11_29_0900_create_credit_rollups keeps a frozen copy in SQL) ----
+// ---- rollups: the rules, here only ----
 //
-// The city data set, the demo data and every write to a household's loans derive the rollups
-// with `creditRollups`; the migration's backfill applies the same rules in SQL to a database
-// that had loans before the rollups existed (tests/rollups.test.ts holds the two together).
+// The city data set, the demo data, every write to a household's loans and the rebuild at start
+// derive the rollups with `creditRollups`, through their declaration (rollups.ts) and the one
+// rollup mechanism (platform/rollups.ts). A change to these rules bumps the declaration's
+// version, and the next start rebuilds the rollups from the records.
 
 /** The measures of a rollup row, in the table's column order. */
 export const ROLLUP_MEASURES = [
@@ -651,25 +652,4 @@ class DayNumbers {
   civil(day: number): [number, number, number] {
     return civilFromDays(day);
   }
-}
-
-function zeros(): Record<RollupMeasure, number> {
-  return Object.fromEntries(ROLLUP_MEASURES.map((m) => [m, 0])) as Record<RollupMeasure, number>;
-}
-
-const ROLLUP_KEY = ['grain', 'period_start', 'commune_code', 'programme_code'] as const;
-
-/** `after - before`, key by key, leaving out keys where nothing changed. */
-export function rollupDelta(before: readonly RollupRow[], after: readonly RollupRow[]): RollupRow[] {
-  const keyOf = (r: RollupRow) => ROLLUP_KEY.map((k) => r[k]).join('|');
-  const delta = new Map<string, RollupRow>();
-  const add = (row: RollupRow, sign: 1 | -1) => {
-    const key = keyOf(row);
-    let d = delta.get(key);
-    if (!d) delta.set(key, (d = { ...row, ...zeros() }));
-    for (const m of ROLLUP_MEASURES) d[m] += sign * row[m];
-  };
-  for (const row of before) add(row, -1);
-  for (const row of after) add(row, 1);
-  return [...delta.values()].filter((d) => ROLLUP_MEASURES.some((m) => d[m] !== 0));
 }

@@ -8,6 +8,7 @@ import { migrations } from './db/migrations/index.js';
 import type { CreditDatabase } from './db/tables.js';
 import { createLoaders, keptResponseRules } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
+import { creditRollupSet } from './rollups.js';
 import { seedDemo } from './seed.js';
 
 const schemaFile = new URL('./schema.graphql', import.meta.url);
@@ -21,6 +22,7 @@ export const credit: SubgraphPackage<CreditDatabase> = {
   defaultPort: 4002,
   schemaFile,
   migrations,
+  rollups: [creditRollupSet],
   seedDemo,
   // The data set's generator is loaded only to generate (a worker loads cityGenerator itself):
   // a server that serves never loads it.

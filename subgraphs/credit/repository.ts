@@ -1,17 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { bulkInsert, withoutIndexes } from '../../db/bulk.js';
 import { dateSegments, FIRST_DAY, inSegments } from '../../platform/date-segments.js';
-import {
-  AREA,
-  creditRollups,
-  ROLLUP_MEASURES,
-  rollupDelta,
-  type GapRow,
-  type LoanFacts,
-  type RepaymentFacts,
-  type RollupColumns,
-  type RollupRow,
-} from './balance.js';
+import { withRollups } from '../../platform/rollups.js';
+import { AREA, type GapRow, type LoanFacts, type RepaymentFacts } from './balance.js';
+import { creditRollupSet } from './rollups.js';
 import type { CapitalEntrusted, CreditDatabase, Eligibility, Loan, LoanProgramme, LoanRepayment, LoanStatus, NewLoan, NewLoanRepayment } from './db/tables.js';
 
 // Small kysely functions: `db` first, one statement each, `undefined` for a miss.
@@ -206,21 +197,17 @@ export async function principalRepaid(db: DB, loanId: number): Promise<number> {
 }
 
 /**
- * Writes a loan and brings the rollups up to date in the same transaction (the caller's, or one
- * of its own when called outside one).
+ * Writes a loan and moves the household's share of the rollups in the same transaction (the
+ * caller's, or one of its own when called outside one).
  */
 export function insertLoan(db: DB, loan: NewLoan): Promise<Loan> {
-  return inTransaction(db, (trx) =>
-    withHouseholdRollups(trx, loan.household_id, () => trx.insertInto('loan').values(loan).returningAll().executeTakeFirstOrThrow()),
-  );
+  return withRollups(db, creditRollupSet, [loan.household_id], (trx) => trx.insertInto('loan').values(loan).returningAll().executeTakeFirstOrThrow());
 }
 
-/** Writes a repayment and brings the rollups up to date in the same transaction. */
-export function insertRepayment(db: DB, repayment: NewLoanRepayment): Promise<LoanRepayment> {
-  return inTransaction(db, async (trx) =>
-    withHouseholdRollups(trx, await householdOfLoan(trx, repayment.loan_id), () =>
-      trx.insertInto('loan_repayment').values(repayment).returningAll().executeTakeFirstOrThrow(),
-    ),
+/** Writes a repayment and moves its household's share of the rollups in the same transaction. */
+export async function insertRepayment(db: DB, repayment: NewLoanRepayment): Promise<LoanRepayment> {
+  return withRollups(db, creditRollupSet, [await householdOfLoan(db, repayment.loan_id)], (trx) =>
+    trx.insertInto('loan_repayment').values(repayment).returningAll().executeTakeFirstOrThrow(),
   );
 }
 
@@ -238,150 +225,19 @@ export function setLoanStatus(db: DB, id: number, status: LoanStatus): Promise<L
     .executeTakeFirstOrThrow();
 }
 
-// ---- rollups: kept current in the transaction of every write to loans and repayments ----
-
-/** Runs `fn` in the caller's transaction, or in one of its own. */
-function inTransaction<T>(db: DB, fn: (trx: DB) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+/** Every loan, with what the rollups read of it: a rebuild of the rollups (rollups.ts). */
+export function findLoanFacts(db: DB): Promise<LoanFacts[]> {
+  return db
+    .selectFrom('loan')
+    .select(['id', 'household_id', 'commune_code', 'programme_code', 'principal', 'disbursed_on', 'jobs_created', 'written_off_on'])
+    .orderBy('id')
+    .execute();
 }
 
-/**
- * Runs `write` (which changes the loans or repayments of one household) and moves the rollups
- * by the difference it made to that household's share of them, computed by creditRollups from
- * the household's rows before and after; the household's gaps are rewritten. The household is
- * locked first, so that two writes for it at once (on a server) take turns and each sees the
- * other's rows; the difference is added in one statement, in key order.
- */
-export async function withHouseholdRollups<T>(db: DB, householdId: number, write: () => Promise<T>): Promise<T> {
-  await lockHousehold(db, householdId);
-  const before = creditRollups(...(await householdFacts(db, householdId)));
-  const result = await write();
-  const after = creditRollups(...(await householdFacts(db, householdId)));
-  await addToRollups(db, rollupDelta(before.rows, after.rows));
-  await deleteHouseholdGaps(db, householdId);
-  await insertGaps(db, after.gaps);
-  return result;
+/** Repayments of the loans with ids from `fromLoan` to `toLoan`, with what the rollups read of them. */
+export function findRepaymentFacts(db: DB, fromLoan: number, toLoan: number): Promise<RepaymentFacts[]> {
+  return db.selectFrom('loan_repayment').select(['loan_id', 'paid_on', 'principal']).where('loan_id', '>=', fromLoan).where('loan_id', '<=', toLoan).execute();
 }
-
-/** A transaction-scoped lock on one household's loans (released at commit or rollback). */
-export async function lockHousehold(db: DB, householdId: number): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`credit.household:${householdId}`}, 0))`.execute(db);
-}
-
-async function householdFacts(db: DB, householdId: number): Promise<[LoanFacts[], RepaymentFacts[]]> {
-  const loans = await findLoansByHouseholdIds(db, [householdId]);
-  const repayments = loans.length
-    ? await findRepaymentsByLoanIds(
-        db,
-        loans.map((l) => l.id),
-      )
-    : [];
-  return [loans, repayments];
-}
-
-/** Adds `rows` to the rollups, in key order (so that concurrent writers lock rows in one order). */
-export async function addToRollups(db: DB, rows: readonly RollupRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const column = <K extends keyof RollupRow>(name: K) => rows.map((r) => r[name]);
-  await sql`
-    INSERT INTO credit_rollup (grain, period_start, commune_code, programme_code, ${sql.raw(ROLLUP_MEASURES.join(', '))})
-    SELECT * FROM unnest(${column('grain')}::text[], ${column('period_start')}::date[], ${column('commune_code')}::text[],
-      ${column('programme_code')}::text[], ${sql.join(ROLLUP_MEASURES.map((m) => sql`${column(m)}::int8[]`))})
-    ORDER BY 1, 2, 3, 4
-    ON CONFLICT (grain, period_start, commune_code, programme_code) DO UPDATE SET
-      ${sql.raw(ROLLUP_MEASURES.map((m) => `${m} = credit_rollup.${m} + excluded.${m}`).join(', '))}`.execute(db);
-}
-
-export async function deleteHouseholdGaps(db: DB, householdId: number): Promise<void> {
-  await db.deleteFrom('credit_household_gap').where('household_id', '=', householdId).execute();
-}
-
-export async function insertGaps(db: DB, gaps: readonly GapRow[]): Promise<void> {
-  if (gaps.length === 0) return;
-  const column = <K extends keyof GapRow>(name: K) => gaps.map((g) => g[name]);
-  await sql`
-    INSERT INTO credit_household_gap (household_id, measure, commune_code, programme_code, areas, gap)
-    SELECT household_id, measure, commune_code, programme_code, areas, daterange(starts, ends)
-    FROM unnest(${column('household_id')}::int8[], ${column('measure')}::text[], ${column('commune_code')}::text[],
-      ${column('programme_code')}::text[], ${column('areas')}::int2[], ${column('starts')}::date[], ${column('ends')}::date[])
-      AS g(household_id, measure, commune_code, programme_code, areas, starts, ends)`.execute(db);
-}
-
-/**
- * Replaces the rollups by those of `loans` and `repayments` (every loan and repayment there is:
- * the city data set and the demo data call this once they are written).
- */
-export function writeRollups(db: DB, loans: readonly LoanFacts[], repayments: readonly RepaymentFacts[]): Promise<{ rows: number; gaps: number }> {
-  return writeDerivedRollups(db, creditRollups(loans, repayments));
-}
-
-/** Replaces the rollups by `derived`, creditRollups (or creditRollupColumns) of every loan and repayment there is. */
-export async function writeDerivedRollups(
-  db: DB,
-  { rows, gaps }: { rows: readonly RollupRow[] | RollupColumns; gaps: readonly GapRow[] },
-): Promise<{ rows: number; gaps: number }> {
-  await sql`TRUNCATE credit_rollup, credit_household_gap`.execute(db);
-  const columns = Array.isArray(rows) ? columnsOf(rows as readonly RollupRow[]) : (rows as RollupColumns);
-  await bulkInsert(
-    db,
-    'credit_rollup',
-    [
-      { name: 'grain', type: 'text' },
-      { name: 'period_start', type: 'date' },
-      { name: 'commune_code', type: 'text' },
-      { name: 'programme_code', type: 'text' },
-      ...ROLLUP_MEASURES.map((name) => ({ name, type: 'int8' })),
-    ],
-    [columns.grain, columns.period_start, columns.commune_code, columns.programme_code, ...columns.measures],
-    { emptied: true },
-  );
-  // In bulk (COPY on the embedded database: the city data set's 280,000 gaps), each range as its
-  // literal, half-open as insertGaps' daterange(starts, ends).
-  const column = <K extends keyof GapRow>(name: K) => gaps.map((g) => g[name]);
-  await withoutIndexes(db, 'credit_household_gap', async () => {
-    await bulkInsert(
-      db,
-      'credit_household_gap',
-      [
-        { name: 'household_id', type: 'int8' },
-        { name: 'measure', type: 'text' },
-        { name: 'commune_code', type: 'text' },
-        { name: 'programme_code', type: 'text' },
-        { name: 'areas', type: 'int2' },
-        { name: 'gap', type: 'daterange' },
-      ],
-      [
-        column('household_id'),
-        column('measure'),
-        column('commune_code'),
-        column('programme_code'),
-        column('areas'),
-        gaps.map((g) => `[${g.starts},${g.ends})`),
-      ],
-      { emptied: true },
-    );
-  });
-  return { rows: columns.grain.length, gaps: gaps.length };
-}
-
-/**
- * Rollup rows as columns in primary-key order: each insert then lands at the right edge of the
- * index. creditRollups gives them in that order (as creditRollupColumns does its columns).
- */
-function columnsOf(rows: readonly RollupRow[]): RollupColumns {
-  const byKey = (a: RollupRow, b: RollupRow) =>
-    cmp(a.grain, b.grain) || cmp(a.period_start, b.period_start) || cmp(a.commune_code, b.commune_code) || cmp(a.programme_code, b.programme_code);
-  const ordered = rows.every((r, i) => i === 0 || byKey(rows[i - 1]!, r) <= 0) ? rows : [...rows].sort(byKey);
-  return {
-    grain: ordered.map((r) => r.grain),
-    period_start: ordered.map((r) => r.period_start),
-    commune_code: ordered.map((r) => r.commune_code),
-    programme_code: ordered.map((r) => r.programme_code),
-    measures: ROLLUP_MEASURES.map((m) => Float64Array.from(ordered, (r) => r[m])),
-  };
-}
-
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Loans disbursed from `from` to `to` in these communes (null: every commune), with their

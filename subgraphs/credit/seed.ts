@@ -5,7 +5,8 @@ import type { RegistryClassification } from '../../platform/registry-client.js';
 import { addMonths } from './balance.js';
 import type { CreditDatabase, LoanProgramme, LoanStatus, MassOrganisation, NewLoan, NewLoanRepayment } from './db/tables.js';
 import { checkEligibility } from './eligibility.js';
-import { writeRollups } from './repository.js';
+import { writeRollups } from '../../platform/rollups.js';
+import { creditRollupSet } from './rollups.js';
 
 /** Repayments in the demo stop here, so that the data set is the same whatever day it loads. */
 const DEMO_CUTOFF = '2025-12-31';
@@ -127,10 +128,14 @@ export async function seedDemo(db: Kysely<CreditDatabase>): Promise<void> {
     if (repayments.length) await trx.insertInto('loan_repayment').values(repayments).execute();
     // Explicit ids were written: move the identity sequence past them.
     await sql`SELECT setval(pg_get_serial_sequence('loan', 'id'), (SELECT max(id) FROM loan))`.execute(trx);
-    await writeRollups(
+    // The rule on the records just written (and its version recorded: the next start rebuilds nothing).
+    await writeRollups<CreditDatabase>(
       trx,
-      loans.map((l) => ({ ...l, jobs_created: l.jobs_created ?? 0, written_off_on: l.written_off_on ?? null })),
-      repayments,
+      creditRollupSet,
+      creditRollupSet.derive({
+        loans: loans.map((l) => ({ ...l, jobs_created: l.jobs_created ?? 0, written_off_on: l.written_off_on ?? null })),
+        repayments,
+      }),
     );
     // An illustrative yearly split of the total the city published (8,718 billion VND).
     const B = 1_000_000_000;

@@ -1,11 +1,11 @@
 import { nextDay } from '../../platform/date-segments.js';
 import type { HealthInsuranceRollupGrain, SupportGroup } from './db/tables.js';
 
-// The rules of the health-insurance rollups, once (see the migration
-// 2026_11_29_0900_create_health_insurance_rollups): the city data set, the demo data and every
-// card granted derive them with `healthInsuranceRollups`; the migration's backfill applies the
-// same rules in SQL to a database that had cards before the rollups existed
-// (tests/rollups.test.ts holds the two together).
+// The rules of the health-insurance rollups, here only (the tables: the migration
+// 2026_11_29_0900_create_health_insurance_rollups): the city data set, the demo data, every card
+// granted and the rebuild at start derive them with `healthInsuranceRollups`, through their
+// declaration (rollups.ts) and the one rollup mechanism (platform/rollups.ts). A change to these
+// rules bumps the declaration's version, and the next start rebuilds the rollups from the cards.
 
 /** The measures of a rollup row, in the table's column order. */
 export const COVERAGE_MEASURES = ['budget', 'people_started', 'people_stopped'] as const;
@@ -186,18 +186,4 @@ class DayTotals {
 
 function zeros(): Record<CoverageMeasure, number> {
   return { budget: 0, people_started: 0, people_stopped: 0 };
-}
-
-/** `after - before`, key by key, leaving out keys where nothing changed. */
-export function coverageDelta(before: readonly CoverageRow[], after: readonly CoverageRow[]): CoverageRow[] {
-  const keyOf = (r: CoverageRow) => `${r.grain}|${r.period_start}|${r.commune_code}|${r.support_group}`;
-  const delta = new Map<string, CoverageRow>();
-  const add = (row: CoverageRow, sign: 1 | -1) => {
-    let d = delta.get(keyOf(row));
-    if (!d) delta.set(keyOf(row), (d = { ...row, ...zeros() }));
-    for (const m of COVERAGE_MEASURES) d[m] += sign * row[m];
-  };
-  for (const row of before) add(row, -1);
-  for (const row of after) add(row, 1);
-  return [...delta.values()].filter((d) => COVERAGE_MEASURES.some((m) => d[m] !== 0));
 }

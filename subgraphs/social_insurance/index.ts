@@ -6,6 +6,7 @@ import { migrations } from './db/migrations/index.js';
 import type { SocialInsuranceDatabase } from './db/tables.js';
 import { createLoaders, keptResponseRules } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
+import { healthInsuranceRollupSet } from './rollups.js';
 import { seedDemo } from './seed.js';
 import { KeptAnswers } from '../../platform/kept.js';
 import { KeptResponses } from '../../platform/kept-responses.js';
@@ -22,6 +23,7 @@ export const socialInsurance: SubgraphPackage<SocialInsuranceDatabase> = {
   defaultPort: 4004,
   schemaFile,
   migrations,
+  rollups: [healthInsuranceRollupSet],
   seedDemo,
   // The data set's generator is loaded only to generate (a worker loads cityGenerator itself):
   // a server that serves never loads it.

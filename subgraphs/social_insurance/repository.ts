@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { bulkInsert, withoutIndexes } from '../../db/bulk.js';
 import { dateSegments, FIRST_DAY, inSegments } from '../../platform/date-segments.js';
-import { AREA, coverageDelta, healthInsuranceRollups, type CardFacts, type CoverageGapRow, type CoverageRow } from './coverage.js';
+import { withRollups } from '../../platform/rollups.js';
+import { AREA, type CardFacts } from './coverage.js';
 import type {
   ElectricitySubsidy,
   EmergencyRelief,
@@ -18,6 +18,7 @@ import type {
   TuitionSupport,
   VoluntaryInsuranceSupport,
 } from './db/tables.js';
+import { healthInsuranceRollupSet } from './rollups.js';
 
 // Small kysely functions: `db` first, one statement each, `undefined` for a miss.
 
@@ -265,9 +266,10 @@ export async function reliefFigures(db: DB, period: Period, byCommune: boolean):
  * Writes a card and brings the health-insurance rollups up to date in the same transaction (the
  * caller's, or one of its own when called outside one): a refused card changes nothing.
  */
+/** Writes a card and moves its holder's share of the rollups in the same transaction (the caller's, or one of its own). */
 export function insertHealthInsurance(db: DB, row: NewHealthInsuranceSupport): Promise<HealthInsuranceSupport> {
-  return inTransaction(db, (trx) =>
-    withMemberCoverage(trx, row.member_id, () => trx.insertInto('health_insurance_support').values(row).returningAll().executeTakeFirstOrThrow()),
+  return withRollups(db, healthInsuranceRollupSet, [row.member_id], (trx) =>
+    trx.insertInto('health_insurance_support').values(row).returningAll().executeTakeFirstOrThrow(),
   );
 }
 
@@ -302,112 +304,18 @@ export function findReportedStatistics(db: DB) {
     .execute();
 }
 
-// ---- health-insurance rollups: kept current in the transaction of every card written ----
-
-/** Runs `fn` in the caller's transaction, or in one of its own. */
-function inTransaction<T>(db: DB, fn: (trx: DB) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
-}
-
 /**
- * Runs `write` (which changes one person's cards) and moves the rollups by the difference it
- * made to that person's share of them, computed by healthInsuranceRollups from the person's
- * cards before and after; the person's gaps are rewritten. The person is locked first, so that
- * two grants for them at once (on a server) take turns and each sees the other's card.
+ * Cards of these people (every card there is when `memberIds` is undefined), with what the
+ * health-insurance rollups read of them (rollups.ts).
  */
-export async function withMemberCoverage<T>(db: DB, memberId: number, write: () => Promise<T>): Promise<T> {
-  await lockMember(db, memberId);
-  const before = healthInsuranceRollups(await findCardsOfMember(db, memberId));
-  const result = await write();
-  const after = healthInsuranceRollups(await findCardsOfMember(db, memberId));
-  await addToCoverageRollup(db, coverageDelta(before.rows, after.rows));
-  await deleteMemberGaps(db, memberId);
-  await insertCoverageGaps(db, after.gaps);
-  return result;
+export function findCardFacts(db: DB, memberIds?: readonly number[]): Promise<CardFacts[]> {
+  let q = db
+    .selectFrom('health_insurance_support')
+    .select(['id', 'member_id', 'commune_code', 'support_group', 'valid_from', 'valid_to', 'budget_amount', 'granted_on'])
+    .orderBy('id');
+  if (memberIds) q = q.where('member_id', '=', ids(memberIds));
+  return q.execute();
 }
-
-/** A transaction-scoped lock on one person's cards (released at commit or rollback). */
-export async function lockMember(db: DB, memberId: number): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`social_insurance.member:${memberId}`}, 0))`.execute(db);
-}
-
-export function findCardsOfMember(db: DB, memberId: number): Promise<HealthInsuranceSupport[]> {
-  return db.selectFrom('health_insurance_support').selectAll().where('member_id', '=', memberId).orderBy('id').execute();
-}
-
-/** Adds `rows` to the rollup, in key order (so that concurrent writers lock rows in one order). */
-export async function addToCoverageRollup(db: DB, rows: readonly CoverageRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const column = <K extends keyof CoverageRow>(name: K) => rows.map((r) => r[name]);
-  await sql`
-    INSERT INTO health_insurance_rollup (grain, period_start, commune_code, support_group, budget, people_started, people_stopped)
-    SELECT * FROM unnest(${column('grain')}::text[], ${column('period_start')}::date[], ${column('commune_code')}::text[],
-      ${column('support_group')}::text[], ${column('budget')}::int8[], ${column('people_started')}::int8[], ${column('people_stopped')}::int8[])
-    ORDER BY 1, 2, 3, 4
-    ON CONFLICT (grain, period_start, commune_code, support_group) DO UPDATE SET
-      budget = health_insurance_rollup.budget + excluded.budget,
-      people_started = health_insurance_rollup.people_started + excluded.people_started,
-      people_stopped = health_insurance_rollup.people_stopped + excluded.people_stopped`.execute(db);
-}
-
-export async function deleteMemberGaps(db: DB, memberId: number): Promise<void> {
-  await db.deleteFrom('health_insurance_gap').where('member_id', '=', memberId).execute();
-}
-
-export async function insertCoverageGaps(db: DB, gaps: readonly CoverageGapRow[]): Promise<void> {
-  if (gaps.length === 0) return;
-  const column = <K extends keyof CoverageGapRow>(name: K) => gaps.map((g) => g[name]);
-  await sql`
-    INSERT INTO health_insurance_gap (member_id, commune_code, support_group, areas, gap)
-    SELECT member_id, commune_code, support_group, areas, daterange(starts, ends)
-    FROM unnest(${column('member_id')}::int8[], ${column('commune_code')}::text[], ${column('support_group')}::text[],
-      ${column('areas')}::int2[], ${column('starts')}::date[], ${column('ends')}::date[])
-      AS g(member_id, commune_code, support_group, areas, starts, ends)`.execute(db);
-}
-
-/**
- * Replaces the health-insurance rollups by those of `cards` (every card there is: the city data
- * set and the demo data call this once they are written).
- */
-export async function writeCoverageRollups(db: DB, cards: readonly CardFacts[]): Promise<{ rows: number; gaps: number }> {
-  const { rows, gaps } = healthInsuranceRollups(cards);
-  await sql`TRUNCATE health_insurance_rollup, health_insurance_gap`.execute(db);
-  // In primary-key order: each insert then lands at the right edge of the index.
-  const ordered = [...rows].sort(
-    (a, b) => cmp(a.grain, b.grain) || cmp(a.period_start, b.period_start) || cmp(a.commune_code, b.commune_code) || cmp(a.support_group, b.support_group),
-  );
-  const column = <K extends keyof CoverageRow>(name: K) => ordered.map((r) => r[name]);
-  await bulkInsert(
-    db,
-    'health_insurance_rollup',
-    [
-      { name: 'grain', type: 'text' },
-      { name: 'period_start', type: 'date' },
-      { name: 'commune_code', type: 'text' },
-      { name: 'support_group', type: 'text' },
-      { name: 'budget', type: 'int8' },
-      { name: 'people_started', type: 'int8' },
-      { name: 'people_stopped', type: 'int8' },
-    ],
-    [
-      column('grain'),
-      column('period_start'),
-      column('commune_code'),
-      column('support_group'),
-      column('budget'),
-      column('people_started'),
-      column('people_stopped'),
-    ],
-    { emptied: true },
-  );
-  await withoutIndexes(db, 'health_insurance_gap', async () => {
-    for (let i = 0; i < gaps.length; i += GAP_CHUNK) await insertCoverageGaps(db, gaps.slice(i, i + GAP_CHUNK));
-  });
-  return { rows: rows.length, gaps: gaps.length };
-}
-
-const GAP_CHUNK = 50_000;
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Cards of these people valid at some time from `from` to `to` (by person, then id). One statement. */
 export function findCardsOverlapping(db: DB, memberIds: readonly number[], from: string, to: string): Promise<HealthInsuranceSupport[]> {

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { DEMO_SEED, demoPopulation, type DemoHousehold } from '../../db/demo.js';
 import { Random } from '../../db/random.js';
-import { writeCoverageRollups } from './repository.js';
+import { writeRollups } from '../../platform/rollups.js';
+import { healthInsuranceRollupSet } from './rollups.js';
 import type {
   NewElectricitySubsidy,
   NewEmergencyRelief,
@@ -133,7 +134,8 @@ export async function seedDemo(db: Kysely<SocialInsuranceDatabase>): Promise<voi
   await db.transaction().execute(async (trx) => {
     if (records.cards.length) {
       const cards = await trx.insertInto('health_insurance_support').values(records.cards).returningAll().execute();
-      await writeCoverageRollups(trx, cards);
+      // The rule on the cards just written (and its version recorded: the next start rebuilds nothing).
+      await writeRollups<SocialInsuranceDatabase>(trx, healthInsuranceRollupSet, healthInsuranceRollupSet.derive(cards));
     }
     if (records.voluntary.length) await trx.insertInto('voluntary_insurance_support').values(records.voluntary).execute();
     if (records.tuition.length) await trx.insertInto('tuition_support').values(records.tuition).execute();

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as credit from '../../subgraphs/credit/balance.js';
 import * as coverage from '../../subgraphs/social_insurance/coverage.js';
 import { dateSegments, FIRST_DAY, nextDay } from '../../platform/date-segments.js';
+import { summedDelta, type SummedTable } from '../../platform/rollups.js';
+import { creditRollupSet } from '../../subgraphs/credit/rollups.js';
 
 // The rollup rules, checked without a database: figures summed from the rollup rows (as the
 // figure queries sum them) must equal the same figures counted record by record from their
@@ -203,7 +205,7 @@ describe('creditRollups', () => {
     });
   }
 
-  it('moves by the difference a write makes (rollupDelta)', () => {
+  it('moves by the difference a write makes (summedDelta on the declared credit_rollup)', () => {
     const loan: credit.LoanFacts = {
       id: 1,
       household_id: 1,
@@ -214,19 +216,18 @@ describe('creditRollups', () => {
       jobs_created: 0,
       written_off_on: null,
     };
-    const before = credit.creditRollups([loan], [{ loan_id: 1, paid_on: '2024-06-01', principal: 2000 }]).rows;
-    const after = credit.creditRollups(
-      [loan],
-      [
-        { loan_id: 1, paid_on: '2024-06-01', principal: 2000 },
-        { loan_id: 1, paid_on: '2024-09-01', principal: 3000 },
-      ],
-    ).rows;
-    const delta = credit.rollupDelta(before, after);
+    const table = creditRollupSet.tables.find((t): t is SummedTable => t.kind === 'sum' && t.table === 'credit_rollup')!;
+    const rows = (repayments: credit.RepaymentFacts[]) => creditRollupSet.derive({ loans: [loan], repayments }).credit_rollup ?? [];
+    const before = rows([{ loan_id: 1, paid_on: '2024-06-01', principal: 2000 }]);
+    const after = rows([
+      { loan_id: 1, paid_on: '2024-06-01', principal: 2000 },
+      { loan_id: 1, paid_on: '2024-09-01', principal: 3000 },
+    ]);
+    const delta = summedDelta(table, before, after);
     const day = delta.filter((d) => d.grain === 'day' && d.commune_code === 'A' && d.programme_code === 'P');
     // Paid off on 1 September: the balance closes, the loan and the household stop holding one.
     expect(day).toEqual([expect.objectContaining({ period_start: '2024-09-01', balance_change: -3000, loans_closed: 1, balance_holders_stopped: 1 })]);
-    expect(credit.rollupDelta(after, after)).toEqual([]);
+    expect(summedDelta(table, after, after)).toEqual([]);
   });
 });
 
