@@ -245,12 +245,17 @@ export async function markRollupsCurrent<DB>(db: Kysely<DB>, rollups: AnyRollups
 
 /** The sets whose recorded version differs from the declared one (or was never recorded). */
 export async function staleRollups<DB>(db: Kysely<DB>, sets: readonly AnyRollups[]): Promise<AnyRollups[]> {
-  if (sets.length === 0) return [];
-  const { rows } = await sql<{ found: string | null }>`SELECT to_regclass('rollup_rules')::text AS found`.execute(db);
-  if (!rows[0]?.found) return [...sets];
-  const recorded = await sql<{ name: string; version: number }>`SELECT name, version FROM rollup_rules`.execute(db);
-  const versions = new Map(recorded.rows.map((r) => [r.name, r.version]));
+  const versions = await recordedVersions(db, sets);
   return sets.filter((s) => versions.get(s.name) !== s.version);
+}
+
+/** The version recorded for each set's name (none when the table or the row is missing). */
+async function recordedVersions<DB>(db: Kysely<DB>, sets: readonly AnyRollups[]): Promise<Map<string, number>> {
+  if (sets.length === 0) return new Map();
+  const { rows } = await sql<{ found: string | null }>`SELECT to_regclass('rollup_rules')::text AS found`.execute(db);
+  if (!rows[0]?.found) return new Map();
+  const recorded = await sql<{ name: string; version: number }>`SELECT name, version FROM rollup_rules`.execute(db);
+  return new Map(recorded.rows.map((r) => [r.name, r.version]));
 }
 
 /**
@@ -263,10 +268,14 @@ export async function ensureRollupsCurrent<DB>(db: Kysely<DB>, sets: readonly An
   await db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtextextended('rollup_rules:' || current_schema(), 0))`.execute(trx);
     await createRulesTable(trx);
-    for (const set of await staleRollups(trx, sets)) {
+    const versions = await recordedVersions(trx, sets);
+    for (const set of sets.filter((s) => versions.get(s.name) !== s.version)) {
       const started = Date.now();
       await rebuildRollups(trx, set);
-      log(`rollups ${set.name}: rebuilt by the rules of version ${set.version} in ${Date.now() - started} ms`);
+      // Says which version the rows were derived by before (none: a new database, where the
+      // rebuild has no records yet, or one from before the mechanism).
+      const before = versions.has(set.name) ? `version ${versions.get(set.name)}` : 'none recorded';
+      log(`rollups ${set.name}: rebuilt by the rules of version ${set.version} (before: ${before}) in ${Date.now() - started} ms`);
     }
   });
 }
