@@ -237,7 +237,7 @@ async function createRulesTable<DB>(db: Kysely<DB>): Promise<void> {
 }
 
 /** Records that the set's rollups were derived by the rules of its declared version. */
-export async function markRollupsCurrent<DB>(db: Kysely<DB>, rollups: AnyRollups): Promise<void> {
+async function markRollupsCurrent<DB>(db: Kysely<DB>, rollups: AnyRollups): Promise<void> {
   await createRulesTable(db);
   await sql`INSERT INTO rollup_rules (name, version) VALUES (${rollups.name}, ${rollups.version})
     ON CONFLICT (name) DO UPDATE SET version = excluded.version, rebuilt_at = now()`.execute(db);
