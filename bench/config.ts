@@ -57,6 +57,7 @@ const HELP = `npm run bench [-- options]
   --hive-no-dedup         also run Hive Gateway with its upstream request deduplication off
   --variants A,B          also run our gateway with one optimisation off, beside it as shipped
                           (no-sharing: identical subgraph fetches in flight each sent;
+                          no-read-once: entity fetches for personal fields already read sent;
                           fetch-client: subgraph fetches through Node's fetch, not node:http;
                           tsx: the TypeScript run through tsx instead of the built gateway;
                           no-heap-cap: without --max-old-space-size)

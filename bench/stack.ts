@@ -18,6 +18,8 @@ let gatewayBuilt: Promise<string> | undefined;
 export const OUR_VARIANTS: Record<string, { env?: Record<string, string>; script?: string; nodeArgs?: string[] }> = {
   /** Identical read fetches in flight at once each sent (gateway/gateway.ts, SubgraphDataSource). */
   'no-sharing': { env: { SUBGRAPH_FETCH_SHARING: 'false' } },
+  /** Every entity fetch sent, even for personal fields the request already read (gateway/personal-once.ts). */
+  'no-read-once': { env: { PERSONAL_READ_ONCE: 'false' } },
   /** Subgraph fetches through Node's fetch (undici) instead of node:http (gateway/subgraph-source.ts, post). */
   'fetch-client': { env: { SUBGRAPH_HTTP_CLIENT: 'fetch' } },
   /** The TypeScript run through tsx, as before the gateway was built (its loader's memory included). */

@@ -18,6 +18,7 @@ import { isIntrospectionOnly, publicOperationsFromEnv, TrustedDocuments } from '
 import { findWithheldCounts, withheldPaths, type WithheldNote } from './withheld.js';
 import { watchedSupergraph } from './supergraph-watch.js';
 import { GatewayKeptAnswers, type FetchVersions } from './kept-answers.js';
+import { entityModel, KnownEntities, personalReadOnceFromEnv, type EntityModel } from './personal-once.js';
 import type { Authenticator } from '../platform/auth.js';
 import { errorsPlugin, formatErrorSafely } from '../platform/errors.js';
 import { CALLER_REQUEST_ID_HEADER } from '../platform/gateway-proof.js';
@@ -72,6 +73,8 @@ export interface GatewayContext {
   failedSubgraphs?: Map<string, SubgraphFailure>;
   /** This answer was served from the gateway's kept answers (its withheld counts came with it). */
   servedKept?: boolean;
+  /** The personal fields this request's fetches have read, by entity (personal-once.ts); only for queries that select one. */
+  knownEntities?: KnownEntities;
 }
 
 export interface GatewayOptions {
@@ -105,6 +108,12 @@ export interface GatewayOptions {
   trustedDocuments?: TrustedDocuments;
   /** Subgraph timeout, request deadline and circuit breaker; by default from the environment. */
   resilience?: ResilienceSettings;
+  /**
+   * A personal field read once per request: an entity fetch for personal fields the request
+   * already read from that subgraph is answered from them (personal-once.ts); on by default,
+   * PERSONAL_READ_ONCE=false turns it off.
+   */
+  personalReadOnce?: boolean;
 }
 
 /**
@@ -143,10 +152,15 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
   });
   // The access rules (the @access, @personal and @count directives) follow the supergraph in use.
   let rules = accessRules(parse(supergraphSdl));
+  // Each API schema's entity keys and personal fields, from the supergraph it was made from.
+  const models = new WeakMap<GraphQLSchema, EntityModel>();
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    rules = accessRules(parse(coreSupergraphSdl));
+    const document = parse(coreSupergraphSdl);
+    rules = accessRules(document);
+    models.set(apiSchema, entityModel(document, apiSchema));
     useOurScalars(apiSchema);
   });
+  const personalReadOnce = options.personalReadOnce ?? personalReadOnceFromEnv();
   const limits = options.limits ?? limitsFromEnv();
   const shareFetches = options.shareFetches ?? process.env.SUBGRAPH_FETCH_SHARING !== 'false';
   const publicOperations = options.publicOperations ?? publicOperationsFromEnv();
@@ -173,6 +187,7 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
         shareFetches,
         publicOperations,
         trusted,
+        entities: (schema) => (personalReadOnce ? models.get(schema) : undefined),
         ...(options.observability ? { observability: options.observability } : {}),
       }),
       kept.plugin(),
@@ -191,6 +206,8 @@ function gatewayAccessPlugin(options: {
   shareFetches: boolean;
   publicOperations: 'registered' | 'any';
   trusted: TrustedDocuments;
+  /** The entity model for reading personal fields once per request, when that is on. */
+  entities: (schema: GraphQLSchema) => EntityModel | undefined;
   observability?: Observability;
 }): ApolloServerPlugin<GatewayContext> {
   const { rules, limits, trusted } = options;
@@ -223,6 +240,8 @@ function gatewayAccessPlugin(options: {
           const operation = getOperationAST(document, operationName);
           contextValue.keepable = operation?.operation === 'query' && !selected.personal;
           contextValue.shareFetches = options.shareFetches && contextValue.keepable;
+          const model = operation?.operation === 'query' && selected.personal ? options.entities(schema) : undefined;
+          if (model) contextValue.knownEntities = new KnownEntities(model);
         },
         async willSendResponse({ contextValue, response, document, schema, operationName }) {
           // A kept answer brings the withheld counts it was given (kept-answers.ts).

@@ -189,9 +189,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<ProcessResult> {
-    const result = await this.answer(options);
     // Only a fetch for a caller's request has a place in it (not a health check or schema load).
-    if ('incomingRequestContext' in options) noteFigureVersion(options.context, this.name, result.extensions);
+    const inRequest = 'incomingRequestContext' in options;
+    // Personal fields this request already read from this subgraph are not asked again (personal-once.ts).
+    const known = inRequest ? options.context.knownEntities : undefined;
+    const { query, variables } = options.request;
+    const local = known?.answer(this.name, query, variables);
+    if (local) {
+      this.observability?.fetchesAnsweredInRequest.inc({ subgraph: this.name });
+      if (inRequest) noteFigureVersion(options.context, this.name, undefined);
+      return local;
+    }
+    const result = await this.answer(options);
+    if (inRequest) noteFigureVersion(options.context, this.name, result.extensions);
+    if (known && result.data && !result.errors?.length) known.remember(this.name, query, variables, result.data);
     return result;
   }
 

@@ -41,6 +41,7 @@ export class Observability {
   readonly fetchDuration: client.Histogram<'subgraph'>;
   readonly fetchErrors: client.Counter<'subgraph'>;
   readonly fetchesShared: client.Counter<'subgraph'>;
+  readonly fetchesAnsweredInRequest: client.Counter<'subgraph'>;
   readonly keptAnswers: client.Counter<'result'>;
 
   constructor(
@@ -81,6 +82,12 @@ export class Observability {
     this.fetchesShared = new client.Counter({
       name: 'gateway_subgraph_fetches_shared_total',
       help: 'Subgraph fetches answered by an identical fetch already in flight for another request (same query, variables and token).',
+      labelNames: ['subgraph'],
+      registers,
+    });
+    this.fetchesAnsweredInRequest = new client.Counter({
+      name: 'gateway_subgraph_fetches_answered_in_request_total',
+      help: 'Entity fetches for personal fields the same request had already read from that subgraph, answered without sending them (gateway/personal-once.ts).',
       labelNames: ['subgraph'],
       registers,
     });
