@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadOperations } from '../platform/operations.js';
 import { postRaw } from './lib/http.js';
-import { closedLoop, type LoadResult } from './lib/load.js';
+import { closedLoop, withoutCursors, type LoadResult } from './lib/load.js';
 import { runMain } from './lib/main.js';
 import { BenchStack, type Gateway } from './stack.js';
 import { benchMinter } from './users.js';
@@ -42,6 +42,8 @@ export const SCORECARD_VARIANTS: Record<string, Record<string, string>> = {
   'no-kept-responses': { KEPT_RESPONSES: 'off' },
   /** Neither figures nor answers kept. */
   'no-kept': { KEPT_FIGURES: 'off' },
+  /** Every entity fetch sent, even for personal fields the request already read (gateway/personal-once.ts). */
+  'no-read-once': { PERSONAL_READ_ONCE: 'false' },
   /** The other checkout of --baseline, as it is. */
   baseline: {},
 };
@@ -57,6 +59,9 @@ const { values } = parseArgs({
     'pool-size': { type: 'string', default: '5' },
     baseline: { type: 'string', default: '' },
     hive: { type: 'boolean', default: false },
+    /** Another operation of schema/operations in the scorecard's place (household-360: with --role administrator). */
+    operation: { type: 'string', default: 'commune-scorecard' },
+    role: { type: 'string', default: 'analyst' },
   },
 });
 
@@ -97,9 +102,10 @@ async function main(): Promise<number> {
   if (profDir) fs.mkdirSync(profDir, { recursive: true });
   const names = ['current', ...values.variants.split(',').filter(Boolean), ...(values.baseline ? ['baseline'] : [])];
   if (values.baseline) execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-gateway.ts'], { cwd: values.baseline, stdio: 'inherit' });
-  const scorecard = loadOperations().find((o) => o.name === 'commune-scorecard')!;
+  const scorecard = loadOperations().find((o) => o.name === values.operation);
+  if (!scorecard) throw new Error(`no operation ${values.operation} in schema/operations`);
   const mint = benchMinter();
-  const tokens = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => mint({ sub: `profile-analyst-${i}`, roles: ['analyst'] })));
+  const tokens = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => mint({ sub: `profile-${values.role}-${i}`, roles: [values.role] })));
   const headersOf = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
   const scorecardBody = JSON.stringify({ query: scorecard.document, variables: scorecard.variables });
   const trivialBody = JSON.stringify({ query: '{ city { name } }' });
@@ -128,10 +134,10 @@ async function main(): Promise<number> {
     for (const r of running) {
       for (let i = 0; i < 5; i++) await ask(r, scorecardBody, tokens[0]!);
       for (let i = 0; i < 20; i++) await ask(r, trivialBody, tokens[0]!);
-      answers.add(await ask(r, scorecardBody, tokens[0]!));
+      answers.add(withoutCursors(await ask(r, scorecardBody, tokens[0]!)));
       if (r.hive) for (let i = 0; i < 5; i++) await ask(r, scorecardBody, tokens[i]!, r.hive.url);
     }
-    if (answers.size !== 1) throw new Error('the variants answered the scorecard differently');
+    if (answers.size !== 1) throw new Error(`the variants answered ${values.operation} differently`);
 
     const totals = new Map<string, Totals>(
       running.map((r) => [r.name, { trivial: [], scorecard: [], gatewayCpuMs: [], subgraphsCpuMs: [], distinct: [], shared: [], hiveDistinct: [] }]),
@@ -162,7 +168,7 @@ async function main(): Promise<number> {
           }
         }
         console.log(
-          `round ${round + 1} ${r.name.padEnd(10)} trivial p50 ${t.trivial.at(-1)!.toFixed(1)} ms, scorecard p50 ${t.scorecard.at(-1)!.toFixed(1)} ms ` +
+          `round ${round + 1} ${r.name.padEnd(10)} trivial p50 ${t.trivial.at(-1)!.toFixed(1)} ms, ${values.operation} p50 ${t.scorecard.at(-1)!.toFixed(1)} ms ` +
             `(CPU a request: gateway ${t.gatewayCpuMs.at(-1)!.toFixed(1)} ms, subgraphs ${t.subgraphsCpuMs.at(-1)!.toFixed(1)} ms)` +
             (CLIENTS > 1 && !profDir
               ? `; ${CLIENTS} clients shared ${t.shared.at(-1)!.toFixed(1)} req/s, distinct ${t.distinct.at(-1)!.toFixed(1)} req/s`
@@ -175,7 +181,8 @@ async function main(): Promise<number> {
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     console.log(`\nload average at the end: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
     console.log(
-      'variant     trivial p50  scorecard p50  ratio   gateway CPU/req  subgraphs CPU/req' + (CLIENTS > 1 ? `  distinct ÷ shared at ${CLIENTS}` : ''),
+      `${values.operation}\nvariant     trivial p50  operation p50  ratio   gateway CPU/req  subgraphs CPU/req` +
+        (CLIENTS > 1 ? `  distinct ÷ shared at ${CLIENTS}` : ''),
     );
     for (const [name, t] of totals) {
       console.log(

@@ -238,11 +238,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private nextVersion: Promise<VersionAnswer> | undefined;
 
   private async askVersion(budget: number): Promise<VersionAnswer> {
-    const signal = AbortSignal.timeout(budget);
+    const { signal, done } = timeoutSignal(budget);
     let answer: SharedAnswer;
     try {
       const url = new URL('/figure-version', this.subgraphUrl).toString();
-      answer = await readAnswer(url, { method: 'GET', headers: { [GATEWAY_PROOF_HEADER]: gatewayProof() }, signal }, true);
+      answer = await readAnswer(url, { method: 'GET', headers: { [GATEWAY_PROOF_HEADER]: gatewayProof() }, signal }, true).finally(done);
     } catch (error) {
       this.circuit.failed();
       this.observability?.fetchErrors.inc({ subgraph: this.name });
@@ -287,7 +287,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       );
     }
     const byDeadline = budget < this.settings.subgraphTimeoutMs;
-    const signal = AbortSignal.timeout(budget);
+    const { signal, done } = timeoutSignal(budget);
     const end = this.observability?.fetchDuration.startTimer({ subgraph: this.name });
     try {
       const response = await fetchScope.run({ share: options.context?.shareFetches === true, signal, read: !isMutation }, () =>
@@ -322,6 +322,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       );
       return this.failedAnswer(options, failure, isMutation);
     } finally {
+      done();
       end?.();
       if (isMutation) writesFinished++;
     }
@@ -375,6 +376,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     void entry.answer.finally(() => this.inflight.get(key) === entry && this.inflight.delete(key)).catch(() => undefined);
     return asGraphQLAnswer(url, await entry.answer);
   }
+}
+
+/**
+ * A signal that aborts after `ms` (as a TimeoutError, like AbortSignal.timeout), and `done` to
+ * clear its timer once the fetch has answered: AbortSignal.timeout's timer always runs out,
+ * seconds after the answer, and then aborts the spent signal and runs its listeners for
+ * nothing, a cost on every fetch (about 0.05-0.1 ms a request in the household view's profile).
+ */
+function timeoutSignal(ms: number): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`The operation timed out after ${ms} ms.`, 'TimeoutError')), ms);
+  return { signal: controller.signal, done: () => clearTimeout(timer) };
 }
 
 /** A subgraph's figure version, or why it could not say (kept-answers.ts). */
