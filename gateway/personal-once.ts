@@ -42,7 +42,7 @@ import {
 export interface EntityModel {
   /** The API schema, for the types of the fields a fetch selects. */
   schema: GraphQLSchema;
-  /** Subgraph name → type name → its resolvable keys there, each a list of field names. */
+  /** Subgraph name → type name → its resolvable keys there, each a sorted list of field names. */
   keys: Map<string, Map<string, string[][]>>;
   /** Coordinates (`Type.field`) of the personal fields. */
   personal: Set<string>;
@@ -84,7 +84,7 @@ export function entityModel(supergraph: DocumentNode, schema: GraphQLSchema): En
       if (!subgraph) continue;
       const byType = keys.get(subgraph) ?? new Map<string, string[][]>();
       keys.set(subgraph, byType);
-      byType.set(type, [...(byType.get(type) ?? []), key.value.trim().split(/\s+/)]);
+      byType.set(type, [...(byType.get(type) ?? []), key.value.trim().split(/\s+/).sort()]);
     }
     for (const field of definition.fields ?? []) {
       if (field.directives?.some((d) => d.name.value === 'personal')) personal.add(`${type}.${field.name.value}`);
@@ -163,7 +163,7 @@ function entityFieldsOf(model: EntityModel, root: SelectionSetNode): FetchShape[
     if (selection.kind !== Kind.INLINE_FRAGMENT || !selection.typeCondition || selection.directives?.length) return undefined;
     const type = selection.typeCondition.name.value;
     if (!isObjectType(model.schema.getType(type))) return undefined;
-    const fields = byType.get(type) ?? [...top];
+    const fields = byType.get(type) ?? [];
     for (const field of selection.selectionSet.selections) {
       if (field.kind !== Kind.FIELD || field.directives?.length || field.arguments?.length || field.selectionSet) return undefined;
       const name = field.name.value;
@@ -173,7 +173,7 @@ function entityFieldsOf(model: EntityModel, root: SelectionSetNode): FetchShape[
     byType.set(type, fields);
   }
   // __typename asked outside the fragments applies to every type.
-  for (const fields of byType.values()) for (const t of top) if (!fields.some(([k]) => k === t[0])) fields.push(t);
+  for (const fields of byType.values()) fields.push(...top.filter(([k]) => !fields.some(([f]) => f === k)));
   return byType.size ? byType : undefined;
 }
 
@@ -232,7 +232,7 @@ export class KnownEntities {
       const asked = typeof type === 'string' ? fields.get(type) : undefined;
       const keyFields = Object.keys(key).sort();
       const declared = this.model.keys.get(subgraph)?.get(type as string);
-      if (!asked || !declared?.some((k) => sameFields(k, keyFields))) return undefined;
+      if (!asked || !declared?.some((k) => k.length === keyFields.length && k.every((f, i) => f === keyFields[i]))) return undefined;
       const values = keyFields.map((f) => key[f]);
       if (!values.every(isScalar)) return undefined;
       const known = this.read.get(identity(subgraph, type as string, keyFields, values));
@@ -253,19 +253,14 @@ export class KnownEntities {
     const personal = [...fields].filter(([name]) => this.model.personal.has(`${type.name}.${name}`));
     if (!personal.length) return;
     for (const key of this.model.keys.get(subgraph)?.get(type.name) ?? []) {
-      const sorted = [...key].sort();
-      const values = sorted.map((f) => fields.get(f));
+      const values = key.map((f) => fields.get(f));
       if (!values.every(isScalar)) continue;
-      const id = identity(subgraph, type.name, sorted, values);
+      const id = identity(subgraph, type.name, key, values);
       const known = this.read.get(id) ?? new Map<string, unknown>();
       for (const [name, value] of personal) known.set(name, value);
       this.read.set(id, known);
     }
   }
-}
-
-function sameFields(a: readonly string[], sorted: readonly string[]): boolean {
-  return a.length === sorted.length && [...a].sort().every((f, i) => f === sorted[i]);
 }
 
 function identity(subgraph: string, type: string, fields: readonly string[], values: readonly Scalar[]): string {
