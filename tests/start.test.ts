@@ -56,16 +56,27 @@ async function interrupt(child: ChildProcess): Promise<number | null> {
 }
 
 async function environment(dir: string): Promise<NodeJS.ProcessEnv> {
+  // Each free port is closed again before npm start binds it, so the OS may hand the same one
+  // out twice (a CI run failed on EADDRINUSE that way): every process here gets a distinct one.
+  const taken = new Set<number>();
+  const distinctPort = async (): Promise<string> => {
+    for (;;) {
+      const port = await freePort();
+      if (taken.has(port)) continue;
+      taken.add(port);
+      return String(port);
+    }
+  };
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: 'production',
     DATA_SET: 'demo',
     DATA_DIR: dir,
     DATABASE_URL: '',
-    PORT: String(await freePort()),
-    OIDC_PORT: String(await freePort()),
+    PORT: await distinctPort(),
+    OIDC_PORT: await distinctPort(),
   };
   for (const s of subgraphs) {
-    env[`${s.name.toUpperCase()}_PORT`] = String(await freePort());
+    env[`${s.name.toUpperCase()}_PORT`] = await distinctPort();
     env[`${s.name.toUpperCase()}_DATABASE_URL`] = '';
   }
   return env;
