@@ -58,6 +58,7 @@ const HELP = `npm run bench [-- options]
   --variants A,B          also run our gateway with one optimisation off, beside it as shipped
                           (no-sharing: identical subgraph fetches in flight each sent;
                           no-read-once: entity fetches for personal fields already read sent;
+                          no-leases: a kept answer's subgraphs asked for their version each time;
                           fetch-client: subgraph fetches through Node's fetch, not node:http;
                           tsx: the TypeScript run through tsx instead of the built gateway;
                           no-heap-cap: without --max-old-space-size)

@@ -44,6 +44,8 @@ export const SCORECARD_VARIANTS: Record<string, Record<string, string>> = {
   'no-kept': { KEPT_FIGURES: 'off' },
   /** Every entity fetch sent, even for personal fields the request already read (gateway/personal-once.ts). */
   'no-read-once': { PERSONAL_READ_ONCE: 'false' },
+  /** A kept answer's subgraphs asked for their figure version on every serve, not once a lease. */
+  'no-leases': { KEPT_ANSWERS_LEASES: 'false' },
   /** The other checkout of --baseline, as it is. */
   baseline: {},
 };

@@ -17,7 +17,7 @@ import { checkLimits, limitsFromEnv, type RequestLimits } from '../platform/limi
 import { isIntrospectionOnly, publicOperationsFromEnv, TrustedDocuments } from './trusted-documents.js';
 import { findWithheldCounts, withheldPaths, type WithheldNote } from './withheld.js';
 import { watchedSupergraph } from './supergraph-watch.js';
-import { GatewayKeptAnswers, type FetchVersions } from './kept-answers.js';
+import { figureLeasesFromEnv, GatewayKeptAnswers, type FetchVersions } from './kept-answers.js';
 import { entityModel, KnownEntities, personalReadOnceFromEnv, type EntityModel } from './personal-once.js';
 import type { Authenticator } from '../platform/auth.js';
 import { errorsPlugin, formatErrorSafely } from '../platform/errors.js';
@@ -114,6 +114,12 @@ export interface GatewayOptions {
    * PERSONAL_READ_ONCE=false turns it off.
    */
   personalReadOnce?: boolean;
+  /**
+   * Kept answers served under a subgraph's lease on its figure version without asking it again
+   * (the subgraph grants leases of FIGURE_LEASE_MS); on by default, KEPT_ANSWERS_LEASES=false
+   * asks each subgraph on every kept answer served.
+   */
+  figureLeases?: boolean;
 }
 
 /**
@@ -129,6 +135,7 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
   const logger = options.observability?.logger;
   // The subgraphs as the gateway calls them, by name: kept answers ask them for their figure versions.
   const sources = new Map<string, SubgraphDataSource>();
+  const figureLeases = options.figureLeases ?? figureLeasesFromEnv();
   // @apollo/gateway (2.14) otherwise starts, in its constructor, a metrics exporter to Apollo's
   // cloud and resource detectors that ask the AWS, GCP, Azure and Alibaba metadata addresses:
   // calls to outside hosts, which nothing here may make (tests/no-outside-calls.test.ts).
@@ -141,7 +148,7 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
         })
       : supergraphSdl,
     buildService: ({ name, url }) => {
-      const source = new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url!, options.observability, resilience);
+      const source = new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url!, options.observability, resilience, { figureLeases });
       sources.set(name, source);
       return source;
     },

@@ -15,7 +15,10 @@ import type { GatewayContext } from './gateway.js';
  * sums, the document, the variables and the caller's visibility class: it is kept here under
  * the last three, with each subgraph's sum. Served again, it costs each of those subgraphs one
  * statement (`GET /figure-version`, the sum now), asked after the request arrived, instead of the
- * plan's fetches, their answers' parsing and merging, which were most of a scorecard's time.
+ * plan's fetches, their answers' parsing and merging, which were most of a scorecard's time; and
+ * nothing at all while the gateway holds a lease on that subgraph's sum (FIGURE_LEASE_MS, see
+ * SubgraphDataSource.figureVersion and the migration 2026_12_05_1100_figure_lease): no change to
+ * the subgraph's figures commits before the lease ends, so the sum it gave is the sum now.
  *
  * Why it is exact: every committed change to a figure table raises its subgraph's sum (a trigger,
  * in the change's own transaction), and the sums are read after the request arrived, so a write
@@ -64,6 +67,13 @@ export function noteFigureVersion(context: GatewayContext, subgraph: string, ext
   const earlier = seen.bySubgraph.get(subgraph);
   if (earlier !== undefined && earlier !== version) seen.unkeepable = true;
   seen.bySubgraph.set(subgraph, version);
+}
+
+/** KEPT_ANSWERS_LEASES: whether kept answers are served under the subgraphs' leases (true by default). */
+export function figureLeasesFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.KEPT_ANSWERS_LEASES ?? 'true';
+  if (value !== 'true' && value !== 'false') throw new Error(`KEPT_ANSWERS_LEASES must be "true" or "false", got "${value}"`);
+  return value === 'true';
 }
 
 export function keptAnswersEnabled(env: NodeJS.ProcessEnv = process.env): boolean {

@@ -164,6 +164,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly subgraphUrl: string,
     private readonly observability: Observability | undefined,
     private readonly settings: ResilienceSettings,
+    private readonly options: { figureLeases?: boolean } = {},
   ) {
     super({ url: subgraphUrl });
     this.circuit = new CircuitBreaker(settings.circuitFailures, settings.circuitCooldownMs, async () => {
@@ -215,6 +216,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    */
   async figureVersion(context: GatewayContext): Promise<number | undefined> {
     if (!this.circuit.allow()) return undefined;
+    // Within a lease the subgraph gave, no change to its figures can have committed: nothing to ask.
+    const lease = this.lease;
+    if (lease !== undefined && performance.now() < lease.until) return lease.version;
     const budget = Math.min(this.settings.subgraphTimeoutMs, (context.deadline ?? Infinity) - Date.now());
     if (budget <= 0) return undefined;
     // Every request that asks in this turn of the event loop shares one question, sent after
@@ -237,11 +241,23 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   /** Questions for the figure version not yet sent: joined by every request of this turn. */
   private nextVersion: Promise<VersionAnswer> | undefined;
 
+  /**
+   * The latest lease on the subgraph's figure version (FIGURE_LEASE_MS on the subgraph; the
+   * migration 2026_12_05_1100_figure_lease): until `until` (performance.now()), no change to a
+   * figure of the subgraph commits, so `version` is its sum now. Counted from before the question
+   * was sent, so it ends here before it ends in the subgraph's database, which counts from when it
+   * granted it (both clocks count the same milliseconds; a database clock stepped forward by hand
+   * would shorten the database's count, which nothing here can see).
+   */
+  private lease: { version: number; until: number; askedAt: number } | undefined;
+
   private async askVersion(budget: number): Promise<VersionAnswer> {
     const { signal, done } = timeoutSignal(budget);
+    const leases = this.options.figureLeases !== false;
+    const askedAt = performance.now();
     let answer: SharedAnswer;
     try {
-      const url = new URL('/figure-version', this.subgraphUrl).toString();
+      const url = new URL(leases ? '/figure-version?lease=1' : '/figure-version', this.subgraphUrl).toString();
       answer = await readAnswer(url, { method: 'GET', headers: { [GATEWAY_PROOF_HEADER]: gatewayProof() }, signal }, true).finally(done);
     } catch (error) {
       this.circuit.failed();
@@ -254,8 +270,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     }
     if (answer.status !== 200) return { version: undefined };
     this.circuit.succeeded();
-    const version = (JSON.parse(answer.body) as { version?: unknown }).version;
-    return { version: typeof version === 'number' ? version : undefined };
+    const { version, leaseMs } = JSON.parse(answer.body) as { version?: unknown; leaseMs?: unknown };
+    if (typeof version !== 'number') return { version: undefined };
+    // A later question's lease is never replaced by an earlier one's answering late.
+    if (leases && typeof leaseMs === 'number' && leaseMs > 0 && (this.lease === undefined || this.lease.askedAt < askedAt)) {
+      this.lease = { version, until: askedAt + leaseMs, askedAt };
+    }
+    return { version };
   }
 
   private async answer(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<ProcessResult> {

@@ -58,6 +58,21 @@ export function keptResponsesEnabled(env: NodeJS.ProcessEnv = process.env): bool
 }
 
 /**
+ * How long a lease on the figure version sum lasts, in milliseconds (FIGURE_LEASE_MS, 20 by
+ * default, 0 for none; read on each grant). A lease spares the gateway's kept answers one
+ * question a subgraph per request; what it costs is that a change to a figure committed while a
+ * lease runs waits for its end before it commits (at most this long, and only while some
+ * gateway is serving kept answers).
+ */
+export function figureLeaseMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.FIGURE_LEASE_MS;
+  if (value === undefined || value === '') return 20;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 10_000) throw new Error(`FIGURE_LEASE_MS must be a whole number of milliseconds from 0 to 10000, got "${value}"`);
+  return ms;
+}
+
+/**
  * What a viewer may see, without who they are: the key a response is shared under. Without
  * `communes`, the class of an answer that never asked which communes the viewer may see
  * (RequestAuth.communesRead): the same for every viewer of these roles and scopes, whatever
@@ -125,6 +140,14 @@ export class KeptResponses {
    */
   async version(): Promise<number | undefined> {
     return this.enabled() ? this.answers.versionSum() : undefined;
+  }
+
+  /**
+   * The same sum, with a lease on it of FIGURE_LEASE_MS (`leaseMs` 0 when none was granted): the
+   * sum stays current until the lease ends, counted from before the question was sent.
+   */
+  async leasedVersion(): Promise<{ version: number; leaseMs: number } | undefined> {
+    return this.enabled() ? this.answers.leaseVersionSum(figureLeaseMs()) : undefined;
   }
 
   /** The plugin that serves and keeps responses (createSubgraphServer adds it). */

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { sql, type Kysely, type Migration } from 'kysely';
 import * as figureVersionMigration from './migrations/2026_12_04_2000_figure_version.js';
+import * as figureLeaseMigration from './migrations/2026_12_05_1100_figure_lease.js';
 
 /**
  * Kept answers: aggregate figures served again without computing them, exact at every moment.
@@ -34,6 +35,7 @@ import * as figureVersionMigration from './migrations/2026_12_04_2000_figure_ver
 
 export const keptMigrations: Record<string, Migration> = {
   '2026_12_04_2000_figure_version': figureVersionMigration,
+  '2026_12_05_1100_figure_lease': figureLeaseMigration,
 };
 
 /** The scope of an answer about the whole city, or about every commune at once. */
@@ -106,6 +108,21 @@ export class KeptAnswers {
   async versionSum(): Promise<number> {
     const { rows } = await sql<{ sum: string | number | null }>`SELECT sum(version) AS sum FROM figure_version`.execute(this.db);
     return Number(rows[0]?.sum ?? 0);
+  }
+
+  /**
+   * The version sum with a lease of `ms` milliseconds on it (grant_figure_lease, the migration
+   * 2026_12_05_1100_figure_lease): no change to a figure commits before the lease ends, so the sum
+   * stays current until then. `leaseMs` is 0 when no lease was granted (`ms` is 0, or a write is
+   * committing now and holds the lease row): the sum is then only current as read, as
+   * versionSum's. One statement.
+   */
+  async leaseVersionSum(ms: number): Promise<{ version: number; leaseMs: number }> {
+    const { rows } = await sql<{
+      version_sum: string | number;
+      leased: boolean;
+    }>`SELECT version_sum, leased FROM grant_figure_lease(${Math.max(0, Math.round(ms))})`.execute(this.db);
+    return { version: Number(rows[0]?.version_sum ?? 0), leaseMs: rows[0]?.leased ? ms : 0 };
   }
 
   snapshot(): KeptStats {

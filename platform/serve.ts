@@ -77,6 +77,11 @@ export async function serveSubgraph(
     // a number that moves with every committed change, nothing about any record.
     pages.routes['/figure-version'] = async (req, res) => {
       if (requireGateway && !viaGateway(req)) return sendJson(res, 403, { error: 'only the gateway asks for the figure version' });
+      // `?lease=1`: with a lease on the sum (figureLeaseMs), which the gateway counts from before it asked.
+      if (new URL(req.url ?? '/', 'http://subgraph').searchParams.get('lease') === '1') {
+        const leased = await kept.leasedVersion();
+        return sendJson(res, leased === undefined ? 404 : 200, leased ?? { version: null, leaseMs: 0 });
+      }
       const version = await kept.version();
       sendJson(res, version === undefined ? 404 : 200, { version: version ?? null });
     };

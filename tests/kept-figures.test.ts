@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadOperations } from '../platform/operations.js';
 import { serveGateway } from '../gateway/gateway.js';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.js';
@@ -38,6 +38,20 @@ async function read(query: string, variables: Record<string, unknown>, kept: boo
   const r = await stack.query(query, variables, undefined, as);
   expect(r.errors).toBeUndefined();
   return r.data;
+}
+
+/**
+ * Runs `fn` with the subgraphs granting no lease on their figure versions (FIGURE_LEASE_MS=0),
+ * so that the gateway asks each for its sum on every kept answer it serves: the tests that count
+ * those statements. Leases are tested under 'kept answers at the gateway under leases'.
+ */
+async function withoutLeases<T>(fn: () => Promise<T>): Promise<T> {
+  process.env.FIGURE_LEASE_MS = '0';
+  try {
+    return await fn();
+  } finally {
+    delete process.env.FIGURE_LEASE_MS;
+  }
 }
 
 /** Reads with kept answers, then afresh: they must agree. */
@@ -257,10 +271,12 @@ describe('kept answers: credit', () => {
       delete process.env.KEPT_RESPONSES;
     }
     // With them, the gateway serves the whole answer again: one statement, the sum of the versions.
-    await read(CREDIT_SCORECARD, { codes: null }, true);
-    stack.databases.statements.reset();
-    await read(CREDIT_SCORECARD, { codes: null }, true);
-    expect(stack.databases.statements.get('credit')).toBe(1);
+    await withoutLeases(async () => {
+      await read(CREDIT_SCORECARD, { codes: null }, true);
+      stack.databases.statements.reset();
+      await read(CREDIT_SCORECARD, { codes: null }, true);
+      expect(stack.databases.statements.get('credit')).toBe(1);
+    });
   });
 
   it('random writes interleaved with reads: every kept answer equals a fresh computation', async () => {
@@ -300,11 +316,13 @@ describe('kept responses', () => {
   const SUBGRAPHS = ['registry', 'credit', 'housing', 'social_insurance', 'employment', 'livelihoods'];
 
   it('the scorecard read again costs each subgraph one statement, the sum of its versions', async () => {
-    await read(scorecard.document, scorecard.variables, true);
-    stack.databases.statements.reset();
-    await read(scorecard.document, scorecard.variables, true);
-    const counts = Object.fromEntries(SUBGRAPHS.map((name) => [name, stack.databases.statements.get(name)]));
-    expect(counts).toEqual(Object.fromEntries(SUBGRAPHS.map((name) => [name, 1])));
+    await withoutLeases(async () => {
+      await read(scorecard.document, scorecard.variables, true);
+      stack.databases.statements.reset();
+      await read(scorecard.document, scorecard.variables, true);
+      const counts = Object.fromEntries(SUBGRAPHS.map((name) => [name, stack.databases.statements.get(name)]));
+      expect(counts).toEqual(Object.fromEntries(SUBGRAPHS.map((name) => [name, 1])));
+    });
   });
 
   it('a write followed by the scorecard gives the new figure; every visibility class gets its own answer, equal to a fresh one', async () => {
@@ -336,7 +354,7 @@ describe('kept responses', () => {
     const hits = await keptAnswerCount(stack.gatewayUrl, 'hit');
     const operations = await subgraphOperations();
     stack.databases.statements.reset();
-    const again = await stack.query(scorecard.document, scorecard.variables, undefined, null);
+    const again = await withoutLeases(() => stack.query(scorecard.document, scorecard.variables, undefined, null));
     expect(await keptAnswerCount(stack.gatewayUrl, 'hit')).toBe(hits + 1);
     expect(await subgraphOperations()).toBe(operations);
     expect(Object.fromEntries(SUBGRAPHS.map((name) => [name, stack.databases.statements.get(name)]))).toEqual(
@@ -389,6 +407,61 @@ describe('kept answers at the gateway, after a write', () => {
     // One computes; the others wait for it and are served its answer (a loaded machine may
     // let a late one compute again, never all of them).
     expect((await computed()) - computedBefore).toBeLessThanOrEqual(readers / 2);
+  });
+});
+
+describe('kept answers at the gateway under leases', () => {
+  // A subgraph leases its figure version sum to the gateway (FIGURE_LEASE_MS; the migration
+  // 2026_12_05_1100_figure_lease): within the lease the gateway serves kept answers without
+  // asking, and a change to a figure commits only after the lease has ended. The leases are long
+  // here, so that a write that did not wait for them would be read stale.
+  const LEASE_MS = 3000;
+  const scorecard = loadOperations().find((o) => o.name === 'commune-scorecard')!;
+  const published = loadOperations().find((o) => o.name === 'published-figures')!;
+  const SUBGRAPHS = ['registry', 'credit', 'housing', 'social_insurance', 'employment', 'livelihoods'];
+  beforeEach(() => {
+    process.env.FIGURE_LEASE_MS = String(LEASE_MS);
+  });
+  afterEach(() => {
+    delete process.env.FIGURE_LEASE_MS;
+  });
+
+  it('within a lease a kept answer costs the subgraphs nothing; a write through the graph commits after it ends, and the read after gives the new figure', async () => {
+    const [h] = await households();
+    const credit = (data: any) => data.communes.find((c: { code: string }) => c.code === h!.commune).creditFigures;
+    // Before any question for a sum (each lease ends after this, whichever read asked for it).
+    const asked = performance.now();
+    await read(scorecard.document, scorecard.variables, true);
+    // Served kept: the gateway asks each subgraph for its sum with a lease, if the read before did not.
+    const before = credit(await read(scorecard.document, scorecard.variables, true));
+    const hits = await keptAnswerCount(stack.gatewayUrl, 'hit');
+    stack.databases.statements.reset();
+    expect(credit(await read(scorecard.document, scorecard.variables, true))).toEqual(before);
+    expect(await keptAnswerCount(stack.gatewayUrl, 'hit')).toBe(hits + 1);
+    expect(Object.fromEntries(SUBGRAPHS.map((name) => [name, stack.databases.statements.get(name)]))).toEqual(
+      Object.fromEntries(SUBGRAPHS.map((name) => [name, 0])),
+    );
+    const w = await stack.query(DISBURSE, { input: disbursement(h!.id, '2024-07-03', 4_000_000) });
+    expect(w.errors).toBeUndefined();
+    // The write committed (and answered) only after the lease the credit subgraph gave had ended.
+    expect(performance.now() - asked).toBeGreaterThanOrEqual(LEASE_MS);
+    const after = credit(await read(scorecard.document, scorecard.variables, true));
+    expect(Number(after.amountDisbursed)).toBe(Number(before.amountDisbursed) + 4_000_000);
+    expect(await read(scorecard.document, scorecard.variables, true)).toEqual(await read(scorecard.document, scorecard.variables, false));
+  });
+
+  it('a change made in SQL (a repair, psql) waits for the lease too, and is never served stale', async () => {
+    await read(published.document, {}, true);
+    const before = await read(published.document, {}, true);
+    // Served kept within a lease: the livelihoods subgraph is not asked at all.
+    stack.databases.statements.reset();
+    expect(await read(published.document, {}, true)).toEqual(before);
+    expect(stack.databases.statements.get('livelihoods')).toBe(0);
+    // The lease still runs; the change commits only after it ends, so the next read asks again.
+    await sql`UPDATE livelihood_project SET budget = budget + 1000000 WHERE code = 'LIVELIHOOD_DIVERSIFICATION'`.execute(stack.databases.kysely('livelihoods'));
+    const after = await read(published.document, {}, true);
+    expect(Number(after.livelihoodProject.budget)).toBe(Number(before.livelihoodProject.budget) + 1_000_000);
+    expect(after).toEqual(await read(published.document, {}, false));
   });
 });
 

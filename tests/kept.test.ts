@@ -117,4 +117,41 @@ describe('kept answers', () => {
     await request().commune.load('00070|off');
     expect(computed).toHaveLength(3);
   });
+
+  it('a lease on the version sum: a change to a figure commits only after it ends, and moves the sum', async () => {
+    const kept = new KeptAnswers(db, { enabled: () => true });
+    const asked = performance.now();
+    const leased = await kept.leaseVersionSum(400);
+    expect(leased.leaseMs).toBe(400);
+    expect(leased.version).toBe(await kept.versionSum());
+    await touch('00070');
+    // The lease was granted after `asked`, so it ended no sooner than 400 ms after it.
+    expect(performance.now() - asked).toBeGreaterThanOrEqual(400);
+    expect(await kept.versionSum()).toBe(leased.version + 1);
+    // No lease asked: none granted, and the row's end stays where it was (past).
+    expect((await kept.leaseVersionSum(0)).leaseMs).toBe(0);
+    const { rows } = await sql<{ over: boolean }>`SELECT until <= clock_timestamp() AS over FROM figure_lease`.execute(db);
+    expect(rows).toEqual([{ over: true }]);
+  });
+
+  // Two sessions at once: the embedded database has one, so this runs on the server only.
+  it.skipIf(!process.env.DATABASE_URL)('grants no lease, and does not wait, while a change is committing; leases again after it', async () => {
+    const kept = new KeptAnswers(db, { enabled: () => true });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const isHolding = new Promise<void>((resolve) => (holding = resolve));
+    // A writer at its commit holds the lease row (wait_for_figure_leases); here one that stops there.
+    const writer = db.transaction().execute(async (trx) => {
+      await sql`SELECT until FROM figure_lease WHERE id = 1 FOR UPDATE`.execute(trx);
+      holding();
+      await held;
+    });
+    await isHolding;
+    const during = await kept.leaseVersionSum(5000);
+    expect(during.leaseMs).toBe(0);
+    release();
+    await writer;
+    expect((await kept.leaseVersionSum(50)).leaseMs).toBe(50);
+  });
 });
