@@ -218,7 +218,19 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (!this.circuit.allow()) return undefined;
     // Within a lease the subgraph gave, no change to its figures can have committed: nothing to ask.
     const lease = this.lease;
-    if (lease !== undefined && performance.now() < lease.until) return lease.version;
+    const now = performance.now();
+    if (lease !== undefined && now < lease.until) {
+      // In the lease's last quarter, a new one is asked for in the background: while reads keep
+      // coming, none of them waits for a question (and a write committing meanwhile makes the
+      // subgraph grant none, so this lease runs out and the next read asks).
+      if (lease.until - now < lease.ms / 4 && !this.renewing) {
+        this.renewing = true;
+        void this.askVersion(this.settings.subgraphTimeoutMs)
+          .catch(() => undefined)
+          .finally(() => (this.renewing = false));
+      }
+      return lease.version;
+    }
     const budget = Math.min(this.settings.subgraphTimeoutMs, (context.deadline ?? Infinity) - Date.now());
     if (budget <= 0) return undefined;
     // Every request that asks in this turn of the event loop shares one question, sent after
@@ -249,7 +261,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    * granted it (both clocks count the same milliseconds; a database clock stepped forward by hand
    * would shorten the database's count, which nothing here can see).
    */
-  private lease: { version: number; until: number; askedAt: number } | undefined;
+  private lease: { version: number; until: number; askedAt: number; ms: number } | undefined;
+  /** A new lease is being asked for in the background (figureVersion). */
+  private renewing = false;
 
   private async askVersion(budget: number): Promise<VersionAnswer> {
     const { signal, done } = timeoutSignal(budget);
@@ -274,7 +288,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (typeof version !== 'number') return { version: undefined };
     // A later question's lease is never replaced by an earlier one's answering late.
     if (leases && typeof leaseMs === 'number' && leaseMs > 0 && (this.lease === undefined || this.lease.askedAt < askedAt)) {
-      this.lease = { version, until: askedAt + leaseMs, askedAt };
+      this.lease = { version, until: askedAt + leaseMs, askedAt, ms: leaseMs };
     }
     return { version };
   }

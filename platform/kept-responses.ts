@@ -58,7 +58,7 @@ export function keptResponsesEnabled(env: NodeJS.ProcessEnv = process.env): bool
 }
 
 /**
- * How long a lease on the figure version sum lasts, in milliseconds (FIGURE_LEASE_MS, 20 by
+ * How long a lease on the figure version sum lasts, in milliseconds (FIGURE_LEASE_MS, 50 by
  * default, 0 for none; read on each grant). A lease spares the gateway's kept answers one
  * question a subgraph per request; what it costs is that a change to a figure committed while a
  * lease runs waits for its end before it commits (at most this long, and only while some
@@ -66,7 +66,7 @@ export function keptResponsesEnabled(env: NodeJS.ProcessEnv = process.env): bool
  */
 export function figureLeaseMs(env: NodeJS.ProcessEnv = process.env): number {
   const value = env.FIGURE_LEASE_MS;
-  if (value === undefined || value === '') return 20;
+  if (value === undefined || value === '') return 50;
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 0 || ms > 10_000) throw new Error(`FIGURE_LEASE_MS must be a whole number of milliseconds from 0 to 10000, got "${value}"`);
   return ms;
