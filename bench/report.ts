@@ -1,4 +1,5 @@
 import type { BenchResults } from './results.js';
+import { percentile } from './lib/load.js';
 
 const ms = (n: number) => (!Number.isFinite(n) ? '–' : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
 const rps = (n: number) => (!Number.isFinite(n) ? '–' : n < 10 ? n.toFixed(2) : n.toFixed(1));
@@ -126,6 +127,7 @@ export function renderMarkdown(r: BenchResults): string {
           'p50 ours ÷ Hive (distinct)',
           'ours ÷ Hive (shared)',
           'writes (ours/Hive, distinct)',
+          'write p50 (ours/Hive, distinct)',
           'failed reads+writes (ours/Hive, distinct)',
         ],
         r.users.map((u) => [
@@ -147,6 +149,7 @@ export function renderMarkdown(r: BenchResults): string {
           ratio(u.p50OursVsHiveDistinct),
           ratio(u.oursVsHiveShared),
           `${u.oursDistinct.writes}/${u.hiveDistinct.writes}`,
+          `${writeP50(u.oursDistinct)}/${writeP50(u.hiveDistinct)}`,
           `${u.oursDistinct.errors + u.oursDistinct.writeErrors}/${u.hiveDistinct.errors + u.hiveDistinct.writeErrors}`,
         ]),
       ),
@@ -225,4 +228,10 @@ export function renderMarkdown(r: BenchResults): string {
   );
   out.push('');
   return out.join('\n');
+}
+
+/** The median of a load's writes, from sent to answered ('–' with none; older results have none). */
+function writeP50(load: { writeMs?: readonly number[] }): string {
+  const sorted = [...(load.writeMs ?? [])].sort((a, b) => a - b);
+  return sorted.length ? ms(percentile(sorted, 50)) : '–';
 }

@@ -29,6 +29,8 @@ export interface OperationRun {
 /** A load of simulated officials (bench/users.ts) on one gateway, with the writer beside it. */
 export interface UsersLoad extends GatewayRun {
   writes: number;
+  /** The writer's answered writes, each from sent to answered (ms): what a write waits (leases included). */
+  writeMs: number[];
   writeErrors: number;
   firstWriteError?: string;
 }

@@ -9,7 +9,7 @@ import { parseConfig, type BenchConfig } from './config.js';
 import { ensureDataset, withClient, type Dataset } from './data.js';
 import { compareWithFloor, FLOORS, runFloor, type FloorVariables } from './floor.js';
 import { postGraphQL, postRaw } from './lib/http.js';
-import { closedLoop, httpTask, warmAndMeasure, type LoadResult } from './lib/load.js';
+import { closedLoop, httpTask, percentile, warmAndMeasure, type LoadResult } from './lib/load.js';
 import { runMain } from './lib/main.js';
 import { describePlan, PlanCapture, replayPlan, settleAnswers } from './plan.js';
 import { renderMarkdown } from './report.js';
@@ -257,6 +257,7 @@ async function measureUsers(config: BenchConfig, dataset: Dataset, operations: P
       ...mergedFailures(warmup, measured),
       peakMemoryMiB: gateway.memory.peak() / MiB,
       writes: writes.writes,
+      writeMs: writes.writeMs,
       writeErrors: writes.errors,
       ...(writes.firstError ? { firstWriteError: writes.firstError } : {}),
     };
@@ -314,7 +315,17 @@ async function measureUsers(config: BenchConfig, dataset: Dataset, operations: P
         if (r.writeErrors) problems.push(`users ${prepared.op.name} @${clients} ${label}: ${r.writeErrors} failed writes (first: ${r.firstWriteError ?? '?'})`);
         (label.startsWith('ours') ? results.failures : results.notes).push(...problems);
       }
-      const line = (name: string, r: UsersLoad) => `${name} p50 ${r.p50.toFixed(1)} ms ${r.throughput.toFixed(1)} req/s (${r.writes} writes)`;
+      // A write's median shows what leases cost it: ours holds leases on the subgraphs' figure
+      // versions while it serves kept answers (a figure's change waits for them), Hive holds none.
+      const line = (name: string, r: UsersLoad) =>
+        `${name} p50 ${r.p50.toFixed(1)} ms ${r.throughput.toFixed(1)} req/s (${r.writes} writes${
+          r.writeMs.length
+            ? `, p50 ${percentile(
+                [...r.writeMs].sort((a, b) => a - b),
+                50,
+              ).toFixed(1)} ms`
+            : ''
+        })`;
       log(
         `users ${prepared.op.name} @${clients} (${Object.entries(mix)
           .map(([k, v]) => `${v} ${k}`)

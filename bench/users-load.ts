@@ -97,6 +97,8 @@ export function userTask(url: string, workload: UsersWorkload, users: readonly B
 
 export interface WriterStats {
   writes: number;
+  /** Each answered write, from sent to answered, in ms. */
+  writeMs: number[];
   errors: number;
   firstError?: string;
 }
@@ -111,7 +113,7 @@ const REPAYMENT = `mutation BenchRepayment($input: RecordLoanRepaymentInput!) {
  * answer the graph keeps for that commune's credit figures must be renewed.
  */
 export function startWriter(url: string, writer: BenchUser, loanId: string, intervalMs: number): { stop: () => Promise<WriterStats> } {
-  const stats: WriterStats = { writes: 0, errors: 0 };
+  const stats: WriterStats = { writes: 0, writeMs: [], errors: 0 };
   let running = intervalMs > 0;
   const paidOn = new Date().toISOString().slice(0, 10);
   const loop = (async () => {
@@ -124,6 +126,7 @@ export function startWriter(url: string, writer: BenchUser, loanId: string, inte
         if (response.status !== 200 || json.errors?.length)
           throw new Error(`HTTP ${response.status}: ${json.errors?.[0]?.message ?? response.body.slice(0, 200)}`);
         stats.writes++;
+        stats.writeMs.push(performance.now() - started);
       } catch (error) {
         stats.errors++;
         stats.firstError ??= error instanceof Error ? error.message : String(error);
@@ -164,6 +167,7 @@ export function combineLoads(runs: readonly UsersLoad[]): UsersLoad {
     mismatches: sum((r) => r.mismatches),
     peakMemoryMiB: Math.max(...runs.map((r) => r.peakMemoryMiB)),
     writes: sum((r) => r.writes),
+    writeMs: runs.flatMap((r) => r.writeMs),
     writeErrors: sum((r) => r.writeErrors),
     ...(firstError ? { firstError } : {}),
     ...(firstWriteError ? { firstWriteError } : {}),

@@ -135,6 +135,7 @@ describe('bench users', () => {
       mismatches: 0,
       peakMemoryMiB: requests,
       writes: 4,
+      writeMs: [p50, p50 + 1, p50 + 2, p50 + 3],
       writeErrors: 0,
     });
     const one = round(100, 4, 10, 0);
@@ -148,6 +149,8 @@ describe('bench users', () => {
     expect(both.errors).toBe(2);
     expect(both.firstError).toBe('HTTP 502');
     expect(both.writes).toBe(8);
+    // Every write's time kept, so that their median is over all rounds' writes.
+    expect(both.writeMs).toEqual([10, 11, 12, 13, 30, 31, 32, 33]);
     expect(both.peakMemoryMiB).toBe(300);
   });
 });
