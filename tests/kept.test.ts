@@ -154,4 +154,15 @@ describe('kept answers', () => {
     await writer;
     expect((await kept.leaseVersionSum(50)).leaseMs).toBe(50);
   });
+
+  it.skipIf(!process.env.DATABASE_URL)('writers at once under a lease: each commits after it ends, none fails, every change counted', async () => {
+    const kept = new KeptAnswers(db, { enabled: () => true });
+    const asked = performance.now();
+    const leased = await kept.leaseVersionSum(300);
+    expect(leased.leaseMs).toBe(300);
+    // Two communes and one twice: the writers queue on the lease row at commit, not on each other's rows only.
+    await Promise.all(['00070', '00004', '00070', '10369'].map((commune) => touch(commune)));
+    expect(performance.now() - asked).toBeGreaterThanOrEqual(300);
+    expect(await kept.versionSum()).toBe(leased.version + 4);
+  });
 });
