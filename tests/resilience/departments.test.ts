@@ -20,6 +20,12 @@ const CIRCUIT_COOLDOWN_MS = 1000;
 // The serving sessions' lock timeout, short here (default 5 s) so that a lock fails a request
 // well before the gateway's own timeout would.
 process.env.DB_LOCK_TIMEOUT_MS = '400';
+// Kept answers are served under a subgraph's lease on its figure version without asking it
+// (README, Kept answers), so for up to a lease after a department stops its kept figures are
+// still served, exact. Each test here starts once the healthy read's lease is over; the last
+// test below shows the lease itself.
+const LEASE_MS = 50;
+process.env.FIGURE_LEASE_MS = String(LEASE_MS);
 
 let stack: TestStack;
 let proxy: FaultProxy;
@@ -66,6 +72,8 @@ beforeEach(async () => {
   await new Promise((r) => setTimeout(r, CIRCUIT_COOLDOWN_MS + 100));
   const healthy = await ask(SCORECARD, VARS);
   expect(healthy.errors).toBeUndefined();
+  // Any lease that read asked for (or renewed) has run out.
+  await new Promise((r) => setTimeout(r, 2 * LEASE_MS));
 });
 
 describe('a department stopped (hung) while others query', () => {
@@ -144,6 +152,29 @@ describe('a department killed', () => {
     const ready = await fetch(new URL('/ready', gateway.url));
     expect(ready.status).toBe(503);
     expect(((await ready.json()) as { checks: Record<string, string> }).checks.credit).toMatch(/unreachable/);
+  });
+
+  it('serves its figures kept under a lease, exact, until the lease ends; then answers SUBGRAPH_UNAVAILABLE for them', async () => {
+    // A long lease, so that the reads below all fall within it.
+    const LONG_LEASE_MS = 3000;
+    process.env.FIGURE_LEASE_MS = String(LONG_LEASE_MS);
+    try {
+      const kept = await ask(SCORECARD, VARS);
+      const leased = performance.now();
+      expect(kept.errors).toBeUndefined();
+      await proxy.down();
+      // No change to credit's figures can commit before the lease ends: the kept answer is the answer.
+      const within = await ask(SCORECARD, VARS);
+      expect(performance.now() - leased).toBeLessThan(LONG_LEASE_MS);
+      expect(within).toEqual(kept);
+      await new Promise((r) => setTimeout(r, LONG_LEASE_MS + 100));
+      const after = await ask(SCORECARD, VARS);
+      expect(after.data.commune.creditFigures).toBeNull();
+      expect(after.data.commune.housingFigures).toEqual(kept.data.commune.housingFigures);
+      expect(after.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'credit' }) })]);
+    } finally {
+      process.env.FIGURE_LEASE_MS = String(LEASE_MS);
+    }
   });
 
   it('leaves a household page standing, with an error per missing field at its entity path', async () => {
