@@ -8,7 +8,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { DestinationStream } from 'pino';
-import { getOperationAST, GraphQLError, GraphQLScalarType, parse, type GraphQLSchema } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { DateScalar, DateTime, Money } from '../platform/scalars.js';
 import { checkAccess } from '../platform/access/check.js';
 import { RequestAuth } from '../platform/access/request.js';
@@ -221,7 +221,7 @@ function gatewayAccessPlugin(options: {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, document, schema, operationName, request }) {
+        async didResolveOperation({ contextValue, document, schema, operationName, operation, request }) {
           const auth = contextValue.auth;
           auth.operationName = operationName ?? null;
           const refuse = (error: GraphQLError): never => {
@@ -236,6 +236,10 @@ function gatewayAccessPlugin(options: {
             });
             throw error;
           };
+          // The operation Apollo resolved: none when the operation name names none of the
+          // document's, or the document has several and no name says which. Refused here, as bad
+          // input, before any rule below picks the document's only operation on its own.
+          if (!operation) refuse(unknownOperation(document, request.operationName));
           if (auth.viewer.isPublic && options.publicOperations === 'registered' && !isIntrospectionOnly(document) && !trusted.nameOf(document)) {
             refuse(unregisteredOperation());
           }
@@ -244,7 +248,6 @@ function gatewayAccessPlugin(options: {
           const selected = { personal: false };
           const denial = checkAccess(schema, document, rules(), auth.viewer, selected);
           if (denial) refuse(denial);
-          const operation = getOperationAST(document, operationName);
           contextValue.keepable = operation?.operation === 'query' && !selected.personal;
           contextValue.shareFetches = options.shareFetches && contextValue.keepable;
           const model = operation?.operation === 'query' && selected.personal ? options.entities(schema) : undefined;
@@ -264,6 +267,15 @@ function gatewayAccessPlugin(options: {
 }
 
 /** A caller without a token sent a document that is not one of the registered operations. */
+/** A request whose operation name names none of its document's operations, or that names none of several. */
+function unknownOperation(document: DocumentNode, operationName: string | null | undefined): GraphQLError {
+  const names = document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value ?? '(anonymous)'] : []));
+  const message = operationName
+    ? `The document has no operation named "${operationName}" (it has ${names.map((n) => `"${n}"`).join(', ') || 'none'}): send the name of the one to run as operationName.`
+    : `The document has ${names.length} operations (${names.map((n) => `"${n}"`).join(', ')}): say which one to run with operationName.`;
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+}
+
 function unregisteredOperation(): GraphQLError {
   return new GraphQLError(
     'Without a token, only the registered operations may run: the ones in schema/operations/ (listed at /operations; send the text or {"documentId": "<name>"}), or schema introspection. To run your own queries, send a bearer token (npm run token -- --role analyst).',

@@ -114,7 +114,7 @@ export class GatewayKeptAnswers {
         let pending: { keys: KeptKeys; done: () => void } | undefined;
         return {
           responseForOperation: async ({ contextValue, operation, request, source, operationName }) => {
-            if (!contextValue.keepable || operation.operation !== 'query' || source === undefined || !this.enabled()) return null;
+            if (!contextValue.keepable || operation?.operation !== 'query' || source === undefined || !this.enabled()) return null;
             const keys = keptKeys(contextValue.auth.viewer, `${operationName ?? ''}\u0000${source}\u0000${JSON.stringify(request.variables ?? {})}`);
             let found = keptUnder(this.entries, keys);
             let served = found && (await this.holds(found.entry, contextValue));

@@ -118,6 +118,37 @@ describe('request limits', () => {
   });
 });
 
+describe('an operation name that picks no operation', () => {
+  // GraphiQL can send the name of the tab run before with the document of the one run now; the
+  // document's only operation must not be run (nor kept) in the name's place, and the caller
+  // gets a 400 that says what to send, never a 500.
+  const post = async (body: Record<string, unknown>, token: string | null) => {
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions: { code: string } }> } };
+  };
+
+  it('is BAD_USER_INPUT (400) naming the operations, for a name the document lacks and for several operations without one', async () => {
+    for (const token of [stack.adminToken, null]) {
+      const wrong = await post({ query: 'query WhatIf { city { name } }', operationName: 'CityOverview' }, token);
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.data).toBeUndefined();
+      expect(wrong.body.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+      expect(wrong.body.errors?.[0]?.message).toMatch(/no operation named "CityOverview" \(it has "WhatIf"\)/);
+      const several = await post({ query: 'query A { city { name } } query B { city { code } }' }, token);
+      expect(several.status).toBe(400);
+      expect(several.body.errors?.[0]?.message).toMatch(/2 operations \("A", "B"\)/);
+    }
+    // Named, each runs.
+    const named = await post({ query: 'query A { city { name } } query B { city { code } }', operationName: 'B' }, stack.adminToken);
+    expect(named.status).toBe(200);
+    expect(named.body.data).toEqual({ city: { code: expect.any(String) } });
+  });
+});
+
 describe('CSRF and CORS', () => {
   it('blocks a GET without a preflight-forcing header (CSRF prevention)', async () => {
     const response = await fetch(`${stack.gatewayUrl}?query=${encodeURIComponent('{ city { code } }')}`);
