@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
-import { deepFreeze, keepRecent, keptEnabled, maxEntriesFromEnv } from '../platform/kept.js';
+import { deepFreeze, flagFromEnv, keepRecent, keptEnabled, maxEntriesFromEnv } from '../platform/kept.js';
 import { FIGURE_COMMUNES, FIGURE_VERSION, keptKeys, keptResponsesEnabled, keptUnder, type KeptKeys } from '../platform/kept-responses.js';
 import type { Observability } from '../platform/observability.js';
 import type { GatewayContext } from './gateway.js';
@@ -71,9 +71,7 @@ export function noteFigureVersion(context: GatewayContext, subgraph: string, ext
 
 /** KEPT_ANSWERS_LEASES: whether kept answers are served under the subgraphs' leases (true by default). */
 export function figureLeasesFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env.KEPT_ANSWERS_LEASES ?? 'true';
-  if (value !== 'true' && value !== 'false') throw new Error(`KEPT_ANSWERS_LEASES must be "true" or "false", got "${value}"`);
-  return value === 'true';
+  return flagFromEnv('KEPT_ANSWERS_LEASES', env);
 }
 
 export function keptAnswersEnabled(env: NodeJS.ProcessEnv = process.env): boolean {

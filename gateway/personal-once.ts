@@ -11,6 +11,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
+import { flagFromEnv } from '../platform/kept.js';
 
 /**
  * A personal field is read from its subgraph once per request (issue 19).
@@ -49,9 +50,7 @@ export interface EntityModel {
 }
 
 export function personalReadOnceFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env.PERSONAL_READ_ONCE ?? 'true';
-  if (value !== 'true' && value !== 'false') throw new Error(`PERSONAL_READ_ONCE must be "true" or "false", got "${value}"`);
-  return value === 'true';
+  return flagFromEnv('PERSONAL_READ_ONCE', env);
 }
 
 /** Reads the keys (`@join__type(graph:, key:)`) and personal fields (`@personal`) of a supergraph. */

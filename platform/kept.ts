@@ -62,6 +62,13 @@ export function switchFromEnv(name: string, env: NodeJS.ProcessEnv = process.env
   throw new Error(`${name} must be "on" or "off", got "${env[name]}"`);
 }
 
+/** A true/false flag of the environment, true when unset (PERSONAL_READ_ONCE, KEPT_ANSWERS_LEASES). */
+export function flagFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env[name] ?? 'true';
+  if (value !== 'true' && value !== 'false') throw new Error(`${name} must be "true" or "false", got "${value}"`);
+  return value === 'true';
+}
+
 export function keptEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return switchFromEnv('KEPT_FIGURES', env);
 }
