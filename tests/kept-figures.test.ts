@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadOperations } from '../platform/operations.js';
+import { figureLeaseMs } from '../platform/kept-responses.js';
 import { serveGateway } from '../gateway/gateway.js';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.js';
 
@@ -47,6 +48,9 @@ async function read(query: string, variables: Record<string, unknown>, kept: boo
  */
 async function withoutLeases<T>(fn: () => Promise<T>): Promise<T> {
   process.env.FIGURE_LEASE_MS = '0';
+  // A lease granted before (50 ms by default, to an earlier read) would still let the gateway
+  // serve without asking: let it end first. Every grant from here on is for 0 ms.
+  await new Promise((resolve) => setTimeout(resolve, figureLeaseMs({}) + 100));
   try {
     return await fn();
   } finally {
