@@ -59,6 +59,7 @@ const HELP = `npm run bench [-- options]
                           (no-sharing: identical subgraph fetches in flight each sent;
                           no-read-once: entity fetches for personal fields already read sent;
                           no-leases: a kept answer's subgraphs asked for their version each time;
+                          apollo-shaping: the answer shaped by @apollo/gateway's computeResponse;
                           fetch-client: subgraph fetches through Node's fetch, not node:http;
                           tsx: the TypeScript run through tsx instead of the built gateway;
                           no-heap-cap: without --max-old-space-size)

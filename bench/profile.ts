@@ -46,6 +46,8 @@ export const SCORECARD_VARIANTS: Record<string, Record<string, string>> = {
   'no-read-once': { PERSONAL_READ_ONCE: 'false' },
   /** A kept answer's subgraphs asked for their figure version on every serve, not once a lease. */
   'no-leases': { KEPT_ANSWERS_LEASES: 'false' },
+  /** The answer shaped by @apollo/gateway's computeResponse, not gateway/result-shaping.ts. */
+  'apollo-shaping': { GATEWAY_RESULT_SHAPING: 'apollo' },
   /** The other checkout of --baseline, as it is. */
   baseline: {},
 };

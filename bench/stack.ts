@@ -22,6 +22,8 @@ export const OUR_VARIANTS: Record<string, { env?: Record<string, string>; script
   'no-read-once': { env: { PERSONAL_READ_ONCE: 'false' } },
   /** A kept answer's subgraphs asked for their figure version on every serve, not once a lease (gateway/kept-answers.ts). */
   'no-leases': { env: { KEPT_ANSWERS_LEASES: 'false' } },
+  /** The answer shaped by @apollo/gateway's computeResponse, not gateway/result-shaping.ts. */
+  'apollo-shaping': { env: { GATEWAY_RESULT_SHAPING: 'apollo' } },
   /** Subgraph fetches through Node's fetch (undici) instead of node:http (gateway/subgraph-source.ts, post). */
   'fetch-client': { env: { SUBGRAPH_HTTP_CLIENT: 'fetch' } },
   /** The TypeScript run through tsx, as before the gateway was built (its loader's memory included). */

@@ -30,6 +30,7 @@ import { Observability, REQUEST_ID_HEADER, type Readiness } from '../platform/ob
 import type { SignInSettings } from '../platform/pages.js';
 import { gatewayPages, signInFromEnv } from './pages.js';
 import { inRequestSpan } from '../platform/tracing.js';
+import { installResultShaping, resultShapingFromEnv } from './result-shaping.js';
 
 export const SUPERGRAPH_PATH = projectUrl('schema/supergraph.graphql');
 
@@ -120,6 +121,12 @@ export interface GatewayOptions {
    * asks each subgraph on every kept answer served.
    */
   figureLeases?: boolean;
+  /**
+   * How the merged subgraph data becomes the answer: `fast` (the default) is result-shaping.ts,
+   * `apollo` @apollo/gateway's own computeResponse (GATEWAY_RESULT_SHAPING). It replaces a
+   * function of the library's module, so the last gateway created in a process decides.
+   */
+  resultShaping?: 'fast' | 'apollo';
 }
 
 /**
@@ -136,6 +143,7 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
   // The subgraphs as the gateway calls them, by name: kept answers ask them for their figure versions.
   const sources = new Map<string, SubgraphDataSource>();
   const figureLeases = options.figureLeases ?? figureLeasesFromEnv();
+  installResultShaping(options.resultShaping ?? resultShapingFromEnv());
   // @apollo/gateway (2.14) otherwise starts, in its constructor, a metrics exporter to Apollo's
   // cloud and resource detectors that ask the AWS, GCP, Azure and Alibaba metadata addresses:
   // calls to outside hosts, which nothing here may make (tests/no-outside-calls.test.ts).

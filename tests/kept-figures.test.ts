@@ -4,6 +4,7 @@ import { loadOperations } from '../platform/operations.js';
 import { figureLeaseMs } from '../platform/kept-responses.js';
 import { serveGateway } from '../gateway/gateway.js';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.js';
+import { seededRandom } from './support/random.js';
 
 // Kept answers (platform/kept.ts): figures served again without computing them, and
 // exact at every moment. Random writes through the gateway (the real mutations), interleaved
@@ -21,18 +22,6 @@ afterAll(async () => {
   delete process.env.KEPT_FIGURES;
   await stack?.close();
 });
-
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function read(query: string, variables: Record<string, unknown>, kept: boolean, as?: string | null) {
   process.env.KEPT_FIGURES = kept ? 'on' : 'off';
@@ -189,7 +178,7 @@ const WRITERS: Record<string, Writer> = {
 
 describe('kept answers: every department', () => {
   it('random writes of every department interleaved with reads: every kept answer equals a fresh computation', async () => {
-    const rand = random(2026);
+    const rand = seededRandom(2026);
     const all = await households();
     const analyst = await stack.token({ roles: ['analyst'] });
     const written = new Map<string, number>();
@@ -218,7 +207,7 @@ describe('kept answers: every department', () => {
       employmentFigures(year: 2025) { jobFairs jobFairHires } livelihoodFigures(from: "2021-01-01", to: "2025-12-31") { highTechModels { count } }
       socialFigures(from: "2025-01-01", to: "2025-12-31") { electricity { households amount } } }
       city { fundForThePoor(from: "2025-01-01", to: "2025-12-31") { contributions } } }`;
-    const rand = random(7);
+    const rand = seededRandom(7);
     for (let i = 0; i < 3; i++) {
       await read(q, { codes: [h!.commune] }, true);
       const before = await read(q, { codes: [h!.commune] }, true);
@@ -284,7 +273,7 @@ describe('kept answers: credit', () => {
   });
 
   it('random writes interleaved with reads: every kept answer equals a fresh computation', async () => {
-    const rand = random(19);
+    const rand = seededRandom(19);
     const all = await households();
     const loans: string[] = [];
     const analyst = await stack.token({ roles: ['analyst'] });
@@ -537,7 +526,7 @@ describe('kept answers at the gateway: the dashboard operations that read only f
   }
 
   it('random writes of every department interleaved with reads as several roles: every answer given kept equals a fresh one, and some are given kept', async () => {
-    const rand = random(1219);
+    const rand = seededRandom(1219);
     const all = await households();
     const as = await roles(all[0]!.commune);
     const kinds = [...Object.keys(WRITERS), ...Object.keys(MORE_WRITERS)];
@@ -587,7 +576,7 @@ describe('kept answers at the gateway: the dashboard operations that read only f
       labour: data.city.labourStatistics,
       budget: data.livelihoodProject.budget,
     });
-    const rand = random(5);
+    const rand = seededRandom(5);
     // Each of these changes its figure (asserted), so a table that moved no version would give the old one.
     const changes: Record<string, keyof ReturnType<typeof figures>> = {
       loanInSql: 'production',

@@ -4,6 +4,7 @@ import * as coverage from '../../subgraphs/social_insurance/coverage.js';
 import { dateSegments, FIRST_DAY, nextDay } from '../../platform/date-segments.js';
 import { summedDelta, type SummedTable } from '../../platform/rollups.js';
 import { creditRollupSet } from '../../subgraphs/credit/rollups.js';
+import { seededRandom } from '../support/random.js';
 
 // The rollup rules, checked without a database: figures summed from the rollup rows (as the
 // figure queries sum them) must equal the same figures counted record by record from their
@@ -11,16 +12,9 @@ import { creditRollupSet } from '../../subgraphs/credit/rollups.js';
 // repayments dated before the loan, overpayment, write-offs before the disbursement, cards that
 // overlap, touch or leave gaps), for every area and many periods and dates.
 
-/** A small deterministic generator (the tests must fail the same way twice). */
+/** Seeded, so that the tests fail the same way twice. */
 function random(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   return { next, int, pick: <T>(items: readonly T[]) => items[int(0, items.length - 1)]! };
 }
