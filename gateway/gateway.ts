@@ -155,6 +155,8 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
           rejected: (f, reason) => logger?.error({ supergraph: f, reason }, 'supergraph not taken: the previous one stays in use'),
         })
       : supergraphSdl,
+    // The plan says which subgraphs' answers a request must remember for personal-once.ts.
+    experimental_didResolveQueryPlan: ({ queryPlan, requestContext }) => (requestContext.context as GatewayContext).knownEntities?.planned(queryPlan),
     buildService: ({ name, url }) => {
       const source = new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url!, options.observability, resilience, { figureLeases });
       sources.set(name, source);

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import { buildASTSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { entityModel, KnownEntities, personalReadOnceFromEnv } from '../../gateway/personal-once.js';
+import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
+import { QueryPlanner } from '@apollo/query-planner';
+import { entityModel, KnownEntities, personalReadOnceFromEnv, subgraphsAskedAgain } from '../../gateway/personal-once.js';
+import { loadOperations } from '../../platform/operations.js';
 
 // The rules of gateway/personal-once.ts on the committed supergraph, without a stack: what is
 // remembered from an answer, and which entity fetches it answers (and which it must not).
@@ -103,5 +106,50 @@ describe('an entity fetch answered from what the request read', () => {
     known.remember('registry', NAMES, members('40', '41'), { _entities: [{ fullName: 'Lê Văn C' }, null] });
     expect(known.answer('registry', NAMES, members('40'))).toEqual({ data: { _entities: [{ fullName: 'Lê Văn C' }] } });
     expect(known.answer('registry', NAMES, members('41'))).toBeUndefined();
+  });
+});
+
+describe('which subgraphs a request remembers, from its query plan', () => {
+  const supergraph = Supergraph.build(sdl);
+  const planner = new QueryPlanner(supergraph);
+  const planOf = (name: string) => {
+    const operation = loadOperations().find((o) => o.name === name)!;
+    return planner.buildQueryPlan(operationFromDocument(supergraph.apiSchema(), parse(operation.document), { validate: false }));
+  };
+
+  it('the household view asks the registry again for names: the registry’s answers are remembered, and answer that fetch', () => {
+    expect([...subgraphsAskedAgain(model, planOf('household-360'))]).toEqual(['registry']);
+  });
+
+  it('a plan of one fetch, or whose entity fetches ask for no personal field, remembers nothing', () => {
+    expect(subgraphsAskedAgain(model, planOf('commune-households')).size).toBe(0);
+    expect(subgraphsAskedAgain(model, planOf('coverage-gaps')).size).toBe(0);
+    // The same plan object is read once.
+    const plan = planOf('commune-household-records');
+    expect(subgraphsAskedAgain(model, plan)).toBe(subgraphsAskedAgain(model, plan));
+  });
+
+  it('a request told its plan remembers only the subgraphs it asks again', () => {
+    const known = new KnownEntities(model);
+    known.planned(planOf('coverage-gaps'));
+    known.remember(
+      'registry',
+      `query($id:ID!){household(id:$id){id members{id fullName}}}`,
+      { id: '12' },
+      {
+        household: { id: '12', members: [{ id: '30', fullName: 'Nguyễn Văn A' }] },
+      },
+    );
+    expect(known.answer('registry', NAMES, members('30'))).toBeUndefined();
+    const all = new KnownEntities(model);
+    all.remember(
+      'registry',
+      `query($id:ID!){household(id:$id){id members{id fullName}}}`,
+      { id: '12' },
+      {
+        household: { id: '12', members: [{ id: '30', fullName: 'Nguyễn Văn A' }] },
+      },
+    );
+    expect(all.answer('registry', NAMES, members('30'))).toEqual({ data: { _entities: [{ fullName: 'Nguyễn Văn A' }] } });
   });
 });
