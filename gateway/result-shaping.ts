@@ -364,7 +364,7 @@ function original(): typeof shapeResponse {
   return saved;
 }
 
-/** `apollo` keeps @apollo/gateway's computeResponse; anything else (the default) uses shapeResponse. */
+/** GATEWAY_RESULT_SHAPING: `fast` (the default, also when unset) uses shapeResponse, `apollo` keeps @apollo/gateway's computeResponse; anything else is refused. */
 export function resultShapingFromEnv(env: NodeJS.ProcessEnv = process.env): 'fast' | 'apollo' {
   const value = env.GATEWAY_RESULT_SHAPING;
   if (value === undefined || value === '' || value === 'fast') return 'fast';
