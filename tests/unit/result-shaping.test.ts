@@ -13,8 +13,12 @@ import {
   type SelectionSet,
   type Type,
 } from '@apollo/federation-internals';
+import { createRequire } from 'node:module';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { describe, expect, it } from 'vitest';
-import { apolloComputeResponse, shapeResponse } from '../../gateway/result-shaping.js';
+import { apolloComputeResponse, installResultShaping, shapeResponse } from '../../gateway/result-shaping.js';
 import { SUPERGRAPH_PATH } from '../../gateway/gateway.js';
 import { loadOperations } from '../../platform/operations.js';
 import { seededRandom } from '../support/random.js';
@@ -140,5 +144,40 @@ describe('result shaping (gateway/result-shaping.ts) against @apollo/gateway com
     expect(JSON.stringify(ours.data)).toBe('{"city":{"__proto__":"Hà Nội"}}');
     expect(JSON.stringify(ours.data)).toBe(JSON.stringify(library({ operation, input, introspectionHandling: () => null }).data));
     expect(Object.getPrototypeOf(Object.getPrototypeOf((ours.data as { city: object }).city))).toBeNull();
+  });
+});
+
+describe('result shaping in the gateway', () => {
+  // installResultShaping replaces the export that @apollo/gateway's executeQueryPlan calls
+  // through at each request. A version of the library that bound the function at import
+  // instead would silently run its own shaping again (the differential test above would still
+  // pass): this runs a request through a real ApolloGateway and requires that it calls the export.
+  it("a gateway request runs the function installed in @apollo/gateway's resultShaping module", async () => {
+    process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+    const shapingModule = createRequire(import.meta.url)('@apollo/gateway/dist/resultShaping.js') as { computeResponse: typeof shapeResponse };
+    installResultShaping('fast');
+    expect(shapingModule.computeResponse).toBe(shapeResponse);
+    let calls = 0;
+    shapingModule.computeResponse = (...args) => {
+      calls++;
+      return shapeResponse(...args);
+    };
+    // Every subgraph answers the one fetch the plan makes for `{ city { name } }`.
+    const service: GraphQLDataSource = { process: () => Promise.resolve({ data: { city: { name: 'Hà Nội' } } }) };
+    const server = new ApolloServer({
+      gateway: new ApolloGateway({ supergraphSdl: fs.readFileSync(SUPERGRAPH_PATH, 'utf8'), buildService: () => service }),
+      plugins: [ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
+    });
+    await server.start();
+    try {
+      for (let i = 1; i <= 2; i++) {
+        const response = await server.executeOperation({ query: '{ city { name } }' });
+        expect(response.body.kind === 'single' ? response.body.singleResult : undefined).toEqual({ data: { city: { name: 'Hà Nội' } } });
+        expect(calls).toBe(i);
+      }
+    } finally {
+      await server.stop();
+      installResultShaping('fast');
+    }
   });
 });
