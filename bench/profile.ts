@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadOperations } from '../platform/operations.js';
+import { localSecretFile, readOrCreateSecret } from '../platform/secrets.js';
 import { postRaw } from './lib/http.js';
 import { closedLoop, withoutCursors, type LoadResult } from './lib/load.js';
 import { runMain } from './lib/main.js';
@@ -104,7 +105,9 @@ async function main(): Promise<number> {
   if (!url) throw new Error('--database-url (or DATABASE_URL): a database holding the city data set');
   const profDir = values['cpu-prof'];
   if (profDir) fs.mkdirSync(profDir, { recursive: true });
-  const names = ['current', ...values.variants.split(',').filter(Boolean), ...(values.baseline ? ['baseline'] : [])];
+  // A name given twice (`--variants baseline --baseline DIR`) is measured once.
+  const names = [...new Set(['current', ...values.variants.split(',').filter(Boolean), ...(values.baseline ? ['baseline'] : [])])];
+  if (names.includes('baseline') && !values.baseline) throw new Error('the variant baseline needs --baseline DIR');
   if (values.baseline) execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-gateway.ts'], { cwd: values.baseline, stdio: 'inherit' });
   const scorecard = loadOperations().find((o) => o.name === values.operation);
   if (!scorecard) throw new Error(`no operation ${values.operation} in schema/operations`);
@@ -117,11 +120,14 @@ async function main(): Promise<number> {
   const running: Running[] = [];
   try {
     for (const name of names) {
-      const env = SCORECARD_VARIANTS[name];
-      if (!env) throw new Error(`unknown variant ${name} (known: ${Object.keys(SCORECARD_VARIANTS).join(', ')})`);
+      const variantEnv = SCORECARD_VARIANTS[name];
+      if (!variantEnv) throw new Error(`unknown variant ${name} (known: ${Object.keys(SCORECARD_VARIANTS).join(', ')})`);
       // A folder per process: tsx's loader thread writes a profile of its own beside the main thread's.
       const prof = (who: string) => (profDir ? ['--cpu-prof', '--cpu-prof-dir', `${profDir}/${name}-${who}`] : []);
       const root = name === 'baseline' ? { root: values.baseline } : {};
+      // The other checkout keeps its own DATA_DIR, whose local secret would not verify the
+      // tokens minted here: its processes get this one's.
+      const env = name === 'baseline' && !process.env.AUTH_SECRET ? { ...variantEnv, AUTH_SECRET: readOrCreateSecret(localSecretFile()) } : variantEnv;
       const stack = await BenchStack.start(url, Number(values['pool-size']), { env, nodeArgs: prof('subgraphs'), ...root });
       const gateway = await stack.startOurs({ env, nodeArgs: prof('gateway') });
       const hive = values.hive && running.length === 0 ? await stack.startHive() : undefined;
