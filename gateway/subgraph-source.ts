@@ -4,7 +4,7 @@ import https from 'node:https';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Kind, parse, type DocumentNode, type GraphQLFormattedError, type SelectionSetNode } from 'graphql';
 import { positiveIntegerFromEnv } from '../db/config.js';
-import { CALLER_REQUEST_ID_HEADER, GATEWAY_PROOF_HEADER, gatewayProof } from '../platform/gateway-proof.js';
+import { CALLER_REQUEST_ID_HEADER, GATEWAY_PROOF_HEADER, currentGatewayProof } from '../platform/gateway-proof.js';
 import { REQUEST_ID_HEADER, type Observability } from '../platform/observability.js';
 import { injectTraceContext, withClientSpan } from '../platform/tracing.js';
 import type { GatewayContext } from './gateway.js';
@@ -181,7 +181,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (context?.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
     if (context?.callerRequestId) headers.set(CALLER_REQUEST_ID_HEADER, context.callerRequestId);
     // Proves to the subgraph that the request came through here (SUBGRAPH_REQUIRE_GATEWAY).
-    headers.set(GATEWAY_PROOF_HEADER, gatewayProof());
+    headers.set(GATEWAY_PROOF_HEADER, currentGatewayProof());
     // The caller's own token: each subgraph verifies it again and enforces its own rules.
     if (context?.authorization) headers.set('authorization', context.authorization);
     if (context?.idempotencyKey) headers.set(IDEMPOTENCY_KEY_HEADER, context.idempotencyKey);
@@ -272,7 +272,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     let answer: SharedAnswer;
     try {
       const url = new URL(leases ? '/figure-version?lease=1' : '/figure-version', this.subgraphUrl).toString();
-      answer = await readAnswer(url, { method: 'GET', headers: { [GATEWAY_PROOF_HEADER]: gatewayProof() }, signal }, true).finally(done);
+      answer = await readAnswer(url, { method: 'GET', headers: { [GATEWAY_PROOF_HEADER]: currentGatewayProof() }, signal }, true).finally(done);
     } catch (error) {
       this.circuit.failed();
       this.observability?.fetchErrors.inc({ subgraph: this.name });
@@ -330,7 +330,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
           this.observability?.service ?? 'gateway',
           `POST ${this.name}`,
           { 'graphql.subgraph.name': this.name, 'http.request.method': 'POST', 'url.full': this.subgraphUrl },
-          () => super.process(options),
+          () => this.send(options),
           (r) => (r.errors?.length ? r.errors[0]!.message : undefined),
         ),
       );
@@ -361,6 +361,33 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       end?.();
       if (isMutation) writesFinished++;
     }
+  }
+
+  /**
+   * RemoteGraphQLDataSource.process as this class uses it (no automatic persisted queries, no
+   * error hooks): the same headers, body, errors and cache policy, without the two node-fetch
+   * objects the library builds for every fetch, a `Headers` for willSendRequest to fill and a
+   * `Request` that only the error hooks read.
+   */
+  private async send(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<ProcessResult> {
+    const { request } = options;
+    const headers = new PlainHeaders(request.http?.headers);
+    headers.set('content-type', 'application/json');
+    request.http = { method: 'POST', url: this.url, headers };
+    this.willSendRequest(options);
+    const { query, http: _http, ...rest } = request;
+    if (!query) throw new Error('Missing query');
+    const response = await this.fetcher(this.url, { method: 'POST', headers: headers.record(), body: JSON.stringify({ query, ...rest }) });
+    if (!response.ok) throw await this.errorFromResponse(response);
+    const body = await this.parseBody(response);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error(`Expected JSON response body, but received: ${String(body)}`);
+    const result: ProcessResult = { ...body, http: response };
+    // As the library does: a subgraph's Cache-Control (ours send none, so every answer counts
+    // as uncacheable) restricts the whole request's cache policy.
+    const policy = ('incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined) as
+      { restrict?: (hint: ReturnType<typeof cacheHint>) => void } | undefined;
+    if (this.honorSubgraphCacheControlHeader && policy?.restrict) policy.restrict(cacheHint(response.headers.get('cache-control')));
+    return result;
   }
 
   /**
@@ -583,6 +610,70 @@ function answerResponse(url: string, answer: SharedAnswer, status: number, statu
     clone: () => answerResponse(url, answer, status, statusText),
   };
   return response;
+}
+
+type FetcherHeaders = NonNullable<GraphQLDataSourceProcessOptions['request']['http']>['headers'];
+
+/**
+ * The headers of a fetch going out, for willSendRequest to set: what node-fetch's Headers does
+ * for it (names case-insensitive, `append` joins with ", "), on a Map.
+ */
+class PlainHeaders implements FetcherHeaders {
+  private readonly map = new Map<string, string>();
+
+  constructor(from?: Iterable<[string, string]>) {
+    if (from) for (const [name, value] of from) this.append(name, value);
+  }
+  append(name: string, value: string): void {
+    const key = name.toLowerCase();
+    const before = this.map.get(key);
+    this.map.set(key, before === undefined ? value : `${before}, ${value}`);
+  }
+  delete(name: string): void {
+    this.map.delete(name.toLowerCase());
+  }
+  get(name: string): string | null {
+    return this.map.get(name.toLowerCase()) ?? null;
+  }
+  has(name: string): boolean {
+    return this.map.has(name.toLowerCase());
+  }
+  set(name: string, value: string): void {
+    this.map.set(name.toLowerCase(), value);
+  }
+  entries(): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+  keys(): IterableIterator<string> {
+    return this.map.keys();
+  }
+  values(): IterableIterator<string> {
+    return this.map.values();
+  }
+  forEach(fn: (value: string, name: string) => void): void {
+    this.map.forEach(fn);
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+  record(): Record<string, string> {
+    return Object.fromEntries(this.map);
+  }
+}
+
+/** A subgraph answer's Cache-Control as a cache hint, as @apollo/gateway reads it (max-age, private, public). */
+function cacheHint(header: string | null): { maxAge: number; scope?: 'PRIVATE' | 'PUBLIC' } {
+  const directives = new Map<string, string | true>();
+  for (const part of header ? header.trim().split(/\s*,\s*/) : []) {
+    const [name, value] = part.split(/\s*=\s*/, 2);
+    directives.set(name!, value === undefined ? true : value.replace(/^"|"$/g, ''));
+  }
+  const maxAge = directives.get('max-age');
+  return {
+    maxAge: typeof maxAge === 'string' && /^[0-9]+$/.test(maxAge) ? Number(maxAge) : 0,
+    ...(directives.get('private') === true ? { scope: 'PRIVATE' as const } : {}),
+    ...(directives.get('public') === true ? { scope: 'PUBLIC' as const } : {}),
+  };
 }
 
 /** The response names of an operation's top-level fields (inside `_entities`' fragments for an entity fetch). */
