@@ -30,6 +30,7 @@ import { Observability, REQUEST_ID_HEADER, type Readiness } from '../platform/ob
 import type { SignInSettings } from '../platform/pages.js';
 import { gatewayPages, signInFromEnv } from './pages.js';
 import { inRequestSpan } from '../platform/tracing.js';
+import { installOperationCache } from './operation-cache.js';
 import { installResultShaping, resultShapingFromEnv } from './result-shaping.js';
 
 export const SUPERGRAPH_PATH = projectUrl('schema/supergraph.graphql');
@@ -144,6 +145,7 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
   const sources = new Map<string, SubgraphDataSource>();
   const figureLeases = options.figureLeases ?? figureLeasesFromEnv();
   installResultShaping(options.resultShaping ?? resultShapingFromEnv());
+  installOperationCache(true);
   // @apollo/gateway (2.14) otherwise starts, in its constructor, a metrics exporter to Apollo's
   // cloud and resource detectors that ask the AWS, GCP, Azure and Alibaba metadata addresses:
   // calls to outside hosts, which nothing here may make (tests/no-outside-calls.test.ts).
