@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import https from 'node:https';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
@@ -36,12 +35,18 @@ export function resilienceFromEnv(env: NodeJS.ProcessEnv = process.env): Resilie
 }
 
 /**
- * Whether a request's subgraph fetches may be shared with identical fetches of other requests
- * in flight at the same moment, and when the request must be finished. Set per fetch by
- * SubgraphDataSource.process; read by the fetcher through AsyncLocalStorage, because
- * @apollo/gateway hands the fetcher only a URL and a request body.
+ * Whether a fetch may be shared with identical fetches of other requests in flight at the same
+ * moment, the signal that ends it at its timeout or the request's deadline, and whether it is a
+ * read. Made per fetch by SubgraphDataSource.answer and handed down to fetchOnceInFlight as an
+ * argument. It was an AsyncLocalStorage while the library's own process called the fetcher; in
+ * Node 20 that turns on promise hooks for the whole process, and every promise the gateway makes
+ * then pays for them (issue 19).
  */
-const fetchScope = new AsyncLocalStorage<{ share: boolean; signal: AbortSignal; read: boolean }>();
+interface FetchScope {
+  share: boolean;
+  signal: AbortSignal;
+  read: boolean;
+}
 
 /**
  * Writes (mutation fetches, to any subgraph) this gateway has seen end, answered or not. An
@@ -325,14 +330,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const { signal, done } = timeoutSignal(budget);
     const end = this.observability?.fetchDuration.startTimer({ subgraph: this.name });
     try {
-      const response = await fetchScope.run({ share: options.context?.shareFetches === true, signal, read: !isMutation }, () =>
-        withClientSpan(
-          this.observability?.service ?? 'gateway',
-          `POST ${this.name}`,
-          { 'graphql.subgraph.name': this.name, 'http.request.method': 'POST', 'url.full': this.subgraphUrl },
-          () => this.send(options),
-          (r) => (r.errors?.length ? r.errors[0]!.message : undefined),
-        ),
+      const scope: FetchScope = { share: options.context?.shareFetches === true, signal, read: !isMutation };
+      const response = await withClientSpan(
+        this.observability?.service ?? 'gateway',
+        `POST ${this.name}`,
+        { 'graphql.subgraph.name': this.name, 'http.request.method': 'POST', 'url.full': this.subgraphUrl },
+        () => this.send(options, scope),
+        (r) => (r.errors?.length ? r.errors[0]!.message : undefined),
       );
       this.circuit.succeeded();
       if (response.errors?.length) this.observability?.fetchErrors.inc({ subgraph: this.name });
@@ -369,7 +373,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    * objects the library builds for every fetch, a `Headers` for willSendRequest to fill and a
    * `Request` that only the error hooks read.
    */
-  private async send(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<ProcessResult> {
+  private async send(options: GraphQLDataSourceProcessOptions<GatewayContext>, scope: FetchScope): Promise<ProcessResult> {
     const { request } = options;
     const headers = new PlainHeaders(request.http?.headers);
     headers.set('content-type', 'application/json');
@@ -377,7 +381,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.willSendRequest(options);
     const { query, http: _http, ...rest } = request;
     if (!query) throw new Error('Missing query');
-    const response = await this.fetcher(this.url, { method: 'POST', headers: headers.record(), body: JSON.stringify({ query, ...rest }) });
+    const response = await this.fetchOnceInFlight(this.url, { method: 'POST', headers: headers.record(), body: JSON.stringify({ query, ...rest }) }, scope);
     if (!response.ok) throw await this.errorFromResponse(response);
     const body = await this.parseBody(response);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error(`Expected JSON response body, but received: ${String(body)}`);
@@ -417,8 +421,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     return { data: null, errors };
   }
 
-  private async fetchOnceInFlight(url: string, init: FetcherRequestInit): Promise<FetcherResponse> {
-    const scope = fetchScope.getStore();
+  private async fetchOnceInFlight(url: string, init: FetcherRequestInit, scope?: FetchScope): Promise<FetcherResponse> {
     const body = typeof init.body === 'string' ? init.body : undefined;
     const request = { ...(init as RequestInit), ...(scope ? { signal: scope.signal } : {}) };
     const read = scope?.read === true;
