@@ -576,43 +576,75 @@ function asGraphQLAnswer(url: string, answer: SharedAnswer): FetcherResponse {
  * gateway merges into the objects it is given).
  */
 function answerResponse(url: string, answer: SharedAnswer, status: number, statusText: string): FetcherResponse {
-  let used = false;
-  const read = () => {
-    if (used) throw new TypeError('the body of this subgraph answer was already read');
-    used = true;
-    return answer.body;
-  };
-  const header = (name: string): string | null => {
-    const value = answer.headers[name.toLowerCase()];
+  return new AnswerResponse(url, answer, status, statusText) as unknown as FetcherResponse;
+}
+
+// Classes rather than object literals with a getter (`{ get bodyUsed() { ... } }`): V8 gives
+// each such literal a hidden class of its own, made in the old generation, and the getter's
+// closure (with the answer's text) is then reachable from it. The scavenger counts those
+// references as roots, so every answer survived the young generation's collections until a
+// full one, and was copied and promoted on the way (issue 19).
+
+/** The reading side of Headers over an answer's headers: nothing downstream sets a header on a subgraph's answer. */
+class AnswerHeaders {
+  constructor(private readonly headers: SharedAnswer['headers']) {}
+
+  get(name: string): string | null {
+    const value = this.headers[name.toLowerCase()];
     return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-  };
-  const headers = {
-    get: header,
-    has: (name: string) => header(name) !== null,
-    forEach: (fn: (value: string, name: string) => void) => {
-      for (const name of Object.keys(answer.headers)) fn(header(name)!, name);
-    },
-  };
-  const response = {
-    url,
-    redirected: false,
-    status,
-    statusText,
-    ok: status >= 200 && status < 300,
-    // Only the reading side of Headers: nothing downstream sets a header on a subgraph's answer.
-    headers: headers as unknown as FetcherResponse['headers'],
-    get bodyUsed() {
-      return used;
-    },
-    text: async () => read(),
-    json: async () => JSON.parse(read()) as unknown,
-    arrayBuffer: async () => {
-      const bytes = Buffer.from(read(), 'utf8');
-      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    },
-    clone: () => answerResponse(url, answer, status, statusText),
-  };
-  return response;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== null;
+  }
+
+  forEach(fn: (value: string, name: string) => void): void {
+    for (const name of Object.keys(this.headers)) fn(this.get(name)!, name);
+  }
+}
+
+class AnswerResponse {
+  readonly redirected = false;
+  readonly ok: boolean;
+  readonly headers: AnswerHeaders;
+  private used = false;
+
+  constructor(
+    readonly url: string,
+    private readonly answer: SharedAnswer,
+    readonly status: number,
+    readonly statusText: string,
+  ) {
+    this.ok = status >= 200 && status < 300;
+    this.headers = new AnswerHeaders(answer.headers);
+  }
+
+  get bodyUsed(): boolean {
+    return this.used;
+  }
+
+  private read(): string {
+    if (this.used) throw new TypeError('the body of this subgraph answer was already read');
+    this.used = true;
+    return this.answer.body;
+  }
+
+  async text(): Promise<string> {
+    return this.read();
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(this.read()) as unknown;
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = Buffer.from(this.read(), 'utf8');
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  }
+
+  clone(): AnswerResponse {
+    return new AnswerResponse(this.url, this.answer, this.status, this.statusText);
+  }
 }
 
 type FetcherHeaders = NonNullable<GraphQLDataSourceProcessOptions['request']['http']>['headers'];
