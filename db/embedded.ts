@@ -166,12 +166,18 @@ export class EmbeddedPostgres implements EmbeddedEngine {
     const previous = this.tail;
     this.tail = previous.then(() => mine);
     let released = false;
-    return previous.then(() => () => {
+    const handOver = () => () => {
       if (!released) {
         released = true;
         release();
       }
-    });
+    };
+    // PGlite answers in the same thread, so a queue of turns (a migration's statements, a burst
+    // of requests) passes from one to the next without the event loop going round: no timer,
+    // no socket and no signal is served until the queue is empty. Ctrl-C during `npm start`'s
+    // migrations came through seconds later, after the subgraphs were up. When the loop has not
+    // gone round for a while, the next turn waits for it to.
+    return previous.then(() => (loopStarved() ? new Promise<void>((resolve) => setImmediate(resolve)).then(handOver) : handOver()));
   }
 
   private client(release: () => void): PostgresPoolClient {
@@ -189,6 +195,25 @@ export class EmbeddedPostgres implements EmbeddedEngine {
     };
     return { query: query as PostgresPoolClient['query'], release };
   }
+}
+
+/** How long a queue of turns may keep the event loop from going round (milliseconds). */
+const STARVED_MS = 20;
+/** Since when a check that the loop goes round has waited (undefined: none is waiting). */
+let waitingSince: number | undefined;
+
+/**
+ * Whether the event loop has not gone round for STARVED_MS: a `setImmediate` set by an earlier
+ * call has still not run. The first call sets one and answers no.
+ */
+function loopStarved(): boolean {
+  const now = performance.now();
+  if (waitingSince === undefined) {
+    waitingSince = now;
+    setImmediate(() => (waitingSince = undefined));
+    return false;
+  }
+  return now - waitingSince > STARVED_MS;
 }
 
 /**
