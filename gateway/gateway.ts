@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServer as ApolloServerType, ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
@@ -31,6 +31,7 @@ import type { SignInSettings } from '../platform/pages.js';
 import { gatewayPages, signInFromEnv } from './pages.js';
 import { inRequestSpan } from '../platform/tracing.js';
 import { installOperationCache } from './operation-cache.js';
+import { ApolloServer, installGatewayRequestContext } from './request-context.js';
 import { installResultShaping, resultShapingFromEnv } from './result-shaping.js';
 
 export const SUPERGRAPH_PATH = projectUrl('schema/supergraph.graphql');
@@ -135,7 +136,7 @@ export interface GatewayOptions {
  * (no managed federation), and usage reporting, schema reporting and the CDN-loaded landing
  * page are all off.
  */
-export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<GatewayContext> {
+export function createGatewayServer(options: GatewayOptions = {}): ApolloServerType<GatewayContext> {
   const file = options.supergraphFile ?? supergraphFileFromEnv();
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(file, 'utf8');
   const watch = options.supergraphSdl === undefined && (options.watchSupergraph ?? process.env.SUPERGRAPH_WATCH !== 'false');
@@ -146,6 +147,9 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<
   const figureLeases = options.figureLeases ?? figureLeasesFromEnv();
   installResultShaping(options.resultShaping ?? resultShapingFromEnv());
   installOperationCache(true);
+  // Apollo Server's CommonJS build, with the request context it hands the executor made so that
+  // it does not keep each request's data alive (request-context.ts).
+  installGatewayRequestContext();
   // @apollo/gateway (2.14) otherwise starts, in its constructor, a metrics exporter to Apollo's
   // cloud and resource detectors that ask the AWS, GCP, Azure and Alibaba metadata addresses:
   // calls to outside hosts, which nothing here may make (tests/no-outside-calls.test.ts).
