@@ -136,15 +136,26 @@ export class Observability {
             obs.requests.inc({ operation });
             obs.duration.observe({ operation }, seconds);
             for (const e of errors ?? []) obs.errors.inc({ operation, code: errorCodeOf(e) });
-            obs.logger.info(
-              { requestId, ...(callerRequestId ? { callerRequestId } : {}), operation, ms: Math.round(seconds * 1000), errors: errors?.length ?? 0 },
-              'graphql request',
-            );
+            // The line is written once the answer is on its way: willSendResponse runs before the
+            // answer is written, and a synchronous write of a line to a pipe (a log collector, a
+            // terminal) took 0.1-0.9 ms of each request's time here.
+            setImmediate(logRequest, obs.logger, {
+              requestId,
+              ...(callerRequestId ? { callerRequestId } : {}),
+              operation,
+              ms: Math.round(seconds * 1000),
+              errors: errors?.length ?? 0,
+            });
           },
         };
       },
     };
   }
+}
+
+/** The request's log line (Observability.plugin). */
+function logRequest(logger: Logger, fields: Record<string, unknown>): void {
+  logger.info(fields, 'graphql request');
 }
 
 /** What the audit log records of a refused request (a token, a scope, a limit refused). */
