@@ -9,6 +9,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { DestinationStream } from 'pino';
 import { GraphQLError, GraphQLScalarType, Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { stringifyResult } from '../platform/json-answer.js';
 import { DateScalar, DateTime, Money } from '../platform/scalars.js';
 import { checkAccess } from '../platform/access/check.js';
 import { RequestAuth } from '../platform/access/request.js';
@@ -199,6 +200,8 @@ export function createGatewayServer(options: GatewayOptions = {}): ApolloServerT
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
     formatError: formatErrorSafely,
+    // A large answer written in parts, never one string (json-answer.ts).
+    stringifyResult,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

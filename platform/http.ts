@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { JsonBytes } from './json-answer.js';
 import { identifyRequest, REQUEST_ID_HEADER, type Observability, type Readiness } from './observability.js';
 
 /** Extra GET routes a process serves beside /graphql (pages, health). */
@@ -106,7 +107,9 @@ export async function serveGraphQL<TContext extends BaseContext>(apollo: ApolloS
       res.statusCode = result.status ?? 200;
       for (const [key, value] of result.headers) res.setHeader(key, value);
       if (result.body.kind === 'complete') {
-        res.end(result.body.string);
+        // A large answer comes as UTF-8 bytes, never made one string (json-answer.ts).
+        const answer: unknown = result.body.string;
+        res.end(answer instanceof JsonBytes ? answer.bytes : result.body.string);
       } else {
         for await (const chunk of result.body.asyncIterator) res.write(chunk);
         res.end();

@@ -14,6 +14,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { parse, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
 import type { CityDataSource } from '../db/generate/run.js';
+import { stringifyResult } from './json-answer.js';
 import type { RequestAuth } from './access/request.js';
 import { accessRules } from './access/rules.js';
 import { enforceFieldRules } from './access/enforce.js';
@@ -134,6 +135,8 @@ export function createSubgraphServer<TContext extends BaseContext & { auth: Requ
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
     formatError: formatErrorSafely,
+    // A large answer written in parts, never one string (json-answer.ts).
+    stringifyResult,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

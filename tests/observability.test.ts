@@ -65,3 +65,28 @@ describe('health, readiness and metrics', () => {
     expect(lines.every((l) => l.callerRequestId === callerRequestId)).toBe(true);
   });
 });
+
+describe('answers', () => {
+  it('writes a large answer (in parts, json-answer.ts) whole: its Content-Length its bytes, its JSON the same as a small page of it', async () => {
+    const query = `query Large($first: Int!) { households(first: $first) { edges { node { id address commune { code name } members { id fullName birthYear sex relation } loans { id } } } } }`;
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.adminToken}` },
+      body: JSON.stringify({ query, variables: { first: 100 } }),
+    });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(response.status, bytes.toString()).toBe(200);
+    expect(Number(response.headers.get('content-length'))).toBe(bytes.length);
+    const text = bytes.toString('utf8');
+    // Large enough to be written in parts, with Vietnamese names in it.
+    expect(text.length).toBeGreaterThan(32_768);
+    expect(text).toMatch(/[ạ-ỹ]/);
+    expect(text.endsWith('}\n')).toBe(true);
+    const large = JSON.parse(text) as { errors?: unknown; data: { households: { edges: Array<{ node: { id: string } }> } } };
+    expect(large.errors).toBeUndefined();
+    expect(large.data.households.edges).toHaveLength(100);
+    // The first five, asked for alone (a small answer, one string), are the same.
+    const small = await stack.query(query, { first: 5 });
+    expect(large.data.households.edges.slice(0, 5)).toEqual(small.data.households.edges);
+  });
+});
