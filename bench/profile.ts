@@ -34,7 +34,7 @@ import { benchMinter } from './users.js';
 // kept responses included, so the ratio is the gateways').
 //
 // --cpu-prof DIR writes V8 CPU profiles of the gateway and subgraph processes there (open them
-// in Chrome's DevTools, or summarise with bench/profile-summary.ts).
+// in Chrome's DevTools (the Performance panel) or any .cpuprofile viewer).
 
 /** Each variant: the environment of both processes (the subgraphs' and the gateway's). */
 export const SCORECARD_VARIANTS: Record<string, Record<string, string>> = {
