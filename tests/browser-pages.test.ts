@@ -304,6 +304,29 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 180_000 }
     console.log(`page scroll width by viewport: ${widths.join('; ')}`);
   });
 
+  it("gives each row of a horizontal chart room for its label's lines (the long programme names)", async () => {
+    for (const width of [1440, 390]) {
+      const sized = await newContext({ viewport: { width, height: 900 } });
+      const { page } = await openDashboard('/dashboard', undefined, sized);
+      const rows = await page.locator('figure.chart.horizontal .chart-box').evaluateAll((boxes) =>
+        boxes.map((box) => {
+          const style = getComputedStyle(box);
+          const rows = Number(style.getPropertyValue('--rows'));
+          const lines = Number(style.getPropertyValue('--lines'));
+          // Below the bars, 4rem (64 px) for the value axis and the chart's padding.
+          return { rows, lines, perRow: (box.getBoundingClientRect().height - 64) / rows };
+        }),
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      // The credit chart's longest programme name takes four lines.
+      expect(Math.max(...rows.map((r) => r.lines))).toBeGreaterThanOrEqual(4);
+      // Chart.js draws a label's lines at 12 px with a line height of 1.2.
+      for (const r of rows) expect(r.perRow, `${width} px: ${JSON.stringify(r)}`).toBeGreaterThanOrEqual(r.lines * 12 * 1.2);
+      await page.close();
+      await sized.close();
+    }
+  });
+
   it('charts follow the window when it changes: each fills its card, the page never widens', async () => {
     const resized = await newContext({ viewport: { width: 1366, height: 900 } });
     const { page } = await openDashboard('/dashboard', undefined, resized);

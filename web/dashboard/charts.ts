@@ -43,9 +43,11 @@ export function chartCard(
   options: { type?: 'bar' | 'line'; horizontal?: boolean; id?: string } = {},
 ): HTMLElement {
   const canvas = el('canvas', { 'aria-label': title, role: 'img' });
-  // A horizontal chart is as tall as its bars need (--rows: dashboard.css gives each row room
-  // for its label's lines); the others have the same height.
-  const box = el('div', { class: 'chart-box', style: options.horizontal ? `--rows: ${labels.length}` : undefined }, canvas);
+  // A horizontal chart is as tall as its bars need (--rows, and --lines: the most lines a label
+  // takes at the narrowest wrapping below, for which dashboard.css gives each row room); the
+  // others have the same height.
+  const lines = Math.max(1, ...labels.map((label) => wrapLabel(label, 18).length));
+  const box = el('div', { class: 'chart-box', style: options.horizontal ? `--rows: ${labels.length}; --lines: ${lines}` : undefined }, canvas);
   const card = el('figure', { class: `card chart${options.horizontal ? ' horizontal' : ''}`, id: options.id }, el('figcaption', {}, title), box);
   // Category labels are wrapped to the chart's width each time it is laid out (a phone gets
   // narrower lines than a desktop), so they are never cut at the edge.
