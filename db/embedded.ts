@@ -165,19 +165,13 @@ export class EmbeddedPostgres implements EmbeddedEngine {
     const mine = new Promise<void>((resolve) => (release = resolve));
     const previous = this.tail;
     this.tail = previous.then(() => mine);
-    let released = false;
-    const handOver = () => () => {
-      if (!released) {
-        released = true;
-        release();
-      }
-    };
     // PGlite answers in the same thread, so a queue of turns (a migration's statements, a burst
     // of requests) passes from one to the next without the event loop going round: no timer,
     // no socket and no signal is served until the queue is empty. Ctrl-C during `npm start`'s
     // migrations came through seconds later, after the subgraphs were up. When the loop has not
-    // gone round for a while, the next turn waits for it to.
-    return previous.then(() => (loopStarved() ? new Promise<void>((resolve) => setImmediate(resolve)).then(handOver) : handOver()));
+    // gone round for a while, the next turn waits for it to. (`release` resolves a promise, so
+    // a second call does nothing.)
+    return previous.then(() => (loopStarved() ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => release) : release));
   }
 
   private client(release: () => void): PostgresPoolClient {
