@@ -8,6 +8,7 @@ import { PlanCapture, replayPlan, settleAnswers } from './plan.js';
 import { BenchStack, SUPERGRAPH_PATH } from './stack.js';
 
 // npm run bench:overhead -- --database-url postgres://…/db [--operations a,b] [--rounds 6 --seconds 2]
+//   [--fetches: also each fetch's median over the rounds, those on the critical path marked *]
 //
 // The gateway's own cost at one client (issue 19: "median over the critical path ≤ 1.2× for
 // every dashboard operation"), measured so that the machine's drift falls on both sides alike.
@@ -36,6 +37,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '6' },
     seconds: { type: 'string', default: '2' },
     'pool-size': { type: 'string', default: '5' },
+    /** Also print each fetch's median over the rounds, the critical path's marked. */
+    fetches: { type: 'boolean', default: false },
   },
 });
 
@@ -75,6 +78,8 @@ async function main(): Promise<number> {
       const ratios: number[] = [];
       const planP50: number[] = [];
       const planRatios: number[] = [];
+      const fetchP50 = new Map<string, number[]>();
+      let onPath: string[] = [];
       let mismatches = 0;
       for (let round = 0; round < rounds; round++) {
         const runOurs = () => closedLoop({ clients: 1, seconds, task: gateway });
@@ -95,6 +100,8 @@ async function main(): Promise<number> {
         ratios.push(o.p50 / d.criticalPathP50);
         planP50.push(d.plan.p50);
         planRatios.push(o.p50 / d.plan.p50);
+        for (const [id, ms] of Object.entries(d.fetchP50)) fetchP50.set(id, [...(fetchP50.get(id) ?? []), ms]);
+        onPath = d.criticalPath;
       }
       const sorted = [...ratios].sort((a, b) => a - b);
       const row =
@@ -103,6 +110,9 @@ async function main(): Promise<number> {
         `${median(planP50).toFixed(2)} | ${median(planRatios).toFixed(2)}× |${mismatches ? ` ${mismatches} answers differed |` : ''}`;
       console.log(row);
       rows.push(row);
+      if (values.fetches)
+        for (const f of captured.fetches.values())
+          console.log(`  ${onPath.includes(f.id) ? '*' : ' '} ${f.id} ${f.subgraph}: ${median(fetchP50.get(f.id) ?? []).toFixed(2)} ms`);
     }
   } finally {
     await capture.stop().catch(() => {});
