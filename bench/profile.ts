@@ -34,7 +34,8 @@ import { benchMinter } from './users.js';
 // kept responses included, so the ratio is the gateways').
 //
 // --cpu-prof DIR writes V8 CPU profiles of the gateway and subgraph processes there (open them
-// in Chrome's DevTools (the Performance panel) or any .cpuprofile viewer).
+// in Chrome's DevTools (the Performance panel) or any .cpuprofile viewer; bench/profile-summary.ts
+// prints each function's time per request as text).
 
 /** Each variant: the environment of both processes (the subgraphs' and the gateway's). */
 export const SCORECARD_VARIANTS: Record<string, Record<string, string>> = {
