@@ -57,9 +57,9 @@ export interface FetchVersions {
 
 /** Notes one fetch's `extensions.figureVersion` (a number, or absent) for its request. */
 export function noteFigureVersion(context: GatewayContext, subgraph: string, extensions: Record<string, unknown> | undefined): void {
-  const seen = (context.fetchVersions ??= { bySubgraph: new Map(), communes: false, unkeepable: false });
+  const seen = (context.fetchVersions ??= { bySubgraph: new Map<string, number>(), communes: false, unkeepable: false });
   if (extensions?.[FIGURE_COMMUNES] === true) seen.communes = true;
-  const version = extensions?.[FIGURE_VERSION];
+  const version: unknown = extensions?.[FIGURE_VERSION];
   if (typeof version !== 'number') {
     seen.unkeepable = true;
     return;

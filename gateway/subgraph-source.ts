@@ -135,6 +135,11 @@ export class CircuitBreaker {
   }
 }
 
+/** The caller's request context, for a fetch made for a request (a health check's or a schema load's context is not ours). */
+function callerContext(options: GraphQLDataSourceProcessOptions<GatewayContext>): GatewayContext | undefined {
+  return 'incomingRequestContext' in options ? options.context : undefined;
+}
+
 /**
  * A subgraph as the gateway calls it: forwards the request id, the caller's token and
  * idempotency key, times each fetch per subgraph for the metrics and, when tracing is on, makes
@@ -180,8 +185,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.fetcher = (url, init) => this.fetchOnceInFlight(url, init ?? {});
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const headers = request.http?.headers;
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const headers = options.request.http?.headers;
+    const context = callerContext(options);
     if (!headers) return;
     if (context?.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
     if (context?.callerRequestId) headers.set(CALLER_REQUEST_ID_HEADER, context.callerRequestId);
@@ -301,7 +307,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private async answer(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<ProcessResult> {
     const isMutation = /^\s*mutation\b/.test(options.request.query ?? '');
     // Already found down or too slow for this request (figureVersion): not waited for twice.
-    const failed = options.context?.failedSubgraphs?.get(this.name);
+    const context = callerContext(options);
+    const failed = context?.failedSubgraphs?.get(this.name);
     if (failed) return this.failedAnswer(options, failed, false);
     if (!this.circuit.allow()) {
       this.observability?.fetchErrors.inc({ subgraph: this.name });
@@ -314,7 +321,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         false,
       );
     }
-    const deadline = options.context?.deadline ?? Date.now() + this.settings.requestDeadlineMs;
+    const deadline = context?.deadline ?? Date.now() + this.settings.requestDeadlineMs;
     const budget = Math.min(this.settings.subgraphTimeoutMs, deadline - Date.now());
     if (budget <= 0) {
       return this.failedAnswer(
@@ -330,7 +337,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const { signal, done } = timeoutSignal(budget);
     const end = this.observability?.fetchDuration.startTimer({ subgraph: this.name });
     try {
-      const scope: FetchScope = { share: options.context?.shareFetches === true, signal, read: !isMutation };
+      const scope: FetchScope = { share: context?.shareFetches === true, signal, read: !isMutation };
       const response = await withClientSpan(
         this.observability?.service ?? 'gateway',
         `POST ${this.name}`,
@@ -356,7 +363,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
           )
         : new SubgraphFailure('SUBGRAPH_UNAVAILABLE', `The ${this.name} subgraph could not be reached.`);
       this.observability?.logger.warn(
-        { subgraph: this.name, requestId: options.context?.requestId, code: failure.code, cause: (error as Error).message },
+        { subgraph: this.name, requestId: context?.requestId, code: failure.code, cause: (error as Error).message },
         'subgraph fetch failed',
       );
       return this.failedAnswer(options, failure, isMutation);
@@ -404,7 +411,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       ? `${failure.message} The write may or may not have been applied: send it again with the same idempotency key (Idempotency-Key header or idempotencyKey argument) to get its answer without writing twice.`
       : failure.message;
     const extensions = { code: failure.code, serviceName: this.name, ...(mayHaveWritten ? { mayHaveWritten: true } : {}) };
-    const representations = options.request.variables?.representations;
+    const representations: unknown = options.request.variables?.representations;
     const fields = topLevelFields(options.request.query, Array.isArray(representations));
     const errors: GraphQLFormattedError[] = [];
     if (Array.isArray(representations)) {

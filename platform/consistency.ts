@@ -228,7 +228,7 @@ function mergeRefs(refs: readonly Record<string, unknown>[]): Record<string, unk
   const merged: Record<string, unknown> = {};
   for (const ref of refs) {
     for (const [key, value] of Object.entries(ref)) {
-      if (Array.isArray(value)) merged[key] = [...((merged[key] as unknown[] | undefined) ?? []), ...value];
+      if (Array.isArray(value)) merged[key] = [...((merged[key] as unknown[] | undefined) ?? []), ...(value as unknown[])];
       else if (!(key in merged)) merged[key] = value;
     }
   }

@@ -84,7 +84,7 @@ export function guardTextInputs(schema: GraphQLSchema): void {
       const resolve = field.resolve;
       if (!resolve) continue;
       field.resolve = (source, args, context, info) => {
-        checkTextArguments(field.args, args);
+        checkTextArguments(field.args, args as Record<string, unknown>);
         return resolve(source, args, context, info);
       };
     }

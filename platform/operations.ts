@@ -22,6 +22,6 @@ export function loadOperations(): DashboardOperation[] {
     .map((file) => {
       const document = fs.readFileSync(new URL(file, OPERATIONS_DIR), 'utf8');
       const match = /Variables:\s*(\{.*\})\s*$/m.exec(document);
-      return { name: file.replace(/\.graphql$/, ''), document, variables: match ? JSON.parse(match[1]!) : {} };
+      return { name: file.replace(/\.graphql$/, ''), document, variables: match ? (JSON.parse(match[1]!) as Record<string, unknown>) : {} };
     });
 }

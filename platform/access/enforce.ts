@@ -156,7 +156,9 @@ export function enforceFieldRules(schema: GraphQLSchema, rules: AccessRules): vo
         wrapped = (source, args, context, info) => {
           const auth = context.auth;
           if (!auth?.exact)
-            checkPublicPeriod(args, auth?.disclosure ?? { threshold: Infinity, noiseRatio: 0, moneyUnit: 1, publicSpans: [] }, { yearsAreOneTotal });
+            checkPublicPeriod(args as Record<string, unknown>, auth?.disclosure ?? { threshold: Infinity, noiseRatio: 0, moneyUnit: 1, publicSpans: [] }, {
+              yearsAreOneTotal,
+            });
           return inner(source, args, context, info);
         };
       }

@@ -43,7 +43,7 @@ export function createLoaders(db: Kysely<HousingDatabase>, kept: KeptRequest) {
             const bySource = new Map<string, Map<HousingFundingSource, number>>();
             for (const row of funding) {
               let m = bySource.get(row.commune_code);
-              if (!m) bySource.set(row.commune_code, (m = new Map()));
+              if (!m) bySource.set(row.commune_code, (m = new Map<HousingFundingSource, number>()));
               m.set(row.source, row.amount);
             }
             return { counts: new Map(counts.map((r) => [r.commune_code, r])), funding: bySource };
