@@ -202,18 +202,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<ProcessResult> {
     // Only a fetch for a caller's request has a place in it (not a health check or schema load).
-    const inRequest = 'incomingRequestContext' in options;
+    const context = callerContext(options);
     // Personal fields this request already read from this subgraph are not asked again (personal-once.ts).
-    const known = inRequest ? options.context.knownEntities : undefined;
+    const known = context?.knownEntities;
     const { query, variables } = options.request;
     const local = known?.answer(this.name, query, variables);
     if (local) {
       this.observability?.fetchesAnsweredInRequest.inc({ subgraph: this.name });
-      if (inRequest) noteFigureVersion(options.context, this.name, undefined);
+      if (context) noteFigureVersion(context, this.name, undefined);
       return local;
     }
     const result = await this.answer(options);
-    if (inRequest) noteFigureVersion(options.context, this.name, result.extensions);
+    if (context) noteFigureVersion(context, this.name, result.extensions);
     if (known && result.data && !result.errors?.length) known.remember(this.name, query, variables, result.data);
     return result;
   }
