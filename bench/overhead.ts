@@ -4,11 +4,17 @@ import { benchHeaders } from './auth.js';
 import { closedLoop, httpTask, percentile } from './lib/load.js';
 import { postRaw } from './lib/http.js';
 import { runMain } from './lib/main.js';
-import { PlanCapture, replayPlan, settleAnswers } from './plan.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cpuSeconds, freePort, spawnChild, type Child } from './lib/children.js';
+import { PlanCapture, replayPlan, settleAnswers, type CapturedPlan, type PlanNode } from './plan.js';
+import type { HopNode } from './processes/hop.js';
 import { BenchStack, SUPERGRAPH_PATH } from './stack.js';
 
 // npm run bench:overhead -- --database-url postgres://…/db [--operations a,b] [--rounds 6 --seconds 2]
 //   [--fetches: also each fetch's median over the rounds, those on the critical path marked *]
+//   [--hop: also a gateway that does nothing of its own (bench/processes/hop.ts) in the rounds]
 //
 // The gateway's own cost at one client (issue 19: "median over the critical path ≤ 1.2× for
 // every dashboard operation"), measured so that the machine's drift falls on both sides alike.
@@ -29,6 +35,12 @@ import { BenchStack, SUPERGRAPH_PATH } from './stack.js';
 // than the median of the slowest branch in each run: no gateway could reach it, and the second
 // ratio shows by how much. On both sides the client's comparison of each answer with the
 // expected one is done after the request's time is taken (bench/lib/load.ts, Check).
+//
+// With --hop, a third contender takes its turn in each round: bench/processes/hop.ts, a process
+// in our gateway's place that sends the same recorded plan and answers with our gateway's bytes,
+// doing none of a gateway's own work. Its ratio to the critical path is what the extra process
+// alone costs on this machine (HTTP in, the fetches sent from a second process, the answer
+// out); ours ÷ hop is what our gateway's own work adds to that.
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +51,8 @@ const { values } = parseArgs({
     'pool-size': { type: 'string', default: '5' },
     /** Also print each fetch's median over the rounds, the critical path's marked. */
     fetches: { type: 'boolean', default: false },
+    /** Also a do-nothing gateway (bench/processes/hop.ts) in each round: the extra process's own cost. */
+    hop: { type: 'boolean', default: false },
   },
 });
 
@@ -60,6 +74,8 @@ async function main(): Promise<number> {
   const stack = await BenchStack.start(values['database-url'], Number(values['pool-size']));
   const capture = new PlanCapture(SUPERGRAPH_PATH, stack.subgraphUrls);
   const rows: string[] = [];
+  const cpuRows: string[] = [];
+  let hopChild: Child | undefined;
   try {
     await capture.start();
     const ours = await stack.startOurs();
@@ -70,9 +86,13 @@ async function main(): Promise<number> {
       const captured = await capture.capture(op.name, op.document, op.variables);
       await settleAnswers(captured);
       const gateway = httpTask({ url: ours.url, body, headers: benchHeaders(), expectBody: first.body });
-      // Warm-up of both sides: plans, pools, kept answers, PostgreSQL's caches.
+      const hop = values.hop ? await startHop(captured, first.body) : undefined;
+      hopChild = hop?.child;
+      const hopTask = hop ? httpTask({ url: hop.url, body, headers: benchHeaders(), expectBody: first.body }) : undefined;
+      // Warm-up of every side: plans, pools, kept answers, PostgreSQL's caches.
       await closedLoop({ clients: 1, seconds: 1, task: gateway });
       await replayPlan(captured, 1, 1);
+      if (hopTask) await closedLoop({ clients: 1, seconds: 1, task: hopTask });
       const ourP50: number[] = [];
       const directP50: number[] = [];
       const ratios: number[] = [];
@@ -81,20 +101,42 @@ async function main(): Promise<number> {
       const fetchP50 = new Map<string, number[]>();
       let onPath: string[] = [];
       let mismatches = 0;
+      const hopP50: number[] = [];
+      const cpu = { ours: 0, hop: 0 };
+      let requests = { ours: 0, hop: 0 };
+      const hopRatios: number[] = [];
+      const oursOverHop: number[] = [];
       for (let round = 0; round < rounds; round++) {
-        const runOurs = () => closedLoop({ clients: 1, seconds, task: gateway });
-        const runDirect = () => replayPlan(captured, 1, seconds);
-        let o: Awaited<ReturnType<typeof runOurs>>;
-        let d: Awaited<ReturnType<typeof runDirect>>;
-        if (round % 2 === 0) {
-          o = await runOurs();
-          d = await runDirect();
-        } else {
-          d = await runDirect();
-          o = await runOurs();
+        let o: Awaited<ReturnType<typeof closedLoop>> | undefined;
+        let d: Awaited<ReturnType<typeof replayPlan>> | undefined;
+        let h: Awaited<ReturnType<typeof closedLoop>> | undefined;
+        const turns: Array<() => Promise<void>> = [
+          async () => void (o = await closedLoop({ clients: 1, seconds, task: gateway })),
+          async () => void (d = await replayPlan(captured, 1, seconds)),
+          ...(hop && hopTask ? [async () => void (h = await closedLoop({ clients: 1, seconds, task: hopTask }))] : []),
+        ];
+        if (hop) {
+          // Each gateway process's CPU over its own turn (read for both around every turn: only
+          // the one whose turn it is serves requests).
+          const measured = turns.map((turn, i) => async () => {
+            const pid = i === 0 ? ours.child.pid : i === 2 ? hop.child.pid : undefined;
+            const before = pid === undefined ? 0 : cpuSeconds(pid);
+            await turn();
+            if (pid !== undefined) cpu[i === 0 ? 'ours' : 'hop'] += cpuSeconds(pid) - before;
+          });
+          turns.splice(0, turns.length, ...measured);
         }
-        if (o.errors || d.plan.errors) throw new Error(`${op.name}: ${o.firstError ?? d.plan.firstError}`);
-        mismatches += o.mismatches + d.plan.mismatches;
+        // Every other round in the opposite order, so that the machine's drift falls on all alike.
+        for (const turn of round % 2 === 0 ? turns : [...turns].reverse()) await turn();
+        if (!o || !d) throw new Error('a round did not run');
+        if (o.errors || d.plan.errors || h?.errors) throw new Error(`${op.name}: ${o.firstError ?? d.plan.firstError ?? h?.firstError}`);
+        mismatches += o.mismatches + d.plan.mismatches + (h?.mismatches ?? 0);
+        if (h) {
+          requests = { ours: requests.ours + o.requests, hop: requests.hop + h.requests };
+          hopP50.push(h.p50);
+          hopRatios.push(h.p50 / d.criticalPathP50);
+          oursOverHop.push(o.p50 / h.p50);
+        }
         ourP50.push(o.p50);
         directP50.push(d.criticalPathP50);
         ratios.push(o.p50 / d.criticalPathP50);
@@ -107,24 +149,77 @@ async function main(): Promise<number> {
       const row =
         `| ${op.name} | ${median(ourP50).toFixed(2)} | ${median(directP50).toFixed(2)} | **${median(ratios).toFixed(2)}×** | ` +
         `${sorted[0]!.toFixed(2)}-${sorted.at(-1)!.toFixed(2)}× | ${ratios.filter((r) => r <= 1.2).length}/${rounds} | ` +
-        `${median(planP50).toFixed(2)} | ${median(planRatios).toFixed(2)}× |${mismatches ? ` ${mismatches} answers differed |` : ''}`;
+        `${median(planP50).toFixed(2)} | ${median(planRatios).toFixed(2)}× |` +
+        (hop ? ` ${median(hopP50).toFixed(2)} | ${median(hopRatios).toFixed(2)}× | ${median(oursOverHop).toFixed(2)}× |` : '') +
+        `${mismatches ? ` ${mismatches} answers differed |` : ''}`;
       console.log(row);
       rows.push(row);
+      if (hop)
+        cpuRows.push(
+          `| ${op.name} | ${((cpu.ours * 1000) / requests.ours).toFixed(2)} | ${((cpu.hop * 1000) / requests.hop).toFixed(2)} | ` +
+            `${((cpu.ours * 1000) / requests.ours - (cpu.hop * 1000) / requests.hop).toFixed(2)} |`,
+        );
       if (values.fetches)
         for (const f of captured.fetches.values())
           console.log(`  ${onPath.includes(f.id) ? '*' : ' '} ${f.id} ${f.subgraph}: ${median(fetchP50.get(f.id) ?? []).toFixed(2)} ms`);
+      await hop?.child.stop();
+      hopChild = undefined;
     }
   } finally {
+    await hopChild?.stop().catch(() => {});
     await capture.stop().catch(() => {});
     await stack.stop();
   }
   console.log(
     `\nOur gateway against its query plan's fetches sent directly, one client, ${rounds} alternating rounds of ${seconds} s each:\n\n` +
-      '| operation | ours p50 (median of rounds, ms) | critical path (median of rounds, ms) | **ours ÷ critical path** (median of rounds) | range | rounds ≤ 1.2× | replayed plan p50 (ms) | ours ÷ replayed plan |\n' +
-      '|---|---|---|---|---|---|---|---|\n' +
+      '| operation | ours p50 (median of rounds, ms) | critical path (median of rounds, ms) | **ours ÷ critical path** (median of rounds) | range | rounds ≤ 1.2× | replayed plan p50 (ms) | ours ÷ replayed plan |' +
+      (values.hop ? ' do-nothing gateway p50 (ms) | do-nothing ÷ critical path | ours ÷ do-nothing |' : '') +
+      '\n|---|---|---|---|---|---|---|---|' +
+      (values.hop ? '---|---|---|' : '') +
+      '\n' +
       rows.join('\n'),
   );
+  if (cpuRows.length)
+    console.log(
+      '\nCPU per request of each gateway process over its turns (user and system, from /proc, in hundredths of a second):\n\n' +
+        "| operation | ours (ms) | do-nothing gateway (ms) | our gateway's own work (ms) |\n|---|---|---|---|\n" +
+        cpuRows.join('\n'),
+    );
   return 0;
+}
+
+/**
+ * bench/processes/hop.ts with this operation's recorded plan: a fetch whose entity list came out
+ * empty sent nothing when the plan was captured, and sends nothing here either.
+ */
+async function startHop(captured: CapturedPlan, answer: string): Promise<{ url: string; child: Child }> {
+  const toHop = (node: PlanNode | undefined): HopNode => {
+    if (!node) return { kind: 'Empty' };
+    switch (node.kind) {
+      case 'Sequence':
+      case 'Parallel':
+        return { kind: node.kind, nodes: node.nodes.map(toHop) };
+      case 'Flatten':
+        return toHop(node.node);
+      case 'Fetch': {
+        const fetch = captured.fetches.get(node);
+        return fetch ? { kind: 'Fetch', url: fetch.url, body: fetch.body } : { kind: 'Empty' };
+      }
+      case 'Condition':
+        return { kind: 'Sequence', nodes: [toHop(node.ifClause), toHop(node.elseClause)] };
+      case 'Defer':
+        return { kind: 'Sequence', nodes: [toHop(node.primary.node), ...node.deferred.map((d) => toHop(d.node))] };
+    }
+  };
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-hop-')), 'plan.json');
+  fs.writeFileSync(file, JSON.stringify({ plan: toHop(captured.plan), answer }));
+  const { child, ready } = await spawnChild({
+    name: 'hop',
+    script: 'bench/processes/hop.ts',
+    env: { PORT: String(await freePort()), BENCH_HOP_PLAN: file },
+    readyLine: /hop ready at (\S+)/,
+  });
+  return { url: ready.line![1]!, child };
 }
 
 await runMain(main);

@@ -11,7 +11,9 @@ import { runMain } from './lib/main.js';
 // A function is its name, file and line; a builtin (JSON.parse, a socket write) is counted as
 // the self time of the JavaScript that called it when V8 does not show it on its own. Inclusive
 // time counts a function once per sample however deep it recurs; for an async function it is
-// only the part of each continuation's stack it is on.
+// only the part of each continuation's stack it is on. Last, self time by where the code comes
+// from: each npm package, Node's own JavaScript, V8's builtins and collector, and our code (the
+// project's files and the built gateway bundle, which leaves the packages outside it).
 
 interface ProfileNode {
   id: number;
@@ -32,6 +34,18 @@ interface Summary {
   totalMs: number;
   self: Array<[string, number]>;
   inclusive: Array<[string, number]>;
+  /** Self time per request by package (node_modules), `node` internals, `ours`, or V8's own entries. */
+  byPackage: Array<[string, number]>;
+}
+
+/** Where a function's code comes from: an npm package's name, `node`, `ours`, or V8's entry as it is ((idle), (garbage collector), a builtin). */
+function origin(url: string, functionName: string): string {
+  if (!url) return functionName.startsWith('(') ? functionName : '(V8 builtins: JSON, socket writes, ...)';
+  if (url.startsWith('node:')) return 'node';
+  const at = url.lastIndexOf('/node_modules/');
+  if (at < 0) return 'ours';
+  const [scope, name] = url.slice(at + '/node_modules/'.length).split('/');
+  return scope!.startsWith('@') ? `${scope}/${name}` : scope!;
 }
 
 const label = (node: ProfileNode) =>
@@ -52,12 +66,15 @@ function summarize(profile: Profile, requests: number, lastSeconds?: number): Su
     perNode.set(profile.samples[i]!, (perNode.get(profile.samples[i]!) ?? 0) + delta);
   }
   const self = new Map<string, number>();
+  const byPackage = new Map<string, number>();
   const inclusive = new Map<string, number>();
   let total = 0;
   for (const [id, us] of perNode) {
     total += us;
     const node = byId.get(id)!;
     self.set(label(node), (self.get(label(node)) ?? 0) + us);
+    const where = origin(node.callFrame.url, node.callFrame.functionName);
+    byPackage.set(where, (byPackage.get(where) ?? 0) + us);
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const name = label(byId.get(at)!);
@@ -67,7 +84,7 @@ function summarize(profile: Profile, requests: number, lastSeconds?: number): Su
     }
   }
   const perRequest = (m: Map<string, number>) => [...m].map(([k, us]): [string, number] => [k, us / 1000 / requests]).sort((a, b) => b[1] - a[1]);
-  return { totalMs: total / 1000 / requests, self: perRequest(self), inclusive: perRequest(inclusive) };
+  return { totalMs: total / 1000 / requests, self: perRequest(self), inclusive: perRequest(inclusive), byPackage: perRequest(byPackage) };
 }
 
 async function main(): Promise<number> {
@@ -88,7 +105,19 @@ async function main(): Promise<number> {
   const summary = summarize(JSON.parse(fs.readFileSync(file, 'utf8')) as Profile, requests, last);
   const rows = (list: Array<[string, number]>) => list.slice(0, top).map(([name, ms]) => `${ms.toFixed(3).padStart(9)} ms  ${name}`);
   console.log(`${summary.totalMs.toFixed(2)} ms sampled per request (idle included), over ${requests} request(s)`);
-  console.log(['', 'self time per request:', ...rows(summary.self), '', 'inclusive time per request:', ...rows(summary.inclusive)].join('\n'));
+  console.log(
+    [
+      '',
+      'self time per request:',
+      ...rows(summary.self),
+      '',
+      'inclusive time per request:',
+      ...rows(summary.inclusive),
+      '',
+      'self time per request by where the code comes from:',
+      ...rows(summary.byPackage),
+    ].join('\n'),
+  );
   return 0;
 }
 

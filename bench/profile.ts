@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadOperations } from '../platform/operations.js';
 import { localSecretFile, readOrCreateSecret } from '../platform/secrets.js';
+import { cpuSeconds } from './lib/children.js';
 import { postRaw } from './lib/http.js';
 import { closedLoop, withoutCursors, type LoadResult } from './lib/load.js';
 import { runMain } from './lib/main.js';
@@ -74,13 +75,6 @@ const { values } = parseArgs({
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const CLIENTS = Number(values.clients);
-
-/** User plus system CPU seconds a process has used, from /proc (Linux). */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the command's name.
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 interface Running {
   name: string;

@@ -125,6 +125,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** User plus system CPU seconds a process has used, from /proc (Linux; counted in hundredths). */
+export function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the command's name.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Resident memory of a process in bytes, from /proc (Linux); undefined where unreadable. */
 export function residentBytes(pid: number): number | undefined {
   try {
