@@ -15,6 +15,7 @@ import type { HopNode } from './processes/hop.js';
 const events: string[] = [];
 const servers: http.Server[] = [];
 let hop: Child | undefined;
+const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'hop-test-'));
 
 /** A subgraph stand-in that notes when each request arrives and when it answers, after `delayMs`. */
 async function subgraph(name: string, delayMs: number): Promise<string> {
@@ -38,6 +39,7 @@ async function subgraph(name: string, delayMs: number): Promise<string> {
 afterAll(async () => {
   await hop?.stop();
   for (const server of servers) server.close();
+  fs.rmSync(folder, { recursive: true, force: true });
 });
 
 describe('the do-nothing gateway (bench/processes/hop.ts)', () => {
@@ -51,7 +53,7 @@ describe('the do-nothing gateway (bench/processes/hop.ts)', () => {
       ],
     };
     const answer = '{"data":{"household":{"name":"Nguyễn Văn An"}}}\n';
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hop-test-')), 'plan.json');
+    const file = path.join(folder, 'plan.json');
     fs.writeFileSync(file, JSON.stringify({ plan, answer }));
     const started = await spawnChild({
       name: 'hop',

@@ -1,12 +1,12 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadOperations } from '../platform/operations.js';
 import { benchHeaders } from './auth.js';
 import { closedLoop, httpTask, percentile } from './lib/load.js';
 import { postRaw } from './lib/http.js';
 import { runMain } from './lib/main.js';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { cpuSeconds, freePort, spawnChild, type Child } from './lib/children.js';
 import { PlanCapture, replayPlan, settleAnswers, type CapturedPlan, type PlanNode } from './plan.js';
 import type { HopNode } from './processes/hop.js';
@@ -211,15 +211,21 @@ async function startHop(captured: CapturedPlan, answer: string): Promise<{ url: 
         return { kind: 'Sequence', nodes: [toHop(node.primary.node), ...node.deferred.map((d) => toHop(d.node))] };
     }
   };
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-hop-')), 'plan.json');
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-hop-'));
+  const file = path.join(folder, 'plan.json');
   fs.writeFileSync(file, JSON.stringify({ plan: toHop(captured.plan), answer }));
-  const { child, ready } = await spawnChild({
-    name: 'hop',
-    script: 'bench/processes/hop.ts',
-    env: { PORT: String(await freePort()), BENCH_HOP_PLAN: file },
-    readyLine: /hop ready at (\S+)/,
-  });
-  return { url: ready.line![1]!, child };
+  try {
+    const { child, ready } = await spawnChild({
+      name: 'hop',
+      script: 'bench/processes/hop.ts',
+      env: { PORT: String(await freePort()), BENCH_HOP_PLAN: file },
+      readyLine: /hop ready at (\S+)/,
+    });
+    return { url: ready.line![1]!, child };
+  } finally {
+    // It has read the plan once it says it is ready (or it never will be).
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 await runMain(main);
