@@ -1,16 +1,18 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import { postRaw } from '../lib/http.js';
 
 // A gateway that does no work of its own, for `npm run bench:overhead -- --hop`: the floor under
 // "ours ÷ critical path" that no gateway in this topology can go below. It stands where our
 // gateway stands (its own process, HTTP in from the client), sends one operation's recorded
 // query plan to the subgraphs (the same requests our gateway's plan sends, a Sequence one after
-// another, a Parallel at once, through a keep-alive node:http agent as ours does), reads each
-// answer whole as text without parsing it, and answers with the bytes our gateway answered. What
-// it leaves out is all a real gateway's own work: parsing and validating the operation, access
-// and limits, the plan, each answer's parsing and merging, the entity representations, the
-// result's shaping and its JSON. What it keeps is what the extra process costs: the client's
-// request read, six fetches sent and read from a second process, the answer written.
+// another, a Parallel at once, through the benchmark's keep-alive node:http client in
+// bench/lib/http.ts, as the replay does), reads each answer whole as text without parsing it,
+// and answers with the bytes our gateway answered. What it leaves out is all a real gateway's
+// own work: parsing and validating the operation, access and limits, the plan, each answer's
+// parsing and merging, the entity representations, the result's shaping and its JSON. What it
+// keeps is what the extra process costs: the client's request read, the plan's fetches sent and
+// read from a second process, the answer written.
 //
 // BENCH_HOP_PLAN: a JSON file holding `{ plan: HopNode, answer: string }` (overhead.ts writes it).
 
@@ -25,32 +27,6 @@ if (!planFile || !port) {
 const { plan, answer } = JSON.parse(fs.readFileSync(planFile, 'utf8')) as { plan: HopNode; answer: string };
 const answerBytes = Buffer.from(answer, 'utf8');
 
-const agent = new http.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 30_000 });
-
-/** One fetch, its answer read whole as text (as our gateway's post does), never parsed. */
-function post(url: string, body: string, authorization: string | undefined): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () =>
-          response.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`HTTP ${response.statusCode} from ${url}`)),
-        );
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
 async function run(node: HopNode, authorization: string | undefined): Promise<void> {
   switch (node.kind) {
     case 'Sequence':
@@ -59,9 +35,12 @@ async function run(node: HopNode, authorization: string | undefined): Promise<vo
     case 'Parallel':
       await Promise.all(node.nodes.map((child) => run(child, authorization)));
       return;
-    case 'Fetch':
-      await post(node.url, node.body, authorization);
+    case 'Fetch': {
+      // Read whole as text (as our gateway's post does), never parsed.
+      const answer = await postRaw(node.url, node.body, authorization ? { authorization } : {});
+      if (answer.status !== 200) throw new Error(`HTTP ${answer.status} from ${node.url}`);
       return;
+    }
     case 'Empty':
       return;
   }
