@@ -110,22 +110,17 @@ async function main(): Promise<number> {
         let o: Awaited<ReturnType<typeof closedLoop>> | undefined;
         let d: Awaited<ReturnType<typeof replayPlan>> | undefined;
         let h: Awaited<ReturnType<typeof closedLoop>> | undefined;
+        // A gateway process's CPU over its own turn (only the one whose turn it is serves requests).
+        const onCpu = async (who: keyof typeof cpu, pid: number, turn: () => Promise<void>) => {
+          const before = cpuSeconds(pid);
+          await turn();
+          cpu[who] += cpuSeconds(pid) - before;
+        };
         const turns: Array<() => Promise<void>> = [
-          async () => void (o = await closedLoop({ clients: 1, seconds, task: gateway })),
+          () => onCpu('ours', ours.child.pid, async () => void (o = await closedLoop({ clients: 1, seconds, task: gateway }))),
           async () => void (d = await replayPlan(captured, 1, seconds)),
-          ...(hop && hopTask ? [async () => void (h = await closedLoop({ clients: 1, seconds, task: hopTask }))] : []),
+          ...(hop && hopTask ? [() => onCpu('hop', hop.child.pid, async () => void (h = await closedLoop({ clients: 1, seconds, task: hopTask })))] : []),
         ];
-        if (hop) {
-          // Each gateway process's CPU over its own turn (read for both around every turn: only
-          // the one whose turn it is serves requests).
-          const measured = turns.map((turn, i) => async () => {
-            const pid = i === 0 ? ours.child.pid : i === 2 ? hop.child.pid : undefined;
-            const before = pid === undefined ? 0 : cpuSeconds(pid);
-            await turn();
-            if (pid !== undefined) cpu[i === 0 ? 'ours' : 'hop'] += cpuSeconds(pid) - before;
-          });
-          turns.splice(0, turns.length, ...measured);
-        }
         // Every other round in the opposite order, so that the machine's drift falls on all alike.
         for (const turn of round % 2 === 0 ? turns : [...turns].reverse()) await turn();
         if (!o || !d) throw new Error('a round did not run');
