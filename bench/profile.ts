@@ -55,6 +55,8 @@ export const SCORECARD_VARIANTS: Record<string, Record<string, string>> = {
   baseline: {},
 };
 
+// Under --cpu-prof the trivial query is not run (NaN): say so rather than print NaN.
+const msOrNotRun = (x: number) => (Number.isNaN(x) ? 'not run' : `${x.toFixed(1)} ms`);
 const { values } = parseArgs({
   options: {
     'database-url': { type: 'string', default: process.env.DATABASE_URL ?? '' },
@@ -173,7 +175,7 @@ async function main(): Promise<number> {
           }
         }
         console.log(
-          `round ${round + 1} ${r.name.padEnd(10)} trivial p50 ${t.trivial.at(-1)!.toFixed(1)} ms, ${values.operation} p50 ${t.scorecard.at(-1)!.toFixed(1)} ms ` +
+          `round ${round + 1} ${r.name.padEnd(10)} trivial p50 ${msOrNotRun(t.trivial.at(-1)!)}, ${values.operation} p50 ${t.scorecard.at(-1)!.toFixed(1)} ms ` +
             `(CPU a request: gateway ${t.gatewayCpuMs.at(-1)!.toFixed(1)} ms, subgraphs ${t.subgraphsCpuMs.at(-1)!.toFixed(1)} ms)` +
             (CLIENTS > 1 && !profDir
               ? `; ${CLIENTS} clients shared ${t.shared.at(-1)!.toFixed(1)} req/s, distinct ${t.distinct.at(-1)!.toFixed(1)} req/s`
@@ -191,7 +193,7 @@ async function main(): Promise<number> {
     );
     for (const [name, t] of totals) {
       console.log(
-        `${name.padEnd(10)}  ${median(t.trivial).toFixed(1).padStart(8)} ms  ${median(t.scorecard).toFixed(1).padStart(10)} ms  ${(median(t.scorecard) / median(t.trivial)).toFixed(1).padStart(5)}×` +
+        `${name.padEnd(10)}  ${msOrNotRun(median(t.trivial)).padStart(11)}  ${median(t.scorecard).toFixed(1).padStart(10)} ms  ${(profDir ? '—' : (median(t.scorecard) / median(t.trivial)).toFixed(1) + '×').padStart(6)}` +
           `  ${median(t.gatewayCpuMs).toFixed(1).padStart(12)} ms  ${median(t.subgraphsCpuMs).toFixed(1).padStart(14)} ms` +
           (CLIENTS > 1 && !profDir
             ? `  ${(sum(t.distinct) / sum(t.shared)).toFixed(2).padStart(8)}× (${(sum(t.distinct) / ROUNDS).toFixed(1)} / ${(sum(t.shared) / ROUNDS).toFixed(1)} req/s)`
