@@ -285,7 +285,6 @@ function gatewayAccessPlugin(options: {
   };
 }
 
-/** A caller without a token sent a document that is not one of the registered operations. */
 /** A request whose operation name names none of its document's operations, or that names none of several. */
 function unknownOperation(document: DocumentNode, operationName: string | null | undefined): GraphQLError {
   const names = document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value ?? '(anonymous)'] : []));
@@ -295,6 +294,7 @@ function unknownOperation(document: DocumentNode, operationName: string | null |
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
 }
 
+/** A caller without a token sent a document that is not one of the registered operations. */
 function unregisteredOperation(): GraphQLError {
   return new GraphQLError(
     'Without a token, only the registered operations may run: the ones in schema/operations/ (listed at /operations; send the text or {"documentId": "<name>"}), or schema introspection. To run your own queries, send a bearer token (npm run token -- --role analyst).',

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,67 +38,91 @@ export interface SpawnOptions {
 }
 
 /**
- * Starts a child and waits until it says it is ready. Its output is read line by line only
- * until then; afterwards it is drained unread (our gateway logs a JSON line per request and the
- * load generator, in this process, must not pay for parsing them) except for a short tail.
+ * Starts a child and waits until it says it is ready. Its standard output and error go to a
+ * file of their own (under the system's temporary folder, removed when the child is stopped),
+ * never to a pipe into this process: our gateway and subgraphs log a JSON line per request, and
+ * the load generator runs in this process. Through a pipe, every line woke the load generator
+ * and had it read the line between two of its own requests, which the measured contender paid
+ * for in latency and the direct fetches (which log nothing here) did not. The file is read only
+ * for the ready line, and for the last lines when the child dies.
  */
 export async function spawnChild(options: SpawnOptions): Promise<{ child: Child; ready: { line?: RegExpMatchArray; message?: any } }> {
   // Built JavaScript (the gateway, dist/gateway.mjs) runs with plain node, as in production.
   const loader = options.script.endsWith('.mjs') ? [] : ['--import', 'tsx'];
-  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.script], {
-    cwd: options.root ?? ROOT,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
-  });
-  let tail = '';
+  const dir = logFolder();
+  const logFile = path.join(dir, `${options.name.replace(/[^\w.-]+/g, '_')}-${process.pid}-${++spawned}.log`);
+  const out = fs.openSync(logFile, 'w');
+  let proc: ChildProcess;
+  try {
+    proc = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.script], {
+      cwd: options.root ?? ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', out, out, ...(options.ipc ? (['ipc'] as const) : [])],
+    });
+  } finally {
+    // The child holds its own copy of the descriptor.
+    fs.closeSync(out);
+  }
+  const tail = () => lastBytes(logFile, 4000);
   let ready = false;
   let stopRequested = false;
-  const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString('utf8')).slice(-4000);
-  };
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const child: Child = {
     name: options.name,
     pid: proc.pid!,
     process: proc,
-    tail: () => tail,
+    tail,
     stop: async () => {
       stopRequested = true;
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGTERM');
+        const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      fs.rmSync(logFile, { force: true });
+      removeIfEmpty(dir);
     },
   };
   const result = await new Promise<{ line?: RegExpMatchArray; message?: any }>((resolve, reject) => {
+    let poll: NodeJS.Timeout | undefined;
+    const settle = () => {
+      ready = true;
+      clearTimeout(timer);
+      if (poll) clearInterval(poll);
+    };
     const timer = setTimeout(() => {
+      if (poll) clearInterval(poll);
+      const last = tail();
       void child.stop();
-      reject(new Error(`${options.name} was not ready after ${(options.timeoutMs ?? 120_000) / 1000} s:\n${tail}`));
+      reject(new Error(`${options.name} was not ready after ${(options.timeoutMs ?? 120_000) / 1000} s:\n${last}`));
     }, options.timeoutMs ?? 120_000);
-    let buffered = '';
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      keep(chunk);
-      if (ready || !options.readyLine) return;
-      buffered += chunk.toString('utf8');
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const match = options.readyLine.exec(line);
-        if (match) {
-          ready = true;
-          clearTimeout(timer);
-          resolve({ line: match });
-          return;
+    if (options.readyLine) {
+      const readyLine = options.readyLine;
+      // The file read on from where the last look stopped, a line at a time.
+      let offset = 0;
+      let buffered = '';
+      poll = setInterval(() => {
+        if (ready) return;
+        const chunk = bytesFrom(logFile, offset);
+        offset += chunk.length;
+        buffered += chunk.toString('utf8');
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) {
+          const match = readyLine.exec(line);
+          if (match) {
+            settle();
+            resolve({ line: match });
+            return;
+          }
         }
-      }
-    });
-    proc.stderr!.on('data', keep);
+      }, 20);
+    }
     if (options.readyMessage) {
       proc.on('message', (message: any) => {
         if (!ready && message?.type === options.readyMessage) {
-          ready = true;
-          clearTimeout(timer);
+          settle();
           resolve({ message });
         }
       });
@@ -104,13 +130,67 @@ export async function spawnChild(options: SpawnOptions): Promise<{ child: Child;
     void exited.then((code) => {
       if (ready) return;
       clearTimeout(timer);
-      reject(new Error(`${options.name} exited with code ${code} before it was ready:\n${tail}`));
+      if (poll) clearInterval(poll);
+      reject(new Error(`${options.name} exited with code ${code} before it was ready:\n${tail()}`));
     });
   });
   void exited.then((code) => {
-    if (!stopRequested) console.error(`${options.name} exited unexpectedly (code ${code}):\n${tail}`);
+    if (!stopRequested) console.error(`${options.name} exited unexpectedly (code ${code}):\n${tail()}`);
   });
   return { child, ready: result };
+}
+
+let spawned = 0;
+let folder: string | undefined;
+
+/** This run's folder for its children's output. */
+function logFolder(): string {
+  if (!folder) {
+    const made = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-children-'));
+    // What is left of it (a child that died, whose last lines were printed) goes with this process.
+    process.once('exit', () => fs.rmSync(made, { recursive: true, force: true }));
+    folder = made;
+  }
+  return folder;
+}
+
+/** The folder gone once its last child's file is (a test's worker may never see its process's exit). */
+function removeIfEmpty(dir: string): void {
+  try {
+    fs.rmdirSync(dir);
+    if (folder === dir) folder = undefined;
+  } catch {
+    // Another child's file is still there.
+  }
+}
+
+/** What a file holds from `offset` on (nothing when it is gone). */
+function bytesFrom(file: string, offset: number): Buffer {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return Buffer.alloc(0);
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size <= offset) return Buffer.alloc(0);
+    const buffer = Buffer.alloc(size - offset);
+    const read = fs.readSync(fd, buffer, 0, buffer.length, offset);
+    return buffer.subarray(0, read);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The last `count` bytes of a file, as text. */
+function lastBytes(file: string, count: number): string {
+  try {
+    const size = fs.statSync(file).size;
+    return bytesFrom(file, Math.max(0, size - count)).toString('utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** A TCP port free right now on 127.0.0.1 (for a child that takes its port from PORT). */
