@@ -42,9 +42,9 @@ export interface SpawnOptions {
  * file of their own (under the system's temporary folder, removed when the child is stopped),
  * never to a pipe into this process: our gateway and subgraphs log a JSON line per request, and
  * the load generator runs in this process. Through a pipe, every line woke the load generator
- * and had it read the line between two of its own requests, which the measured contender paid
- * for in latency and the direct fetches (which log nothing here) did not. The file is read only
- * for the ready line, and for the last lines when the child dies.
+ * and had it read the line between two of its own requests: a request through a gateway paid
+ * for the gateway's line, a fetch sent straight to a subgraph had no such line to pay for. The
+ * file is read only for the ready line, and for the last lines when the child dies.
  */
 export async function spawnChild(options: SpawnOptions): Promise<{ child: Child; ready: { line?: RegExpMatchArray; message?: any } }> {
   // Built JavaScript (the gateway, dist/gateway.mjs) runs with plain node, as in production.
