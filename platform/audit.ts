@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { AnyTables } from '../db/index.js';
 import type { RequestAuth } from './access/request.js';
 import { badInput } from './errors.js';
 import { parseId } from './ids.js';
@@ -24,7 +25,7 @@ export const auditMigrations: Record<string, Migration> = {
 type AuditAction = 'write' | 'read_personal' | 'refused';
 
 async function insertAuditEvent(
-  db: Kysely<any> | Transaction<any>,
+  db: Kysely<AnyTables> | Transaction<AnyTables>,
   auth: RequestAuth,
   action: AuditAction,
   fields: readonly string[],
@@ -42,7 +43,7 @@ async function insertAuditEvent(
  * subgraph): who, when, what (the fields asked for) and why (the error code). Outside any
  * transaction, since the refused write's own rolled back.
  */
-export async function recordRefusal(db: Kysely<any>, auth: RequestAuth, fields: readonly string[], errorCode: string): Promise<void> {
+export async function recordRefusal(db: Kysely<AnyTables>, auth: RequestAuth, fields: readonly string[], errorCode: string): Promise<void> {
   await insertAuditEvent(db, auth, 'refused', fields, [], errorCode);
 }
 
@@ -72,7 +73,7 @@ export async function auditedWrite<DB, T>(
 }
 
 /** Records the personal fields a request read (the access plugin calls it before responding). */
-export async function recordPersonalReads(db: Kysely<any>, auth: RequestAuth): Promise<void> {
+export async function recordPersonalReads(db: Kysely<AnyTables>, auth: RequestAuth): Promise<void> {
   if (!auth.personalReads.size) return;
   const households = new Set<string>();
   for (const ids of auth.personalReads.values()) for (const id of ids) households.add(id);
@@ -105,7 +106,7 @@ export interface AuditTrailArgs {
 }
 
 /** The audit trail, newest first, a page at a time. */
-export async function auditTrail(db: Kysely<any>, args: AuditTrailArgs): Promise<Connection<AuditRow>> {
+export async function auditTrail(db: Kysely<AnyTables>, args: AuditTrailArgs): Promise<Connection<AuditRow>> {
   const limit = pageSize(args.first);
   const before = decodeCursor('audit', args.after);
   const filter = args.filter ?? {};

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { sql, type Kysely, type Migration } from 'kysely';
+import type { AnyTables } from '../db/index.js';
 import * as figureVersionMigration from './migrations/2026_12_04_2000_figure_version.js';
 import * as figureLeaseMigration from './migrations/2026_12_05_1100_figure_lease.js';
 
@@ -96,7 +97,7 @@ export class KeptAnswers {
   readonly stats = { hits: 0, misses: 0 };
 
   constructor(
-    private readonly db: Kysely<any>,
+    private readonly db: Kysely<AnyTables>,
     options: { maxEntries?: number; enabled?: () => boolean } = {},
   ) {
     this.maxEntries = options.maxEntries ?? maxEntriesFromEnv('KEPT_FIGURES_MAX_ENTRIES', 20_000);

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { bulkInsert, type BulkColumn } from '../db/bulk.js';
+import type { AnyTables } from '../db/index.js';
 
 /**
  * One rollup mechanism for every department (issue 16). A department declares its rollups as
@@ -71,9 +72,10 @@ export interface Rollups<DB, Facts> {
 }
 
 // Rollups of any department's database: the mechanism reads no table of its own type, and hands
-// `facts` only what `derive` takes back.
+// `facts` only what `derive` takes back, whatever its type.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
-type AnyRollups = Rollups<any, any>;
+export type RollupsOf<DB> = Rollups<DB, any>;
+type AnyRollups = RollupsOf<AnyTables>;
 
 /**
  * Runs `write`, which changes the records of `owners` only, and moves the rollups by the

@@ -1,4 +1,4 @@
-import { Databases } from '../db/index.js';
+import { Databases, type AnyTables } from '../db/index.js';
 import { Authenticator, authConfigFromEnv } from './auth.js';
 import { serveSubgraph } from './serve.js';
 import { startTracing } from './tracing.js';
@@ -13,7 +13,7 @@ export async function runSubgraph(pkg: SubgraphPackage): Promise<void> {
   const tracing = await startTracing(pkg.name);
   if (tracing) console.log(`tracing: spans to ${tracing.endpoint}`);
   const databases = new Databases();
-  const db = databases.kysely<any>(pkg.name);
+  const db = databases.kysely<AnyTables>(pkg.name);
   let auth: Authenticator;
   try {
     auth = new Authenticator(authConfigFromEnv());
@@ -26,7 +26,7 @@ export async function runSubgraph(pkg: SubgraphPackage): Promise<void> {
     process.exit(1);
   }
   const server = await serveSubgraph(pkg, {
-    db: databases.serving<any>(pkg.name),
+    db: databases.serving<AnyTables>(pkg.name),
     peers: { registry: process.env.REGISTRY_URL || 'http://127.0.0.1:4001/graphql' },
     port: portFor(pkg),
     host: process.env.HOST || '127.0.0.1',

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { pendingMigrations } from '../db/index.js';
+import { pendingMigrations, type AnyTables } from '../db/index.js';
 import { sendJson, serveGraphQL, type RunningServer } from './http.js';
 import type { DestinationStream } from 'pino';
 import { Observability, REQUEST_ID_HEADER, type Readiness } from './observability.js';
@@ -20,7 +20,7 @@ import { createSubgraphServer, type PeerUrls, type SubgraphPackage } from './sub
  * "not ready" in seconds instead of hanging the check. The driver's message goes to the log,
  * not into the answer (it can name the database).
  */
-export async function subgraphReadiness(db: Kysely<any>, pkg: SubgraphPackage, log?: (message: string) => void): Promise<Readiness> {
+export async function subgraphReadiness(db: Kysely<AnyTables>, pkg: SubgraphPackage, log?: (message: string) => void): Promise<Readiness> {
   const checks: Record<string, string> = {};
   let ready: boolean;
   let timer: NodeJS.Timeout | undefined;
@@ -54,7 +54,7 @@ const READY_TIMEOUT_MS = 2000;
  */
 export async function serveSubgraph(
   pkg: SubgraphPackage,
-  options: { db: Kysely<any>; peers: PeerUrls; port: number; host: string; auth: Authenticator; logDestination?: DestinationStream },
+  options: { db: Kysely<AnyTables>; peers: PeerUrls; port: number; host: string; auth: Authenticator; logDestination?: DestinationStream },
 ): Promise<RunningServer> {
   const { auth } = options;
   const built = pkg.buildSubgraph({ db: options.db, peers: options.peers, serviceHeaders: () => auth.serviceHeaders(pkg.name) });

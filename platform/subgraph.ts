@@ -25,8 +25,8 @@ import type { Observability } from './observability.js';
 import { withIdempotentMutations } from './writes.js';
 import { guardTextInputs } from './inputs.js';
 import type { KeptResponses } from './kept-responses.js';
-import { migrateSubgraph } from '../db/index.js';
-import { ensureRollupsCurrent, type Rollups } from './rollups.js';
+import { migrateSubgraph, type AnyTables } from '../db/index.js';
+import { ensureRollupsCurrent, type RollupsOf } from './rollups.js';
 
 /**
  * A department's resolvers, typed by its generated `Resolvers` (resolvers/types.generated.ts,
@@ -45,6 +45,9 @@ function toResolverMap<TContext>(resolvers: DepartmentResolvers): GraphQLResolve
 }
 
 /** What `buildSubgraph` returns: everything needed to serve or compose one subgraph. */
+/** What the platform needs of every subgraph's per-request context; each adds its loaders. */
+export type SubgraphContext = BaseContext & { auth: RequestAuth };
+
 export interface BuiltSubgraph<TContext extends BaseContext> {
   name: string;
   typeDefs: DocumentNode;
@@ -68,7 +71,7 @@ export interface SubgraphDeps<DB> {
 }
 
 /** One department's subgraph as the platform sees it: start-up, migrations, demo data. */
-export interface SubgraphPackage<DB = any> extends CityDataSource<DB> {
+export interface SubgraphPackage<DB = AnyTables> extends CityDataSource<DB> {
   /** Port when started by `npm start` or alone; `<NAME>_PORT` overrides it. */
   defaultPort: number;
   /** The SDL file (composition reads it without starting anything). */
@@ -78,17 +81,17 @@ export interface SubgraphPackage<DB = any> extends CityDataSource<DB> {
    * Its rollups, declared (platform/rollups.ts): kept by its writes, written by its generator and
    * demo data, rebuilt at start when a rule's version changed.
    */
-  rollups?: ReadonlyArray<Rollups<DB, any>>;
+  rollups?: ReadonlyArray<RollupsOf<DB>>;
   /** Writes the small demo data set; does nothing when it is already there. */
   seedDemo(db: Kysely<DB>): Promise<void>;
-  buildSubgraph(deps: SubgraphDeps<DB>): BuiltSubgraph<any>;
+  buildSubgraph(deps: SubgraphDeps<DB>): BuiltSubgraph<SubgraphContext>;
 }
 
 /**
  * Brings a subgraph's schema up to date: its migrations, then its rollups where a rule changed
  * since they were derived. Every start, the generator and `npm run migrate` go through here.
  */
-export async function prepareSchema(db: Kysely<any>, pkg: SubgraphPackage, log: (message: string) => void = () => {}): Promise<void> {
+export async function prepareSchema(db: Kysely<AnyTables>, pkg: SubgraphPackage, log: (message: string) => void = () => {}): Promise<void> {
   await migrateSubgraph(db, pkg.name, pkg.migrations, log);
   await ensureRollupsCurrent(db, pkg.rollups ?? [], (m) => log(`${pkg.name}: ${m}`));
 }

@@ -1,6 +1,6 @@
 import type { DestinationStream } from 'pino';
 import { generateCityData, registryIsEmpty } from '../db/generate/run.js';
-import { Databases } from '../db/index.js';
+import { Databases, type AnyTables } from '../db/index.js';
 import { serveGateway } from '../gateway/gateway.js';
 import type { ResilienceSettings } from '../gateway/subgraph-source.js';
 import { composeSupergraph } from '../schema/compose.js';
@@ -126,7 +126,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // The registry starts first: the others check household identity against it.
     for (const pkg of packages) {
       const server = await serveSubgraph(pkg, {
-        db: databases.serving<any>(pkg.name),
+        db: databases.serving<AnyTables>(pkg.name),
         peers: { ...peers },
         port: options.ports === 'random' ? 0 : portFor(pkg),
         host,

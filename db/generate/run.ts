@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { schemaName } from '../config.js';
-import type { Databases } from '../index.js';
+import type { AnyTables, Databases } from '../index.js';
 import { withoutSecondaryStructures } from '../bulk.js';
 import type { EmbeddedEngine } from '../embedded.js';
 import { buildCityPlan, type CityPlan } from './plan.js';
@@ -10,7 +10,7 @@ import { generateInWorkers, type GeneratorJob } from './workers.js';
  * What the load needs of a subgraph: its name and generator. Declared here, below the platform,
  * so that db/ imports nothing above it (platform/subgraph.ts's SubgraphPackage extends it).
  */
-export interface CityDataSource<DB = any> {
+export interface CityDataSource<DB = AnyTables> {
   name: string;
   /**
    * Replaces the subgraph's data with its share of the city-scale data set drawn from `plan`
@@ -64,7 +64,7 @@ export async function generateCityData(databases: Databases, packages: readonly 
     for (const pkg of generating) {
       const begun = Date.now();
       await databases
-        .kysely<any>(pkg.name)
+        .kysely<AnyTables>(pkg.name)
         .transaction()
         .execute((trx) =>
           withoutSecondaryStructures(

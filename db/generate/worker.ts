@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresQueryResult } from 'kysely';
+import type { AnyTables } from '../index.js';
 import { withoutSecondaryStructures } from '../bulk.js';
 import type { CityPlan } from './plan.js';
 import type { GeneratorJob, ToMain, ToWorker } from './workers.js';
@@ -34,7 +35,7 @@ async function send(schema: string, sql: string, parameters: readonly unknown[])
 }
 
 /** Kysely over the main thread's session, in `schema`. */
-function databaseFor(schema: string): Kysely<any> {
+function databaseFor(schema: string): Kysely<AnyTables> {
   const pool: PostgresPool = {
     connect: async () => ({
       query: ((sql: string, parameters: readonly unknown[]) => send(schema, sql, parameters)) as never,
@@ -42,14 +43,14 @@ function databaseFor(schema: string): Kysely<any> {
     }),
     end: async () => {},
   };
-  return new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<AnyTables>({ dialect: new PostgresDialect({ pool }) });
 }
 
 const log = (message: string) => port.postMessage({ type: 'log', message } satisfies ToMain);
 try {
   for (const job of jobs) {
     const started = Date.now();
-    const { generateCity } = (await import(job.module)) as { generateCity: (db: Kysely<any>, plan: CityPlan, log: (m: string) => void) => Promise<void> };
+    const { generateCity } = (await import(job.module)) as { generateCity: (db: Kysely<AnyTables>, plan: CityPlan, log: (m: string) => void) => Promise<void> };
     const db = databaseFor(job.schema);
     // The transaction is the main thread's, around the whole load: BEGIN and COMMIT from here are
     // no-ops there, so a generator sees a transaction as it does in-process.
