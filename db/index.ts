@@ -12,8 +12,8 @@ export { schemaName } from './config.js';
 /**
  * The tables of a subgraph's database, to code that runs alike on every subgraph's schema: the
  * platform's start-up, migrations, bulk loads, audit trail and kept answers. That code names
- * its tables by string, as kysely advises for such code (its own Migration takes `Kysely<AnyTables>`);
- * each subgraph's own code keeps its typed tables.
+ * its tables by string, as kysely advises for such code (its own Migration type takes a
+ * `Kysely<any>`); each subgraph's own code keeps its typed tables.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 export type AnyTables = any;

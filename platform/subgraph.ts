@@ -109,7 +109,7 @@ export function loadTypeDefs(file: URL): DocumentNode {
  * gateway or anyone who reaches the port): the SDL's `@access`, `@personal` and `@count`
  * directives, and `<subgraph>:write` for its mutations (platform/access/rules.ts).
  */
-export function createSubgraphServer<TContext extends BaseContext & { auth: RequestAuth }>(
+export function createSubgraphServer<TContext extends SubgraphContext>(
   built: BuiltSubgraph<TContext>,
   options: {
     observability?: Observability;
