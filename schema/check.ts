@@ -67,7 +67,7 @@ export interface SchemaCheckInput {
 }
 
 export interface SchemaCheckResult {
-  /** False on a composition error, an invalid operation or an unacknowledged breaking change. */
+  /** False on a composition error, an invalid operation, an unacknowledged breaking change or descriptions that differ. */
   ok: boolean;
   compositionErrors: string[];
   /** The new supergraph (undefined when composition failed). */
@@ -80,20 +80,29 @@ export interface SchemaCheckResult {
   unusedAcknowledgements: AcknowledgedChange[];
   /** True when the new composition differs from the committed supergraph (run `npm run schema:compose`). */
   supergraphChanged: boolean;
+  /**
+   * Types and fields that several subgraphs declare with different descriptions (composition's
+   * words, naming the one clients are shown and the others): each must describe it the same way.
+   */
+  inconsistentDescriptions: string[];
 }
 
 /** Composes the subgraphs exactly as schema/compose.ts does, but from SDL strings. */
-export function composeFromSdl(subgraphs: readonly SubgraphSdl[]): { supergraphSdl?: string; errors: string[] } {
+export function composeFromSdl(subgraphs: readonly SubgraphSdl[]): { supergraphSdl?: string; errors: string[]; inconsistentDescriptions: string[] } {
   let result;
   try {
     result = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) })));
   } catch (error) {
     // A syntax error in one SDL file: parse throws before composition starts.
-    return { errors: [(error as Error).message] };
+    return { errors: [(error as Error).message], inconsistentDescriptions: [] };
   }
-  if (result.errors?.length || !result.supergraphSdl) return { errors: (result.errors ?? []).map((e) => e.message) };
+  if (result.errors?.length || !result.supergraphSdl) return { errors: (result.errors ?? []).map((e) => e.message), inconsistentDescriptions: [] };
   const sdl = result.supergraphSdl;
-  return { supergraphSdl: sdl.endsWith('\n') ? sdl : `${sdl}\n`, errors: [] };
+  // Composition only hints at these: it shows clients the description most subgraphs give and
+  // drops the others, so a department that edits a shared type's description in its own SDL
+  // alone would see its edit vanish from the graph without a word.
+  const inconsistentDescriptions = result.hints.filter((h) => h.definition.code === 'INCONSISTENT_DESCRIPTION').map((h) => h.message);
+  return { supergraphSdl: sdl.endsWith('\n') ? sdl : `${sdl}\n`, errors: [], inconsistentDescriptions };
 }
 
 /** The schema clients see: the supergraph without join__/link__ machinery and @inaccessible elements. */
@@ -212,6 +221,7 @@ export function checkSchema(input: SchemaCheckInput): SchemaCheckResult {
     invalidOperations: [],
     unusedAcknowledgements: [],
     supergraphChanged: false,
+    inconsistentDescriptions: [],
   };
   const composed = composeFromSdl(input.subgraphs);
   if (!composed.supergraphSdl) {
@@ -220,6 +230,7 @@ export function checkSchema(input: SchemaCheckInput): SchemaCheckResult {
     return result;
   }
   result.supergraphSdl = composed.supergraphSdl;
+  result.inconsistentDescriptions = composed.inconsistentDescriptions;
   result.supergraphChanged = composed.supergraphSdl !== input.committedSupergraph;
 
   const oldApi = apiSchemaOf(input.committedSupergraph);
@@ -253,7 +264,7 @@ export function checkSchema(input: SchemaCheckInput): SchemaCheckResult {
     if (errors.length) result.invalidOperations.push({ name: op.name, errors });
   }
 
-  result.ok = result.invalidOperations.length === 0 && result.breakingChanges.every((c) => c.acknowledged);
+  result.ok = result.invalidOperations.length === 0 && result.breakingChanges.every((c) => c.acknowledged) && result.inconsistentDescriptions.length === 0;
   return result;
 }
 
@@ -292,6 +303,17 @@ export function formatReport(result: SchemaCheckResult): string {
   if (result.dangerousChanges.length) {
     lines.push('', `changes to review (not failing): ${result.dangerousChanges.length}`);
     for (const c of result.dangerousChanges) lines.push(`  note  [${c.subgraphs.join(', ')}] ${c.coordinate}: ${c.description}`);
+  }
+  lines.push(
+    '',
+    `descriptions of what several subgraphs declare: ${result.inconsistentDescriptions.length === 0 ? 'the same in each' : `${result.inconsistentDescriptions.length} differ`}`,
+  );
+  for (const message of result.inconsistentDescriptions) lines.push(`  DIFFERENT  ${message.replace(/\n/g, '\n    ')}`);
+  if (result.inconsistentDescriptions.length) {
+    lines.push(
+      '  Clients see one of them, the one most subgraphs give. Describe the element the same way in every',
+      "  subgraph's schema.graphql (a department's own remark can go in a # comment above it).",
+    );
   }
   lines.push('', `operations (schema/operations): ${result.invalidOperations.length === 0 ? 'all valid' : `${result.invalidOperations.length} invalid`}`);
   for (const op of result.invalidOperations) {

@@ -25,7 +25,7 @@ export interface PublishResult {
  * anyone else's. Composes every subgraph's SDL, refuses when the composition fails, when another
  * subgraph's schema also differs from what is published (that is its department's to publish),
  * or when the schema check fails (a breaking change not acknowledged, an operation of
- * schema/operations that no longer validates); otherwise writes the new supergraph to `target`
+ * schema/operations that no longer validates, a shared element described differently); otherwise writes the new supergraph to `target`
  * by a rename, so that a gateway watching it (gateway/supergraph-watch.ts) never reads half a
  * file. Nothing is written when anything is refused.
  */

@@ -40,8 +40,26 @@ describe('npm run schema:check (schema/check.ts)', () => {
     expect(result.compositionErrors).toEqual([]);
     expect(result.breakingChanges).toEqual([]);
     expect(result.invalidOperations).toEqual([]);
+    expect(result.inconsistentDescriptions).toEqual([]);
     expect(result.ok).toBe(true);
     expect(formatReport(result)).toContain('schema check: passed');
+  });
+
+  it('fails on a shared element described differently in one subgraph, naming the description clients would see', () => {
+    // A department edits the description of a field every subgraph declares (AuditEvent's), in
+    // its own SDL alone: composition would show clients the others' words and drop the edit.
+    const result = check(edited('housing', ['"When it happened."', '"When the event was recorded."']));
+    expect(result.compositionErrors).toEqual([]);
+    expect(result.ok).toBe(false);
+    expect(result.inconsistentDescriptions).toHaveLength(1);
+    const message = result.inconsistentDescriptions[0]!;
+    expect(message).toContain('"AuditEvent.occurredAt"');
+    expect(message).toMatch(/supergraph will use description \(from subgraphs[^)]*"credit"/);
+    expect(message).toMatch(/In subgraph "housing", the description is:\s+"""\s+When the event was recorded\.\s+"""/);
+    const report = formatReport(result);
+    expect(report).toContain('descriptions of what several subgraphs declare: 1 differ');
+    expect(report).toContain('DIFFERENT  Element "AuditEvent.occurredAt"');
+    expect(report).toContain('schema check: FAILED');
   });
 
   it('fails on a removed field and names the subgraph that removed it', () => {

@@ -121,8 +121,8 @@ export type CityLivelihoodFiguresArgs = {
 };
 
 /**
- * The city's consistency checks for one year (the registry describes the entity). This subgraph
- * adds the counts of its own rules' findings as a hidden field, which the registry requires.
+ * The city's consistency checks for one year, as counts per rule over the communes the caller may
+ * see. Each department counts its own findings (a hidden field, as for `CommuneConsistency`).
  */
 export type CityConsistency = {
   __typename?: 'CityConsistency';
@@ -155,8 +155,11 @@ export type CommuneLivelihoodFiguresArgs = {
 };
 
 /**
- * One commune's consistency checks for one year (the registry describes the entity). This
- * subgraph adds the findings of its own rules as a hidden field, which the registry requires.
+ * One commune's consistency checks for one year. How it is computed, without any subgraph reading
+ * another's tables: each department evaluates its own rules on its own records, against the
+ * registry's facts (asked for over HTTP, batched) and other departments' facts (federation
+ * `@requires` through the gateway), and adds its findings to this entity as a hidden field; the
+ * registry requires them all, adds its own rule's findings, and merges, counts and pages them.
  */
 export type CommuneConsistency = {
   __typename?: 'CommuneConsistency';
